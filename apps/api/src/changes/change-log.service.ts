@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ChangeEntry, ChangeKind } from '@parley/contracts';
+import { toIso } from '@parley/domain';
+import type { Tx } from '../database/db.service';
+import { sql, num } from '../database/sql';
+import { notFound } from '../common/app-error';
+import { ChangeEntity } from './change.entity';
+
+export type ChangeListener = (entry: ChangeEntry) => void;
+
+export interface ChangeInput {
+  negotiationId: string;
+  seq: number;
+  kind: ChangeKind;
+  entityId: string;
+  data: unknown;
+  before?: unknown;
+  recordedAt: number;
+  recordedBy: string;
+}
+
+/**
+ * The negotiation's gap-free change counter and its log. Services record; listeners (the live
+ * gateway) hear about a change only after its transaction committed.
+ */
+@Injectable()
+export class ChangeLog {
+  private readonly logger = new Logger('ChangeLog');
+  private readonly listeners = new Set<ChangeListener>();
+
+  /**
+   * Takes the negotiation's next sequence number inside the transaction. On PostgreSQL the UPDATE
+   * also locks the negotiation's row, so writes to one negotiation are serialized until commit and
+   * a rolled-back transaction gives its number back: no gaps, no duplicates.
+   */
+  async nextSeq(tx: Tx, negotiationId: string): Promise<number> {
+    const updated = await sql(tx.manager, 'UPDATE negotiations SET seq = seq + 1 WHERE id = ?', [negotiationId]);
+    if (updated.affected !== 1) throw notFound('Negotiation', negotiationId);
+    const { rows } = await sql<{ seq: number | string }>(tx.manager, 'SELECT seq FROM negotiations WHERE id = ?', [negotiationId]);
+    return num(rows[0]?.seq);
+  }
+
+  /** Serializes with other writers of the negotiation without taking a number (SQLite is serialized already). */
+  async lock(tx: Tx, negotiationId: string): Promise<void> {
+    if (tx.manager.connection.options.type === 'postgres') {
+      await sql(tx.manager, 'SELECT id FROM negotiations WHERE id = ? FOR UPDATE', [negotiationId]);
+    }
+  }
+
+  async record(tx: Tx, change: ChangeInput): Promise<void> {
+    const row: ChangeEntity = {
+      negotiationId: change.negotiationId,
+      seq: change.seq,
+      kind: change.kind,
+      entityId: change.entityId,
+      data: change.data,
+      before: change.before ?? null,
+      recordedAt: change.recordedAt,
+      recordedBy: change.recordedBy,
+    };
+    await tx.manager.insert(ChangeEntity, row as never);
+    const entry: ChangeEntry = {
+      negotiationId: change.negotiationId,
+      seq: change.seq,
+      kind: change.kind,
+      entityId: change.entityId,
+      recordedAt: toIso(change.recordedAt),
+      recordedBy: change.recordedBy,
+      data: change.data,
+    };
+    tx.afterCommit(() => this.publish(entry));
+  }
+
+  /** nextSeq + record, for changes whose data does not need the number. */
+  async append(tx: Tx, change: Omit<ChangeInput, 'seq'>): Promise<number> {
+    const seq = await this.nextSeq(tx, change.negotiationId);
+    await this.record(tx, { ...change, seq });
+    return seq;
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private publish(entry: ChangeEntry): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch (err) {
+        this.logger.error(`change listener failed: ${String(err)}`);
+      }
+    }
+  }
+}

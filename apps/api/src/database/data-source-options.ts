@@ -1,0 +1,39 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../../../migrations';
+import type { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { SnakeNamingStrategy } from './naming-strategy';
+
+/** One options object for the app, the CLI and the tests. `synchronize` is never on: migrations own the schema. */
+export function dataSourceOptions(db: DatabaseConfig, role: 'writer' | 'reader' = 'writer'): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'all' as const,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    logging: false,
+  };
+  if (db.driver === 'sqlite') {
+    return {
+      ...common,
+      type: 'sqlite',
+      database: db.path,
+      busyTimeout: 10_000,
+      // The writer switches the file to WAL once; the reader never writes, and opening it
+      // read-only makes that a guarantee.
+      ...(role === 'reader' ? { flags: 0x00000001 /* SQLITE_OPEN_READONLY */ } : { enableWAL: true }),
+    };
+  }
+  return {
+    ...common,
+    type: 'postgres',
+    url: db.url,
+    schema: db.schema,
+    poolSize: 10,
+    extra: {
+      ...(db.schema ? { options: `-c search_path=${db.schema}` } : {}),
+      connectionTimeoutMillis: 5_000,
+    },
+  };
+}

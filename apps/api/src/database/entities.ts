@@ -1,0 +1,28 @@
+import { ChangeEntity } from '../changes/change.entity';
+import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
+import { MilestoneEntity } from '../milestones/milestone.entity';
+import { NegotiationEntity } from '../negotiations/negotiation.entity';
+import { ActorEntity, PartyEntity } from '../parties/party.entity';
+import { PointEntity, PointLineageEntity } from '../points/point.entity';
+import {
+  CurrentStanceEntity,
+  IdempotencyKeyEntity,
+  StanceEventEntity,
+  StanceRetractionEntity,
+} from '../stances/stance.entities';
+
+export const ENTITIES = [
+  NegotiationEntity,
+  PartyEntity,
+  ActorEntity,
+  PointEntity,
+  PointLineageEntity,
+  DocumentEntity,
+  ProvisionEntity,
+  MilestoneEntity,
+  StanceEventEntity,
+  StanceRetractionEntity,
+  CurrentStanceEntity,
+  IdempotencyKeyEntity,
+  ChangeEntity,
+];

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CompareQuery, DocumentCreate, DocumentPatch, PlanDocument, type CompareView } from '@parley/contracts';
+import { z } from 'zod';
+import { Returns } from '../common/api-responses';
+import { Author } from '../common/author.decorator';
+import { Input } from '../common/validation';
+import { DocumentsService } from './documents.service';
+
+@ApiTags('documents')
+@Controller('negotiations/:negotiationId/documents')
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List the plan versions with their provisions' })
+  @Returns(200, z.array(PlanDocument), 'Documents', [404])
+  list(@Param('negotiationId') negotiationId: string): Promise<PlanDocument[]> {
+    return this.documents.list(negotiationId);
+  }
+
+  @Get('compare')
+  @ApiOperation({ summary: 'Compare two documents point by point, with word-level differences' })
+  @Input({ query: CompareQuery })
+  @Returns(200, null, 'Rows per point: same, changed, only in a, only in b; renumbering and split/merge lineage')
+  compare(@Param('negotiationId') negotiationId: string, @Query() query: CompareQuery): Promise<CompareView> {
+    return this.documents.compare(negotiationId, query.a, query.b);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a document (a version of the plan) with its provisions' })
+  @Input({ body: DocumentCreate })
+  @Returns(201, PlanDocument, 'Created', [400, 404])
+  create(@Param('negotiationId') negotiationId: string, @Body() body: DocumentCreate, @Author() author: string): Promise<PlanDocument> {
+    return this.documents.create(negotiationId, body, author);
+  }
+
+  @Get(':documentId')
+  @ApiOperation({ summary: 'Get a document' })
+  @Returns(200, PlanDocument, 'The document', [404])
+  get(@Param('negotiationId') negotiationId: string, @Param('documentId') documentId: string): Promise<PlanDocument> {
+    return this.documents.get(negotiationId, documentId);
+  }
+
+  @Patch(':documentId')
+  @ApiOperation({ summary: 'Change a document; `provisions` replaces all of them' })
+  @Input({ body: DocumentPatch })
+  @Returns(200, PlanDocument, 'Updated', [400, 404, 409])
+  update(
+    @Param('negotiationId') negotiationId: string,
+    @Param('documentId') documentId: string,
+    @Body() body: DocumentPatch,
+    @Author() author: string,
+  ): Promise<PlanDocument> {
+    return this.documents.update(negotiationId, documentId, body, author);
+  }
+}

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import type { CompareView, DocumentCreate, DocumentPatch, PlanDocument } from '@parley/contracts';
+import { compareDocuments, naturalCompare, parseInstant, precisionOf, toIso } from '@parley/domain';
+import { In, type EntityManager } from 'typeorm';
+import { badReference } from '../common/app-error';
+import { newId } from '../common/ids';
+import { checkVersion, findScoped, requireRefs } from '../common/scoped';
+import { ChangeLog } from '../changes/change-log.service';
+import { Db, type Tx } from '../database/db.service';
+import { NegotiationsService } from '../negotiations/negotiations.service';
+import { PartyEntity } from '../parties/party.entity';
+import { PointEntity, PointLineageEntity } from '../points/point.entity';
+import { DocumentEntity, ProvisionEntity } from './document.entity';
+
+export const toDocument = (d: DocumentEntity, provisions: ProvisionEntity[]): PlanDocument => ({
+  id: d.id,
+  negotiationId: d.negotiationId,
+  title: d.title,
+  shortTitle: d.shortTitle,
+  authorPartyId: d.authorPartyId,
+  publishedAt: toIso(d.publishedAt),
+  publishedPrecision: d.publishedPrecision,
+  description: d.description,
+  sourceUrl: d.sourceUrl,
+  provisions: provisions
+    .filter((p) => p.documentId === d.id)
+    .sort((a, b) => a.sortOrder - b.sortOrder)
+    .map((p) => ({ pointId: p.pointId, number: p.number, text: p.text })),
+  version: d.version,
+  createdAt: toIso(d.createdAt),
+  updatedAt: toIso(d.updatedAt),
+});
+
+@Injectable()
+export class DocumentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeLog,
+    private readonly negotiations: NegotiationsService,
+  ) {}
+
+  async list(negotiation: string): Promise<PlanDocument[]> {
+    const { id } = await this.negotiations.resolve(negotiation);
+    return this.listIn(this.db.read, id);
+  }
+
+  async listIn(manager: EntityManager, negotiationId: string): Promise<PlanDocument[]> {
+    const docs = await manager.find(DocumentEntity, { where: { negotiationId }, order: { publishedAt: 'ASC', createdAt: 'ASC' } });
+    const provisions = docs.length ? await manager.findBy(ProvisionEntity, { documentId: In(docs.map((d) => d.id)) }) : [];
+    return docs.map((d) => toDocument(d, provisions));
+  }
+
+  async get(negotiation: string, documentId: string): Promise<PlanDocument> {
+    const { id } = await this.negotiations.resolve(negotiation);
+    return this.getIn(this.db.read, id, documentId);
+  }
+
+  async getIn(manager: EntityManager, negotiationId: string, documentId: string, field?: string): Promise<PlanDocument> {
+    try {
+      const doc = await findScoped(manager, DocumentEntity, negotiationId, documentId, 'Document');
+      return toDocument(doc, await manager.findBy(ProvisionEntity, { documentId: doc.id }));
+    } catch (err) {
+      if (field) throw badReference(field, `document '${documentId}' does not exist in this negotiation`);
+      throw err;
+    }
+  }
+
+  async create(negotiation: string, input: DocumentCreate, author: string): Promise<PlanDocument> {
+    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    return this.db.write(async (tx) => {
+      const seq = await this.changes.nextSeq(tx, negotiationId);
+      await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: input.authorPartyId }], 'Party');
+      const now = Date.now();
+      const doc: DocumentEntity = {
+        id: newId(),
+        negotiationId,
+        title: input.title,
+        shortTitle: input.shortTitle ?? input.title.slice(0, 60),
+        authorPartyId: input.authorPartyId ?? null,
+        publishedAt: parseInstant(input.publishedAt),
+        publishedPrecision: precisionOf(input.publishedAt),
+        description: input.description ?? '',
+        sourceUrl: input.sourceUrl ?? null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await tx.manager.insert(DocumentEntity, doc);
+      const provisions = await this.setProvisions(tx, negotiationId, doc.id, input.provisions ?? []);
+      const view = toDocument(doc, provisions);
+      await this.changes.record(tx, { negotiationId, seq, kind: 'document.created', entityId: doc.id, data: view, recordedAt: now, recordedBy: author });
+      return view;
+    });
+  }
+
+  async update(negotiation: string, documentId: string, patch: DocumentPatch, author: string): Promise<PlanDocument> {
+    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    return this.db.write(async (tx) => {
+      const seq = await this.changes.nextSeq(tx, negotiationId);
+      const current = await findScoped(tx.manager, DocumentEntity, negotiationId, documentId, 'Document');
+      const currentProvisions = await tx.manager.findBy(ProvisionEntity, { documentId: current.id });
+      const before = toDocument(current, currentProvisions);
+      checkVersion('Document', current.version, patch.expectedVersion, before);
+      await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: patch.authorPartyId }], 'Party');
+      const now = Date.now();
+      const next: DocumentEntity = {
+        ...current,
+        title: patch.title ?? current.title,
+        shortTitle: patch.shortTitle ?? current.shortTitle,
+        authorPartyId: patch.authorPartyId === undefined ? current.authorPartyId : patch.authorPartyId,
+        publishedAt: patch.publishedAt ? parseInstant(patch.publishedAt) : current.publishedAt,
+        publishedPrecision: patch.publishedAt ? precisionOf(patch.publishedAt) : current.publishedPrecision,
+        description: patch.description ?? current.description,
+        sourceUrl: patch.sourceUrl === undefined ? current.sourceUrl : patch.sourceUrl,
+        version: current.version + 1,
+        updatedAt: now,
+      };
+      await tx.manager.update(DocumentEntity, { id: current.id }, {
+        title: next.title,
+        shortTitle: next.shortTitle,
+        authorPartyId: next.authorPartyId,
+        publishedAt: next.publishedAt,
+        publishedPrecision: next.publishedPrecision,
+        description: next.description,
+        sourceUrl: next.sourceUrl,
+        version: next.version,
+        updatedAt: now,
+      });
+      const provisions = patch.provisions
+        ? await this.setProvisions(tx, negotiationId, current.id, patch.provisions)
+        : currentProvisions;
+      const view = toDocument(next, provisions);
+      await this.changes.record(tx, { negotiationId, seq, kind: 'document.updated', entityId: current.id, data: view, before, recordedAt: now, recordedBy: author });
+      return view;
+    });
+  }
+
+  async compare(negotiation: string, a: string, b: string): Promise<CompareView> {
+    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const [docA, docB] = await Promise.all([
+      this.getIn(this.db.read, negotiationId, a, 'query.a'),
+      this.getIn(this.db.read, negotiationId, b, 'query.b'),
+    ]);
+    const pointIds = [...new Set([...docA.provisions, ...docB.provisions].map((p) => p.pointId))];
+    const points = pointIds.length ? await this.db.read.findBy(PointEntity, { id: In(pointIds) }) : [];
+    const lineage = pointIds.length
+      ? await this.db.read.find(PointLineageEntity, { where: [{ pointId: In(pointIds) }, { derivedFromId: In(pointIds) }] })
+      : [];
+    const info = new Map(
+      points.map((p) => [
+        p.id,
+        {
+          title: p.title,
+          derivedFrom: lineage.filter((l) => l.pointId === p.id).map((l) => ({ pointId: l.derivedFromId, kind: l.kind })),
+        },
+      ]),
+    );
+    return compareDocuments(docA, docB, info);
+  }
+
+  /** Provisions are the document's content: replacing them is an edit, with before/after in the change log. */
+  private async setProvisions(tx: Tx, negotiationId: string, documentId: string, provisions: NonNullable<DocumentCreate['provisions']>) {
+    const points = new Set<string>();
+    const numbers = new Set<string>();
+    for (const [index, p] of provisions.entries()) {
+      if (points.has(p.pointId)) throw badReference(`provisions.${index}.pointId`, 'the point appears twice in this document');
+      if (numbers.has(p.number)) throw badReference(`provisions.${index}.number`, `number '${p.number}' appears twice in this document`);
+      points.add(p.pointId);
+      numbers.add(p.number);
+    }
+    await requireRefs(tx.manager, PointEntity, negotiationId, provisions.map((p, i) => ({ field: `provisions.${i}.pointId`, id: p.pointId })), 'Point');
+    await tx.manager.delete(ProvisionEntity, { documentId });
+    const rows: ProvisionEntity[] = [...provisions]
+      .sort((x, y) => naturalCompare(x.number, y.number))
+      .map((p, sortOrder) => ({ documentId, pointId: p.pointId, number: p.number, text: p.text, sortOrder }));
+    for (let i = 0; i < rows.length; i += 100) await tx.manager.insert(ProvisionEntity, rows.slice(i, i + 100));
+    return rows;
+  }
+}

@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  MatrixCell,
+  MatrixQuery,
+  MatrixRow,
+  MatrixView,
+  MetricsQuery,
+  MetricsView,
+  Party,
+  PlanDocument,
+  Point,
+  Position,
+} from '@parley/contracts';
+import {
+  convergenceSeries,
+  dateRange,
+  parseBound,
+  partyDistances,
+  pointMetrics,
+  summarize,
+  toIso,
+  type StanceFact,
+} from '@parley/domain';
+import { badReference } from '../common/app-error';
+import { Db } from '../database/db.service';
+import { num, numOrNull, sql } from '../database/sql';
+import { DocumentsService } from '../documents/documents.service';
+import { NegotiationsService } from '../negotiations/negotiations.service';
+import { PartiesService } from '../parties/parties.service';
+import { PointsService } from '../points/points.service';
+import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
+
+/** Later than any real date: "no bound". */
+const END_OF_TIME = 8_640_000_000_000_000;
+
+type CellRow = EventRow & { c_party_id: string; c_point_id: string; c_version: number | string };
+
+@Injectable()
+export class MatrixService {
+  constructor(
+    private readonly db: Db,
+    private readonly negotiations: NegotiationsService,
+    private readonly parties: PartiesService,
+    private readonly points: PointsService,
+    private readonly documents: DocumentsService,
+  ) {}
+
+  async matrix(negotiation: string, query: MatrixQuery): Promise<MatrixView> {
+    const n = await this.negotiations.resolve(negotiation);
+    const asOf = query.asOf ? parseBound(query.asOf) : undefined;
+    const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
+    const [parties, points, document, cells] = await Promise.all([
+      this.parties.listIn(this.db.read, n.id),
+      this.points.listIn(this.db.read, n.id),
+      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId') : null,
+      this.cells(n.id, asOf, knownAt),
+    ]);
+    return {
+      negotiationId: n.id,
+      seq: n.seq,
+      asOf: asOf === undefined ? null : toIso(asOf),
+      knownAt: knownAt === undefined ? null : toIso(knownAt),
+      documentId: document?.id ?? null,
+      parties: parties.map((p) => ({ id: p.id, code: p.code, name: p.name, color: p.color, parentId: p.parentId })),
+      rows: buildRows(points, parties, document, cells),
+    };
+  }
+
+  async metrics(negotiation: string, query: MetricsQuery): Promise<MetricsView> {
+    const n = await this.negotiations.resolve(negotiation);
+    const asOf = query.asOf ? parseBound(query.asOf) : undefined;
+    const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
+    const [parties, points, cells, facts] = await Promise.all([
+      this.parties.listIn(this.db.read, n.id),
+      this.points.listIn(this.db.read, n.id),
+      this.cells(n.id, asOf, knownAt),
+      this.facts(n.id),
+    ]);
+    const partyIds = parties.map((p) => p.id);
+    const pointIds = points.map((p) => p.id);
+    const rows = buildRows(points, parties, null, cells);
+    const positionOf = (partyId: string, pointId: string): Position | undefined =>
+      cells.get(pointId)?.get(partyId)?.stance?.position;
+
+    const earliest = facts.reduce((min, f) => Math.min(min, f.effectiveAt), Number.POSITIVE_INFINITY);
+    const from = query.from ? parseBound(query.from) : Number.isFinite(earliest) ? earliest : n.createdAt;
+    const to = query.to ? parseBound(query.to) : (asOf ?? Date.now());
+    if (from > to) throw badReference('query.from', 'must not be after to');
+    let dates: number[];
+    try {
+      dates = dateRange(from, to, query.step ?? 'day');
+    } catch (err) {
+      throw badReference('query.step', err instanceof Error ? err.message : 'too many dates in the range');
+    }
+    const summaries = rows.map((r) => r.summary);
+    return {
+      negotiationId: n.id,
+      asOf: asOf === undefined ? null : toIso(asOf),
+      knownAt: knownAt === undefined ? null : toIso(knownAt),
+      totals: summarize(summaries),
+      points: summaries,
+      distances: partyDistances(partyIds, pointIds, positionOf),
+      series: convergenceSeries(facts, { partyIds, pointIds, dates, knownAt }),
+    };
+  }
+
+  /**
+   * The stance in force per cell. Without a time bound it reads the projection; with one it
+   * probes, for each cell, the latest visible event through the (cell, effective_at) index, so
+   * the cost follows the number of cells rather than the length of the history.
+   */
+  private async cells(negotiationId: string, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
+    const { rows } =
+      asOf === undefined && knownAt === undefined
+        ? await sql<CellRow>(
+            this.db.read,
+            `SELECT c.party_id AS c_party_id, c.point_id AS c_point_id, c.version AS c_version, ${EVENT_SELECT}
+               FROM current_stances c
+               LEFT JOIN stance_events e ON e.id = c.event_id
+               LEFT JOIN stance_retractions r ON r.event_id = e.id
+              WHERE c.negotiation_id = ?`,
+            [negotiationId],
+          )
+        : await sql<CellRow>(
+            this.db.read,
+            `SELECT c.party_id AS c_party_id, c.point_id AS c_point_id, c.version AS c_version, ${EVENT_SELECT}
+               FROM current_stances c
+               LEFT JOIN stance_events e ON e.id = (
+                 SELECT e2.id FROM stance_events e2
+                  WHERE e2.negotiation_id = c.negotiation_id AND e2.party_id = c.party_id AND e2.point_id = c.point_id
+                    AND e2.effective_at <= ? AND e2.recorded_at <= ?
+                    AND NOT EXISTS (SELECT 1 FROM stance_retractions r2 WHERE r2.event_id = e2.id AND r2.recorded_at <= ?)
+                  ORDER BY e2.effective_at DESC, e2.recorded_at DESC, e2.seq DESC LIMIT 1)
+               LEFT JOIN stance_retractions r ON r.event_id = e.id
+              WHERE c.negotiation_id = ?`,
+            [asOf ?? END_OF_TIME, knownAt ?? END_OF_TIME, knownAt ?? END_OF_TIME, negotiationId],
+          );
+    const byPoint = new Map<string, Map<string, MatrixCell>>();
+    for (const row of rows) {
+      const cell: MatrixCell = { version: num(row.c_version), stance: row.id ? toStanceEvent(row, knownAt) : null };
+      let forPoint = byPoint.get(row.c_point_id);
+      if (!forPoint) byPoint.set(row.c_point_id, (forPoint = new Map()));
+      forPoint.set(row.c_party_id, cell);
+    }
+    return byPoint;
+  }
+
+  private async facts(negotiationId: string): Promise<StanceFact[]> {
+    const { rows } = await sql<{
+      id: string;
+      party_id: string;
+      point_id: string;
+      position: Position;
+      effective_at: number | string;
+      recorded_at: number | string;
+      seq: number | string;
+      retracted_at: number | string | null;
+    }>(
+      this.db.read,
+      `SELECT e.id, e.party_id, e.point_id, e.position, e.effective_at, e.recorded_at, e.seq, r.recorded_at AS retracted_at
+         FROM stance_events e LEFT JOIN stance_retractions r ON r.event_id = e.id
+        WHERE e.negotiation_id = ?`,
+      [negotiationId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      partyId: r.party_id,
+      pointId: r.point_id,
+      position: r.position,
+      effectiveAt: num(r.effective_at),
+      recordedAt: num(r.recorded_at),
+      seq: num(r.seq),
+      retractedAt: numOrNull(r.retracted_at),
+    }));
+  }
+}
+
+function buildRows(
+  points: Point[],
+  parties: Party[],
+  document: PlanDocument | null,
+  cells: Map<string, Map<string, MatrixCell>>,
+): MatrixRow[] {
+  const partyIds = parties.map((p) => p.id);
+  const provisionOf = new Map((document?.provisions ?? []).map((p, index) => [p.pointId, { ...p, index }]));
+  const ordered = document
+    ? [...points].sort((a, b) => (provisionOf.get(a.id)?.index ?? Infinity) - (provisionOf.get(b.id)?.index ?? Infinity))
+    : points;
+  return ordered.map((point) => {
+    const forPoint = cells.get(point.id) ?? new Map<string, MatrixCell>();
+    const positions = new Map<string, Position>();
+    for (const [partyId, cell] of forPoint) if (cell.stance) positions.set(partyId, cell.stance.position);
+    const provision = provisionOf.get(point.id);
+    return {
+      point: { id: point.id, code: point.code, title: point.title, category: point.category },
+      number: provision?.number ?? null,
+      text: provision?.text ?? null,
+      cells: Object.fromEntries(forPoint),
+      summary: pointMetrics(point.id, partyIds, positions),
+    };
+  });
+}

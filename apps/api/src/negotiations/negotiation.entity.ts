@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { NegotiationStatus } from '@parley/contracts';
+import { epochMs } from '../database/columns';
+
+@Entity('negotiations')
+export class NegotiationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ type: 'varchar', length: 40 }) slug!: string;
+  @Column({ type: 'varchar', length: 200 }) title!: string;
+  @Column({ type: 'text' }) description!: string;
+  @Column({ type: 'varchar', length: 20 }) status!: NegotiationStatus;
+  /** The change counter: the sequence number of the latest change. */
+  @Column({ type: 'integer' }) seq!: number;
+  @Column({ type: 'integer' }) version!: number;
+  @Column({ type: 'bigint', transformer: epochMs }) createdAt!: number;
+  @Column({ type: 'bigint', transformer: epochMs }) updatedAt!: number;
+}

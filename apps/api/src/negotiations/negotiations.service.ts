@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import type { Negotiation, NegotiationCreate, NegotiationPatch } from '@parley/contracts';
+import type { EntityManager } from 'typeorm';
+import { conflict, notFound } from '../common/app-error';
+import { isUuid, newId, slugify } from '../common/ids';
+import { ChangeLog } from '../changes/change-log.service';
+import { Db } from '../database/db.service';
+import { NegotiationEntity } from './negotiation.entity';
+import { toNegotiation } from './negotiation.mapper';
+
+@Injectable()
+export class NegotiationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  async list(): Promise<Negotiation[]> {
+    const rows = await this.db.read.find(NegotiationEntity, { order: { createdAt: 'ASC' } });
+    return rows.map(toNegotiation);
+  }
+
+  /** Finds a negotiation by id or by slug. */
+  async resolve(idOrSlug: string, manager: EntityManager = this.db.read): Promise<NegotiationEntity> {
+    const found = isUuid(idOrSlug)
+      ? await manager.findOneBy(NegotiationEntity, { id: idOrSlug })
+      : await manager.findOneBy(NegotiationEntity, { slug: idOrSlug });
+    if (!found) throw notFound('Negotiation', idOrSlug);
+    return found;
+  }
+
+  async get(idOrSlug: string): Promise<Negotiation> {
+    return toNegotiation(await this.resolve(idOrSlug));
+  }
+
+  async create(input: NegotiationCreate, author: string): Promise<Negotiation> {
+    return this.db.write(async (tx) => {
+      const slug = await this.freeSlug(tx.manager, input.slug, input.title);
+      const now = Date.now();
+      const entity: NegotiationEntity = {
+        id: newId(),
+        slug,
+        title: input.title,
+        description: input.description ?? '',
+        status: input.status ?? 'active',
+        seq: 0,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await tx.manager.insert(NegotiationEntity, entity);
+      const seq = await this.changes.nextSeq(tx, entity.id);
+      const created = { ...entity, seq };
+      await this.changes.record(tx, {
+        negotiationId: entity.id,
+        seq,
+        kind: 'negotiation.created',
+        entityId: entity.id,
+        data: toNegotiation(created),
+        recordedAt: now,
+        recordedBy: author,
+      });
+      return toNegotiation(created);
+    });
+  }
+
+  async update(idOrSlug: string, patch: NegotiationPatch, author: string): Promise<Negotiation> {
+    const { id } = await this.resolve(idOrSlug);
+    return this.db.write(async (tx) => {
+      const seq = await this.changes.nextSeq(tx, id);
+      const current = await this.resolve(id, tx.manager);
+      const before = toNegotiation({ ...current, seq: seq - 1 });
+      if (patch.expectedVersion !== undefined && patch.expectedVersion !== current.version) {
+        throw conflict('VERSION_CONFLICT', `Negotiation was changed by someone else (version ${current.version}, you expected ${patch.expectedVersion})`, before);
+      }
+      const now = Date.now();
+      const next: NegotiationEntity = {
+        ...current,
+        title: patch.title ?? current.title,
+        description: patch.description ?? current.description,
+        status: patch.status ?? current.status,
+        version: current.version + 1,
+        updatedAt: now,
+        seq,
+      };
+      await tx.manager.update(NegotiationEntity, { id }, {
+        title: next.title,
+        description: next.description,
+        status: next.status,
+        version: next.version,
+        updatedAt: now,
+      });
+      const after = toNegotiation(next);
+      await this.changes.record(tx, {
+        negotiationId: id,
+        seq,
+        kind: 'negotiation.updated',
+        entityId: id,
+        data: after,
+        before,
+        recordedAt: now,
+        recordedBy: author,
+      });
+      return after;
+    });
+  }
+
+  private async freeSlug(manager: EntityManager, wanted: string | undefined, title: string): Promise<string> {
+    if (wanted) {
+      if (isUuid(wanted)) throw conflict('CONFLICT', `slug '${wanted}' looks like an id; choose another`);
+      const taken = await manager.existsBy(NegotiationEntity, { slug: wanted });
+      if (taken) throw conflict('CONFLICT', `slug '${wanted}' is already used by another negotiation`);
+      return wanted;
+    }
+    const base = slugify(title, 34);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base}-${n}`;
+      if (!(await manager.existsBy(NegotiationEntity, { slug: candidate }))) return candidate;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Point, PointCreate, PointPatch } from '@parley/contracts';
+import { z } from 'zod';
+import { Returns } from '../common/api-responses';
+import { Author } from '../common/author.decorator';
+import { Input } from '../common/validation';
+import { PointsService } from './points.service';
+
+@ApiTags('points')
+@Controller('negotiations/:negotiationId/points')
+export class PointsController {
+  constructor(private readonly points: PointsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List the points (stable topics) with their lineage' })
+  @Returns(200, z.array(Point), 'Points', [404])
+  list(@Param('negotiationId') negotiationId: string): Promise<Point[]> {
+    return this.points.list(negotiationId);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a point' })
+  @Input({ body: PointCreate })
+  @Returns(201, Point, 'Created', [400, 404, 409])
+  create(@Param('negotiationId') negotiationId: string, @Body() body: PointCreate, @Author() author: string): Promise<Point> {
+    return this.points.create(negotiationId, body, author);
+  }
+
+  @Get(':pointId')
+  @ApiOperation({ summary: 'Get a point' })
+  @Returns(200, Point, 'The point', [404])
+  get(@Param('negotiationId') negotiationId: string, @Param('pointId') pointId: string): Promise<Point> {
+    return this.points.get(negotiationId, pointId);
+  }
+
+  @Patch(':pointId')
+  @ApiOperation({ summary: 'Change a point; `derivedFrom` replaces its lineage' })
+  @Input({ body: PointPatch })
+  @Returns(200, Point, 'Updated', [400, 404, 409])
+  update(
+    @Param('negotiationId') negotiationId: string,
+    @Param('pointId') pointId: string,
+    @Body() body: PointPatch,
+    @Author() author: string,
+  ): Promise<Point> {
+    return this.points.update(negotiationId, pointId, body, author);
+  }
+}

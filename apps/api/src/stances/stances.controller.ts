@@ -1,0 +1,115 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  BatchResult,
+  ChangesQuery,
+  HistoryQuery,
+  LIMITS,
+  RecordStanceResult,
+  RetractInput,
+  StanceBatch,
+  StanceCreate,
+  StanceEvent,
+  type ChangesPage,
+  type PointHistory,
+} from '@parley/contracts';
+import type { FastifyReply } from 'fastify';
+import { Returns } from '../common/api-responses';
+import { invalid } from '../common/app-error';
+import { Author } from '../common/author.decorator';
+import { Input } from '../common/validation';
+import { StancesService, type Replayable } from './stances.service';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Any unique string (e.g. a UUID) per logical write: a retry with the same key returns the first result',
+};
+
+function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length === 0 || value.length > LIMITS.idempotencyKey || !/^[\x21-\x7e]+$/.test(value)) {
+    throw invalid([{ field: 'header.Idempotency-Key', message: `must be 1–${LIMITS.idempotencyKey} visible ASCII characters` }]);
+  }
+  return value;
+}
+
+function send<T>(reply: FastifyReply, result: Replayable<T>): T {
+  reply.status(result.status);
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  return result.body;
+}
+
+@ApiTags('stances')
+@Controller()
+export class StancesController {
+  constructor(private readonly stances: StancesService) {}
+
+  @Post('negotiations/:negotiationId/stances')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record one stance event (optimistic lock with expectedVersion; idempotent with Idempotency-Key)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Input({ body: StanceCreate })
+  @Returns(201, RecordStanceResult, 'Recorded: the event and the cell after it', [400, 404, 409, 422])
+  async record(
+    @Param('negotiationId') negotiationId: string,
+    @Body() body: StanceCreate,
+    @Author() author: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordStanceResult> {
+    return send(reply, await this.stances.record(negotiationId, body, author, idempotencyKey(key)));
+  }
+
+  @Post('negotiations/:negotiationId/stances/batch')
+  @HttpCode(201)
+  @ApiOperation({ summary: `Record up to ${LIMITS.batchItems} stance events, all or nothing` })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Input({ body: StanceBatch })
+  @Returns(201, BatchResult, 'All recorded, in order', [400, 404, 409, 422])
+  async batch(
+    @Param('negotiationId') negotiationId: string,
+    @Body() body: StanceBatch,
+    @Author() author: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResult> {
+    return send(reply, await this.stances.recordBatch(negotiationId, body.events, author, idempotencyKey(key)));
+  }
+
+  @Post('stance-events/:eventId/retract')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Retract a stance event with a reason (a correction; nothing is deleted)' })
+  @Input({ body: RetractInput })
+  @Returns(201, RecordStanceResult, 'Retracted: the event with its retraction and the cell after it', [400, 404, 409])
+  retract(@Param('eventId') eventId: string, @Body() body: RetractInput, @Author() author: string): Promise<RecordStanceResult> {
+    return this.stances.retract(eventId, body, author);
+  }
+
+  @Get('stance-events/:eventId')
+  @ApiOperation({ summary: 'Get one stance event' })
+  @Returns(200, StanceEvent, 'The event', [404])
+  getEvent(@Param('eventId') eventId: string): Promise<StanceEvent> {
+    return this.stances.getEvent(eventId);
+  }
+
+  @Get('negotiations/:negotiationId/changes')
+  @ApiOperation({ summary: 'Stance events recorded and retracted, in sequence order, paged by sinceSeq' })
+  @Input({ query: ChangesQuery })
+  @Returns(200, null, 'A page of changes')
+  changes(@Param('negotiationId') negotiationId: string, @Query() query: ChangesQuery): Promise<ChangesPage> {
+    return this.stances.changesOf(negotiationId, query);
+  }
+
+  @Get('negotiations/:negotiationId/points/:pointId/history')
+  @ApiOperation({ summary: "A point's text in every document and every stance event on it, retractions included" })
+  @Input({ query: HistoryQuery })
+  @Returns(200, null, 'The history of the point')
+  history(
+    @Param('negotiationId') negotiationId: string,
+    @Param('pointId') pointId: string,
+    @Query() query: HistoryQuery,
+  ): Promise<PointHistory> {
+    return this.stances.history(negotiationId, pointId, query);
+  }
+}

@@ -1,0 +1,344 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  BatchResult,
+  ChangeItem,
+  ChangesPage,
+  ChangesQuery,
+  HistoryQuery,
+  PointHistory,
+  RecordStanceResult,
+  RetractInput,
+  StanceCreate,
+  StanceEvent,
+} from '@parley/contracts';
+import { compareFacts, parseBound, parseInstant, precisionOf, toIso } from '@parley/domain';
+import { createHash } from 'node:crypto';
+import { AppError, conflict, notFound } from '../common/app-error';
+import { isUuid, newId } from '../common/ids';
+import { findScoped } from '../common/scoped';
+import { ChangeLog } from '../changes/change-log.service';
+import { Db, type Tx } from '../database/db.service';
+import { num, sql } from '../database/sql';
+import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
+import { NegotiationsService } from '../negotiations/negotiations.service';
+import { PointEntity } from '../points/point.entity';
+import { IdempotencyKeyEntity, StanceEventEntity, StanceRetractionEntity, CurrentStanceEntity } from './stance.entities';
+import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
+import { StanceRefs } from './stance-refs';
+
+export interface Replayable<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+interface CellRow {
+  version: number | string;
+  event_id: string | null;
+  effective_at: number | string | null;
+  recorded_at: number | string | null;
+  seq: number | string | null;
+}
+
+@Injectable()
+export class StancesService {
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeLog,
+    private readonly negotiations: NegotiationsService,
+  ) {}
+
+  async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: string): Promise<Replayable<RecordStanceResult>> {
+    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    (await StanceRefs.load(this.db.read, negotiationId)).check([input], () => '');
+    return this.idempotent(negotiationId, 'stance', idempotencyKey, input, (tx) => this.recordOne(tx, negotiationId, input, author, ''));
+  }
+
+  /** All or nothing: one transaction; any invalid item or stale version rejects the whole batch. */
+  async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: string): Promise<Replayable<BatchResult>> {
+    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    (await StanceRefs.load(this.db.read, negotiationId)).check(inputs, (i) => `events.${i}.`);
+    return this.idempotent(negotiationId, 'stance-batch', idempotencyKey, inputs, async (tx) => {
+      const results: RecordStanceResult[] = [];
+      for (const [i, input] of inputs.entries()) results.push(await this.recordOne(tx, negotiationId, input, author, `events.${i}`));
+      return { results };
+    });
+  }
+
+  async retract(eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
+    const event = isUuid(eventId) ? await this.db.read.findOneBy(StanceEventEntity, { id: eventId }) : null;
+    if (!event) throw notFound('Stance event', eventId);
+    return this.db.write(async (tx) => {
+      const seq = await this.changes.nextSeq(tx, event.negotiationId);
+      const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
+      if (existing) {
+        throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await this.loadEvent(tx, event.id));
+      }
+      const now = Date.now();
+      await tx.manager.insert(StanceRetractionEntity, {
+        id: newId(),
+        negotiationId: event.negotiationId,
+        eventId: event.id,
+        seq,
+        reason: input.reason,
+        recordedAt: now,
+        recordedBy: author,
+      });
+      const cell = await this.readCell(tx, event.negotiationId, event.partyId, event.pointId);
+      // The cell falls back to its latest event that is still standing, if any.
+      const { rows } = await sql<{ id: string }>(
+        tx.manager,
+        `SELECT e.id FROM stance_events e
+          WHERE e.negotiation_id = ? AND e.party_id = ? AND e.point_id = ?
+            AND NOT EXISTS (SELECT 1 FROM stance_retractions r WHERE r.event_id = e.id)
+          ORDER BY e.effective_at DESC, e.recorded_at DESC, e.seq DESC LIMIT 1`,
+        [event.negotiationId, event.partyId, event.pointId],
+      );
+      const version = num(cell?.version ?? 0) + 1;
+      const currentId = rows[0]?.id ?? null;
+      await tx.manager.upsert(
+        CurrentStanceEntity,
+        { negotiationId: event.negotiationId, partyId: event.partyId, pointId: event.pointId, eventId: currentId, version },
+        ['negotiationId', 'partyId', 'pointId'],
+      );
+      const retracted = await this.loadEvent(tx, event.id);
+      const result: RecordStanceResult = {
+        event: retracted,
+        cell: {
+          partyId: event.partyId,
+          pointId: event.pointId,
+          version,
+          current: currentId ? await this.loadEvent(tx, currentId) : null,
+        },
+      };
+      await this.changes.record(tx, {
+        negotiationId: event.negotiationId,
+        seq,
+        kind: 'stance.retracted',
+        entityId: event.id,
+        data: result,
+        recordedAt: now,
+        recordedBy: author,
+      });
+      return result;
+    });
+  }
+
+  async changesOf(negotiation: string, query: ChangesQuery): Promise<ChangesPage> {
+    const n = await this.negotiations.resolve(negotiation);
+    const limit = query.limit ?? 500;
+    const where = ['c.negotiation_id = ?', "c.kind IN ('stance.recorded', 'stance.retracted')"];
+    const params: unknown[] = [n.id];
+    if (query.sinceSeq !== undefined) {
+      where.push('c.seq > ?');
+      params.push(query.sinceSeq);
+    }
+    if (query.since) {
+      where.push('c.recorded_at > ?');
+      params.push(parseBound(query.since));
+    }
+    if (query.until) {
+      where.push('c.recorded_at <= ?');
+      params.push(parseBound(query.until));
+    }
+    if (query.partyId) {
+      where.push('e.party_id = ?');
+      params.push(query.partyId);
+    }
+    if (query.pointId) {
+      where.push('e.point_id = ?');
+      params.push(query.pointId);
+    }
+    const { rows } = await sql<EventRow & { c_seq: number | string; c_kind: string; c_recorded_at: number | string }>(
+      this.db.read,
+      `SELECT c.seq AS c_seq, c.kind AS c_kind, c.recorded_at AS c_recorded_at, ${EVENT_SELECT}
+         FROM change_log c
+         JOIN stance_events e ON e.id = c.entity_id
+         LEFT JOIN stance_retractions r ON r.event_id = e.id
+        WHERE ${where.join(' AND ')}
+        ORDER BY c.seq ASC LIMIT ?`,
+      [...params, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const items: ChangeItem[] = page.map((row) => {
+      const event = toStanceEvent(row);
+      const seq = num(row.c_seq);
+      const recordedAt = toIso(num(row.c_recorded_at));
+      return row.c_kind === 'stance.retracted'
+        ? { kind: 'stance.retracted', seq, recordedAt, event, reason: event.retraction?.reason ?? '' }
+        : { kind: 'stance.recorded', seq, recordedAt, event };
+    });
+    const last = items.at(-1);
+    return { items, nextSinceSeq: rows.length > limit && last ? last.seq : null, seq: n.seq };
+  }
+
+  async history(negotiation: string, pointId: string, query: HistoryQuery): Promise<PointHistory> {
+    const n = await this.negotiations.resolve(negotiation);
+    const point = await findScoped(this.db.read, PointEntity, n.id, pointId, 'Point');
+    const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
+    const where = ['e.negotiation_id = ?', 'e.point_id = ?'];
+    const params: unknown[] = [n.id, point.id];
+    if (query.partyId) {
+      where.push('e.party_id = ?');
+      params.push(query.partyId);
+    }
+    if (knownAt !== undefined) {
+      where.push('e.recorded_at <= ?');
+      params.push(knownAt);
+    }
+    const { rows } = await sql<EventRow>(
+      this.db.read,
+      `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE ${where.join(' AND ')}
+        ORDER BY e.effective_at ASC, e.recorded_at ASC, e.seq ASC`,
+      params,
+    );
+    const provisions = await this.db.read
+      .createQueryBuilder(ProvisionEntity, 'p')
+      .innerJoin(DocumentEntity, 'd', 'd.id = p.document_id')
+      .select(['p.document_id AS document_id', 'd.title AS title', 'd.published_at AS published_at', 'p.number AS number', 'p.text AS text'])
+      .where('p.point_id = :pointId', { pointId: point.id })
+      .orderBy('d.published_at', 'ASC')
+      .getRawMany<{ document_id: string; title: string; published_at: number | string; number: string; text: string }>();
+    return {
+      point: { id: point.id, code: point.code, title: point.title, category: point.category },
+      provisions: provisions.map((p) => ({
+        documentId: p.document_id,
+        documentTitle: p.title,
+        publishedAt: toIso(num(p.published_at)),
+        number: p.number,
+        text: p.text,
+      })),
+      events: rows.map((row) => toStanceEvent(row, knownAt)),
+    };
+  }
+
+  async getEvent(eventId: string): Promise<StanceEvent> {
+    const { rows } = await sql<EventRow>(this.db.read, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id = ?`, [eventId]);
+    if (!rows[0]) throw notFound('Stance event', eventId);
+    return toStanceEvent(rows[0]);
+  }
+
+  private async recordOne(tx: Tx, negotiationId: string, input: StanceCreate, author: string, field: string): Promise<RecordStanceResult> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    const cell = await this.readCell(tx, negotiationId, input.partyId, input.pointId);
+    const version = num(cell?.version ?? 0);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== version) {
+      const current = cell?.event_id ? await this.loadEvent(tx, cell.event_id) : null;
+      throw conflict(
+        'VERSION_CONFLICT',
+        `${field ? `${field}: ` : ''}the cell was changed by someone else meanwhile (now version ${version}, you expected ${input.expectedVersion}); nothing was recorded`,
+        { partyId: input.partyId, pointId: input.pointId, version, current },
+      );
+    }
+    const now = Date.now();
+    const event: StanceEventEntity = {
+      id: newId(),
+      negotiationId,
+      seq,
+      partyId: input.partyId,
+      pointId: input.pointId,
+      position: input.position,
+      confidence: input.confidence,
+      effectiveAt: parseInstant(input.effectiveAt),
+      effectivePrecision: precisionOf(input.effectiveAt),
+      recordedAt: now,
+      recordedBy: author,
+      conditionsText: input.conditions?.text ?? null,
+      conditionPointIds: [...new Set(input.conditions?.pointIds ?? [])],
+      note: input.note ?? null,
+      quote: input.quote ?? null,
+      actorId: input.actorId ?? null,
+      sourceUrl: input.source.url ?? null,
+      sourceOutlet: input.source.outlet ?? null,
+      sourceTitle: input.source.title ?? null,
+      sourcePublishedAt: input.source.publishedAt ? parseInstant(input.source.publishedAt) : null,
+      documentId: input.documentId ?? null,
+      milestoneId: input.milestoneId ?? null,
+    };
+    await tx.manager.insert(StanceEventEntity, event);
+    // A back-dated event becomes current only if it is the latest by effective time.
+    const standing =
+      cell?.event_id && cell.effective_at !== null
+        ? { effectiveAt: num(cell.effective_at), recordedAt: num(cell.recorded_at), seq: num(cell.seq) }
+        : null;
+    const becomesCurrent = standing === null || compareFacts(standing, event) <= 0;
+    const currentId = becomesCurrent ? event.id : (cell?.event_id ?? null);
+    await tx.manager.upsert(
+      CurrentStanceEntity,
+      { negotiationId, partyId: input.partyId, pointId: input.pointId, eventId: currentId, version: version + 1 },
+      ['negotiationId', 'partyId', 'pointId'],
+    );
+    const view = await this.loadEvent(tx, event.id);
+    const result: RecordStanceResult = {
+      event: view,
+      cell: {
+        partyId: input.partyId,
+        pointId: input.pointId,
+        version: version + 1,
+        current: becomesCurrent ? view : currentId ? await this.loadEvent(tx, currentId) : null,
+      },
+    };
+    await this.changes.record(tx, { negotiationId, seq, kind: 'stance.recorded', entityId: event.id, data: result, recordedAt: now, recordedBy: author });
+    return result;
+  }
+
+  private async readCell(tx: Tx, negotiationId: string, partyId: string, pointId: string): Promise<CellRow | undefined> {
+    const { rows } = await sql<CellRow>(
+      tx.manager,
+      `SELECT c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
+         FROM current_stances c LEFT JOIN stance_events e ON e.id = c.event_id
+        WHERE c.negotiation_id = ? AND c.party_id = ? AND c.point_id = ?`,
+      [negotiationId, partyId, pointId],
+    );
+    return rows[0];
+  }
+
+  private async loadEvent(tx: Tx, eventId: string): Promise<StanceEvent> {
+    const { rows } = await sql<EventRow>(tx.manager, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id = ?`, [eventId]);
+    if (!rows[0]) throw notFound('Stance event', eventId);
+    return toStanceEvent(rows[0]);
+  }
+
+  /**
+   * Runs a write at most once per Idempotency-Key: the first response is stored in the same
+   * transaction as the write, and a retry gets it back instead of a duplicate.
+   */
+  private async idempotent<T>(
+    negotiationId: string,
+    route: string,
+    key: string | undefined,
+    request: unknown,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<Replayable<T>> {
+    if (key === undefined) return { status: 201, body: await this.db.write(work), replayed: false };
+    const scopedKey = `${negotiationId}:${route}:${key}`;
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const replay = (row: IdempotencyKeyEntity): Replayable<T> => {
+      if (row.requestHash !== requestHash) {
+        throw new AppError(422, 'IDEMPOTENCY_MISMATCH', `Idempotency-Key '${key}' was already used for a different request`);
+      }
+      return { status: row.statusCode, body: JSON.parse(row.response) as T, replayed: true };
+    };
+    const seen = await this.db.read.findOneBy(IdempotencyKeyEntity, { scopedKey });
+    if (seen) return replay(seen);
+    return this.db.write(async (tx) => {
+      // Checked again inside the write: a concurrent retry may have committed meanwhile.
+      await this.changes.lock(tx, negotiationId);
+      const raced = await tx.manager.findOneBy(IdempotencyKeyEntity, { scopedKey });
+      if (raced) throw new ReplayFound(replay(raced));
+      const body = await work(tx);
+      await tx.manager.insert(IdempotencyKeyEntity, { scopedKey, requestHash, statusCode: 201, response: JSON.stringify(body), createdAt: Date.now() });
+      return { status: 201, body, replayed: false };
+    }).catch((err: unknown) => {
+      if (err instanceof ReplayFound) return err.result as Replayable<T>;
+      throw err;
+    });
+  }
+}
+
+/** Carries a stored response out of a transaction that must roll back (it took a sequence number). */
+class ReplayFound extends Error {
+  constructor(readonly result: Replayable<unknown>) {
+    super('idempotent replay');
+  }
+}

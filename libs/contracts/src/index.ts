@@ -1,0 +1,6 @@
+export * from './lib/positions';
+export * from './lib/errors';
+export * from './lib/primitives';
+export * from './lib/schemas';
+export * from './lib/views';
+export * from './lib/changes';

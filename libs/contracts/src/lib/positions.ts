@@ -1,0 +1,52 @@
+/** The ordered position scale. Order matters: from most to least favourable. */
+export const POSITIONS = ['accept', 'conditional', 'amend', 'unclear', 'reject', 'red_line'] as const;
+export type Position = (typeof POSITIONS)[number];
+
+export const POSITION_SCORE: Readonly<Record<Position, number>> = {
+  accept: 2,
+  conditional: 1,
+  amend: 0,
+  unclear: 0,
+  reject: -1,
+  red_line: -2,
+};
+
+export const POSITION_LABEL: Readonly<Record<Position, string>> = {
+  accept: 'Accept',
+  conditional: 'Conditional',
+  amend: 'Amend',
+  unclear: 'Unclear',
+  reject: 'Reject',
+  red_line: 'Red line',
+};
+
+export const CONFIDENCES = ['official', 'reported', 'leaked', 'unverified'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+export const POINT_CATEGORIES = [
+  'territory',
+  'security_guarantees',
+  'military',
+  'sanctions',
+  'economy',
+  'humanitarian',
+  'political',
+  'legal',
+] as const;
+export type PointCategory = (typeof POINT_CATEGORIES)[number];
+
+export const PARTY_KINDS = ['state', 'bloc', 'organization', 'mediator', 'other'] as const;
+export type PartyKind = (typeof PARTY_KINDS)[number];
+
+export const NEGOTIATION_STATUSES = ['draft', 'active', 'suspended', 'concluded', 'abandoned'] as const;
+export type NegotiationStatus = (typeof NEGOTIATION_STATUSES)[number];
+
+export const MILESTONE_KINDS = ['meeting', 'deadline', 'leak', 'statement', 'publication', 'other'] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+
+/** How exactly `effectiveAt` is known: a calendar day (UTC) or an exact instant. */
+export const TIME_PRECISIONS = ['day', 'time'] as const;
+export type TimePrecision = (typeof TIME_PRECISIONS)[number];
+
+export const LINEAGE_KINDS = ['split', 'merge', 'reworded'] as const;
+export type LineageKind = (typeof LINEAGE_KINDS)[number];

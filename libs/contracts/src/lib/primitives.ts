@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+export const LIMITS = {
+  title: 200,
+  code: 40,
+  shortText: 500,
+  longText: 20_000,
+  url: 2_000,
+  batchItems: 1_000,
+  listItems: 500,
+  pageSize: 1_000,
+  idempotencyKey: 200,
+} as const;
+
+export const Id = z.guid({ error: 'must be an id (UUID)' });
+
+/** A stable, human-friendly key: letters, digits, dot, dash, underscore. */
+export const Code = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(LIMITS.code, `must be at most ${LIMITS.code} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must contain only letters, digits, ".", "-" or "_"');
+
+export const Title = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.title, `must be at most ${LIMITS.title} characters`);
+
+export const ShortText = z
+  .string({ error: 'must be a string' })
+  .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`);
+
+export const LongText = z
+  .string({ error: 'must be a string' })
+  .max(LIMITS.longText, `must be at most ${LIMITS.longText} characters`);
+
+export const Url = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`);
+
+export const Color = z.string({ error: 'must be a string' }).regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4');
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isRealDate(value: string): boolean {
+  const ms = Date.parse(DATE_RE.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) return false;
+  // Reject impossible calendar days such as 2025-02-30 that Date.parse rolls over.
+  const day = value.slice(0, 10);
+  return new Date(Date.parse(`${day}T00:00:00Z`)).toISOString().slice(0, 10) === day;
+}
+
+/** A calendar day (YYYY-MM-DD, UTC) or an ISO 8601 date-time with a zone (Z or ±hh:mm). */
+export const DateInput = z
+  .string({ error: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone' })
+  .refine((v) => (DATE_RE.test(v) || DATETIME_RE.test(v)) && isRealDate(v), {
+    error: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone, e.g. 2025-11-21T14:30:00Z',
+  });
+
+export function isDayOnly(value: string): boolean {
+  return DATE_RE.test(value);
+}
+
+export const Timestamp = z.string().describe('ISO 8601 date-time in UTC');

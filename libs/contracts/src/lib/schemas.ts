@@ -1,0 +1,389 @@
+import { z } from 'zod';
+import {
+  CONFIDENCES,
+  LINEAGE_KINDS,
+  MILESTONE_KINDS,
+  NEGOTIATION_STATUSES,
+  PARTY_KINDS,
+  POINT_CATEGORIES,
+  POSITIONS,
+  TIME_PRECISIONS,
+} from './positions';
+import { Code, Color, DateInput, Id, LIMITS, LongText, ShortText, Timestamp, Title, Url } from './primitives';
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of: ${values.join(', ')}` });
+
+const ExpectedVersion = z
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(0, 'must be 0 or more')
+  .describe('The version you last saw; the change is refused with 409 if it is no longer current.');
+
+// ---------- negotiations ----------
+export const NegotiationCreate = z.strictObject({
+  title: Title,
+  slug: Code.optional().describe('URL-friendly key, unique; derived from the title when omitted'),
+  description: LongText.optional(),
+  status: enumOf(NEGOTIATION_STATUSES).optional(),
+});
+export type NegotiationCreate = z.infer<typeof NegotiationCreate>;
+
+export const NegotiationPatch = z.strictObject({
+  title: Title.optional(),
+  description: LongText.optional(),
+  status: enumOf(NEGOTIATION_STATUSES).optional(),
+  expectedVersion: ExpectedVersion.optional(),
+});
+export type NegotiationPatch = z.infer<typeof NegotiationPatch>;
+
+export const Negotiation = z.object({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: enumOf(NEGOTIATION_STATUSES),
+  seq: z.number().describe('The latest sequence number of this negotiation (its change counter)'),
+  version: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Negotiation = z.infer<typeof Negotiation>;
+
+// ---------- parties ----------
+export const ActorInput = z.strictObject({
+  id: Id.optional().describe('Existing actor to update; omit to add a new actor'),
+  name: Title,
+  role: ShortText.optional(),
+});
+
+export const PartyCreate = z.strictObject({
+  code: Code.describe('Short unique key within the negotiation, e.g. RU'),
+  name: Title,
+  kind: enumOf(PARTY_KINDS).optional(),
+  color: Color.optional(),
+  parentId: Id.nullable().optional(),
+  description: LongText.optional(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+  actors: z.array(ActorInput).max(LIMITS.listItems).optional(),
+});
+export type PartyCreate = z.infer<typeof PartyCreate>;
+
+export const PartyPatch = z.strictObject({
+  code: Code.optional(),
+  name: Title.optional(),
+  kind: enumOf(PARTY_KINDS).optional(),
+  color: Color.optional(),
+  parentId: Id.nullable().optional(),
+  description: LongText.optional(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+  actors: z
+    .array(ActorInput)
+    .max(LIMITS.listItems)
+    .optional()
+    .describe('The full list of active actors; actors left out are retired (kept for history)'),
+  expectedVersion: ExpectedVersion.optional(),
+});
+export type PartyPatch = z.infer<typeof PartyPatch>;
+
+export const Actor = z.object({ id: z.string(), name: z.string(), role: z.string(), retired: z.boolean() });
+export type Actor = z.infer<typeof Actor>;
+
+export const Party = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: enumOf(PARTY_KINDS),
+  color: z.string(),
+  parentId: z.string().nullable(),
+  description: z.string(),
+  sortOrder: z.number(),
+  actors: z.array(Actor),
+  version: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Party = z.infer<typeof Party>;
+
+// ---------- points ----------
+export const LineageInput = z.strictObject({
+  pointId: Id,
+  kind: enumOf(LINEAGE_KINDS),
+});
+
+export const PointCreate = z.strictObject({
+  code: Code.optional().describe('Stable key within the negotiation; generated when omitted'),
+  title: Title,
+  category: enumOf(POINT_CATEGORIES),
+  description: LongText.optional(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+  derivedFrom: z.array(LineageInput).max(50).optional().describe('Points this one was split from or merged from'),
+});
+export type PointCreate = z.infer<typeof PointCreate>;
+
+export const PointPatch = z.strictObject({
+  code: Code.optional(),
+  title: Title.optional(),
+  category: enumOf(POINT_CATEGORIES).optional(),
+  description: LongText.optional(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+  derivedFrom: z.array(LineageInput).max(50).optional(),
+  expectedVersion: ExpectedVersion.optional(),
+});
+export type PointPatch = z.infer<typeof PointPatch>;
+
+export const Point = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  code: z.string(),
+  title: z.string(),
+  category: enumOf(POINT_CATEGORIES),
+  description: z.string(),
+  sortOrder: z.number(),
+  derivedFrom: z.array(z.object({ pointId: z.string(), kind: enumOf(LINEAGE_KINDS) })),
+  version: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Point = z.infer<typeof Point>;
+
+// ---------- documents ----------
+export const ProvisionInput = z.strictObject({
+  pointId: Id,
+  number: z.string().trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters'),
+  text: LongText,
+});
+
+export const DocumentCreate = z.strictObject({
+  title: Title,
+  shortTitle: z.string().max(60, 'must be at most 60 characters').optional(),
+  authorPartyId: Id.nullable().optional(),
+  publishedAt: DateInput,
+  description: LongText.optional(),
+  sourceUrl: Url.optional(),
+  provisions: z.array(ProvisionInput).max(LIMITS.listItems).optional(),
+});
+export type DocumentCreate = z.infer<typeof DocumentCreate>;
+
+export const DocumentPatch = z.strictObject({
+  title: Title.optional(),
+  shortTitle: z.string().max(60, 'must be at most 60 characters').optional(),
+  authorPartyId: Id.nullable().optional(),
+  publishedAt: DateInput.optional(),
+  description: LongText.optional(),
+  sourceUrl: Url.nullable().optional(),
+  provisions: z.array(ProvisionInput).max(LIMITS.listItems).optional().describe('Replaces all provisions'),
+  expectedVersion: ExpectedVersion.optional(),
+});
+export type DocumentPatch = z.infer<typeof DocumentPatch>;
+
+export const Provision = z.object({ pointId: z.string(), number: z.string(), text: z.string() });
+export type Provision = z.infer<typeof Provision>;
+
+export const PlanDocument = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  title: z.string(),
+  shortTitle: z.string(),
+  authorPartyId: z.string().nullable(),
+  publishedAt: Timestamp,
+  publishedPrecision: enumOf(TIME_PRECISIONS),
+  description: z.string(),
+  sourceUrl: z.string().nullable(),
+  provisions: z.array(Provision),
+  version: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type PlanDocument = z.infer<typeof PlanDocument>;
+
+// ---------- milestones ----------
+export const MilestoneCreate = z.strictObject({
+  title: Title,
+  kind: enumOf(MILESTONE_KINDS),
+  startsAt: DateInput,
+  endsAt: DateInput.optional(),
+  description: LongText.optional(),
+  sourceUrl: Url.optional(),
+  partyIds: z.array(Id).max(LIMITS.listItems).optional(),
+});
+export type MilestoneCreate = z.infer<typeof MilestoneCreate>;
+
+export const MilestonePatch = z.strictObject({
+  title: Title.optional(),
+  kind: enumOf(MILESTONE_KINDS).optional(),
+  startsAt: DateInput.optional(),
+  endsAt: DateInput.nullable().optional(),
+  description: LongText.optional(),
+  sourceUrl: Url.nullable().optional(),
+  partyIds: z.array(Id).max(LIMITS.listItems).optional(),
+  expectedVersion: ExpectedVersion.optional(),
+});
+export type MilestonePatch = z.infer<typeof MilestonePatch>;
+
+export const Milestone = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  title: z.string(),
+  kind: enumOf(MILESTONE_KINDS),
+  startsAt: Timestamp,
+  startsPrecision: enumOf(TIME_PRECISIONS),
+  endsAt: z.string().nullable(),
+  description: z.string(),
+  sourceUrl: z.string().nullable(),
+  partyIds: z.array(z.string()),
+  version: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Milestone = z.infer<typeof Milestone>;
+
+// ---------- stances ----------
+export const SourceInput = z
+  .strictObject({
+    url: Url.optional(),
+    outlet: z.string().trim().min(1, 'must not be empty').max(LIMITS.title).optional(),
+    title: z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
+    publishedAt: DateInput.optional(),
+  })
+  .refine((s) => s.url !== undefined || s.outlet !== undefined, {
+    error: 'needs at least a url or an outlet',
+  });
+
+export const StanceCreate = z.strictObject({
+  partyId: Id,
+  pointId: Id,
+  position: enumOf(POSITIONS),
+  confidence: enumOf(CONFIDENCES),
+  effectiveAt: DateInput.describe('When the party took the position: a day (YYYY-MM-DD) or an exact date-time'),
+  source: SourceInput,
+  conditions: z
+    .strictObject({
+      text: LongText.optional(),
+      pointIds: z.array(Id).max(50).optional().describe('Points this stance depends on'),
+    })
+    .optional(),
+  note: LongText.optional(),
+  quote: LongText.optional(),
+  actorId: Id.optional(),
+  documentId: Id.optional().describe('The plan version this stance reacts to'),
+  milestoneId: Id.optional(),
+  expectedVersion: ExpectedVersion.optional().describe(
+    'The cell version you last saw (0 for a cell with no events); 409 with the current stance if it changed',
+  ),
+});
+export type StanceCreate = z.infer<typeof StanceCreate>;
+
+export const StanceBatch = z.strictObject({
+  events: z
+    .array(StanceCreate)
+    .min(1, 'must contain at least one event')
+    .max(LIMITS.batchItems, `must contain at most ${LIMITS.batchItems} events`),
+});
+export type StanceBatch = z.infer<typeof StanceBatch>;
+
+export const RetractInput = z.strictObject({
+  reason: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(LIMITS.shortText),
+});
+export type RetractInput = z.infer<typeof RetractInput>;
+
+export const Source = z.object({
+  url: z.string().nullable(),
+  outlet: z.string().nullable(),
+  title: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+});
+
+export const Retraction = z.object({
+  id: z.string(),
+  seq: z.number(),
+  reason: z.string(),
+  recordedAt: Timestamp,
+  recordedBy: z.string(),
+});
+
+export const StanceEvent = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  seq: z.number(),
+  partyId: z.string(),
+  pointId: z.string(),
+  position: enumOf(POSITIONS),
+  score: z.number(),
+  confidence: enumOf(CONFIDENCES),
+  effectiveAt: Timestamp,
+  effectivePrecision: enumOf(TIME_PRECISIONS),
+  recordedAt: Timestamp,
+  recordedBy: z.string(),
+  source: Source,
+  conditions: z.object({ text: z.string().nullable(), pointIds: z.array(z.string()) }),
+  note: z.string().nullable(),
+  quote: z.string().nullable(),
+  actorId: z.string().nullable(),
+  documentId: z.string().nullable(),
+  milestoneId: z.string().nullable(),
+  retraction: Retraction.nullable(),
+});
+export type StanceEvent = z.infer<typeof StanceEvent>;
+
+export const RecordStanceResult = z.object({
+  event: StanceEvent,
+  cell: z.object({
+    partyId: z.string(),
+    pointId: z.string(),
+    version: z.number(),
+    current: StanceEvent.nullable(),
+  }),
+});
+export type RecordStanceResult = z.infer<typeof RecordStanceResult>;
+
+export const BatchResult = z.object({ results: z.array(RecordStanceResult) });
+export type BatchResult = z.infer<typeof BatchResult>;
+
+// ---------- queries ----------
+export const MatrixQuery = z.strictObject({
+  asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
+  knownAt: DateInput.optional().describe('Only what Parley had recorded by this time (a day means its end)'),
+  documentId: Id.optional().describe('Number and order the points as in this document'),
+});
+export type MatrixQuery = z.infer<typeof MatrixQuery>;
+
+const SeqParam = z.coerce
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(0, 'must be 0 or more');
+
+export const ChangesQuery = z.strictObject({
+  since: DateInput.optional().describe('Recorded after this time'),
+  until: DateInput.optional().describe('Recorded at or before this time'),
+  sinceSeq: SeqParam.optional().describe('Only changes with a higher sequence number'),
+  partyId: Id.optional(),
+  pointId: Id.optional(),
+  limit: z.coerce
+    .number({ error: 'must be an integer' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(LIMITS.pageSize, `must be at most ${LIMITS.pageSize}`)
+    .optional(),
+});
+export type ChangesQuery = z.infer<typeof ChangesQuery>;
+
+export const STEPS = ['day', 'week'] as const;
+export const MetricsQuery = z.strictObject({
+  from: DateInput.optional(),
+  to: DateInput.optional(),
+  step: enumOf(STEPS).optional(),
+  asOf: DateInput.optional(),
+  knownAt: DateInput.optional(),
+});
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+export const CompareQuery = z.strictObject({ a: Id, b: Id });
+export type CompareQuery = z.infer<typeof CompareQuery>;
+
+export const HistoryQuery = z.strictObject({
+  partyId: Id.optional(),
+  knownAt: DateInput.optional(),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;

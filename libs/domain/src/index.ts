@@ -1,0 +1,5 @@
+export * from './lib/time';
+export * from './lib/projection';
+export * from './lib/metrics';
+export * from './lib/diff';
+export * from './lib/compare';

@@ -1,0 +1,110 @@
+import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, precisionOf, toIso } from './time';
+
+const day = (iso: string): number => Date.parse(`${iso}T00:00:00.000Z`);
+const eod = (iso: string): number => Date.parse(`${iso}T23:59:59.999Z`);
+
+describe('parseInstant', () => {
+  it('places a day at its first millisecond (UTC)', () => {
+    expect(parseInstant('2025-11-21')).toBe(Date.UTC(2025, 10, 21));
+  });
+
+  it('honours the zone of a date-time', () => {
+    expect(parseInstant('2025-11-21T14:30:00+02:00')).toBe(Date.UTC(2025, 10, 21, 12, 30));
+    expect(parseInstant('2025-11-21T14:30Z')).toBe(Date.UTC(2025, 10, 21, 14, 30));
+    expect(parseInstant('2025-11-21T14:30:00.123Z')).toBe(Date.UTC(2025, 10, 21, 14, 30, 0, 123));
+  });
+
+  it.each(['2025-02-30', '2025-02-30T10:00:00Z', '2025-11-21T25:00:00Z', '2025-11-21T14:30:00', 'yesterday', '', '2025-13-01T00:00:00Z'])(
+    'refuses %p',
+    (value) => {
+      expect(() => parseInstant(value)).toThrow(RangeError);
+    },
+  );
+});
+
+describe('parseBound', () => {
+  it('reads a day as its last millisecond', () => {
+    expect(parseBound('2025-11-21')).toBe(Date.UTC(2025, 10, 21, 23, 59, 59, 999));
+  });
+
+  it('keeps a date-time as is', () => {
+    expect(parseBound('2025-11-21T14:30:00Z')).toBe(Date.UTC(2025, 10, 21, 14, 30));
+  });
+
+  it('refuses an impossible day', () => {
+    expect(() => parseBound('2025-02-29')).toThrow(RangeError);
+  });
+});
+
+describe('precisionOf / toIso / endOfDay', () => {
+  it('tells a day from a date-time', () => {
+    expect(precisionOf('2025-11-21')).toBe('day');
+    expect(precisionOf('2025-11-21T00:00:00Z')).toBe('time');
+  });
+
+  it('formats like Date#toISOString', () => {
+    expect(toIso(Date.UTC(2025, 10, 21, 12, 30))).toBe('2025-11-21T12:30:00.000Z');
+  });
+
+  it('finds the last millisecond of the day', () => {
+    expect(endOfDay(Date.UTC(2025, 10, 21, 12, 30))).toBe(eod('2025-11-21'));
+    expect(endOfDay(eod('2025-11-21'))).toBe(eod('2025-11-21'));
+    expect(endOfDay(day('2025-11-22'))).toBe(eod('2025-11-22'));
+  });
+});
+
+describe('dateRange', () => {
+  it('gives one point when from and to fall on the same day', () => {
+    expect(dateRange(Date.UTC(2025, 10, 21, 1), Date.UTC(2025, 10, 21, 22), 'day')).toEqual([eod('2025-11-21')]);
+  });
+
+  it('covers every day, both ends included', () => {
+    expect(dateRange(Date.UTC(2025, 10, 29, 18), day('2025-12-02'), 'day')).toEqual([
+      eod('2025-11-29'),
+      eod('2025-11-30'),
+      eod('2025-12-01'),
+      eod('2025-12-02'),
+    ]);
+  });
+
+  it('ends on the day of `to` when weeks overshoot it', () => {
+    expect(dateRange(day('2025-11-01'), day('2025-11-11'), 'week')).toEqual([
+      eod('2025-11-01'),
+      eod('2025-11-08'),
+      eod('2025-11-11'),
+    ]);
+  });
+
+  it('does not repeat `to` when weeks land on it', () => {
+    expect(dateRange(day('2025-11-01'), eod('2025-11-15'), 'week')).toEqual([
+      eod('2025-11-01'),
+      eod('2025-11-08'),
+      eod('2025-11-15'),
+    ]);
+  });
+
+  it('refuses from after to, even within one day', () => {
+    expect(() => dateRange(day('2025-11-02'), day('2025-11-01'), 'day')).toThrow(RangeError);
+    expect(() => dateRange(Date.UTC(2025, 10, 1, 12), Date.UTC(2025, 10, 1, 11), 'day')).toThrow(RangeError);
+  });
+
+  it('allows exactly the maximum number of points and refuses one more', () => {
+    const from = day('2020-01-01');
+    const atMax = dateRange(from, from + (MAX_RANGE_POINTS - 1) * DAY_MS, 'day');
+    expect(atMax).toHaveLength(MAX_RANGE_POINTS);
+    expect(atMax[atMax.length - 1]).toBe(endOfDay(from + (MAX_RANGE_POINTS - 1) * DAY_MS));
+    expect(() => dateRange(from, from + MAX_RANGE_POINTS * DAY_MS, 'day')).toThrow(RangeError);
+  });
+
+  it('counts the overshooting last point against the maximum', () => {
+    const from = day('2000-01-01');
+    // 3,659 whole weeks plus 3 days: 3,660 stepped points and the extra end point.
+    const to = from + (3_659 * 7 + 3) * DAY_MS;
+    expect(() => dateRange(from, to, 'week')).toThrow(RangeError);
+    expect(dateRange(from, to - 3 * DAY_MS, 'week')).toHaveLength(MAX_RANGE_POINTS);
+  });
+
+  it('refuses non-finite bounds', () => {
+    expect(() => dateRange(Number.NaN, 0, 'day')).toThrow(RangeError);
+  });
+});

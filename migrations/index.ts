@@ -1,0 +1,4 @@
+import { InitialSchema1764547200000 } from './1764547200000-initial-schema';
+
+/** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
+export const MIGRATIONS = [InitialSchema1764547200000];
