@@ -1,0 +1,157 @@
+import { cellKey, cellVersions, currentStances, type StanceFact } from '@parley/domain';
+import { fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
+
+describe('stance writes: locks, idempotency, batches, sequence', () => {
+  let t: TestApp;
+  let s: Seeded;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await startApp();
+    s = await seed(t);
+    base = `/api/negotiations/${s.negotiationId}`;
+  });
+  afterAll(() => t.close());
+
+  it('lets exactly one of 20 racing writers with the same expectedVersion win; the rest get 409 with the current stance', async () => {
+    const [aa] = s.parties;
+    const [p1] = s.points;
+    const setup = await t.post(`${base}/stances`, stance(aa.id, p1.id, { position: 'unclear' }));
+    expect(setup.body.cell.version).toBe(1);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.post(`${base}/stances`, stance(aa.id, p1.id, { position: i % 2 ? 'accept' : 'reject', expectedVersion: 1, note: `writer ${i}` })),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((st) => st === 201)).toHaveLength(1);
+    expect(statuses.filter((st) => st === 409)).toHaveLength(19);
+    const winner = results.find((r) => r.status === 201)!;
+    for (const loser of results.filter((r) => r.status === 409)) {
+      expect(loser.body.code).toBe('VERSION_CONFLICT');
+      expect(loser.body.current).toMatchObject({ version: 2, current: { id: winner.body.event.id } });
+    }
+  });
+
+  it('treats a missing cell as version 0', async () => {
+    const [, bb] = s.parties;
+    const [, , , p4] = s.points;
+    const stale = await t.post(`${base}/stances`, stance(bb.id, p4.id, { expectedVersion: 3 }));
+    expect(stale.status).toBe(409);
+    expect(stale.body.current).toEqual({ partyId: bb.id, pointId: p4.id, version: 0, current: null });
+    const ok = await t.post(`${base}/stances`, stance(bb.id, p4.id, { expectedVersion: 0 }));
+    expect(ok.status).toBe(201);
+  });
+
+  it('returns the first result for a retried Idempotency-Key, also when retries race, and refuses a reused key', async () => {
+    const [, bb] = s.parties;
+    const [, p2] = s.points;
+    const body = stance(bb.id, p2.id, { position: 'amend' });
+    const first = await t.post(`${base}/stances`, body, { 'Idempotency-Key': 'key-1' });
+    const retry = await t.post(`${base}/stances`, body, { 'Idempotency-Key': 'key-1' });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+
+    const racing = await Promise.all(
+      Array.from({ length: 10 }, () => t.post(`${base}/stances`, stance(bb.id, p2.id, { position: 'accept' }), { 'Idempotency-Key': 'key-2' })),
+    );
+    expect(racing.every((r) => r.status === 201)).toBe(true);
+    expect(new Set(racing.map((r) => r.body.event.id)).size).toBe(1);
+    const history = await t.get(`${base}/points/${p2.id}/history?partyId=${bb.id}`);
+    expect(history.body.events).toHaveLength(2);
+
+    const misuse = await t.post(`${base}/stances`, stance(bb.id, p2.id, { position: 'reject' }), { 'Idempotency-Key': 'key-1' });
+    expect(misuse.status).toBe(422);
+    expect(misuse.body.code).toBe('IDEMPOTENCY_MISMATCH');
+  });
+
+  it('records a batch all or nothing: one bad reference or one stale version writes nothing', async () => {
+    const [aa, bb, cc] = s.parties;
+    const [p1, p2, p3] = s.points;
+    const before = await fingerprint(t.db);
+    const badRef = await t.post(`${base}/stances/batch`, {
+      events: [stance(aa.id, p3.id), stance(bb.id, p3.id), stance(cc.id, p3.id), stance('00000000-0000-4000-8000-000000000000', p3.id)],
+    });
+    expect(badRef.status).toBe(400);
+    expect(badRef.body.details).toEqual([{ field: 'events.3.partyId', message: expect.stringContaining('does not exist') }]);
+    expect(await fingerprint(t.db)).toEqual(before);
+
+    // The stale version is discovered inside the transaction, after two items were written: all roll back.
+    const stale = await t.post(`${base}/stances/batch`, {
+      events: [stance(aa.id, p3.id), stance(bb.id, p3.id), stance(cc.id, p1.id, { expectedVersion: 99 })],
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toContain('events.2');
+    expect(await fingerprint(t.db)).toEqual(before);
+
+    const ok = await t.post(`${base}/stances/batch`, {
+      events: [stance(aa.id, p3.id), stance(aa.id, p3.id, { position: 'reject', effectiveAt: '2025-11-22', expectedVersion: 1 }), stance(cc.id, p2.id)],
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.results.map((r: { cell: { version: number } }) => r.cell.version)).toEqual([1, 2, 1]);
+    const seqs = ok.body.results.map((r: { event: { seq: number } }) => r.event.seq);
+    expect(seqs).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]);
+  });
+
+  it('keeps the current stance when a late report is back-dated before it, but shows it as of its own date', async () => {
+    const [, , cc] = s.parties;
+    const [, , p3] = s.points;
+    await t.post(`${base}/stances`, stance(cc.id, p3.id, { position: 'accept', effectiveAt: '2025-12-10' }));
+    const late = await t.post(`${base}/stances`, stance(cc.id, p3.id, { position: 'red_line', effectiveAt: '2025-12-01' }));
+    expect(late.status).toBe(201);
+    expect(late.body.cell.current.position).toBe('accept');
+    const asOf = await t.get(`${base}/matrix?asOf=2025-12-05`);
+    const cell = asOf.body.rows.find((r: { point: { id: string } }) => r.point.id === p3.id).cells[cc.id];
+    expect(cell.stance.position).toBe('red_line');
+  });
+
+  it('gives 200 concurrent writes of every kind gap-free, unique sequence numbers, and a projection equal to a rebuild', async () => {
+    const writes = Array.from({ length: 200 }, (_, i) => {
+      const party = s.parties[i % 3];
+      const point = s.points[(i * 7) % 4];
+      if (i % 25 === 0) return t.patch(`${base}/points/${point.id}`, { description: `edit ${i}` });
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      return t.post(`${base}/stances`, stance(party.id, point.id, { position: ['accept', 'reject', 'amend'][i % 3], effectiveAt: `2025-12-${day}` }));
+    });
+    const results = await Promise.all(writes);
+    expect(results.filter((r) => r.status >= 300)).toEqual([]);
+
+    const changes: { seq: number | string }[] = await t.db.read.query(
+      t.db.driver === 'postgres' ? 'SELECT seq FROM change_log WHERE negotiation_id = $1 ORDER BY seq' : 'SELECT seq FROM change_log WHERE negotiation_id = ? ORDER BY seq',
+      [s.negotiationId],
+    );
+    const seqs = changes.map((c) => Number(c.seq));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    const negotiation = await t.get(base);
+    expect(negotiation.body.seq).toBe(seqs.length);
+
+    // Rebuild the projection from the append-only events and compare with the stored one.
+    const facts: StanceFact[] = (
+      await t.db.read.query(
+        `SELECT e.id, e.party_id, e.point_id, e.position, e.effective_at, e.recorded_at, e.seq, r.recorded_at AS retracted_at
+           FROM stance_events e LEFT JOIN stance_retractions r ON r.event_id = e.id`,
+      )
+    ).map((r: Record<string, string | number | null>) => ({
+      id: String(r['id']),
+      partyId: String(r['party_id']),
+      pointId: String(r['point_id']),
+      position: r['position'] as StanceFact['position'],
+      effectiveAt: Number(r['effective_at']),
+      recordedAt: Number(r['recorded_at']),
+      seq: Number(r['seq']),
+      retractedAt: r['retracted_at'] === null ? null : Number(r['retracted_at']),
+    }));
+    const rebuilt = currentStances(facts, {});
+    const versions = cellVersions(facts);
+    const stored: { party_id: string; point_id: string; event_id: string | null; version: number | string }[] = await t.db.read.query(
+      'SELECT party_id, point_id, event_id, version FROM current_stances',
+    );
+    expect(stored.length).toBe(versions.size);
+    for (const row of stored) {
+      const key = cellKey(row.party_id, row.point_id);
+      expect({ key, event: row.event_id, version: Number(row.version) }).toEqual({ key, event: rebuilt.get(key)?.id ?? null, version: versions.get(key) });
+    }
+  });
+});
