@@ -7,12 +7,22 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
+import { AppError } from './common/app-error';
 import { ErrorFilter } from './common/error.filter';
 import { InputInterceptor } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
 import { DemoLoader } from './demo/demo-loader.service';
 import { UKRAINE_2025 } from './demo/ukraine-2025';
+
+/** The API speaks JSON only; other bodies are refused before they are parsed. */
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType ?? '');
+}
+
+function hasBody(headers: IncomingMessage['headers']): boolean {
+  return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -38,8 +48,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ErrorFilter(config.dashboardDir));
     app.useGlobalInterceptors(new InputInterceptor(app.get(Reflector)));
-    app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
+    });
+    fastify.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/api') && hasBody(request.headers) && !isJson(request.headers['content-type'])) {
+        throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type: send application/json');
+      }
     });
 
     const openApi = new DocumentBuilder()

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded SQLite mode on port 3000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ driver: 'sqlite', synchronous: 'FULL' });
+    expect(config.database.driver === 'sqlite' && config.database.path.endsWith('data/parley.sqlite')).toBe(true);
+  });
+
+  it('switches to PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({ driver: 'postgres', url: 'postgres://u@h:5432/db', schema: undefined });
+  });
+
+  it('names every wrong variable and its value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT="eighty"');
+    expect(message).toContain('DATABASE_URL="mysql://x": must start with postgres://');
+    expect(message).toContain('LOG_LEVEL="loud"');
+  });
+});

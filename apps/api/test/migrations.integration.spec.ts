@@ -1,0 +1,69 @@
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../../migrations';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { Db, runMigrations } from '../src/database/db.service';
+import { freshDatabase, type TestDatabase } from './harness';
+
+const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys'];
+
+describe('migrations', () => {
+  let database: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    ds = new DataSource(dataSourceOptions(database.config));
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await database.drop();
+  });
+
+  const tableExists = async (name: string) => {
+    const runner = ds.createQueryRunner();
+    try {
+      return await runner.hasTable(name);
+    } finally {
+      await runner.release();
+    }
+  };
+
+  it('run up from an empty database, are recorded, and a second run does nothing', async () => {
+    for (const table of TABLES) expect(await tableExists(table)).toBe(false);
+    await runMigrations(ds);
+    for (const table of TABLES) expect(await tableExists(table)).toBe(true);
+    const applied: { name: string }[] = await ds.query('SELECT name FROM migrations');
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(await ds.showMigrations()).toBe(false);
+    await runMigrations(ds);
+    expect(await ds.query('SELECT name FROM migrations')).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('create the as-of index the matrix query relies on, columns in order', async () => {
+    const columns =
+      ds.options.type === 'postgres'
+        ? (
+            (await ds.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_events_cell_time' AND schemaname = current_schema()`)) as {
+              indexdef: string;
+            }[]
+          )[0].indexdef
+            .replace(/^.*\((.*)\)$/, '$1')
+            .split(',')
+            .map((c) => c.trim().replace(/"/g, ''))
+        : ((await ds.query(`PRAGMA index_info('ix_events_cell_time')`)) as { name: string }[]).map((c) => c.name);
+    expect(columns).toEqual(['negotiation_id', 'party_id', 'point_id', 'effective_at', 'recorded_at', 'seq']);
+  });
+
+  it('can be opened concurrently by several nodes (migrations under a lock) and report nothing pending', async () => {
+    const nodes = await Promise.all([Db.open(database.config), Db.open(database.config)]);
+    for (const node of nodes) expect(await node.pendingMigrations()).toEqual({ applied: MIGRATIONS.length, pending: 0 });
+    await Promise.all(nodes.map((node) => node.close()));
+  });
+
+  it('go down again to an empty schema', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'all' });
+    for (const table of TABLES) expect(await tableExists(table)).toBe(false);
+    expect(await ds.query('SELECT name FROM migrations')).toHaveLength(0);
+  });
+});
