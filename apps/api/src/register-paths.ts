@@ -9,6 +9,7 @@ const distRoot = path.resolve(__dirname, '..', '..', '..');
 const ALIASES: Record<string, string> = {
   '@parley/contracts': path.join(distRoot, 'libs/contracts/src/index.js'),
   '@parley/domain': path.join(distRoot, 'libs/domain/src/index.js'),
+  '@parley/migrations': path.join(distRoot, 'migrations/index.js'),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@parley/migrations';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { Db, runMigrations } from '../src/database/db.service';
 import { freshDatabase, type TestDatabase } from './harness';

@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import { MIGRATIONS } from '../../../../migrations';
+import { MIGRATIONS } from '@parley/migrations';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming-strategy';
