@@ -70,7 +70,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       yamlDocumentUrl: 'api/docs-yaml',
     });
     if (fs.existsSync(config.dashboardDir)) {
-      app.useStaticAssets({ root: config.dashboardDir, prefix: '/', wildcard: false, index: ['index.html'] });
+      // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart.
+      app.useStaticAssets({ root: config.dashboardDir, prefix: '/', wildcard: true, index: ['index.html'] });
     }
     app.enableShutdownHooks();
     await app.init();

@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'dashboard',
+  rootDir: __dirname,
+  testEnvironment: 'jsdom',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'json'],
+  moduleNameMapper: {
+    '^@parley/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '\\.(css)$': '<rootDir>/src/testing/style-mock.cjs',
+  },
+};

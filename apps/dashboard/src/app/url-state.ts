@@ -1,0 +1,56 @@
+import { useCallback, useSyncExternalStore } from 'react';
+
+/** The query-string keys the dashboard keeps in the URL. */
+export interface DashboardParams {
+  /** Negotiation slug. */
+  n: string | null;
+  /** "As of" day, YYYY-MM-DD; null = now. */
+  asOf: string | null;
+}
+
+const CHANGE_EVENT = 'parley:urlchange';
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads the dashboard parameters from a query string, dropping malformed values. */
+export function parseParams(search: string): DashboardParams {
+  const q = new URLSearchParams(search);
+  const n = q.get('n')?.trim() || null;
+  const asOf = q.get('asOf');
+  return { n, asOf: asOf && DAY_RE.test(asOf) ? asOf : null };
+}
+
+/** Applies a patch to a query string; null or '' removes the key. Other keys are kept. */
+export function patchSearch(search: string, patch: Partial<DashboardParams>): string {
+  const q = new URLSearchParams(search);
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === undefined || value === '') q.delete(key);
+    else q.set(key, value);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener(CHANGE_EVENT, onChange);
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener(CHANGE_EVENT, onChange);
+  };
+}
+
+const getSearch = () => window.location.search;
+
+/** The dashboard parameters kept in the URL, and a setter that updates the URL (back/forward work). */
+export function useUrlParams(): [DashboardParams, (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void] {
+  const search = useSyncExternalStore(subscribe, getSearch, () => '');
+  const set = useCallback((patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => {
+    const next = patchSearch(window.location.search, patch);
+    if (next === window.location.search) return;
+    const url = `${window.location.pathname}${next}${window.location.hash}`;
+    if (opts?.replace) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
+    window.dispatchEvent(new Event(CHANGE_EVENT));
+  }, []);
+  return [parseParams(search), set];
+}

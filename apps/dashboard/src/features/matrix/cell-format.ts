@@ -1,0 +1,25 @@
+import type { StanceEvent } from '@parley/contracts';
+
+/** The stance's conditions as one line of text, or null when it has none. */
+export function conditionsText(stance: StanceEvent, pointCodes?: ReadonlyMap<string, string>): string | null {
+  const parts: string[] = [];
+  const text = stance.conditions.text?.trim();
+  if (text) parts.push(text);
+  if (stance.conditions.pointIds.length > 0) {
+    const codes = stance.conditions.pointIds.map((id) => pointCodes?.get(id) ?? id);
+    parts.push(`Depends on ${codes.join(', ')}`);
+  }
+  return parts.length > 0 ? parts.join(' — ') : null;
+}
+
+/** "2025-11-21" for day-precision times, "2025-11-21 14:30 UTC" for exact ones. */
+export function formatEffective(stance: Pick<StanceEvent, 'effectiveAt' | 'effectivePrecision'>): string {
+  const iso = stance.effectiveAt;
+  return stance.effectivePrecision === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Where the stance was reported, for the tooltip. */
+export function sourceText(stance: StanceEvent): string | null {
+  const { outlet, title, url } = stance.source;
+  return outlet ?? title ?? url ?? null;
+}

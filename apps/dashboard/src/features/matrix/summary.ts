@@ -1,0 +1,33 @@
+import type { MatrixRow, MatrixView, PointMetrics } from '@parley/contracts';
+
+export interface MatrixTotals {
+  points: number;
+  agreed: number;
+  blocked: number;
+}
+
+export function matrixTotals(rows: readonly MatrixRow[]): MatrixTotals {
+  return {
+    points: rows.length,
+    agreed: rows.filter((r) => r.summary.agreed).length,
+    blocked: rows.filter((r) => r.summary.blocked).length,
+  };
+}
+
+export type SummaryKind = 'agreed' | 'blocked' | 'spread' | 'none';
+
+/** How a row's summary reads: agreed and blocked win over the spread number. */
+export function summaryOf(m: PointMetrics): { kind: SummaryKind; text: string; description: string } {
+  if (m.blocked) return { kind: 'blocked', text: 'Blocked', description: 'A party holds a red line' };
+  if (m.agreed) return { kind: 'agreed', text: 'Agreed', description: 'Every party that stated a position is at least conditional' };
+  if (m.spread === null) return { kind: 'none', text: 'No positions', description: 'No party has stated a position' };
+  return {
+    kind: 'spread',
+    text: `Spread ${m.spread}`,
+    description: `Positions differ by ${m.spread} on a scale from −2 (red line) to +2 (accept)`,
+  };
+}
+
+export function pointCodeMap(view: Pick<MatrixView, 'rows'>): Map<string, string> {
+  return new Map(view.rows.map((r) => [r.point.id, r.point.code]));
+}

@@ -1,0 +1,68 @@
+import type { MatrixRow, MatrixView, PointMetrics, Position, StanceEvent } from '@parley/contracts';
+import { POSITION_SCORE } from '@parley/contracts';
+
+let seq = 0;
+
+/** A stance event with sensible defaults; override what the test is about. */
+export function stance(position: Position, overrides: Partial<StanceEvent> = {}): StanceEvent {
+  seq += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    negotiationId: 'neg-1',
+    seq,
+    partyId: 'party-a',
+    pointId: 'point-1',
+    position,
+    score: POSITION_SCORE[position],
+    confidence: 'official',
+    effectiveAt: '2025-11-21T00:00:00.000Z',
+    effectivePrecision: 'day',
+    recordedAt: '2025-11-22T09:00:00.000Z',
+    recordedBy: 'test',
+    source: { url: null, outlet: 'Reuters', title: null, publishedAt: null },
+    conditions: { text: null, pointIds: [] },
+    note: null,
+    quote: null,
+    actorId: null,
+    documentId: null,
+    milestoneId: null,
+    retraction: null,
+    ...overrides,
+  };
+}
+
+/** Builds a row, computing the summary the way the API does, from (partyId → position | null). */
+export function row(
+  id: string,
+  code: string,
+  title: string,
+  positions: Record<string, Position | null>,
+  category: MatrixRow['point']['category'] = 'political',
+): MatrixRow {
+  const cells: MatrixRow['cells'] = {};
+  const scores: number[] = [];
+  const silent: string[] = [];
+  for (const [partyId, position] of Object.entries(positions)) {
+    if (position === null) {
+      silent.push(partyId);
+      continue;
+    }
+    cells[partyId] = { version: 1, stance: stance(position, { partyId, pointId: id }) };
+    scores.push(POSITION_SCORE[position]);
+  }
+  const summary: PointMetrics = {
+    pointId: id,
+    stated: scores.length,
+    silent,
+    agreed: scores.length > 0 && scores.every((s) => s >= 1),
+    blocked: scores.includes(-2),
+    spread: scores.length > 0 ? Math.max(...scores) - Math.min(...scores) : null,
+    minScore: scores.length > 0 ? Math.min(...scores) : null,
+    maxScore: scores.length > 0 ? Math.max(...scores) : null,
+  };
+  return { point: { id, code, title, category }, number: null, text: null, cells, summary };
+}
+
+export function matrixView(rows: MatrixRow[], parties: MatrixView['parties']): MatrixView {
+  return { negotiationId: 'neg-1', seq: 42, asOf: null, knownAt: null, documentId: null, parties, rows };
+}

@@ -1,0 +1,2 @@
+// Jest stand-in for CSS imports: the styles are not needed to test behaviour.
+module.exports = {};

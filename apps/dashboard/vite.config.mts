@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = import.meta.dirname;
+const apiTarget = process.env.PARLEY_API_URL ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root,
+  // Relative asset URLs would break on deep links; the API serves the dashboard at '/'.
+  base: '/',
+  plugins: [react()],
+  resolve: {
+    alias: {
+      '@parley/contracts': resolve(root, '../../libs/contracts/src/index.ts'),
+    },
+  },
+  build: {
+    outDir: resolve(root, '../../dist/dashboard'),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: {
+    port: 4200,
+    proxy: {
+      '/api/socket.io': { target: apiTarget, ws: true, changeOrigin: true },
+      '/api': { target: apiTarget, changeOrigin: true },
+    },
+  },
+  preview: { port: 4300 },
+});
