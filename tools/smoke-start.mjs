@@ -46,5 +46,6 @@ if (docs.status !== 200) fail('/api/docs is not served');
 child.kill('SIGINT');
 const { code } = await exited;
 if (code !== 0) fail(`exit code ${code} after SIGINT`);
+if (!output.includes('Parley stopped.')) fail('no clean stop message after SIGINT');
 rmSync(dir, { recursive: true, force: true });
 console.log(`smoke: OK (health, demo data, dashboard, API docs, clean Ctrl-C) on port ${port}`);

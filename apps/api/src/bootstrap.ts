@@ -73,7 +73,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart.
       app.useStaticAssets({ root: config.dashboardDir, prefix: '/', wildcard: true, index: ['index.html'] });
     }
-    app.enableShutdownHooks();
     await app.init();
     return app;
   } catch (err) {
