@@ -9,6 +9,8 @@ export interface Tx {
   afterCommit(fn: () => void): void;
 }
 
+/** Negative = KiB: 64 MiB of page cache per connection. */
+const SQLITE_CACHE_KIB = -65_536;
 const MIGRATION_LOCK_KEY = 7_301_552_019; // arbitrary, constant: one lock for every Parley node
 
 /**
@@ -40,12 +42,15 @@ export class Db implements OnApplicationShutdown {
         // FULL: a commit is on disk before it is acknowledged (survives a power cut, not only a
         // process crash). NORMAL/EXTRA can be chosen with SQLITE_SYNCHRONOUS.
         await writer.query(`PRAGMA synchronous = ${config.synchronous}`);
+        await writer.query(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
       }
       if (options.migrate !== false) await runMigrations(writer);
       const reader = config.driver === 'sqlite' ? new DataSource(dataSourceOptions(config, 'reader')) : writer;
       if (reader !== writer) {
         await reader.initialize();
         await reader.query('PRAGMA busy_timeout = 10000');
+        // A large page cache keeps the as-of index probes of a long history in memory.
+        await reader.query(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
       }
       return new Db(config, writer, reader);
     } catch (err) {
