@@ -1,6 +1,8 @@
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from './config/app-config';
+import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './database/database.module';
 import type { Db } from './database/db.service';
 import { DemoModule } from './demo/demo.module';
@@ -13,22 +15,40 @@ import { PartiesModule } from './parties/parties.module';
 import { PointsModule } from './points/points.module';
 import { StancesModule } from './stances/stances.module';
 
+/** A URL as logged: the value of a `share` token replaced. */
+export function withoutSecrets(url: string): string {
+  return url.replace(/([?&]share=)[^&#]*/gi, '$1[redacted]');
+}
+
+function httpLogOptions(config: AppConfig): PinoHttpOptions {
+  return {
+    level: config.logLevel,
+    // Credentials never reach the logs: no headers, and share tokens cut out of URLs.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: withoutSecrets(req.url),
+        remoteAddress: req.remoteAddress,
+      }),
+    },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  };
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, db: Db): DynamicModule {
+  static forRoot(config: AppConfig, db: Db, logDestination?: NodeJS.WritableStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, db),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Credentials never reach the logs.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
-            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-          },
+          pinoHttp: logDestination ? [httpLogOptions(config), logDestination] : httpLogOptions(config),
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
+        AuthModule,
         HealthModule,
         NegotiationsModule,
         PartiesModule,

@@ -6,7 +6,9 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
+import { AuthService } from './auth/auth.service';
 import { AppError } from './common/app-error';
 import { ErrorFilter } from './common/error.filter';
 import { InputInterceptor } from './common/validation';
@@ -35,12 +37,33 @@ function requestId(req: IncomingMessage): string {
   return id;
 }
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<NestFastifyApplication, RouteInfo[]>();
+
+/** Every route the HTTP router holds (as Fastify registered them), for the access-rule test. */
+export function registeredRoutes(app: NestFastifyApplication): RouteInfo[] {
+  return ROUTES.get(app) ?? [];
+}
+
+export interface AppOptions {
+  /** Where logs go (default stdout); tests capture them to check that no secret is logged. */
+  logDestination?: NodeJS.WritableStream;
+}
+
 /** Builds the whole application (HTTP API, OpenAPI, dashboard) on an opened, migrated database. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const db = await Db.open(config.database);
   try {
     const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestId, return503OnClosing: true });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db), adapter, {
+    const routes: RouteInfo[] = [];
+    adapter.getInstance().addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db, options.logDestination), adapter, {
       bufferLogs: true,
       abortOnError: false,
     });
@@ -48,6 +71,34 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ErrorFilter(config.dashboardDir));
     app.useGlobalInterceptors(new InputInterceptor(app.get(Reflector)));
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          // On a plain-HTTP LAN address this would make browsers fetch scripts over https: blank page.
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+    });
+    // CORS stays closed (same origin only) unless CORS_ORIGINS names who may call the API.
+    if (config.auth.corsOrigins.length > 0) {
+      app.enableCors({
+        origin: config.auth.corsOrigins.includes('*') ? true : config.auth.corsOrigins,
+        methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+        exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+        maxAge: 600,
+      });
+    }
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
@@ -74,6 +125,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       app.useStaticAssets({ root: config.dashboardDir, prefix: '/', wildcard: true, index: ['index.html'] });
     }
     await app.init();
+    ROUTES.set(app, routes);
+    await app.get(AuthService).ensureInitialAdmin();
     return app;
   } catch (err) {
     await db.close();

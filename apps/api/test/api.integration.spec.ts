@@ -1,4 +1,4 @@
-import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
+import { ADMIN, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 describe('API happy paths', () => {
   let t: TestApp;
@@ -148,7 +148,7 @@ describe('API happy paths', () => {
     const first = await t.post(`${base}/stances`, stance(aa.id, p1.id, { position: 'red_line', effectiveAt: '2025-11-21', actorId: aa.actors[0].id, quote: 'Never.' }));
     expect(first.status).toBe(201);
     expect(first.body.cell).toMatchObject({ version: 1, current: { id: first.body.event.id, position: 'red_line', score: -2 } });
-    expect(first.body.event).toMatchObject({ recordedBy: 'anonymous', effectivePrecision: 'day', source: { outlet: 'Reuters' } });
+    expect(first.body.event).toMatchObject({ recordedBy: ADMIN.email, effectivePrecision: 'day', source: { outlet: 'Reuters' } });
     const second = await t.post(`${base}/stances`, stance(aa.id, p1.id, { position: 'conditional', effectiveAt: '2025-12-02', expectedVersion: 1, conditions: { text: 'if point 2 holds', pointIds: [p2.id] } }));
     expect(second.status).toBe(201);
     await t.post(`${base}/stances`, stance(bb.id, p1.id, { position: 'accept', effectiveAt: '2025-11-25' }));
@@ -202,7 +202,7 @@ describe('API happy paths', () => {
     await new Promise((r) => setTimeout(r, 5));
     const retracted = await t.post(`/api/stance-events/${wrong.body.event.id}/retract`, { reason: 'Misquoted' });
     expect(retracted.status).toBe(201);
-    expect(retracted.body.event.retraction).toMatchObject({ reason: 'Misquoted', recordedBy: 'anonymous' });
+    expect(retracted.body.event.retraction).toMatchObject({ reason: 'Misquoted', recordedBy: ADMIN.email });
     expect(retracted.body.cell).toMatchObject({ version: 3, current: { id: old.body.event.id } });
     const again = await t.post(`/api/stance-events/${wrong.body.event.id}/retract`, { reason: 'twice' });
     expect(again.status).toBe(409);

@@ -48,23 +48,43 @@ export interface Response<T = any> {
   headers: Headers;
 }
 
-export interface TestApp {
-  app: NestFastifyApplication;
-  db: Db;
-  url: string;
-  config: AppConfig;
+export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
+
+export interface HttpClient {
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
   get<T = any>(path: string): Promise<Response<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
   patch<T = any>(path: string, body?: unknown): Promise<Response<T>>;
+  delete<T = any>(path: string): Promise<Response<T>>;
+}
+
+/** The app, and an HTTP client signed in as the first admin (the default for set-up and writes). */
+export interface TestApp extends HttpClient {
+  app: NestFastifyApplication;
+  db: Db;
+  url: string;
+  config: AppConfig;
+  adminToken: string;
+  /** A client with the given bearer token, or anonymous with null. */
+  as(token: string | null): HttpClient;
+  /** Creates a user with this role and signs them in. */
+  user(role: 'admin' | 'analyst' | 'viewer'): Promise<{ id: string; email: string; password: string; token: string }>;
   close(): Promise<void>;
 }
 
 /** Boots the real app (real migrations, real HTTP on a loopback port) on a fresh database. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-data-'));
   const config: AppConfig = {
-    ...loadConfig({ LOG_LEVEL: 'silent', DASHBOARD_DIR: path.join(os.tmpdir(), 'parley-no-dashboard'), ...env }),
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      DASHBOARD_DIR: path.join(os.tmpdir(), 'parley-no-dashboard'),
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    }),
     database: database.config,
   };
   const app = await createApp(config);
@@ -72,7 +92,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no port');
   const url = `http://127.0.0.1:${address.port}`;
-  const request = async <T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response<T>> => {
+  const send = async <T>(token: string | null, method: string, p: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response<T>> => {
+    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
     const res = await fetch(url + p, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -87,18 +108,38 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     }
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
+  const client = (token: string | null): HttpClient => ({
+    request: (method, p, body, headers) => send(token, method, p, body, headers),
+    get: (p) => send(token, 'GET', p),
+    post: (p, body, headers) => send(token, 'POST', p, body, headers),
+    patch: (p, body) => send(token, 'PATCH', p, body),
+    delete: (p) => send(token, 'DELETE', p),
+  });
+  const login = await send<{ token: string }>(null, 'POST', '/api/auth/login', ADMIN);
+  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+  const adminToken = login.body.token;
+  const admin = client(adminToken);
+  let users = 0;
   return {
+    ...admin,
     app,
     db: app.get(Db),
     url,
     config,
-    request,
-    get: (p) => request('GET', p),
-    post: (p, body, headers) => request('POST', p, body, headers),
-    patch: (p, body) => request('PATCH', p, body),
+    adminToken,
+    as: client,
+    user: async (role) => {
+      const email = `${role}${++users}@test.local`;
+      const password = `${role}-password-${users}`;
+      const created = await admin.post('/api/users', { email, name: `${role} ${users}`, role, password });
+      if (created.status !== 201) throw new Error(`user creation failed: ${JSON.stringify(created.body)}`);
+      const signedIn = await send<{ token: string }>(null, 'POST', '/api/auth/login', { email, password });
+      return { id: created.body.id, email, password, token: signedIn.body.token };
+    },
     close: async () => {
       await app.close();
       await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,3 +4,4 @@ export * from './lib/primitives';
 export * from './lib/schemas';
 export * from './lib/views';
 export * from './lib/changes';
+export * from './lib/auth';

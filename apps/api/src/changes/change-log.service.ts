@@ -4,6 +4,7 @@ import { toIso } from '@parley/domain';
 import type { Tx } from '../database/db.service';
 import { sql, num } from '../database/sql';
 import { notFound } from '../common/app-error';
+import { AuditLog } from '../audit/audit.service';
 import { ChangeEntity } from './change.entity';
 
 export type ChangeListener = (entry: ChangeEntry) => void;
@@ -27,6 +28,8 @@ export interface ChangeInput {
 export class ChangeLog {
   private readonly logger = new Logger('ChangeLog');
   private readonly listeners = new Set<ChangeListener>();
+
+  constructor(private readonly audit: AuditLog) {}
 
   /**
    * Takes the negotiation's next sequence number inside the transaction. On PostgreSQL the UPDATE
@@ -59,6 +62,20 @@ export class ChangeLog {
       recordedBy: change.recordedBy,
     };
     await tx.manager.insert(ChangeEntity, row as never);
+    // Stance events are their own audit trail (recordedBy, append-only); every other change is audited.
+    if (!change.kind.startsWith('stance.')) {
+      const [entityType, verb] = change.kind.split('.');
+      await this.audit.record(tx.manager, {
+        actor: change.recordedBy,
+        action: change.kind,
+        entityType: entityType ?? change.kind,
+        entityId: change.entityId,
+        negotiationId: change.negotiationId,
+        before: verb === 'created' ? null : change.before,
+        after: change.data,
+        at: change.recordedAt,
+      });
+    }
     const entry: ChangeEntry = {
       negotiationId: change.negotiationId,
       seq: change.seq,

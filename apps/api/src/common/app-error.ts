@@ -8,6 +8,8 @@ export class AppError extends Error {
     message: string,
     readonly details?: FieldProblem[],
     readonly current?: unknown,
+    /** Seconds until a retry can succeed (429). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';

@@ -1,16 +1,12 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Principal, WithPrincipal } from './principal';
 
-/** The authenticated principal, when the access layer has set one on the request. */
-export interface RequestUser {
-  id: string;
-  name: string;
-}
-
-/**
- * Who is making the change, as set by the server (never taken from the body): the signed-in
- * user's name, or "anonymous" while the deployment has no accounts.
- */
+/** The signed-in user's email, as set by the access guard (never taken from the body). */
 export const Author = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
-  const request = ctx.switchToHttp().getRequest<{ user?: RequestUser }>();
-  return request.user?.name ?? 'anonymous';
+  const principal = ctx.switchToHttp().getRequest<WithPrincipal>().principal;
+  return principal?.kind === 'user' ? principal.email : 'anonymous';
 });
+
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Principal | null => ctx.switchToHttp().getRequest<WithPrincipal>().principal ?? null,
+);

@@ -23,10 +23,13 @@ const REASONS: Record<number, string> = {
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
 
@@ -76,6 +79,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, `${request.method} ${request.url} failed`);
     }
+    if (body.retryAfter !== undefined) void reply.header('retry-after', String(body.retryAfter));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -89,6 +93,7 @@ export class ErrorFilter implements ExceptionFilter {
         message: exception.message,
         ...(exception.details ? { details: exception.details } : {}),
         ...(exception.current !== undefined ? { current: exception.current } : {}),
+        ...(exception.retryAfter !== undefined ? { retryAfter: exception.retryAfter } : {}),
         requestId,
       };
     }

@@ -9,7 +9,17 @@ describe('loadConfig', () => {
   });
 
   it('switches to PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({ driver: 'postgres', url: 'postgres://u@h:5432/db', schema: undefined });
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', JWT_SECRET: secret }).database).toEqual({ driver: 'postgres', url: 'postgres://u@h:5432/db', schema: undefined });
+  });
+
+  it('needs a shared JWT_SECRET when several nodes share PostgreSQL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' })).toThrow('JWT_SECRET: must be set when DATABASE_URL is set');
+  });
+
+  it('keeps secrets beside the database unless DATA_DIR is set', () => {
+    expect(loadConfig({ DB_PATH: '/srv/parley/db.sqlite' }).dataDir).toBe('/srv/parley');
+    expect(loadConfig({ DB_PATH: '/srv/parley/db.sqlite', DATA_DIR: '/var/lib/parley' }).dataDir).toBe('/var/lib/parley');
   });
 
   it('names every wrong variable and its value', () => {

@@ -6,7 +6,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DB_PATH: z.string().min(1).default('./data/parley.sqlite'),
+  DATA_DIR: z.string().min(1).optional(),
+  DB_PATH: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -22,14 +23,40 @@ const EnvSchema = z.object({
   DASHBOARD_DIR: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(5 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_TOKEN_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(30 * 86_400).default(8 * 3600),
+  ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .refine((v) => v.split(',').every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim()) || o.trim() === '*'), 'must be a comma-separated list of origins like https://news.example.org')
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
+  LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
 });
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' | 'EXTRA' }
   | { driver: 'postgres'; url: string; schema?: string };
 
+export interface AuthConfig {
+  viewAccess: 'public' | 'private';
+  /** Absent: generated once and kept in the data folder (SQLite mode only). */
+  jwtSecret?: string;
+  tokenTtlSeconds: number;
+  adminEmail?: string;
+  adminPassword?: string;
+  corsOrigins: string[];
+  /** Requests per minute per client address over the whole API; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  loginLimitPerMinute: number;
+}
+
 export interface AppConfig {
   port: number;
+  dataDir: string;
+  auth: AuthConfig;
   host: string;
   database: DatabaseConfig;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -56,11 +83,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const e = parsed.data;
+  if (e.DATABASE_URL && !e.JWT_SECRET) {
+    // Several nodes share one database; they must sign sessions with the same secret.
+    throw new ConfigError(['JWT_SECRET: must be set when DATABASE_URL is set (every node needs the same secret)']);
+  }
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(['ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither']);
+  }
+  // Secrets and the first admin's password live beside the database unless DATA_DIR says otherwise.
+  const dataDir = path.resolve(e.DATA_DIR ?? (e.DB_PATH ? path.dirname(e.DB_PATH) : './data'));
   const database: DatabaseConfig = e.DATABASE_URL
     ? { driver: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }
-    : { driver: 'sqlite', path: path.resolve(e.DB_PATH), synchronous: e.SQLITE_SYNCHRONOUS };
+    : { driver: 'sqlite', path: path.resolve(e.DB_PATH ?? path.join(dataDir, 'parley.sqlite')), synchronous: e.SQLITE_SYNCHRONOUS };
   return {
     port: e.PORT,
+    dataDir,
+    auth: {
+      viewAccess: e.VIEW_ACCESS,
+      jwtSecret: e.JWT_SECRET,
+      tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
+      adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+      adminPassword: e.ADMIN_PASSWORD,
+      corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      loginLimitPerMinute: e.LOGIN_LIMIT_PER_MINUTE,
+    },
     host: e.HOST,
     database,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AuditLog } from '../audit/audit.service';
 import { ChangeLog } from '../changes/change-log.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from './db.service';
@@ -10,8 +11,8 @@ export class CoreModule {
   static forRoot(config: AppConfig, db: Db): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: Db, useValue: db }, ChangeLog],
-      exports: [APP_CONFIG, Db, ChangeLog],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: Db, useValue: db }, ChangeLog, AuditLog],
+      exports: [APP_CONFIG, Db, ChangeLog, AuditLog],
     };
   }
 }

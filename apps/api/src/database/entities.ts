@@ -1,3 +1,6 @@
+import { AuditEntity } from '../audit/audit.entity';
+import { ApiTokenEntity, SessionEntity, UserEntity } from '../auth/auth.entities';
+import { ShareLinkEntity } from '../share-links/share-link.entity';
 import { ChangeEntity } from '../changes/change.entity';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
 import { MilestoneEntity } from '../milestones/milestone.entity';
@@ -25,4 +28,9 @@ export const ENTITIES = [
   CurrentStanceEntity,
   IdempotencyKeyEntity,
   ChangeEntity,
+  UserEntity,
+  SessionEntity,
+  ApiTokenEntity,
+  ShareLinkEntity,
+  AuditEntity,
 ];

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CompareQuery, DocumentCreate, DocumentPatch, PlanDocument, type CompareView } from '@parley/contracts';
 import { z } from 'zod';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
@@ -9,6 +10,7 @@ import { DocumentsService } from './documents.service';
 
 @ApiTags('documents')
 @Controller('negotiations/:negotiationId/documents')
+@Access('read')
 export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}
 
@@ -29,6 +31,7 @@ export class DocumentsController {
 
   @Post()
   @HttpCode(201)
+  @Access('analyst')
   @ApiOperation({ summary: 'Add a document (a version of the plan) with its provisions' })
   @Input({ body: DocumentCreate })
   @Returns(201, PlanDocument, 'Created', [400, 404])
@@ -44,6 +47,7 @@ export class DocumentsController {
   }
 
   @Patch(':documentId')
+  @Access('analyst')
   @ApiOperation({ summary: 'Change a document; `provisions` replaces all of them' })
   @Input({ body: DocumentPatch })
   @Returns(200, PlanDocument, 'Updated', [400, 404, 409])

@@ -2,12 +2,14 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HealthView } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
+import { Access } from '../auth/access';
 import { Db } from '../database/db.service';
 
 const started = Date.now();
 
 @ApiTags('health')
 @Controller('health')
+@Access('public')
 export class HealthController {
   constructor(private readonly db: Db) {}
 

@@ -1,12 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MatrixQuery, MetricsQuery, type MatrixView, type MetricsView } from '@parley/contracts';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
 import { Input } from '../common/validation';
 import { MatrixService } from './matrix.service';
 
 @ApiTags('matrix')
 @Controller('negotiations/:negotiationId')
+@Access('read')
 export class MatrixController {
   constructor(private readonly matrix: MatrixService) {}
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Milestone, MilestoneCreate, MilestonePatch } from '@parley/contracts';
 import { z } from 'zod';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
@@ -9,6 +10,7 @@ import { MilestonesService } from './milestones.service';
 
 @ApiTags('milestones')
 @Controller('negotiations/:negotiationId/milestones')
+@Access('read')
 export class MilestonesController {
   constructor(private readonly milestones: MilestonesService) {}
 
@@ -21,6 +23,7 @@ export class MilestonesController {
 
   @Post()
   @HttpCode(201)
+  @Access('analyst')
   @ApiOperation({ summary: 'Add a milestone' })
   @Input({ body: MilestoneCreate })
   @Returns(201, Milestone, 'Created', [400, 404])
@@ -36,6 +39,7 @@ export class MilestonesController {
   }
 
   @Patch(':milestoneId')
+  @Access('analyst')
   @ApiOperation({ summary: 'Change a milestone' })
   @Input({ body: MilestonePatch })
   @Returns(200, Milestone, 'Updated', [400, 404, 409])

@@ -2,25 +2,31 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Negotiation, NegotiationCreate, NegotiationPatch } from '@parley/contracts';
 import { z } from 'zod';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
-import { Author } from '../common/author.decorator';
+import { Author, CurrentPrincipal } from '../common/author.decorator';
+import type { Principal } from '../common/principal';
 import { Input } from '../common/validation';
 import { NegotiationsService } from './negotiations.service';
 
 @ApiTags('negotiations')
 @Controller('negotiations')
+@Access('read')
 export class NegotiationsController {
   constructor(private readonly negotiations: NegotiationsService) {}
 
   @Get()
   @ApiOperation({ summary: 'List negotiations' })
   @Returns(200, z.array(Negotiation), 'All negotiations', [])
-  list(): Promise<Negotiation[]> {
-    return this.negotiations.list();
+  async list(@CurrentPrincipal() principal: Principal | null): Promise<Negotiation[]> {
+    const all = await this.negotiations.list();
+    // A share link opens one negotiation only.
+    return principal?.kind === 'share' ? all.filter((n) => n.id === principal.negotiationId) : all;
   }
 
   @Post()
   @HttpCode(201)
+  @Access('admin')
   @ApiOperation({ summary: 'Create a negotiation' })
   @Input({ body: NegotiationCreate })
   @Returns(201, Negotiation, 'Created', [400, 409])
@@ -36,6 +42,7 @@ export class NegotiationsController {
   }
 
   @Patch(':id')
+  @Access('admin')
   @ApiOperation({ summary: 'Change a negotiation (optimistic lock with expectedVersion)' })
   @Input({ body: NegotiationPatch })
   @Returns(200, Negotiation, 'Updated', [400, 404, 409])

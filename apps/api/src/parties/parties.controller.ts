@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Party, PartyCreate, PartyPatch } from '@parley/contracts';
 import { z } from 'zod';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
@@ -9,6 +10,7 @@ import { PartiesService } from './parties.service';
 
 @ApiTags('parties')
 @Controller('negotiations/:negotiationId/parties')
+@Access('read')
 export class PartiesController {
   constructor(private readonly parties: PartiesService) {}
 
@@ -21,6 +23,7 @@ export class PartiesController {
 
   @Post()
   @HttpCode(201)
+  @Access('analyst')
   @ApiOperation({ summary: 'Add a party' })
   @Input({ body: PartyCreate })
   @Returns(201, Party, 'Created', [400, 404, 409])
@@ -36,6 +39,7 @@ export class PartiesController {
   }
 
   @Patch(':partyId')
+  @Access('analyst')
   @ApiOperation({ summary: 'Change a party; `actors` replaces the active actors (left-out ones are retired)' })
   @Input({ body: PartyPatch })
   @Returns(200, Party, 'Updated', [400, 404, 409])

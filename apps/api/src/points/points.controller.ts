@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Point, PointCreate, PointPatch } from '@parley/contracts';
 import { z } from 'zod';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
@@ -9,6 +10,7 @@ import { PointsService } from './points.service';
 
 @ApiTags('points')
 @Controller('negotiations/:negotiationId/points')
+@Access('read')
 export class PointsController {
   constructor(private readonly points: PointsService) {}
 
@@ -21,6 +23,7 @@ export class PointsController {
 
   @Post()
   @HttpCode(201)
+  @Access('analyst')
   @ApiOperation({ summary: 'Add a point' })
   @Input({ body: PointCreate })
   @Returns(201, Point, 'Created', [400, 404, 409])
@@ -36,6 +39,7 @@ export class PointsController {
   }
 
   @Patch(':pointId')
+  @Access('analyst')
   @ApiOperation({ summary: 'Change a point; `derivedFrom` replaces its lineage' })
   @Input({ body: PointPatch })
   @Returns(200, Point, 'Updated', [400, 404, 409])

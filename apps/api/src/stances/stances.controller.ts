@@ -14,6 +14,7 @@ import {
   type PointHistory,
 } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
+import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
 import { invalid } from '../common/app-error';
 import { Author } from '../common/author.decorator';
@@ -42,10 +43,12 @@ function send<T>(reply: FastifyReply, result: Replayable<T>): T {
 
 @ApiTags('stances')
 @Controller()
+@Access('read')
 export class StancesController {
   constructor(private readonly stances: StancesService) {}
 
   @Post('negotiations/:negotiationId/stances')
+  @Access('analyst')
   @HttpCode(201)
   @ApiOperation({ summary: 'Record one stance event (optimistic lock with expectedVersion; idempotent with Idempotency-Key)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -62,6 +65,7 @@ export class StancesController {
   }
 
   @Post('negotiations/:negotiationId/stances/batch')
+  @Access('analyst')
   @HttpCode(201)
   @ApiOperation({ summary: `Record up to ${LIMITS.batchItems} stance events, all or nothing` })
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -78,6 +82,7 @@ export class StancesController {
   }
 
   @Post('stance-events/:eventId/retract')
+  @Access('analyst')
   @HttpCode(201)
   @ApiOperation({ summary: 'Retract a stance event with a reason (a correction; nothing is deleted)' })
   @Input({ body: RetractInput })

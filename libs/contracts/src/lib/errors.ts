@@ -12,6 +12,8 @@ export interface ErrorBody {
   /** Extra data for some errors (e.g. the current stance on a version conflict). */
   current?: unknown;
   requestId?: string;
+  /** Seconds to wait, on 429. */
+  retryAfter?: number;
 }
 
 export interface FieldProblem {
@@ -30,6 +32,9 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

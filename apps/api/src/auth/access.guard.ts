@@ -1,0 +1,64 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/app-error';
+import { isUuid } from '../common/ids';
+import type { WithPrincipal } from '../common/principal';
+import { Db } from '../database/db.service';
+import { NegotiationEntity } from '../negotiations/negotiation.entity';
+import { StanceEventEntity } from '../stances/stance.entities';
+import { ACCESS_KEY, type AccessLevel } from './access';
+import { AccessService } from './access.service';
+
+/** "Authorization: Bearer …", or `?share=pls_…` so a share link works as a plain URL (embeds). */
+export function credentialOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new AppError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
+    return match[1];
+  }
+  const share = (request.query as Record<string, unknown> | undefined)?.['share'];
+  return typeof share === 'string' && share.startsWith('pls_') ? share : undefined;
+}
+
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly access: AccessService,
+    private readonly db: Db,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    if (!level) throw new AppError(403, 'FORBIDDEN', 'This route has no access rule');
+    const request = context.switchToHttp().getRequest<FastifyRequest & WithPrincipal>();
+    const principal = await this.access.principalOf(credentialOf(request));
+    request.principal = principal;
+    if (request.query && typeof request.query === 'object' && 'share' in request.query) {
+      // Consumed here; the route's own query schema need not know about it.
+      delete (request.query as Record<string, unknown>)['share'];
+    }
+    await this.access.check(level, principal, () => this.negotiationOf(request));
+    return true;
+  }
+
+  /** The negotiation a request is about, from its path: a negotiation id or slug, or a stance event. */
+  private async negotiationOf(request: FastifyRequest): Promise<string | null> {
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const ref = params['negotiationId'] ?? (request.routeOptions.url?.startsWith('/api/negotiations/:id') ? params['id'] : undefined);
+    if (ref) {
+      const row = isUuid(ref)
+        ? await this.db.read.findOne(NegotiationEntity, { select: { id: true }, where: { id: ref } })
+        : await this.db.read.findOne(NegotiationEntity, { select: { id: true }, where: { slug: ref } });
+      return row?.id ?? ref;
+    }
+    const eventId = params['eventId'];
+    if (eventId && isUuid(eventId)) {
+      const event = await this.db.read.findOne(StanceEventEntity, { select: { negotiationId: true }, where: { id: eventId } });
+      return event?.negotiationId ?? null;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, Me } from '@parley/contracts';
+import { z } from 'zod';
+import { Returns } from '../common/api-responses';
+import { CurrentPrincipal } from '../common/author.decorator';
+import type { Principal } from '../common/principal';
+import { Input } from '../common/validation';
+import { Access } from './access';
+import { AuthService } from './auth.service';
+
+type UserPrincipal = Principal & { kind: 'user' };
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Access('public')
+  @ApiOperation({ summary: 'Sign in with email and password; returns a short-lived bearer token' })
+  @Input({ body: LoginInput })
+  @Returns(200, LoginResult, 'Signed in', [400, 401, 429])
+  login(@Body() body: LoginInput): Promise<LoginResult> {
+    return this.auth.login(body);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Access('user')
+  @ApiOperation({ summary: 'End this session (its token stops working at once)' })
+  async logout(@CurrentPrincipal() principal: UserPrincipal): Promise<void> {
+    await this.auth.logout(principal);
+  }
+
+  @Get('me')
+  @Access('signed-in')
+  @ApiOperation({ summary: 'Who the credentials belong to' })
+  @Returns(200, Me, 'The caller', [401])
+  async me(@CurrentPrincipal() principal: Principal): Promise<Me> {
+    if (principal.kind === 'share') return { user: null, via: 'share-link', negotiationId: principal.negotiationId };
+    return { user: await this.auth.userOf(principal), via: principal.via, negotiationId: null };
+  }
+
+  @Get('tokens')
+  @Access('user')
+  @ApiOperation({ summary: 'Your API tokens (never the tokens themselves)' })
+  @Returns(200, z.array(ApiToken), 'Tokens', [401])
+  tokens(@CurrentPrincipal() principal: UserPrincipal): Promise<ApiToken[]> {
+    return this.auth.listTokens(principal.userId);
+  }
+
+  @Post('tokens')
+  @HttpCode(201)
+  @Access('user')
+  @ApiOperation({ summary: 'Create an API token for scripts; it is shown once' })
+  @Input({ body: ApiTokenCreate })
+  @Returns(201, ApiTokenCreated, 'Created', [400, 401])
+  createToken(@CurrentPrincipal() principal: UserPrincipal, @Body() body: ApiTokenCreate): Promise<ApiTokenCreated> {
+    return this.auth.createToken(principal, body);
+  }
+
+  @Delete('tokens/:tokenId')
+  @Access('user')
+  @ApiOperation({ summary: 'Revoke one of your API tokens (it stops working at once)' })
+  @Returns(200, ApiToken, 'Revoked', [401, 404])
+  revokeToken(@CurrentPrincipal() principal: UserPrincipal, @Param('tokenId') tokenId: string): Promise<ApiToken> {
+    return this.auth.revokeToken(principal, tokenId);
+  }
+}

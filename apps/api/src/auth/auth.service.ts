@@ -1,0 +1,260 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, Role, User } from '@parley/contracts';
+import { parseBound, toIso } from '@parley/domain';
+import * as fs from 'node:fs';
+import { IsNull } from 'typeorm';
+import * as path from 'node:path';
+import { AuditLog } from '../audit/audit.service';
+import { AppError, conflict, notFound } from '../common/app-error';
+import { newId } from '../common/ids';
+import type { Principal } from '../common/principal';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Db } from '../database/db.service';
+import { ShareLinkEntity } from '../share-links/share-link.entity';
+import { ApiTokenEntity, SessionEntity, UserEntity } from './auth.entities';
+import { generatePassword, hashPassword, randomToken, sha256, signJwt, verifyJwt, verifyPassword } from './crypto';
+import { toApiToken, toUser } from './user.mapper';
+
+/** Failed logins allowed before each further failure locks the account for a growing delay. */
+const FREE_ATTEMPTS = 5;
+const MAX_LOCK_SECONDS = 15 * 60;
+const LAST_USED_GRANULARITY_MS = 5 * 60_000;
+const WRONG_CREDENTIALS = 'Wrong email or password';
+
+export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENTICATED', message);
+
+@Injectable()
+export class AuthService {
+  private secret: string | null = null;
+  /** Compared against when the email is unknown, so timing does not reveal which emails exist. */
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The JWT secret from config, or one generated once and kept (mode 0600) in the data folder. */
+  private jwtSecret(): string {
+    if (this.secret) return this.secret;
+    if (this.config.auth.jwtSecret) return (this.secret = this.config.auth.jwtSecret);
+    const file = path.join(this.config.dataDir, 'jwt-secret');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(this.config.dataDir, { recursive: true });
+      try {
+        fs.writeFileSync(file, generatePassword() + generatePassword(), { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    return (this.secret = fs.readFileSync(file, 'utf8').trim());
+  }
+
+  /**
+   * First start without users: an admin from ADMIN_EMAIL/ADMIN_PASSWORD, or one with a generated
+   * password that is printed once and written to a 0600 file in the data folder.
+   */
+  async ensureInitialAdmin(): Promise<{ email: string; passwordFile: string | null } | null> {
+    this.jwtSecret();
+    if ((await this.db.read.count(UserEntity)) > 0) return null;
+    const email = this.config.auth.adminEmail ?? 'admin@parley.local';
+    const generated = this.config.auth.adminPassword === undefined;
+    const password = this.config.auth.adminPassword ?? generatePassword();
+    try {
+      await this.createUser({ email, name: 'Administrator', role: 'admin', password }, 'system');
+    } catch (err) {
+      // Another node created the first admin at the same moment.
+      if (err instanceof AppError && err.statusCode === 409) return null;
+      throw err;
+    }
+    if (!generated) return { email, passwordFile: null };
+    const passwordFile = path.join(this.config.dataDir, 'initial-admin-password.txt');
+    fs.mkdirSync(this.config.dataDir, { recursive: true });
+    fs.writeFileSync(passwordFile, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
+    console.log(`\nCreated the first admin account: ${email} / ${password}\n(also written to ${passwordFile}; change it after signing in)\n`);
+    return { email, passwordFile };
+  }
+
+  async login(input: LoginInput): Promise<LoginResult> {
+    const user = await this.db.read.findOneBy(UserEntity, { email: input.email });
+    const now = Date.now();
+    if (!user) {
+      this.dummyHash ??= hashPassword(generatePassword());
+      await verifyPassword(input.password, await this.dummyHash);
+      throw unauthenticated(WRONG_CREDENTIALS);
+    }
+    if (user.lockedUntil !== null && user.lockedUntil > now) {
+      throw new AppError(429, 'RATE_LIMITED', 'Too many failed sign-ins for this account; try again later', undefined, undefined, Math.ceil((user.lockedUntil - now) / 1000));
+    }
+    const ok = await verifyPassword(input.password, user.passwordHash);
+    if (!ok || user.disabledAt !== null) {
+      if (!ok) await this.recordFailure(user.id);
+      throw unauthenticated(WRONG_CREDENTIALS);
+    }
+    const expiresAt = now + this.config.auth.tokenTtlSeconds * 1000;
+    const session: SessionEntity = { id: newId(), userId: user.id, createdAt: now, expiresAt, revokedAt: null };
+    await this.db.write(async (tx) => {
+      await tx.manager.insert(SessionEntity, session);
+      await tx.manager.update(UserEntity, { id: user.id }, { failedLogins: 0, lockedUntil: null });
+      await this.audit.record(tx.manager, { actor: user.email, action: 'auth.login', entityType: 'session', entityId: session.id, at: now });
+    });
+    const token = signJwt({ sub: user.id, sid: session.id, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) }, this.jwtSecret());
+    return { token, expiresAt: toIso(expiresAt), user: toUser(user) };
+  }
+
+  private async recordFailure(userId: string): Promise<void> {
+    await this.db.write(async (tx) => {
+      const user = await tx.manager.findOneByOrFail(UserEntity, { id: userId });
+      const failures = user.failedLogins + 1;
+      const lockSeconds = failures >= FREE_ATTEMPTS ? Math.min(2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_SECONDS) : 0;
+      await tx.manager.update(UserEntity, { id: userId }, { failedLogins: failures, lockedUntil: lockSeconds ? Date.now() + lockSeconds * 1000 : null });
+      await this.audit.record(tx.manager, { actor: user.email, action: 'auth.login_failed', entityType: 'user', entityId: userId, after: { failedLogins: failures, lockedForSeconds: lockSeconds } });
+    });
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    if (principal.kind !== 'user' || !principal.sessionId) return;
+    const sessionId = principal.sessionId;
+    await this.db.write(async (tx) => {
+      await tx.manager.update(SessionEntity, { id: sessionId }, { revokedAt: Date.now() });
+      await this.audit.record(tx.manager, { actor: principal.email, action: 'auth.logout', entityType: 'session', entityId: sessionId });
+    });
+  }
+
+  /** Resolves a bearer credential to a principal; null when it is unknown, expired or revoked. */
+  async authenticate(credential: string): Promise<Principal | null> {
+    const now = Date.now();
+    if (credential.startsWith('plt_')) {
+      const token = await this.db.read.findOneBy(ApiTokenEntity, { tokenHash: sha256(credential) });
+      if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) return null;
+      const user = await this.activeUser(token.userId);
+      if (!user) return null;
+      if (token.lastUsedAt === null || now - token.lastUsedAt > LAST_USED_GRANULARITY_MS) {
+        // Bookkeeping only: a failure here must not fail the request.
+        this.db.write((tx) => tx.manager.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
+      }
+      return { kind: 'user', userId: user.id, email: user.email, name: user.name, role: user.role, via: 'api-token', sessionId: null };
+    }
+    if (credential.startsWith('pls_')) {
+      const link = await this.db.read.findOneBy(ShareLinkEntity, { tokenHash: sha256(credential) });
+      if (!link || link.revokedAt !== null || (link.expiresAt !== null && link.expiresAt <= now)) return null;
+      return { kind: 'share', linkId: link.id, negotiationId: link.negotiationId };
+    }
+    const claims = verifyJwt(credential, this.jwtSecret(), Math.floor(now / 1000));
+    if (!claims) return null;
+    const session = await this.db.read.findOneBy(SessionEntity, { id: claims.sid });
+    if (!session || session.userId !== claims.sub || session.revokedAt !== null || session.expiresAt <= now) return null;
+    const user = await this.activeUser(claims.sub);
+    if (!user) return null;
+    return { kind: 'user', userId: user.id, email: user.email, name: user.name, role: user.role, via: 'session', sessionId: session.id };
+  }
+
+  private async activeUser(id: string): Promise<UserEntity | null> {
+    const user = await this.db.read.findOneBy(UserEntity, { id });
+    return user && user.disabledAt === null ? user : null;
+  }
+
+  async userOf(principal: Principal): Promise<User | null> {
+    if (principal.kind !== 'user') return null;
+    const user = await this.db.read.findOneBy(UserEntity, { id: principal.userId });
+    return user ? toUser(user) : null;
+  }
+
+  // ---- API tokens ----
+
+  async listTokens(userId: string): Promise<ApiToken[]> {
+    const rows = await this.db.read.find(ApiTokenEntity, { where: { userId }, order: { createdAt: 'DESC' } });
+    return rows.map(toApiToken);
+  }
+
+  async createToken(principal: Principal & { kind: 'user' }, input: ApiTokenCreate): Promise<ApiTokenCreated> {
+    const token = randomToken('plt');
+    const row: ApiTokenEntity = {
+      id: newId(),
+      userId: principal.userId,
+      name: input.name,
+      tokenHash: sha256(token),
+      prefix: token.slice(0, 12),
+      createdAt: Date.now(),
+      expiresAt: input.expiresAt ? parseBound(input.expiresAt) : null,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.db.write(async (tx) => {
+      await tx.manager.insert(ApiTokenEntity, row);
+      await this.audit.record(tx.manager, { actor: principal.email, action: 'api_token.created', entityType: 'api_token', entityId: row.id, after: toApiToken(row) });
+    });
+    return { ...toApiToken(row), token };
+  }
+
+  async revokeToken(principal: Principal & { kind: 'user' }, tokenId: string): Promise<ApiToken> {
+    return this.db.write(async (tx) => {
+      const row = await tx.manager.findOneBy(ApiTokenEntity, { id: tokenId, userId: principal.userId });
+      if (!row) throw notFound('API token', tokenId);
+      if (row.revokedAt !== null) return toApiToken(row);
+      const revoked = { ...row, revokedAt: Date.now() };
+      await tx.manager.update(ApiTokenEntity, { id: row.id }, { revokedAt: revoked.revokedAt });
+      await this.audit.record(tx.manager, { actor: principal.email, action: 'api_token.revoked', entityType: 'api_token', entityId: row.id, before: toApiToken(row), after: toApiToken(revoked) });
+      return toApiToken(revoked);
+    });
+  }
+
+  // ---- users ----
+
+  async createUser(input: { email: string; name: string; role: Role; password: string }, actor: string): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    return this.db.write(async (tx) => {
+      if (await tx.manager.existsBy(UserEntity, { email: input.email })) throw conflict('CONFLICT', `a user with email '${input.email}' already exists`);
+      const now = Date.now();
+      const user: UserEntity = { id: newId(), email: input.email, name: input.name, role: input.role, passwordHash, failedLogins: 0, lockedUntil: null, disabledAt: null, createdAt: now, updatedAt: now };
+      await tx.manager.insert(UserEntity, user);
+      await this.audit.record(tx.manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUser(user) });
+      return toUser(user);
+    });
+  }
+
+  async updateUser(userId: string, patch: { name?: string; role?: Role; disabled?: boolean; password?: string }, actor: string): Promise<User> {
+    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    return this.db.write(async (tx) => {
+      const current = await tx.manager.findOneBy(UserEntity, { id: userId });
+      if (!current) throw notFound('User', userId);
+      const now = Date.now();
+      const next: UserEntity = {
+        ...current,
+        name: patch.name ?? current.name,
+        role: patch.role ?? current.role,
+        disabledAt: patch.disabled === undefined ? current.disabledAt : patch.disabled ? (current.disabledAt ?? now) : null,
+        passwordHash: passwordHash ?? current.passwordHash,
+        failedLogins: passwordHash ? 0 : current.failedLogins,
+        lockedUntil: passwordHash ? null : current.lockedUntil,
+        updatedAt: now,
+      };
+      await tx.manager.update(UserEntity, { id: userId }, {
+        name: next.name,
+        role: next.role,
+        disabledAt: next.disabledAt,
+        passwordHash: next.passwordHash,
+        failedLogins: next.failedLogins,
+        lockedUntil: next.lockedUntil,
+        updatedAt: now,
+      });
+      if (passwordHash || (patch.disabled && current.disabledAt === null)) {
+        // A new password or a disabled account ends every open session at once.
+        await tx.manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
+      }
+      const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}) };
+      await this.audit.record(tx.manager, { actor, action: 'user.updated', entityType: 'user', entityId: userId, before: toUser(current), after: changes });
+      return toUser(next);
+    });
+  }
+
+  async findUserByEmail(email: string): Promise<User | null> {
+    const user = await this.db.read.findOneBy(UserEntity, { email: email.toLowerCase() });
+    return user ? toUser(user) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await this.db.read.find(UserEntity, { order: { createdAt: 'ASC' } })).map(toUser);
+  }
+}

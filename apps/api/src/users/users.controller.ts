@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { User, UserCreate, UserPatch } from '@parley/contracts';
+import { z } from 'zod';
+import { Access } from '../auth/access';
+import { AuthService } from '../auth/auth.service';
+import { Returns } from '../common/api-responses';
+import { notFound } from '../common/app-error';
+import { Author } from '../common/author.decorator';
+import { Input } from '../common/validation';
+
+@ApiTags('users')
+@Controller('users')
+@Access('admin')
+export class UsersController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List users' })
+  @Returns(200, z.array(User), 'Users', [401, 403])
+  list(): Promise<User[]> {
+    return this.auth.listUsers();
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a user with a role' })
+  @Input({ body: UserCreate })
+  @Returns(201, User, 'Created', [400, 401, 403, 409])
+  create(@Body() body: UserCreate, @Author() author: string): Promise<User> {
+    return this.auth.createUser(body, author);
+  }
+
+  @Get(':userId')
+  @ApiOperation({ summary: 'Get a user' })
+  @Returns(200, User, 'The user', [401, 403, 404])
+  async get(@Param('userId') userId: string): Promise<User> {
+    const user = (await this.auth.listUsers()).find((u) => u.id === userId);
+    if (!user) throw notFound('User', userId);
+    return user;
+  }
+
+  @Patch(':userId')
+  @ApiOperation({ summary: 'Change a user: name, role, disabled, or a new password (ends their sessions)' })
+  @Input({ body: UserPatch })
+  @Returns(200, User, 'Updated', [400, 401, 403, 404])
+  update(@Param('userId') userId: string, @Body() body: UserPatch, @Author() author: string): Promise<User> {
+    return this.auth.updateUser(userId, body, author);
+  }
+}

@@ -1,0 +1,162 @@
+import { registeredRoutes } from '../src/bootstrap';
+import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
+
+type Role = 'anonymous' | 'viewer' | 'analyst' | 'admin';
+type Level = 'public' | 'read' | 'signed-in' | 'user' | 'analyst' | 'admin';
+const ROLES: Role[] = ['anonymous', 'viewer', 'analyst', 'admin'];
+
+const ALLOWED: Record<Level, Role[]> = {
+  public: ['anonymous', 'viewer', 'analyst', 'admin'],
+  read: ['viewer', 'analyst', 'admin'], // VIEW_ACCESS=private in this suite
+  'signed-in': ['viewer', 'analyst', 'admin'],
+  user: ['viewer', 'analyst', 'admin'],
+  analyst: ['analyst', 'admin'],
+  admin: ['admin'],
+};
+
+interface Ctx {
+  t: TestApp;
+  s: Seeded;
+  role: Role;
+  token: string | null;
+  n: string;
+}
+interface Call {
+  path: string;
+  body?: unknown;
+  /** Use this token instead of the role's (e.g. a throwaway session for logout). */
+  token?: string | null;
+}
+type Prepare = (ctx: Ctx) => Promise<Call> | Call;
+
+let unique = 0;
+const next = () => ++unique;
+
+/** Every route of the app with its rule and a request that succeeds for an allowed role. */
+const TABLE: Record<string, { level: Level; call: Prepare }> = {
+  'GET /api/health': { level: 'public', call: () => ({ path: '/api/health' }) },
+  'POST /api/auth/login': { level: 'public', call: ({ t }) => ({ path: '/api/auth/login', body: { email: 'admin@test.local', password: 'admin-password-1' }, token: t.adminToken }) },
+  'POST /api/auth/logout': {
+    level: 'user',
+    call: async ({ t, role }) => ({ path: '/api/auth/logout', token: role === 'anonymous' ? null : (await t.user(role)).token }),
+  },
+  'GET /api/auth/me': { level: 'signed-in', call: () => ({ path: '/api/auth/me' }) },
+  'GET /api/auth/tokens': { level: 'user', call: () => ({ path: '/api/auth/tokens' }) },
+  'POST /api/auth/tokens': { level: 'user', call: () => ({ path: '/api/auth/tokens', body: { name: `script ${next()}` } }) },
+  'DELETE /api/auth/tokens/:tokenId': {
+    level: 'user',
+    call: async ({ t, token }) => {
+      const created = token ? await t.as(token).post('/api/auth/tokens', { name: 'to revoke' }) : null;
+      return { path: `/api/auth/tokens/${created?.body.id ?? '00000000-0000-4000-8000-000000000000'}` };
+    },
+  },
+  'GET /api/users': { level: 'admin', call: () => ({ path: '/api/users' }) },
+  'POST /api/users': { level: 'admin', call: () => ({ path: '/api/users', body: { email: `new${next()}@test.local`, name: 'New', role: 'viewer', password: 'long-enough-pw' } }) },
+  'GET /api/users/:userId': { level: 'admin', call: async ({ t }) => ({ path: `/api/users/${(await t.get('/api/users')).body[0].id}` }) },
+  'PATCH /api/users/:userId': { level: 'admin', call: async ({ t }) => ({ path: `/api/users/${(await t.user('viewer')).id}`, body: { name: `Renamed ${next()}` } }) },
+  'GET /api/audit': { level: 'admin', call: () => ({ path: '/api/audit' }) },
+  'GET /api/negotiations/:negotiationId/share-links': { level: 'admin', call: ({ n }) => ({ path: `${n}/share-links` }) },
+  'POST /api/negotiations/:negotiationId/share-links': { level: 'admin', call: ({ n }) => ({ path: `${n}/share-links`, body: { label: 'embed' } }) },
+  'DELETE /api/negotiations/:negotiationId/share-links/:linkId': {
+    level: 'admin',
+    call: async ({ t, n }) => ({ path: `${n}/share-links/${(await t.post(`${n}/share-links`, { label: 'to revoke' })).body.id}` }),
+  },
+  'GET /api/negotiations': { level: 'read', call: () => ({ path: '/api/negotiations' }) },
+  'POST /api/negotiations': { level: 'admin', call: () => ({ path: '/api/negotiations', body: { title: `Another ${next()}` } }) },
+  'GET /api/negotiations/:id': { level: 'read', call: ({ n }) => ({ path: n }) },
+  'PATCH /api/negotiations/:id': { level: 'admin', call: ({ n }) => ({ path: n, body: { description: `edited ${next()}` } }) },
+  'GET /api/negotiations/:negotiationId/parties': { level: 'read', call: ({ n }) => ({ path: `${n}/parties` }) },
+  'POST /api/negotiations/:negotiationId/parties': { level: 'analyst', call: ({ n }) => ({ path: `${n}/parties`, body: { code: `X${next()}`, name: 'X' } }) },
+  'GET /api/negotiations/:negotiationId/parties/:partyId': { level: 'read', call: ({ n, s }) => ({ path: `${n}/parties/${s.parties[0].id}` }) },
+  'PATCH /api/negotiations/:negotiationId/parties/:partyId': { level: 'analyst', call: ({ n, s }) => ({ path: `${n}/parties/${s.parties[0].id}`, body: { description: `d${next()}` } }) },
+  'GET /api/negotiations/:negotiationId/points': { level: 'read', call: ({ n }) => ({ path: `${n}/points` }) },
+  'POST /api/negotiations/:negotiationId/points': { level: 'analyst', call: ({ n }) => ({ path: `${n}/points`, body: { title: 'P', category: 'legal' } }) },
+  'GET /api/negotiations/:negotiationId/points/:pointId': { level: 'read', call: ({ n, s }) => ({ path: `${n}/points/${s.points[0].id}` }) },
+  'PATCH /api/negotiations/:negotiationId/points/:pointId': { level: 'analyst', call: ({ n, s }) => ({ path: `${n}/points/${s.points[0].id}`, body: { description: `d${next()}` } }) },
+  'GET /api/negotiations/:negotiationId/points/:pointId/history': { level: 'read', call: ({ n, s }) => ({ path: `${n}/points/${s.points[0].id}/history` }) },
+  'GET /api/negotiations/:negotiationId/documents': { level: 'read', call: ({ n }) => ({ path: `${n}/documents` }) },
+  'POST /api/negotiations/:negotiationId/documents': { level: 'analyst', call: ({ n }) => ({ path: `${n}/documents`, body: { title: 'D', publishedAt: '2025-11-20' } }) },
+  'GET /api/negotiations/:negotiationId/documents/:documentId': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}` }) },
+  'PATCH /api/negotiations/:negotiationId/documents/:documentId': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({ path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}`, body: { description: `d${next()}` } }),
+  },
+  'GET /api/negotiations/:negotiationId/documents/compare': {
+    level: 'read',
+    call: async ({ t, n }) => {
+      const id = (await t.get(`${n}/documents`)).body[0].id;
+      return { path: `${n}/documents/compare?a=${id}&b=${id}` };
+    },
+  },
+  'GET /api/negotiations/:negotiationId/milestones': { level: 'read', call: ({ n }) => ({ path: `${n}/milestones` }) },
+  'POST /api/negotiations/:negotiationId/milestones': { level: 'analyst', call: ({ n }) => ({ path: `${n}/milestones`, body: { title: 'M', kind: 'meeting', startsAt: '2025-11-23' } }) },
+  'GET /api/negotiations/:negotiationId/milestones/:milestoneId': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/milestones/${(await t.get(`${n}/milestones`)).body[0].id}` }) },
+  'PATCH /api/negotiations/:negotiationId/milestones/:milestoneId': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({ path: `${n}/milestones/${(await t.get(`${n}/milestones`)).body[0].id}`, body: { title: `M${next()}` } }),
+  },
+  'POST /api/negotiations/:negotiationId/stances': { level: 'analyst', call: ({ n, s }) => ({ path: `${n}/stances`, body: stance(s.parties[0].id, s.points[0].id) }) },
+  'POST /api/negotiations/:negotiationId/stances/batch': { level: 'analyst', call: ({ n, s }) => ({ path: `${n}/stances/batch`, body: { events: [stance(s.parties[1].id, s.points[1].id)] } }) },
+  'POST /api/stance-events/:eventId/retract': {
+    level: 'analyst',
+    call: async ({ t, n, s }) => {
+      const recorded = await t.post(`${n}/stances`, stance(s.parties[2].id, s.points[2].id));
+      return { path: `/api/stance-events/${recorded.body.event.id}/retract`, body: { reason: 'test' } };
+    },
+  },
+  'GET /api/stance-events/:eventId': {
+    level: 'read',
+    call: async ({ t, n }) => ({ path: `/api/stance-events/${(await t.get(`${n}/changes?limit=1`)).body.items[0].event.id}` }),
+  },
+  'GET /api/negotiations/:negotiationId/changes': { level: 'read', call: ({ n }) => ({ path: `${n}/changes` }) },
+  'GET /api/negotiations/:negotiationId/matrix': { level: 'read', call: ({ n }) => ({ path: `${n}/matrix` }) },
+  'GET /api/negotiations/:negotiationId/metrics': { level: 'read', call: ({ n }) => ({ path: `${n}/metrics?from=2025-11-20&to=2025-11-30` }) },
+};
+
+const METHOD_OF = (key: string) => key.split(' ')[0];
+
+describe('access: every route × every role (VIEW_ACCESS=private)', () => {
+  let t: TestApp;
+  let s: Seeded;
+  const tokens: Partial<Record<Role, string | null>> = { anonymous: null };
+
+  beforeAll(async () => {
+    t = await startApp({ VIEW_ACCESS: 'private', RATE_LIMIT_PER_MINUTE: '0', LOGIN_LIMIT_PER_MINUTE: '1000' });
+    s = await seed(t);
+    tokens.admin = t.adminToken;
+    tokens.analyst = (await t.user('analyst')).token;
+    tokens.viewer = (await t.user('viewer')).token;
+    // Content the read routes need.
+    const n = `/api/negotiations/${s.negotiationId}`;
+    await t.post(`${n}/documents`, { title: 'Doc', publishedAt: '2025-11-20' });
+    await t.post(`${n}/milestones`, { title: 'Talks', kind: 'meeting', startsAt: '2025-11-23' });
+    await t.post(`${n}/stances`, stance(s.parties[0].id, s.points[3].id));
+  });
+  afterAll(() => t.close());
+
+  it('has a rule in this table for every API route of the router, and no stale entry', () => {
+    const routes = registeredRoutes(t.app)
+      .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.filter((r) => !(r in TABLE))).toEqual([]);
+    expect(Object.keys(TABLE).filter((k) => !routes.includes(k))).toEqual([]);
+  });
+
+  for (const [key, { level, call }] of Object.entries(TABLE)) {
+    it(`${key} (${level})`, async () => {
+      const outcome: Record<string, number> = {};
+      const expected: Record<string, number | string> = {};
+      for (const role of ROLES) {
+        const token = tokens[role] ?? null;
+        const prepared = await call({ t, s, role, token, n: `/api/negotiations/${s.negotiationId}` });
+        const res = await t.as(prepared.token === undefined ? token : prepared.token).request(METHOD_OF(key), prepared.path, prepared.body);
+        const allowed = ALLOWED[level].includes(role);
+        outcome[role] = allowed ? (res.status >= 200 && res.status < 300 ? 200 : res.status) : res.status;
+        expected[role] = allowed ? 200 : role === 'anonymous' ? 401 : 403;
+        if (!allowed) expect(res.body.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      }
+      expect(outcome).toEqual(expected);
+    });
+  }
+});
