@@ -158,6 +158,10 @@ const TABLES = [
   'current_stances',
   'change_log',
   'idempotency_keys',
+  'users',
+  'api_tokens',
+  'share_links',
+  'audit_log',
 ];
 
 /** Row counts of every table and the sequence numbers: equal fingerprints = nothing was written. */

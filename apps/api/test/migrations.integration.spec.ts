@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { Db, runMigrations } from '../src/database/db.service';
 import { freshDatabase, type TestDatabase } from './harness';
 
-const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys'];
+const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log'];
 
 describe('migrations', () => {
   let database: TestDatabase;

@@ -1,0 +1,296 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../src/cli/commands';
+import { createApp } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
+import { ADMIN, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('session lifetime', () => {
+  it('a session token expires after its lifetime', async () => {
+    const t = await startApp({ AUTH_TOKEN_TTL_SECONDS: '2' });
+    try {
+      const { token } = await t.user('viewer');
+      expect((await t.as(token).get('/api/auth/me')).status).toBe(200);
+      await sleep(3_100);
+      const expired = await t.as(token).get('/api/auth/me');
+      expect(expired.status).toBe(401);
+      expect(expired.body.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('sessions, tokens and share links stop working at once', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ VIEW_ACCESS: 'private' });
+  });
+  afterAll(() => t.close());
+
+  it('logout ends the session', async () => {
+    const { token } = await t.user('analyst');
+    expect((await t.as(token).post('/api/auth/logout')).status).toBe(204);
+    expect((await t.as(token).get('/api/negotiations')).status).toBe(401);
+  });
+
+  it('a revoked API token stops working at once; a new password and a disabled account end sessions', async () => {
+    const analyst = await t.user('analyst');
+    const created = await t.as(analyst.token).post('/api/auth/tokens', { name: 'import script' });
+    expect(created.body.token).toMatch(/^plt_/);
+    const api = t.as(created.body.token);
+    expect((await api.get('/api/auth/me')).body).toMatchObject({ via: 'api-token', user: { email: analyst.email, role: 'analyst' } });
+    const listed = await t.as(analyst.token).get('/api/auth/tokens');
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
+    expect((await t.as(analyst.token).delete(`/api/auth/tokens/${created.body.id}`)).body.revokedAt).not.toBeNull();
+    expect((await api.get('/api/auth/me')).status).toBe(401);
+
+    const other = await t.user('analyst');
+    await t.patch(`/api/users/${other.id}`, { password: 'a-brand-new-password' });
+    expect((await t.as(other.token).get('/api/auth/me')).status).toBe(401);
+    const again = await t.as(null).post('/api/auth/login', { email: other.email, password: 'a-brand-new-password' });
+    expect(again.status).toBe(200);
+    await t.patch(`/api/users/${other.id}`, { disabled: true });
+    expect((await t.as(again.body.token).get('/api/auth/me')).status).toBe(401);
+    expect((await t.as(null).post('/api/auth/login', { email: other.email, password: 'a-brand-new-password' })).status).toBe(401);
+  });
+
+  it('a share link reads its negotiation only, never writes, and stops working when revoked', async () => {
+    const s = await seed(t, 'Shared');
+    const other = await seed(t, 'Not shared');
+    const n = `/api/negotiations/${s.negotiationId}`;
+    const link = await t.post(`${n}/share-links`, { label: 'situation room' });
+    expect(link.status).toBe(201);
+    const share = t.as(link.body.token);
+    expect((await share.get(`${n}/matrix`)).status).toBe(200);
+    expect((await t.as(null).get(`${n}/matrix?share=${link.body.token}`)).status).toBe(200);
+    expect((await share.get(`/api/negotiations/${s.slug}`)).status).toBe(200);
+    expect((await share.get('/api/negotiations')).body.map((x: { id: string }) => x.id)).toEqual([s.negotiationId]);
+    expect((await share.get(`/api/negotiations/${other.negotiationId}/matrix`)).status).toBe(403);
+    expect((await share.post(`${n}/stances`, stance(s.parties[0].id, s.points[0].id))).status).toBe(403);
+    expect((await share.get('/api/auth/me')).body).toEqual({ user: null, via: 'share-link', negotiationId: s.negotiationId });
+    expect((await t.as(null).get(`${n}/matrix`)).status).toBe(401);
+    await t.delete(`${n}/share-links/${link.body.id}`);
+    expect((await share.get(`${n}/matrix`)).status).toBe(401);
+  });
+});
+
+describe('login throttling', () => {
+  it('throttles a brute force of 50 wrong passwords per address, with Retry-After', async () => {
+    const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '10' });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 50; i++) {
+        const res = await t.as(null).post('/api/auth/login', { email: ADMIN.email, password: `guess-${i}` });
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter ??= res.headers.get('retry-after');
+      }
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(40);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      // Even the right password waits now.
+      expect((await t.as(null).post('/api/auth/login', ADMIN)).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('locks an account after repeated failures, whatever the address', async () => {
+    const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '1000' });
+    try {
+      const victim = await t.user('analyst');
+      for (let i = 0; i < 6; i++) await t.as(null).post('/api/auth/login', { email: victim.email, password: `wrong-${i}` });
+      const locked = await t.as(null).post('/api/auth/login', { email: victim.email, password: victim.password });
+      expect(locked.status).toBe(429);
+      expect(locked.body.code).toBe('RATE_LIMITED');
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('secrets stay secret', () => {
+  it('passwords and tokens never appear in logs or responses', async () => {
+    const logs: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    const database = await freshDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-secrets-'));
+    const app = await createApp(
+      { ...loadConfig({ LOG_LEVEL: 'debug', DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }), database: database.config },
+      { logDestination: stream },
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.getHttpServer().address() as { port: number };
+    const call = async (method: string, p: string, body?: unknown, token?: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    try {
+      const login = await call('POST', '/api/auth/login', ADMIN);
+      const session = JSON.parse(login.text).token as string;
+      await call('POST', '/api/auth/login', { email: ADMIN.email, password: 'wrong-password-1' });
+      const created = await call('POST', '/api/users', { email: 'v@test.local', name: 'V', role: 'viewer', password: 'viewer-secret-99' }, session);
+      const apiToken = JSON.parse((await call('POST', '/api/auth/tokens', { name: 'x' }, session)).text).token as string;
+      const negotiation = JSON.parse((await call('POST', '/api/negotiations', { title: 'N' }, session)).text);
+      const share = JSON.parse((await call('POST', `/api/negotiations/${negotiation.id}/share-links`, { label: 'x' }, session)).text).token as string;
+      await call('GET', `/api/negotiations/${negotiation.id}/matrix?share=${share}`);
+      await call('GET', '/api/auth/me', undefined, apiToken);
+      const responses = [
+        created.text,
+        (await call('GET', '/api/users', undefined, session)).text,
+        (await call('GET', '/api/auth/tokens', undefined, session)).text,
+        (await call('GET', `/api/negotiations/${negotiation.id}/share-links`, undefined, session)).text,
+        (await call('GET', '/api/audit', undefined, session)).text,
+      ];
+      await new Promise((r) => setTimeout(r, 200));
+      const logged = logs.join('');
+      expect(logged).toContain('/api/auth/login'); // the capture works
+      for (const secret of [ADMIN.password, 'wrong-password-1', 'viewer-secret-99', session, apiToken, share]) {
+        expect(logged).not.toContain(secret);
+        for (const body of responses) expect(body).not.toContain(secret);
+      }
+      for (const body of responses) expect(body).not.toMatch(/scrypt\$|password_?hash|tokenHash/i);
+    } finally {
+      await app.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('audit log', () => {
+  it('records each kind of change with who, when, before and after', async () => {
+    const t = await startApp();
+    try {
+      const s = await seed(t);
+      const n = `/api/negotiations/${s.negotiationId}`;
+      await t.patch(n, { description: 'changed' });
+      await t.patch(`${n}/parties/${s.parties[0].id}`, { name: 'Renamed' });
+      await t.patch(`${n}/points/${s.points[0].id}`, { title: 'Retitled' });
+      const doc = await t.post(`${n}/documents`, { title: 'D', publishedAt: '2025-11-20' });
+      await t.patch(`${n}/documents/${doc.body.id}`, { title: 'D2' });
+      const m = await t.post(`${n}/milestones`, { title: 'M', kind: 'meeting', startsAt: '2025-11-23' });
+      await t.patch(`${n}/milestones/${m.body.id}`, { title: 'M2' });
+      const link = await t.post(`${n}/share-links`, { label: 'L' });
+      await t.delete(`${n}/share-links/${link.body.id}`);
+      const viewer = await t.user('viewer');
+      await t.patch(`/api/users/${viewer.id}`, { role: 'analyst' });
+      const token = await t.as(viewer.token).post('/api/auth/tokens', { name: 'T' });
+      await t.as(viewer.token).delete(`/api/auth/tokens/${token.body.id}`);
+
+      const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; before: any; after: any }[];
+      const actions = new Set(audit.map((a) => a.action));
+      for (const action of [
+        'negotiation.created', 'negotiation.updated', 'party.created', 'party.updated', 'point.created', 'point.updated',
+        'document.created', 'document.updated', 'milestone.created', 'milestone.updated', 'share_link.created', 'share_link.revoked',
+        'user.created', 'user.updated', 'api_token.created', 'api_token.revoked', 'auth.login',
+      ]) expect(actions).toContain(action);
+      const partyEdit = audit.find((a) => a.action === 'party.updated')!;
+      expect(partyEdit.actor).toBe(ADMIN.email);
+      expect(partyEdit.before.name).toBe('Party AA');
+      expect(partyEdit.after.name).toBe('Renamed');
+      const roleChange = audit.find((a) => a.action === 'user.updated')!;
+      expect([roleChange.before.role, roleChange.after.role]).toEqual(['viewer', 'analyst']);
+      expect(audit.find((a) => a.action === 'api_token.created')!.actor).toBe(viewer.email);
+      const filtered = (await t.get(`/api/audit?negotiationId=${s.negotiationId}`)).body as { negotiationId: string }[];
+      expect(filtered.length).toBeGreaterThan(5);
+      expect(filtered.every((a) => a.negotiationId === s.negotiationId)).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('headers, CORS and public reads', () => {
+  it('sends a Content-Security-Policy, keeps CORS closed by default, and lets anyone read but not write in public mode', async () => {
+    const t = await startApp();
+    try {
+      const res = await fetch(`${t.url}/api/health`, { headers: { origin: 'https://evil.example' } });
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      const s = await seed(t);
+      expect((await t.as(null).get(`/api/negotiations/${s.negotiationId}/matrix`)).status).toBe(200);
+      const write = await t.as(null).post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id));
+      expect(write.status).toBe(401);
+      const viewer = await t.user('viewer');
+      expect((await t.as(viewer.token).post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id))).status).toBe(403);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('opens CORS to the origins in CORS_ORIGINS only', async () => {
+    const t = await startApp({ CORS_ORIGINS: 'https://news.example.org' });
+    try {
+      const allowed = await fetch(`${t.url}/api/health`, { headers: { origin: 'https://news.example.org' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://news.example.org');
+      const other = await fetch(`${t.url}/api/health`, { headers: { origin: 'https://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('first start and the command line', () => {
+  it('creates an admin with a generated password, printed once and kept in a 0600 file', async () => {
+    const database = await freshDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-first-'));
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(String(line)));
+    const app = await createApp({ ...loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir }), database: database.config });
+    log.mockRestore();
+    try {
+      const file = path.join(dataDir, 'initial-admin-password.txt');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+      const password = /password: (\S+)/.exec(fs.readFileSync(file, 'utf8'))![1];
+      expect(printed.join('\n')).toContain(password);
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.getHttpServer().address() as { port: number };
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@parley.local', password }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      await app.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('user:create and user:reset-password work and validate their options', async () => {
+    const t = await startApp();
+    const out: string[] = [];
+    const config = t.config;
+    try {
+      expect(await runCli(['user:create', '--email', 'cli@test.local', '--role', 'analyst', '--password', 'cli-password-1'], config, (l) => out.push(l))).toBe(0);
+      expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: 'cli-password-1' })).status).toBe(200);
+      expect(await runCli(['user:create', '--email', 'not-an-email', '--role', 'boss'], config, (l) => out.push(l))).toBe(2);
+      expect(out.at(-1)).toContain('--email must be an email address');
+      expect(out.at(-1)).toContain('--role must be one of');
+      expect(await runCli(['user:reset-password', '--email', 'cli@test.local'], config, (l) => out.push(l))).toBe(0);
+      const newPassword = /: (\S+) \(/.exec(out.at(-1)!)![1];
+      expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: 'cli-password-1' })).status).toBe(401);
+      expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: newPassword })).status).toBe(200);
+      expect(await runCli(['user:reset-password', '--email', 'nobody@test.local'], config, (l) => out.push(l))).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
