@@ -8,6 +8,7 @@ module.exports = {
   moduleNameMapper: {
     '^@parley/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
     '^@parley/domain$': '<rootDir>/../../libs/domain/src/index.ts',
+    '^@parley/live-client$': '<rootDir>/../../libs/live-client/src/index.ts',
     '^@parley/migrations$': '<rootDir>/../../migrations/index.ts',
   },
   // Each integration suite boots the app on its own database; two workers suit the 2-core machines.

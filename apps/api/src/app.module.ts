@@ -8,6 +8,7 @@ import type { Db } from './database/db.service';
 import { DemoModule } from './demo/demo.module';
 import { DocumentsModule } from './documents/documents.module';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { MatrixModule } from './matrix/matrix.module';
 import { MilestonesModule } from './milestones/milestones.module';
 import { NegotiationsModule } from './negotiations/negotiations.module';
@@ -57,6 +58,7 @@ export class AppModule {
         MilestonesModule,
         StancesModule,
         MatrixModule,
+        LiveModule,
         DemoModule,
       ],
     };

@@ -12,6 +12,7 @@ import { AuthService } from './auth/auth.service';
 import { AppError } from './common/app-error';
 import { ErrorFilter } from './common/error.filter';
 import { InputInterceptor } from './common/validation';
+import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
 import { DemoLoader } from './demo/demo-loader.service';
@@ -68,6 +69,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       abortOnError: false,
     });
     app.useLogger(app.get(Logger));
+    app.useWebSocketAdapter(new LiveIoAdapter(app, config.live.redisUrl));
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ErrorFilter(config.dashboardDir));
     app.useGlobalInterceptors(new InputInterceptor(app.get(Reflector)));
@@ -115,6 +117,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         'Where the parties to a negotiation stand on each point of a plan, with the full history. Every error has the same body: statusCode, error, code, message and, for validation, details naming each field.',
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token from POST /api/auth/login, an API token (plt_…) or a share link (pls_…)' })
       .build();
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
       jsonDocumentUrl: 'api/docs-json',

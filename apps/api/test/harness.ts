@@ -65,6 +65,8 @@ export interface TestApp extends HttpClient {
   url: string;
   config: AppConfig;
   adminToken: string;
+  /** Stops the app and starts a new one on the same database and port (a server restart). */
+  restart(): Promise<void>;
   /** A client with the given bearer token, or anonymous with null. */
   as(token: string | null): HttpClient;
   /** Creates a user with this role and signs them in. */
@@ -87,11 +89,12 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     }),
     database: database.config,
   };
-  const app = await createApp(config);
+  let app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no port');
-  const url = `http://127.0.0.1:${address.port}`;
+  const port = address.port;
+  const url = `http://127.0.0.1:${port}`;
   const send = async <T>(token: string | null, method: string, p: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response<T>> => {
     const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
     const res = await fetch(url + p, {
@@ -122,11 +125,20 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   let users = 0;
   return {
     ...admin,
-    app,
-    db: app.get(Db),
+    get app() {
+      return app;
+    },
+    get db() {
+      return app.get(Db);
+    },
     url,
     config,
     adminToken,
+    restart: async () => {
+      await app.close();
+      app = await createApp(config);
+      await app.listen({ port, host: '127.0.0.1' });
+    },
     as: client,
     user: async (role) => {
       const email = `${role}${++users}@test.local`;

@@ -5,3 +5,4 @@ export * from './lib/schemas';
 export * from './lib/views';
 export * from './lib/changes';
 export * from './lib/auth';
+export * from './lib/live';

@@ -31,6 +31,8 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Sockets are checked in the live gateway's handshake; this guard is for HTTP routes.
+    if (context.getType() !== 'http') return true;
     const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!level) throw new AppError(403, 'FORBIDDEN', 'This route has no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest & WithPrincipal>();

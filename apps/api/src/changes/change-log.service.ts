@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChangeEntry, ChangeKind } from '@parley/contracts';
 import { toIso } from '@parley/domain';
+import type { EntityManager } from 'typeorm';
 import type { Tx } from '../database/db.service';
 import { sql, num } from '../database/sql';
 import { notFound } from '../common/app-error';
@@ -93,6 +94,25 @@ export class ChangeLog {
     const seq = await this.nextSeq(tx, change.negotiationId);
     await this.record(tx, { ...change, seq });
     return seq;
+  }
+
+  /** The stream after `afterSeq`, oldest first: what a live client missed. */
+  async read(manager: EntityManager, negotiationId: string, afterSeq: number, limit: number): Promise<ChangeEntry[]> {
+    const rows = await manager
+      .createQueryBuilder(ChangeEntity, 'c')
+      .where('c.negotiation_id = :negotiationId AND c.seq > :afterSeq', { negotiationId, afterSeq })
+      .orderBy('c.seq', 'ASC')
+      .take(limit)
+      .getMany();
+    return rows.map((row) => ({
+      negotiationId: row.negotiationId,
+      seq: row.seq,
+      kind: row.kind,
+      entityId: row.entityId,
+      recordedAt: toIso(row.recordedAt),
+      recordedBy: row.recordedBy,
+      data: row.data,
+    }));
   }
 
   subscribe(listener: ChangeListener): () => void {

@@ -34,6 +34,10 @@ const EnvSchema = z.object({
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
   LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  LIVE_RESYNC_LIMIT: z.coerce.number({ error: 'must be a number' }).int().min(1).default(5000),
+  LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
+  LIVE_MAX_BUFFERED_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(4 * 1024 * 1024),
 });
 
 export type DatabaseConfig =
@@ -53,8 +57,18 @@ export interface AuthConfig {
   loginLimitPerMinute: number;
 }
 
+export interface LiveConfig {
+  redisUrl?: string;
+  /** A client further behind than this many changes is told to reload a snapshot. */
+  resyncLimit: number;
+  headIntervalMs: number;
+  /** A socket with more unsent data than this is a slow consumer and is disconnected. */
+  maxBufferedBytes: number;
+}
+
 export interface AppConfig {
   port: number;
+  live: LiveConfig;
   dataDir: string;
   auth: AuthConfig;
   host: string;
@@ -97,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     : { driver: 'sqlite', path: path.resolve(e.DB_PATH ?? path.join(dataDir, 'parley.sqlite')), synchronous: e.SQLITE_SYNCHRONOUS };
   return {
     port: e.PORT,
+    live: {
+      redisUrl: e.REDIS_URL,
+      resyncLimit: e.LIVE_RESYNC_LIMIT,
+      headIntervalMs: e.LIVE_HEAD_INTERVAL_MS,
+      maxBufferedBytes: e.LIVE_MAX_BUFFERED_BYTES,
+    },
     dataDir,
     auth: {
       viewAccess: e.VIEW_ACCESS,

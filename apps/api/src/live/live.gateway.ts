@@ -1,0 +1,214 @@
+import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import {
+  JoinRequest,
+  LIVE_PATH,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type JoinAck,
+  type LiveAuth,
+  type LiveConnectError,
+  type ResyncNotice,
+  type ServerToClientEvents,
+} from '@parley/contracts';
+import type { Server, Socket } from 'socket.io';
+import { In } from 'typeorm';
+import { AccessService } from '../auth/access.service';
+import { AppError } from '../common/app-error';
+import type { Principal } from '../common/principal';
+import { problemsOf } from '../common/validation';
+import { ChangeLog } from '../changes/change-log.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Db } from '../database/db.service';
+import { NegotiationEntity } from '../negotiations/negotiation.entity';
+import { NegotiationsService } from '../negotiations/negotiations.service';
+
+interface SocketData {
+  principal: Principal | null;
+  /** Negotiations this socket watches. */
+  joined: Set<string>;
+}
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const REPLAY_PAGE = 500;
+const PRESENCE_DEBOUNCE_MS = 250;
+const room = (negotiationId: string) => `n:${negotiationId}`;
+
+function failure(statusCode: number, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[statusCode] ?? 'Error';
+  return { ok: false, error: { statusCode, error, code, message, ...(details ? { details } : {}) } };
+}
+
+/**
+ * The live API. Services never talk to sockets: the change log publishes committed changes and this
+ * gateway fans them out to the negotiation's room. A client joins with the last sequence number it
+ * holds and first gets what it missed, read from the database, so nothing is lost across
+ * disconnects, restarts, nodes or a Redis outage.
+ */
+@WebSocketGateway({ path: LIVE_PATH, serveClient: false, transports: ['websocket', 'polling'], maxHttpBufferSize: 64 * 1024 })
+export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconnect<LiveSocket>, OnApplicationShutdown {
+  @WebSocketServer() private server!: LiveServer;
+  private readonly logger = new Logger('Live');
+  private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly changes: ChangeLog,
+    private readonly access: AccessService,
+    private readonly negotiations: NegotiationsService,
+    private readonly db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(server: LiveServer): void {
+    // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
+    server.use((socket, next) => {
+      this.authenticate(socket as LiveSocket).then(
+        () => next(),
+        (err: unknown) => {
+          const refusal = new Error(err instanceof AppError ? err.message : 'Connection refused') as Error & { data: LiveConnectError };
+          const code = err instanceof AppError && err.statusCode === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+          refusal.data = { code, message: refusal.message };
+          next(refusal);
+        },
+      );
+    });
+    this.unsubscribe = this.changes.subscribe((entry) => {
+      this.server.to(room(entry.negotiationId)).emit('change', entry);
+    });
+    this.timers = [
+      setInterval(() => void this.announceHeads(), this.config.live.headIntervalMs),
+      setInterval(() => this.dropSlowConsumers(), 1_000),
+    ];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  private async authenticate(socket: LiveSocket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as LiveAuth;
+    const share = socket.handshake.query['share'];
+    const credential = typeof auth.token === 'string' && auth.token ? auth.token : typeof share === 'string' ? share : undefined;
+    const principal = await this.access.principalOf(credential);
+    if (!principal && this.config.auth.viewAccess === 'private') {
+      throw new AppError(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch negotiations');
+    }
+    socket.data.principal = principal;
+    socket.data.joined = new Set();
+  }
+
+  @SubscribeMessage('join')
+  async join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+    const parsed = JoinRequest.safeParse(body);
+    if (!parsed.success) {
+      const details = problemsOf(parsed.error);
+      return failure(400, 'VALIDATION_FAILED', `Invalid join: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
+    }
+    let negotiationId: string;
+    try {
+      negotiationId = (await this.negotiations.resolve(parsed.data.negotiationId)).id;
+    } catch {
+      return failure(404, 'NOT_FOUND', `Negotiation '${parsed.data.negotiationId}' was not found`);
+    }
+    if (!(await this.access.canRead(socket.data.principal, negotiationId))) {
+      return socket.data.principal
+        ? failure(403, 'FORBIDDEN', 'These credentials do not open this negotiation')
+        : failure(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch this negotiation');
+    }
+    // Join before reading the head: a change committed meanwhile is then either replayed below or
+    // broadcast to the room (or both; the client drops duplicates by sequence number).
+    await socket.join(room(negotiationId));
+    socket.data.joined.add(negotiationId);
+    this.schedulePresence(negotiationId);
+    const head = (await this.negotiations.resolve(negotiationId)).seq;
+    const since = parsed.data.sinceSeq;
+    const resync = (reason: ResyncNotice['reason']): JoinAck => {
+      socket.emit('resync', { negotiationId, seq: head, reason });
+      return { ok: true, negotiationId, seq: head, replayed: 0 };
+    };
+    if (since > head) return resync('ahead-of-server');
+    if (head - since > this.config.live.resyncLimit) return resync('too-far-behind');
+    let replayed = 0;
+    for (let after = since; after < head; ) {
+      const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
+      if (page.length === 0) break;
+      for (const entry of page) socket.emit('change', entry);
+      replayed += page.length;
+      after = page[page.length - 1].seq;
+    }
+    return { ok: true, negotiationId, seq: head, replayed };
+  }
+
+  @SubscribeMessage('leave')
+  async leave(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean }> {
+    const negotiationId = typeof body === 'object' && body !== null ? (body as { negotiationId?: unknown }).negotiationId : undefined;
+    if (typeof negotiationId !== 'string' || !socket.data.joined.has(negotiationId)) return { ok: false };
+    await socket.leave(room(negotiationId));
+    socket.data.joined.delete(negotiationId);
+    this.schedulePresence(negotiationId);
+    return { ok: true };
+  }
+
+  handleDisconnect(socket: LiveSocket): void {
+    for (const negotiationId of socket.data.joined ?? []) this.schedulePresence(negotiationId);
+  }
+
+  /** Viewer counts across all nodes, debounced so a burst of joins sends one update. */
+  private schedulePresence(negotiationId: string): void {
+    if (this.presenceTimers.has(negotiationId)) return;
+    const timer = setTimeout(() => {
+      this.presenceTimers.delete(negotiationId);
+      this.server
+        .in(room(negotiationId))
+        .fetchSockets()
+        .then(
+          (sockets) => this.server.to(room(negotiationId)).emit('presence', { negotiationId, viewers: sockets.length }),
+          (err: unknown) => this.logger.warn(`presence count failed: ${String(err)}`),
+        );
+    }, PRESENCE_DEBOUNCE_MS);
+    timer.unref();
+    this.presenceTimers.set(negotiationId, timer);
+  }
+
+  /** Tells this node's viewers the latest sequence number, so one that missed the last change notices. */
+  private async announceHeads(): Promise<void> {
+    const ids = [...this.server.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('n:')).map((r) => r.slice(2));
+    if (ids.length === 0) return;
+    try {
+      const rows = await this.db.read.find(NegotiationEntity, { select: { id: true, seq: true }, where: { id: In(ids) } });
+      for (const row of rows) this.server.local.to(room(row.id)).emit('head', { negotiationId: row.id, seq: row.seq });
+    } catch (err) {
+      this.logger.warn(`head announcement failed: ${String(err)}`);
+    }
+  }
+
+  /**
+   * A viewer that cannot keep up would make this node buffer without bound: it is disconnected, and
+   * on reconnecting it replays what it missed from the database.
+   */
+  private dropSlowConsumers(): void {
+    for (const socket of this.server.sockets.sockets.values()) {
+      const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+      const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
+      const queued = conn.writeBuffer?.length ?? 0;
+      if (buffered > this.config.live.maxBufferedBytes || queued > 10_000) {
+        this.logger.warn(`disconnecting a slow viewer (${buffered} bytes, ${queued} packets waiting)`);
+        socket.disconnect(true);
+      }
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    for (const timer of [...this.timers, ...this.presenceTimers.values()]) clearInterval(timer);
+  }
+}

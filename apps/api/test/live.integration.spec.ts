@@ -1,0 +1,210 @@
+import type { ChangeEntry, ErrorBody, LiveConnectError, RecordStanceResult } from '@parley/contracts';
+import { LiveClient, type ConnectionState } from '@parley/live-client';
+import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
+
+/** Resolves when `predicate` holds, polling; fails with `what` after the timeout. */
+async function until(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Viewer {
+  client: LiveClient;
+  changes: ChangeEntry[];
+  states: ConnectionState[];
+  errors: (ErrorBody | LiveConnectError)[];
+  viewers: number[];
+}
+
+function watch(t: TestApp, negotiationId: string, sinceSeq: number, token?: string, extra: Partial<ConstructorParameters<typeof LiveClient>[0]> = {}): Viewer {
+  const client = new LiveClient({ url: t.url, negotiationId, sinceSeq, token, gapTimeoutMs: 300, ...extra });
+  const viewer: Viewer = { client, changes: [], states: [], errors: [], viewers: [] };
+  client.on('change', (e) => viewer.changes.push(e));
+  client.on('state', (s) => viewer.states.push(s));
+  client.on('error', (e) => viewer.errors.push(e));
+  client.on('presence', (p) => viewer.viewers.push(p.viewers));
+  client.start();
+  return viewer;
+}
+
+const seqsOf = (v: Viewer) => v.changes.map((c) => c.seq);
+const consecutive = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+describe('live updates', () => {
+  let t: TestApp;
+  let s: Seeded;
+  let base: string;
+  const open: Viewer[] = [];
+  const viewer = (...args: Parameters<typeof watch>) => {
+    const v = watch(...args);
+    open.push(v);
+    return v;
+  };
+  const head = async () => (await t.get(base)).body.seq as number;
+
+  beforeAll(async () => {
+    t = await startApp({ LIVE_HEAD_INTERVAL_MS: '200', LIVE_RESYNC_LIMIT: '1000' });
+    s = await seed(t);
+    base = `/api/negotiations/${s.negotiationId}`;
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((v) => v.client.close()));
+  });
+  afterAll(() => t.close());
+
+  it('delivers a stance recorded over HTTP with its sequence number and the new cell', async () => {
+    const v = viewer(t, s.slug, await head());
+    await until('live', () => v.client.state === 'live');
+    const res = await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[0].id, { position: 'conditional' }));
+    await until('the change', () => v.changes.length === 1);
+    const [entry] = v.changes as ChangeEntry<RecordStanceResult>[];
+    expect(entry).toMatchObject({ kind: 'stance.recorded', seq: res.body.event.seq, negotiationId: s.negotiationId });
+    expect(entry.data.cell).toMatchObject({ version: res.body.cell.version, current: { position: 'conditional', source: { outlet: 'Reuters' } } });
+  });
+
+  it('sends every kind of change, and the viewer count', async () => {
+    const v = viewer(t, s.negotiationId, await head());
+    await until('live', () => v.client.state === 'live');
+    await until('presence', () => v.viewers.includes(1));
+    const doc = await t.post(`${base}/documents`, { title: 'D', publishedAt: '2025-11-20' });
+    await t.patch(`${base}/documents/${doc.body.id}`, { title: 'D2' });
+    await t.post(`${base}/milestones`, { title: 'M', kind: 'meeting', startsAt: '2025-11-23' });
+    await t.patch(`${base}/parties/${s.parties[0].id}`, { name: 'Renamed' });
+    await t.patch(`${base}/points/${s.points[0].id}`, { title: 'Retitled' });
+    await t.patch(base, { description: 'edited' });
+    const recorded = await t.post(`${base}/stances`, stance(s.parties[1].id, s.points[1].id));
+    await t.post(`/api/stance-events/${recorded.body.event.id}/retract`, { reason: 'wrong' });
+    await until('8 changes', () => v.changes.length === 8);
+    expect(v.changes.map((c) => c.kind)).toEqual([
+      'document.created', 'document.updated', 'milestone.created', 'party.updated', 'point.updated', 'negotiation.updated', 'stance.recorded', 'stance.retracted',
+    ]);
+    const second = viewer(t, s.negotiationId, await head());
+    await until('two viewers counted', () => second.viewers.includes(2) && v.viewers.at(-1) === 2);
+  });
+
+  it('replays all 500 changes made while a viewer was away, in order, without duplicates', async () => {
+    const v = viewer(t, s.negotiationId, await head());
+    await until('live', () => v.client.state === 'live');
+    const start = v.client.lastSeq;
+    await v.client.close();
+    for (let i = 0; i < 5; i++) {
+      const events = Array.from({ length: 100 }, (_, j) => stance(s.parties[j % 3].id, s.points[j % 4].id, { note: `batch ${i} item ${j}` }));
+      expect((await t.post(`${base}/stances/batch`, { events })).status).toBe(201);
+    }
+    const back = viewer(t, s.negotiationId, start);
+    await until('500 changes', () => back.changes.length >= 500);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seqsOf(back)).toEqual(consecutive(start + 1, 500));
+  });
+
+  it('misses nothing across a server restart', async () => {
+    const v = viewer(t, s.negotiationId, await head());
+    await until('live', () => v.client.state === 'live');
+    const start = v.client.lastSeq;
+    await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[1].id));
+    await until('first change', () => v.changes.length === 1);
+    await t.restart();
+    await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[2].id));
+    await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[3].id));
+    await until('reconnected with the changes', () => v.changes.length === 3, 20_000);
+    expect(v.states).toContain('reconnecting');
+    expect(v.client.state).toBe('live');
+    expect(seqsOf(v)).toEqual(consecutive(start + 1, 3));
+  });
+
+  it('broadcasts nothing for a write that was rolled back', async () => {
+    const v = viewer(t, s.negotiationId, await head());
+    await until('live', () => v.client.state === 'live');
+    const failed = await t.post(`${base}/stances/batch`, { events: [stance(s.parties[0].id, s.points[0].id), stance(s.parties[1].id, s.points[0].id, { expectedVersion: 999 })] });
+    expect(failed.status).toBe(409);
+    const ok = await t.post(`${base}/stances`, stance(s.parties[2].id, s.points[0].id));
+    await until('the committed change', () => v.changes.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(v.changes).toHaveLength(1);
+    expect(v.changes[0].seq).toBe(ok.body.event.seq);
+  });
+
+  it('keeps rooms apart: a viewer of one negotiation never receives another’s changes', async () => {
+    const other = await seed(t, 'Other negotiation');
+    const mine = viewer(t, s.negotiationId, await head());
+    const theirs = viewer(t, other.negotiationId, (await t.get(`/api/negotiations/${other.negotiationId}`)).body.seq);
+    await until('both live', () => mine.client.state === 'live' && theirs.client.state === 'live');
+    await t.post(`/api/negotiations/${other.negotiationId}/stances`, stance(other.parties[0].id, other.points[0].id));
+    await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[0].id));
+    await until('each its own change', () => mine.changes.length === 1 && theirs.changes.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mine.changes.map((c) => c.negotiationId)).toEqual([s.negotiationId]);
+    expect(theirs.changes.map((c) => c.negotiationId)).toEqual([other.negotiationId]);
+  });
+
+  it('answers a malformed or unknown join with a clear error', async () => {
+    const bad = viewer(t, 'no-such-negotiation', 0);
+    await until('error', () => bad.errors.length > 0);
+    expect(bad.errors[0]).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    expect(bad.client.state).toBe('offline');
+    const negative = viewer(t, s.negotiationId, -5);
+    await until('error', () => negative.errors.length > 0);
+    expect(negative.errors[0]).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ field: 'sinceSeq' }] });
+  });
+});
+
+describe('live access (VIEW_ACCESS=private)', () => {
+  let t: TestApp;
+  let s: Seeded;
+  beforeAll(async () => {
+    t = await startApp({ VIEW_ACCESS: 'private' });
+    s = await seed(t);
+  });
+  afterAll(() => t.close());
+
+  it('refuses a socket without credentials with a clear error, and accepts a share link for its negotiation only', async () => {
+    const anonymous = watch(t, s.negotiationId, 0);
+    await until('refusal', () => anonymous.errors.length > 0);
+    expect(anonymous.errors[0]).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(anonymous.client.state).toBe('offline');
+    await anonymous.client.close();
+
+    const forged = watch(t, s.negotiationId, 0, 'pls_forged');
+    await until('refusal', () => forged.errors.length > 0);
+    expect(forged.errors[0]).toMatchObject({ code: 'UNAUTHENTICATED' });
+    await forged.client.close();
+
+    const link = await t.post(`/api/negotiations/${s.negotiationId}/share-links`, { label: 'wall' });
+    const head = (await t.get(`/api/negotiations/${s.negotiationId}`)).body.seq;
+    const shared = watch(t, s.negotiationId, head, link.body.token);
+    await until('live', () => shared.client.state === 'live');
+    await t.post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id));
+    await until('change', () => shared.changes.length === 1);
+    await shared.client.close();
+
+    const other = await seed(t, 'Elsewhere');
+    const wrongRoom = watch(t, other.negotiationId, 0, link.body.token);
+    await until('refusal', () => wrongRoom.errors.length > 0);
+    expect(wrongRoom.errors[0]).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    await wrongRoom.client.close();
+  });
+});
+
+describe('live resync', () => {
+  it('tells a viewer too far behind to reload a snapshot, and continues from it', async () => {
+    const t = await startApp({ LIVE_RESYNC_LIMIT: '5' });
+    try {
+      const s = await seed(t);
+      const v = watch(t, s.negotiationId, 0);
+      let notice: { seq: number; reason: string } | null = null;
+      v.client.on('resync', (n) => (notice = n));
+      await until('resync', () => notice !== null);
+      expect(notice).toMatchObject({ reason: 'too-far-behind', seq: (await t.get(`/api/negotiations/${s.negotiationId}`)).body.seq });
+      v.client.resetTo(notice!.seq);
+      await t.post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id));
+      await until('the next change', () => v.changes.length === 1);
+      expect(v.changes[0].seq).toBe(notice!.seq + 1);
+      await v.client.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

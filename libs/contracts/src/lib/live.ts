@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { ChangeEntry } from './changes';
+import type { ErrorBody } from './errors';
+
+/** socket.io path of the live API. */
+export const LIVE_PATH = '/api/socket.io';
+
+export const JoinRequest = z.strictObject({
+  /** Negotiation id or slug. */
+  negotiationId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  /** The last sequence number the client holds (0 for none): the server replays everything after it. */
+  sinceSeq: z.number({ error: 'must be an integer' }).int('must be an integer').min(0, 'must be 0 or more'),
+});
+export type JoinRequest = z.infer<typeof JoinRequest>;
+
+export type JoinAck =
+  | {
+      ok: true;
+      negotiationId: string;
+      /** The negotiation's latest sequence number when the join was served. */
+      seq: number;
+      /** Changes replayed to this socket from the database. */
+      replayed: number;
+    }
+  | { ok: false; error: ErrorBody };
+
+export interface ResyncNotice {
+  negotiationId: string;
+  /** The latest sequence number: load a snapshot (it carries its seq) and join again from there. */
+  seq: number;
+  reason: 'too-far-behind' | 'ahead-of-server' | 'slow-consumer';
+}
+
+export interface PresenceNotice {
+  negotiationId: string;
+  /** Sockets watching the negotiation, across every node. */
+  viewers: number;
+}
+
+export interface HeadNotice {
+  negotiationId: string;
+  /** Latest sequence number: a client behind it has missed something and joins again. */
+  seq: number;
+}
+
+/** Events the server sends. One typed map for the server, the client library and the dashboard. */
+export interface ServerToClientEvents {
+  change: (entry: ChangeEntry) => void;
+  resync: (notice: ResyncNotice) => void;
+  presence: (notice: PresenceNotice) => void;
+  head: (notice: HeadNotice) => void;
+}
+
+/** Events the client sends. */
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, ack: (result: JoinAck) => void) => void;
+  leave: (request: { negotiationId: string }, ack: (result: { ok: boolean }) => void) => void;
+}
+
+/** Handshake `auth` payload: a session token, an API token (plt_…) or a share link token (pls_…). */
+export interface LiveAuth {
+  token?: string;
+}
+
+/** Sent as the `data` of a refused connection (`connect_error`). */
+export interface LiveConnectError {
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED';
+  message: string;
+}

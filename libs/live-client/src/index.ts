@@ -1,0 +1,2 @@
+export * from './lib/sequencer';
+export * from './lib/live-client';

@@ -1,0 +1,196 @@
+import {
+  LIVE_PATH,
+  type ChangeEntry,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type JoinAck,
+  type LiveConnectError,
+  type PresenceNotice,
+  type ResyncNotice,
+  type ServerToClientEvents,
+} from '@parley/contracts';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { Sequencer } from './sequencer';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface LiveClientOptions {
+  /** Server origin, e.g. http://localhost:3000; '' or undefined for the page's own origin. */
+  url?: string;
+  /** Negotiation id or slug. */
+  negotiationId: string;
+  /** The sequence number of the snapshot the client holds (0: none). */
+  sinceSeq: number;
+  /** Session token, API token (plt_…) or share link token (pls_…). */
+  token?: string;
+  /** How long to wait for a missing sequence number before asking the server to replay. */
+  gapTimeoutMs?: number;
+  socket?: Partial<ManagerOptions & SocketOptions>;
+}
+
+export interface LiveClientEvents {
+  /** A change, in order, exactly once. */
+  change: (entry: ChangeEntry) => void;
+  state: (state: ConnectionState) => void;
+  /** Too far behind (or ahead): load a snapshot, then call resetTo(snapshot.seq). */
+  resync: (notice: ResyncNotice) => void;
+  presence: (notice: PresenceNotice) => void;
+  /** A refused connection or join; the state says whether it will retry. */
+  error: (error: ErrorBody | LiveConnectError) => void;
+}
+
+type Listeners = { [K in keyof LiveClientEvents]: Set<LiveClientEvents[K]> };
+
+/**
+ * A small typed client for Parley's live API: joins with the last sequence number it holds,
+ * applies changes in order exactly once, notices gaps (a dropped message, a missed last change)
+ * and has them replayed, rejoins after reconnecting, and exposes the connection state for a UI.
+ */
+export class LiveClient {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly sequencer: Sequencer;
+  private readonly listeners: Listeners = { change: new Set(), state: new Set(), resync: new Set(), presence: new Set(), error: new Set() };
+  private currentState: ConnectionState = 'connecting';
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private joining = false;
+  private rejoinWanted = false;
+  private resolvedId: string | null = null;
+  private viewerCount: number | null = null;
+
+  constructor(private readonly options: LiveClientOptions) {
+    this.sequencer = new Sequencer(options.sinceSeq);
+    this.socket = io(options.url ?? '', {
+      path: LIVE_PATH,
+      transports: ['websocket'],
+      auth: options.token ? { token: options.token } : {},
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 3_000,
+      autoConnect: false,
+      ...options.socket,
+    });
+    this.socket.on('connect', () => this.join());
+    this.socket.on('disconnect', (reason) => {
+      this.clearGapTimer();
+      this.setState(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
+    });
+    this.socket.on('connect_error', (err: Error & { data?: LiveConnectError }) => {
+      if (err.data) this.emit('error', err.data);
+      // Refused by the server (bad credentials): socket.io does not retry, and neither do we.
+      this.setState(this.socket.active ? 'reconnecting' : 'offline');
+    });
+    this.socket.on('change', (entry) => this.receive(entry));
+    this.socket.on('resync', (notice) => this.emit('resync', notice));
+    this.socket.on('presence', (notice) => {
+      this.viewerCount = notice.viewers;
+      this.emit('presence', notice);
+    });
+    this.socket.on('head', (notice) => {
+      if (notice.seq > this.sequencer.lastSeq) this.armGapTimer();
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  get lastSeq(): number {
+    return this.sequencer.lastSeq;
+  }
+
+  get viewers(): number | null {
+    return this.viewerCount;
+  }
+
+  /** The negotiation's id once joined (the options may name it by slug). */
+  get negotiationId(): string | null {
+    return this.resolvedId;
+  }
+
+  on<K extends keyof LiveClientEvents>(event: K, listener: LiveClientEvents[K]): () => void {
+    (this.listeners[event] as Set<LiveClientEvents[K]>).add(listener);
+    return () => (this.listeners[event] as Set<LiveClientEvents[K]>).delete(listener);
+  }
+
+  start(): this {
+    this.setState('connecting');
+    this.socket.connect();
+    return this;
+  }
+
+  /** After loading a snapshot taken at `seq` (on resync): continue from there. */
+  resetTo(seq: number): void {
+    this.sequencer.reset(seq);
+    this.join();
+  }
+
+  /** Closes the connection; resolves when the transport is closed. */
+  close(): Promise<void> {
+    this.clearGapTimer();
+    const engine = this.socket.io.engine as { readyState?: string; once?: (event: string, fn: () => void) => void } | undefined;
+    const closed =
+      engine && engine.readyState !== 'closed' && engine.once
+        ? new Promise<void>((resolve) => {
+            engine.once?.('close', () => resolve());
+            setTimeout(resolve, 1_000).unref?.();
+          })
+        : Promise.resolve();
+    this.socket.disconnect();
+    this.setState('offline');
+    return closed;
+  }
+
+  private join(): void {
+    if (this.joining) {
+      this.rejoinWanted = true;
+      return;
+    }
+    this.joining = true;
+    this.socket.emit('join', { negotiationId: this.options.negotiationId, sinceSeq: this.sequencer.lastSeq }, (ack: JoinAck) => {
+      this.joining = false;
+      if (!ack.ok) {
+        this.emit('error', ack.error);
+        this.setState('offline');
+        return;
+      }
+      this.resolvedId = ack.negotiationId;
+      this.setState('live');
+      if (this.rejoinWanted) {
+        this.rejoinWanted = false;
+        this.join();
+      } else if (this.sequencer.lastSeq < ack.seq || this.sequencer.hasGap) {
+        this.armGapTimer();
+      }
+    });
+  }
+
+  private receive(entry: ChangeEntry): void {
+    for (const ready of this.sequencer.accept(entry)) this.emit('change', ready);
+    if (this.sequencer.hasGap) this.armGapTimer();
+    else this.clearGapTimer();
+  }
+
+  /** Waits a moment for the missing numbers (they may be in flight); then asks for a replay. */
+  private armGapTimer(): void {
+    if (this.gapTimer) return;
+    const before = this.sequencer.lastSeq;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      if (this.socket.connected && (this.sequencer.hasGap || this.sequencer.lastSeq === before)) this.join();
+    }, this.options.gapTimeoutMs ?? 1_500);
+  }
+
+  private clearGapTimer(): void {
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+
+  private emit<K extends keyof LiveClientEvents>(event: K, ...args: Parameters<LiveClientEvents[K]>): void {
+    for (const listener of this.listeners[event]) (listener as (...a: Parameters<LiveClientEvents[K]>) => void)(...args);
+  }
+}
