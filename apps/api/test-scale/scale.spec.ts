@@ -1,0 +1,129 @@
+import type { ChangeEntry } from '@parley/contracts';
+import { LiveClient } from '@parley/live-client';
+import { ADMIN, ApiNode, RedisProcess, clusterEnv, freePort } from './cluster';
+
+async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function call(base: string, method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+describe('two API nodes on PostgreSQL + Redis', () => {
+  let redis: RedisProcess;
+  let a: ApiNode;
+  let b: ApiNode;
+  let drop: () => Promise<void>;
+  let token: string;
+  let negotiationId: string;
+  let partyIds: string[];
+  let pointIds: string[];
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    redis = new RedisProcess(await freePort());
+    await redis.start();
+    const cluster = await clusterEnv(redis.url);
+    drop = cluster.drop;
+    a = new ApiNode('node A', await freePort(), cluster.env);
+    b = new ApiNode('node B', await freePort(), cluster.env);
+    // Both start at once: migrations run once, under the advisory lock.
+    await Promise.all([a.start(), b.start()]);
+    const login = await fetch(`${a.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    token = ((await login.json()) as { token: string }).token;
+    const n = await call(a.url, 'POST', '/api/negotiations', token, { title: 'Scale-out' });
+    negotiationId = n.body.id;
+    partyIds = [];
+    pointIds = [];
+    for (const code of ['AA', 'BB']) partyIds.push((await call(a.url, 'POST', `/api/negotiations/${negotiationId}/parties`, token, { code, name: code })).body.id);
+    for (let i = 0; i < 3; i++) pointIds.push((await call(b.url, 'POST', `/api/negotiations/${negotiationId}/points`, token, { title: `P${i}`, category: 'military' })).body.id);
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    await drop?.();
+  });
+
+  const record = (node: ApiNode, i: number) =>
+    call(node.url, 'POST', `/api/negotiations/${negotiationId}/stances`, token, {
+      partyId: partyIds[i % 2],
+      pointId: pointIds[i % 3],
+      position: ['accept', 'reject', 'amend'][i % 3],
+      confidence: 'reported',
+      effectiveAt: '2025-12-01',
+      source: { outlet: 'Wire' },
+      note: `change ${i}`,
+    });
+
+  const viewer = async (node: ApiNode) => {
+    const head = (await call(node.url, 'GET', `/api/negotiations/${negotiationId}`, token)).body.seq as number;
+    const client = new LiveClient({ url: node.url, negotiationId, sinceSeq: head, token, gapTimeoutMs: 300 });
+    const changes: ChangeEntry[] = [];
+    client.on('change', (e) => changes.push(e));
+    clients.push(client);
+    client.start();
+    await until(`viewer on ${node.name} live`, () => client.state === 'live');
+    return { client, changes, head };
+  };
+
+  it('delivers a change made through node A to a viewer on node B, with its sequence number', async () => {
+    const onB = await viewer(b);
+    const res = await record(a, 0);
+    expect(res.status).toBe(201);
+    await until('the change on B', () => onB.changes.length === 1, 5_000);
+    expect(onB.changes[0]).toMatchObject({ kind: 'stance.recorded', seq: res.body.event.seq });
+  });
+
+  it('keeps writing through a Redis outage, and every viewer ends with every change exactly once, in order', async () => {
+    const onA = await viewer(a);
+    const onB = await viewer(b);
+    const start = onB.head;
+    const acknowledged: number[] = [];
+    for (let i = 0; i < 20; i++) acknowledged.push((await record(i % 2 ? a : b, i)).body.event.seq);
+
+    await redis.stop();
+    for (let i = 20; i < 60; i++) {
+      const res = await record(i % 2 ? a : b, i);
+      expect(res.status).toBe(201); // writes do not depend on Redis
+      acknowledged.push(res.body.event.seq);
+    }
+    expect(a.alive && b.alive).toBe(true);
+    await redis.start();
+    for (let i = 60; i < 80; i++) acknowledged.push((await record(i % 2 ? a : b, i)).body.event.seq);
+
+    const expected = Array.from({ length: 80 }, (_, i) => start + 1 + i);
+    expect(acknowledged).toEqual(expected);
+    await until('every change on both nodes', () => onA.changes.length >= 80 && onB.changes.length >= 80, 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(onA.changes.map((c) => c.seq)).toEqual(expected);
+    expect(onB.changes.map((c) => c.seq)).toEqual(expected);
+    expect((await fetch(`${a.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${b.url}/api/health`)).status).toBe(200);
+  });
+
+  it('misses nothing when the viewer’s node is restarted', async () => {
+    const onB = await viewer(b);
+    const start = onB.head;
+    await record(a, 0);
+    await until('first change', () => onB.changes.length === 1, 5_000);
+    await b.stop();
+    await record(a, 1);
+    await record(a, 2);
+    await b.start();
+    await record(a, 3);
+    await until('all four after the restart', () => onB.changes.length === 4, 30_000);
+    expect(onB.changes.map((c) => c.seq)).toEqual([start + 1, start + 2, start + 3, start + 4]);
+  });
+});
