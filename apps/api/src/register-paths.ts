@@ -10,6 +10,8 @@ const ALIASES: Record<string, string> = {
   '@parley/contracts': path.join(distRoot, 'libs/contracts/src/index.js'),
   '@parley/domain': path.join(distRoot, 'libs/domain/src/index.js'),
   '@parley/migrations': path.join(distRoot, 'migrations/index.js'),
+  // Present in the benchmark build only.
+  '@parley/live-client': path.join(distRoot, 'libs/live-client/src/index.js'),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

@@ -6,7 +6,7 @@ import { IsNull } from 'typeorm';
 import * as path from 'node:path';
 import { AuditLog } from '../audit/audit.service';
 import { AppError, conflict, notFound } from '../common/app-error';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
@@ -252,6 +252,12 @@ export class AuthService {
   async findUserByEmail(email: string): Promise<User | null> {
     const user = await this.db.read.findOneBy(UserEntity, { email: email.toLowerCase() });
     return user ? toUser(user) : null;
+  }
+
+  async getUser(id: string): Promise<User> {
+    const user = isUuid(id) ? await this.db.read.findOneBy(UserEntity, { id }) : null;
+    if (!user) throw notFound('User', id);
+    return toUser(user);
   }
 
   async listUsers(): Promise<User[]> {

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { Access } from '../auth/access';
 import { AuthService } from '../auth/auth.service';
 import { Returns } from '../common/api-responses';
-import { notFound } from '../common/app-error';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
 
@@ -34,10 +33,8 @@ export class UsersController {
   @Get(':userId')
   @ApiOperation({ summary: 'Get a user' })
   @Returns(200, User, 'The user', [401, 403, 404])
-  async get(@Param('userId') userId: string): Promise<User> {
-    const user = (await this.auth.listUsers()).find((u) => u.id === userId);
-    if (!user) throw notFound('User', userId);
-    return user;
+  get(@Param('userId') userId: string): Promise<User> {
+    return this.auth.getUser(userId);
   }
 
   @Patch(':userId')
