@@ -10,6 +10,7 @@ import { isUuid, newId } from '../common/ids';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
+import { num, numOrNull, sql } from '../database/sql';
 import { ShareLinkEntity } from '../share-links/share-link.entity';
 import { ApiTokenEntity, SessionEntity, UserEntity } from './auth.entities';
 import { generatePassword, hashPassword, randomToken, sha256, signJwt, verifyJwt, verifyPassword } from './crypto';
@@ -20,6 +21,26 @@ const FREE_ATTEMPTS = 5;
 const MAX_LOCK_SECONDS = 15 * 60;
 const LAST_USED_GRANULARITY_MS = 5 * 60_000;
 const WRONG_CREDENTIALS = 'Wrong email or password';
+
+const USER_COLUMNS = 'u.id AS user_id, u.email, u.name, u.role, u.disabled_at';
+
+interface PrincipalRow {
+  user_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled_at: number | string | null;
+}
+
+const userPrincipal = (row: PrincipalRow, via: 'session' | 'api-token', sessionId: string | null): Principal => ({
+  kind: 'user',
+  userId: row.user_id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  via,
+  sessionId,
+});
 
 export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENTICATED', message);
 
@@ -126,15 +147,22 @@ export class AuthService {
   async authenticate(credential: string): Promise<Principal | null> {
     const now = Date.now();
     if (credential.startsWith('plt_')) {
-      const token = await this.db.read.findOneBy(ApiTokenEntity, { tokenHash: sha256(credential) });
-      if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) return null;
-      const user = await this.activeUser(token.userId);
-      if (!user) return null;
-      if (token.lastUsedAt === null || now - token.lastUsedAt > LAST_USED_GRANULARITY_MS) {
+      // One query per request: the token and its user together.
+      const { rows } = await sql<PrincipalRow & { token_id: string; expires_at: number | string | null; revoked_at: number | string | null; last_used_at: number | string | null }>(
+        this.db.read,
+        `SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, ${USER_COLUMNS}
+           FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
+        [sha256(credential)],
+      );
+      const row = rows[0];
+      const expiresAt = numOrNull(row?.expires_at);
+      if (!row || row.revoked_at !== null || (expiresAt !== null && expiresAt <= now) || row.disabled_at !== null) return null;
+      const lastUsedAt = numOrNull(row.last_used_at);
+      if (lastUsedAt === null || now - lastUsedAt > LAST_USED_GRANULARITY_MS) {
         // Bookkeeping only: a failure here must not fail the request.
-        this.db.write((tx) => tx.manager.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
+        this.db.write((tx) => tx.manager.update(ApiTokenEntity, { id: row.token_id }, { lastUsedAt: now })).catch(() => undefined);
       }
-      return { kind: 'user', userId: user.id, email: user.email, name: user.name, role: user.role, via: 'api-token', sessionId: null };
+      return userPrincipal(row, 'api-token', null);
     }
     if (credential.startsWith('pls_')) {
       const link = await this.db.read.findOneBy(ShareLinkEntity, { tokenHash: sha256(credential) });
@@ -143,16 +171,16 @@ export class AuthService {
     }
     const claims = verifyJwt(credential, this.jwtSecret(), Math.floor(now / 1000));
     if (!claims) return null;
-    const session = await this.db.read.findOneBy(SessionEntity, { id: claims.sid });
-    if (!session || session.userId !== claims.sub || session.revokedAt !== null || session.expiresAt <= now) return null;
-    const user = await this.activeUser(claims.sub);
-    if (!user) return null;
-    return { kind: 'user', userId: user.id, email: user.email, name: user.name, role: user.role, via: 'session', sessionId: session.id };
-  }
-
-  private async activeUser(id: string): Promise<UserEntity | null> {
-    const user = await this.db.read.findOneBy(UserEntity, { id });
-    return user && user.disabledAt === null ? user : null;
+    // Checked on every request, so logging out or a new password takes effect at once.
+    const { rows } = await sql<PrincipalRow & { session_user_id: string; expires_at: number | string; revoked_at: number | string | null }>(
+      this.db.read,
+      `SELECT s.user_id AS session_user_id, s.expires_at, s.revoked_at, ${USER_COLUMNS}
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+      [claims.sid],
+    );
+    const row = rows[0];
+    if (!row || row.session_user_id !== claims.sub || row.revoked_at !== null || num(row.expires_at) <= now || row.disabled_at !== null) return null;
+    return userPrincipal(row, 'session', claims.sid);
   }
 
   async userOf(principal: Principal): Promise<User | null> {

@@ -38,10 +38,10 @@ export class ChangeLog {
    * a rolled-back transaction gives its number back: no gaps, no duplicates.
    */
   async nextSeq(tx: Tx, negotiationId: string): Promise<number> {
-    const updated = await sql(tx.manager, 'UPDATE negotiations SET seq = seq + 1 WHERE id = ?', [negotiationId]);
-    if (updated.affected !== 1) throw notFound('Negotiation', negotiationId);
-    const { rows } = await sql<{ seq: number | string }>(tx.manager, 'SELECT seq FROM negotiations WHERE id = ?', [negotiationId]);
-    return num(rows[0]?.seq);
+    // Lower-case on purpose: TypeORM's SQLite runner returns no rows for statements starting "UPDATE ".
+    const { rows } = await sql<{ seq: number | string }>(tx.manager, 'update negotiations set seq = seq + 1 where id = ? returning seq', [negotiationId]);
+    if (rows.length !== 1) throw notFound('Negotiation', negotiationId);
+    return num(rows[0].seq);
   }
 
   /** Serializes with other writers of the negotiation without taking a number (SQLite is serialized already). */

@@ -9,6 +9,15 @@ export interface Tx {
   afterCommit(fn: () => void): void;
 }
 
+interface PendingWrite {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** Most writes one group commit takes; later ones wait for the next group. */
+const MAX_GROUP = 256;
+
 /** Negative = KiB: 64 MiB of page cache per connection. */
 const SQLITE_CACHE_KIB = -65_536;
 const MIGRATION_LOCK_KEY = 7_301_552_019; // arbitrary, constant: one lock for every Parley node
@@ -17,15 +26,19 @@ const MIGRATION_LOCK_KEY = 7_301_552_019; // arbitrary, constant: one lock for e
  * Owns the database connections.
  *
  * SQLite: TypeORM keeps one connection per DataSource, and overlapping transactions on it would
- * interleave. Writes therefore go through one writer connection, one transaction at a time (an
- * in-process queue), while reads use a second, read-only connection that sees only committed data
- * (WAL gives it a consistent snapshot per statement, concurrently with the writer).
+ * interleave. Writes therefore go through one writer connection, serialized by an in-process queue
+ * and committed in groups (see flush), while reads use a second, read-only connection that sees
+ * only committed data (WAL gives it a consistent snapshot per statement, concurrently with the writer).
  * PostgreSQL: a pool; transactions of one negotiation serialize on its row lock (see ChangeLog).
  */
 @Injectable()
 export class Db implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingWrite[] = [];
+  private flushing = false;
+  private drained: Promise<void> = Promise.resolve();
+  /** PostgreSQL transactions in progress (closing waits for them). */
+  private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
 
   private constructor(
@@ -73,22 +86,89 @@ export class Db implements OnApplicationShutdown {
   }
 
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      const hooks: (() => void)[] = [];
-      const result = await this.writer.transaction((manager) => work({ manager, afterCommit: (fn) => hooks.push(fn) }));
-      for (const hook of hooks) {
+    if (this.closed) throw new Error('The database is closed');
+    if (this.driver === 'postgres') {
+      const run = (async () => {
+        const hooks: (() => void)[] = [];
+        const result = await this.writer.transaction((manager) => work({ manager, afterCommit: (fn) => hooks.push(fn) }));
+        this.runHooks(hooks);
+        return result;
+      })();
+      this.inflight.add(run);
+      void run.then(
+        () => this.inflight.delete(run),
+        () => this.inflight.delete(run),
+      );
+      return run;
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work: work as (tx: Tx) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.flush();
+    });
+  }
+
+  /**
+   * Group commit (SQLite): the writes waiting in the queue run one after another inside one
+   * transaction, each in its own savepoint, and one COMMIT (one fsync) makes them all durable. A
+   * write that fails rolls back to its savepoint alone. Nobody hears "done" before the COMMIT; if the
+   * COMMIT fails, every write of the group fails and none is acknowledged.
+   */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    this.drained = (async () => {
+      try {
+        while (this.pending.length > 0) await this.commitGroup(this.pending.splice(0, MAX_GROUP));
+      } finally {
+        this.flushing = false;
+      }
+    })();
+  }
+
+  private async commitGroup(group: PendingWrite[]): Promise<void> {
+    const runner = this.writer.createQueryRunner();
+    const outcomes: ({ ok: true; value: unknown; hooks: (() => void)[] } | { ok: false; error: unknown })[] = [];
+    try {
+      await runner.startTransaction();
+      for (const item of group) {
+        const hooks: (() => void)[] = [];
+        await runner.startTransaction();
         try {
-          hook();
-        } catch (err) {
-          this.logger.error(`after-commit hook failed: ${String(err)}`);
+          const value = await item.work({ manager: runner.manager, afterCommit: (fn) => hooks.push(fn) });
+          await runner.commitTransaction();
+          outcomes.push({ ok: true, value, hooks });
+        } catch (error) {
+          await runner.rollbackTransaction();
+          outcomes.push({ ok: false, error });
         }
       }
-      return result;
-    };
-    if (this.driver === 'postgres') return run();
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.query('ROLLBACK').catch(() => undefined);
+      for (const item of group) item.reject(error);
+      return;
+    } finally {
+      await runner.release();
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        this.runHooks(outcome.hooks);
+        item.resolve(outcome.value);
+      } else {
+        item.reject(outcome.error);
+      }
+    });
+  }
+
+  private runHooks(hooks: (() => void)[]): void {
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (err) {
+        this.logger.error(`after-commit hook failed: ${String(err)}`);
+      }
+    }
   }
 
   async pendingMigrations(): Promise<{ applied: number; pending: number }> {
@@ -109,7 +189,9 @@ export class Db implements OnApplicationShutdown {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue; // let queued writes finish: an acknowledged write is never cut off
+    // Let queued writes finish: a write that was accepted is committed or refused, never cut off.
+    while (this.flushing || this.pending.length > 0) await this.drained;
+    await Promise.allSettled([...this.inflight]);
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }

@@ -40,7 +40,7 @@ export class DocumentsService {
   ) {}
 
   async list(negotiation: string): Promise<PlanDocument[]> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return this.listIn(this.db.read, id);
   }
 
@@ -51,7 +51,7 @@ export class DocumentsService {
   }
 
   async get(negotiation: string, documentId: string): Promise<PlanDocument> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return this.getIn(this.db.read, id, documentId);
   }
 
@@ -66,7 +66,7 @@ export class DocumentsService {
   }
 
   async create(negotiation: string, input: DocumentCreate, author: string): Promise<PlanDocument> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: input.authorPartyId }], 'Party');
@@ -94,7 +94,7 @@ export class DocumentsService {
   }
 
   async update(negotiation: string, documentId: string, patch: DocumentPatch, author: string): Promise<PlanDocument> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       const current = await findScoped(tx.manager, DocumentEntity, negotiationId, documentId, 'Document');
@@ -136,7 +136,7 @@ export class DocumentsService {
   }
 
   async compare(negotiation: string, a: string, b: string): Promise<CompareView> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     const [docA, docB] = await Promise.all([
       this.getIn(this.db.read, negotiationId, a, 'query.a'),
       this.getIn(this.db.read, negotiationId, b, 'query.b'),

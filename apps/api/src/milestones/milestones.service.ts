@@ -36,7 +36,7 @@ export class MilestonesService {
   ) {}
 
   async list(negotiation: string): Promise<Milestone[]> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return this.listIn(this.db.read, id);
   }
 
@@ -46,12 +46,12 @@ export class MilestonesService {
   }
 
   async get(negotiation: string, milestoneId: string): Promise<Milestone> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return toMilestone(await findScoped(this.db.read, MilestoneEntity, id, milestoneId, 'Milestone'));
   }
 
   async create(negotiation: string, input: MilestoneCreate, author: string): Promise<Milestone> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       await this.checkParties(tx.manager, negotiationId, input.partyIds ?? []);
@@ -80,7 +80,7 @@ export class MilestonesService {
   }
 
   async update(negotiation: string, milestoneId: string, patch: MilestonePatch, author: string): Promise<Milestone> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       const current = await findScoped(tx.manager, MilestoneEntity, negotiationId, milestoneId, 'Milestone');

@@ -10,6 +10,8 @@ import { toNegotiation } from './negotiation.mapper';
 
 @Injectable()
 export class NegotiationsService {
+  private readonly ids = new Map<string, string>();
+
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
@@ -18,6 +20,19 @@ export class NegotiationsService {
   async list(): Promise<Negotiation[]> {
     const rows = await this.db.read.find(NegotiationEntity, { order: { createdAt: 'ASC' } });
     return rows.map(toNegotiation);
+  }
+
+  /**
+   * The id of a negotiation named by id or slug. Both never change and negotiations are never
+   * deleted, so a found answer is kept: writes skip a lookup.
+   */
+  async resolveId(idOrSlug: string): Promise<string> {
+    const known = this.ids.get(idOrSlug);
+    if (known) return known;
+    const { id, slug } = await this.resolve(idOrSlug);
+    this.ids.set(id, id);
+    this.ids.set(slug, id);
+    return id;
   }
 
   /** Finds a negotiation by id or by slug. */
@@ -65,7 +80,7 @@ export class NegotiationsService {
   }
 
   async update(idOrSlug: string, patch: NegotiationPatch, author: string): Promise<Negotiation> {
-    const { id } = await this.resolve(idOrSlug);
+    const id = await this.resolveId(idOrSlug);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, id);
       const current = await this.resolve(id, tx.manager);

@@ -22,7 +22,7 @@ export class PartiesService {
   ) {}
 
   async list(negotiation: string): Promise<Party[]> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return this.listIn(this.db.read, id);
   }
 
@@ -35,13 +35,13 @@ export class PartiesService {
   }
 
   async get(negotiation: string, partyId: string): Promise<Party> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     const party = await findScoped(this.db.read, PartyEntity, id, partyId, 'Party');
     return toParty(party, await this.db.read.findBy(ActorEntity, { partyId: party.id }));
   }
 
   async create(negotiation: string, input: PartyCreate, author: string): Promise<Party> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       await this.checkCode(tx.manager, negotiationId, input.code);
@@ -71,7 +71,7 @@ export class PartiesService {
   }
 
   async update(negotiation: string, partyId: string, patch: PartyPatch, author: string): Promise<Party> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       const current = await findScoped(tx.manager, PartyEntity, negotiationId, partyId, 'Party');

@@ -33,7 +33,7 @@ export class PointsService {
   ) {}
 
   async list(negotiation: string): Promise<Point[]> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return this.listIn(this.db.read, id);
   }
 
@@ -44,13 +44,13 @@ export class PointsService {
   }
 
   async get(negotiation: string, pointId: string): Promise<Point> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     const point = await findScoped(this.db.read, PointEntity, id, pointId, 'Point');
     return toPoint(point, await this.db.read.findBy(PointLineageEntity, { pointId: point.id }));
   }
 
   async create(negotiation: string, input: PointCreate, author: string): Promise<Point> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       const count = await tx.manager.countBy(PointEntity, { negotiationId });
@@ -78,7 +78,7 @@ export class PointsService {
   }
 
   async update(negotiation: string, pointId: string, patch: PointPatch, author: string): Promise<Point> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       const current = await findScoped(tx.manager, PointEntity, negotiationId, pointId, 'Point');

@@ -29,12 +29,12 @@ export class ShareLinksService {
   ) {}
 
   async list(negotiation: string): Promise<ShareLink[]> {
-    const { id } = await this.negotiations.resolve(negotiation);
+    const id = await this.negotiations.resolveId(negotiation);
     return (await this.db.read.find(ShareLinkEntity, { where: { negotiationId: id }, order: { createdAt: 'DESC' } })).map(toShareLink);
   }
 
   async create(negotiation: string, input: ShareLinkCreate, author: string): Promise<ShareLinkCreated> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     const token = randomToken('pls');
     const row: ShareLinkEntity = {
       id: newId(),
@@ -55,7 +55,7 @@ export class ShareLinksService {
   }
 
   async revoke(negotiation: string, linkId: string, author: string): Promise<ShareLink> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
     return this.db.write(async (tx) => {
       const row = await tx.manager.findOneBy(ShareLinkEntity, { id: linkId, negotiationId });
       if (!row) throw notFound('Share link', linkId);

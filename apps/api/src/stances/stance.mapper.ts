@@ -1,6 +1,7 @@
 import { POSITION_SCORE, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
 import { toIso } from '@parley/domain';
 import { num, numOrNull } from '../database/sql';
+import type { StanceEventEntity } from './stance.entities';
 
 /** Columns for hand-written reads of events with their retraction (alias e = event, r = retraction). */
 export const EVENT_SELECT = `
@@ -46,41 +47,64 @@ export interface EventRow {
 export function toStanceEvent(row: EventRow, knownAt?: number): StanceEvent {
   const retractedAt = numOrNull(row.r_recorded_at);
   const retractionKnown = row.r_id !== null && retractedAt !== null && (knownAt === undefined || retractedAt <= knownAt);
-  const sourcePublishedAt = numOrNull(row.source_published_at);
-  return {
-    id: row.id,
-    negotiationId: row.negotiation_id,
-    seq: num(row.seq),
-    partyId: row.party_id,
-    pointId: row.point_id,
-    position: row.position,
-    score: POSITION_SCORE[row.position],
-    confidence: row.confidence,
-    effectiveAt: toIso(num(row.effective_at)),
-    effectivePrecision: row.effective_precision,
-    recordedAt: toIso(num(row.recorded_at)),
-    recordedBy: row.recorded_by,
-    source: {
-      url: row.source_url,
-      outlet: row.source_outlet,
-      title: row.source_title,
-      publishedAt: sourcePublishedAt === null ? null : toIso(sourcePublishedAt),
+  return buildStanceEvent(
+    {
+      id: row.id,
+      negotiationId: row.negotiation_id,
+      seq: num(row.seq),
+      partyId: row.party_id,
+      pointId: row.point_id,
+      position: row.position,
+      confidence: row.confidence,
+      effectiveAt: num(row.effective_at),
+      effectivePrecision: row.effective_precision,
+      recordedAt: num(row.recorded_at),
+      recordedBy: row.recorded_by,
+      conditionsText: row.conditions_text,
+      conditionPointIds: JSON.parse(row.condition_point_ids) as string[],
+      note: row.note,
+      quote: row.quote,
+      actorId: row.actor_id,
+      sourceUrl: row.source_url,
+      sourceOutlet: row.source_outlet,
+      sourceTitle: row.source_title,
+      sourcePublishedAt: numOrNull(row.source_published_at),
+      documentId: row.document_id,
+      milestoneId: row.milestone_id,
     },
-    conditions: { text: row.conditions_text, pointIds: JSON.parse(row.condition_point_ids) as string[] },
-    note: row.note,
-    quote: row.quote,
-    actorId: row.actor_id,
-    documentId: row.document_id,
-    milestoneId: row.milestone_id,
-    retraction:
-      retractionKnown && retractedAt !== null
-        ? {
-            id: row.r_id as string,
-            seq: num(row.r_seq),
-            reason: row.r_reason ?? '',
-            recordedAt: toIso(retractedAt),
-            recordedBy: row.r_recorded_by ?? '',
-          }
-        : null,
+    retractionKnown && retractedAt !== null
+      ? { id: row.r_id as string, seq: num(row.r_seq), reason: row.r_reason ?? '', recordedAt: toIso(retractedAt), recordedBy: row.r_recorded_by ?? '' }
+      : null,
+  );
+}
+
+/** The API shape of an event, from its entity (a fresh event has no retraction). */
+export function buildStanceEvent(e: StanceEventEntity, retraction: StanceEvent['retraction'] = null): StanceEvent {
+  return {
+    id: e.id,
+    negotiationId: e.negotiationId,
+    seq: e.seq,
+    partyId: e.partyId,
+    pointId: e.pointId,
+    position: e.position,
+    score: POSITION_SCORE[e.position],
+    confidence: e.confidence,
+    effectiveAt: toIso(e.effectiveAt),
+    effectivePrecision: e.effectivePrecision,
+    recordedAt: toIso(e.recordedAt),
+    recordedBy: e.recordedBy,
+    source: {
+      url: e.sourceUrl,
+      outlet: e.sourceOutlet,
+      title: e.sourceTitle,
+      publishedAt: e.sourcePublishedAt === null ? null : toIso(e.sourcePublishedAt),
+    },
+    conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
+    note: e.note,
+    quote: e.quote,
+    actorId: e.actorId,
+    documentId: e.documentId,
+    milestoneId: e.milestoneId,
+    retraction,
   };
 }

@@ -23,7 +23,7 @@ import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PointEntity } from '../points/point.entity';
 import { IdempotencyKeyEntity, StanceEventEntity, StanceRetractionEntity, CurrentStanceEntity } from './stance.entities';
-import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
+import { buildStanceEvent, EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
 import { StanceRefs } from './stance-refs';
 
 export interface Replayable<T> {
@@ -42,6 +42,8 @@ interface CellRow {
 
 @Injectable()
 export class StancesService {
+  private readonly refs = new Map<string, StanceRefs>();
+
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
@@ -49,20 +51,32 @@ export class StancesService {
   ) {}
 
   async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: string): Promise<Replayable<RecordStanceResult>> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
-    (await StanceRefs.load(this.db.read, negotiationId)).check([input], () => '');
+    const negotiationId = await this.negotiations.resolveId(negotiation);
+    await this.checkRefs(negotiationId, [input], () => '');
     return this.idempotent(negotiationId, 'stance', idempotencyKey, input, (tx) => this.recordOne(tx, negotiationId, input, author, ''));
   }
 
   /** All or nothing: one transaction; any invalid item or stale version rejects the whole batch. */
   async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: string): Promise<Replayable<BatchResult>> {
-    const { id: negotiationId } = await this.negotiations.resolve(negotiation);
-    (await StanceRefs.load(this.db.read, negotiationId)).check(inputs, (i) => `events.${i}.`);
+    const negotiationId = await this.negotiations.resolveId(negotiation);
+    await this.checkRefs(negotiationId, inputs, (i) => `events.${i}.`);
     return this.idempotent(negotiationId, 'stance-batch', idempotencyKey, inputs, async (tx) => {
       const results: RecordStanceResult[] = [];
       for (const [i, input] of inputs.entries()) results.push(await this.recordOne(tx, negotiationId, input, author, `events.${i}`));
       return { results };
     });
+  }
+
+  /**
+   * Checks every reference of the inputs. What a negotiation holds is only ever added to (nothing is
+   * deleted), so known ids are kept; an unknown one reloads them before it is refused.
+   */
+  private async checkRefs(negotiationId: string, inputs: StanceCreate[], prefix: (index: number) => string): Promise<void> {
+    const known = this.refs.get(negotiationId);
+    if (known && inputs.every((input) => known.problems(input).length === 0)) return;
+    const fresh = await StanceRefs.load(this.db.read, negotiationId);
+    this.refs.set(negotiationId, fresh);
+    fresh.check(inputs, prefix);
   }
 
   async retract(eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
@@ -268,7 +282,7 @@ export class StancesService {
       { negotiationId, partyId: input.partyId, pointId: input.pointId, eventId: currentId, version: version + 1 },
       ['negotiationId', 'partyId', 'pointId'],
     );
-    const view = await this.loadEvent(tx, event.id);
+    const view = buildStanceEvent(event);
     const result: RecordStanceResult = {
       event: view,
       cell: {
