@@ -8,6 +8,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'json'],
   moduleNameMapper: {
     '^@parley/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^@parley/domain$': '<rootDir>/../../libs/domain/src/index.ts',
+    '^@parley/live-client$': '<rootDir>/../../libs/live-client/src/index.ts',
     '\\.(css)$': '<rootDir>/src/testing/style-mock.cjs',
   },
 };

@@ -13,6 +13,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@parley/contracts': resolve(root, '../../libs/contracts/src/index.ts'),
+      '@parley/domain': resolve(root, '../../libs/domain/src/index.ts'),
+      '@parley/live-client': resolve(root, '../../libs/live-client/src/index.ts'),
     },
   },
   build: {

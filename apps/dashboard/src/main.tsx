@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { ApiError } from './app/api';
+import { AuthProvider } from './features/auth/AuthProvider';
+import { LiveForUrl } from './features/live/LiveForUrl';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -22,7 +24,11 @@ if (!container) throw new Error('index.html has no #root element');
 createRoot(container).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <AuthProvider>
+        <LiveForUrl>
+          <App />
+        </LiveForUrl>
+      </AuthProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

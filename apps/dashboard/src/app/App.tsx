@@ -1,8 +1,12 @@
 import { AsOfInput } from '../features/as-of/AsOfInput';
-import { MatrixPanel } from '../features/matrix/MatrixPanel';
+import { SignIn } from '../features/auth/SignIn';
+import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
 import { ErrorNotice, Loading } from './QueryState';
+import { useScreenMode } from '../features/views/use-screen-mode';
+import { ViewOutlet } from '../features/views/ViewOutlet';
+import { ViewSwitcher } from '../features/views/ViewSwitcher';
 import { useUrlParams } from './url-state';
 
 export function App() {
@@ -11,6 +15,7 @@ export function App() {
   const list = negotiations.data ?? [];
   const selected = pickNegotiation(list, params.n);
   const unknownSlug = negotiations.isSuccess && params.n !== null && selected?.slug !== params.n;
+  useScreenMode(params.screen);
 
   return (
     <>
@@ -20,12 +25,15 @@ export function App() {
       <header className="app-header">
         <h1>Parley</h1>
         <div className="controls">
-          <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n })} />
+          <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n, point: null, party: null })} />
           <AsOfInput value={params.asOf} onChange={(asOf) => setParams({ asOf }, { replace: true })} />
         </div>
+        <ViewSwitcher params={params} onChange={(patch) => setParams(patch)} />
+        <ConnectionIndicator />
         <nav aria-label="Links">
           <a href="/api/docs">API docs</a>
         </nav>
+        <SignIn />
       </header>
       <main id="main" tabIndex={-1}>
         {negotiations.isPending ? (
@@ -42,7 +50,7 @@ export function App() {
               </p>
             ) : null}
             <h2 className="negotiation-title">{selected.title}</h2>
-            <MatrixPanel slug={selected.slug} asOf={params.asOf} />
+            <ViewOutlet slug={selected.slug} params={params} setParams={setParams} />
           </>
         )}
       </main>

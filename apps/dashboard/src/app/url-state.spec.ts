@@ -2,16 +2,40 @@ import { parseParams, patchSearch } from './url-state';
 
 describe('url state', () => {
   it('reads the negotiation slug and a well-formed asOf day', () => {
-    expect(parseParams('?n=ukraine-2025&asOf=2025-11-21')).toEqual({ n: 'ukraine-2025', asOf: '2025-11-21' });
+    expect(parseParams('?n=ukraine-2025&asOf=2025-11-21')).toMatchObject({ n: 'ukraine-2025', asOf: '2025-11-21' });
   });
 
   it('ignores a malformed asOf and an empty slug', () => {
-    expect(parseParams('?n=&asOf=21.11.2025')).toEqual({ n: null, asOf: null });
+    expect(parseParams('?n=&asOf=21.11.2025')).toMatchObject({ n: null, asOf: null });
   });
 
   it('sets and removes keys, keeping the others', () => {
     expect(patchSearch('?n=a&x=1', { asOf: '2025-01-02' })).toBe('?n=a&x=1&asOf=2025-01-02');
     expect(patchSearch('?n=a&asOf=2025-01-02', { asOf: null })).toBe('?n=a');
     expect(patchSearch('?asOf=2025-01-02', { asOf: null })).toBe('');
+  });
+
+  it('reads the view, the open point, the party, knownAt and big-screen mode', () => {
+    expect(parseParams('?view=party&party=ru&point=p7&knownAt=2025-11-22T14:00Z&screen=big')).toEqual({
+      n: null,
+      asOf: null,
+      knownAt: '2025-11-22T14:00Z',
+      view: 'party',
+      point: 'p7',
+      party: 'ru',
+      screen: 'big',
+    });
+  });
+
+  it('falls back to the matrix for an unknown view and drops a malformed knownAt', () => {
+    const p = parseParams('?view=pie&knownAt=yesterday&screen=huge');
+    expect(p.view).toBe('matrix');
+    expect(p.knownAt).toBeNull();
+    expect(p.screen).toBeNull();
+  });
+
+  it('leaves the default view out of the URL', () => {
+    expect(patchSearch('?n=a&view=trends', { view: 'matrix' })).toBe('?n=a');
+    expect(patchSearch('?n=a', { view: 'activity' })).toBe('?n=a&view=activity');
   });
 });

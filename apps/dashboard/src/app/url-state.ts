@@ -1,29 +1,59 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
+export const VIEWS = ['matrix', 'trends', 'activity', 'party'] as const;
+/** The screen shown in the main area; `matrix` is the default and is left out of the URL. */
+export type ViewName = (typeof VIEWS)[number];
+
 /** The query-string keys the dashboard keeps in the URL. */
 export interface DashboardParams {
   /** Negotiation slug. */
   n: string | null;
   /** "As of" day, YYYY-MM-DD; null = now. */
   asOf: string | null;
+  /** "Known at" day or instant (audit view: what Parley had recorded by then); null = everything. */
+  knownAt: string | null;
+  view: ViewName;
+  /** Point whose detail drawer is open. */
+  point: string | null;
+  /** Party shown by the party view. */
+  party: string | null;
+  /** `big`: wall-display mode without controls. */
+  screen: 'big' | null;
 }
 
 const CHANGE_EVENT = 'parley:urlchange';
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+/** Values that equal the default are removed from the URL, so shared links stay short. */
+const DEFAULTS: Partial<Record<keyof DashboardParams, string>> = { view: 'matrix' };
+
+function isView(v: string | null): v is ViewName {
+  return (VIEWS as readonly (string | null)[]).includes(v);
+}
 
 /** Reads the dashboard parameters from a query string, dropping malformed values. */
 export function parseParams(search: string): DashboardParams {
   const q = new URLSearchParams(search);
   const n = q.get('n')?.trim() || null;
   const asOf = q.get('asOf');
-  return { n, asOf: asOf && DAY_RE.test(asOf) ? asOf : null };
+  const knownAt = q.get('knownAt');
+  const view = q.get('view');
+  return {
+    n,
+    asOf: asOf && DAY_RE.test(asOf) ? asOf : null,
+    knownAt: knownAt && INSTANT_RE.test(knownAt) ? knownAt : null,
+    view: isView(view) ? view : 'matrix',
+    point: q.get('point')?.trim() || null,
+    party: q.get('party')?.trim() || null,
+    screen: q.get('screen') === 'big' ? 'big' : null,
+  };
 }
 
-/** Applies a patch to a query string; null or '' removes the key. Other keys are kept. */
+/** Applies a patch to a query string; null, '' or the default value removes the key. Other keys are kept. */
 export function patchSearch(search: string, patch: Partial<DashboardParams>): string {
   const q = new URLSearchParams(search);
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null || value === undefined || value === '') q.delete(key);
+    if (value === null || value === undefined || value === '' || DEFAULTS[key as keyof DashboardParams] === value) q.delete(key);
     else q.set(key, value);
   }
   const s = q.toString();

@@ -131,7 +131,8 @@ export class LiveClient {
       engine && engine.readyState !== 'closed' && engine.once
         ? new Promise<void>((resolve) => {
             engine.once?.('close', () => resolve());
-            setTimeout(resolve, 1_000).unref?.();
+            // In Node a pending timer would keep the process alive; browsers have no unref.
+            (setTimeout(resolve, 1_000) as unknown as { unref?: () => void }).unref?.();
           })
         : Promise.resolve();
     this.socket.disconnect();

@@ -1,21 +1,57 @@
 import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
+import { memo } from 'react';
+import { useCellFlash } from '../live/flash-store';
 import { conditionsText, formatEffective, sourceText } from './cell-format';
 import { POSITION_SWATCH } from './palette';
+
+/** Opens the stance form for a cell (analyst mode). */
+export type EditCell = (pointId: string, partyId: string) => void;
 
 interface Props {
   /** The stance in force, or null: the party has stated no position on the point. */
   stance: StanceEvent | null;
   /** Point id → code, to name the points a condition depends on. */
   pointCodes?: ReadonlyMap<string, string>;
+  pointId?: string;
+  partyId?: string;
+  /** "Russia on p06 Cap on Ukraine's armed forces": the cell's name before its value. */
+  name?: string;
+  /** Given in analyst mode: the cell becomes a button that opens the stance form. */
+  onEdit?: EditCell;
 }
 
-/** One (party, point) cell: the position as a colour and a text label, with a marker for conditions. */
-export function MatrixCell({ stance, pointCodes }: Props) {
+/**
+ * One (party, point) cell: the position as a colour and a text label, with a marker for conditions.
+ * Memoized: a live update replaces one cell object in the cached matrix, and only that cell re-renders.
+ */
+export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit }: Props) {
+  const flash = useCellFlash(pointId, partyId);
+  // Two identical animations, alternated, so a second change within the highlight time restarts it.
+  const flashClass = flash ? ` cell--flash cell--flash-${flash % 2}` : '';
+  const value = stance ? POSITION_LABEL[stance.position] : 'No stated position';
+  const wrap = (content: React.ReactNode) =>
+    onEdit ? (
+      <button
+        type="button"
+        className="cell__button"
+        aria-label={name ? `${name}: ${value}` : value}
+        onClick={() => onEdit(pointId, partyId)}
+      >
+        {content}
+      </button>
+    ) : (
+      content
+    );
+
   if (!stance) {
     return (
-      <td className="cell cell--empty" data-position="none" title="No stated position">
-        <span aria-hidden="true">—</span>
-        <span className="visually-hidden">No stated position</span>
+      <td className={`cell cell--empty${flashClass}`} data-position="none" data-point={pointId || undefined} data-party={partyId || undefined} title="No stated position">
+        {wrap(
+          <>
+            <span aria-hidden="true">—</span>
+            <span className="visually-hidden">No stated position</span>
+          </>,
+        )}
       </td>
     );
   }
@@ -33,19 +69,25 @@ export function MatrixCell({ stance, pointCodes }: Props) {
 
   return (
     <td
-      className={`cell cell--${stance.position}`}
+      className={`cell cell--${stance.position}${flashClass}`}
       data-position={stance.position}
+      data-point={pointId || undefined}
+      data-party={partyId || undefined}
       style={POSITION_SWATCH[stance.position]}
       title={details}
     >
-      <span className="cell__label">{label}</span>
-      {conditions ? (
-        <span className="cell__cond" title={`Condition: ${conditions}`}>
-          <span aria-hidden="true">*</span>
-          <span className="visually-hidden">, condition: {conditions}</span>
-        </span>
-      ) : null}
-      {stance.confidence !== 'official' ? <span className="cell__conf">{stance.confidence}</span> : null}
+      {wrap(
+        <>
+          <span className="cell__label">{label}</span>
+          {conditions ? (
+            <span className="cell__cond" title={`Condition: ${conditions}`}>
+              <span aria-hidden="true">*</span>
+              <span className="visually-hidden">, condition: {conditions}</span>
+            </span>
+          ) : null}
+          {stance.confidence !== 'official' ? <span className="cell__conf">{stance.confidence}</span> : null}
+        </>,
+      )}
     </td>
   );
-}
+});

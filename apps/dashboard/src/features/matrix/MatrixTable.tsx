@@ -1,6 +1,7 @@
-import type { MatrixView, PointCategory } from '@parley/contracts';
-import { useMemo } from 'react';
-import { MatrixCell } from './MatrixCell';
+import type { MatrixRow, MatrixView, PointCategory } from '@parley/contracts';
+import { memo, useMemo } from 'react';
+import './matrix-edit.css';
+import { MatrixCell, type EditCell } from './MatrixCell';
 import { matrixTotals, pointCodeMap, summaryOf } from './summary';
 
 const CATEGORY_LABEL: Readonly<Record<PointCategory, string>> = {
@@ -20,11 +21,68 @@ interface Props {
   view: MatrixView;
   /** Caption, e.g. "Positions as of 2025-11-21". */
   caption: string;
+  /** Analyst mode: cells are buttons that open the stance form. Keep it stable (useCallback). */
+  onEdit?: EditCell;
+  /** When given, point titles are buttons that open the point's detail. Keep it stable (useCallback). */
+  onOpenPoint?: (pointId: string) => void;
+  /** When given, party names are buttons that open the party view. */
+  onOpenParty?: (partyId: string) => void;
 }
 
+interface RowProps {
+  row: MatrixRow;
+  parties: MatrixView['parties'];
+  pointCodes: ReadonlyMap<string, string>;
+  onEdit?: EditCell;
+  onOpenPoint?: (pointId: string) => void;
+}
+
+/** One point's row. Memoized: a live update keeps the identity of every row it does not touch. */
+const MatrixRowView = memo(function MatrixRowView({ row, parties, pointCodes, onEdit, onOpenPoint }: RowProps) {
+  const summary = summaryOf(row.summary);
+  const pointName = `${row.number ?? row.point.code} ${row.point.title}`;
+  return (
+    <tr>
+      <th scope="row" className="col-point">
+        <span className="point-code">{row.number ?? row.point.code}</span>
+        {onOpenPoint ? (
+          <button type="button" className="point-link point-title" onClick={() => onOpenPoint(row.point.id)}>
+            {row.point.title}
+          </button>
+        ) : (
+          <span className="point-title">{row.point.title}</span>
+        )}
+      </th>
+      <td className="col-category">{CATEGORY_LABEL[row.point.category] ?? row.point.category}</td>
+      {parties.map((p) => (
+        <MatrixCell
+          key={p.id}
+          stance={row.cells[p.id]?.stance ?? null}
+          pointCodes={pointCodes}
+          pointId={row.point.id}
+          partyId={p.id}
+          name={`${p.name} on ${pointName}`}
+          onEdit={onEdit}
+        />
+      ))}
+      <td className={`col-summary summary--${summary.kind}`} title={summary.description}>
+        {SUMMARY_ICON[summary.kind] ? (
+          <span aria-hidden="true" className="summary-icon">
+            {SUMMARY_ICON[summary.kind]}
+          </span>
+        ) : null}
+        {summary.text}
+      </td>
+    </tr>
+  );
+});
+
 /** Points × parties table with a summary column and a totals line. */
-export function MatrixTable({ view, caption }: Props) {
-  const pointCodes = useMemo(() => pointCodeMap(view), [view]);
+export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }: Props) {
+  // Keyed on the codes, not the view: a live update makes a new view but must not make a new map
+  // (every memoized cell would re-render).
+  const codesKey = view.rows.map((r) => `${r.point.id}\u0000${r.point.code}`).join('\u0001');
+  const pointCodes = useMemo(() => pointCodeMap(view), [codesKey]);
   const totals = matrixTotals(view.rows);
 
   if (view.parties.length === 0 || view.rows.length === 0) {
@@ -51,7 +109,13 @@ export function MatrixTable({ view, caption }: Props) {
               {view.parties.map((p) => (
                 <th key={p.id} scope="col" className="col-party" title={p.code}>
                   <span className="swatch" style={{ backgroundColor: p.color }} aria-hidden="true" />
-                  {p.name}
+                  {onOpenParty ? (
+                    <button type="button" className="party-link" onClick={() => onOpenParty(p.id)}>
+                      {p.name}
+                    </button>
+                  ) : (
+                    p.name
+                  )}
                 </th>
               ))}
               <th scope="col" className="col-summary">
@@ -60,29 +124,9 @@ export function MatrixTable({ view, caption }: Props) {
             </tr>
           </thead>
           <tbody>
-            {view.rows.map((row) => {
-              const summary = summaryOf(row.summary);
-              return (
-                <tr key={row.point.id}>
-                  <th scope="row" className="col-point">
-                    <span className="point-code">{row.number ?? row.point.code}</span>
-                    <span className="point-title">{row.point.title}</span>
-                  </th>
-                  <td className="col-category">{CATEGORY_LABEL[row.point.category] ?? row.point.category}</td>
-                  {view.parties.map((p) => (
-                    <MatrixCell key={p.id} stance={row.cells[p.id]?.stance ?? null} pointCodes={pointCodes} />
-                  ))}
-                  <td className={`col-summary summary--${summary.kind}`} title={summary.description}>
-                    {SUMMARY_ICON[summary.kind] ? (
-                      <span aria-hidden="true" className="summary-icon">
-                        {SUMMARY_ICON[summary.kind]}
-                      </span>
-                    ) : null}
-                    {summary.text}
-                  </td>
-                </tr>
-              );
-            })}
+            {view.rows.map((row) => (
+              <MatrixRowView key={row.point.id} row={row} parties={view.parties} pointCodes={pointCodes} onEdit={onEdit} onOpenPoint={onOpenPoint} />
+            ))}
           </tbody>
         </table>
       </div>

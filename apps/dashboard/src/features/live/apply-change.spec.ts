@@ -1,0 +1,45 @@
+import type { ChangeEntry, MatrixView } from '@parley/contracts';
+import { QueryClient } from '@tanstack/react-query';
+import { matrixView, row, stance } from '../../testing/fixtures';
+import { applyChange } from './apply-change';
+import { CellFlashStore } from './flash-store';
+
+const parties = [{ id: 'ua', code: 'UA', name: 'Ukraine', color: '#0057b7', parentId: null }];
+
+function entry(kind: ChangeEntry['kind'], data: unknown, seq = 43): ChangeEntry {
+  return { negotiationId: 'neg-1', seq, kind, entityId: 'e', recordedAt: '2025-11-22T00:00:00.000Z', recordedBy: 'a', data };
+}
+
+describe('applyChange', () => {
+  let client: QueryClient;
+  beforeEach(() => {
+    client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+    client.setQueryData(['matrix', 's', null], matrixView([row('p1', 'P1', 'One', { ua: 'accept' })], parties));
+    client.setQueryData(['matrix', 's', '2025-11-21'], matrixView([row('p1', 'P1', 'One', { ua: 'accept' })], parties));
+    client.setQueryData(['parties', 's'], []);
+    client.setQueryData(['point-history', 's', 'p1', null], {});
+  });
+  afterEach(() => client.clear());
+
+  it('patches the "now" matrix, flashes the cell, and marks the dated matrix and derived views stale', () => {
+    const flash = new CellFlashStore();
+    const cell = { partyId: 'ua', pointId: 'p1', version: 2, current: stance('reject', { partyId: 'ua', pointId: 'p1' }) };
+    applyChange(client, 's', entry('stance.recorded', { event: cell.current, cell }), flash);
+    const now = client.getQueryData<MatrixView>(['matrix', 's', null])!;
+    expect(now.rows[0]!.cells['ua']!.stance?.position).toBe('reject');
+    expect(now.seq).toBe(43);
+    expect(flash.flashToken(CellFlashStore.key('p1', 'ua'))).toBeGreaterThan(0);
+    expect(client.getQueryState(['matrix', 's', '2025-11-21'])!.isInvalidated).toBe(true);
+    expect(client.getQueryState(['point-history', 's', 'p1', null])!.isInvalidated).toBe(true);
+    expect(client.getQueryState(['parties', 's'])!.isInvalidated).toBe(false);
+    flash.clear();
+  });
+
+  it('marks the list and the matrix stale for a party change, and only the list for a milestone', () => {
+    applyChange(client, 's', entry('milestone.created', {}));
+    expect(client.getQueryState(['matrix', 's', null])!.isInvalidated).toBe(false);
+    applyChange(client, 's', entry('party.updated', {}));
+    expect(client.getQueryState(['parties', 's'])!.isInvalidated).toBe(true);
+    expect(client.getQueryState(['matrix', 's', null])!.isInvalidated).toBe(true);
+  });
+});

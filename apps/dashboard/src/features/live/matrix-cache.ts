@@ -1,0 +1,45 @@
+import type { MatrixCell, MatrixView, Position } from '@parley/contracts';
+import { pointMetrics } from '@parley/domain';
+
+/** The cell part of a live `stance.recorded` / `stance.retracted` entry (and of a 201 or a 409 answer). */
+export interface CellUpdate {
+  partyId: string;
+  pointId: string;
+  version: number;
+  current: MatrixCell['stance'];
+}
+
+/** A matrix query key is ['matrix', slug, ...time parameters]; "now" means every time parameter is unset. */
+export function isMatrixKeyOf(key: readonly unknown[], slug: string): boolean {
+  return key[0] === 'matrix' && key[1] === slug;
+}
+
+export function isCurrentMatrixKey(key: readonly unknown[], slug: string): boolean {
+  return isMatrixKeyOf(key, slug) && key.slice(2).every((part) => part === null || part === undefined);
+}
+
+/**
+ * Puts one changed cell into a cached "now" matrix. Returns a new view in which only the changed row and
+ * cell are new objects (every other row and cell keeps its identity, so memoized components skip them);
+ * the same view when the update is not newer than what it holds; or null when the matrix does not know
+ * the point or party (a new one): the caller reloads the matrix instead.
+ */
+export function applyCellUpdate(view: MatrixView, update: CellUpdate, seq?: number): MatrixView | null {
+  const rowIndex = view.rows.findIndex((r) => r.point.id === update.pointId);
+  const row = view.rows[rowIndex];
+  if (!row || !view.parties.some((p) => p.id === update.partyId)) return null;
+  const held = row.cells[update.partyId]?.version ?? 0;
+  if (update.version <= held) return seq !== undefined && seq > view.seq ? { ...view, seq } : view;
+
+  const cells = { ...row.cells, [update.partyId]: { version: update.version, stance: update.current } };
+  const positions = new Map<string, Position>();
+  for (const [partyId, cell] of Object.entries(cells)) if (cell.stance) positions.set(partyId, cell.stance.position);
+  const summary = pointMetrics(
+    row.point.id,
+    view.parties.map((p) => p.id),
+    positions,
+  );
+  const rows = view.rows.slice();
+  rows[rowIndex] = { ...row, cells, summary };
+  return { ...view, rows, seq: Math.max(view.seq, seq ?? view.seq) };
+}

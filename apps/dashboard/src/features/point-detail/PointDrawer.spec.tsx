@@ -1,0 +1,68 @@
+import type { Party, PointHistory } from '@parley/contracts';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { useState } from 'react';
+import { stance } from '../../testing/fixtures';
+import { PointDrawer } from './PointDrawer';
+
+const history: PointHistory = {
+  point: { id: 'p7', code: 'P7', title: 'NATO membership', category: 'security_guarantees' },
+  provisions: [],
+  events: [stance('reject', { partyId: 'ua', pointId: 'p7', actorId: 'a1' })],
+};
+const parties: Party[] = [
+  {
+    id: 'ua',
+    negotiationId: 'neg-1',
+    code: 'UA',
+    name: 'Ukraine',
+    kind: 'state',
+    color: '#0057b7',
+    parentId: null,
+    description: '',
+    sortOrder: 0,
+    actors: [{ id: 'a1', name: 'Andrii Sybiha', role: 'foreign minister', retired: false }],
+    version: 1,
+    createdAt: '2025-11-20T00:00:00.000Z',
+    updatedAt: '2025-11-20T00:00:00.000Z',
+  },
+];
+
+function Harness() {
+  const [open, setOpen] = useState(false);
+  return (
+    <QueryClientProvider client={client}>
+      <main id="main" tabIndex={-1}>
+        <button type="button" onClick={() => setOpen(true)}>
+          NATO membership
+        </button>
+        {open ? <PointDrawer slug="demo" pointId="p7" asOf={null} knownAt={null} onClose={() => setOpen(false)} /> : null}
+      </main>
+    </QueryClientProvider>
+  );
+}
+
+let client: QueryClient;
+
+describe('PointDrawer', () => {
+  beforeEach(() => {
+    client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    client.setQueryData(['point-history', 'demo', 'p7', null], history);
+    client.setQueryData(['parties', 'demo'], parties);
+  });
+
+  it('is a labelled dialog that Escape closes, giving focus back to the opener', () => {
+    render(<Harness />);
+    const opener = screen.getByRole('button', { name: 'NATO membership' });
+    opener.focus();
+    fireEvent.click(opener);
+
+    const dialog = screen.getByRole('dialog', { name: 'P7 · NATO membership' });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Close point detail' }));
+    expect(dialog.textContent).toContain('Andrii Sybiha (foreign minister)');
+
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
+});

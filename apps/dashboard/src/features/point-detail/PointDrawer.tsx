@@ -1,0 +1,82 @@
+import './point-detail.css';
+import { useEffect, useId, useRef, useState } from 'react';
+import { ErrorNotice, Loading } from '../../app/QueryState';
+import { actorNames, useParties } from '../party/use-parties';
+import { ProvisionDiff } from './ProvisionDiff';
+import { StanceTimeline } from './StanceTimeline';
+import { usePointHistory } from './use-point-history';
+
+interface Props {
+  slug: string;
+  pointId: string;
+  asOf: string | null;
+  knownAt: string | null;
+  onClose: () => void;
+}
+
+/**
+ * Side panel with one point's texts and stance history. Non-modal: the matrix stays readable beside
+ * it. Focus moves into the panel on open and back to what opened it (or to <main>) on close.
+ */
+export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
+  const headingId = useId();
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const history = usePointHistory(slug, pointId, knownAt);
+  const parties = useParties(slug);
+
+  // What had focus when the drawer opened (read during the first render, before focus moves in).
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+
+  useEffect(() => {
+    closeRef.current?.focus();
+    return () => {
+      // Closing removes the focused element, so focus falls to <body>: give it back. If something
+      // else took focus (another point was clicked), leave it there.
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const target = opener && opener !== document.body && opener.isConnected ? opener : document.getElementById('main');
+      target?.focus();
+    };
+  }, [opener]);
+
+  const point = history.data?.point;
+  return (
+    <aside
+      className="drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby={headingId}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <div className="drawer__head">
+        <h3 id={headingId}>{point ? `${point.code} · ${point.title}` : 'Point detail'}</h3>
+        <button ref={closeRef} type="button" onClick={onClose} aria-label="Close point detail">
+          ✕ Close
+        </button>
+      </div>
+      {knownAt ? <p className="notice">Showing only what Parley had recorded by {knownAt}.</p> : null}
+      {history.isPending ? (
+        <Loading what="the point's history" />
+      ) : history.isError ? (
+        <ErrorNotice error={history.error} what="the point's history" onRetry={() => void history.refetch()} />
+      ) : (
+        <>
+          <h4 className="drawer__section">Text in each document</h4>
+          <ProvisionDiff provisions={history.data.provisions} />
+          <h4 className="drawer__section">Stances</h4>
+          <StanceTimeline
+            events={history.data.events}
+            parties={parties.data ?? []}
+            actors={actorNames(parties.data)}
+            asOf={asOf}
+          />
+        </>
+      )}
+    </aside>
+  );
+}

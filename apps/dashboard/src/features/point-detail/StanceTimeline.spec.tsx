@@ -1,0 +1,72 @@
+import { render, screen, within } from '@testing-library/react';
+import { stance } from '../../testing/fixtures';
+import { StanceTimeline } from './StanceTimeline';
+
+const parties = [
+  { id: 'ru', name: 'Russia', color: '#cc0000' },
+  { id: 'ua', name: 'Ukraine', color: '#0057b7' },
+  { id: 'eu', name: 'Europe', color: '#003399' },
+];
+
+const retracted = stance('red_line', {
+  partyId: 'ru',
+  effectiveAt: '2025-11-21T00:00:00.000Z',
+  retraction: { id: 'r1', seq: 9, reason: 'Misattributed quote', recordedAt: '2025-11-22T10:00:00.000Z', recordedBy: 'ana' },
+});
+const standing = stance('reject', {
+  partyId: 'ru',
+  effectiveAt: '2025-11-24T14:30:00.000Z',
+  effectivePrecision: 'time',
+  actorId: 'actor-peskov',
+  quote: 'Unacceptable',
+  source: { url: 'https://example.org/a', outlet: 'TASS', title: 'Kremlin statement', publishedAt: null },
+});
+const ukraine = stance('accept', { partyId: 'ua', effectiveAt: '2025-11-20T00:00:00.000Z' });
+
+function renderTimeline(asOf: string | null = null) {
+  return render(
+    <StanceTimeline
+      events={[standing, retracted, ukraine]}
+      parties={parties}
+      actors={new Map([['actor-peskov', 'Dmitry Peskov (spokesman)']])}
+      asOf={asOf}
+    />,
+  );
+}
+
+describe('StanceTimeline', () => {
+  it('strikes through a retracted event and shows its reason', () => {
+    renderTimeline();
+    const russia = screen.getByRole('region', { name: 'Russia' });
+    const items = within(russia).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    // Oldest first: the retracted red line, then the rejection.
+    const [first, second] = items;
+    expect(first!.querySelector('s')?.textContent).toContain('Red line');
+    expect(first!.textContent).toContain('Retracted on 2025-11-22: Misattributed quote');
+    expect(second!.querySelector('s')).toBeNull();
+    expect(second!.textContent).not.toContain('Retracted');
+  });
+
+  it('shows date precision, actor, quote and a source link', () => {
+    renderTimeline();
+    const russia = screen.getByRole('region', { name: 'Russia' });
+    const second = within(russia).getAllByRole('listitem')[1]!;
+    expect(second.textContent).toContain('2025-11-24 14:30 UTC');
+    expect(second.textContent).toContain('Dmitry Peskov (spokesman)');
+    expect(second.textContent).toContain('“Unacceptable”');
+    expect(within(second).getByRole('link', { name: 'TASS — Kremlin statement' }).getAttribute('href')).toBe('https://example.org/a');
+    const ua = within(screen.getByRole('region', { name: 'Ukraine' })).getByRole('listitem');
+    expect(ua.textContent).toContain('2025-11-20');
+    expect(ua.textContent).not.toContain('UTC');
+    expect(screen.getByText('No stated position: Europe')).toBeTruthy();
+  });
+
+  it('marks events after the selected as-of date', () => {
+    renderTimeline('2025-11-22');
+    expect(screen.getAllByText('after the selected date')).toHaveLength(1);
+    const russia = within(screen.getByRole('region', { name: 'Russia' })).getAllByRole('listitem');
+    expect(russia[1]!.textContent).toContain('after the selected date');
+    expect(russia[0]!.textContent).not.toContain('after the selected date');
+  });
+});

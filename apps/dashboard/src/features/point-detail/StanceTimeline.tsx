@@ -1,0 +1,121 @@
+import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
+import { conditionsText, formatEffective } from '../matrix/cell-format';
+import { POSITION_SWATCH } from '../matrix/palette';
+
+export interface TimelineParty {
+  id: string;
+  name: string;
+  color: string;
+}
+
+interface Props {
+  events: readonly StanceEvent[];
+  parties: readonly TimelineParty[];
+  /** Actor id → display name. */
+  actors: ReadonlyMap<string, string>;
+  /** Point id → code, to name the points a condition depends on. */
+  pointCodes?: ReadonlyMap<string, string>;
+  /** The dashboard's as-of day (YYYY-MM-DD); later events are marked. */
+  asOf: string | null;
+}
+
+/** End of an as-of day (UTC) in ms; null = now, nothing is "after". */
+export function asOfBound(asOf: string | null): number | null {
+  return asOf ? Date.parse(`${asOf}T23:59:59.999Z`) : null;
+}
+
+function EventItem({ event, actors, pointCodes, bound }: { event: StanceEvent } & Pick<Props, 'actors' | 'pointCodes'> & { bound: number | null }) {
+  const label = POSITION_LABEL[event.position];
+  const conditions = conditionsText(event, pointCodes);
+  const actor = event.actorId ? (actors.get(event.actorId) ?? null) : null;
+  const after = bound !== null && Date.parse(event.effectiveAt) > bound;
+  const { url, outlet, title } = event.source;
+  const retracted = event.retraction !== null;
+
+  const headline = (
+    <>
+      <time dateTime={event.effectiveAt}>{formatEffective(event)}</time>{' '}
+      <span className="chip" style={POSITION_SWATCH[event.position]}>
+        {label}
+      </span>{' '}
+      <span className="event__conf">{event.confidence}</span>
+      {actor ? <span className="event__actor"> · {actor}</span> : null}
+    </>
+  );
+
+  return (
+    <li className={`event${retracted ? ' event--retracted' : ''}${after ? ' event--after' : ''}`} data-event-id={event.id}>
+      <p className="event__head">
+        {retracted ? (
+          <s>
+            <span className="visually-hidden">Retracted: </span>
+            {headline}
+          </s>
+        ) : (
+          headline
+        )}
+        {after ? <span className="badge">after the selected date</span> : null}
+      </p>
+      {event.retraction ? (
+        <p className="event__retraction">
+          <strong>Retracted</strong> on {event.retraction.recordedAt.slice(0, 10)}: {event.retraction.reason}
+        </p>
+      ) : null}
+      {event.quote ? <blockquote className="event__quote">“{event.quote}”</blockquote> : null}
+      {event.note ? <p className="event__note">{event.note}</p> : null}
+      {conditions ? <p className="event__cond">Condition: {conditions}</p> : null}
+      {outlet || title || url ? (
+        <p className="event__source">
+          Source:{' '}
+          {url ? (
+            <a href={url} target="_blank" rel="noreferrer noopener">
+              {[outlet, title].filter(Boolean).join(' — ') || url}
+            </a>
+          ) : (
+            [outlet, title].filter(Boolean).join(' — ')
+          )}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+/** Each party's stance events on one point, oldest first; retractions struck through with their reason. */
+export function StanceTimeline({ events, parties, actors, pointCodes, asOf }: Props) {
+  const bound = asOfBound(asOf);
+  const byParty = new Map<string, StanceEvent[]>();
+  for (const e of events) {
+    const list = byParty.get(e.partyId) ?? [];
+    list.push(e);
+    byParty.set(e.partyId, list);
+  }
+  for (const list of byParty.values()) {
+    list.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt) || a.recordedAt.localeCompare(b.recordedAt));
+  }
+  const known = parties.filter((p) => byParty.has(p.id));
+  const unknownIds = [...byParty.keys()].filter((id) => !parties.some((p) => p.id === id));
+  const groups = [...known, ...unknownIds.map((id) => ({ id, name: id, color: '#999' }))];
+  const silent = parties.filter((p) => !byParty.has(p.id));
+
+  return (
+    <div className="timeline">
+      {groups.length === 0 ? <p className="empty-state">No party has stated a position on this point.</p> : null}
+      {groups.map((party) => (
+        <section key={party.id} className="timeline__party" aria-label={party.name}>
+          <h5>
+            <span className="swatch" style={{ backgroundColor: party.color }} aria-hidden="true" />
+            {party.name}
+          </h5>
+          <ol className="timeline__events">
+            {byParty.get(party.id)?.map((e) => (
+              <EventItem key={e.id} event={e} actors={actors} pointCodes={pointCodes} bound={bound} />
+            ))}
+          </ol>
+        </section>
+      ))}
+      {silent.length > 0 ? (
+        <p className="hint">No stated position: {silent.map((p) => p.name).join(', ')}</p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import type { RecordStanceResult } from '@parley/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { useAuth } from '../auth/AuthProvider';
+import { postJson } from '../auth/write';
+import { applyCell } from '../live/apply-change';
+import type { CellUpdate } from '../live/matrix-cache';
+import { Modal } from '../modal/Modal';
+import { useParties } from '../party/use-parties';
+import { StanceForm } from './StanceForm';
+import type { StanceTarget, SubmitStance } from './types';
+
+interface Props {
+  slug: string;
+  target: StanceTarget;
+  onClose: () => void;
+}
+
+/** The stance form in a dialog, wired to the API, the session and the matrix cache. */
+export function StanceDialog({ slug, target, onClose }: Props) {
+  const queryClient = useQueryClient();
+  const { session, expire } = useAuth();
+  const parties = useParties(slug);
+  const actors = parties.data?.find((p) => p.id === target.partyId)?.actors.filter((a) => !a.retired) ?? [];
+  const token = session?.token;
+
+  const submit = useCallback<SubmitStance>(
+    async (body, idempotencyKey) => {
+      const res = await postJson<RecordStanceResult>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
+        token,
+        headers: { 'idempotency-key': idempotencyKey },
+      });
+      if (res.ok) return { kind: 'saved', result: res.body };
+      if (res.status === 401) {
+        expire();
+        return { kind: 'expired' };
+      }
+      if (res.status === 409 && res.error.code === 'VERSION_CONFLICT' && res.error.current) {
+        return { kind: 'conflict', theirs: res.error.current as CellUpdate };
+      }
+      if (res.status === 400 || res.status === 422) {
+        return { kind: 'invalid', message: res.error.message, details: res.error.details ?? [] };
+      }
+      return { kind: 'error', message: res.error.message };
+    },
+    [slug, token, expire],
+  );
+
+  // Show the saved (or their) cell at once; the live update that follows is then a no-op.
+  const show = (cell: CellUpdate) => applyCell(queryClient, slug, cell);
+
+  return (
+    <Modal title={`${target.partyName} on ${target.pointLabel}`} onClose={onClose} className="modal--wide">
+      <StanceForm
+        target={target}
+        actors={actors}
+        submit={submit}
+        onSaved={({ result }) => {
+          show(result.cell);
+          onClose();
+        }}
+        onTakeTheirs={(theirs) => {
+          show(theirs);
+          onClose();
+        }}
+        onCancel={onClose}
+      />
+    </Modal>
+  );
+}

@@ -1,0 +1,224 @@
+import { CONFIDENCES, POSITION_LABEL, POSITIONS, type StanceCreate } from '@parley/contracts';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { CellUpdate } from '../live/matrix-cache';
+import { POSITION_SWATCH } from '../matrix/palette';
+import { ConflictPanel } from './ConflictPanel';
+import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
+import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
+
+function newKey(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c?.randomUUID) return c.randomUUID();
+  return `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+interface Props {
+  target: StanceTarget;
+  /** The party's active actors. */
+  actors: readonly Actor[];
+  submit: SubmitStance;
+  onSaved: (outcome: Extract<SubmitOutcome, { kind: 'saved' }>) => void;
+  /** "Take theirs" after a conflict: their cell, to show it. */
+  onTakeTheirs: (theirs: CellUpdate) => void;
+  onCancel: () => void;
+  /** For tests: the day the effective date defaults to. */
+  now?: Date;
+}
+
+/** Records a stance on one cell. Validates with the shared schema; on 409 shows both versions. */
+export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCancel, now }: Props) {
+  const ids = useId();
+  const [values, setValues] = useState<StanceFormValues>(() => emptyValues(now));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [conflict, setConflict] = useState<{ theirs: CellUpdate; mine: StanceCreate } | null>(null);
+  // One key per form: a retry after a network failure cannot record the stance twice.
+  const key = useRef(newKey());
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const set = <K extends FieldName>(field: K, value: StanceFormValues[K]) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+
+  const send = async (body: StanceCreate) => {
+    setBusy(true);
+    setFormError(null);
+    let outcome: SubmitOutcome;
+    try {
+      outcome = await submit(body, key.current);
+    } catch (err) {
+      outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    setBusy(false);
+    switch (outcome.kind) {
+      case 'saved':
+        onSaved(outcome);
+        return;
+      case 'conflict':
+        // Their version is now the one to beat; a new attempt is a new request.
+        key.current = newKey();
+        setConflict({ theirs: outcome.theirs, mine: body });
+        return;
+      case 'invalid': {
+        const next: FieldErrors = {};
+        const rest: string[] = [];
+        for (const d of outcome.details) {
+          const f = fieldOf(d.field);
+          if (f) next[f] ??= d.message;
+          else rest.push(`${d.field}: ${d.message}`);
+        }
+        setErrors(next);
+        setFormError(rest.length > 0 ? rest.join('; ') : Object.keys(next).length === 0 ? outcome.message : null);
+        setConflict(null);
+        return;
+      }
+      case 'expired':
+        setFormError('Your session expired. Sign in again; your entries are still here.');
+        return;
+      case 'error':
+        setFormError(outcome.message);
+        return;
+    }
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const result = validate(values, target, target.version);
+    if (!result.ok) {
+      setErrors(result.errors);
+      setFormError(result.other.length > 0 ? result.other.join('; ') : null);
+      // Move to the first field that needs attention.
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
+    void send(result.body);
+  };
+
+  if (conflict) {
+    return (
+      <ConflictPanel
+        theirs={conflict.theirs}
+        mine={conflict.mine}
+        actors={actors}
+        busy={busy}
+        onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version })}
+        onTakeTheirs={() => onTakeTheirs(conflict.theirs)}
+      />
+    );
+  }
+
+  const fid = (f: FieldName) => `${ids}-${f}`;
+  const errorId = (f: FieldName) => `${ids}-${f}-error`;
+  const invalid = (f: FieldName) =>
+    errors[f] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(f) } : { 'aria-invalid': false as const };
+  const message = (f: FieldName) =>
+    errors[f] ? (
+      <span id={errorId(f)} className="field-error">
+        {errors[f]}
+      </span>
+    ) : null;
+  const row = (f: FieldName, label: string, control: ReactNode, hint?: string) => (
+    <div className={`form-row${errors[f] ? ' form-row--invalid' : ''}`}>
+      <label htmlFor={fid(f)}>{label}</label>
+      {control}
+      {hint ? <span className="hint">{hint}</span> : null}
+      {message(f)}
+    </div>
+  );
+
+  return (
+    <form ref={formRef} className="stance-form" noValidate onSubmit={onSubmit} aria-busy={busy}>
+      <p className="stance-form__current">
+        Now: <strong>{target.current ? POSITION_LABEL[target.current.position] : 'No stated position'}</strong>
+        {target.current ? ` (since ${target.current.effectiveAt.slice(0, 10)})` : null}
+      </p>
+      <fieldset
+        className={`positions${errors.position ? ' form-row--invalid' : ''}`}
+        aria-invalid={errors.position ? true : undefined}
+        aria-describedby={errors.position ? errorId('position') : undefined}
+      >
+        <legend>Position</legend>
+        {POSITIONS.map((p, i) => (
+          <label key={p} className="position-option">
+            <input
+              type="radio"
+              name={`${ids}-position`}
+              value={p}
+              checked={values.position === p}
+              onChange={() => set('position', p)}
+              aria-invalid={errors.position ? true : undefined}
+              {...(i === 0 ? { 'data-autofocus': true } : {})}
+            />
+            <span className="position-chip" style={POSITION_SWATCH[p]}>
+              {POSITION_LABEL[p]}
+            </span>
+          </label>
+        ))}
+        {message('position')}
+      </fieldset>
+      {row(
+        'conditions',
+        'Conditions',
+        <textarea id={fid('conditions')} rows={2} value={values.conditions} onChange={(e) => set('conditions', e.target.value)} {...invalid('conditions')} />,
+      )}
+      <div className="form-grid">
+        {row(
+          'confidence',
+          'Confidence',
+          <select id={fid('confidence')} value={values.confidence} onChange={(e) => set('confidence', e.target.value as StanceFormValues['confidence'])} {...invalid('confidence')}>
+            {CONFIDENCES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>,
+        )}
+        {row(
+          'effectiveAt',
+          'Effective date',
+          <input id={fid('effectiveAt')} type="date" value={values.effectiveAt} onChange={(e) => set('effectiveAt', e.target.value)} {...invalid('effectiveAt')} />,
+          'UTC; back-dating allowed',
+        )}
+        {row(
+          'actorId',
+          'Actor',
+          <select id={fid('actorId')} value={values.actorId} onChange={(e) => set('actorId', e.target.value)} {...invalid('actorId')}>
+            <option value="">— none —</option>
+            {actors.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.role ? `${a.name} (${a.role})` : a.name}
+              </option>
+            ))}
+          </select>,
+        )}
+        {row(
+          'outlet',
+          'Outlet',
+          <input id={fid('outlet')} type="text" value={values.outlet} onChange={(e) => set('outlet', e.target.value)} {...invalid('outlet')} />,
+        )}
+        {row(
+          'sourceUrl',
+          'Source URL',
+          <input id={fid('sourceUrl')} type="url" value={values.sourceUrl} onChange={(e) => set('sourceUrl', e.target.value)} {...invalid('sourceUrl')} />,
+        )}
+      </div>
+      {row('quote', 'Quote', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
+      {row('note', 'Note', <textarea id={fid('note')} rows={2} value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
+      {formError ? (
+        <p className="form-error" role="alert">
+          {formError}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save stance'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

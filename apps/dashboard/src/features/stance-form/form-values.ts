@@ -1,0 +1,90 @@
+import { StanceCreate, type Confidence, type Position } from '@parley/contracts';
+
+/** What the form holds: strings as typed, '' for "not given". */
+export interface StanceFormValues {
+  position: Position | '';
+  conditions: string;
+  note: string;
+  quote: string;
+  actorId: string;
+  sourceUrl: string;
+  outlet: string;
+  confidence: Confidence | '';
+  effectiveAt: string;
+}
+
+/** The form's fields; a schema path maps to one of them so its message shows next to it. */
+export type FieldName = keyof StanceFormValues;
+
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function emptyValues(now = new Date()): StanceFormValues {
+  return {
+    position: '',
+    conditions: '',
+    note: '',
+    quote: '',
+    actorId: '',
+    sourceUrl: '',
+    outlet: '',
+    confidence: 'reported',
+    effectiveAt: todayUtc(now),
+  };
+}
+
+const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
+
+/** The request body for the form's values (not yet validated). */
+export function toRequest(
+  values: StanceFormValues,
+  target: { partyId: string; pointId: string },
+  expectedVersion: number,
+): Record<string, unknown> {
+  const conditions = optional(values.conditions);
+  return {
+    partyId: target.partyId,
+    pointId: target.pointId,
+    position: values.position === '' ? undefined : values.position,
+    confidence: values.confidence === '' ? undefined : values.confidence,
+    effectiveAt: values.effectiveAt,
+    source: { url: optional(values.sourceUrl), outlet: optional(values.outlet) },
+    conditions: conditions ? { text: conditions } : undefined,
+    note: optional(values.note),
+    quote: optional(values.quote),
+    actorId: optional(values.actorId),
+    expectedVersion,
+  };
+}
+
+/** Maps a schema or API field path ("source.url", "body.source") to the form field that shows it. */
+export function fieldOf(path: string): FieldName | null {
+  const p = path.replace(/^body\./, '');
+  if (p === 'position' || p === 'confidence' || p === 'effectiveAt' || p === 'note' || p === 'quote' || p === 'actorId') return p;
+  if (p === 'source.url') return 'sourceUrl';
+  if (p === 'source.outlet' || p === 'source') return 'outlet';
+  if (p.startsWith('conditions')) return 'conditions';
+  return null;
+}
+
+export type FieldErrors = Partial<Record<FieldName, string>>;
+
+/** Validates with the shared StanceCreate schema: the same rules and messages as the API. */
+export function validate(
+  values: StanceFormValues,
+  target: { partyId: string; pointId: string },
+  expectedVersion: number,
+): { ok: true; body: StanceCreate } | { ok: false; errors: FieldErrors; other: string[] } {
+  const parsed = StanceCreate.safeParse(toRequest(values, target, expectedVersion));
+  if (parsed.success) return { ok: true, body: parsed.data };
+  const errors: FieldErrors = {};
+  const other: string[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String).join('.');
+    const field = fieldOf(path);
+    if (field) errors[field] ??= issue.message;
+    else other.push(`${path || 'request'}: ${issue.message}`);
+  }
+  return { ok: false, errors, other };
+}

@@ -1,0 +1,26 @@
+import type { Actor, FieldProblem, RecordStanceResult, StanceCreate, StanceEvent } from '@parley/contracts';
+import type { CellUpdate } from '../live/matrix-cache';
+
+/** The cell the form was opened on, as the analyst saw it. */
+export interface StanceTarget {
+  partyId: string;
+  partyName: string;
+  pointId: string;
+  /** "p06 Cap on Ukraine's armed forces". */
+  pointLabel: string;
+  /** The cell version shown when the form opened: sent as expectedVersion. */
+  version: number;
+  current: StanceEvent | null;
+}
+
+export type SubmitOutcome =
+  | { kind: 'saved'; result: RecordStanceResult }
+  /** 409: someone else changed the cell; their cell as the API returned it. */
+  | { kind: 'conflict'; theirs: CellUpdate }
+  | { kind: 'invalid'; message: string; details: FieldProblem[] }
+  | { kind: 'expired' }
+  | { kind: 'error'; message: string };
+
+export type SubmitStance = (body: StanceCreate, idempotencyKey: string) => Promise<SubmitOutcome>;
+
+export type { Actor };

@@ -1,0 +1,34 @@
+import type { Milestone, MetricsView } from '@parley/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { getJson } from '../../app/api';
+
+/** Query key: ['milestones', slug]. */
+export function useMilestones(slug: string) {
+  return useQuery({
+    queryKey: ['milestones', slug],
+    queryFn: ({ signal }) => getJson<Milestone[]>(`/negotiations/${encodeURIComponent(slug)}/milestones`, signal),
+  });
+}
+
+export interface MetricsParams {
+  /** First day of the series; null = the server's default (the earliest stance). */
+  from: string | null;
+  /** Last day of the series. */
+  to: string;
+  asOf: string | null;
+  knownAt: string | null;
+}
+
+/** Query key: ['metrics', slug, params]. */
+export function useMetrics(slug: string, params: MetricsParams) {
+  return useQuery({
+    queryKey: ['metrics', slug, params],
+    queryFn: ({ signal }) => {
+      const q = new URLSearchParams({ step: 'day', to: params.to });
+      if (params.from) q.set('from', params.from);
+      if (params.asOf) q.set('asOf', params.asOf);
+      if (params.knownAt) q.set('knownAt', params.knownAt);
+      return getJson<MetricsView>(`/negotiations/${encodeURIComponent(slug)}/metrics?${q.toString()}`, signal);
+    },
+  });
+}

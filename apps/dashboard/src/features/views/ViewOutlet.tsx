@@ -1,0 +1,66 @@
+import './views.css';
+import { lazy, Suspense, useCallback } from 'react';
+import { Loading } from '../../app/QueryState';
+import type { DashboardParams } from '../../app/url-state';
+import { ActivityPanel } from '../activity/ActivityPanel';
+import { MatrixPanel } from '../matrix/MatrixPanel';
+import { PartyPanel } from '../party/PartyPanel';
+import { PointDrawer } from '../point-detail/PointDrawer';
+
+// recharts is most of the trends view's weight: load it only when the view is opened.
+const TrendsPanel = lazy(() => import('../trends/TrendsPanel'));
+
+interface Props {
+  slug: string;
+  params: DashboardParams;
+  setParams: (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void;
+}
+
+/** The screen chosen by `?view=`, and the point drawer when `?point=` is set. */
+export function ViewOutlet({ slug, params, setParams }: Props) {
+  // Stable callbacks: the matrix rows are memoized.
+  const openPoint = useCallback((point: string) => setParams({ point }), [setParams]);
+  const openParty = useCallback((party: string) => setParams({ view: 'party', party }), [setParams]);
+  const big = params.screen === 'big';
+
+  const view = (() => {
+    switch (params.view) {
+      case 'matrix':
+        return <MatrixPanel slug={slug} asOf={params.asOf} onOpenPoint={big ? undefined : openPoint} onOpenParty={big ? undefined : openParty} />;
+      case 'trends':
+        return (
+          <Suspense fallback={<Loading what="the charts" />}>
+            <TrendsPanel slug={slug} asOf={params.asOf} knownAt={params.knownAt} />
+          </Suspense>
+        );
+      case 'activity':
+        return <ActivityPanel key={slug} slug={slug} onOpenPoint={openPoint} />;
+      case 'party':
+        return (
+          <PartyPanel
+            slug={slug}
+            asOf={params.asOf}
+            partyId={params.party}
+            onSelectParty={(party) => setParams({ party }, { replace: true })}
+            onOpenPoint={openPoint}
+          />
+        );
+    }
+  })();
+
+  return (
+    <div className={params.point ? 'with-drawer' : undefined}>
+      <div className="view">{view}</div>
+      {params.point && !big ? (
+        <PointDrawer
+          key={params.point}
+          slug={slug}
+          pointId={params.point}
+          asOf={params.asOf}
+          knownAt={params.knownAt}
+          onClose={() => setParams({ point: null })}
+        />
+      ) : null}
+    </div>
+  );
+}
