@@ -1,5 +1,5 @@
 import type { ApiToken, User } from '@parley/contracts';
-import { toIso } from '@parley/domain';
+import { toIso, toIsoOrNull } from '@parley/domain';
 import type { ApiTokenEntity, UserEntity } from './auth.entities';
 
 /** The public view of a user: never the password hash. */
@@ -18,7 +18,7 @@ export const toApiToken = (t: ApiTokenEntity): ApiToken => ({
   name: t.name,
   prefix: t.prefix,
   createdAt: toIso(t.createdAt),
-  expiresAt: t.expiresAt === null ? null : toIso(t.expiresAt),
-  lastUsedAt: t.lastUsedAt === null ? null : toIso(t.lastUsedAt),
-  revokedAt: t.revokedAt === null ? null : toIso(t.revokedAt),
+  expiresAt: toIsoOrNull(t.expiresAt),
+  lastUsedAt: toIsoOrNull(t.lastUsedAt),
+  revokedAt: toIsoOrNull(t.revokedAt),
 });

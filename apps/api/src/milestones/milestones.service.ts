@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Milestone, MilestoneCreate, MilestonePatch } from '@parley/contracts';
-import { parseInstant, precisionOf, toIso } from '@parley/domain';
+import { parseInstant, precisionOf, toIso, toIsoOrNull } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
 import { badReference } from '../common/app-error';
 import { newId } from '../common/ids';
@@ -18,7 +18,7 @@ export const toMilestone = (m: MilestoneEntity): Milestone => ({
   kind: m.kind,
   startsAt: toIso(m.startsAt),
   startsPrecision: m.startsPrecision,
-  endsAt: m.endsAt === null ? null : toIso(m.endsAt),
+  endsAt: toIsoOrNull(m.endsAt),
   description: m.description,
   sourceUrl: m.sourceUrl,
   partyIds: m.partyIds,

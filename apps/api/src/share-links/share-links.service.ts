@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ShareLink, ShareLinkCreate, ShareLinkCreated } from '@parley/contracts';
-import { parseBound, toIso } from '@parley/domain';
+import { parseBound, toIso, toIsoOrNull } from '@parley/domain';
 import { AuditLog } from '../audit/audit.service';
 import { randomToken, sha256 } from '../auth/crypto';
 import { notFound } from '../common/app-error';
@@ -16,8 +16,8 @@ const toShareLink = (l: ShareLinkEntity): ShareLink => ({
   prefix: l.prefix,
   createdBy: l.createdBy,
   createdAt: toIso(l.createdAt),
-  expiresAt: l.expiresAt === null ? null : toIso(l.expiresAt),
-  revokedAt: l.revokedAt === null ? null : toIso(l.revokedAt),
+  expiresAt: toIsoOrNull(l.expiresAt),
+  revokedAt: toIsoOrNull(l.revokedAt),
 });
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { POSITION_SCORE, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
-import { toIso } from '@parley/domain';
+import { toIso, toIsoOrNull } from '@parley/domain';
 import { num, numOrNull } from '../database/sql';
 import type { StanceEventEntity } from './stance.entities';
 
@@ -97,7 +97,7 @@ export function buildStanceEvent(e: StanceEventEntity, retraction: StanceEvent['
       url: e.sourceUrl,
       outlet: e.sourceOutlet,
       title: e.sourceTitle,
-      publishedAt: e.sourcePublishedAt === null ? null : toIso(e.sourcePublishedAt),
+      publishedAt: toIsoOrNull(e.sourcePublishedAt),
     },
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
     note: e.note,

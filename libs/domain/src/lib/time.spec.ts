@@ -1,4 +1,4 @@
-import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, precisionOf, toIso } from './time';
+import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, precisionOf, toIso, toIsoOrNull } from './time';
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00.000Z`);
 const eod = (iso: string): number => Date.parse(`${iso}T23:59:59.999Z`);
@@ -106,5 +106,12 @@ describe('dateRange', () => {
 
   it('refuses non-finite bounds', () => {
     expect(() => dateRange(Number.NaN, 0, 'day')).toThrow(RangeError);
+  });
+});
+
+describe('toIsoOrNull', () => {
+  it('formats an instant and passes null through', () => {
+    expect(toIsoOrNull(Date.UTC(2025, 10, 21))).toBe('2025-11-21T00:00:00.000Z');
+    expect(toIsoOrNull(null)).toBeNull();
   });
 });

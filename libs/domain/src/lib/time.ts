@@ -51,6 +51,11 @@ export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** toIso for optional instants. */
+export function toIsoOrNull(ms: number | null): string | null {
+  return ms === null ? null : toIso(ms);
+}
+
 /** The last millisecond (UTC) of the day containing `ms`. */
 export function endOfDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS - 1;
