@@ -5,6 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ADMIN, ApiProcess, freePort } from './server';
 
 const SHOTS = resolve(__dirname, '../../../test-output/screenshots');
+/** The README's screenshots (1366×768, demo data): refreshed only with UPDATE_README_SHOTS=1, so test runs leave the tree clean. */
+const README_SHOTS = process.env['UPDATE_README_SHOTS'] === '1' ? resolve(__dirname, '../../../docs/images') : SHOTS;
 const ANALYSTS = [
   { email: 'analyst.one@example.org', name: 'Analyst One', password: 'analyst-password-1' },
   { email: 'analyst.two@example.org', name: 'Analyst Two', password: 'analyst-password-2' },
@@ -69,6 +71,7 @@ async function waitLive(page: Page): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(README_SHOTS, { recursive: true });
   api = new ApiProcess(await freePort());
   await api.start();
   const admin = await api.login(ADMIN.email, ADMIN.password);
@@ -108,6 +111,7 @@ describe('dashboard end to end', () => {
     await waitLive(viewer);
     await viewer.getByRole('status').filter({ hasText: /Live · \d+ viewers?/ }).waitFor();
     await viewer.screenshot({ path: join(SHOTS, 'matrix.png') });
+    await viewer.screenshot({ path: join(README_SHOTS, 'matrix.png') });
   });
 
   it('(3) moving the date back shows the earlier position', async () => {
@@ -125,6 +129,55 @@ describe('dashboard end to end', () => {
       ([p, q]) => document.querySelector(`td[data-point="${p}"][data-party="${q}"]`)?.getAttribute('data-position') === 'accept',
       [ids('p06', 'UA').pointId, ids('p06', 'UA').partyId] as const,
     );
+  });
+
+  it('(6) the point drawer and the trends view open from the matrix; Play replays the days', async () => {
+    const page = await newPage();
+    const { pointTitle } = ids('p06', 'UA');
+    await page.getByRole('button', { name: pointTitle, exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: `p06 · ${pointTitle}` });
+    await drawer.getByRole('heading', { name: 'Stances' }).waitFor();
+    await drawer.getByRole('region', { name: 'Ukraine' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('point')).toBe(ids('p06', 'UA').pointId);
+    await page.screenshot({ path: join(SHOTS, 'point-detail.png') });
+    await page.screenshot({ path: join(README_SHOTS, 'point-detail.png') });
+    await drawer.getByRole('button', { name: 'Close point detail' }).click();
+
+    await page.getByRole('link', { name: 'Trends', exact: true }).click();
+    await page.locator('.recharts-surface').first().waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: /Party distances/ }).waitFor();
+    // Let the chart finish its entry animation.
+    await page.waitForTimeout(1_500);
+    await page.screenshot({ path: join(SHOTS, 'trends.png') });
+    await page.screenshot({ path: join(README_SHOTS, 'trends.png') });
+
+    await page.getByRole('link', { name: 'Matrix', exact: true }).click();
+    await page.getByRole('table').waitFor();
+    await page.getByRole('button', { name: 'Play' }).click();
+    const asOf = () => new URL(page.url()).searchParams.get('asOf');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('asOf') !== null);
+    const first = asOf();
+    await page.waitForFunction((day) => (new URL(location.href).searchParams.get('asOf') ?? '') > (day ?? ''), first, { timeout: 5_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const paused = asOf();
+    expect((paused ?? '') > (first ?? '')).toBe(true);
+    await page.getByRole('table', { name: new RegExp(`as of ${paused}`) }).waitFor();
+    await page.waitForTimeout(1_000);
+    expect(asOf()).toBe(paused);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('asOf'));
+
+    // Keyboard: one grid element in the tab order; the arrow keys move across the cells.
+    await page.locator('tbody [data-nav][tabindex="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return { party: el?.dataset['party'] ?? null, point: el?.dataset['point'] ?? null, tabbable: document.querySelectorAll('tbody [tabindex="0"]').length };
+    });
+    expect(focused).toEqual({ party: matrix.parties[0]?.id, point: matrix.rows[1]?.point.id, tabbable: 1 });
+    await page.screenshot({ path: join(SHOTS, 'keyboard-focus.png') });
   });
 
   it('(2) an analyst records a stance in the UI and the viewer sees it within 2 s, without reload', async () => {
@@ -148,6 +201,28 @@ describe('dashboard end to end', () => {
     expect(await cell(viewer, 'p01', 'NATO').getAttribute('class')).toContain('cell--flash');
     // Focus went back to the cell the form was opened from.
     expect(await analyst.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^NATO on p01 .*: Red line$/);
+  });
+
+  it('(7) an analyst retracts that stance with a reason in the point drawer, and the cell falls back', async () => {
+    const page = await newPage();
+    await signIn(page, ANALYSTS[0]);
+    const { pointTitle } = ids('p01', 'NATO');
+    await page.getByRole('button', { name: pointTitle, exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: `p01 · ${pointTitle}` });
+    await drawer.getByRole('button', { name: /^Retract NATO: Red line/ }).click();
+    const dialog = page.getByRole('dialog', { name: /^Retract: NATO: Red line/ });
+    await dialog.getByRole('button', { name: 'Retract event' }).click();
+    await dialog.getByText('Reason must not be empty').waitFor();
+    await dialog.getByLabel('Reason (required)').fill('Recorded on the wrong point (end-to-end test)');
+    await page.screenshot({ path: join(SHOTS, 'retract.png') });
+    await dialog.getByRole('button', { name: 'Retract event' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await drawer.getByText('Recorded on the wrong point (end-to-end test)').waitFor();
+    await page.waitForFunction(
+      ([p, q]) => document.querySelector(`td[data-point="${p}"][data-party="${q}"]`)?.getAttribute('data-position') !== 'red_line',
+      [ids('p01', 'NATO').pointId, ids('p01', 'NATO').partyId] as const,
+    );
+    await cell(viewer, 'p01', 'NATO').and(viewer.locator(':not([data-position="red_line"])')).waitFor({ timeout: 2_000 });
   });
 
   it('(4) a conflict between two analysts shows both versions, and "Keep mine" saves over theirs knowingly', async () => {

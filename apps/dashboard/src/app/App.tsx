@@ -1,9 +1,11 @@
 import { AsOfInput } from '../features/as-of/AsOfInput';
 import { SignIn } from '../features/auth/SignIn';
+import { EditMenu } from '../features/editing/EditMenu';
 import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
 import { ErrorNotice, Loading } from './QueryState';
+import { TimeBar } from '../features/time/TimeBar';
 import { useScreenMode } from '../features/views/use-screen-mode';
 import { ViewOutlet } from '../features/views/ViewOutlet';
 import { ViewSwitcher } from '../features/views/ViewSwitcher';
@@ -34,6 +36,7 @@ export function App() {
           <a href="/api/docs">API docs</a>
         </nav>
         <SignIn />
+        <EditMenu slug={selected?.slug ?? null} onCreatedNegotiation={(n) => setParams({ n, point: null, party: null })} />
       </header>
       <main id="main" tabIndex={-1}>
         {negotiations.isPending ? (
@@ -41,7 +44,7 @@ export function App() {
         ) : negotiations.isError ? (
           <ErrorNotice error={negotiations.error} what="the negotiations" onRetry={() => void negotiations.refetch()} />
         ) : selected === null ? (
-          <p className="empty-state">There are no negotiations yet. Create one through the API.</p>
+          <p className="empty-state">There are no negotiations yet. Create one through the API, or sign in as an admin and choose “New negotiation”.</p>
         ) : (
           <>
             {unknownSlug ? (
@@ -50,6 +53,7 @@ export function App() {
               </p>
             ) : null}
             <h2 className="negotiation-title">{selected.title}</h2>
+            <TimeBar key={selected.slug} slug={selected.slug} params={params} setParams={setParams} />
             <ViewOutlet slug={selected.slug} params={params} setParams={setParams} />
           </>
         )}

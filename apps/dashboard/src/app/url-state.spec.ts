@@ -24,6 +24,11 @@ describe('url state', () => {
       point: 'p7',
       party: 'ru',
       screen: 'big',
+      cat: null,
+      status: null,
+      parties: null,
+      q: null,
+      doc: null,
     });
   });
 

@@ -19,6 +19,24 @@ export interface DashboardParams {
   party: string | null;
   /** `big`: wall-display mode without controls. */
   screen: 'big' | null;
+  /** Matrix filter: one point category; null = all. */
+  cat: string | null;
+  /** Matrix filter: row status; null = all. */
+  status: RowStatus | null;
+  /** Matrix filter: codes of the party columns shown, comma-separated; null = all. */
+  parties: string | null;
+  /** Matrix search text (point titles and the chosen document's provision text). */
+  q: string | null;
+  /** Document whose numbering and text the matrix shows. */
+  doc: string | null;
+}
+
+export const ROW_STATUSES = ['agreed', 'blocked', 'open', 'none'] as const;
+/** agreed / blocked as the row summary says; open: positions stated, neither agreed nor blocked; none: no positions. */
+export type RowStatus = (typeof ROW_STATUSES)[number];
+
+function isRowStatus(v: string | null): v is RowStatus {
+  return (ROW_STATUSES as readonly (string | null)[]).includes(v);
 }
 
 const CHANGE_EVENT = 'parley:urlchange';
@@ -38,6 +56,7 @@ export function parseParams(search: string): DashboardParams {
   const asOf = q.get('asOf');
   const knownAt = q.get('knownAt');
   const view = q.get('view');
+  const status = q.get('status');
   return {
     n,
     asOf: asOf && DAY_RE.test(asOf) ? asOf : null,
@@ -46,6 +65,12 @@ export function parseParams(search: string): DashboardParams {
     point: q.get('point')?.trim() || null,
     party: q.get('party')?.trim() || null,
     screen: q.get('screen') === 'big' ? 'big' : null,
+    cat: q.get('cat')?.trim() || null,
+    status: isRowStatus(status) ? status : null,
+    parties: q.get('parties')?.trim() || null,
+    // The search text is kept as typed (spaces included); only an empty one is dropped.
+    q: q.get('q') || null,
+    doc: q.get('doc')?.trim() || null,
   };
 }
 

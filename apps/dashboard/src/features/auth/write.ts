@@ -2,16 +2,27 @@ import type { ErrorBody } from '@parley/contracts';
 
 export type WriteResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; error: ErrorBody };
 
+export interface WriteOptions {
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
 /** POSTs JSON under /api with the session's bearer token; never throws for an HTTP error answer. */
-export async function postJson<T>(
-  path: string,
-  body: unknown,
-  opts: { token?: string | null; headers?: Record<string, string> } = {},
-): Promise<WriteResult<T>> {
+export function postJson<T>(path: string, body: unknown, opts: WriteOptions = {}): Promise<WriteResult<T>> {
+  return sendJson<T>('POST', path, body, opts);
+}
+
+/** PATCHes JSON under /api, like postJson. */
+export function patchJson<T>(path: string, body: unknown, opts: WriteOptions = {}): Promise<WriteResult<T>> {
+  return sendJson<T>('PATCH', path, body, opts);
+}
+
+/** Sends JSON under /api with the session's bearer token; never throws for an HTTP error answer. */
+export async function sendJson<T>(method: 'POST' | 'PATCH', path: string, body: unknown, opts: WriteOptions = {}): Promise<WriteResult<T>> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
-      method: 'POST',
+      method,
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -52,5 +52,7 @@ describe('isCurrentMatrixKey', () => {
     expect(isCurrentMatrixKey(['matrix', 's', '2025-11-22'], 's')).toBe(false);
     expect(isCurrentMatrixKey(['matrix', 's', null, '2025-11-22'], 's')).toBe(false);
     expect(isCurrentMatrixKey(['matrix', 'other', null], 's')).toBe(false);
+    expect(isCurrentMatrixKey(['matrix', 's', null, null, { documentId: 'd1' }], 's')).toBe(true);
+    expect(isCurrentMatrixKey(['matrix', 's', '2025-11-22', null, { documentId: 'd1' }], 's')).toBe(false);
   });
 });

@@ -14,8 +14,9 @@ export function isMatrixKeyOf(key: readonly unknown[], slug: string): boolean {
   return key[0] === 'matrix' && key[1] === slug;
 }
 
+/** "Now": no asOf or knownAt (['matrix', slug, asOf, knownAt?, {documentId}?]); a document only renumbers the rows. */
 export function isCurrentMatrixKey(key: readonly unknown[], slug: string): boolean {
-  return isMatrixKeyOf(key, slug) && key.slice(2).every((part) => part === null || part === undefined);
+  return isMatrixKeyOf(key, slug) && key.slice(2).every((part) => part === null || part === undefined || typeof part === 'object');
 }
 
 /**

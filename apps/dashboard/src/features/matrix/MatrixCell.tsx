@@ -18,22 +18,28 @@ interface Props {
   name?: string;
   /** Given in analyst mode: the cell becomes a button that opens the stance form. */
   onEdit?: EditCell;
+  /** Part of the matrix's keyboard grid (see grid-keys): focusable by the arrow keys. */
+  navigable?: boolean;
 }
 
 /**
  * One (party, point) cell: the position as a colour and a text label, with a marker for conditions.
  * Memoized: a live update replaces one cell object in the cached matrix, and only that cell re-renders.
  */
-export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit }: Props) {
+export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false }: Props) {
   const flash = useCellFlash(pointId, partyId);
   // Two identical animations, alternated, so a second change within the highlight time restarts it.
   const flashClass = flash ? ` cell--flash cell--flash-${flash % 2}` : '';
   const value = stance ? POSITION_LABEL[stance.position] : 'No stated position';
+  // In the grid, the button (analyst) or else the cell itself takes the focus.
+  const nav = navigable ? ({ 'data-nav': '', tabIndex: -1 } as const) : {};
+  const cellNav = navigable && !onEdit ? nav : {};
   const wrap = (content: React.ReactNode) =>
     onEdit ? (
       <button
         type="button"
         className="cell__button"
+        {...nav}
         aria-label={name ? `${name}: ${value}` : value}
         onClick={() => onEdit(pointId, partyId)}
       >
@@ -45,7 +51,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
 
   if (!stance) {
     return (
-      <td className={`cell cell--empty${flashClass}`} data-position="none" data-point={pointId || undefined} data-party={partyId || undefined} title="No stated position">
+      <td {...cellNav} className={`cell cell--empty${flashClass}`} data-position="none" data-point={pointId || undefined} data-party={partyId || undefined} title="No stated position">
         {wrap(
           <>
             <span aria-hidden="true">—</span>
@@ -69,6 +75,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
 
   return (
     <td
+      {...cellNav}
       className={`cell cell--${stance.position}${flashClass}`}
       data-position={stance.position}
       data-point={pointId || undefined}

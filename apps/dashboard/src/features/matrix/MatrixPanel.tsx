@@ -1,7 +1,11 @@
 import type { MatrixView } from '@parley/contracts';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { ErrorNotice, Loading } from '../../app/QueryState';
+import type { DashboardParams } from '../../app/url-state';
 import { useAuth } from '../auth/AuthProvider';
+import { useDocuments } from '../documents/use-documents';
+import { filterParties, filterRows, NO_FILTER } from '../filters/matrix-filter';
+import { MatrixFilters } from '../filters/MatrixFilters';
 import { StanceDialog } from '../stance-form/StanceDialog';
 import type { StanceTarget } from '../stance-form/types';
 import { Legend } from './Legend';
@@ -10,7 +14,8 @@ import { useMatrix } from './use-matrix';
 
 interface Props {
   slug: string;
-  asOf: string | null;
+  params: Pick<DashboardParams, 'asOf' | 'knownAt' | 'doc' | 'cat' | 'status' | 'parties' | 'q' | 'screen'>;
+  setParams: (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void;
   /** Opens the point's detail (row header). */
   onOpenPoint?: (pointId: string) => void;
   /** Opens the party's view (column header). */
@@ -18,8 +23,10 @@ interface Props {
 }
 
 /** Loads the matrix of one negotiation at one date and shows it; in analyst mode a cell opens the stance form. */
-export function MatrixPanel({ slug, asOf, onOpenPoint, onOpenParty }: Props) {
-  const matrix = useMatrix(slug, asOf);
+export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty }: Props) {
+  const { asOf, knownAt, doc, cat, status, parties: partiesParam, q } = params;
+  const matrix = useMatrix(slug, asOf, { knownAt, documentId: doc });
+  const documents = useDocuments(slug);
   const { analyst } = useAuth();
   const [target, setTarget] = useState<StanceTarget | null>(null);
   const viewRef = useRef<MatrixView | undefined>(undefined);
@@ -42,22 +49,54 @@ export function MatrixPanel({ slug, asOf, onOpenPoint, onOpenParty }: Props) {
     });
   }, []);
 
+  // Filtering keeps the row and party objects, so memoized rows and cells stay memoized.
+  const data = matrix.data;
+  const rows = useMemo(() => (data ? filterRows(data.rows, { cat, status, q, parties: null }) : []), [data, cat, status, q]);
+  const allParties = data?.parties;
+  const parties = useMemo(() => (allParties ? filterParties(allParties, partiesParam) : []), [allParties, partiesParam]);
+
   if (matrix.isPending) return <Loading what="the matrix" />;
   if (matrix.isError) return <ErrorNotice error={matrix.error} what="the matrix" onRetry={() => void matrix.refetch()} />;
 
-  const view = matrix.data;
-  const caption = asOf ? `Positions as of ${asOf} (end of day, UTC)` : 'Positions now';
+  const view = { ...matrix.data, rows, parties };
+  const caption = [
+    asOf ? `Positions as of ${asOf} (end of day, UTC)` : 'Positions now',
+    knownAt ? `as known at ${knownAt}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const total = matrix.data.rows.length;
   return (
     <section aria-busy={matrix.isFetching} className={matrix.isPlaceholderData ? 'is-stale' : undefined}>
+      {params.screen !== 'big' ? (
+        <MatrixFilters
+          filter={{ cat, status, parties: partiesParam, q }}
+          doc={doc}
+          parties={matrix.data.parties}
+          documents={documents.data ?? []}
+          shown={rows.length}
+          total={total}
+          setParams={setParams}
+        />
+      ) : null}
       <Legend />
       {analyst ? <p className="hint analyst-hint">Analyst mode: choose a cell to record a stance.</p> : null}
-      <MatrixTable
-        view={view}
-        caption={caption}
-        onEdit={analyst ? onEdit : undefined}
-        onOpenPoint={onOpenPoint}
-        onOpenParty={onOpenParty}
-      />
+      {rows.length === 0 && total > 0 ? (
+        <p className="empty-state">
+          No points match the filters.{' '}
+          <button type="button" className="link-button" onClick={() => setParams({ ...NO_FILTER }, { replace: true })}>
+            Clear filters
+          </button>
+        </p>
+      ) : (
+        <MatrixTable
+          view={view}
+          caption={caption}
+          onEdit={analyst ? onEdit : undefined}
+          onOpenPoint={onOpenPoint}
+          onOpenParty={onOpenParty}
+        />
+      )}
       {analyst && target ? (
         <StanceDialog
           slug={slug}

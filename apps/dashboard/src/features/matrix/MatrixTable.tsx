@@ -1,19 +1,10 @@
-import type { MatrixRow, MatrixView, PointCategory } from '@parley/contracts';
-import { memo, useMemo } from 'react';
+import type { MatrixRow, MatrixView } from '@parley/contracts';
+import { memo, useEffect, useId, useMemo, useRef, type FocusEvent, type KeyboardEvent } from 'react';
 import './matrix-edit.css';
+import { CATEGORY_LABEL } from './categories';
+import { ensureRover, gridTarget, rove } from './grid-keys';
 import { MatrixCell, type EditCell } from './MatrixCell';
 import { matrixTotals, pointCodeMap, summaryOf } from './summary';
-
-const CATEGORY_LABEL: Readonly<Record<PointCategory, string>> = {
-  territory: 'Territory',
-  security_guarantees: 'Security guarantees',
-  military: 'Military',
-  sanctions: 'Sanctions',
-  economy: 'Economy',
-  humanitarian: 'Humanitarian',
-  political: 'Political',
-  legal: 'Legal',
-};
 
 const SUMMARY_ICON = { agreed: '✓', blocked: '⛔', spread: '↔', none: '' } as const;
 
@@ -37,23 +28,26 @@ interface RowProps {
   onOpenPoint?: (pointId: string) => void;
 }
 
+/** A body element reached with the arrow keys (see grid-keys). */
+const NAV = { 'data-nav': '', tabIndex: -1 } as const;
+
 /** One point's row. Memoized: a live update keeps the identity of every row it does not touch. */
 const MatrixRowView = memo(function MatrixRowView({ row, parties, pointCodes, onEdit, onOpenPoint }: RowProps) {
   const summary = summaryOf(row.summary);
   const pointName = `${row.number ?? row.point.code} ${row.point.title}`;
   return (
     <tr>
-      <th scope="row" className="col-point">
+      <th scope="row" className="col-point" {...(onOpenPoint ? {} : NAV)}>
         <span className="point-code">{row.number ?? row.point.code}</span>
         {onOpenPoint ? (
-          <button type="button" className="point-link point-title" onClick={() => onOpenPoint(row.point.id)}>
+          <button type="button" className="point-link point-title" onClick={() => onOpenPoint(row.point.id)} {...NAV}>
             {row.point.title}
           </button>
         ) : (
           <span className="point-title">{row.point.title}</span>
         )}
       </th>
-      <td className="col-category">{CATEGORY_LABEL[row.point.category] ?? row.point.category}</td>
+      <td className="col-category" {...NAV}>{CATEGORY_LABEL[row.point.category] ?? row.point.category}</td>
       {parties.map((p) => (
         <MatrixCell
           key={p.id}
@@ -63,9 +57,10 @@ const MatrixRowView = memo(function MatrixRowView({ row, parties, pointCodes, on
           partyId={p.id}
           name={`${p.name} on ${pointName}`}
           onEdit={onEdit}
+          navigable
         />
       ))}
-      <td className={`col-summary summary--${summary.kind}`} title={summary.description}>
+      <td className={`col-summary summary--${summary.kind}`} title={summary.description} {...NAV}>
         {SUMMARY_ICON[summary.kind] ? (
           <span aria-hidden="true" className="summary-icon">
             {SUMMARY_ICON[summary.kind]}
@@ -84,6 +79,26 @@ export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }:
   const codesKey = view.rows.map((r) => `${r.point.id}\u0000${r.point.code}`).join('\u0001');
   const pointCodes = useMemo(() => pointCodeMap(view), [codesKey]);
   const totals = matrixTotals(view.rows);
+  const hintId = useId();
+  const body = useRef<HTMLTableSectionElement>(null);
+  // Runs after every render: rows come and go with filters and live updates.
+  useEffect(() => {
+    if (body.current) ensureRover(body.current);
+  });
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+    const from = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('[data-nav]') : null;
+    if (!from || e.altKey || e.metaKey) return;
+    const to = gridTarget(from, e.key, e.ctrlKey);
+    if (!to) return;
+    e.preventDefault();
+    to.focus();
+    to.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  };
+  const onFocus = (e: FocusEvent<HTMLTableSectionElement>) => {
+    const el = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('[data-nav]') : null;
+    if (el && body.current) rove(body.current, el);
+  };
 
   if (view.parties.length === 0 || view.rows.length === 0) {
     return (
@@ -96,7 +111,7 @@ export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }:
   return (
     <>
       <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
-        <table className="matrix">
+        <table className="matrix" aria-describedby={hintId}>
           <caption>{caption}</caption>
           <thead>
             <tr>
@@ -123,13 +138,16 @@ export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }:
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={body} onKeyDown={onKeyDown} onFocus={onFocus}>
             {view.rows.map((row) => (
               <MatrixRowView key={row.point.id} row={row} parties={view.parties} pointCodes={pointCodes} onEdit={onEdit} onOpenPoint={onOpenPoint} />
             ))}
           </tbody>
         </table>
       </div>
+      <p id={hintId} className="visually-hidden">
+        Arrow keys move between cells; Home and End go to the start and end of a row.
+      </p>
       <p className="totals" data-testid="matrix-totals">
         Agreed <strong>{totals.agreed}</strong> of {totals.points} points · Blocked <strong>{totals.blocked}</strong>
       </p>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import './modal.css';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -13,7 +14,8 @@ interface Props {
 
 /**
  * A modal dialog: focus moves into it, Tab cycles inside it, Escape closes it, and on close focus returns
- * to the element that opened it (e.g. the matrix cell).
+ * to the element that opened it (e.g. the matrix cell). Rendered into <body>, so that a dialog opened
+ * from the point drawer is not stacked under the matrix's sticky headers.
  */
 export function Modal({ title, onClose, children, className }: Props) {
   const titleId = useId();
@@ -50,7 +52,7 @@ export function Modal({ title, onClose, children, className }: Props) {
     }
   };
 
-  return (
+  return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && closeRef.current()}>
       <div
         ref={box}
@@ -69,6 +71,7 @@ export function Modal({ title, onClose, children, className }: Props) {
         </div>
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

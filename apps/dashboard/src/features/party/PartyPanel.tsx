@@ -7,14 +7,15 @@ import { useParties } from './use-parties';
 interface Props {
   slug: string;
   asOf: string | null;
+  knownAt: string | null;
   partyId: string | null;
   onSelectParty: (partyId: string) => void;
   onOpenPoint: (pointId: string) => void;
 }
 
 /** The party view, from the matrix already fetched for the date (same query key, so no new request). */
-export function PartyPanel({ slug, asOf, partyId, onSelectParty, onOpenPoint }: Props) {
-  const matrix = useMatrix(slug, asOf);
+export function PartyPanel({ slug, asOf, knownAt, partyId, onSelectParty, onOpenPoint }: Props) {
+  const matrix = useMatrix(slug, asOf, { knownAt });
   const parties = useParties(slug);
   if (matrix.isPending) return <Loading what="the positions" />;
   if (matrix.isError) return <ErrorNotice error={matrix.error} what="the positions" onRetry={() => void matrix.refetch()} />;

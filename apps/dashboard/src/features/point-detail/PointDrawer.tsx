@@ -1,8 +1,12 @@
 import './point-detail.css';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { StanceEvent } from '@parley/contracts';
 import { ErrorNotice, Loading } from '../../app/QueryState';
+import { useAuth } from '../auth/AuthProvider';
 import { actorNames, useParties } from '../party/use-parties';
 import { ProvisionDiff } from './ProvisionDiff';
+import { RetractDialog } from './RetractDialog';
+import { PointDialog } from '../editing/PointDialog';
 import { StanceTimeline } from './StanceTimeline';
 import { usePointHistory } from './use-point-history';
 
@@ -23,6 +27,11 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
   const closeRef = useRef<HTMLButtonElement>(null);
   const history = usePointHistory(slug, pointId, knownAt);
   const parties = useParties(slug);
+  const { analyst } = useAuth();
+  const [editing, setEditing] = useState(false);
+  const [retracting, setRetracting] = useState<{ event: StanceEvent; label: string } | null>(null);
+  // Stable, and kept for the dialog: the list re-renders when the history reloads.
+  const onRetract = useCallback((event: StanceEvent, label: string) => setRetracting({ event, label }), []);
 
   // What had focus when the drawer opened (read during the first render, before focus moves in).
   const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
@@ -55,6 +64,11 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
     >
       <div className="drawer__head">
         <h3 id={headingId}>{point ? `${point.code} · ${point.title}` : 'Point detail'}</h3>
+        {analyst ? (
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit point
+          </button>
+        ) : null}
         <button ref={closeRef} type="button" onClick={onClose} aria-label="Close point detail">
           ✕ Close
         </button>
@@ -74,9 +88,25 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
             parties={parties.data ?? []}
             actors={actorNames(parties.data)}
             asOf={asOf}
+            onRetract={analyst && !knownAt ? onRetract : undefined}
           />
         </>
       )}
+      {editing ? <PointDialog slug={slug} pointId={pointId} onClose={() => setEditing(false)} /> : null}
+      {retracting ? (
+        <RetractDialog
+          slug={slug}
+          event={retracting.event}
+          label={retracting.label}
+          onClose={() => {
+            setRetracting(null);
+            // The Retract button that opened the dialog is gone once the event is retracted.
+            requestAnimationFrame(() => {
+              if (!document.activeElement || document.activeElement === document.body) closeRef.current?.focus();
+            });
+          }}
+        />
+      ) : null}
     </aside>
   );
 }

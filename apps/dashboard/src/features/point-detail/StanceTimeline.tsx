@@ -17,6 +17,8 @@ interface Props {
   pointCodes?: ReadonlyMap<string, string>;
   /** The dashboard's as-of day (YYYY-MM-DD); later events are marked. */
   asOf: string | null;
+  /** Analyst mode: each event not yet retracted gets a "Retract" button. */
+  onRetract?: (event: StanceEvent, label: string) => void;
 }
 
 /** End of an as-of day (UTC) in ms; null = now, nothing is "after". */
@@ -24,7 +26,14 @@ export function asOfBound(asOf: string | null): number | null {
   return asOf ? Date.parse(`${asOf}T23:59:59.999Z`) : null;
 }
 
-function EventItem({ event, actors, pointCodes, bound }: { event: StanceEvent } & Pick<Props, 'actors' | 'pointCodes'> & { bound: number | null }) {
+function EventItem({
+  event,
+  partyName,
+  actors,
+  pointCodes,
+  bound,
+  onRetract,
+}: { event: StanceEvent; partyName: string } & Pick<Props, 'actors' | 'pointCodes' | 'onRetract'> & { bound: number | null }) {
   const label = POSITION_LABEL[event.position];
   const conditions = conditionsText(event, pointCodes);
   const actor = event.actorId ? (actors.get(event.actorId) ?? null) : null;
@@ -55,6 +64,16 @@ function EventItem({ event, actors, pointCodes, bound }: { event: StanceEvent } 
           headline
         )}
         {after ? <span className="badge">after the selected date</span> : null}
+        {onRetract && !retracted ? (
+          <button
+            type="button"
+            className="link-button event__retract"
+            aria-label={`Retract ${partyName}: ${label}, effective ${formatEffective(event)}`}
+            onClick={() => onRetract(event, `${partyName}: ${label}, effective ${formatEffective(event)}`)}
+          >
+            Retract
+          </button>
+        ) : null}
       </p>
       {event.retraction ? (
         <p className="event__retraction">
@@ -81,7 +100,7 @@ function EventItem({ event, actors, pointCodes, bound }: { event: StanceEvent } 
 }
 
 /** Each party's stance events on one point, oldest first; retractions struck through with their reason. */
-export function StanceTimeline({ events, parties, actors, pointCodes, asOf }: Props) {
+export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRetract }: Props) {
   const bound = asOfBound(asOf);
   const byParty = new Map<string, StanceEvent[]>();
   for (const e of events) {
@@ -108,7 +127,7 @@ export function StanceTimeline({ events, parties, actors, pointCodes, asOf }: Pr
           </h5>
           <ol className="timeline__events">
             {byParty.get(party.id)?.map((e) => (
-              <EventItem key={e.id} event={e} actors={actors} pointCodes={pointCodes} bound={bound} />
+              <EventItem key={e.id} event={e} partyName={party.name} actors={actors} pointCodes={pointCodes} bound={bound} onRetract={onRetract} />
             ))}
           </ol>
         </section>

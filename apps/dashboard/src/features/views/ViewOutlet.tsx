@@ -26,7 +26,15 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
   const view = (() => {
     switch (params.view) {
       case 'matrix':
-        return <MatrixPanel slug={slug} asOf={params.asOf} onOpenPoint={big ? undefined : openPoint} onOpenParty={big ? undefined : openParty} />;
+        return (
+          <MatrixPanel
+            slug={slug}
+            params={params}
+            setParams={setParams}
+            onOpenPoint={big ? undefined : openPoint}
+            onOpenParty={big ? undefined : openParty}
+          />
+        );
       case 'trends':
         return (
           <Suspense fallback={<Loading what="the charts" />}>
@@ -40,6 +48,7 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
           <PartyPanel
             slug={slug}
             asOf={params.asOf}
+            knownAt={params.knownAt}
             partyId={params.party}
             onSelectParty={(party) => setParams({ party }, { replace: true })}
             onOpenPoint={openPoint}
