@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useDocuments } from '../documents/use-documents';
 import { Modal } from '../modal/Modal';
-import { ConflictNotice, Field } from './Field';
+import { Field, FormFooter } from './Field';
+import { useRecordValues } from './use-record-values';
 import { n, refreshAfterEdit, usePoints } from './use-lists';
 import { useEditForm } from './use-edit-form';
 
@@ -37,19 +38,9 @@ export function DocumentDialog({ slug, onClose }: { slug: string; onClose: () =>
   const points = usePoints(slug);
   const form = useEditForm();
   const [selected, setSelected] = useState('');
-  const [loaded, setLoaded] = useState<PlanDocument | null>(null);
-  const [values, setValues] = useState<Values>(EMPTY);
   const list = documents.data ?? [];
 
-  const current = list.find((d) => d.id === selected) ?? null;
-  if (current && loaded?.id !== current.id) {
-    setLoaded(current);
-    setValues(valuesOf(current));
-  }
-  if (!selected && loaded) {
-    setLoaded(null);
-    setValues(EMPTY);
-  }
+  const { loaded, values, setValues, reload: takeFresh } = useRecordValues(list, selected, valuesOf, EMPTY);
 
   const set = <K extends 'title' | 'publishedAt'>(key: K, value: string) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -73,9 +64,7 @@ export function DocumentDialog({ slug, onClose }: { slug: string; onClose: () =>
   };
 
   const reload = async () => {
-    const fresh = (await documents.refetch()).data?.find((d) => d.id === selected) ?? null;
-    setLoaded(fresh);
-    setValues(fresh ? valuesOf(fresh) : EMPTY);
+    takeFresh((await documents.refetch()).data);
     form.reset();
   };
 
@@ -144,20 +133,7 @@ export function DocumentDialog({ slug, onClose }: { slug: string; onClose: () =>
             Add provision
           </button>
         </fieldset>
-        {form.conflict ? <ConflictNotice what="document" onReload={() => void reload()} /> : null}
-        {form.formError ? (
-          <p className="form-error" role="alert">
-            {form.formError}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={form.busy}>
-            {form.busy ? 'Saving…' : loaded ? 'Save document' : 'Add document'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter form={form} what="document" editing={loaded !== null} onReload={() => void reload()} onClose={onClose} />
       </form>
     </Modal>
   );

@@ -33,7 +33,7 @@ export function Field({ id, label, error, hint, children }: Props) {
 }
 
 /** The 409 notice: someone saved this record meanwhile; reloading shows theirs (the form's edits are dropped). */
-export function ConflictNotice({ what, onReload }: { what: string; onReload: () => void }) {
+function ConflictNotice({ what, onReload }: { what: string; onReload: () => void }) {
   return (
     <div className="error" role="alert">
       <p>
@@ -44,5 +44,36 @@ export function ConflictNotice({ what, onReload }: { what: string; onReload: () 
         Reload {what}
       </button>
     </div>
+  );
+}
+
+interface FooterProps {
+  form: { conflict: boolean; formError: string | null; busy: boolean };
+  /** "point", "document", … */
+  what: string;
+  editing: boolean;
+  onReload: () => void;
+  onClose: () => void;
+}
+
+/** The end of every edit form: the conflict notice, a form-level error, Save/Add and Cancel. */
+export function FormFooter({ form, what, editing, onReload, onClose }: FooterProps) {
+  return (
+    <>
+      {form.conflict ? <ConflictNotice what={what} onReload={onReload} /> : null}
+      {form.formError ? (
+        <p className="form-error" role="alert">
+          {form.formError}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={form.busy}>
+          {form.busy ? 'Saving…' : editing ? `Save ${what}` : `Add ${what}`}
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </>
   );
 }

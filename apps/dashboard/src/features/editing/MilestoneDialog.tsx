@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Modal } from '../modal/Modal';
 import { useMilestones } from '../trends/use-trends';
-import { ConflictNotice, Field } from './Field';
+import { Field, FormFooter } from './Field';
+import { useRecordValues } from './use-record-values';
 import { n, refreshAfterEdit } from './use-lists';
 import { useEditForm } from './use-edit-form';
 
@@ -24,19 +25,9 @@ export function MilestoneDialog({ slug, onClose }: { slug: string; onClose: () =
   const milestones = useMilestones(slug);
   const form = useEditForm();
   const [selected, setSelected] = useState('');
-  const [loaded, setLoaded] = useState<Milestone | null>(null);
-  const [values, setValues] = useState<Values>(EMPTY);
   const list = [...(milestones.data ?? [])].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 
-  const current = list.find((m) => m.id === selected) ?? null;
-  if (current && loaded?.id !== current.id) {
-    setLoaded(current);
-    setValues(valuesOf(current));
-  }
-  if (!selected && loaded) {
-    setLoaded(null);
-    setValues(EMPTY);
-  }
+  const { loaded, values, setValues, reload: takeFresh } = useRecordValues(list, selected, valuesOf, EMPTY);
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -58,9 +49,7 @@ export function MilestoneDialog({ slug, onClose }: { slug: string; onClose: () =
   };
 
   const reload = async () => {
-    const fresh = (await milestones.refetch()).data?.find((m) => m.id === selected) ?? null;
-    setLoaded(fresh);
-    setValues(fresh ? valuesOf(fresh) : EMPTY);
+    takeFresh((await milestones.refetch()).data);
     form.reset();
   };
 
@@ -101,20 +90,7 @@ export function MilestoneDialog({ slug, onClose }: { slug: string; onClose: () =
             {(props) => <input {...props} type="date" value={values.endsAt} onChange={(e) => set('endsAt', e.target.value)} />}
           </Field>
         </div>
-        {form.conflict ? <ConflictNotice what="milestone" onReload={() => void reload()} /> : null}
-        {form.formError ? (
-          <p className="form-error" role="alert">
-            {form.formError}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={form.busy}>
-            {form.busy ? 'Saving…' : loaded ? 'Save milestone' : 'Add milestone'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter form={form} what="milestone" editing={loaded !== null} onReload={() => void reload()} onClose={onClose} />
       </form>
     </Modal>
   );

@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { CATEGORY_LABEL } from '../matrix/categories';
 import { Modal } from '../modal/Modal';
-import { ConflictNotice, Field } from './Field';
+import { Field, FormFooter } from './Field';
+import { useRecordValues } from './use-record-values';
 import { n, refreshAfterEdit, usePoints } from './use-lists';
 import { useEditForm } from './use-edit-form';
 
@@ -31,20 +32,9 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
   const form = useEditForm();
   const [selected, setSelected] = useState<string>(pointId ?? '');
   // The point as loaded into the form: its version is the expectedVersion of the save.
-  const [loaded, setLoaded] = useState<Point | null>(null);
-  const [values, setValues] = useState<Values>(EMPTY);
   const list = points.data ?? [];
 
-  // Load the chosen point once the list has it (and again after "Reload").
-  const current = list.find((p) => p.id === selected) ?? null;
-  if (current && loaded?.id !== current.id) {
-    setLoaded(current);
-    setValues(valuesOf(current));
-  }
-  if (!selected && loaded) {
-    setLoaded(null);
-    setValues(EMPTY);
-  }
+  const { loaded, values, setValues, reload: takeFresh } = useRecordValues(list, selected, valuesOf, EMPTY);
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -67,9 +57,7 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
   };
 
   const reload = async () => {
-    const fresh = (await points.refetch()).data?.find((p) => p.id === selected) ?? null;
-    setLoaded(fresh);
-    setValues(fresh ? valuesOf(fresh) : EMPTY);
+    takeFresh((await points.refetch()).data);
     form.reset();
   };
 
@@ -105,20 +93,7 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
         <Field id={`${ids}-description`} label="Description" error={form.errors['description']}>
           {(props) => <textarea {...props} rows={3} value={values.description} onChange={(e) => set('description', e.target.value)} />}
         </Field>
-        {form.conflict ? <ConflictNotice what="point" onReload={() => void reload()} /> : null}
-        {form.formError ? (
-          <p className="form-error" role="alert">
-            {form.formError}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={form.busy}>
-            {form.busy ? 'Saving…' : loaded ? 'Save point' : 'Add point'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter form={form} what="point" editing={loaded !== null} onReload={() => void reload()} onClose={onClose} />
       </form>
     </Modal>
   );
