@@ -90,7 +90,11 @@ export class ApiNode {
     });
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    await waitFor(`${this.name} to answer`, async () => (await fetch(`${this.url}/api/health`)).status === 200);
+    try {
+      await waitFor(`${this.name} to answer`, async () => (await fetch(`${this.url}/api/health`)).status === 200);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; its output:\n${this.output}`);
+    }
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

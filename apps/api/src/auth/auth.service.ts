@@ -42,6 +42,12 @@ const userPrincipal = (row: PrincipalRow, via: 'session' | 'api-token', sessionI
   sessionId,
 });
 
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT';
+}
+
 export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENTICATED', message);
 
 @Injectable()
@@ -236,7 +242,13 @@ export class AuthService {
       if (await tx.manager.existsBy(UserEntity, { email: input.email })) throw conflict('CONFLICT', `a user with email '${input.email}' already exists`);
       const now = Date.now();
       const user: UserEntity = { id: newId(), email: input.email, name: input.name, role: input.role, passwordHash, failedLogins: 0, lockedUntil: null, disabledAt: null, createdAt: now, updatedAt: now };
-      await tx.manager.insert(UserEntity, user);
+      try {
+        await tx.manager.insert(UserEntity, user);
+      } catch (err) {
+        // Two creations of the same email at once (two nodes creating the first admin): one wins.
+        if (isUniqueViolation(err)) throw conflict('CONFLICT', `a user with email '${input.email}' already exists`);
+        throw err;
+      }
       await this.audit.record(tx.manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUser(user) });
       return toUser(user);
     });
