@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Modal } from '../modal/Modal';
 import { useAuth } from './AuthProvider';
+import { FormActions } from '../modal/FormActions';
 
 /** Header control: "Sign in" (a dialog) or the signed-in user with "Sign out"; says when a session expired. */
 export function SignIn() {
@@ -72,19 +73,7 @@ function SignInDialog({ onClose, signIn }: { onClose: () => void; signIn: Return
             required
           />
         </div>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions error={error} busy={busy} label="Sign in" busyLabel="Signing in…" onCancel={onClose} />
       </form>
     </Modal>
   );

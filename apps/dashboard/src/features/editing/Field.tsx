@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { FormActions } from '../modal/FormActions';
 
 export interface ControlProps {
   id: string;
@@ -61,19 +62,13 @@ export function FormFooter({ form, what, editing, onReload, onClose }: FooterPro
   return (
     <>
       {form.conflict ? <ConflictNotice what={what} onReload={onReload} /> : null}
-      {form.formError ? (
-        <p className="form-error" role="alert">
-          {form.formError}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={form.busy}>
-          {form.busy ? 'Saving…' : editing ? `Save ${what}` : `Add ${what}`}
-        </button>
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        error={form.formError}
+        busy={form.busy}
+        label={`${editing ? 'Save' : 'Add'} ${what}`}
+        busyLabel="Saving…"
+        onCancel={onClose}
+      />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { postJson } from '../auth/write';
 import { applyCell } from '../live/apply-change';
 import { Modal } from '../modal/Modal';
+import { FormActions } from '../modal/FormActions';
 
 interface Props {
   slug: string;
@@ -84,19 +85,7 @@ export function RetractDialog({ slug, event, label, onClose }: Props) {
             </span>
           ) : null}
         </div>
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Retracting…' : 'Retract event'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions error={formError} busy={busy} label="Retract event" busyLabel="Retracting…" onCancel={onClose} />
       </form>
     </Modal>
   );

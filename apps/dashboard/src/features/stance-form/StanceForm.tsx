@@ -5,6 +5,7 @@ import { POSITION_SWATCH } from '../matrix/palette';
 import { ConflictPanel } from './ConflictPanel';
 import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
 import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
+import { FormActions } from '../modal/FormActions';
 
 function newKey(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -206,19 +207,7 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
       </div>
       {row('quote', 'Quote', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
       {row('note', 'Note', <textarea id={fid('note')} rows={2} value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
-      {formError ? (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save stance'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={formError} busy={busy} label="Save stance" busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }
