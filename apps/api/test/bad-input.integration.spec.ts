@@ -44,6 +44,7 @@ const CASES: Case[] = [
   { name: 'document source is not http(s)', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'd', publishedAt: '2025-11-20', sourceUrl: 'javascript:alert(1)' }), status: 400, field: 'sourceUrl' },
   { name: 'compare without b', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}`, status: 400, field: 'query.b' },
   { name: 'compare unknown documents', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}&b=${UNKNOWN}`, status: 400, field: 'query.a' },
+  { name: 'compare: both unknown documents named', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}&b=${UNKNOWN}`, status: 400, field: 'query.b' },
   { name: 'milestone ends before it starts', method: 'POST', path: (s) => `${n(s)}/milestones`, body: () => ({ title: 'm', kind: 'meeting', startsAt: '2025-11-24', endsAt: '2025-11-23' }), status: 400, field: 'endsAt' },
   { name: 'milestone date in words', method: 'POST', path: (s) => `${n(s)}/milestones`, body: () => ({ title: 'm', kind: 'meeting', startsAt: 'yesterday' }), status: 400, field: 'startsAt' },
   { name: 'milestone with an unknown party', method: 'POST', path: (s) => `${n(s)}/milestones`, body: () => ({ title: 'm', kind: 'meeting', startsAt: '2025-11-24', partyIds: [UNKNOWN] }), status: 400, field: 'partyIds.0' },

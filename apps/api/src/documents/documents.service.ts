@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CompareView, DocumentCreate, DocumentPatch, PlanDocument } from '@parley/contracts';
 import { compareDocuments, naturalCompare, parseInstant, precisionOf, toIso } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
-import { badReference } from '../common/app-error';
+import { AppError, badReference, invalid } from '../common/app-error';
 import { newId } from '../common/ids';
 import { checkVersion, findScoped, requireRefs } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
@@ -137,10 +137,22 @@ export class DocumentsService {
 
   async compare(negotiation: string, a: string, b: string): Promise<CompareView> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    const [docA, docB] = await Promise.all([
+    const results = await Promise.allSettled([
       this.getIn(this.db.read, negotiationId, a, 'query.a'),
       this.getIn(this.db.read, negotiationId, b, 'query.b'),
     ]);
+    const [ra, rb] = results;
+    if (ra.status === 'rejected' || rb.status === 'rejected') {
+      // Name every unknown document, in a stable order, rather than whichever lookup failed first.
+      const problems = results.flatMap((r) =>
+        r.status === 'rejected' && r.reason instanceof AppError ? (r.reason.details ?? []) : [],
+      );
+      const other = results.find((r) => r.status === 'rejected' && !(r.reason instanceof AppError));
+      if (other?.status === 'rejected') throw other.reason;
+      throw invalid(problems);
+    }
+    const docA = ra.value;
+    const docB = rb.value;
     const pointIds = [...new Set([...docA.provisions, ...docB.provisions].map((p) => p.pointId))];
     const points = pointIds.length ? await this.db.read.findBy(PointEntity, { id: In(pointIds) }) : [];
     const lineage = pointIds.length
