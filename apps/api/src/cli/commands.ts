@@ -9,7 +9,7 @@ import { Db } from '../database/db.service';
 import { DemoLoader } from '../demo/demo-loader.service';
 import { UKRAINE_2025 } from '../demo/ukraine-2025';
 
-export const USAGE = `Usage: npm run <command> -- [options]
+export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, demo:load and user:* also as npm run <command> -- …)
   migrate                                   apply pending database migrations
   demo:load                                 load the demo negotiation (nothing if already there)
   user:create --email E --role R [--name N] [--password P]
@@ -74,8 +74,12 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
         return 0;
       });
     }
-    default:
+    case 'help':
+    case '--help':
       print(USAGE);
+      return 0;
+    default:
+      print(command ? `Unknown command '${command}'.\n\n${USAGE}` : USAGE);
       return 2;
   }
 }
