@@ -25,11 +25,14 @@ interface Props {
 /**
  * One (party, point) cell: the position as a colour and a text label, with a marker for conditions.
  * Memoized: a live update replaces one cell object in the cached matrix, and only that cell re-renders.
+ * The content sits in a `.cell__box` of fixed size with CSS containment, so the browser lays out only
+ * that box again when the label changes, not the whole table.
  */
 export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false }: Props) {
   const flash = useCellFlash(pointId, partyId);
   // Two identical animations, alternated, so a second change within the highlight time restarts it.
-  const flashClass = flash ? ` cell--flash cell--flash-${flash % 2}` : '';
+  // cell--button (analyst mode) rather than a :has() rule, which makes every class change costlier to restyle.
+  const extraClass = (flash ? ` cell--flash cell--flash-${flash % 2}` : '') + (onEdit ? ' cell--button' : '');
   const value = stance ? POSITION_LABEL[stance.position] : 'No stated position';
   // In the grid, the button (analyst) or else the cell itself takes the focus.
   const nav = navigable ? ({ 'data-nav': '', tabIndex: -1 } as const) : {};
@@ -51,12 +54,14 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
 
   if (!stance) {
     return (
-      <td {...cellNav} className={`cell cell--empty${flashClass}`} data-position="none" data-point={pointId || undefined} data-party={partyId || undefined} title="No stated position">
+      <td {...cellNav} className={`cell cell--empty${extraClass}`} data-position="none" data-point={pointId || undefined} data-party={partyId || undefined} title="No stated position">
         {wrap(
-          <>
-            <span aria-hidden="true">—</span>
+          <span className="cell__box">
+            <span aria-hidden="true" className="cell__none">
+              —
+            </span>
             <span className="visually-hidden">No stated position</span>
-          </>,
+          </span>,
         )}
       </td>
     );
@@ -76,7 +81,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
   return (
     <td
       {...cellNav}
-      className={`cell cell--${stance.position}${flashClass}`}
+      className={`cell cell--${stance.position}${extraClass}`}
       data-position={stance.position}
       data-point={pointId || undefined}
       data-party={partyId || undefined}
@@ -84,7 +89,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
       title={details}
     >
       {wrap(
-        <>
+        <span className="cell__box">
           <span className="cell__label">{label}</span>
           {conditions ? (
             <span className="cell__cond" title={`Condition: ${conditions}`}>
@@ -93,7 +98,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
             </span>
           ) : null}
           {stance.confidence !== 'official' ? <span className="cell__conf">{stance.confidence}</span> : null}
-        </>,
+        </span>,
       )}
     </td>
   );

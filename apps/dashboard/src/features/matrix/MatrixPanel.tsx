@@ -95,6 +95,7 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
           onEdit={analyst ? onEdit : undefined}
           onOpenPoint={onOpenPoint}
           onOpenParty={onOpenParty}
+          showCategory={params.screen !== 'big'}
         />
       )}
       {analyst && target ? (

@@ -53,12 +53,20 @@ describe('MatrixTable', () => {
     expect(cells.map((c) => c.dataset['position'] ?? null)).toEqual([null, 'red_line', 'accept', 'amend', null]);
   });
 
-  it('summarises each row as agreed, blocked or a spread', () => {
+  it('summarises each row as agreed, blocked or a spread, in words with an SVG icon (no emoji font needed)', () => {
     render(<MatrixTable view={view} caption="Positions now" />);
-    const summaries = screen
-      .getAllByRole('rowheader')
-      .map((h) => within(h.closest('tr')!).getAllByRole('cell').at(-1)!.textContent);
-    expect(summaries).toEqual(['✓Agreed', '⛔Blocked', '↔Spread 3', 'No positions']);
+    const cells = screen.getAllByRole('rowheader').map((h) => within(h.closest('tr')!).getAllByRole('cell').at(-1)!);
+    expect(cells.map((c) => c.textContent)).toEqual(['Agreed', 'Blocked', 'Spread 3', 'No positions']);
+    expect(cells.map((c) => c.querySelector('svg')?.getAttribute('data-icon') ?? null)).toEqual(['agreed', 'blocked', 'spread', null]);
+    for (const svg of document.querySelectorAll('.col-summary svg')) expect(svg.getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('leaves out the category column when asked (wall display), with one <col> per column', () => {
+    render(<MatrixTable view={view} caption="Positions now" showCategory={false} />);
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers).toEqual(['Point', 'Ukraine', 'Russia', 'United States', 'Summary']);
+    expect(document.querySelectorAll('col')).toHaveLength(headers.length);
+    expect(screen.queryByText('Security guarantees')).toBeNull();
   });
 
   it('shows the empty cells of silent parties as "no stated position"', () => {

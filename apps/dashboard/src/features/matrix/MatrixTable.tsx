@@ -1,12 +1,11 @@
 import type { MatrixRow, MatrixView } from '@parley/contracts';
-import { memo, useEffect, useId, useMemo, useRef, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, type CSSProperties, type FocusEvent, type KeyboardEvent } from 'react';
 import './matrix-edit.css';
 import { CATEGORY_LABEL } from './categories';
 import { ensureRover, gridTarget, rove } from './grid-keys';
 import { MatrixCell, type EditCell } from './MatrixCell';
 import { matrixTotals, pointCodeMap, summaryOf } from './summary';
-
-const SUMMARY_ICON = { agreed: '✓', blocked: '⛔', spread: '↔', none: '' } as const;
+import { SummaryIcon } from './SummaryIcon';
 
 interface Props {
   view: MatrixView;
@@ -18,6 +17,8 @@ interface Props {
   onOpenPoint?: (pointId: string) => void;
   /** When given, party names are buttons that open the party view. */
   onOpenParty?: (partyId: string) => void;
+  /** False on the wall display: one column less, more room for the parties. */
+  showCategory?: boolean;
 }
 
 interface RowProps {
@@ -26,28 +27,35 @@ interface RowProps {
   pointCodes: ReadonlyMap<string, string>;
   onEdit?: EditCell;
   onOpenPoint?: (pointId: string) => void;
+  showCategory: boolean;
 }
 
 /** A body element reached with the arrow keys (see grid-keys). */
 const NAV = { 'data-nav': '', tabIndex: -1 } as const;
 
 /** One point's row. Memoized: a live update keeps the identity of every row it does not touch. */
-const MatrixRowView = memo(function MatrixRowView({ row, parties, pointCodes, onEdit, onOpenPoint }: RowProps) {
+const MatrixRowView = memo(function MatrixRowView({ row, parties, pointCodes, onEdit, onOpenPoint, showCategory }: RowProps) {
   const summary = summaryOf(row.summary);
   const pointName = `${row.number ?? row.point.code} ${row.point.title}`;
   return (
     <tr>
       <th scope="row" className="col-point" {...(onOpenPoint ? {} : NAV)}>
-        <span className="point-code">{row.number ?? row.point.code}</span>
-        {onOpenPoint ? (
-          <button type="button" className="point-link point-title" onClick={() => onOpenPoint(row.point.id)} {...NAV}>
-            {row.point.title}
-          </button>
-        ) : (
-          <span className="point-title">{row.point.title}</span>
-        )}
+        <span className="point-head">
+          <span className="point-code">{row.number ?? row.point.code}</span>
+          {onOpenPoint ? (
+            <button type="button" className="point-link point-title" onClick={() => onOpenPoint(row.point.id)} {...NAV}>
+              {row.point.title}
+            </button>
+          ) : (
+            <span className="point-title">{row.point.title}</span>
+          )}
+        </span>
       </th>
-      <td className="col-category" {...NAV}>{CATEGORY_LABEL[row.point.category] ?? row.point.category}</td>
+      {showCategory ? (
+        <td className="col-category" {...NAV}>
+          {CATEGORY_LABEL[row.point.category] ?? row.point.category}
+        </td>
+      ) : null}
       {parties.map((p) => (
         <MatrixCell
           key={p.id}
@@ -61,19 +69,17 @@ const MatrixRowView = memo(function MatrixRowView({ row, parties, pointCodes, on
         />
       ))}
       <td className={`col-summary summary--${summary.kind}`} title={summary.description} {...NAV}>
-        {SUMMARY_ICON[summary.kind] ? (
-          <span aria-hidden="true" className="summary-icon">
-            {SUMMARY_ICON[summary.kind]}
-          </span>
-        ) : null}
-        {summary.text}
+        <span className="cell__box">
+          <SummaryIcon kind={summary.kind} />
+          <span className="summary-text">{summary.text}</span>
+        </span>
       </td>
     </tr>
   );
 });
 
 /** Points × parties table with a summary column and a totals line. */
-export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }: Props) {
+export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty, showCategory = true }: Props) {
   // Keyed on the codes, not the view: a live update makes a new view but must not make a new map
   // (every memoized cell would re-render).
   const codesKey = view.rows.map((r) => `${r.point.id}\u0000${r.point.code}`).join('\u0001');
@@ -111,16 +117,28 @@ export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }:
   return (
     <>
       <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
-        <table className="matrix" aria-describedby={hintId}>
+        {/* Fixed layout with set column widths: the browser sizes columns from the <col>s, not by
+            measuring 10,000 cells, and a changed cell cannot resize its column. */}
+        <table className="matrix" aria-describedby={hintId} style={{ '--party-count': view.parties.length, '--fixed-cols': showCategory ? 2 : 1 } as CSSProperties}>
           <caption>{caption}</caption>
+          <colgroup>
+            <col className="col-point" />
+            {showCategory ? <col className="col-category" /> : null}
+            {view.parties.map((p) => (
+              <col key={p.id} className="col-party" />
+            ))}
+            <col className="col-summary" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col" className="col-point">
                 Point
               </th>
-              <th scope="col" className="col-category">
-                Category
-              </th>
+              {showCategory ? (
+                <th scope="col" className="col-category">
+                  Category
+                </th>
+              ) : null}
               {view.parties.map((p) => (
                 <th key={p.id} scope="col" className="col-party" title={p.code}>
                   <span className="swatch" style={{ backgroundColor: p.color }} aria-hidden="true" />
@@ -140,7 +158,15 @@ export function MatrixTable({ view, caption, onEdit, onOpenPoint, onOpenParty }:
           </thead>
           <tbody ref={body} onKeyDown={onKeyDown} onFocus={onFocus}>
             {view.rows.map((row) => (
-              <MatrixRowView key={row.point.id} row={row} parties={view.parties} pointCodes={pointCodes} onEdit={onEdit} onOpenPoint={onOpenPoint} />
+              <MatrixRowView
+                key={row.point.id}
+                row={row}
+                parties={view.parties}
+                pointCodes={pointCodes}
+                onEdit={onEdit}
+                onOpenPoint={onOpenPoint}
+                showCategory={showCategory}
+              />
             ))}
           </tbody>
         </table>
