@@ -82,4 +82,27 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Now' }));
     expect(new URLSearchParams(window.location.search).has('asOf')).toBe(false);
   });
+
+  it('summarises rows over the party columns shown when the party filter hides some', () => {
+    const russia = { id: 'ru', code: 'RU', name: 'Russia', color: '#d52b1e', parentId: null };
+    const both = matrixView([row('p1', 'P1', 'Only in first', { ua: 'accept', ru: 'red_line' })], [party, russia]);
+    const summary = () => screen.getByRole('rowheader').closest('tr')!.querySelector('.col-summary')!.textContent;
+    window.history.replaceState(null, '', '/?n=first');
+    const { unmount } = renderApp([
+      [['negotiations'], negotiations],
+      [['matrix', 'first', null], both],
+    ]);
+    expect(summary()).toBe('Blocked');
+    unmount();
+
+    window.history.replaceState(null, '', '/?n=first&parties=UA');
+    renderApp([
+      [['negotiations'], negotiations],
+      [['matrix', 'first', null], both],
+    ]);
+    expect(screen.queryByRole('columnheader', { name: 'Russia' })).toBeNull();
+    expect(summary()).toBe('Agreed');
+    expect(screen.getByRole('table', { name: /summaries over the 1 of 2 parties shown/ })).toBeTruthy();
+    expect(screen.getByTestId('matrix-totals').textContent).toBe('Agreed 1 of 1 points · Blocked 0');
+  });
 });

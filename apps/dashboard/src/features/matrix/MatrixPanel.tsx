@@ -10,6 +10,7 @@ import { StanceDialog } from '../stance-form/StanceDialog';
 import type { StanceTarget } from '../stance-form/types';
 import { Legend } from './Legend';
 import { MatrixTable } from './MatrixTable';
+import { summaryOver } from './summary';
 import { useMatrix } from './use-matrix';
 
 interface Props {
@@ -51,9 +52,15 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
 
   // Filtering keeps the row and party objects, so memoized rows and cells stay memoized.
   const data = matrix.data;
-  const rows = useMemo(() => (data ? filterRows(data.rows, { cat, status, q, parties: null }) : []), [data, cat, status, q]);
   const allParties = data?.parties;
   const parties = useMemo(() => (allParties ? filterParties(allParties, partiesParam) : []), [allParties, partiesParam]);
+  const someHidden = allParties !== undefined && parties.length < allParties.length;
+  // With party columns hidden, row summaries (and the status filter and totals) count the shown ones.
+  const resummarize = useMemo(() => (someHidden ? summaryOver(parties.map((p) => p.id)) : null), [someHidden, parties]);
+  const rows = useMemo(
+    () => (data ? filterRows(resummarize ? data.rows.map(resummarize) : data.rows, { cat, status, q, parties: null }) : []),
+    [data, resummarize, cat, status, q],
+  );
 
   if (matrix.isPending) return <Loading what="the matrix" />;
   if (matrix.isError) return <ErrorNotice error={matrix.error} what="the matrix" onRetry={() => void matrix.refetch()} />;
@@ -62,6 +69,7 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
   const caption = [
     asOf ? `Positions as of ${asOf} (end of day, UTC)` : 'Positions now',
     knownAt ? `as known at ${knownAt}` : null,
+    someHidden ? `summaries over the ${parties.length} of ${matrix.data.parties.length} parties shown` : null,
   ]
     .filter(Boolean)
     .join(', ');

@@ -1,4 +1,5 @@
-import type { MatrixRow, MatrixView, PointMetrics } from '@parley/contracts';
+import type { MatrixRow, MatrixView, PointMetrics, Position } from '@parley/contracts';
+import { pointMetrics } from '@parley/domain';
 
 export interface MatrixTotals {
   points: number;
@@ -30,4 +31,26 @@ export function summaryOf(m: PointMetrics): { kind: SummaryKind; text: string; d
 
 export function pointCodeMap(view: Pick<MatrixView, 'rows'>): Map<string, string> {
   return new Map(view.rows.map((r) => [r.point.id, r.point.code]));
+}
+
+/**
+ * A function that gives a row whose summary counts only the given parties (the columns shown when
+ * the party filter hides some): "agreed" must not depend on a party the reader cannot see. Rows are
+ * cached by identity, so a live update that replaces one row recomputes that row only and every other
+ * row keeps its identity (memoized rows stay memoized).
+ */
+export function summaryOver(partyIds: readonly string[]): (row: MatrixRow) => MatrixRow {
+  const cache = new WeakMap<MatrixRow, MatrixRow>();
+  return (row) => {
+    const hit = cache.get(row);
+    if (hit) return hit;
+    const positions = new Map<string, Position>();
+    for (const id of partyIds) {
+      const position = row.cells[id]?.stance?.position;
+      if (position) positions.set(id, position);
+    }
+    const next = { ...row, summary: pointMetrics(row.point.id, partyIds, positions) };
+    cache.set(row, next);
+    return next;
+  };
 }
