@@ -109,6 +109,23 @@ for (let i = 0; i < UPDATES; i++) {
   painted.push(paintedAt - acked);
 }
 const updateLongTasks = await page.evaluate(() => window.__longTasks.splice(0));
+// The browser's own cost of one changed cell, apart from the network and the machine's load: change
+// a cell's label and position class as a live update does, and time the forced style + layout.
+const cellLayout = await page.evaluate(() => {
+  const times = [];
+  const cells = [...document.querySelectorAll('td[data-point]')].filter((td) => td.querySelector('.cell__label'));
+  document.body.offsetHeight;
+  for (let i = 0; i < 15; i++) {
+    const td = cells[(i * 7) % Math.min(cells.length, 150)]; // in the first rows: on screen
+    const label = td.querySelector('.cell__label');
+    const t0 = performance.now();
+    label.textContent = i % 2 ? 'Reject' : 'Conditional';
+    td.className = i % 2 ? 'cell cell--reject' : 'cell cell--unclear';
+    document.body.offsetHeight;
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+});
 if (cdp) {
   const { profile } = await cdp.send('Profiler.stop');
   const self = new Map();
@@ -133,4 +150,5 @@ console.log(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0
 console.log(`first render: ${firstRender} ms to the cells in the DOM, ${firstPaint} ms to the first frame (long tasks: ${loadLongTasks.length}, longest ${Math.round(Math.max(0, ...loadLongTasks))} ms)`);
 console.log(`live update, HTTP ack → cell in the DOM over ${UPDATES} updates: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies.at(-1)} ms`);
 console.log(`live update, HTTP ack → next frame produced: p50 ${pct(50, painted)} ms, p95 ${pct(95, painted)} ms, max ${painted.at(-1)} ms`);
+console.log(`style + layout of one changed cell (in-page, forced): median ${cellLayout[7].toFixed(1)} ms, max ${cellLayout.at(-1).toFixed(1)} ms`);
 console.log(`long tasks during the updates: ${updateLongTasks.length} (total ${Math.round(sum(updateLongTasks))} ms, longest ${Math.round(Math.max(0, ...updateLongTasks))} ms)`);
