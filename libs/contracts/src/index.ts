@@ -6,3 +6,4 @@ export * from './lib/views';
 export * from './lib/changes';
 export * from './lib/auth';
 export * from './lib/live';
+export * from './lib/exchange';

@@ -3,3 +3,4 @@ export * from './lib/projection';
 export * from './lib/metrics';
 export * from './lib/diff';
 export * from './lib/compare';
+export * from './lib/matrix-filter';
