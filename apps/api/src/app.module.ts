@@ -7,6 +7,7 @@ import { CoreModule } from './database/database.module';
 import type { Db } from './database/db.service';
 import { DemoModule } from './demo/demo.module';
 import { DocumentsModule } from './documents/documents.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { MatrixModule } from './matrix/matrix.module';
@@ -58,6 +59,7 @@ export class AppModule {
         MilestonesModule,
         StancesModule,
         MatrixModule,
+        ExportsModule,
         LiveModule,
         DemoModule,
       ],

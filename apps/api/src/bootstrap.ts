@@ -23,6 +23,12 @@ function isJson(contentType: string | undefined): boolean {
   return /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType ?? '');
 }
 
+function isCsv(contentType: string | undefined): boolean {
+  return /^text\/csv\s*(;|$)/i.test(contentType ?? '');
+}
+
+export const IMPORT_ROUTE = '/api/negotiations/import';
+
 function hasBody(headers: IncomingMessage['headers']): boolean {
   return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
 }
@@ -63,7 +69,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     const routes: RouteInfo[] = [];
     adapter.getInstance().addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+      // A negotiation dump or CSV file is larger than any other request: its own limit.
+      if (route.url === IMPORT_ROUTE) route.bodyLimit = config.importLimitBytes;
     });
+    // CSV is read as text on the import route only (the hook below refuses it elsewhere).
+    adapter.getInstance().addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.importLimitBytes }, (_req, body, done) => done(null, body));
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db, options.logDestination), adapter, {
       bufferLogs: true,
       abortOnError: false,
@@ -107,7 +117,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     });
     fastify.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/api') && hasBody(request.headers) && !isJson(request.headers['content-type'])) {
-        throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type: send application/json');
+        const csvImport = isCsv(request.headers['content-type']) && request.url.split('?')[0] === IMPORT_ROUTE;
+        if (!csvImport) {
+          throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', request.url.split('?')[0] === IMPORT_ROUTE ? 'Unsupported content type: send a negotiation dump as application/json or rows as text/csv' : 'Unsupported content type: send application/json');
+        }
       }
     });
 

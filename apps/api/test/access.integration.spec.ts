@@ -111,7 +111,32 @@ const TABLE: Record<string, { level: Level; call: Prepare }> = {
   'GET /api/negotiations/:negotiationId/changes': { level: 'read', call: ({ n }) => ({ path: `${n}/changes` }) },
   'GET /api/negotiations/:negotiationId/matrix': { level: 'read', call: ({ n }) => ({ path: `${n}/matrix` }) },
   'GET /api/negotiations/:negotiationId/metrics': { level: 'read', call: ({ n }) => ({ path: `${n}/metrics?from=2025-11-20&to=2025-11-30` }) },
+  'GET /api/negotiations/:negotiationId/export.pdf': { level: 'read', call: ({ n }) => ({ path: `${n}/export.pdf` }) },
+  'GET /api/negotiations/:negotiationId/export.xlsx': { level: 'read', call: ({ n }) => ({ path: `${n}/export.xlsx` }) },
+  'GET /api/negotiations/:negotiationId/export.csv': { level: 'read', call: ({ n }) => ({ path: `${n}/export.csv?table=changes` }) },
+  'GET /api/negotiations/:negotiationId/export.json': { level: 'read', call: ({ n }) => ({ path: `${n}/export.json` }) },
+  'GET /api/negotiations/:negotiationId/export.md': { level: 'read', call: ({ n }) => ({ path: `${n}/export.md` }) },
+  'GET /api/schemas/negotiation-dump.json': { level: 'public', call: () => ({ path: '/api/schemas/negotiation-dump.json' }) },
+  'POST /api/negotiations/import': { level: 'analyst', call: () => ({ path: '/api/negotiations/import', body: emptyDump() }) },
 };
+
+/** The smallest valid negotiation dump: a new negotiation with no history. */
+function emptyDump() {
+  const i = next();
+  const at = '2025-11-20T00:00:00.000Z';
+  return {
+    format: 'parley.negotiation-dump',
+    version: 1,
+    negotiation: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, slug: `imported-${i}`, title: 'Imported', description: '', status: 'active', seq: 0, version: 1, createdAt: at, updatedAt: at },
+    parties: [],
+    points: [],
+    documents: [],
+    milestones: [],
+    stanceEvents: [],
+    retractions: [],
+    changes: [],
+  };
+}
 
 const METHOD_OF = (key: string) => key.split(' ')[0];
 

@@ -1,5 +1,11 @@
-import { ROLES, UserCreate } from '@parley/contracts';
+import { EXPORT_FORMATS, ExportQuery, NegotiationDump, ROLES, UserCreate, type ExportFormat, type ImportReport } from '@parley/contracts';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AppError } from '../common/app-error';
+import { CsvImportService } from '../exports/csv-import.service';
+import { DumpService } from '../exports/dump.service';
+import { writeExport } from '../exports/write-export';
 import { generatePassword } from '../auth/crypto';
 import { AuthService } from '../auth/auth.service';
 import { createApp } from '../bootstrap';
@@ -16,7 +22,13 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
                                             create a user (role: ${ROLES.join(', ')}); a password is
                                             generated and printed when none is given
   user:reset-password --email E [--password P]
-                                            set a new password and end the user's sessions`;
+                                            set a new password and end the user's sessions
+  export <negotiation> [--format json|csv|md|pdf|xlsx] [--out FILE] [--as-of D] [--known-at D]
+         [--since D] [--table matrix|changes]
+                                            write an export (default: the JSON dump) to FILE or stdout
+  import <file.json|file.csv> [--dry-run] [--negotiation N --kind points|stances]
+                                            import a negotiation dump, or CSV rows into negotiation N;
+                                            all or nothing; --dry-run reports and writes nothing`;
 
 /** The command-line tasks, as a function so tests run them in-process against a test database. */
 export async function runCli(argv: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
@@ -74,6 +86,10 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
         return 0;
       });
     }
+    case 'export':
+      return exportCommand(rest, config, print);
+    case 'import':
+      return importCommand(rest, config, print);
     case 'help':
     case '--help':
       print(USAGE);
@@ -93,3 +109,96 @@ async function withApp(config: AppConfig, work: (app: Awaited<ReturnType<typeof 
   }
 }
 
+
+async function exportCommand(args: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+      'as-of': { type: 'string' },
+      'known-at': { type: 'string' },
+      since: { type: 'string' },
+      table: { type: 'string' },
+    },
+  });
+  const negotiation = positionals[0];
+  const format = values.format;
+  if (!negotiation || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    print(`export needs a negotiation (id or slug) and --format ${EXPORT_FORMATS.join('|')}\n\n${USAGE}`);
+    return 2;
+  }
+  const query = ExportQuery.safeParse({ asOf: values['as-of'], knownAt: values['known-at'], since: values.since, table: values.table });
+  if (!query.success) {
+    print(`Invalid options: ${problemsOf(query.error).map((p) => `${p.field} ${p.message}`).join('; ')}`);
+    return 2;
+  }
+  return withApp(config, async (app) => {
+    const out = values.out ? fs.createWriteStream(values.out) : process.stdout;
+    await writeExport(app, negotiation, format as ExportFormat, query.data, out);
+    if (values.out) {
+      const file = out as fs.WriteStream;
+      if (!file.closed) await once(file, 'close');
+      print(`Wrote ${values.out} (${fs.statSync(values.out).size} bytes)`);
+    }
+    return 0;
+  });
+}
+
+async function importCommand(args: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean', default: false }, negotiation: { type: 'string' }, kind: { type: 'string' } },
+  });
+  const file = positionals[0];
+  if (!file || !fs.existsSync(file)) {
+    print(`import needs an existing file${file ? ` (no file '${file}')` : ''}\n\n${USAGE}`);
+    return 2;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  const text = fs.readFileSync(file, 'utf8');
+  return withApp(config, async (app) => {
+    let report: ImportReport;
+    try {
+      if (file.toLowerCase().endsWith('.csv')) {
+        if (!values.negotiation || (values.kind !== 'points' && values.kind !== 'stances')) {
+          print('A CSV import needs --negotiation <id or slug> and --kind points|stances');
+          return 2;
+        }
+        const csv = app.get(CsvImportService);
+        report =
+          values.kind === 'points'
+            ? await csv.importPoints(values.negotiation, text, dryRun, 'cli')
+            : await csv.importStances(values.negotiation, text, dryRun, 'cli');
+      } else {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch (err) {
+          print(`${file} is not JSON: ${err instanceof Error ? err.message : String(err)}; nothing was imported`);
+          return 1;
+        }
+        const parsed = NegotiationDump.safeParse(body);
+        if (!parsed.success) {
+          print(`${file} is not a valid negotiation dump; nothing was imported:`);
+          for (const p of problemsOf(parsed.error).slice(0, 50)) print(`  ${p.field}: ${p.message}`);
+          return 1;
+        }
+        report = await app.get(DumpService).import(parsed.data, dryRun);
+      }
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      print(err.message);
+      for (const d of (err.details ?? []).slice(0, 50)) print(`  ${d.field}: ${d.message}`);
+      return 1;
+    }
+    const counts = Object.entries(report.counts)
+      .map(([what, c]) => `${what}: ${c.created} new, ${c.updated} changed, ${c.unchanged} unchanged`)
+      .join('; ');
+    print(`${dryRun ? 'Dry run (nothing written)' : report.unchanged ? 'Nothing to change' : 'Imported'} into '${report.negotiation.slug}': ${counts}`);
+    for (const e of report.errors.slice(0, 50)) print(`  ${e.field}: ${e.message}`);
+    return report.errors.length > 0 ? 1 : 0;
+  });
+}

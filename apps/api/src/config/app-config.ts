@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   LOAD_DEMO: z.enum(['auto', 'never'], { error: 'must be auto or never' }).default('auto'),
   DASHBOARD_DIR: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(5 * 1024 * 1024),
+  IMPORT_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -77,6 +78,8 @@ export interface AppConfig {
   loadDemo: boolean;
   dashboardDir: string;
   bodyLimitBytes: number;
+  /** Body limit of the import route (a negotiation dump or a CSV file). */
+  importLimitBytes: number;
   shutdownTimeoutMs: number;
 }
 
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loadDemo: e.LOAD_DEMO === 'auto',
     dashboardDir: path.resolve(e.DASHBOARD_DIR ?? 'dist/dashboard'),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    importLimitBytes: e.IMPORT_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

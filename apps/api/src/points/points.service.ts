@@ -51,66 +51,72 @@ export class PointsService {
 
   async create(negotiation: string, input: PointCreate, author: string): Promise<Point> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      const count = await tx.manager.countBy(PointEntity, { negotiationId });
-      const code = input.code ?? (await this.freeCode(tx.manager, negotiationId, count + 1));
-      await this.checkCode(tx.manager, negotiationId, code);
-      const now = Date.now();
-      const point: PointEntity = {
-        id: newId(),
-        negotiationId,
-        code,
-        title: input.title,
-        category: input.category,
-        description: input.description ?? '',
-        sortOrder: input.sortOrder ?? count,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.manager.insert(PointEntity, point);
-      const lineage = await this.setLineage(tx, negotiationId, point.id, input.derivedFrom ?? []);
-      const view = toPoint(point, lineage);
-      await this.changes.record(tx, { negotiationId, seq, kind: 'point.created', entityId: point.id, data: view, recordedAt: now, recordedBy: author });
-      return view;
-    });
+    return this.db.write((tx) => this.createIn(tx, negotiationId, input, author));
+  }
+
+  /** create inside a caller's transaction (an import creates many points in one). */
+  async createIn(tx: Tx, negotiationId: string, input: PointCreate, author: string): Promise<Point> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    const count = await tx.manager.countBy(PointEntity, { negotiationId });
+    const code = input.code ?? (await this.freeCode(tx.manager, negotiationId, count + 1));
+    await this.checkCode(tx.manager, negotiationId, code);
+    const now = Date.now();
+    const point: PointEntity = {
+      id: newId(),
+      negotiationId,
+      code,
+      title: input.title,
+      category: input.category,
+      description: input.description ?? '',
+      sortOrder: input.sortOrder ?? count,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.manager.insert(PointEntity, point);
+    const lineage = await this.setLineage(tx, negotiationId, point.id, input.derivedFrom ?? []);
+    const view = toPoint(point, lineage);
+    await this.changes.record(tx, { negotiationId, seq, kind: 'point.created', entityId: point.id, data: view, recordedAt: now, recordedBy: author });
+    return view;
   }
 
   async update(negotiation: string, pointId: string, patch: PointPatch, author: string): Promise<Point> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      const current = await findScoped(tx.manager, PointEntity, negotiationId, pointId, 'Point');
-      const currentLineage = await tx.manager.findBy(PointLineageEntity, { pointId: current.id });
-      const before = toPoint(current, currentLineage);
-      checkVersion('Point', current.version, patch.expectedVersion, before);
-      if (patch.code !== undefined && patch.code !== current.code) await this.checkCode(tx.manager, negotiationId, patch.code);
-      const now = Date.now();
-      const next: PointEntity = {
-        ...current,
-        code: patch.code ?? current.code,
-        title: patch.title ?? current.title,
-        category: patch.category ?? current.category,
-        description: patch.description ?? current.description,
-        sortOrder: patch.sortOrder ?? current.sortOrder,
-        version: current.version + 1,
-        updatedAt: now,
-      };
-      await tx.manager.update(PointEntity, { id: current.id }, {
-        code: next.code,
-        title: next.title,
-        category: next.category,
-        description: next.description,
-        sortOrder: next.sortOrder,
-        version: next.version,
-        updatedAt: now,
-      });
-      const lineage = patch.derivedFrom ? await this.setLineage(tx, negotiationId, current.id, patch.derivedFrom) : currentLineage;
-      const view = toPoint(next, lineage);
-      await this.changes.record(tx, { negotiationId, seq, kind: 'point.updated', entityId: current.id, data: view, before, recordedAt: now, recordedBy: author });
-      return view;
+    return this.db.write((tx) => this.updateIn(tx, negotiationId, pointId, patch, author));
+  }
+
+  /** update inside a caller's transaction. */
+  async updateIn(tx: Tx, negotiationId: string, pointId: string, patch: PointPatch, author: string): Promise<Point> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    const current = await findScoped(tx.manager, PointEntity, negotiationId, pointId, 'Point');
+    const currentLineage = await tx.manager.findBy(PointLineageEntity, { pointId: current.id });
+    const before = toPoint(current, currentLineage);
+    checkVersion('Point', current.version, patch.expectedVersion, before);
+    if (patch.code !== undefined && patch.code !== current.code) await this.checkCode(tx.manager, negotiationId, patch.code);
+    const now = Date.now();
+    const next: PointEntity = {
+      ...current,
+      code: patch.code ?? current.code,
+      title: patch.title ?? current.title,
+      category: patch.category ?? current.category,
+      description: patch.description ?? current.description,
+      sortOrder: patch.sortOrder ?? current.sortOrder,
+      version: current.version + 1,
+      updatedAt: now,
+    };
+    await tx.manager.update(PointEntity, { id: current.id }, {
+      code: next.code,
+      title: next.title,
+      category: next.category,
+      description: next.description,
+      sortOrder: next.sortOrder,
+      version: next.version,
+      updatedAt: now,
     });
+    const lineage = patch.derivedFrom ? await this.setLineage(tx, negotiationId, current.id, patch.derivedFrom) : currentLineage;
+    const view = toPoint(next, lineage);
+    await this.changes.record(tx, { negotiationId, seq, kind: 'point.updated', entityId: current.id, data: view, before, recordedAt: now, recordedBy: author });
+    return view;
   }
 
   private async checkCode(manager: EntityManager, negotiationId: string, code: string): Promise<void> {

@@ -4,6 +4,7 @@ import type {
   ChangeItem,
   ChangesPage,
   ChangesQuery,
+  FieldProblem,
   HistoryQuery,
   PointHistory,
   RecordStanceResult,
@@ -60,11 +61,23 @@ export class StancesService {
   async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: string): Promise<Replayable<BatchResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, inputs, (i) => `events.${i}.`);
-    return this.idempotent(negotiationId, 'stance-batch', idempotencyKey, inputs, async (tx) => {
-      const results: RecordStanceResult[] = [];
-      for (const [i, input] of inputs.entries()) results.push(await this.recordOne(tx, negotiationId, input, author, `events.${i}`));
-      return { results };
-    });
+    return this.idempotent(negotiationId, 'stance-batch', idempotencyKey, inputs, async (tx) => ({
+      results: await this.recordManyIn(tx, negotiationId, inputs, author, (i) => `events.${i}`),
+    }));
+  }
+
+  /** Records events inside a caller's transaction, in order; references must have been checked (checkRefsOf). */
+  async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
+    const results: RecordStanceResult[] = [];
+    for (const [i, input] of inputs.entries()) results.push(await this.recordOne(tx, negotiationId, input, author, field(i)));
+    return results;
+  }
+
+  /** The references of stance inputs that do not resolve in the negotiation, by field. */
+  async refProblems(negotiationId: string, inputs: StanceCreate[], prefix: (index: number) => string): Promise<FieldProblem[]> {
+    const fresh = await StanceRefs.load(this.db.read, negotiationId);
+    this.refs.set(negotiationId, fresh);
+    return inputs.flatMap((input, i) => fresh.problems(input, prefix(i)));
   }
 
   /**

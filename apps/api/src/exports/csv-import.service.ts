@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import {
+  PointCreate,
+  POINT_CSV_COLUMNS,
+  REQUIRED_CSV_COLUMNS,
+  StanceCreate,
+  STANCE_CSV_COLUMNS,
+  type ImportProblem,
+  type ImportReport,
+  type Point,
+} from '@parley/contracts';
+import { parseInstant, precisionOf } from '@parley/domain';
+import { parse } from 'csv-parse/sync';
+import type { z } from 'zod';
+import { AppError } from '../common/app-error';
+import { Db } from '../database/db.service';
+import { NegotiationsService } from '../negotiations/negotiations.service';
+import { PartiesService } from '../parties/parties.service';
+import { PointsService } from '../points/points.service';
+import { StancesService } from '../stances/stances.service';
+import { CHANGES_CSV_COLUMNS } from './text-exports';
+import { importRefused } from './dump.service';
+
+/** Most data rows in one CSV import (the body size limit applies too). */
+export const CSV_IMPORT_MAX_ROWS = 100_000;
+
+/** Columns of our own change-log CSV that an import ignores, so an exported change log imports elsewhere. */
+const EXPORT_ONLY_COLUMNS = new Set<string>(CHANGES_CSV_COLUMNS.filter((c) => !(STANCE_CSV_COLUMNS as readonly string[]).includes(c)));
+
+type Row = Record<string, string>;
+
+/**
+ * CSV imports into an existing negotiation: points (keyed by code: new codes are created, known
+ * ones updated) and stance events (party and point by code, actor by name). Every row is checked
+ * first and every problem reported with its row; the import itself is one transaction.
+ */
+@Injectable()
+export class CsvImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly negotiations: NegotiationsService,
+    private readonly parties: PartiesService,
+    private readonly points: PointsService,
+    private readonly stances: StancesService,
+  ) {}
+
+  async importPoints(negotiation: string, text: string, dryRun: boolean, author: string): Promise<ImportReport> {
+    const n = await this.negotiations.resolve(negotiation);
+    const { rows, problems } = readCsv(text, 'points');
+    const existing = new Map((await this.points.listIn(this.db.read, n.id)).map((p) => [p.code, p]));
+    const seen = new Map<string, number>();
+    const creates: PointCreate[] = [];
+    const updates: { point: Point; patch: Partial<PointCreate> }[] = [];
+    let unchanged = 0;
+    rows.forEach((row, i) => {
+      const at = i + 1;
+      const input = {
+        code: row['code'] ?? '',
+        title: row['title'] ?? '',
+        category: row['category'] ?? '',
+        description: row['description'] || undefined,
+        sortOrder: row['sortOrder'] ? Number(row['sortOrder']) : undefined,
+      };
+      const parsed = PointCreate.safeParse(input);
+      if (!parsed.success) return rowProblems(problems, at, parsed.error, POINT_FIELD);
+      const p = parsed.data;
+      const code = p.code as string;
+      if (seen.has(code)) return problems.push({ row: at, field: `row ${at}: code`, message: `code '${code}' is already on row ${seen.get(code)}` });
+      seen.set(code, at);
+      const known = existing.get(code);
+      if (!known) return creates.push(p);
+      const patch: Partial<PointCreate> = {};
+      if (p.title !== known.title) patch.title = p.title;
+      if (p.category !== known.category) patch.category = p.category;
+      if (p.description !== undefined && p.description !== known.description) patch.description = p.description;
+      if (p.sortOrder !== undefined && p.sortOrder !== known.sortOrder) patch.sortOrder = p.sortOrder;
+      if (Object.keys(patch).length === 0) unchanged++;
+      else updates.push({ point: known, patch });
+      return undefined;
+    });
+    const report: ImportReport = {
+      dryRun,
+      kind: 'points',
+      negotiation: { id: n.id, slug: n.slug, title: n.title },
+      counts: { points: { created: creates.length, updated: updates.length, unchanged } },
+      unchanged: creates.length === 0 && updates.length === 0,
+      errors: problems,
+    };
+    if (problems.length > 0 && !dryRun) throw importRefused(problems);
+    if (dryRun || report.unchanged) return report;
+    await this.db.write(async (tx) => {
+      for (const input of creates) await this.points.createIn(tx, n.id, input, author);
+      for (const { point, patch } of updates) await this.points.updateIn(tx, n.id, point.id, { ...patch, expectedVersion: point.version }, author);
+    });
+    return report;
+  }
+
+  async importStances(negotiation: string, text: string, dryRun: boolean, author: string): Promise<ImportReport> {
+    const n = await this.negotiations.resolve(negotiation);
+    const { rows, problems } = readCsv(text, 'stances');
+    const [parties, points] = await Promise.all([this.parties.listIn(this.db.read, n.id), this.points.listIn(this.db.read, n.id)]);
+    const partyByCode = new Map(parties.map((p) => [p.code, p]));
+    const pointByCode = new Map(points.map((p) => [p.code, p]));
+    const inputs: { at: number; input: StanceCreate }[] = [];
+    let skipped = 0;
+    rows.forEach((row, i) => {
+      const at = i + 1;
+      if (row['retracted'] === 'yes') {
+        skipped++; // a retracted event of an exported change log: not a position to import
+        return;
+      }
+      const before = problems.length;
+      const party = partyByCode.get(row['party'] ?? '');
+      if (!party) problems.push({ row: at, field: `row ${at}: party`, message: `'${row['party'] ?? ''}' is not a party code of this negotiation` });
+      const point = pointByCode.get(row['point'] ?? '');
+      if (!point) problems.push({ row: at, field: `row ${at}: point`, message: `'${row['point'] ?? ''}' is not a point code of this negotiation` });
+      const conditionCodes = (row['conditionPoints'] ?? '').split(/[\s,;]+/).filter(Boolean);
+      const conditionIds: string[] = [];
+      for (const code of conditionCodes) {
+        const p = pointByCode.get(code);
+        if (p) conditionIds.push(p.id);
+        else problems.push({ row: at, field: `row ${at}: conditionPoints`, message: `'${code}' is not a point code of this negotiation` });
+      }
+      let actorId: string | undefined;
+      const actorName = row['actor']?.trim();
+      if (actorName && party) {
+        const actor = party.actors.find((a) => a.name.toLowerCase() === actorName.toLowerCase());
+        if (actor) actorId = actor.id;
+        else problems.push({ row: at, field: `row ${at}: actor`, message: `'${actorName}' is not an actor of ${party.code}` });
+      }
+      if (problems.length > before || !party || !point) return;
+      const candidate = {
+        partyId: party.id,
+        pointId: point.id,
+        position: row['position'] ?? '',
+        confidence: row['confidence'] || 'reported',
+        effectiveAt: row['effectiveAt'] ?? '',
+        source: {
+          url: row['sourceUrl'] || undefined,
+          outlet: row['sourceOutlet'] || undefined,
+          title: row['sourceTitle'] || undefined,
+          publishedAt: row['sourcePublishedAt'] || undefined,
+        },
+        conditions: row['conditions'] || conditionIds.length > 0 ? { text: row['conditions'] || undefined, pointIds: conditionIds.length > 0 ? conditionIds : undefined } : undefined,
+        note: row['note'] || undefined,
+        quote: row['quote'] || undefined,
+        actorId,
+      };
+      const parsed = StanceCreate.safeParse(candidate);
+      if (!parsed.success) return rowProblems(problems, at, parsed.error, STANCE_FIELD);
+      inputs.push({ at, input: parsed.data });
+      return undefined;
+    });
+
+    // Re-importing the same file changes nothing: a row equal to an event already recorded is skipped.
+    const known = await this.signatures(n.id);
+    const fresh = inputs.filter(({ input }) => {
+      const sig = signature(input);
+      if (known.has(sig)) return false;
+      known.add(sig); // the same row twice in one file is imported once
+      return true;
+    });
+    const report: ImportReport = {
+      dryRun,
+      kind: 'stances',
+      negotiation: { id: n.id, slug: n.slug, title: n.title },
+      counts: { stanceEvents: { created: fresh.length, updated: 0, unchanged: inputs.length - fresh.length + skipped } },
+      unchanged: fresh.length === 0,
+      errors: problems,
+    };
+    if (problems.length > 0 && !dryRun) throw importRefused(problems);
+    if (dryRun || fresh.length === 0) return report;
+    await this.db.write((tx) =>
+      this.stances.recordManyIn(
+        tx,
+        n.id,
+        fresh.map((f) => f.input),
+        author,
+        (i) => `row ${fresh[i].at}`,
+      ),
+    );
+    return report;
+  }
+
+  /** What identifies a recorded stance for "already imported": every field a CSV row carries. */
+  private async signatures(negotiationId: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    const rows = await this.db.read
+      .createQueryBuilder()
+      .select([
+        'e.party_id AS party_id', 'e.point_id AS point_id', 'e.position AS position', 'e.confidence AS confidence',
+        'e.effective_at AS effective_at', 'e.effective_precision AS effective_precision', 'e.conditions_text AS conditions_text',
+        'e.condition_point_ids AS condition_point_ids', 'e.note AS note', 'e.quote AS quote', 'e.actor_id AS actor_id',
+        'e.source_url AS source_url', 'e.source_outlet AS source_outlet', 'e.source_title AS source_title',
+        'e.source_published_at AS source_published_at',
+      ])
+      .from('stance_events', 'e')
+      .where('e.negotiation_id = :negotiationId', { negotiationId })
+      .getRawMany<Record<string, string | number | null>>();
+    for (const r of rows) {
+      out.add(
+        JSON.stringify([
+          r['party_id'], r['point_id'], r['position'], r['confidence'], Number(r['effective_at']), r['effective_precision'],
+          r['conditions_text'], JSON.parse(String(r['condition_point_ids'])) as string[], r['note'], r['quote'], r['actor_id'],
+          r['source_url'], r['source_outlet'], r['source_title'], r['source_published_at'] === null ? null : Number(r['source_published_at']),
+        ]),
+      );
+    }
+    return out;
+  }
+}
+
+function signature(s: StanceCreate): string {
+  return JSON.stringify([
+    s.partyId, s.pointId, s.position, s.confidence, parseInstant(s.effectiveAt), precisionOf(s.effectiveAt),
+    s.conditions?.text ?? null, [...new Set(s.conditions?.pointIds ?? [])], s.note ?? null, s.quote ?? null, s.actorId ?? null,
+    s.source.url ?? null, s.source.outlet ?? null, s.source.title ?? null,
+    s.source.publishedAt ? parseInstant(s.source.publishedAt) : null,
+  ]);
+}
+
+/** Schema paths → the CSV column that holds them. */
+const POINT_FIELD = (path: string) => path;
+const STANCE_FIELD = (path: string) =>
+  ({
+    partyId: 'party',
+    pointId: 'point',
+    actorId: 'actor',
+    'source.url': 'sourceUrl',
+    'source.outlet': 'sourceOutlet',
+    'source.title': 'sourceTitle',
+    'source.publishedAt': 'sourcePublishedAt',
+    source: 'sourceUrl/sourceOutlet',
+    'conditions.text': 'conditions',
+  })[path] ?? (path.startsWith('conditions.pointIds') ? 'conditionPoints' : path);
+
+function rowProblems(problems: ImportProblem[], at: number, error: z.ZodError, column: (path: string) => string): void {
+  for (const issue of error.issues) {
+    problems.push({ row: at, field: `row ${at}: ${column(issue.path.join('.')) || 'row'}`, message: issue.message });
+  }
+}
+
+/** A spreadsheet-safe cell written by our exports ("'=…") reads back as the text it was. */
+function unescapeFormula(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
+function readCsv(text: string, kind: 'points' | 'stances'): { rows: Row[]; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const allowed = new Set<string>(kind === 'points' ? POINT_CSV_COLUMNS : [...STANCE_CSV_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+  } catch (err) {
+    const e = err as Error & { lines?: number; code?: string };
+    throw new AppError(400, 'VALIDATION_FAILED', `The CSV cannot be read${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}; nothing was imported`, [
+      { field: e.lines ? `line ${e.lines}` : 'body', message: e.message },
+    ]);
+  }
+  const [header, ...data] = records;
+  if (!header) throw new AppError(400, 'VALIDATION_FAILED', 'The CSV is empty: it needs a header row and at least one data row; nothing was imported', [{ field: 'body', message: 'empty' }]);
+  const columns = header.map((h) => h.trim());
+  const unknown = columns.filter((c) => !allowed.has(c));
+  const missing = REQUIRED_CSV_COLUMNS[kind].filter((c) => !columns.includes(c));
+  const duplicate = columns.filter((c, i) => columns.indexOf(c) !== i);
+  const headerProblems: ImportProblem[] = [
+    ...unknown.map((c) => ({ field: 'header', message: `unknown column '${c}' (the columns are: ${[...(kind === 'points' ? POINT_CSV_COLUMNS : STANCE_CSV_COLUMNS)].join(', ')})` })),
+    ...missing.map((c) => ({ field: 'header', message: `column '${c}' is missing` })),
+    ...duplicate.map((c) => ({ field: 'header', message: `column '${c}' appears twice` })),
+  ];
+  if (headerProblems.length > 0) throw importRefused(headerProblems);
+  if (data.length === 0) throw importRefused([{ field: 'body', message: 'the CSV has a header but no data rows' }]);
+  if (data.length > CSV_IMPORT_MAX_ROWS) {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The CSV has ${data.length} rows; at most ${CSV_IMPORT_MAX_ROWS} are imported at once. Split the file; nothing was imported`);
+  }
+  const rows = data.map((values) => Object.fromEntries(columns.map((c, i) => [c, unescapeFormula(values[i] ?? '').trim()])));
+  return { rows, problems };
+}
+

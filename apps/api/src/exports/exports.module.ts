@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module';
+import { MatrixModule } from '../matrix/matrix.module';
+import { MilestonesModule } from '../milestones/milestones.module';
+import { NegotiationsModule } from '../negotiations/negotiations.module';
+import { PartiesModule } from '../parties/parties.module';
+import { PointsModule } from '../points/points.module';
+import { StancesModule } from '../stances/stances.module';
+import { CsvImportService } from './csv-import.service';
+import { DumpService } from './dump.service';
+import { ExportsController } from './exports.controller';
+import { ExportRunner } from './export-runner';
+import { ExportsService } from './exports.service';
+
+@Module({
+  imports: [NegotiationsModule, PartiesModule, PointsModule, DocumentsModule, MilestonesModule, StancesModule, MatrixModule],
+  controllers: [ExportsController],
+  providers: [ExportsService, DumpService, CsvImportService, ExportRunner],
+  exports: [ExportsService, DumpService, CsvImportService, ExportRunner],
+})
+export class ExportsModule {}

@@ -1,0 +1,52 @@
+import type {
+  ConvergencePoint,
+  MatrixRow,
+  MatrixView,
+  Milestone,
+  Negotiation,
+  Party,
+  PlanDocument,
+  Point,
+  StanceEvent,
+} from '@parley/contracts';
+
+/**
+ * Everything a report (PDF briefing, spreadsheet, digest) shows, read once from the database for
+ * one (asOf, knownAt, since, filters) request. Renderers are pure functions of this plus, for the
+ * complete event list, a stream: they never query the database themselves.
+ */
+export interface ReportData {
+  negotiation: Negotiation;
+  /** When the report was generated (ISO). */
+  generatedAt: string;
+  /** The requested bounds as given back by the API (ISO), null = now / everything. */
+  asOf: string | null;
+  knownAt: string | null;
+  /** "Changes since": null = no changes section requested. */
+  since: string | null;
+  /** Document whose numbering and order the matrix uses, if one was chosen. */
+  document: Pick<PlanDocument, 'id' | 'title' | 'shortTitle'> | null;
+  /** Party columns shown (after the party filter), in matrix order. */
+  parties: MatrixView['parties'];
+  /** Matrix rows shown (after the category/status/search filters), summaries over the shown parties. */
+  rows: MatrixRow[];
+  /** A human description of the filters applied, e.g. "category: territory; parties: UA, RU"; null = none. */
+  filters: string | null;
+  /** Stance events recorded after `since` (and visible at knownAt), oldest first; at most `changesLimit`. */
+  changes: StanceEvent[];
+  /** How many such events there are in all (may exceed changes.length). */
+  changesTotal: number;
+  /** Agreed / blocked / addressed points per day, from the first stance to asOf (or now). */
+  series: ConvergencePoint[];
+  milestones: Milestone[];
+  /** Full records, for lookups (names of parties, actors, points) and the reference sheets. */
+  allParties: Party[];
+  allPoints: Point[];
+  documents: PlanDocument[];
+}
+
+/** Most changes listed in a report section; the full list is in the spreadsheet and the dumps. */
+export const REPORT_CHANGES_LIMIT = 2_000;
+
+/** Every stance event of the negotiation visible at knownAt (retractions included), in sequence order. */
+export type EventStream = AsyncIterable<StanceEvent>;

@@ -1,0 +1,447 @@
+import * as ExcelJS from 'exceljs';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { StanceEvent } from '@parley/contracts';
+import type { EventStream, ReportData } from './report-data';
+import {
+  CATEGORY_LABEL,
+  POSITION_LABEL,
+  POSITION_SWATCH,
+  ReportLookup,
+  actorsText,
+  formatInstant,
+  parseIso,
+  sourceKey,
+  summaryLabel,
+  totalsOf,
+} from './report-format';
+
+/**
+ * The spreadsheet export: Matrix, Changes (every stance event), Points, Parties, Documents,
+ * Sources and About sheets, written with exceljs' streaming writer so that the memory used does
+ * not grow with the number of events: each row is committed (serialised and handed to the zip
+ * stream) as soon as it is built, and the writer waits for `out` to drain before producing more.
+ *
+ * Only the distinct sources are kept while the events stream by (for the Sources sheet, written
+ * last). If `out` fails (client gone), the event stream stops being read and the promise rejects.
+ * If rendering fails half-way, `out` is destroyed: a truncated download, never a corrupt file
+ * that looks complete.
+ */
+export async function renderXlsx(data: ReportData, events: EventStream, out: NodeJS.WritableStream): Promise<void> {
+  // A PassThrough between the zip and `out`: pipeline() gives us backpressure and error handling.
+  const sink = new PassThrough();
+  let failure: unknown = null;
+  const piping = pipeline(sink, out).catch((err: unknown) => {
+    failure = err;
+    throw err;
+  });
+  piping.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+
+  // exceljs hands committed rows to the zip without backpressure, so the writer paces itself: it
+  // respects `out`'s backpressure and, when the zip has emitted nothing for a while (deflate is
+  // slower than row building), waits for its next output chunk. That bounds what sits in the
+  // zip's input buffers to a few hundred kilobytes of XML, whatever the number of events.
+  let zipped = 0;
+  let lastZipped = 0;
+  let idleChecks = 0;
+  sink.on('data', (chunk: Buffer) => {
+    zipped += chunk.length;
+  });
+  const pace = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (sink.writableNeedDrain && failure === null) await once(sink, 'drain');
+    idleChecks = zipped === lastZipped ? idleChecks + 1 : 0;
+    if (idleChecks >= MAX_IDLE_CHECKS && failure === null) {
+      // Also wake up on a timer: deflate might hold a small tail until more input comes.
+      await Promise.race([once(sink, 'data'), new Promise((resolve) => setTimeout(resolve, 50))]);
+      idleChecks = 0;
+    }
+    lastZipped = zipped;
+    if (failure !== null) throw failure;
+  };
+
+  try {
+    const generated = parseIso(data.generatedAt) ?? new Date(0);
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
+    wb.creator = 'Parley';
+    wb.lastModifiedBy = 'Parley';
+    wb.title = data.negotiation.title;
+    wb.created = generated;
+    wb.modified = generated;
+    const lookup = new ReportLookup(data);
+
+    writeMatrix(wb, data);
+    const sources = await writeChanges(wb, events, lookup, pace);
+    writePoints(wb, data);
+    writeParties(wb, data, lookup);
+    writeDocuments(wb, data, lookup);
+    writeSources(wb, sources);
+    writeAbout(wb, data);
+    await wb.commit();
+  } catch (err) {
+    sink.destroy(err instanceof Error ? err : new Error(String(err)));
+    await piping.catch(() => undefined);
+    throw err;
+  }
+  await piping;
+}
+
+// ---------- cells ----------
+
+type Value = ExcelJS.CellValue;
+type Sheet = ExcelJS.Worksheet;
+
+const DATE_TIME = 'yyyy-mm-dd hh:mm:ss';
+const DATE_ONLY = 'yyyy-mm-dd';
+/** Excel refuses cells longer than this. */
+const MAX_CELL = 32_767;
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF1F5' } };
+
+const argb = (hex: string): string => `FF${hex.replace('#', '').toUpperCase()}`;
+
+/** Text for a cell: control characters XML cannot carry dropped, cut to Excel's limit. */
+export function cellText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+  return clean.length > MAX_CELL ? clean.slice(0, MAX_CELL) : clean;
+}
+
+/** An ISO timestamp as a real Excel date (UTC), or an empty cell. */
+function dateCell(value: string | null | undefined): Date | null {
+  return parseIso(value ?? null);
+}
+
+interface ColumnSpec {
+  header: string;
+  width: number;
+  /** Number format for the whole column (dates). */
+  numFmt?: string;
+}
+
+function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ColumnSpec[], xSplit: number): Sheet {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit, ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  const header = ws.addRow(columns.map((c) => c.header));
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', wrapText: true };
+  header.eachCell((cell) => {
+    cell.fill = HEADER_FILL;
+  });
+  header.commit();
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  return ws;
+}
+
+/** Adds and commits one row; string values are cleaned, dates get their column's format. */
+function addRow(ws: Sheet, values: Value[], columns: ColumnSpec[]): ExcelJS.Row {
+  const row = ws.addRow(values.map((v) => (typeof v === 'string' ? cellText(v) : v)));
+  columns.forEach((c, i) => {
+    if (c.numFmt && values[i] instanceof Date) row.getCell(i + 1).numFmt = c.numFmt;
+  });
+  return row;
+}
+
+// ---------- Matrix ----------
+
+function writeMatrix(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): void {
+  const numbered = data.document === null ? 'Code' : `No. (${data.document.shortTitle || data.document.title})`;
+  const columns: ColumnSpec[] = [
+    { header: numbered, width: 10 },
+    { header: 'Point', width: 44 },
+    { header: 'Code', width: 12 },
+    { header: 'Category', width: 18 },
+    ...data.parties.map((p) => ({ header: `${p.code}\n${p.name}`, width: Math.min(18, Math.max(12, p.code.length + 2)) })),
+    { header: 'Summary', width: 13 },
+    { header: 'Stated', width: 8 },
+    { header: 'Silent', width: 8 },
+    { header: 'Spread', width: 8 },
+  ];
+  const ws = addSheet(wb, 'Matrix', columns, 2);
+  const firstParty = 5;
+  for (const row of data.rows) {
+    const r = addRow(
+      ws,
+      [
+        row.number ?? row.point.code,
+        row.point.title,
+        row.point.code,
+        CATEGORY_LABEL[row.point.category],
+        ...data.parties.map((p) => {
+          const stance = row.cells[p.id]?.stance ?? null;
+          return stance === null ? null : POSITION_LABEL[stance.position];
+        }),
+        summaryLabel(row),
+        row.summary.stated,
+        row.summary.silent.length,
+        row.summary.spread,
+      ],
+      columns,
+    );
+    data.parties.forEach((p, i) => {
+      const stance = row.cells[p.id]?.stance ?? null;
+      if (stance === null) return;
+      const swatch = POSITION_SWATCH[stance.position];
+      const cell = r.getCell(firstParty + i);
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(swatch.background) } };
+      cell.font = { color: { argb: argb(swatch.color) }, bold: true };
+      cell.alignment = { horizontal: 'center' };
+    });
+    const summary = r.getCell(firstParty + data.parties.length);
+    if (row.summary.blocked) summary.font = { bold: true, color: { argb: argb(POSITION_SWATCH.red_line.background) } };
+    else if (row.summary.agreed) summary.font = { bold: true, color: { argb: argb(POSITION_SWATCH.accept.background) } };
+    r.commit();
+  }
+  ws.commit();
+}
+
+// ---------- Changes ----------
+
+const CHANGE_COLUMNS: ColumnSpec[] = [
+  { header: 'Seq', width: 8 },
+  { header: 'Event id', width: 38 },
+  { header: 'Recorded at (UTC)', width: 20, numFmt: DATE_TIME },
+  { header: 'Recorded by', width: 20 },
+  { header: 'Effective at (UTC)', width: 20 },
+  { header: 'Effective precision', width: 10 },
+  { header: 'Party code', width: 10 },
+  { header: 'Party', width: 22 },
+  { header: 'Point code', width: 12 },
+  { header: 'Point', width: 40 },
+  { header: 'Position', width: 13 },
+  { header: 'Score', width: 7 },
+  { header: 'Confidence', width: 12 },
+  { header: 'Conditions', width: 40 },
+  { header: 'Condition points', width: 16 },
+  { header: 'Note', width: 40 },
+  { header: 'Quote', width: 40 },
+  { header: 'Actor', width: 22 },
+  { header: 'Source URL', width: 40 },
+  { header: 'Source outlet', width: 20 },
+  { header: 'Source title', width: 30 },
+  { header: 'Source published (UTC)', width: 20, numFmt: DATE_TIME },
+  { header: 'Document id', width: 38 },
+  { header: 'Document', width: 30 },
+  { header: 'Milestone id', width: 38 },
+  { header: 'Milestone', width: 30 },
+  { header: 'Retracted', width: 10 },
+  { header: 'Retraction reason', width: 30 },
+  { header: 'Retracted at (UTC)', width: 20, numFmt: DATE_TIME },
+  { header: 'Retracted by', width: 20 },
+];
+const POSITION_COLUMN = 11;
+const EFFECTIVE_COLUMN = 5;
+/** Rows committed between two checks of the output's backpressure. */
+const PACE_EVERY = 500;
+/** Checks without zip output after which the writer waits for the zip to catch up. */
+const MAX_IDLE_CHECKS = 4;
+
+export interface SourceTally {
+  outlet: string | null;
+  title: string | null;
+  url: string | null;
+  publishedAt: string | null;
+  events: number;
+}
+
+export function changeRow(e: StanceEvent, lookup: ReportLookup): Value[] {
+  const party = lookup.party(e.partyId);
+  const point = lookup.point(e.pointId);
+  const doc = lookup.document(e.documentId);
+  return [
+    e.seq,
+    e.id,
+    dateCell(e.recordedAt),
+    e.recordedBy,
+    dateCell(e.effectiveAt),
+    e.effectivePrecision,
+    party.code,
+    party.name,
+    point.code,
+    point.title,
+    POSITION_LABEL[e.position],
+    e.score,
+    e.confidence,
+    e.conditions.text,
+    e.conditions.pointIds.map((id) => lookup.point(id).code).join(', ') || null,
+    e.note,
+    e.quote,
+    lookup.actorName(e.actorId),
+    e.source.url,
+    e.source.outlet,
+    e.source.title,
+    dateCell(e.source.publishedAt),
+    e.documentId,
+    doc?.title ?? null,
+    e.milestoneId,
+    lookup.milestoneTitle(e.milestoneId),
+    e.retraction === null ? 'no' : 'yes',
+    e.retraction?.reason ?? null,
+    dateCell(e.retraction?.recordedAt),
+    e.retraction?.recordedBy ?? null,
+  ];
+}
+
+async function writeChanges(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  events: EventStream,
+  lookup: ReportLookup,
+  pace: () => Promise<void>,
+): Promise<Map<string, SourceTally>> {
+  const ws = addSheet(wb, 'Changes', CHANGE_COLUMNS, 1);
+  const sources = new Map<string, SourceTally>();
+  let n = 0;
+  for await (const e of events) {
+    const row = addRow(ws, changeRow(e, lookup), CHANGE_COLUMNS);
+    row.getCell(EFFECTIVE_COLUMN).numFmt = e.effectivePrecision === 'day' ? DATE_ONLY : DATE_TIME;
+    const swatch = POSITION_SWATCH[e.position];
+    const pos = row.getCell(POSITION_COLUMN);
+    pos.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(swatch.background) } };
+    pos.font = { color: { argb: argb(swatch.color) } };
+    row.commit();
+
+    const key = sourceKey(e.source);
+    const tally = sources.get(key);
+    if (tally) tally.events += 1;
+    else sources.set(key, { ...e.source, events: 1 });
+
+    if (++n % PACE_EVERY === 0) await pace();
+  }
+  ws.commit();
+  return sources;
+}
+
+// ---------- reference sheets ----------
+
+function writePoints(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): void {
+  const byId = new Map(data.allPoints.map((p) => [p.id, p.code]));
+  const inDocument = new Map(data.rows.map((r) => [r.point.id, r]));
+  const columns: ColumnSpec[] = [
+    { header: 'Code', width: 12 },
+    { header: 'Title', width: 44 },
+    { header: 'Category', width: 18 },
+    { header: data.document === null ? 'No. in document' : `No. in ${data.document.shortTitle || data.document.title}`, width: 12 },
+    { header: 'Description', width: 50 },
+    { header: 'Derived from', width: 24 },
+    { header: 'Sort order', width: 10 },
+    { header: 'Created (UTC)', width: 20, numFmt: DATE_TIME },
+    { header: 'Updated (UTC)', width: 20, numFmt: DATE_TIME },
+  ];
+  const ws = addSheet(wb, 'Points', columns, 2);
+  for (const p of data.allPoints) {
+    addRow(
+      ws,
+      [
+        p.code,
+        p.title,
+        CATEGORY_LABEL[p.category],
+        inDocument.get(p.id)?.number ?? null,
+        p.description || null,
+        p.derivedFrom.map((d) => `${byId.get(d.pointId) ?? d.pointId} (${d.kind})`).join(', ') || null,
+        p.sortOrder,
+        dateCell(p.createdAt),
+        dateCell(p.updatedAt),
+      ],
+      columns,
+    ).commit();
+  }
+  ws.commit();
+}
+
+function writeParties(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData, lookup: ReportLookup): void {
+  const columns: ColumnSpec[] = [
+    { header: 'Code', width: 10 },
+    { header: 'Name', width: 28 },
+    { header: 'Kind', width: 13 },
+    { header: 'Colour', width: 10 },
+    { header: 'Parent', width: 10 },
+    { header: 'In matrix', width: 10 },
+    { header: 'Actors', width: 60 },
+    { header: 'Description', width: 50 },
+  ];
+  const shown = new Set(data.parties.map((p) => p.id));
+  const ws = addSheet(wb, 'Parties', columns, 2);
+  for (const p of data.allParties) {
+    const row = addRow(
+      ws,
+      [p.code, p.name, p.kind, p.color, lookup.partyCode(p.parentId), shown.has(p.id) ? 'yes' : 'no', actorsText(p) || null, p.description || null],
+      columns,
+    );
+    if (/^#[0-9a-f]{6}$/i.test(p.color)) {
+      row.getCell(4).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(p.color) } };
+    }
+    row.commit();
+  }
+  ws.commit();
+}
+
+function writeDocuments(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData, lookup: ReportLookup): void {
+  const columns: ColumnSpec[] = [
+    { header: 'Document', width: 34 },
+    { header: 'Short title', width: 14 },
+    { header: 'Published (UTC)', width: 14, numFmt: DATE_ONLY },
+    { header: 'Author', width: 10 },
+    { header: 'No.', width: 8 },
+    { header: 'Point code', width: 12 },
+    { header: 'Point', width: 40 },
+    { header: 'Text', width: 80 },
+  ];
+  const ws = addSheet(wb, 'Documents', columns, 2);
+  for (const d of data.documents) {
+    for (const prov of d.provisions) {
+      const point = lookup.point(prov.pointId);
+      const row = addRow(
+        ws,
+        [d.title, d.shortTitle || null, dateCell(d.publishedAt), lookup.partyCode(d.authorPartyId), prov.number, point.code, point.title, prov.text],
+        columns,
+      );
+      row.getCell(3).numFmt = d.publishedPrecision === 'day' ? DATE_ONLY : DATE_TIME;
+      row.commit();
+    }
+  }
+  ws.commit();
+}
+
+function writeSources(wb: ExcelJS.stream.xlsx.WorkbookWriter, sources: Map<string, SourceTally>): void {
+  const columns: ColumnSpec[] = [
+    { header: 'Outlet', width: 24 },
+    { header: 'Title', width: 44 },
+    { header: 'URL', width: 60 },
+    { header: 'Published (UTC)', width: 20, numFmt: DATE_TIME },
+    { header: 'Events citing', width: 10 },
+  ];
+  const ws = addSheet(wb, 'Sources', columns, 1);
+  const sorted = [...sources.values()].sort(
+    (a, b) => b.events - a.events || (a.outlet ?? '').localeCompare(b.outlet ?? '') || (a.url ?? '').localeCompare(b.url ?? ''),
+  );
+  for (const s of sorted) addRow(ws, [s.outlet, s.title, s.url, dateCell(s.publishedAt), s.events], columns).commit();
+  ws.commit();
+}
+
+function writeAbout(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): void {
+  const columns: ColumnSpec[] = [
+    { header: 'Field', width: 22 },
+    { header: 'Value', width: 80 },
+  ];
+  const ws = addSheet(wb, 'About', columns, 0);
+  const totals = totalsOf(data.rows);
+  const rows: [string, Value][] = [
+    ['Negotiation', data.negotiation.title],
+    ['Description', data.negotiation.description || null],
+    ['Status', data.negotiation.status],
+    ['Positions as of', data.asOf === null ? 'now' : formatInstant(data.asOf)],
+    ['As known at', data.knownAt === null ? 'now' : formatInstant(data.knownAt)],
+    ['Changes since', data.since === null ? null : formatInstant(data.since)],
+    ['Numbering', data.document?.title ?? 'point codes'],
+    ['Filters', data.filters ?? 'none'],
+    ['Generated', formatInstant(data.generatedAt)],
+    ['Points', totals.points],
+    ['Agreed', totals.agreed],
+    ['Blocked', totals.blocked],
+    ['Parties', data.parties.length],
+    ['Sequence number', data.negotiation.seq],
+  ];
+  for (const r of rows) addRow(ws, r, columns).commit();
+  ws.commit();
+}
