@@ -1,6 +1,7 @@
 import { AsOfInput } from '../features/as-of/AsOfInput';
 import { SignIn } from '../features/auth/SignIn';
 import { EditMenu } from '../features/editing/EditMenu';
+import { ExportMenu } from '../features/exports/ExportMenu';
 import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
@@ -35,6 +36,7 @@ export function App() {
         <nav aria-label="Links">
           <a href="/api/docs">API docs</a>
         </nav>
+        {selected ? <ExportMenu key={selected.slug} slug={selected.slug} params={params} /> : null}
         <SignIn />
         <EditMenu slug={selected?.slug ?? null} onCreatedNegotiation={(n) => setParams({ n, point: null, party: null })} />
       </header>
