@@ -343,6 +343,7 @@ describe('import limits', () => {
       });
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(res.body.message).toContain('limit of 2048 bytes');
       expect(await fingerprint(t.db)).toEqual(before);
     } finally {
       await t.close();

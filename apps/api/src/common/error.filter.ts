@@ -60,6 +60,13 @@ function unwrapDriverError(err: unknown): DriverError {
   return e.driverError ?? e;
 }
 
+/** The 413 message, naming the route's body limit. */
+function tooLarge(request: FastifyRequest): string {
+  const limit = request.routeOptions?.bodyLimit;
+  const size = limit ? ` of ${limit} bytes (${(limit / 2 ** 20).toFixed(limit < 2 ** 20 ? 3 : 0)} MiB)` : '';
+  return `The request body is larger than the limit${size}; nothing was changed`;
+}
+
 /** Gives every error the same body, and serves the dashboard for unknown non-API GET paths. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -103,7 +110,9 @@ export class ErrorFilter implements ExceptionFilter {
       const message =
         status === 404
           ? `No route for ${request.method} ${request.url.split('?')[0]}`
-          : typeof response === 'string'
+          : status === 413
+            ? tooLarge(request)
+            : typeof response === 'string'
             ? response
             : String((response as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'INTERNAL', message, requestId };
@@ -131,7 +140,7 @@ export class ErrorFilter implements ExceptionFilter {
     const status = driver.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = driver.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'The request body is larger than the limit'
+        ? tooLarge(request)
         : driver.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'Unsupported content type: send application/json'
           : `Invalid request: ${driver.message ?? 'malformed'}`;
