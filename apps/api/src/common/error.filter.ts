@@ -40,7 +40,12 @@ interface DriverError {
   message?: string;
 }
 
-/** Database failures that are the environment's fault, not the request's: retryable, 503. */
+/**
+ * Database failures that are the environment's fault, not the request's: retryable, 503. SQLite
+ * reports its primary result code (`SQLITE_FULL`…); PostgreSQL an SQLSTATE, whose class says it:
+ * 08 connection exception, 53 insufficient resources (53100 disk full), 57P0x shutdown or cannot
+ * connect now, 28 a login refused.
+ */
 const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
@@ -48,12 +53,37 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_FULL',
   'SQLITE_IOERR',
   'SQLITE_CANTOPEN',
+  'SQLITE_NOMEM',
+  'SQLITE_PROTOCOL',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
-  '57P01', // admin_shutdown
-  '53300', // too_many_connections
+  'EPIPE',
+  'EHOSTUNREACH',
+  'SHUTTING_DOWN', // a write that arrived after the database was closed for shutdown
 ]);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|28)/;
+/** pg's own errors for a lost or unobtainable connection carry no code, only these messages. */
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** Seconds a client should wait before retrying a write the database could not take. */
+const UNAVAILABLE_RETRY_AFTER = 5;
+
+function unavailableMessage(code: string | undefined): string {
+  if (code === 'SQLITE_FULL' || code === '53100') {
+    return "The database's disk is full; nothing was changed. Reads still work; writes resume once space is freed.";
+  }
+  if (code === 'SQLITE_READONLY') {
+    return 'The database is read-only; nothing was changed. Reads still work; writes resume once it is writable again.';
+  }
+  return 'The database is unavailable; nothing was changed. Try again shortly.';
+}
+
+export function isUnavailable(driver: { code?: string; message?: string }): boolean {
+  const code = driver.code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE.test(code)))) return true;
+  return typeof driver.message === 'string' && UNAVAILABLE_MESSAGE.test(driver.message);
+}
 
 function unwrapDriverError(err: unknown): DriverError {
   const e = err as DriverError & { driverError?: DriverError };
@@ -109,12 +139,13 @@ export class ErrorFilter implements ExceptionFilter {
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'INTERNAL', message, requestId };
     }
     const driver = unwrapDriverError(exception);
-    if (driver.code && UNAVAILABLE_CODES.has(driver.code)) {
+    if (isUnavailable(driver)) {
       return {
         statusCode: 503,
         error: REASONS[503],
         code: 'UNAVAILABLE',
-        message: 'The database is unavailable; nothing was changed. Try again shortly.',
+        message: unavailableMessage(driver.code),
+        retryAfter: UNAVAILABLE_RETRY_AFTER,
         requestId,
       };
     }
