@@ -2,6 +2,7 @@ import { ROLES, UserCreate } from '@parley/contracts';
 import { parseArgs } from 'node:util';
 import { generatePassword } from '../auth/crypto';
 import { AuthService } from '../auth/auth.service';
+import { backup, BackupError, restore } from '../backup/backup';
 import { createApp } from '../bootstrap';
 import { problemsOf } from '../common/validation';
 import type { AppConfig } from '../config/app-config';
@@ -16,7 +17,12 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
                                             create a user (role: ${ROLES.join(', ')}); a password is
                                             generated and printed when none is given
   user:reset-password --email E [--password P]
-                                            set a new password and end the user's sessions`;
+                                            set a new password and end the user's sessions
+  backup <file> [--json]                    online backup while the server runs: SQLite → a copy of
+                                            the database file (VACUUM INTO), or with --json and on
+                                            PostgreSQL a JSON dump of every table (one snapshot)
+  restore <file>                            restore a backup into an empty installation (a new
+                                            DB_PATH or an empty schema); a non-empty one is refused`;
 
 /** The command-line tasks, as a function so tests run them in-process against a test database. */
 export async function runCli(argv: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
@@ -73,6 +79,26 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
         print(`New password for ${user.email}${values.password ? ' set' : `: ${password}`} (every session of the user was ended)`);
         return 0;
       });
+    }
+    case 'backup':
+    case 'restore': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      if (positionals.length !== 1 || (command === 'restore' && values.json)) {
+        print(`${command} takes one file name\n\n${USAGE}`);
+        return 2;
+      }
+      try {
+        const done = command === 'backup' ? await backup(config.database, positionals[0], values.json ? 'json' : 'native') : await restore(config.database, positionals[0]);
+        const counts = Object.entries(done.rows).filter(([, n]) => n > 0).map(([table, n]) => `${n} ${table}`).join(', ');
+        print(`${command === 'backup' ? 'Backed up to' : 'Restored from'} ${done.file} (${done.kind === 'sqlite' ? 'SQLite file' : 'JSON'}, ${done.bytes} bytes): ${counts || 'no rows'}`);
+        return 0;
+      } catch (err) {
+        if (err instanceof BackupError) {
+          print(err.message);
+          return 1;
+        }
+        throw err;
+      }
     }
     case 'help':
     case '--help':
