@@ -1,6 +1,7 @@
 import './register-paths';
 import { ConfigError, loadConfig } from './config/app-config';
 import { createApp, loadDemoIfEmpty } from './bootstrap';
+import { DatabaseOpenError } from './database/db.service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -37,6 +38,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof DatabaseOpenError ? err.message : err);
   process.exit(1);
 });

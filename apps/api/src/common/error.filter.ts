@@ -34,6 +34,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 };
 
 interface DriverError {
+  name?: string;
   code?: string;
   errno?: number;
   statusCode?: number;
@@ -79,7 +80,11 @@ function unavailableMessage(code: string | undefined): string {
   return 'The database is unavailable; nothing was changed. Try again shortly.';
 }
 
-export function isUnavailable(driver: { code?: string; message?: string }): boolean {
+/** TypeORM's own errors for a connection it lost mid-transaction (PostgreSQL backend terminated). */
+const UNAVAILABLE_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'ConnectionIsNotSetError']);
+
+export function isUnavailable(driver: { code?: string; message?: string; name?: string }): boolean {
+  if (typeof driver.name === 'string' && UNAVAILABLE_ERRORS.has(driver.name)) return true;
   const code = driver.code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE.test(code)))) return true;
   return typeof driver.message === 'string' && UNAVAILABLE_MESSAGE.test(driver.message);

@@ -57,7 +57,11 @@ export class Db implements OnApplicationShutdown {
 
   static async open(config: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Db> {
     const writer = new DataSource(dataSourceOptions(config, 'writer'));
-    await writer.initialize();
+    try {
+      await writer.initialize();
+    } catch (err) {
+      throw openFailure(config, err);
+    }
     try {
       if (config.driver === 'sqlite') {
         // FULL: a commit is on disk before it is acknowledged (survives a power cut, not only a
@@ -76,7 +80,7 @@ export class Db implements OnApplicationShutdown {
       return new Db(config, writer, reader);
     } catch (err) {
       await writer.destroy().catch(() => undefined);
-      throw err;
+      throw openFailure(config, err);
     }
   }
 
@@ -210,6 +214,26 @@ export class Db implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+/** Start-up on a data folder that cannot be written (read-only, full, missing): say so, naming the file. */
+export class DatabaseOpenError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+function openFailure(config: DatabaseConfig, err: unknown): unknown {
+  if (config.driver !== 'sqlite' || !isStorageFailure(err)) return err;
+  const code = String((err as { code: string }).code);
+  return new DatabaseOpenError(
+    `Cannot open the database ${config.path} for writing (${code}): check that its folder exists, is writable and has free space.`,
+    code,
+  );
 }
 
 /** SQLite failures of the storage itself (not of one statement's data): they may end the transaction. */
