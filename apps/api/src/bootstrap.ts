@@ -10,7 +10,7 @@ import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { AppError } from './common/app-error';
-import { ErrorFilter } from './common/error.filter';
+import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './common/error.filter';
 import { InputInterceptor } from './common/validation';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';
@@ -59,7 +59,15 @@ export interface AppOptions {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const db = await Db.open(config.database);
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestId, return503OnClosing: true });
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.bodyLimitBytes,
+      genReqId: requestId,
+      return503OnClosing: true,
+      // Node's parser refusals and over-long path parameters would otherwise get Fastify's own
+      // body (414 for a parameter over 100 characters); let them reach the routes and the one shape.
+      clientErrorHandler,
+      routerOptions: { maxParamLength: MAX_HEADER_BYTES },
+    });
     const routes: RouteInfo[] = [];
     adapter.getInstance().addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -71,7 +79,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     app.useLogger(app.get(Logger));
     app.useWebSocketAdapter(new LiveIoAdapter(app, config.live.redisUrl));
     app.setGlobalPrefix('api');
-    app.useGlobalFilters(new ErrorFilter(config.dashboardDir));
+    app.useGlobalFilters(new ErrorFilter(config.dashboardDir, config.bodyLimitBytes));
     app.useGlobalInterceptors(new InputInterceptor(app.get(Reflector)));
     await app.register(helmet, {
       contentSecurityPolicy: {

@@ -1,8 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorBody, ErrorCode } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { AppError } from './app-error';
 
 const REASONS: Record<number, string> = {
@@ -95,12 +97,47 @@ function unwrapDriverError(err: unknown): DriverError {
   return e.driverError ?? e;
 }
 
+/** Largest request line plus headers Node.js reads (its default --max-http-header-size). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a URL or headers over
+ * MAX_HEADER_BYTES, a malformed request line): answered in the one error shape too.
+ */
+export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = tooLarge ? 431 : timeout ? 408 : 400;
+  const body: ErrorBody = {
+    statusCode: status,
+    error: tooLarge ? 'Request Header Fields Too Large' : timeout ? 'Request Timeout' : 'Bad Request',
+    code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED',
+    message: tooLarge
+      ? `The URL and headers are larger than the limit of ${MAX_HEADER_BYTES} bytes`
+      : timeout
+        ? 'The request took too long to arrive'
+        : 'Malformed HTTP request',
+    requestId: randomUUID(),
+  };
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${body.error}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
 /** Gives every error the same body, and serves the dashboard for unknown non-API GET paths. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly dashboardDir: string) {}
+  constructor(
+    private readonly dashboardDir: string,
+    private readonly bodyLimitBytes: number,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -138,7 +175,9 @@ export class ErrorFilter implements ExceptionFilter {
       const message =
         status === 404
           ? `No route for ${request.method} ${request.url.split('?')[0]}`
-          : typeof response === 'string'
+          : status === 413
+            ? this.tooLarge()
+            : typeof response === 'string'
             ? response
             : String((response as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'INTERNAL', message, requestId };
@@ -167,13 +206,17 @@ export class ErrorFilter implements ExceptionFilter {
     const status = driver.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = driver.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'The request body is larger than the limit'
+        ? this.tooLarge()
         : driver.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'Unsupported content type: send application/json'
           : `Invalid request: ${driver.message ?? 'malformed'}`;
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'VALIDATION_FAILED', message, requestId };
     }
     return { statusCode: 500, error: REASONS[500], code: 'INTERNAL', message: 'Internal error; nothing was changed.', requestId };
+  }
+
+  private tooLarge(): string {
+    return `The request body is larger than the limit of ${this.bodyLimitBytes} bytes (BODY_LIMIT_BYTES)`;
   }
 
   private sendDashboard(reply: FastifyReply): boolean {
