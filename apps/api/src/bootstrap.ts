@@ -45,6 +45,18 @@ export interface RouteInfo {
 
 const ROUTES = new WeakMap<NestFastifyApplication, RouteInfo[]>();
 
+const DRAIN = new WeakMap<NestFastifyApplication, () => void>();
+
+/**
+ * First step of a graceful stop, before app.close(). socket.io closes the shared HTTP server first
+ * and waits for every connection to end, while keep-alive clients under load would keep theirs busy
+ * for ever. From now on each answer closes its connection: in-flight requests finish and are
+ * answered, and their clients reconnect elsewhere.
+ */
+export function beginShutdown(app: NestFastifyApplication): void {
+  DRAIN.get(app)?.();
+}
+
 /** Every route the HTTP router holds (as Fastify registered them), for the access-rule test. */
 export function registeredRoutes(app: NestFastifyApplication): RouteInfo[] {
   return ROUTES.get(app) ?? [];
@@ -110,8 +122,15 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    let draining = false;
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
+      // While stopping, every answer ends its keep-alive connection (see beginShutdown).
+      if (draining) reply.header('connection', 'close');
+    });
+    DRAIN.set(app, () => {
+      draining = true;
+      app.getHttpServer().closeIdleConnections();
     });
     fastify.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/api') && hasBody(request.headers) && !isJson(request.headers['content-type'])) {

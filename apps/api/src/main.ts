@@ -1,6 +1,6 @@
 import './register-paths';
 import { ConfigError, loadConfig } from './config/app-config';
-import { createApp, loadDemoIfEmpty } from './bootstrap';
+import { beginShutdown, createApp, loadDemoIfEmpty } from './bootstrap';
 import { DatabaseOpenError } from './database/db.service';
 
 async function main(): Promise<void> {
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       console.error(`Could not stop within ${config.shutdownTimeoutMs} ms; exiting.`);
       process.exit(1);
     }, config.shutdownTimeoutMs);
+    beginShutdown(app);
     app.close().then(
       () => {
         clearTimeout(force);
