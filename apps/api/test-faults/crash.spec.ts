@@ -166,7 +166,7 @@ describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL during a write burst (%s)
       }
       record(`crash during writes (${driver})`, {
         kills,
-        writesSent: ops.length,
+        writesChecked: ops.length,
         writesAcknowledged: acked.length,
         eventsChecked: changes.length,
         unansweredRetried: ops.filter((o) => o.retries > 0).length,
