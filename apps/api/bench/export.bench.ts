@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const seedDb = await Db.open(database);
     const synthetic = await writeSynthetic(seedDb, { events: size, points: 200, parties: 50 });
     await seedDb.close();
-    const app = await createApp({ ...loadConfig({ LOG_LEVEL: 'silent', LOAD_DEMO: 'never', DATA_DIR: dir, VIEW_ACCESS: 'public' }), database });
+    const app = await createApp({ ...loadConfig({ LOG_LEVEL: 'silent', LOAD_DEMO: 'never', DATA_DIR: dir, VIEW_ACCESS: 'public', ADMIN_EMAIL: 'bench@example.org', ADMIN_PASSWORD: 'bench-password-1' }), database });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : 0;

@@ -10,7 +10,8 @@ import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { AppError } from './common/app-error';
-import { ErrorFilter } from './common/error.filter';
+import { IMPORT_ROUTE } from './common/routes';
+import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './common/error.filter';
 import { InputInterceptor } from './common/validation';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';
@@ -26,8 +27,6 @@ function isJson(contentType: string | undefined): boolean {
 function isCsv(contentType: string | undefined): boolean {
   return /^text\/csv\s*(;|$)/i.test(contentType ?? '');
 }
-
-export const IMPORT_ROUTE = '/api/negotiations/import';
 
 function hasBody(headers: IncomingMessage['headers']): boolean {
   return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
@@ -51,6 +50,18 @@ export interface RouteInfo {
 
 const ROUTES = new WeakMap<NestFastifyApplication, RouteInfo[]>();
 
+const DRAIN = new WeakMap<NestFastifyApplication, () => void>();
+
+/**
+ * First step of a graceful stop, before app.close(). socket.io closes the shared HTTP server first
+ * and waits for every connection to end, while keep-alive clients under load would keep theirs busy
+ * for ever. From now on each answer closes its connection: in-flight requests finish and are
+ * answered, and their clients reconnect elsewhere.
+ */
+export function beginShutdown(app: NestFastifyApplication): void {
+  DRAIN.get(app)?.();
+}
+
 /** Every route the HTTP router holds (as Fastify registered them), for the access-rule test. */
 export function registeredRoutes(app: NestFastifyApplication): RouteInfo[] {
   return ROUTES.get(app) ?? [];
@@ -65,7 +76,15 @@ export interface AppOptions {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const db = await Db.open(config.database);
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestId, return503OnClosing: true });
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.bodyLimitBytes,
+      genReqId: requestId,
+      return503OnClosing: true,
+      // Node's parser refusals and over-long path parameters would otherwise get Fastify's own
+      // body (414 for a parameter over 100 characters); let them reach the routes and the one shape.
+      clientErrorHandler,
+      routerOptions: { maxParamLength: MAX_HEADER_BYTES },
+    });
     const routes: RouteInfo[] = [];
     adapter.getInstance().addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -81,7 +100,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     app.useLogger(app.get(Logger));
     app.useWebSocketAdapter(new LiveIoAdapter(app, config.live.redisUrl));
     app.setGlobalPrefix('api');
-    app.useGlobalFilters(new ErrorFilter(config.dashboardDir));
+    app.useGlobalFilters(new ErrorFilter(config.dashboardDir, config.bodyLimitBytes));
     app.useGlobalInterceptors(new InputInterceptor(app.get(Reflector)));
     await app.register(helmet, {
       contentSecurityPolicy: {
@@ -112,8 +131,15 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    let draining = false;
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
+      // While stopping, every answer ends its keep-alive connection (see beginShutdown).
+      if (draining) reply.header('connection', 'close');
+    });
+    DRAIN.set(app, () => {
+      draining = true;
+      app.getHttpServer().closeIdleConnections();
     });
     fastify.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/api') && hasBody(request.headers) && !isJson(request.headers['content-type'])) {

@@ -1,6 +1,7 @@
 import './register-paths';
 import { ConfigError, loadConfig } from './config/app-config';
-import { createApp, loadDemoIfEmpty } from './bootstrap';
+import { beginShutdown, createApp, loadDemoIfEmpty } from './bootstrap';
+import { DatabaseOpenError } from './database/db.service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       console.error(`Could not stop within ${config.shutdownTimeoutMs} ms; exiting.`);
       process.exit(1);
     }, config.shutdownTimeoutMs);
+    beginShutdown(app);
     app.close().then(
       () => {
         clearTimeout(force);
@@ -37,6 +39,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof DatabaseOpenError ? err.message : err);
   process.exit(1);
 });

@@ -20,9 +20,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The process ended while we waited for it to answer: no use waiting longer. */
+class Exited extends Error {
+  constructor(code: number | null) {
+    super(`exited with code ${code}`);
+  }
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
+  while (
+    !(await check().catch((err: unknown) => {
+      if (err instanceof Exited) throw new Error(`${what}: ${err.message}`);
+      return false;
+    }))
+  ) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -91,18 +103,24 @@ export class ApiNode {
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     try {
-      await waitFor(`${this.name} to answer`, async () => (await fetch(`${this.url}/api/health`)).status === 200);
+      const child = this.child;
+      await waitFor(`${this.name} to answer`, async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Exited(child.exitCode);
+        return (await fetch(`${this.url}/api/health`)).status === 200;
+      });
     } catch (err) {
       throw new Error(`${(err as Error).message}; its output:\n${this.output}`);
     }
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Signals the process and resolves with how it ended (the fault suite checks a clean exit). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+    if (!child) return { code: null, signal: null };
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+    return new Promise((resolve) => {
+      child.once('exit', (code, sig) => resolve({ code, signal: sig }));
       child.kill(signal);
     });
   }

@@ -73,7 +73,7 @@ const CASES: Case[] = [
   { name: 'metrics step off the list', method: 'GET', path: (s) => `${n(s)}/metrics?step=month`, status: 400, field: 'query.step' },
   { name: 'metrics range too long', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01`, status: 400, field: 'query.step' },
   { name: 'history of an unknown point', method: 'GET', path: (s) => `${n(s)}/points/${UNKNOWN}/history`, status: 404, message: 'was not found' },
-  { name: 'body over the size limit', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'x'.repeat(600_000) }), status: 413, message: 'too large' },
+  { name: 'body over the size limit', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'x'.repeat(600_000) }), status: 413, message: 'larger than the limit of 500000 bytes (BODY_LIMIT_BYTES)' },
 ];
 
 describe('bad input: a clear 4xx that names the field, and nothing written', () => {

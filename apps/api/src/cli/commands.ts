@@ -8,6 +8,7 @@ import { DumpService } from '../exports/dump.service';
 import { writeExport } from '../exports/write-export';
 import { generatePassword } from '../auth/crypto';
 import { AuthService } from '../auth/auth.service';
+import { backup, BackupError, restore } from '../backup/backup';
 import { createApp } from '../bootstrap';
 import { problemsOf } from '../common/validation';
 import type { AppConfig } from '../config/app-config';
@@ -28,7 +29,12 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
                                             write an export (default: the JSON dump) to FILE or stdout
   import <file.json|file.csv> [--dry-run] [--negotiation N --kind points|stances]
                                             import a negotiation dump, or CSV rows into negotiation N;
-                                            all or nothing; --dry-run reports and writes nothing`;
+                                            all or nothing; --dry-run reports and writes nothing
+  backup <file> [--json]                    online backup while the server runs: SQLite → a copy of
+                                            the database file (VACUUM INTO), or with --json and on
+                                            PostgreSQL a JSON dump of every table (one snapshot)
+  restore <file>                            restore a backup into an empty installation (a new
+                                            DB_PATH or an empty schema); a non-empty one is refused`;
 
 /** The command-line tasks, as a function so tests run them in-process against a test database. */
 export async function runCli(argv: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
@@ -90,6 +96,26 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
       return exportCommand(rest, config, print);
     case 'import':
       return importCommand(rest, config, print);
+    case 'backup':
+    case 'restore': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      if (positionals.length !== 1 || (command === 'restore' && values.json)) {
+        print(`${command} takes one file name\n\n${USAGE}`);
+        return 2;
+      }
+      try {
+        const done = command === 'backup' ? await backup(config.database, positionals[0], values.json ? 'json' : 'native') : await restore(config.database, positionals[0]);
+        const counts = Object.entries(done.rows).filter(([, n]) => n > 0).map(([table, n]) => `${n} ${table}`).join(', ');
+        print(`${command === 'backup' ? 'Backed up to' : 'Restored from'} ${done.file} (${done.kind === 'sqlite' ? 'SQLite file' : 'JSON'}, ${done.bytes} bytes): ${counts || 'no rows'}`);
+        return 0;
+      } catch (err) {
+        if (err instanceof BackupError) {
+          print(err.message);
+          return 1;
+        }
+        throw err;
+      }
+    }
     case 'help':
     case '--help':
       print(USAGE);

@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorBody, ErrorCode } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { AppError } from './app-error';
+import { IMPORT_ROUTE } from './routes';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -34,13 +37,19 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 };
 
 interface DriverError {
+  name?: string;
   code?: string;
   errno?: number;
   statusCode?: number;
   message?: string;
 }
 
-/** Database failures that are the environment's fault, not the request's: retryable, 503. */
+/**
+ * Database failures that are the environment's fault, not the request's: retryable, 503. SQLite
+ * reports its primary result code (`SQLITE_FULL`…); PostgreSQL an SQLSTATE, whose class says it:
+ * 08 connection exception, 53 insufficient resources (53100 disk full), 57P0x shutdown or cannot
+ * connect now, 28 a login refused.
+ */
 const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
@@ -48,23 +57,77 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_FULL',
   'SQLITE_IOERR',
   'SQLITE_CANTOPEN',
+  'SQLITE_NOMEM',
+  'SQLITE_PROTOCOL',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
-  '57P01', // admin_shutdown
-  '53300', // too_many_connections
+  'EPIPE',
+  'EHOSTUNREACH',
+  'SHUTTING_DOWN', // a write that arrived after the database was closed for shutdown
 ]);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|28)/;
+/** pg's own errors for a lost or unobtainable connection carry no code, only these messages. */
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** Seconds a client should wait before retrying a write the database could not take. */
+const UNAVAILABLE_RETRY_AFTER = 5;
+
+function unavailableMessage(code: string | undefined): string {
+  if (code === 'SQLITE_FULL' || code === '53100') {
+    return "The database's disk is full; nothing was changed. Reads still work; writes resume once space is freed.";
+  }
+  if (code === 'SQLITE_READONLY') {
+    return 'The database is read-only; nothing was changed. Reads still work; writes resume once it is writable again.';
+  }
+  return 'The database is unavailable; nothing was changed. Try again shortly.';
+}
+
+/** TypeORM's own errors for a connection it lost mid-transaction (PostgreSQL backend terminated). */
+const UNAVAILABLE_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'ConnectionIsNotSetError']);
+
+export function isUnavailable(driver: { code?: string; message?: string; name?: string }): boolean {
+  if (typeof driver.name === 'string' && UNAVAILABLE_ERRORS.has(driver.name)) return true;
+  const code = driver.code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE.test(code)))) return true;
+  return typeof driver.message === 'string' && UNAVAILABLE_MESSAGE.test(driver.message);
+}
 
 function unwrapDriverError(err: unknown): DriverError {
   const e = err as DriverError & { driverError?: DriverError };
   return e.driverError ?? e;
 }
 
-/** The 413 message, naming the route's body limit. */
-function tooLarge(request: FastifyRequest): string {
-  const limit = request.routeOptions?.bodyLimit;
-  const size = limit ? ` of ${limit} bytes (${(limit / 2 ** 20).toFixed(limit < 2 ** 20 ? 3 : 0)} MiB)` : '';
-  return `The request body is larger than the limit${size}; nothing was changed`;
+/** Largest request line plus headers Node.js reads (its default --max-http-header-size). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a URL or headers over
+ * MAX_HEADER_BYTES, a malformed request line): answered in the one error shape too.
+ */
+export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = tooLarge ? 431 : timeout ? 408 : 400;
+  const body: ErrorBody = {
+    statusCode: status,
+    error: tooLarge ? 'Request Header Fields Too Large' : timeout ? 'Request Timeout' : 'Bad Request',
+    code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED',
+    message: tooLarge
+      ? `The URL and headers are larger than the limit of ${MAX_HEADER_BYTES} bytes`
+      : timeout
+        ? 'The request took too long to arrive'
+        : 'Malformed HTTP request',
+    requestId: randomUUID(),
+  };
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${body.error}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 /** Gives every error the same body, and serves the dashboard for unknown non-API GET paths. */
@@ -72,7 +135,10 @@ function tooLarge(request: FastifyRequest): string {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly dashboardDir: string) {}
+  constructor(
+    private readonly dashboardDir: string,
+    private readonly bodyLimitBytes: number,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -111,19 +177,20 @@ export class ErrorFilter implements ExceptionFilter {
         status === 404
           ? `No route for ${request.method} ${request.url.split('?')[0]}`
           : status === 413
-            ? tooLarge(request)
+            ? this.tooLarge(request)
             : typeof response === 'string'
             ? response
             : String((response as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'INTERNAL', message, requestId };
     }
     const driver = unwrapDriverError(exception);
-    if (driver.code && UNAVAILABLE_CODES.has(driver.code)) {
+    if (isUnavailable(driver)) {
       return {
         statusCode: 503,
         error: REASONS[503],
         code: 'UNAVAILABLE',
-        message: 'The database is unavailable; nothing was changed. Try again shortly.',
+        message: unavailableMessage(driver.code),
+        retryAfter: UNAVAILABLE_RETRY_AFTER,
         requestId,
       };
     }
@@ -140,13 +207,20 @@ export class ErrorFilter implements ExceptionFilter {
     const status = driver.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = driver.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? tooLarge(request)
+        ? this.tooLarge(request)
         : driver.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'Unsupported content type: send application/json'
           : `Invalid request: ${driver.message ?? 'malformed'}`;
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'VALIDATION_FAILED', message, requestId };
     }
     return { statusCode: 500, error: REASONS[500], code: 'INTERNAL', message: 'Internal error; nothing was changed.', requestId };
+  }
+
+  /** The 413 message, naming the route's limit and the setting that sets it (the import has its own). */
+  private tooLarge(request: FastifyRequest): string {
+    const limit = request.routeOptions?.bodyLimit ?? this.bodyLimitBytes;
+    const setting = request.url.split('?')[0] === IMPORT_ROUTE ? 'IMPORT_LIMIT_BYTES' : 'BODY_LIMIT_BYTES';
+    return `The request body is larger than the limit of ${limit} bytes (${setting}); nothing was changed`;
   }
 
   private sendDashboard(reply: FastifyReply): boolean {

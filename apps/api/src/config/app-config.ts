@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   LIVE_RESYNC_LIMIT: z.coerce.number({ error: 'must be a number' }).int().min(1).default(5000),
   LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
   LIVE_MAX_BUFFERED_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(4 * 1024 * 1024),
+  LIVE_MAX_SOCKETS_PER_IP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(2000),
 });
 
 export type DatabaseConfig =
@@ -65,6 +66,8 @@ export interface LiveConfig {
   headIntervalMs: number;
   /** A socket with more unsent data than this is a slow consumer and is disconnected. */
   maxBufferedBytes: number;
+  /** Open live sockets one client address may hold; more are refused (a newsroom NAT can hold many screens). */
+  maxSocketsPerIp: number;
 }
 
 export interface AppConfig {
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       resyncLimit: e.LIVE_RESYNC_LIMIT,
       headIntervalMs: e.LIVE_HEAD_INTERVAL_MS,
       maxBufferedBytes: e.LIVE_MAX_BUFFERED_BYTES,
+      maxSocketsPerIp: e.LIVE_MAX_SOCKETS_PER_IP,
     },
     dataDir,
     auth: {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 
@@ -13,6 +13,14 @@ interface PendingWrite {
   work: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
+}
+
+/** A write that arrives while the process is shutting down (mapped to a 503 by the error filter). */
+export class DatabaseClosedError extends Error {
+  readonly code = 'SHUTTING_DOWN';
+  constructor() {
+    super('The database is closed');
+  }
 }
 
 /** Most writes one group commit takes; later ones wait for the next group. */
@@ -49,7 +57,11 @@ export class Db implements OnApplicationShutdown {
 
   static async open(config: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Db> {
     const writer = new DataSource(dataSourceOptions(config, 'writer'));
-    await writer.initialize();
+    try {
+      await writer.initialize();
+    } catch (err) {
+      throw openFailure(config, err);
+    }
     try {
       if (config.driver === 'sqlite') {
         // FULL: a commit is on disk before it is acknowledged (survives a power cut, not only a
@@ -68,7 +80,7 @@ export class Db implements OnApplicationShutdown {
       return new Db(config, writer, reader);
     } catch (err) {
       await writer.destroy().catch(() => undefined);
-      throw err;
+      throw openFailure(config, err);
     }
   }
 
@@ -86,7 +98,7 @@ export class Db implements OnApplicationShutdown {
   }
 
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.closed) throw new Error('The database is closed');
+    if (this.closed) throw new DatabaseClosedError();
     if (this.driver === 'postgres') {
       const run = (async () => {
         const hooks: (() => void)[] = [];
@@ -138,13 +150,16 @@ export class Db implements OnApplicationShutdown {
           await runner.commitTransaction();
           outcomes.push({ ok: true, value, hooks });
         } catch (error) {
+          // A full disk or an I/O error may have rolled back the whole transaction, not just this
+          // statement: the group cannot go on (later writes would run outside it), so it fails whole.
+          if (isStorageFailure(error)) throw error;
           await runner.rollbackTransaction();
           outcomes.push({ ok: false, error });
         }
       }
       await runner.commitTransaction();
     } catch (error) {
-      if (runner.isTransactionActive) await runner.query('ROLLBACK').catch(() => undefined);
+      await resetAfterFailure(runner);
       for (const item of group) item.reject(error);
       return;
     } finally {
@@ -199,6 +214,48 @@ export class Db implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+/** Start-up on a data folder that cannot be written (read-only, full, missing): say so, naming the file. */
+export class DatabaseOpenError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+function openFailure(config: DatabaseConfig, err: unknown): unknown {
+  if (config.driver !== 'sqlite' || !isStorageFailure(err)) return err;
+  const code = String((err as { code: string }).code);
+  return new DatabaseOpenError(
+    `Cannot open the database ${config.path} for writing (${code}): check that its folder exists, is writable and has free space.`,
+    code,
+  );
+}
+
+/** SQLite failures of the storage itself (not of one statement's data): they may end the transaction. */
+const STORAGE_FAILURES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_NOMEM', 'SQLITE_CORRUPT', 'SQLITE_BUSY', 'SQLITE_PROTOCOL']);
+
+function isStorageFailure(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === 'string' && STORAGE_FAILURES.has(code);
+}
+
+/**
+ * After a failed statement or COMMIT the writer must be usable again for the next group. TypeORM's
+ * SQLite driver shares one query runner, which after a failed COMMIT still believes a transaction
+ * is open (its next BEGIN would become a SAVEPOINT). Roll back whatever SQLite still holds and reset
+ * the runner's bookkeeping.
+ */
+async function resetAfterFailure(runner: QueryRunner): Promise<void> {
+  await runner.query('ROLLBACK').catch(() => undefined);
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
 }
 
 /** Runs pending migrations; on PostgreSQL under an advisory lock so several nodes can start at once. */

@@ -1,4 +1,4 @@
-import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -56,12 +56,14 @@ function failure(statusCode: number, code: ErrorBody['code'], message: string, d
  * disconnects, restarts, nodes or a Redis outage.
  */
 @WebSocketGateway({ path: LIVE_PATH, serveClient: false, transports: ['websocket', 'polling'], maxHttpBufferSize: 64 * 1024 })
-export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconnect<LiveSocket>, OnApplicationShutdown {
+export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconnect<LiveSocket>, BeforeApplicationShutdown, OnApplicationShutdown {
   @WebSocketServer() private server!: LiveServer;
   private readonly logger = new Logger('Live');
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
+  /** Open sockets per client address, for LIVE_MAX_SOCKETS_PER_IP. */
+  private readonly socketsByAddress = new Map<string, number>();
 
   constructor(
     private readonly changes: ChangeLog,
@@ -74,9 +76,31 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   afterInit(server: LiveServer): void {
     // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
     server.use((socket, next) => {
+      // Counted before anything else, so a flood of connections costs no database lookups.
+      const address = socket.handshake.address;
+      if ((this.socketsByAddress.get(address) ?? 0) >= this.config.live.maxSocketsPerIp) {
+        const refusal = new Error(`Too many live connections from this address (limit ${this.config.live.maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`) as Error & {
+          data: LiveConnectError;
+        };
+        refusal.data = { code: 'RATE_LIMITED', message: refusal.message };
+        next(refusal);
+        return;
+      }
+      this.socketsByAddress.set(address, (this.socketsByAddress.get(address) ?? 0) + 1);
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        const left = (this.socketsByAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.socketsByAddress.set(address, left);
+        else this.socketsByAddress.delete(address);
+      };
+      // The transport's close always comes, also for a socket that never finished connecting.
+      socket.conn.once('close', release);
       this.authenticate(socket as LiveSocket).then(
         () => next(),
         (err: unknown) => {
+          release();
           const refusal = new Error(err instanceof AppError ? err.message : 'Connection refused') as Error & { data: LiveConnectError };
           const code = err instanceof AppError && err.statusCode === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED';
           refusal.data = { code, message: refusal.message };
@@ -205,6 +229,14 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         socket.disconnect(true);
       }
     }
+  }
+
+  /**
+   * Runs before the HTTP server and socket.io close: this node's viewers are told why the connection
+   * is about to end (their client reconnects, to this node once it is back or to another one).
+   */
+  beforeApplicationShutdown(): void {
+    this.server.local.emit('closing', { reason: 'shutdown', message: 'The server is shutting down; reconnect and join again to continue' });
   }
 
   onApplicationShutdown(): void {

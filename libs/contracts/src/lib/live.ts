@@ -43,12 +43,19 @@ export interface HeadNotice {
   seq: number;
 }
 
+/** Sent to every viewer of a node that is shutting down: the connection closes next; reconnect (to any node) and join again. */
+export interface ClosingNotice {
+  reason: 'shutdown';
+  message: string;
+}
+
 /** Events the server sends. One typed map for the server, the client library and the dashboard. */
 export interface ServerToClientEvents {
   change: (entry: ChangeEntry) => void;
   resync: (notice: ResyncNotice) => void;
   presence: (notice: PresenceNotice) => void;
   head: (notice: HeadNotice) => void;
+  closing: (notice: ClosingNotice) => void;
 }
 
 /** Events the client sends. */

@@ -71,6 +71,9 @@ export class LiveClient {
     this.socket.on('connect', () => this.join());
     this.socket.on('disconnect', (reason) => {
       this.clearGapTimer();
+      // A join in flight when the connection dropped gets no answer: the next connection joins anew.
+      this.joining = false;
+      this.rejoinWanted = false;
       this.setState(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
     });
     this.socket.on('connect_error', (err: Error & { data?: LiveConnectError }) => {

@@ -1,0 +1,2 @@
+/** The import route: it takes CSV as well as JSON, and has its own body limit (IMPORT_LIMIT_BYTES). */
+export const IMPORT_ROUTE = '/api/negotiations/import';
