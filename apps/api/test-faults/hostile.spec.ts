@@ -79,7 +79,7 @@ describe('hostile input and limits (SQLite)', () => {
   it('refuses what is over a documented limit with a clear message, and writes nothing', async () => {
     const base = `/api/negotiations/${s.negotiationId}`;
     const huge = await call(s.node.url, 'POST', `${base}/stances`, { token: s.token, raw: JSON.stringify({ note: 'x'.repeat(BODY_LIMIT_BYTES + 1) }), headers: { 'content-type': 'application/json' } });
-    expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes (BODY_LIMIT_BYTES)` } });
+    expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes (BODY_LIMIT_BYTES); nothing was changed` } });
 
     const tooMany = await call(s.node.url, 'POST', `${base}/stances/batch`, {
       token: s.token,
