@@ -1,10 +1,10 @@
 import './activity.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { ErrorNotice, Loading } from '../../app/QueryState';
 import { useMatrix } from '../matrix/use-matrix';
 import { actorNames, useParties } from '../party/use-parties';
 import { ActivityFeed } from './ActivityFeed';
-import { readLastSeen, writeLastSeen } from './last-seen';
+import { useLastVisit, writeLastSeen } from './last-seen';
 import { useChanges } from './use-changes';
 
 interface Props {
@@ -14,8 +14,10 @@ interface Props {
 
 /** The activity feed of one negotiation; remember what was shown, for the next visit's marker. */
 export function ActivityPanel({ slug, onOpenPoint }: Props) {
-  // Read once per negotiation: the marker stays put while the feed is open, even as new items arrive.
-  const [lastSeen] = useState(() => readLastSeen(slug));
+  // The page's baseline: the marker stays put while the feed is open, even as new items arrive, and
+  // when the viewer comes back from another view.
+  const [visit] = useLastVisit(slug);
+  const lastSeen = visit?.seq ?? null;
   const changes = useChanges(slug);
   const parties = useParties(slug);
   const matrix = useMatrix(slug, null);

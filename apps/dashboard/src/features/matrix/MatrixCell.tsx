@@ -20,7 +20,12 @@ interface Props {
   onEdit?: EditCell;
   /** Part of the matrix's keyboard grid (see grid-keys): focusable by the arrow keys. */
   navigable?: boolean;
+  /** The stance was recorded after the viewer's last visit: marked with a dot and named so. */
+  changedSinceVisit?: boolean;
 }
+
+/** Said after the cell's value to screen readers, and shown as the marker's tooltip. */
+export const CHANGED_SINCE_VISIT = 'changed since your last visit';
 
 /**
  * One (party, point) cell: the position as a colour and a text label, with a marker for conditions.
@@ -28,12 +33,12 @@ interface Props {
  * The content sits in a `.cell__box` of fixed size with CSS containment, so the browser lays out only
  * that box again when the label changes, not the whole table.
  */
-export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false }: Props) {
+export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false, changedSinceVisit = false }: Props) {
   const flash = useCellFlash(pointId, partyId);
   // Two identical animations, alternated, so a second change within the highlight time restarts it.
   // cell--button (analyst mode) rather than a :has() rule, which makes every class change costlier to restyle.
   const extraClass = (flash ? ` cell--flash cell--flash-${flash % 2}` : '') + (onEdit ? ' cell--button' : '');
-  const value = stance ? POSITION_LABEL[stance.position] : 'No stated position';
+  const value = (stance ? POSITION_LABEL[stance.position] : 'No stated position') + (changedSinceVisit ? `, ${CHANGED_SINCE_VISIT}` : '');
   // In the grid, the button (analyst) or else the cell itself takes the focus.
   const nav = navigable ? ({ 'data-nav': '', tabIndex: -1 } as const) : {};
   const cellNav = navigable && !onEdit ? nav : {};
@@ -85,8 +90,9 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
       data-position={stance.position}
       data-point={pointId || undefined}
       data-party={partyId || undefined}
+      data-changed={changedSinceVisit ? 'since-visit' : undefined}
       style={POSITION_SWATCH[stance.position]}
-      title={details}
+      title={changedSinceVisit ? `${details}\nChanged since your last visit` : details}
     >
       {wrap(
         <span className="cell__box">
@@ -98,6 +104,11 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
             </span>
           ) : null}
           {stance.confidence !== 'official' ? <span className="cell__conf">{stance.confidence}</span> : null}
+          {changedSinceVisit ? (
+            <span className="cell__new" title="Changed since your last visit">
+              <span className="visually-hidden">, {CHANGED_SINCE_VISIT}</span>
+            </span>
+          ) : null}
         </span>,
       )}
     </td>

@@ -1,7 +1,9 @@
 import type { MatrixView } from '@parley/contracts';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNotice, Loading } from '../../app/QueryState';
 import type { DashboardParams } from '../../app/url-state';
+import { useLastVisit, writeLastSeen } from '../activity/last-seen';
+import { SinceLastVisit } from '../activity/SinceLastVisit';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocuments } from '../documents/use-documents';
 import { filterParties, filterRows, NO_FILTER } from '../filters/matrix-filter';
@@ -10,7 +12,7 @@ import { StanceDialog } from '../stance-form/StanceDialog';
 import type { StanceTarget } from '../stance-form/types';
 import { Legend } from './Legend';
 import { MatrixTable } from './MatrixTable';
-import { summaryOver } from './summary';
+import { changedSince, summaryOver } from './summary';
 import { useMatrix } from './use-matrix';
 
 interface Props {
@@ -62,6 +64,19 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
     [data, resummarize, cat, status, q],
   );
 
+  // "Changed since your last visit" is about the latest state, seen by a person: not for a past date,
+  // the audit view or the wall display.
+  const latest = asOf === null && knownAt === null;
+  const big = params.screen === 'big';
+  const [visit, markSeen] = useLastVisit(slug);
+  const lastSeen = latest && !big ? (visit?.seq ?? null) : null;
+  const changedCount = useMemo(() => (lastSeen === null ? 0 : changedSince(rows, parties, lastSeen)), [rows, parties, lastSeen]);
+  const seq = latest ? data?.seq : undefined;
+  // This visit has shown the negotiation up to `seq`: the next visit's markers start from here.
+  useEffect(() => {
+    if (seq !== undefined) writeLastSeen(slug, seq);
+  }, [slug, seq]);
+
   if (matrix.isPending) return <Loading what="the matrix" />;
   if (matrix.isError) return <ErrorNotice error={matrix.error} what="the matrix" onRetry={() => void matrix.refetch()} />;
 
@@ -76,19 +91,22 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
   const total = matrix.data.rows.length;
   return (
     <section aria-busy={matrix.isFetching} className={matrix.isPlaceholderData ? 'is-stale' : undefined}>
-      {params.screen !== 'big' ? (
-        <MatrixFilters
-          filter={{ cat, status, parties: partiesParam, q }}
-          doc={doc}
-          parties={matrix.data.parties}
-          documents={documents.data ?? []}
-          shown={rows.length}
-          total={total}
-          setParams={setParams}
-        />
+      {!big ? (
+        <div className="matrix-toolbar">
+          <MatrixFilters
+            filter={{ cat, status, parties: partiesParam, q }}
+            doc={doc}
+            parties={matrix.data.parties}
+            documents={documents.data ?? []}
+            shown={rows.length}
+            total={total}
+            setParams={setParams}
+          />
+          <Legend />
+        </div>
       ) : null}
-      <Legend />
-      {analyst ? <p className="hint analyst-hint">Analyst mode: choose a cell to record a stance.</p> : null}
+      {analyst && !big ? <p className="hint analyst-hint">Analyst mode: choose a cell to record a stance.</p> : null}
+      {visit && lastSeen !== null ? <SinceLastVisit count={changedCount} visit={visit} onMarkSeen={() => markSeen(matrix.data.seq)} /> : null}
       {rows.length === 0 && total > 0 ? (
         <p className="empty-state">
           No points match the filters.{' '}
@@ -103,7 +121,9 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
           onEdit={analyst ? onEdit : undefined}
           onOpenPoint={onOpenPoint}
           onOpenParty={onOpenParty}
-          showCategory={params.screen !== 'big'}
+          showCategory={!big}
+          lastSeen={lastSeen}
+          autoScroll={big}
         />
       )}
       {analyst && target ? (

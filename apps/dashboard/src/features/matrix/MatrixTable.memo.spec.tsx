@@ -1,5 +1,6 @@
 import { act, render, screen } from '@testing-library/react';
 import { matrixView, row, stance } from '../../testing/fixtures';
+import { fakeMatrixLayout } from '../../testing/layout';
 import { CellFlashContext, CellFlashStore } from '../live/flash-store';
 import { applyCellUpdate } from '../live/matrix-cache';
 import { MatrixTable } from './MatrixTable';
@@ -54,6 +55,30 @@ describe('MatrixTable re-renders', () => {
     expect(renders).toEqual(['p7/ru']);
     expect(screen.getByRole('button', { name: 'Russia on P7 Point 7: Accept' }).closest('td')!.className).toContain('cell--flash');
     act(() => flash.clear());
+  });
+
+  it('re-renders only the changed cell of a large, windowed matrix, and no cell for a row off screen', () => {
+    const restore = fakeMatrixLayout();
+    try {
+      const many = Array.from({ length: 200 }, (_, i) => row(`q${i}`, `Q${i}`, `Point ${i}`, { ua: 'accept', ru: 'reject', us: null }));
+      const before = matrixView(many, parties);
+      const { rerender } = render(<MatrixTable view={before} caption="Positions now" onEdit={onEdit} />);
+      const shown = document.querySelectorAll('tbody tr[data-row]').length;
+      expect(shown).toBeLessThan(100);
+      expect(new Set(renders).size).toBe(shown * 3);
+
+      renders.length = 0;
+      const after = applyCellUpdate(before, { partyId: 'ru', pointId: 'q2', version: 2, current: stance('accept', { partyId: 'ru', pointId: 'q2' }) }, 43)!;
+      rerender(<MatrixTable view={after} caption="Positions now" onEdit={onEdit} />);
+      expect(renders).toEqual(['q2/ru']);
+
+      renders.length = 0;
+      const offScreen = applyCellUpdate(after, { partyId: 'ru', pointId: 'q190', version: 2, current: stance('accept', { partyId: 'ru', pointId: 'q190' }) }, 44)!;
+      rerender(<MatrixTable view={offScreen} caption="Positions now" onEdit={onEdit} />);
+      expect(renders).toEqual([]);
+    } finally {
+      restore();
+    }
   });
 
   it('makes cells focusable buttons named "party on point: position" in analyst mode', () => {

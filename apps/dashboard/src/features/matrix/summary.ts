@@ -54,3 +54,15 @@ export function summaryOver(partyIds: readonly string[]): (row: MatrixRow) => Ma
     return next;
   };
 }
+
+/** How many of the shown cells hold a stance recorded after sequence number `lastSeen`. */
+export function changedSince(rows: readonly MatrixRow[], parties: readonly { id: string }[], lastSeen: number): number {
+  let count = 0;
+  for (const row of rows) {
+    for (const p of parties) {
+      const seq = row.cells[p.id]?.stance?.seq;
+      if (seq !== undefined && seq > lastSeen) count += 1;
+    }
+  }
+  return count;
+}
