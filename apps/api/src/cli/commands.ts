@@ -212,7 +212,7 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
           for (const p of problemsOf(parsed.error).slice(0, 50)) print(`  ${p.field}: ${p.message}`);
           return 1;
         }
-        report = await app.get(DumpService).import(parsed.data, dryRun);
+        report = await app.get(DumpService).import(parsed.data, dryRun, 'cli');
       }
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

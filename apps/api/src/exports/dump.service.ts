@@ -16,6 +16,7 @@ import {
 } from '@parley/contracts';
 import { cellKey, cellVersions, currentStances, parseInstant, toIso, toIsoOrNull, type StanceFact } from '@parley/domain';
 import { In, type EntityManager, type ObjectLiteral, type EntityTarget } from 'typeorm';
+import { AuditLog } from '../audit/audit.service';
 import { AppError, conflict } from '../common/app-error';
 import { ChangeEntity } from '../changes/change.entity';
 import { Db } from '../database/db.service';
@@ -57,6 +58,7 @@ export class DumpService {
   constructor(
     private readonly db: Db,
     private readonly negotiations: NegotiationsService,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -142,7 +144,7 @@ export class DumpService {
    * numbers and times. A negotiation already here with the same content is left alone (re-importing
    * the same file changes nothing); one with a different history is refused with 409.
    */
-  async import(dump: NegotiationDump, dryRun: boolean): Promise<ImportReport> {
+  async import(dump: NegotiationDump, dryRun: boolean, author: string): Promise<ImportReport> {
     const problems = checkDump(dump);
     const n = dump.negotiation;
     const counts = {
@@ -188,6 +190,15 @@ export class DumpService {
     await this.db.write(async (tx) => {
       await this.checkIdsFree(tx.manager, dump);
       await this.insertAll(tx.manager, dump);
+      // The history keeps its own authors; the audit log says who brought it here.
+      await this.audit.record(tx.manager, {
+        actor: author,
+        action: 'negotiation.imported',
+        entityType: 'negotiation',
+        entityId: n.id,
+        negotiationId: n.id,
+        after: { slug: n.slug, title: n.title, seq: n.seq, counts },
+      });
     });
     return report(false, []);
   }

@@ -154,7 +154,7 @@ export class ExportsController {
         errors: problems.slice(0, 1_000).map((p) => ({ ...p, row: rowOf(p.field) })),
       };
     }
-    return this.dumps.import(parsed.data, dryRun);
+    return this.dumps.import(parsed.data, dryRun, author);
   }
 }
 
