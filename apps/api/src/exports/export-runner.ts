@@ -57,7 +57,7 @@ export class ExportRunner {
         return { fileName: `${data.negotiation.slug}-${day(query)}.pdf`, contentType: CONTENT_TYPES.pdf, write: (out) => renderPdf(data, out) };
       }
       case 'xlsx': {
-        const data = await this.exports.report(negotiation, query, { changes: false });
+        const data = await this.exports.report(negotiation, query, { series: false, changes: false });
         return {
           fileName: `${data.negotiation.slug}-${day(query)}.xlsx`,
           contentType: CONTENT_TYPES.xlsx,

@@ -1,6 +1,6 @@
 import * as ExcelJS from 'exceljs';
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
@@ -283,6 +283,17 @@ export function changeRow(e: StanceEvent, lookup: ReportLookup): Value[] {
   ];
 }
 
+/**
+ * exceljs (4.4.0) pipes a worksheet's XML into the zip without looking at the zip's back-pressure:
+ * when deflate is slower than row building, the XML piles up in the zip entry's input buffer (at a
+ * million events, a gigabyte). So wait here until that buffer has drained. This reads exceljs's
+ * internals (the sheet's StreamBuf and its pipe), pinned by the exact version in package.json.
+ */
+async function zipCaughtUp(ws: Sheet): Promise<void> {
+  const entry = (ws as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
+  while (entry && !entry.destroyed && entry.writableNeedDrain) await once(entry, 'drain');
+}
+
 async function writeChanges(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   events: EventStream,
@@ -306,7 +317,10 @@ async function writeChanges(
     if (tally) tally.events += 1;
     else sources.set(key, { ...e.source, events: 1 });
 
-    if (++n % PACE_EVERY === 0) await pace();
+    if (++n % PACE_EVERY === 0) {
+      await zipCaughtUp(ws);
+      await pace();
+    }
   }
   ws.commit();
   return sources;
