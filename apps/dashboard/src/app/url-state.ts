@@ -1,3 +1,4 @@
+import { ROW_STATUSES, type RowStatus } from '@parley/contracts';
 import { useCallback, useSyncExternalStore } from 'react';
 
 export const VIEWS = ['matrix', 'trends', 'activity', 'party'] as const;
@@ -31,9 +32,8 @@ export interface DashboardParams {
   doc: string | null;
 }
 
-export const ROW_STATUSES = ['agreed', 'blocked', 'open', 'none'] as const;
 /** agreed / blocked as the row summary says; open: positions stated, neither agreed nor blocked; none: no positions. */
-export type RowStatus = (typeof ROW_STATUSES)[number];
+export { ROW_STATUSES, type RowStatus };
 
 function isRowStatus(v: string | null): v is RowStatus {
   return (ROW_STATUSES as readonly (string | null)[]).includes(v);

@@ -26,7 +26,8 @@ export function searchTerms(q: string | null | undefined): string[] {
   return q ? fold(q).split(/\s+/).filter(Boolean) : [];
 }
 
-function matches(row: MatrixRow, terms: readonly string[]): boolean {
+/** Whether the point's code, number, title or provision text contains every search term. */
+export function matchesSearch(row: MatrixRow, terms: readonly string[]): boolean {
   if (terms.length === 0) return true;
   const haystack = fold([row.point.code, row.number ?? '', row.point.title, row.text ?? ''].join(' \u0000 '));
   return terms.every((t) => haystack.includes(t));
@@ -67,7 +68,7 @@ export function filterMatrix(view: Pick<MatrixView, 'parties' | 'rows'>, filter:
       (row) =>
         (!filter.category || row.point.category === filter.category) &&
         (!filter.status || rowStatus(row.summary) === filter.status) &&
-        matches(row, terms),
+        matchesSearch(row, terms),
     ),
   };
 }

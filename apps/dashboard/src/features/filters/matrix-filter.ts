@@ -1,29 +1,11 @@
-import type { MatrixRow, MatrixView, PointMetrics } from '@parley/contracts';
-import type { DashboardParams, RowStatus } from '../../app/url-state';
+import type { MatrixRow, MatrixView } from '@parley/contracts';
+import { matchesSearch, rowStatus, searchTerms } from '@parley/domain';
+import type { DashboardParams } from '../../app/url-state';
+
+// The same filters as the exports apply (libs/domain), kept here with the dashboard's URL names.
+export { rowStatus, searchTerms };
 
 export type MatrixFilter = Pick<DashboardParams, 'cat' | 'status' | 'parties' | 'q'>;
-
-export function rowStatus(m: PointMetrics): RowStatus {
-  if (m.agreed) return 'agreed';
-  if (m.blocked) return 'blocked';
-  return m.stated > 0 ? 'open' : 'none';
-}
-
-/** Lower case without accents, so "geneve" finds "Genève". */
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-/** Search terms: every word must appear in the point's code, number, title or provision text. */
-export function searchTerms(q: string | null): string[] {
-  return q ? fold(q).split(/\s+/).filter(Boolean) : [];
-}
-
-function matches(row: MatrixRow, terms: readonly string[]): boolean {
-  if (terms.length === 0) return true;
-  const haystack = fold([row.point.code, row.number ?? '', row.point.title, row.text ?? ''].join(' \u0000 '));
-  return terms.every((t) => haystack.includes(t));
-}
 
 /** The rows the filter keeps, in matrix order; the same row objects (memoized rows stay memoized). */
 export function filterRows(rows: readonly MatrixRow[], filter: MatrixFilter): MatrixRow[] {
@@ -32,7 +14,7 @@ export function filterRows(rows: readonly MatrixRow[], filter: MatrixFilter): Ma
     (row) =>
       (filter.cat === null || row.point.category === filter.cat) &&
       (filter.status === null || rowStatus(row.summary) === filter.status) &&
-      matches(row, terms),
+      matchesSearch(row, terms),
   );
 }
 
