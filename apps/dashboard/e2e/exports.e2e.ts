@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ApiProcess, freePort } from './server';
+import type { MatrixView } from '@parley/contracts';
+import { ADMIN, ApiProcess, freePort } from './server';
 
 const SHOTS = resolve(__dirname, '../../../test-output/screenshots');
 /** The README's page of the briefing: refreshed only with UPDATE_README_SHOTS=1, so test runs leave the tree clean. */
@@ -88,5 +89,37 @@ describe('exports from the dashboard', () => {
     expect(readFileSync(md.file, 'utf8')).toContain('positions as of 2025-12-10');
     const dump = await exportFile('JSON dump');
     expect(JSON.parse(readFileSync(dump.file, 'utf8'))).toMatchObject({ format: 'parley.negotiation-dump', negotiation: { slug } });
+  });
+
+  it('imports a CSV of stance events from the dashboard: checked first, then recorded, and the cell changes', async () => {
+    const matrix = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body;
+    const point = matrix.rows.find((r) => r.point.code === 'p15');
+    const us = matrix.parties.find((p) => p.code === 'US');
+    if (!point || !us) throw new Error('demo without p15 or US');
+    const cell = page.locator(`td[data-point="${point.point.id}"][data-party="${us.id}"]`);
+    expect(await cell.innerText()).not.toContain('Conditional');
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const signIn = page.getByRole('dialog', { name: 'Sign in' });
+    await signIn.getByLabel('Email').fill(ADMIN.email);
+    await signIn.getByLabel('Password').fill(ADMIN.password);
+    await signIn.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByLabel('File').setInputFiles({
+      name: 'rows.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('party,point,position,confidence,effectiveAt,note,sourceOutlet\r\nUS,p15,conditional,official,2025-12-05,Imported in the browser test,Reuters\r\n'),
+    });
+    await dialog.getByRole('radio', { name: 'stance events' }).waitFor();
+    await dialog.getByRole('button', { name: 'Check file' }).click();
+    await dialog.getByText(/Check passed/).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'import-check.png') });
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await dialog.getByText(`Imported into`).waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await cell.getByText('Conditional').waitFor({ timeout: 5_000 });
   });
 });

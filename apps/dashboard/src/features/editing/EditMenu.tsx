@@ -1,12 +1,13 @@
 import './editing.css';
 import { useState } from 'react';
 import { useAuth } from '../auth/AuthProvider';
+import { ImportDialog } from '../imports/ImportDialog';
 import { DocumentDialog } from './DocumentDialog';
 import { MilestoneDialog } from './MilestoneDialog';
 import { NegotiationDialog } from './NegotiationDialog';
 import { PointDialog } from './PointDialog';
 
-type Open = 'points' | 'documents' | 'milestones' | 'negotiation' | null;
+type Open = 'points' | 'documents' | 'milestones' | 'negotiation' | 'import' | null;
 
 interface Props {
   /** The negotiation on screen; null when there is none yet. */
@@ -34,6 +35,9 @@ export function EditMenu({ slug, onCreatedNegotiation }: Props) {
           <button type="button" onClick={() => setOpen('milestones')}>
             Milestones
           </button>
+          <button type="button" onClick={() => setOpen('import')}>
+            Import…
+          </button>
         </>
       ) : null}
       {session?.user.role === 'admin' ? (
@@ -44,6 +48,16 @@ export function EditMenu({ slug, onCreatedNegotiation }: Props) {
       {open === 'points' && slug ? <PointDialog slug={slug} onClose={close} /> : null}
       {open === 'documents' && slug ? <DocumentDialog slug={slug} onClose={close} /> : null}
       {open === 'milestones' && slug ? <MilestoneDialog slug={slug} onClose={close} /> : null}
+      {open === 'import' && slug ? (
+        <ImportDialog
+          slug={slug}
+          onClose={close}
+          onOpen={(n) => {
+            close();
+            onCreatedNegotiation(n);
+          }}
+        />
+      ) : null}
       {open === 'negotiation' ? <NegotiationDialog onCreated={onCreatedNegotiation} onClose={close} /> : null}
     </div>
   );
