@@ -1,8 +1,8 @@
 import type { MatrixView } from '@parley/contracts';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ADMIN, ApiProcess, freePort } from './server';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ADMIN, ApiProcess, freePort, launchChromium, signIn } from './server';
 
 const SHOTS = resolve(__dirname, '../../../test-output/screenshots');
 /** The README's screenshots (1366×768, demo data): refreshed only with UPDATE_README_SHOTS=1, so test runs leave the tree clean. */
@@ -44,15 +44,6 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Sign in' });
-  await dialog.getByLabel('Email').fill(who.email);
-  await dialog.getByLabel('Password').fill(who.password);
-  await dialog.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
 async function openForm(page: Page, pointCode: string, partyCode: string) {
   const { partyName, pointTitle } = ids(pointCode, partyCode);
   await page.getByRole('button', { name: new RegExp(`^${partyName} on ${pointCode} ${escape(pointTitle)}: `) }).click();
@@ -84,10 +75,7 @@ beforeAll(async () => {
   if (!first) throw new Error('no demo negotiation');
   slug = first.slug;
   matrix = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type { MatrixView } from '@parley/contracts';
-import { ADMIN, ApiProcess, freePort } from './server';
+import { ADMIN, ApiProcess, freePort, launchChromium, signIn } from './server';
 
 const SHOTS = resolve(__dirname, '../../../test-output/screenshots');
 /** The README's page of the briefing: refreshed only with UPDATE_README_SHOTS=1, so test runs leave the tree clean. */
@@ -23,10 +23,7 @@ beforeAll(async () => {
   await api.start();
   const list = await api.json<{ slug: string }[]>('GET', '/negotiations');
   slug = list.body[0]?.slug ?? '';
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
   page = await context.newPage();
   // A filtered view as of a date: the exports must carry both over.
@@ -99,12 +96,7 @@ describe('exports from the dashboard', () => {
     const cell = page.locator(`td[data-point="${point.point.id}"][data-party="${us.id}"]`);
     expect(await cell.innerText()).not.toContain('Conditional');
 
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const signIn = page.getByRole('dialog', { name: 'Sign in' });
-    await signIn.getByLabel('Email').fill(ADMIN.email);
-    await signIn.getByLabel('Password').fill(ADMIN.password);
-    await signIn.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await signIn(page, ADMIN);
 
     await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import' });

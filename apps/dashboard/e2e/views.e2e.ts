@@ -1,8 +1,8 @@
 import type { MatrixView } from '@parley/contracts';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ApiProcess, freePort } from './server';
+import { type Browser, type Page } from 'playwright-core';
+import { ApiProcess, freePort, launchChromium } from './server';
 
 /** The wall display and the party filter's summaries, in real Chromium on the demo data. */
 const SHOTS = resolve(__dirname, '../../../test-output/screenshots');
@@ -23,10 +23,7 @@ beforeAll(async () => {
   slug = first.slug;
   title = first.title;
   matrix = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

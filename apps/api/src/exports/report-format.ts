@@ -1,31 +1,14 @@
 import { POSITION_LABEL } from '@parley/contracts';
-import type { MatrixRow, Party, PlanDocument, Point, Position, StanceEvent, TimePrecision } from '@parley/contracts';
+import type { MatrixRow, Party, PlanDocument, Point, Position, StanceEvent, Swatch, TimePrecision } from '@parley/contracts';
 import type { ReportData } from './report-data';
 
 /**
  * Helpers shared by the PDF and XLSX renderers: position colours and labels, name lookups and date
- * formatting. Pure functions of the report data, no I/O.
+ * formatting. Pure functions of the report data, no I/O. The colours and labels are the dashboard's
+ * (libs/contracts).
  */
 
-export interface Swatch {
-  /** Cell fill, #rrggbb. */
-  background: string;
-  /** Text colour on that fill, #rrggbb (at least 4.5:1 contrast). */
-  color: string;
-}
-
-/**
- * The dashboard's colour-blind-safe position palette (apps/dashboard/src/features/matrix/palette.ts),
- * repeated here because the API may not import dashboard code. Keep the two in step.
- */
-export const POSITION_SWATCH: Readonly<Record<Position, Swatch>> = {
-  accept: { background: '#2166ac', color: '#ffffff' },
-  conditional: { background: '#67a9cf', color: '#0b2239' },
-  amend: { background: '#c9c9c9', color: '#1a1a1a' },
-  unclear: { background: '#ececec', color: '#333333' },
-  reject: { background: '#f4a259', color: '#2b1600' },
-  red_line: { background: '#b2182b', color: '#ffffff' },
-};
+export { POSITION_SWATCH, type Swatch } from '@parley/contracts';
 
 /** Fill and text of a cell with no stated position: white with a grey dash, never a score of 0. */
 export const NO_POSITION_SWATCH: Swatch = { background: '#ffffff', color: '#8a8a8a' };
@@ -64,16 +47,7 @@ export function summaryLabel(row: MatrixRow): string {
   return `Spread ${s.spread}`;
 }
 
-export const CATEGORY_LABEL: Readonly<Record<Point['category'], string>> = {
-  territory: 'Territory',
-  security_guarantees: 'Security guarantees',
-  military: 'Military',
-  sanctions: 'Sanctions',
-  economy: 'Economy',
-  humanitarian: 'Humanitarian',
-  political: 'Political',
-  legal: 'Legal',
-};
+export { CATEGORY_LABEL } from '@parley/contracts';
 
 /** The point's number in the chosen document, else its code. */
 export function rowNumber(row: MatrixRow): string {

@@ -12,10 +12,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, Id, LIMITS, LongText, ShortText, Title, Url } from './primitives';
-
-const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of: ${values.join(', ')}` });
+import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, ShortText, Title, Url } from './primitives';
 
 // ---------- exports ----------
 export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'json', 'md'] as const;

@@ -50,3 +50,36 @@ export type TimePrecision = (typeof TIME_PRECISIONS)[number];
 
 export const LINEAGE_KINDS = ['split', 'merge', 'reworded'] as const;
 export type LineageKind = (typeof LINEAGE_KINDS)[number];
+
+export interface Swatch {
+  /** Cell fill, #rrggbb. */
+  background: string;
+  /** Text colour on that fill, #rrggbb. */
+  color: string;
+}
+
+/**
+ * Position colours, shared by the dashboard and the reports: a blue–grey–orange/red diverging scale
+ * (after ColorBrewer RdBu/PuOr) that stays distinguishable with deuteranopia and protanopia, since
+ * the two ends differ on the blue–yellow axis and neighbours differ in lightness. Colour is never the
+ * only cue: every cell also shows its label. Text colours give at least 4.5:1 contrast (WCAG AA).
+ */
+export const POSITION_SWATCH: Readonly<Record<Position, Swatch>> = {
+  accept: { background: '#2166ac', color: '#ffffff' },
+  conditional: { background: '#67a9cf', color: '#0b2239' },
+  amend: { background: '#c9c9c9', color: '#1a1a1a' },
+  unclear: { background: '#ececec', color: '#333333' },
+  reject: { background: '#f4a259', color: '#2b1600' },
+  red_line: { background: '#b2182b', color: '#ffffff' },
+};
+
+export const CATEGORY_LABEL: Readonly<Record<PointCategory, string>> = {
+  territory: 'Territory',
+  security_guarantees: 'Security guarantees',
+  military: 'Military',
+  sanctions: 'Sanctions',
+  economy: 'Economy',
+  humanitarian: 'Humanitarian',
+  political: 'Political',
+  legal: 'Legal',
+};

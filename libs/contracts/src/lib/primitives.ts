@@ -12,6 +12,10 @@ export const LIMITS = {
   idempotencyKey: 200,
 } as const;
 
+/** A zod enum whose error lists the allowed values. */
+export const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of: ${values.join(', ')}` });
+
 export const Id = z.guid({ error: 'must be an id (UUID)' });
 
 /** A stable, human-friendly key: letters, digits, dot, dash, underscore. */

@@ -9,10 +9,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, Id, LIMITS, LongText, ShortText, Timestamp, Title, Url } from './primitives';
-
-const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of: ${values.join(', ')}` });
+import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
   .number({ error: 'must be an integer' })
