@@ -18,6 +18,7 @@ import {
   pointMetrics,
   summarize,
   toIso,
+  type IndexedCell,
 } from '@parley/domain';
 import { badReference } from '../common/app-error';
 import { Db } from '../database/db.service';
@@ -27,6 +28,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import type { IndexedFields } from './event-details';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -110,13 +112,15 @@ export class MatrixService {
 
   /**
    * The stance in force per cell, from the negotiation's in-memory index (brought up to `seq`,
-   * the head just read), with the full event loaded only for the cells that have one.
+   * the head just read) and its copy of the events' details. Until the index is first built
+   * (in the background), from the tables.
    */
   private async cells(negotiationId: string, seq: number, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
-    const index = await this.indexes.at(negotiationId, seq);
+    const index = await this.indexes.ready(negotiationId, seq);
+    if (!index) return this.cellsFromTables(negotiationId, asOf, knownAt);
     const indexed = index.cellsAt({ asOf, knownAt });
-    const shown: number[] = [];
-    for (const cell of indexed) if (cell.seq !== null) shown.push(cell.seq);
+    const shown: (IndexedCell & IndexedFields & { seq: number })[] = [];
+    for (const cell of indexed) if (cell.seq !== null) shown.push(cell as IndexedCell & IndexedFields & { seq: number });
     const events = await this.indexes.events(negotiationId, shown);
     const byPoint = new Map<string, Map<string, MatrixCell>>();
     for (const cell of indexed) {

@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ChangeEntry, Position, StanceEvent } from '@parley/contracts';
+import type { ChangeEntry, StanceEvent } from '@parley/contracts';
 import { POSITIONS } from '@parley/contracts';
-import { StanceIndex } from '@parley/domain';
+import { parseInstant, StanceIndex } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db } from '../database/db.service';
 import { num, sql } from '../database/sql';
 import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import { EventDetails, type EventFields, type IndexedFields } from './event-details';
 
 /** Rows per query while an index is built: bounds the driver's row objects in memory at once. */
 const LOAD_PAGE = 50_000;
@@ -13,11 +14,15 @@ const LOAD_PAGE = 50_000;
 const MAX_INDEXED_EVENTS = 5_000_000;
 /** Event views kept per negotiation for the cells shown (events never change once recorded). */
 const MAX_CACHED_VIEWS = 30_000;
+/** Negotiations with more events than this keep no details in memory: the cells shown are read per request. */
+const MAX_DETAILED_EVENTS = 2_000_000;
 /** Statements take at most this many sequence numbers at once. */
 const SEQ_CHUNK = 10_000;
 
 interface Entry {
   index: StanceIndex | null;
+  /** The displayed fields of the same events; null above MAX_DETAILED_EVENTS (then read per request). */
+  details: EventDetails | null;
   /** Build and catch-up run one at a time per negotiation; the live stream waits meanwhile. */
   updating: Promise<void> | null;
   views: Map<number, StanceEvent>;
@@ -57,44 +62,74 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
     this.entries.clear();
   }
 
-  /** The negotiation's index, complete at least up to `seq` (its head, as the caller read it). */
+  /** The negotiation's index, complete at least up to `seq` (its head, as the caller read it); builds it if needed. */
   async at(negotiationId: string, seq: number): Promise<StanceIndex> {
-    let entry = this.entries.get(negotiationId);
-    if (!entry) {
-      entry = { index: null, updating: null, views: new Map(), usedAt: 0 };
-      this.entries.set(negotiationId, entry);
-    }
-    entry.usedAt = Date.now();
+    const entry = this.entryOf(negotiationId);
     // While a build or catch-up runs the index is between two states: wait for it in any case.
     while (!entry.index || entry.index.lastSeq < seq || entry.updating) {
       if (entry.updating) {
         await entry.updating;
         continue;
       }
-      const run = this.bringUpTo(negotiationId, entry, seq);
-      entry.updating = run;
-      try {
-        await run;
-      } finally {
-        entry.updating = null;
-      }
+      await this.update(negotiationId, entry, seq);
     }
     return entry.index;
+  }
+
+  /**
+   * Like `at` once the index exists (a catch-up is short); before that, starts building it in the
+   * background and answers null, so the first reads after a start are served by the SQL path
+   * instead of waiting seconds for a long history to load.
+   */
+  async ready(negotiationId: string, seq: number): Promise<StanceIndex | null> {
+    const entry = this.entryOf(negotiationId);
+    if (!entry.index) {
+      if (!entry.updating) {
+        this.update(negotiationId, entry, seq).catch((err: unknown) => this.logger.warn(`stance index of ${negotiationId} not built: ${String(err)}`));
+      }
+      return null;
+    }
+    return this.at(negotiationId, seq);
+  }
+
+  private entryOf(negotiationId: string): Entry {
+    let entry = this.entries.get(negotiationId);
+    if (!entry) {
+      entry = { index: null, details: null, updating: null, views: new Map(), usedAt: 0 };
+      this.entries.set(negotiationId, entry);
+    }
+    entry.usedAt = Date.now();
+    return entry;
+  }
+
+  private async update(negotiationId: string, entry: Entry, seq: number): Promise<void> {
+    const run = this.bringUpTo(negotiationId, entry, seq);
+    entry.updating = run;
+    try {
+      await run;
+    } finally {
+      entry.updating = null;
+    }
   }
 
   /**
    * The API view of events by sequence number, for the cells shown. Only visible events are shown,
    * and a visible event's retraction is never known at the view's knownAt, so no view carries one.
    */
-  async events(negotiationId: string, seqs: readonly number[]): Promise<Map<number, StanceEvent>> {
+  async events(negotiationId: string, shown: readonly (IndexedFields & { seq: number })[]): Promise<Map<number, StanceEvent>> {
     const entry = this.entries.get(negotiationId);
     const cache = entry?.views ?? new Map<number, StanceEvent>();
+    const details = entry?.details ?? null;
     const out = new Map<number, StanceEvent>();
     const missing: number[] = [];
-    for (const seq of seqs) {
-      const view = cache.get(seq);
-      if (view) out.set(seq, view);
-      else missing.push(seq);
+    for (const cell of shown) {
+      const view = cache.get(cell.seq) ?? details?.view(cell.seq, cell);
+      if (view) {
+        out.set(cell.seq, view);
+        cache.set(cell.seq, view);
+      } else {
+        missing.push(cell.seq);
+      }
     }
     for (let i = 0; i < missing.length; i += SEQ_CHUNK) {
       for (const row of await this.eventRows(negotiationId, missing.slice(i, i + SEQ_CHUNK))) {
@@ -115,66 +150,63 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Bytes and events held, for the benchmarks. */
-  stats(): { negotiations: number; events: number; bytes: number } {
+  stats(): { negotiations: number; events: number; indexBytes: number; detailBytes: number } {
     let events = 0;
-    let bytes = 0;
-    for (const { index } of this.entries.values()) {
+    let indexBytes = 0;
+    let detailBytes = 0;
+    for (const { index, details } of this.entries.values()) {
       events += index?.size ?? 0;
-      bytes += index?.bytes ?? 0;
+      indexBytes += index?.bytes ?? 0;
+      detailBytes += details?.bytes ?? 0;
     }
-    return { negotiations: this.entries.size, events, bytes };
+    return { negotiations: this.entries.size, events, indexBytes, detailBytes };
   }
 
   private async bringUpTo(negotiationId: string, entry: Entry, head: number): Promise<void> {
     try {
-      const current = entry.index;
-      if (current && (await this.catchUp(negotiationId, current, head))) return;
-      entry.index = await this.build(negotiationId, head);
+      if (entry.index && (await this.catchUp(negotiationId, entry.index, entry.details, head))) return;
+      entry.index = null;
+      entry.details = null;
+      const built = await this.build(negotiationId, head);
+      entry.index = built.index;
+      entry.details = built.details;
       this.evict(negotiationId);
     } catch (err) {
       // A half-applied catch-up must not be used: the next read builds the index again.
       entry.index = null;
+      entry.details = null;
       throw err;
     }
   }
 
-  private async build(negotiationId: string, head: number): Promise<StanceIndex> {
+  private async build(negotiationId: string, head: number): Promise<{ index: StanceIndex; details: EventDetails | null }> {
     const { rows: counted } = await sql<{ n: number | string }>(
       this.db.read,
       'SELECT COUNT(*) AS n FROM stance_events WHERE negotiation_id = ? AND seq <= ?',
       [negotiationId, head],
     );
-    const index = new StanceIndex(num(counted[0]?.n ?? 0));
-    await this.addEvents(negotiationId, index, 0, head);
+    const events = num(counted[0]?.n ?? 0);
+    const index = new StanceIndex(events);
+    const details = events <= MAX_DETAILED_EVENTS ? new EventDetails(negotiationId) : null;
+    details?.reserve(events);
+    await this.addEvents(negotiationId, index, details, 0, head);
     await this.addRetractions(negotiationId, index, 0, head);
     index.lastSeq = head;
-    return index;
+    return { index, details };
   }
 
   /** Applies what was committed after the index's last sequence number; false when the index must be rebuilt. */
-  private async catchUp(negotiationId: string, index: StanceIndex, head: number): Promise<boolean> {
+  private async catchUp(negotiationId: string, index: StanceIndex, details: EventDetails | null, head: number): Promise<boolean> {
     const after = index.lastSeq;
-    await this.addEvents(negotiationId, index, after, head);
+    await this.addEvents(negotiationId, index, details, after, head);
     if (!(await this.addRetractions(negotiationId, index, after, head))) return false;
     index.lastSeq = Math.max(index.lastSeq, head);
     return true;
   }
 
-  private async addEvents(negotiationId: string, index: StanceIndex, after: number, head: number): Promise<void> {
+  private async addEvents(negotiationId: string, index: StanceIndex, details: EventDetails | null, after: number, head: number): Promise<void> {
     for (let from = after; ; ) {
-      const { rows } = await sql<{
-        seq: number | string;
-        party_id: string;
-        point_id: string;
-        position: Position;
-        effective_at: number | string;
-        recorded_at: number | string;
-      }>(
-        this.db.read,
-        `SELECT seq, party_id, point_id, position, effective_at, recorded_at FROM stance_events
-          WHERE negotiation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ${LOAD_PAGE}`,
-        [negotiationId, from, head],
-      );
+      const rows = await this.eventRows(negotiationId, { after: from, upTo: head, limit: LOAD_PAGE });
       index.reserve(rows.length);
       for (const r of rows) {
         index.add({
@@ -185,6 +217,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           effectiveAt: num(r.effective_at),
           recordedAt: num(r.recorded_at),
         });
+        details?.add(fieldsOfRow(r));
       }
       if (rows.length < LOAD_PAGE) return;
       from = num(rows[rows.length - 1].seq);
@@ -222,6 +255,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           effectiveAt: Date.parse(event.effectiveAt),
           recordedAt: Date.parse(event.recordedAt),
         });
+        entry.details?.add(fieldsOfView(event));
       } else if (change.kind === 'stance.retracted') {
         const event = stanceOf(change.data);
         const at = event?.retraction ? Date.parse(event.retraction.recordedAt) : Number.NaN;
@@ -247,27 +281,72 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async eventRows(negotiationId: string, seqs: number[]): Promise<EventRow[]> {
-    if (seqs.length === 0) return [];
+  /** Events by sequence numbers, or a page of them in seq order. */
+  private async eventRows(negotiationId: string, which: number[] | { after: number; upTo: number; limit: number }): Promise<EventRow[]> {
+    if (Array.isArray(which) && which.length === 0) return [];
     const select = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ');
-    if (this.db.read.connection.options.type === 'postgres') {
-      const { rows } = await sql<EventRow>(this.db.read, `SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND e.seq = ANY(?::int[])`, [
-        negotiationId,
-        seqs,
-      ]);
+    const postgres = this.db.read.connection.options.type === 'postgres';
+    const [where, params]: [string, unknown[]] = Array.isArray(which)
+      ? [postgres ? 'e.seq = ANY(?::int[])' : 'e.seq IN (SELECT value FROM json_each(?))', [postgres ? which : JSON.stringify(which)]]
+      : ['e.seq > ? AND e.seq <= ?', [which.after, which.upTo]];
+    const page = Array.isArray(which) ? '' : `ORDER BY e.seq LIMIT ${which.limit}`;
+    if (postgres) {
+      const { rows } = await sql<EventRow>(this.db.read, `SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page}`, [negotiationId, ...params]);
       return rows;
     }
     // SQLite: one JSON value instead of a row object per event; the sqlite3 driver's row objects
     // cost several times more than JSON.parse of the same data.
     const { rows } = await sql<{ j: string | null }>(
       this.db.read,
-      `SELECT json_group_array(json_array(${select})) AS j FROM stance_events e
-        WHERE e.negotiation_id = ? AND e.seq IN (SELECT value FROM json_each(?))`,
-      [negotiationId, JSON.stringify(seqs)],
+      `SELECT json_group_array(json_array(${EVENT_COLUMNS.join(', ')})) AS j
+         FROM (SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page})`,
+      [negotiationId, ...params],
     );
     const arrays = JSON.parse(rows[0]?.j ?? '[]') as unknown[][];
     return arrays.map((values) => Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as EventRow);
   }
+}
+
+function fieldsOfRow(r: EventRow): EventFields {
+  return {
+    seq: num(r.seq),
+    id: r.id,
+    confidence: r.confidence,
+    effectivePrecision: r.effective_precision,
+    recordedBy: r.recorded_by,
+    conditionsText: r.conditions_text,
+    conditionPointIds: r.condition_point_ids,
+    note: r.note,
+    quote: r.quote,
+    actorId: r.actor_id,
+    sourceUrl: r.source_url,
+    sourceOutlet: r.source_outlet,
+    sourceTitle: r.source_title,
+    sourcePublishedAt: r.source_published_at === null ? null : num(r.source_published_at),
+    documentId: r.document_id,
+    milestoneId: r.milestone_id,
+  };
+}
+
+function fieldsOfView(e: StanceEvent): EventFields {
+  return {
+    seq: e.seq,
+    id: e.id,
+    confidence: e.confidence,
+    effectivePrecision: e.effectivePrecision,
+    recordedBy: e.recordedBy,
+    conditionsText: e.conditions.text,
+    conditionPointIds: JSON.stringify(e.conditions.pointIds),
+    note: e.note,
+    quote: e.quote,
+    actorId: e.actorId,
+    sourceUrl: e.source.url,
+    sourceOutlet: e.source.outlet,
+    sourceTitle: e.source.title,
+    sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt),
+    documentId: e.documentId,
+    milestoneId: e.milestoneId,
+  };
 }
 
 /** The event of a stance change's data (RecordStanceResult), when it has the expected shape. */
@@ -276,6 +355,9 @@ function stanceOf(data: unknown): StanceEvent | null {
   if (!event || typeof event !== 'object') return null;
   const ok =
     typeof event.seq === 'number' &&
+    typeof event.id === 'string' &&
+    typeof event.source === 'object' &&
+    typeof event.conditions === 'object' &&
     typeof event.partyId === 'string' &&
     typeof event.pointId === 'string' &&
     typeof event.effectiveAt === 'string' &&

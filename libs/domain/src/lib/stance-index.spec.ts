@@ -46,18 +46,28 @@ function indexOf(facts: StanceFact[]): StanceIndex {
   return index;
 }
 
-function expected(facts: StanceFact[], view: TimeView): Map<string, { version: number; seq: number | null; position: Position | null }> {
+interface Seen {
+  version: number;
+  seq: number | null;
+  position: Position | null;
+  effectiveAt: number | null;
+  recordedAt: number | null;
+}
+
+function expected(facts: StanceFact[], view: TimeView): Map<string, Seen> {
   const current = currentStances(facts, view);
-  const out = new Map<string, { version: number; seq: number | null; position: Position | null }>();
+  const out = new Map<string, Seen>();
   for (const [key, version] of cellVersions(facts)) {
     const f = current.get(key);
-    out.set(key, { version, seq: f?.seq ?? null, position: f?.position ?? null });
+    out.set(key, { version, seq: f?.seq ?? null, position: f?.position ?? null, effectiveAt: f?.effectiveAt ?? null, recordedAt: f?.recordedAt ?? null });
   }
   return out;
 }
 
-function actual(index: StanceIndex, view: TimeView): Map<string, { version: number; seq: number | null; position: Position | null }> {
-  return new Map(index.cellsAt(view).map((c) => [cellKey(c.partyId, c.pointId), { version: c.version, seq: c.seq, position: c.position }]));
+function actual(index: StanceIndex, view: TimeView): Map<string, Seen> {
+  return new Map(
+    index.cellsAt(view).map((c) => [cellKey(c.partyId, c.pointId), { version: c.version, seq: c.seq, position: c.position, effectiveAt: c.effectiveAt, recordedAt: c.recordedAt }]),
+  );
 }
 
 describe('StanceIndex', () => {

@@ -23,6 +23,8 @@ export interface IndexedCell {
   /** seq of the event in force, or null when none is visible. */
   seq: number | null;
   position: Position | null;
+  effectiveAt: number | null;
+  recordedAt: number | null;
 }
 
 const POSITION_CODE = new Map<Position, number>(POSITIONS.map((p, i) => [p, i]));
@@ -144,6 +146,8 @@ export class StanceIndex {
         version: cell.version,
         seq: slot < 0 ? null : this.seqs[slot],
         position: slot < 0 ? null : POSITIONS[this.positions[slot]],
+        effectiveAt: slot < 0 ? null : this.effective[slot],
+        recordedAt: slot < 0 ? null : this.recorded[slot],
       };
     }
     return out;

@@ -1,0 +1,189 @@
+import type { Confidence, Position, StanceEvent, TimePrecision } from '@parley/contracts';
+import { buildStanceEvent } from '../stances/stance.mapper';
+
+/** The fields of a stance event that the as-of index does not hold. */
+export interface EventFields {
+  seq: number;
+  id: string;
+  confidence: Confidence;
+  effectivePrecision: TimePrecision;
+  recordedBy: string;
+  conditionsText: string | null;
+  /** The stored JSON text of the condition point ids. */
+  conditionPointIds: string;
+  note: string | null;
+  quote: string | null;
+  actorId: string | null;
+  sourceUrl: string | null;
+  sourceOutlet: string | null;
+  sourceTitle: string | null;
+  sourcePublishedAt: number | null;
+  documentId: string | null;
+  milestoneId: string | null;
+}
+
+/** What the index gives for the event in force of a cell. */
+export interface IndexedFields {
+  partyId: string;
+  pointId: string;
+  position: Position;
+  effectiveAt: number;
+  recordedAt: number;
+}
+
+const TEXT_FIELDS = [
+  'confidence',
+  'effectivePrecision',
+  'recordedBy',
+  'conditionsText',
+  'conditionPointIds',
+  'note',
+  'quote',
+  'actorId',
+  'sourceUrl',
+  'sourceOutlet',
+  'sourceTitle',
+  'documentId',
+  'milestoneId',
+] as const satisfies readonly (keyof EventFields)[];
+const WIDTH = TEXT_FIELDS.length;
+const NULL_REF = -1;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The displayed fields of a negotiation's stance events, compact, so that the matrix shows any
+ * date's events without reading them from the database: ids as 16 bytes, every text as a number
+ * into one table of distinct strings (outlets, authors, actors, documents repeat; a unique note
+ * costs its own length), the publication date as a double — about 80 bytes per event plus the
+ * distinct texts. Events are added in increasing seq, as the index receives them.
+ */
+export class EventDetails {
+  private count = 0;
+  private seqs = new Int32Array(0);
+  private ids = new Uint32Array(0);
+  private refs = new Int32Array(0);
+  private published = new Float64Array(0);
+  /** Ids that are not lower-case UUIDs (none are, today) are kept as they are. */
+  private readonly otherIds = new Map<number, string>();
+  private readonly strings: string[] = [];
+  private readonly stringNumber = new Map<string, number>();
+  private textBytes = 0;
+
+  constructor(private readonly negotiationId: string) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Typed arrays plus the distinct strings (two bytes a character, an upper bound). */
+  get bytes(): number {
+    return this.seqs.byteLength + this.ids.byteLength + this.refs.byteLength + this.published.byteLength + this.textBytes;
+  }
+
+  reserve(more: number): void {
+    if (this.count + more > this.seqs.length) this.grow(this.count + more);
+  }
+
+  add(fields: EventFields): void {
+    if (this.count > 0 && fields.seq <= this.seqs[this.count - 1]) return; // already held
+    if (this.count === this.seqs.length) this.grow(Math.max(1024, this.count * 2));
+    const slot = this.count++;
+    this.seqs[slot] = fields.seq;
+    if (UUID.test(fields.id)) {
+      const hex = fields.id.replace(/-/g, '');
+      for (let k = 0; k < 4; k += 1) this.ids[slot * 4 + k] = Number.parseInt(hex.slice(k * 8, k * 8 + 8), 16);
+    } else {
+      this.otherIds.set(slot, fields.id);
+    }
+    for (let c = 0; c < WIDTH; c += 1) this.refs[slot * WIDTH + c] = this.ref(fields[TEXT_FIELDS[c]]);
+    this.published[slot] = fields.sourcePublishedAt ?? Number.NaN;
+  }
+
+  /** The API view of the event `seq` in force in a cell (visible, so without a known retraction), or null if not held. */
+  view(seq: number, indexed: IndexedFields): StanceEvent | null {
+    const slot = this.slotOf(seq);
+    if (slot < 0) return null;
+    const text = (c: number): string | null => {
+      const ref = this.refs[slot * WIDTH + c];
+      return ref === NULL_REF ? null : this.strings[ref];
+    };
+    const published = this.published[slot];
+    return buildStanceEvent({
+      id: this.otherIds.get(slot) ?? this.uuid(slot),
+      negotiationId: this.negotiationId,
+      seq,
+      partyId: indexed.partyId,
+      pointId: indexed.pointId,
+      position: indexed.position,
+      confidence: text(0) as Confidence,
+      effectiveAt: indexed.effectiveAt,
+      effectivePrecision: text(1) as TimePrecision,
+      recordedAt: indexed.recordedAt,
+      recordedBy: text(2) ?? '',
+      conditionsText: text(3),
+      conditionPointIds: JSON.parse(text(4) ?? '[]') as string[],
+      note: text(5),
+      quote: text(6),
+      actorId: text(7),
+      sourceUrl: text(8),
+      sourceOutlet: text(9),
+      sourceTitle: text(10),
+      sourcePublishedAt: Number.isNaN(published) ? null : published,
+      documentId: text(11),
+      milestoneId: text(12),
+    });
+  }
+
+  private ref(value: string | number | null): number {
+    if (value === null) return NULL_REF;
+    const s = String(value);
+    let n = this.stringNumber.get(s);
+    if (n === undefined) {
+      n = this.strings.push(s) - 1;
+      this.stringNumber.set(s, n);
+      this.textBytes += 2 * s.length;
+    }
+    return n;
+  }
+
+  /** Formats with a byte table: ten thousand ids per matrix make the generic way show in profiles. */
+  private uuid(slot: number): string {
+    const a = this.ids[slot * 4];
+    const b = this.ids[slot * 4 + 1];
+    const c = this.ids[slot * 4 + 2];
+    const d = this.ids[slot * 4 + 3];
+    return (
+      HEX[a >>> 24] + HEX[(a >>> 16) & 255] + HEX[(a >>> 8) & 255] + HEX[a & 255] + '-' +
+      HEX[b >>> 24] + HEX[(b >>> 16) & 255] + '-' + HEX[(b >>> 8) & 255] + HEX[b & 255] + '-' +
+      HEX[c >>> 24] + HEX[(c >>> 16) & 255] + '-' + HEX[(c >>> 8) & 255] + HEX[c & 255] +
+      HEX[d >>> 24] + HEX[(d >>> 16) & 255] + HEX[(d >>> 8) & 255] + HEX[d & 255]
+    );
+  }
+
+  private slotOf(seq: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[mid] < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count && this.seqs[lo] === seq ? lo : -1;
+  }
+
+  private grow(capacity: number): void {
+    const seqs = new Int32Array(capacity);
+    seqs.set(this.seqs.subarray(0, this.count));
+    const ids = new Uint32Array(capacity * 4);
+    ids.set(this.ids.subarray(0, this.count * 4));
+    const refs = new Int32Array(capacity * WIDTH);
+    refs.set(this.refs.subarray(0, this.count * WIDTH));
+    const published = new Float64Array(capacity);
+    published.set(this.published.subarray(0, this.count));
+    this.seqs = seqs;
+    this.ids = ids;
+    this.refs = refs;
+    this.published = published;
+  }
+}
