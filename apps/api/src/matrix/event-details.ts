@@ -60,7 +60,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export class EventDetails {
   private count = 0;
-  private seqs = new Int32Array(0);
+  private lastSeq = 0;
+  /** Slot + 1 by sequence number (0: not held): one read instead of a binary search over a million seqs. */
+  private slotBySeq = new Int32Array(0);
   private ids = new Uint32Array(0);
   private refs = new Int32Array(0);
   private published = new Float64Array(0);
@@ -78,18 +80,24 @@ export class EventDetails {
 
   /** Typed arrays plus the distinct strings (two bytes a character, an upper bound). */
   get bytes(): number {
-    return this.seqs.byteLength + this.ids.byteLength + this.refs.byteLength + this.published.byteLength + this.textBytes;
+    return this.slotBySeq.byteLength + this.ids.byteLength + this.refs.byteLength + this.published.byteLength + this.textBytes;
   }
 
   reserve(more: number): void {
-    if (this.count + more > this.seqs.length) this.grow(this.count + more);
+    if (this.count + more > this.published.length) this.grow(this.count + more);
   }
 
   add(fields: EventFields): void {
-    if (this.count > 0 && fields.seq <= this.seqs[this.count - 1]) return; // already held
-    if (this.count === this.seqs.length) this.grow(Math.max(1024, this.count * 2));
+    if (fields.seq <= this.lastSeq) return; // already held
+    if (this.count === this.published.length) this.grow(Math.max(1024, this.count * 2));
     const slot = this.count++;
-    this.seqs[slot] = fields.seq;
+    this.lastSeq = fields.seq;
+    if (fields.seq >= this.slotBySeq.length) {
+      const bigger = new Int32Array(Math.max(1024, fields.seq * 2));
+      bigger.set(this.slotBySeq);
+      this.slotBySeq = bigger;
+    }
+    this.slotBySeq[fields.seq] = slot + 1;
     if (UUID.test(fields.id)) {
       const hex = fields.id.replace(/-/g, '');
       for (let k = 0; k < 4; k += 1) this.ids[slot * 4 + k] = Number.parseInt(hex.slice(k * 8, k * 8 + 8), 16);
@@ -162,26 +170,16 @@ export class EventDetails {
   }
 
   private slotOf(seq: number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.seqs[mid] < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.count && this.seqs[lo] === seq ? lo : -1;
+    return seq >= 0 && seq < this.slotBySeq.length ? this.slotBySeq[seq] - 1 : -1;
   }
 
   private grow(capacity: number): void {
-    const seqs = new Int32Array(capacity);
-    seqs.set(this.seqs.subarray(0, this.count));
     const ids = new Uint32Array(capacity * 4);
     ids.set(this.ids.subarray(0, this.count * 4));
     const refs = new Int32Array(capacity * WIDTH);
     refs.set(this.refs.subarray(0, this.count * WIDTH));
     const published = new Float64Array(capacity);
     published.set(this.published.subarray(0, this.count));
-    this.seqs = seqs;
     this.ids = ids;
     this.refs = refs;
     this.published = published;

@@ -9,7 +9,7 @@ import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
 import { EventDetails, type EventFields, type IndexedFields } from './event-details';
 
 /** Rows per query while an index is built: bounds the driver's row objects in memory at once. */
-const LOAD_PAGE = 50_000;
+const LOAD_PAGE = 20_000;
 /** Above this many indexed events in all, the least recently used negotiations' indexes are dropped. */
 const MAX_INDEXED_EVENTS = 5_000_000;
 /** Event views kept per negotiation for the cells shown (events never change once recorded). */
@@ -302,9 +302,26 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
          FROM (SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page})`,
       [negotiationId, ...params],
     );
-    const arrays = JSON.parse(rows[0]?.j ?? '[]') as unknown[][];
-    return arrays.map((values) => Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as EventRow);
+    return (JSON.parse(rows[0]?.j ?? '[]') as EventTuple[]).map(rowOfTuple);
   }
+}
+
+/** EVENT_COLUMNS' values in order, as SQLite's json_array gives them. */
+type EventTuple = [
+  string, string, number, string, string, EventRow['position'], EventRow['confidence'], number, EventRow['effective_precision'],
+  number, string, string | null, string, string | null, string | null, string | null, string | null,
+  string | null, string | null, number | null, string | null, string | null,
+];
+
+/** A literal of one fixed shape: a million rows are mapped when an index is built. */
+function rowOfTuple(v: EventTuple): EventRow {
+  return {
+    id: v[0], negotiation_id: v[1], seq: v[2], party_id: v[3], point_id: v[4], position: v[5], confidence: v[6],
+    effective_at: v[7], effective_precision: v[8], recorded_at: v[9], recorded_by: v[10], conditions_text: v[11],
+    condition_point_ids: v[12], note: v[13], quote: v[14], actor_id: v[15], source_url: v[16], source_outlet: v[17],
+    source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21],
+    r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
+  };
 }
 
 function fieldsOfRow(r: EventRow): EventFields {

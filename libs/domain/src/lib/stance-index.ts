@@ -37,19 +37,41 @@ const POINT_SPAN = 0x100000;
 interface Cell {
   party: number;
   point: number;
-  /** Event slots of the cell, sorted by compareFacts (effectiveAt, recordedAt, seq). */
-  order: Int32Array;
   size: number;
   version: number;
+  // The cell's events sorted by compareFacts (effectiveAt, recordedAt, seq), one array per field:
+  // a binary search and a walk read contiguous memory instead of jumping around a million rows.
+  seq: Int32Array;
+  effective: Float64Array;
+  recorded: Float64Array;
+  /** recordedAt of the retraction; NaN when the event was never retracted. */
+  retracted: Float64Array;
+  position: Uint8Array;
+}
+
+const FIRST_CAPACITY = 4;
+
+function newCell(party: number, point: number): Cell {
+  return {
+    party,
+    point,
+    size: 0,
+    version: 0,
+    seq: new Int32Array(FIRST_CAPACITY),
+    effective: new Float64Array(FIRST_CAPACITY),
+    recorded: new Float64Array(FIRST_CAPACITY),
+    retracted: new Float64Array(FIRST_CAPACITY),
+    position: new Uint8Array(FIRST_CAPACITY),
+  };
 }
 
 /**
  * A compact, in-memory as-of index of one negotiation's stance events, with the same rules as
- * currentStances / isVisible / compareFacts. Events live in typed-array columns in sequence order
- * (about 33 bytes each, plus 4–8 bytes in their cell's order), so a million events take tens of
- * megabytes instead of a million objects; each cell keeps its events sorted by compareFacts, so
- * "the event in force at T" is a binary search per cell whatever the length of the history.
- * Events must be added in increasing seq (the order of the negotiation's change stream).
+ * currentStances / isVisible / compareFacts. Each cell keeps its events sorted by compareFacts in
+ * typed arrays (29 bytes an event, plus spare capacity), so "the event in force at T" is a binary
+ * search per cell whatever the length of the history, and a million events take tens of megabytes
+ * instead of a million objects. A sorted seq column (with each event's cell) finds the event a
+ * retraction names. Events must be added in increasing seq (the order of the change stream).
  */
 export class StanceIndex {
   /** The change stream's sequence number up to which this index is complete. */
@@ -62,11 +84,6 @@ export class StanceIndex {
   private readonly cellNumber = new Map<number, number>();
   private count = 0;
   private seqs = new Int32Array(0);
-  private effective = new Float64Array(0);
-  private recorded = new Float64Array(0);
-  /** recordedAt of the retraction; NaN when the event was never retracted. */
-  private retracted = new Float64Array(0);
-  private positions = new Uint8Array(0);
   private cellOf = new Int32Array(0);
   private minEffective = Number.POSITIVE_INFINITY;
 
@@ -87,12 +104,13 @@ export class StanceIndex {
     return Number.isFinite(this.minEffective) ? this.minEffective : null;
   }
 
-  /** Bytes held by the typed arrays (the columns and the per-cell orders, with their spare capacity). */
+  /** Bytes held by the typed arrays (with their spare capacity). */
   get bytes(): number {
-    const columns = this.seqs.byteLength + this.effective.byteLength + this.recorded.byteLength + this.retracted.byteLength;
-    let orders = 0;
-    for (const cell of this.cells) orders += cell.order.byteLength;
-    return columns + this.positions.byteLength + this.cellOf.byteLength + orders;
+    let cells = 0;
+    for (const c of this.cells) {
+      cells += c.seq.byteLength + c.effective.byteLength + c.recorded.byteLength + c.retracted.byteLength + c.position.byteLength;
+    }
+    return this.seqs.byteLength + this.cellOf.byteLength + cells;
   }
 
   /** Makes room for `more` events without re-allocating on each add (a bulk load knows its size). */
@@ -107,27 +125,26 @@ export class StanceIndex {
     const code = POSITION_CODE.get(event.position);
     if (code === undefined) throw new Error(`stance index: unknown position '${event.position}'`);
     if (this.count === this.seqs.length) this.grow(Math.max(1024, this.count * 2));
-    const slot = this.count++;
     const cellNo = this.cellFor(event.partyId, event.pointId);
-    this.seqs[slot] = event.seq;
-    this.effective[slot] = event.effectiveAt;
-    this.recorded[slot] = event.recordedAt;
-    this.retracted[slot] = Number.NaN;
-    this.positions[slot] = code;
-    this.cellOf[slot] = cellNo;
+    this.seqs[this.count] = event.seq;
+    this.cellOf[this.count] = cellNo;
+    this.count += 1;
     if (event.effectiveAt < this.minEffective) this.minEffective = event.effectiveAt;
     const cell = this.cells[cellNo];
     cell.version += 1;
-    this.insertInOrder(cell, slot);
+    insertInOrder(cell, event, code);
     this.lastSeq = Math.max(this.lastSeq, event.seq);
   }
 
   /** Records the retraction of the event with sequence number `eventSeq`; false if the index does not hold it. */
   retract(eventSeq: number, recordedAt: number, seq: number): boolean {
     const slot = this.slotOf(eventSeq);
-    if (slot < 0 || !Number.isNaN(this.retracted[slot])) return false;
-    this.retracted[slot] = recordedAt;
-    this.cells[this.cellOf[slot]].version += 1;
+    if (slot < 0) return false;
+    const cell = this.cells[this.cellOf[slot]];
+    const j = cell.seq.subarray(0, cell.size).indexOf(eventSeq);
+    if (j < 0 || !Number.isNaN(cell.retracted[j])) return false;
+    cell.retracted[j] = recordedAt;
+    cell.version += 1;
     this.lastSeq = Math.max(this.lastSeq, seq);
     return true;
   }
@@ -139,15 +156,15 @@ export class StanceIndex {
     const out: IndexedCell[] = new Array<IndexedCell>(this.cells.length);
     for (let c = 0; c < this.cells.length; c += 1) {
       const cell = this.cells[c];
-      const slot = this.inForce(cell, asOf, knownAt);
+      const j = inForce(cell, asOf, knownAt);
       out[c] = {
         partyId: this.partyIds[cell.party],
         pointId: this.pointIds[cell.point],
         version: cell.version,
-        seq: slot < 0 ? null : this.seqs[slot],
-        position: slot < 0 ? null : POSITIONS[this.positions[slot]],
-        effectiveAt: slot < 0 ? null : this.effective[slot],
-        recordedAt: slot < 0 ? null : this.recorded[slot],
+        seq: j < 0 ? null : cell.seq[j],
+        position: j < 0 ? null : POSITIONS[cell.position[j]],
+        effectiveAt: j < 0 ? null : cell.effective[j],
+        recordedAt: j < 0 ? null : cell.recorded[j],
       };
     }
     return out;
@@ -167,78 +184,62 @@ export class StanceIndex {
     const knownAt = opts.knownAt ?? Number.POSITIVE_INFINITY;
     const partyAt = positionsOf(opts.partyIds, this.partyNumber);
     const pointAt = positionsOf(opts.pointIds, this.pointNumber);
-    const width = points;
-    const stated = new Int32Array(dates.length * width);
-    const agreeing = new Int32Array(dates.length * width);
-    const blocking = new Int32Array(dates.length * width);
-    const change = (bucket: number, point: number, flags: number, delta: number, firstStance: boolean): void => {
-      const at = bucket * width + point;
-      if (firstStance) stated[at] += delta;
-      if (flags & AGREES) agreeing[at] += delta;
-      if (flags & BLOCKS) blocking[at] += delta;
-    };
+    // Per (date, point): changes of the number of stated, agreeing and blocking parties.
+    const stated = new Int32Array(dates.length * points);
+    const agreeing = new Int32Array(dates.length * points);
+    const blocking = new Int32Array(dates.length * points);
     const last = dates[dates.length - 1];
     for (const cell of this.cells) {
       const point = pointAt[cell.point];
       if (point < 0 || partyAt[cell.party] < 0) continue;
-      let held = this.inForce(cell, dates[0], knownAt);
-      if (held >= 0) change(0, point, FLAGS[this.positions[held]], +1, true);
+      let held = inForce(cell, dates[0], knownAt);
+      if (held >= 0) {
+        stated[point] += 1;
+        const flags = FLAGS[cell.position[held]];
+        if (flags & AGREES) agreeing[point] += 1;
+        if (flags & BLOCKS) blocking[point] += 1;
+      }
       // The cell's events after the first date, in order: each visible one replaces the holder.
-      let j = this.upperBound(cell, dates[0]);
       let bucket = 0;
-      for (; j < cell.size; j += 1) {
-        const slot = cell.order[j];
-        const at = this.effective[slot];
+      for (let j = upperBound(cell, dates[0]); j < cell.size; j += 1) {
+        const at = cell.effective[j];
         if (at > last) break;
-        if (!(this.recorded[slot] <= knownAt) || this.retracted[slot] <= knownAt) continue;
+        if (!(cell.recorded[j] <= knownAt) || cell.retracted[j] <= knownAt) continue;
         while (dates[bucket] < at) bucket += 1;
-        if (held >= 0) change(bucket, point, FLAGS[this.positions[held]], -1, false);
-        change(bucket, point, FLAGS[this.positions[slot]], +1, held < 0);
-        held = slot;
+        const k = bucket * points + point;
+        if (held >= 0) {
+          const before = FLAGS[cell.position[held]];
+          if (before & AGREES) agreeing[k] -= 1;
+          if (before & BLOCKS) blocking[k] -= 1;
+        } else {
+          stated[k] += 1;
+        }
+        const flags = FLAGS[cell.position[j]];
+        if (flags & AGREES) agreeing[k] += 1;
+        if (flags & BLOCKS) blocking[k] += 1;
+        held = j;
       }
     }
     const nowStated = new Int32Array(points);
     const nowAgreeing = new Int32Array(points);
     const nowBlocking = new Int32Array(points);
-    for (let k = 0; k < dates.length; k += 1) {
+    for (let d = 0; d < dates.length; d += 1) {
       let agreed = 0;
       let blocked = 0;
       let addressed = 0;
       for (let p = 0; p < points; p += 1) {
-        const at = k * width + p;
-        nowStated[p] += stated[at];
-        nowAgreeing[p] += agreeing[at];
-        nowBlocking[p] += blocking[at];
+        const k = d * points + p;
+        nowStated[p] += stated[k];
+        nowAgreeing[p] += agreeing[k];
+        nowBlocking[p] += blocking[k];
         if (nowStated[p] === 0) continue;
         addressed += 1;
         if (nowAgreeing[p] === nowStated[p]) agreed += 1;
         if (nowBlocking[p] > 0) blocked += 1;
       }
-      series.push({ date: toIso(dates[k]), agreed, blocked, addressed, points });
+      series.push({ date: toIso(dates[d]), agreed, blocked, addressed, points });
     }
     return series;
-  }
-
-  /** The slot of the cell's greatest visible event at (asOf, knownAt), or -1. */
-  private inForce(cell: Cell, asOf: number, knownAt: number): number {
-    for (let j = this.upperBound(cell, asOf) - 1; j >= 0; j -= 1) {
-      const slot = cell.order[j];
-      // A NaN retraction time (never retracted) compares false: the event stays visible.
-      if (this.recorded[slot] <= knownAt && !(this.retracted[slot] <= knownAt)) return slot;
-    }
-    return -1;
-  }
-
-  /** Index in the cell's order of the first event with effectiveAt > at. */
-  private upperBound(cell: Cell, at: number): number {
-    let lo = 0;
-    let hi = cell.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.effective[cell.order[mid]] <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   /** Events are added in seq order, so the seq column is sorted. */
@@ -251,29 +252,6 @@ export class StanceIndex {
       else hi = mid;
     }
     return lo < this.count && this.seqs[lo] === seq ? lo : -1;
-  }
-
-  /** Inserts after every event it does not precede (its seq is the greatest so far, so ties go after). */
-  private insertInOrder(cell: Cell, slot: number): void {
-    const eff = this.effective[slot];
-    const rec = this.recorded[slot];
-    let lo = 0;
-    let hi = cell.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const other = cell.order[mid];
-      const e = this.effective[other];
-      if (e < eff || (e === eff && this.recorded[other] <= rec)) lo = mid + 1;
-      else hi = mid;
-    }
-    if (cell.size === cell.order.length) {
-      const bigger = new Int32Array(Math.max(4, cell.order.length * 2));
-      bigger.set(cell.order);
-      cell.order = bigger;
-    }
-    cell.order.copyWithin(lo + 1, lo, cell.size);
-    cell.order[lo] = slot;
-    cell.size += 1;
   }
 
   private cellFor(partyId: string, pointId: string): number {
@@ -290,25 +268,79 @@ export class StanceIndex {
     const key = party * POINT_SPAN + point;
     let cellNo = this.cellNumber.get(key);
     if (cellNo === undefined) {
-      cellNo = this.cells.push({ party, point, order: new Int32Array(4), size: 0, version: 0 }) - 1;
+      cellNo = this.cells.push(newCell(party, point)) - 1;
       this.cellNumber.set(key, cellNo);
     }
     return cellNo;
   }
 
   private grow(capacity: number): void {
-    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old.subarray(0, this.count) as never);
+    const seqs = new Int32Array(capacity);
+    seqs.set(this.seqs.subarray(0, this.count));
+    const cellOf = new Int32Array(capacity);
+    cellOf.set(this.cellOf.subarray(0, this.count));
+    this.seqs = seqs;
+    this.cellOf = cellOf;
+  }
+}
+
+/** Index in the cell of its greatest visible event at (asOf, knownAt), or -1. */
+function inForce(cell: Cell, asOf: number, knownAt: number): number {
+  for (let j = upperBound(cell, asOf) - 1; j >= 0; j -= 1) {
+    // A NaN retraction time (never retracted) compares false: the event stays visible.
+    if (cell.recorded[j] <= knownAt && !(cell.retracted[j] <= knownAt)) return j;
+  }
+  return -1;
+}
+
+/** Index in the cell of its first event with effectiveAt > at. */
+function upperBound(cell: Cell, at: number): number {
+  let lo = 0;
+  let hi = cell.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cell.effective[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts after every event it does not precede (its seq is the greatest so far, so ties go after). */
+function insertInOrder(cell: Cell, event: IndexedEvent, code: number): void {
+  const eff = event.effectiveAt;
+  const rec = event.recordedAt;
+  let lo = 0;
+  let hi = cell.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = cell.effective[mid];
+    if (e < eff || (e === eff && cell.recorded[mid] <= rec)) lo = mid + 1;
+    else hi = mid;
+  }
+  if (cell.size === cell.seq.length) {
+    const capacity = cell.size * 2;
+    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, next: T): T => {
+      next.set(old as never);
       return next;
     };
-    this.seqs = widen(this.seqs, (n) => new Int32Array(n));
-    this.effective = widen(this.effective, (n) => new Float64Array(n));
-    this.recorded = widen(this.recorded, (n) => new Float64Array(n));
-    this.retracted = widen(this.retracted, (n) => new Float64Array(n));
-    this.positions = widen(this.positions, (n) => new Uint8Array(n));
-    this.cellOf = widen(this.cellOf, (n) => new Int32Array(n));
+    cell.seq = widen(cell.seq, new Int32Array(capacity));
+    cell.effective = widen(cell.effective, new Float64Array(capacity));
+    cell.recorded = widen(cell.recorded, new Float64Array(capacity));
+    cell.retracted = widen(cell.retracted, new Float64Array(capacity));
+    cell.position = widen(cell.position, new Uint8Array(capacity));
   }
+  const n = cell.size;
+  cell.seq.copyWithin(lo + 1, lo, n);
+  cell.effective.copyWithin(lo + 1, lo, n);
+  cell.recorded.copyWithin(lo + 1, lo, n);
+  cell.retracted.copyWithin(lo + 1, lo, n);
+  cell.position.copyWithin(lo + 1, lo, n);
+  cell.seq[lo] = event.seq;
+  cell.effective[lo] = eff;
+  cell.recorded[lo] = rec;
+  cell.retracted[lo] = Number.NaN;
+  cell.position[lo] = code;
+  cell.size = n + 1;
 }
 
 /** For each internal number, the position of its id in `ids` (-1 when absent; the first occurrence wins). */
