@@ -18,7 +18,8 @@ export interface History {
 /**
  * A synthetic history of `events` (200 points × 50 parties) on SQLite or PostgreSQL. SQLite files go
  * to BENCH_DB_DIR when set and are reused by later runs (a million events take 1–2 minutes to
- * write); otherwise to a temp folder removed by drop(). PostgreSQL gets its own schema, dropped.
+ * write); otherwise to a temp folder removed by drop(). PostgreSQL gets its own schema, dropped
+ * (kept as bench_<events> and reused when BENCH_DB_DIR is set).
  */
 export async function history(driver: 'sqlite' | 'postgres', events: number, pgUrl?: string): Promise<History> {
   let database: DatabaseConfig;
@@ -33,14 +34,15 @@ export async function history(driver: 'sqlite' | 'postgres', events: number, pgU
     };
   } else {
     if (!pgUrl) throw new Error('PostgreSQL needs DATABASE_URL');
-    const schema = `bench_${events}_${process.pid}`;
+    const schema = keep ? `bench_${events}` : `bench_${events}_${process.pid}`;
     const client = new Client({ connectionString: pgUrl });
     await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.query(`CREATE SCHEMA ${schema}`);
+    if (!keep) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.end();
     database = { driver: 'postgres', url: pgUrl, schema };
     drop = async () => {
+      if (keep) return;
       const c = new Client({ connectionString: pgUrl });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -34,7 +34,8 @@ const round = (x: number) => Math.round(x * 10) / 10;
  * first query after start-up, which builds the negotiation's in-memory index) and warm, in-process
  * and over HTTP. Baseline, same run, same dates: the SQL path (one correlated index probe per cell
  * and the full event of each, `MatrixService.cellsFromTables`), which answered every as-of query
- * before the index. SQLite always; PostgreSQL too when DATABASE_URL is set.
+ * before the index. SQLite, and PostgreSQL too when DATABASE_URL is set (BENCH_DRIVERS=sqlite,postgres
+ * chooses); each in its own database or schema.
  */
 async function main(): Promise<void> {
   const sizes = (process.env['BENCH_SIZES'] ?? '10000,100000,1000000').split(',').map(Number);
@@ -47,9 +48,10 @@ async function main(): Promise<void> {
   console.log(`machine: ${m.cores} cores, ${m.memoryGiB} GiB, ${m.cpu}; load average ${m.load.join(' ')} (absolute numbers vary between machines)`);
   console.log('db | events | write (s) | cold (first query, from the tables) | warm p50 / p95 | HTTP p50 / p95 | current p50 | SQL path p50 / p95 | ratio | index');
   const runs: Run[] = [];
+  const drivers = (process.env['BENCH_DRIVERS'] ?? (pgUrl ? 'sqlite,postgres' : 'sqlite')).split(',');
   const plan: ['sqlite' | 'postgres', number][] = [
-    ...sizes.map((s) => ['sqlite', s] as ['sqlite', number]),
-    ...(pgUrl ? pgSizes.map((s) => ['postgres', s] as ['postgres', number]) : []),
+    ...(drivers.includes('sqlite') ? sizes.map((s) => ['sqlite', s] as ['sqlite', number]) : []),
+    ...(drivers.includes('postgres') && pgUrl ? pgSizes.map((s) => ['postgres', s] as ['postgres', number]) : []),
   ];
   for (const [driver, size] of plan) {
     const h = await history(driver, size, pgUrl);

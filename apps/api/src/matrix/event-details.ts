@@ -47,7 +47,7 @@ const TEXT_FIELDS = [
   'milestoneId',
 ] as const satisfies readonly (keyof EventFields)[];
 const WIDTH = TEXT_FIELDS.length;
-const NULL_REF = -1;
+const NULL_REF = 0;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -68,7 +68,8 @@ export class EventDetails {
   private published = new Float64Array(0);
   /** Ids that are not lower-case UUIDs (none are, today) are kept as they are. */
   private readonly otherIds = new Map<number, string>();
-  private readonly strings: string[] = [];
+  /** Distinct texts; number 0 stands for null. */
+  private readonly strings: (string | null)[] = [null];
   private readonly stringNumber = new Map<string, number>();
   private textBytes = 0;
 
@@ -112,34 +113,35 @@ export class EventDetails {
   view(seq: number, indexed: IndexedFields): StanceEvent | null {
     const slot = this.slotOf(seq);
     if (slot < 0) return null;
-    const text = (c: number): string | null => {
-      const ref = this.refs[slot * WIDTH + c];
-      return ref === NULL_REF ? null : this.strings[ref];
-    };
+    // Written out rather than through a helper: this runs for every cell of every matrix.
+    const r = this.refs;
+    const t = this.strings;
+    const at = slot * WIDTH;
     const published = this.published[slot];
+    const conditions = t[r[at + 4]];
     return buildStanceEvent({
-      id: this.otherIds.get(slot) ?? this.uuid(slot),
+      id: this.otherIds.size === 0 ? this.uuid(slot) : (this.otherIds.get(slot) ?? this.uuid(slot)),
       negotiationId: this.negotiationId,
       seq,
       partyId: indexed.partyId,
       pointId: indexed.pointId,
       position: indexed.position,
-      confidence: text(0) as Confidence,
+      confidence: t[r[at]] as Confidence,
       effectiveAt: indexed.effectiveAt,
-      effectivePrecision: text(1) as TimePrecision,
+      effectivePrecision: t[r[at + 1]] as TimePrecision,
       recordedAt: indexed.recordedAt,
-      recordedBy: text(2) ?? '',
-      conditionsText: text(3),
-      conditionPointIds: JSON.parse(text(4) ?? '[]') as string[],
-      note: text(5),
-      quote: text(6),
-      actorId: text(7),
-      sourceUrl: text(8),
-      sourceOutlet: text(9),
-      sourceTitle: text(10),
+      recordedBy: t[r[at + 2]] ?? '',
+      conditionsText: t[r[at + 3]],
+      conditionPointIds: conditions === null || conditions === '[]' ? [] : (JSON.parse(conditions) as string[]),
+      note: t[r[at + 5]],
+      quote: t[r[at + 6]],
+      actorId: t[r[at + 7]],
+      sourceUrl: t[r[at + 8]],
+      sourceOutlet: t[r[at + 9]],
+      sourceTitle: t[r[at + 10]],
       sourcePublishedAt: Number.isNaN(published) ? null : published,
-      documentId: text(11),
-      milestoneId: text(12),
+      documentId: t[r[at + 11]],
+      milestoneId: t[r[at + 12]],
     });
   }
 

@@ -12,8 +12,8 @@ import { EventDetails, type EventFields, type IndexedFields } from './event-deta
 const LOAD_PAGE = 20_000;
 /** Above this many indexed events in all, the least recently used negotiations' indexes are dropped. */
 const MAX_INDEXED_EVENTS = 5_000_000;
-/** Event views kept per negotiation for the cells shown (events never change once recorded). */
-const MAX_CACHED_VIEWS = 30_000;
+/** Event views kept per negotiation and generation for the cells shown (events never change once recorded). */
+const CACHED_VIEWS = 12_000;
 /** Negotiations with more events than this keep no details in memory: the cells shown are read per request. */
 const MAX_DETAILED_EVENTS = 2_000_000;
 /** Statements take at most this many sequence numbers at once. */
@@ -25,7 +25,7 @@ interface Entry {
   details: EventDetails | null;
   /** Build and catch-up run one at a time per negotiation; the live stream waits meanwhile. */
   updating: Promise<void> | null;
-  views: Map<number, StanceEvent>;
+  views: ViewCache;
   usedAt: number;
 }
 
@@ -95,7 +95,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   private entryOf(negotiationId: string): Entry {
     let entry = this.entries.get(negotiationId);
     if (!entry) {
-      entry = { index: null, details: null, updating: null, views: new Map(), usedAt: 0 };
+      entry = { index: null, details: null, updating: null, views: new ViewCache(CACHED_VIEWS), usedAt: 0 };
       this.entries.set(negotiationId, entry);
     }
     entry.usedAt = Date.now();
@@ -118,7 +118,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
    */
   async events(negotiationId: string, shown: readonly (IndexedFields & { seq: number })[]): Promise<Map<number, StanceEvent>> {
     const entry = this.entries.get(negotiationId);
-    const cache = entry?.views ?? new Map<number, StanceEvent>();
+    const cache = entry?.views ?? new ViewCache(CACHED_VIEWS);
     const details = entry?.details ?? null;
     const out = new Map<number, StanceEvent>();
     const missing: number[] = [];
@@ -126,7 +126,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       const view = cache.get(cell.seq) ?? details?.view(cell.seq, cell);
       if (view) {
         out.set(cell.seq, view);
-        cache.set(cell.seq, view);
+        cache.put(cell.seq, view);
       } else {
         missing.push(cell.seq);
       }
@@ -135,15 +135,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       for (const row of await this.eventRows(negotiationId, missing.slice(i, i + SEQ_CHUNK))) {
         const view = toStanceEvent({ ...row, r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null });
         out.set(view.seq, view);
-        cache.set(view.seq, view);
-      }
-    }
-    if (cache.size > MAX_CACHED_VIEWS) {
-      // Oldest first (a Map iterates in insertion order): keep the most recently loaded.
-      let excess = cache.size - MAX_CACHED_VIEWS;
-      for (const key of cache.keys()) {
-        if (excess-- <= 0) break;
-        cache.delete(key);
+        cache.put(view.seq, view);
       }
     }
     return out;
@@ -364,6 +356,35 @@ function fieldsOfView(e: StanceEvent): EventFields {
     documentId: e.documentId,
     milestoneId: e.milestoneId,
   };
+}
+
+/**
+ * Recently shown views in two generations: a view goes to the young one (a hit in the old one moves
+ * it there); a full young generation becomes the old one and the old one is dropped, so keeping the
+ * cache bounded never walks its entries.
+ */
+class ViewCache {
+  private young = new Map<number, StanceEvent>();
+  private old = new Map<number, StanceEvent>();
+
+  constructor(private readonly perGeneration: number) {}
+
+  get(seq: number): StanceEvent | undefined {
+    const young = this.young.get(seq);
+    if (young) return young;
+    const old = this.old.get(seq);
+    if (old) this.put(seq, old);
+    return old;
+  }
+
+  put(seq: number, view: StanceEvent): void {
+    if (this.young.has(seq)) return;
+    this.young.set(seq, view);
+    if (this.young.size >= this.perGeneration) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
 }
 
 /** The event of a stance change's data (RecordStanceResult), when it has the expected shape. */
