@@ -63,7 +63,7 @@ async function peakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: n
 async function main(): Promise<void> {
   const sizes = (process.env['BENCH_METRICS_SIZES'] ?? '1000000').split(',').map(Number);
   const queries = Number(process.env['BENCH_QUERIES'] ?? 30);
-  const baselineQueries = Number(process.env['BENCH_BASELINE_QUERIES'] ?? 3);
+  const baselineQueries = Number(process.env['BENCH_BASELINE_QUERIES'] ?? 2);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-data-'));
   const m = machine();
   console.log(`machine: ${m.cores} cores, ${m.memoryGiB} GiB, ${m.cpu}; load average ${m.load.join(' ')} (absolute numbers vary between machines)`);
