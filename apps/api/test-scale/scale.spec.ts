@@ -86,6 +86,21 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     expect(onB.changes[0]).toMatchObject({ kind: 'stance.recorded', seq: res.body.event.seq });
   });
 
+  it('answers the matrix on node B with the writes made through node A (B catches its index up from the database)', async () => {
+    const cellOn = async (node: ApiNode, partyId: string, pointId: string) =>
+      (await call(node.url, 'GET', `/api/negotiations/${negotiationId}/matrix`, token)).body.rows.find((r: { point: { id: string } }) => r.point.id === pointId)?.cells[partyId];
+    await cellOn(b, partyIds[0], pointIds[0]); // B starts building its index
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 6; i++) {
+      const res = await record(i % 2 ? b : a, i);
+      expect(res.status).toBe(201);
+      const { partyId, pointId, position } = res.body.event;
+      for (const node of [a, b]) {
+        expect(await cellOn(node, partyId, pointId)).toMatchObject({ version: res.body.cell.version, stance: { id: res.body.event.id, position } });
+      }
+    }
+  });
+
   it('keeps writing through a Redis outage, and every viewer ends with every change exactly once, in order', async () => {
     const onA = await viewer(a);
     const onB = await viewer(b);

@@ -4,3 +4,4 @@ export * from './lib/metrics';
 export * from './lib/diff';
 export * from './lib/compare';
 export * from './lib/matrix-filter';
+export * from './lib/stance-index';

@@ -12,23 +12,24 @@ import type {
   Position,
 } from '@parley/contracts';
 import {
-  convergenceSeries,
   dateRange,
   parseBound,
   partyDistances,
   pointMetrics,
   summarize,
   toIso,
-  type StanceFact,
+  type IndexedCell,
 } from '@parley/domain';
 import { badReference } from '../common/app-error';
 import { Db } from '../database/db.service';
-import { num, numOrNull, sql } from '../database/sql';
+import { num, sql } from '../database/sql';
 import { DocumentsService } from '../documents/documents.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import type { IndexedFields } from './event-details';
+import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
 const END_OF_TIME = 8_640_000_000_000_000;
@@ -43,6 +44,7 @@ export class MatrixService {
     private readonly parties: PartiesService,
     private readonly points: PointsService,
     private readonly documents: DocumentsService,
+    private readonly indexes: StanceIndexes,
   ) {}
 
   async matrix(negotiation: string, query: MatrixQuery): Promise<MatrixView> {
@@ -53,7 +55,7 @@ export class MatrixService {
       this.parties.listIn(this.db.read, n.id),
       this.points.listIn(this.db.read, n.id),
       query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId') : null,
-      this.cells(n.id, asOf, knownAt),
+      this.cells(n.id, n.seq, asOf, knownAt),
     ]);
     return {
       negotiationId: n.id,
@@ -70,20 +72,24 @@ export class MatrixService {
     const n = await this.negotiations.resolve(negotiation);
     const asOf = query.asOf ? parseBound(query.asOf) : undefined;
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const [parties, points, cells, facts] = await Promise.all([
+    const [parties, points, index] = await Promise.all([
       this.parties.listIn(this.db.read, n.id),
       this.points.listIn(this.db.read, n.id),
-      this.cells(n.id, asOf, knownAt),
-      this.facts(n.id),
+      this.indexes.at(n.id, n.seq),
     ]);
     const partyIds = parties.map((p) => p.id);
     const pointIds = points.map((p) => p.id);
-    const rows = buildRows(points, parties, null, cells);
-    const positionOf = (partyId: string, pointId: string): Position | undefined =>
-      cells.get(pointId)?.get(partyId)?.stance?.position;
+    // Metrics need positions only: no event is loaded.
+    const positions = new Map<string, Map<string, Position>>();
+    for (const cell of index.cellsAt({ asOf, knownAt })) {
+      if (cell.position === null) continue;
+      let forPoint = positions.get(cell.pointId);
+      if (!forPoint) positions.set(cell.pointId, (forPoint = new Map()));
+      forPoint.set(cell.partyId, cell.position);
+    }
+    const positionOf = (partyId: string, pointId: string): Position | undefined => positions.get(pointId)?.get(partyId);
 
-    const earliest = facts.reduce((min, f) => Math.min(min, f.effectiveAt), Number.POSITIVE_INFINITY);
-    const from = query.from ? parseBound(query.from) : Number.isFinite(earliest) ? earliest : n.createdAt;
+    const from = query.from ? parseBound(query.from) : (index.earliestEffectiveAt ?? n.createdAt);
     const to = query.to ? parseBound(query.to) : (asOf ?? Date.now());
     if (from > to) throw badReference('query.from', 'must not be after to');
     let dates: number[];
@@ -92,7 +98,7 @@ export class MatrixService {
     } catch (err) {
       throw badReference('query.step', err instanceof Error ? err.message : 'too many dates in the range');
     }
-    const summaries = rows.map((r) => r.summary);
+    const summaries = points.map((point) => pointMetrics(point.id, partyIds, positions.get(point.id) ?? new Map<string, Position>()));
     return {
       negotiationId: n.id,
       asOf: asOf === undefined ? null : toIso(asOf),
@@ -100,16 +106,39 @@ export class MatrixService {
       totals: summarize(summaries),
       points: summaries,
       distances: partyDistances(partyIds, pointIds, positionOf),
-      series: convergenceSeries(facts, { partyIds, pointIds, dates, knownAt }),
+      series: index.convergence({ partyIds, pointIds, dates, knownAt }),
     };
   }
 
   /**
-   * The stance in force per cell. Without a time bound it reads the projection; with one it
-   * probes, for each cell, the latest visible event through the (cell, effective_at) index, so
-   * the cost follows the number of cells rather than the length of the history.
+   * The stance in force per cell, from the negotiation's in-memory index (brought up to `seq`,
+   * the head just read) and its copy of the events' details. Until the index is first built
+   * (in the background), from the tables.
    */
-  private async cells(negotiationId: string, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
+  private async cells(negotiationId: string, seq: number, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
+    const index = await this.indexes.ready(negotiationId, seq);
+    if (!index) return this.cellsFromTables(negotiationId, asOf, knownAt);
+    const indexed = index.cellsAt({ asOf, knownAt });
+    const shown: (IndexedCell & IndexedFields & { seq: number })[] = [];
+    for (const cell of indexed) if (cell.seq !== null) shown.push(cell as IndexedCell & IndexedFields & { seq: number });
+    const events = await this.indexes.events(negotiationId, shown);
+    const byPoint = new Map<string, Map<string, MatrixCell>>();
+    for (const cell of indexed) {
+      const stance = cell.seq === null ? null : events.get(cell.seq);
+      if (stance === undefined) throw new Error(`stance event ${cell.seq} of negotiation ${negotiationId} is indexed but not stored`);
+      let forPoint = byPoint.get(cell.pointId);
+      if (!forPoint) byPoint.set(cell.pointId, (forPoint = new Map()));
+      forPoint.set(cell.partyId, { version: cell.version, stance });
+    }
+    return byPoint;
+  }
+
+  /**
+   * The same answer from the tables alone: the projection without a time bound, otherwise one
+   * probe per cell of the latest visible event through the (cell, effective_at) index. The
+   * reference the in-memory index is tested against.
+   */
+  async cellsFromTables(negotiationId: string, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
     const { rows } =
       asOf === undefined && knownAt === undefined
         ? await sql<CellRow>(
@@ -143,35 +172,6 @@ export class MatrixService {
       forPoint.set(row.c_party_id, cell);
     }
     return byPoint;
-  }
-
-  private async facts(negotiationId: string): Promise<StanceFact[]> {
-    const { rows } = await sql<{
-      id: string;
-      party_id: string;
-      point_id: string;
-      position: Position;
-      effective_at: number | string;
-      recorded_at: number | string;
-      seq: number | string;
-      retracted_at: number | string | null;
-    }>(
-      this.db.read,
-      `SELECT e.id, e.party_id, e.point_id, e.position, e.effective_at, e.recorded_at, e.seq, r.recorded_at AS retracted_at
-         FROM stance_events e LEFT JOIN stance_retractions r ON r.event_id = e.id
-        WHERE e.negotiation_id = ?`,
-      [negotiationId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      partyId: r.party_id,
-      pointId: r.point_id,
-      position: r.position,
-      effectiveAt: num(r.effective_at),
-      recordedAt: num(r.recorded_at),
-      seq: num(r.seq),
-      retractedAt: numOrNull(r.retracted_at),
-    }));
   }
 }
 

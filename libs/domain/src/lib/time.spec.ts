@@ -1,4 +1,5 @@
 import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, precisionOf, toIso, toIsoOrNull } from './time';
+import { seededRandom } from '../testing/seeded-random';
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00.000Z`);
 const eod = (iso: string): number => Date.parse(`${iso}T23:59:59.999Z`);
@@ -113,5 +114,15 @@ describe('toIsoOrNull', () => {
   it('formats an instant and passes null through', () => {
     expect(toIsoOrNull(Date.UTC(2025, 10, 21))).toBe('2025-11-21T00:00:00.000Z');
     expect(toIsoOrNull(null)).toBeNull();
+  });
+});
+
+describe('toIso', () => {
+  it('writes exactly what Date#toISOString writes, also before 1970 and at the edges of four-digit years', () => {
+    const random = seededRandom(3);
+    const edges = [0, -1, 1, DAY_MS - 1, DAY_MS, -DAY_MS, Date.parse('0000-01-01T00:00:00.000Z'), Date.parse('9999-12-31T23:59:59.999Z')];
+    const outside = [Date.parse('0000-01-01T00:00:00.000Z') - 1, Date.parse('+010000-01-01T00:00:00.000Z'), 8.64e15];
+    const randoms = Array.from({ length: 20_000 }, () => Math.floor((random() - 0.5) * 2 * 2.5e14));
+    for (const ms of [...edges, ...outside, ...randoms, 1.5]) expect(toIso(ms)).toBe(new Date(ms).toISOString());
   });
 });

@@ -47,8 +47,33 @@ export function parseBound(value: string): number {
   return start === null ? parseDateTime(value) : start + DAY_MS - 1;
 }
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** "YYYY-MM-DDT" by day number since 1970; a matrix formats tens of thousands of instants. */
+const dayPrefixes = new Map<number, string>();
+const MAX_CACHED_DAYS = 100_000;
+/** Date#toISOString writes other years with six digits and a sign: left to it. */
+const YEAR_0000 = Date.parse('0000-01-01T00:00:00.000Z');
+const YEAR_10000 = Date.parse('+010000-01-01T00:00:00.000Z');
+
+/** Exactly Date#toISOString, about twice as fast for years 0000–9999 (the day part is cached). */
 export function toIso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!Number.isInteger(ms) || ms < YEAR_0000 || ms >= YEAR_10000) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    if (dayPrefixes.size >= MAX_CACHED_DAYS) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  const hours = (rest - minutes) / 60;
+  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[milli]}Z`;
 }
 
 /** toIso for optional instants. */

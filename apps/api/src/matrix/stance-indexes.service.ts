@@ -1,0 +1,405 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ChangeEntry, StanceEvent } from '@parley/contracts';
+import { POSITIONS } from '@parley/contracts';
+import { parseInstant, StanceIndex } from '@parley/domain';
+import { ChangeLog } from '../changes/change-log.service';
+import { Db } from '../database/db.service';
+import { num, sql } from '../database/sql';
+import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import { EventDetails, type EventFields, type IndexedFields } from './event-details';
+
+/** Rows per query while an index is built: bounds the driver's row objects in memory at once. */
+const LOAD_PAGE = 20_000;
+/** Above this many indexed events in all, the least recently used negotiations' indexes are dropped. */
+const MAX_INDEXED_EVENTS = 5_000_000;
+/** Event views kept per negotiation and generation for the cells shown (events never change once recorded). */
+const CACHED_VIEWS = 12_000;
+/** Negotiations with more events than this keep no details in memory: the cells shown are read per request. */
+const MAX_DETAILED_EVENTS = 2_000_000;
+/** Statements take at most this many sequence numbers at once. */
+const SEQ_CHUNK = 10_000;
+
+interface Entry {
+  index: StanceIndex | null;
+  /** The displayed fields of the same events; null above MAX_DETAILED_EVENTS (then read per request). */
+  details: EventDetails | null;
+  /** Build and catch-up run one at a time per negotiation; the live stream waits meanwhile. */
+  updating: Promise<void> | null;
+  views: ViewCache;
+  usedAt: number;
+}
+
+const EVENT_COLUMNS = [
+  'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
+  'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
+  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id',
+] as const;
+
+/**
+ * One in-memory StanceIndex per negotiation, built from the database on first use and kept current
+ * by the change stream. Another node's writes never reach this node's ChangeLog listeners (they
+ * travel to sockets through Redis), so every read first compares the index with the negotiation's
+ * sequence number, which the caller has just read, and catches up from the tables when behind:
+ * the database stays the source of truth and a missed or dropped message only costs one query.
+ */
+@Injectable()
+export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('StanceIndexes');
+  private readonly entries = new Map<string, Entry>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.changes.subscribe((entry) => this.apply(entry));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.entries.clear();
+  }
+
+  /** The negotiation's index, complete at least up to `seq` (its head, as the caller read it); builds it if needed. */
+  async at(negotiationId: string, seq: number): Promise<StanceIndex> {
+    const entry = this.entryOf(negotiationId);
+    // While a build or catch-up runs the index is between two states: wait for it in any case.
+    while (!entry.index || entry.index.lastSeq < seq || entry.updating) {
+      if (entry.updating) {
+        await entry.updating;
+        continue;
+      }
+      await this.update(negotiationId, entry, seq);
+    }
+    return entry.index;
+  }
+
+  /**
+   * Like `at` once the index exists (a catch-up is short); before that, starts building it in the
+   * background and answers null, so the first reads after a start are served by the SQL path
+   * instead of waiting seconds for a long history to load.
+   */
+  async ready(negotiationId: string, seq: number): Promise<StanceIndex | null> {
+    const entry = this.entryOf(negotiationId);
+    if (!entry.index) {
+      if (!entry.updating) {
+        this.update(negotiationId, entry, seq).catch((err: unknown) => this.logger.warn(`stance index of ${negotiationId} not built: ${String(err)}`));
+      }
+      return null;
+    }
+    return this.at(negotiationId, seq);
+  }
+
+  private entryOf(negotiationId: string): Entry {
+    let entry = this.entries.get(negotiationId);
+    if (!entry) {
+      entry = { index: null, details: null, updating: null, views: new ViewCache(CACHED_VIEWS), usedAt: 0 };
+      this.entries.set(negotiationId, entry);
+    }
+    entry.usedAt = Date.now();
+    return entry;
+  }
+
+  private async update(negotiationId: string, entry: Entry, seq: number): Promise<void> {
+    const run = this.bringUpTo(negotiationId, entry, seq);
+    entry.updating = run;
+    try {
+      await run;
+    } finally {
+      entry.updating = null;
+    }
+  }
+
+  /**
+   * The API view of events by sequence number, for the cells shown. Only visible events are shown,
+   * and a visible event's retraction is never known at the view's knownAt, so no view carries one.
+   */
+  async events(negotiationId: string, shown: readonly (IndexedFields & { seq: number })[]): Promise<Map<number, StanceEvent>> {
+    const entry = this.entries.get(negotiationId);
+    const cache = entry?.views ?? new ViewCache(CACHED_VIEWS);
+    const details = entry?.details ?? null;
+    const out = new Map<number, StanceEvent>();
+    const missing: number[] = [];
+    for (const cell of shown) {
+      const view = cache.get(cell.seq) ?? details?.view(cell.seq, cell);
+      if (view) {
+        out.set(cell.seq, view);
+        cache.put(cell.seq, view);
+      } else {
+        missing.push(cell.seq);
+      }
+    }
+    for (let i = 0; i < missing.length; i += SEQ_CHUNK) {
+      for (const row of await this.eventRows(negotiationId, missing.slice(i, i + SEQ_CHUNK))) {
+        const view = toStanceEvent({ ...row, r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null });
+        out.set(view.seq, view);
+        cache.put(view.seq, view);
+      }
+    }
+    return out;
+  }
+
+  /** Bytes and events held, for the benchmarks. */
+  stats(): { negotiations: number; events: number; indexBytes: number; detailBytes: number } {
+    let events = 0;
+    let indexBytes = 0;
+    let detailBytes = 0;
+    for (const { index, details } of this.entries.values()) {
+      events += index?.size ?? 0;
+      indexBytes += index?.bytes ?? 0;
+      detailBytes += details?.bytes ?? 0;
+    }
+    return { negotiations: this.entries.size, events, indexBytes, detailBytes };
+  }
+
+  private async bringUpTo(negotiationId: string, entry: Entry, head: number): Promise<void> {
+    try {
+      if (entry.index && (await this.catchUp(negotiationId, entry.index, entry.details, head))) return;
+      entry.index = null;
+      entry.details = null;
+      const built = await this.build(negotiationId, head);
+      entry.index = built.index;
+      entry.details = built.details;
+      this.evict(negotiationId);
+    } catch (err) {
+      // A half-applied catch-up must not be used: the next read builds the index again.
+      entry.index = null;
+      entry.details = null;
+      throw err;
+    }
+  }
+
+  private async build(negotiationId: string, head: number): Promise<{ index: StanceIndex; details: EventDetails | null }> {
+    const { rows: counted } = await sql<{ n: number | string }>(
+      this.db.read,
+      'SELECT COUNT(*) AS n FROM stance_events WHERE negotiation_id = ? AND seq <= ?',
+      [negotiationId, head],
+    );
+    const events = num(counted[0]?.n ?? 0);
+    const index = new StanceIndex(events);
+    const details = events <= MAX_DETAILED_EVENTS ? new EventDetails(negotiationId) : null;
+    details?.reserve(events);
+    await this.addEvents(negotiationId, index, details, 0, head);
+    await this.addRetractions(negotiationId, index, 0, head);
+    index.lastSeq = head;
+    return { index, details };
+  }
+
+  /** Applies what was committed after the index's last sequence number; false when the index must be rebuilt. */
+  private async catchUp(negotiationId: string, index: StanceIndex, details: EventDetails | null, head: number): Promise<boolean> {
+    const after = index.lastSeq;
+    await this.addEvents(negotiationId, index, details, after, head);
+    if (!(await this.addRetractions(negotiationId, index, after, head))) return false;
+    index.lastSeq = Math.max(index.lastSeq, head);
+    return true;
+  }
+
+  private async addEvents(negotiationId: string, index: StanceIndex, details: EventDetails | null, after: number, head: number): Promise<void> {
+    for (let from = after; ; ) {
+      const rows = await this.eventRows(negotiationId, { after: from, upTo: head, limit: LOAD_PAGE });
+      index.reserve(rows.length);
+      for (const r of rows) {
+        index.add({
+          seq: num(r.seq),
+          partyId: r.party_id,
+          pointId: r.point_id,
+          position: r.position,
+          effectiveAt: num(r.effective_at),
+          recordedAt: num(r.recorded_at),
+        });
+        details?.add(fieldsOfRow(r));
+      }
+      if (rows.length < LOAD_PAGE) return;
+      from = num(rows[rows.length - 1].seq);
+    }
+  }
+
+  /** False when a retraction names an event the index does not hold (it is then rebuilt). */
+  private async addRetractions(negotiationId: string, index: StanceIndex, after: number, head: number): Promise<boolean> {
+    const { rows } = await sql<{ event_seq: number | string; seq: number | string; recorded_at: number | string }>(
+      this.db.read,
+      `SELECT e.seq AS event_seq, r.seq, r.recorded_at FROM stance_retractions r JOIN stance_events e ON e.id = r.event_id
+        WHERE r.negotiation_id = ? AND r.seq > ? AND r.seq <= ? ORDER BY r.seq`,
+      [negotiationId, after, head],
+    );
+    return rows.every((r) => index.retract(num(r.event_seq), num(r.recorded_at), num(r.seq)));
+  }
+
+  /**
+   * A change committed on this node. Applied only when it is the very next one and no build or
+   * catch-up is running; anything else is left to the catch-up of the next read.
+   */
+  private apply(change: ChangeEntry): void {
+    const entry = this.entries.get(change.negotiationId);
+    const index = entry?.index;
+    if (!entry || !index || entry.updating || change.seq !== index.lastSeq + 1) return;
+    try {
+      if (change.kind === 'stance.recorded') {
+        const event = stanceOf(change.data);
+        if (!event) return;
+        index.add({
+          seq: event.seq,
+          partyId: event.partyId,
+          pointId: event.pointId,
+          position: event.position,
+          effectiveAt: Date.parse(event.effectiveAt),
+          recordedAt: Date.parse(event.recordedAt),
+        });
+        entry.details?.add(fieldsOfView(event));
+      } else if (change.kind === 'stance.retracted') {
+        const event = stanceOf(change.data);
+        const at = event?.retraction ? Date.parse(event.retraction.recordedAt) : Number.NaN;
+        if (!event || Number.isNaN(at) || !index.retract(event.seq, at, change.seq)) return;
+      }
+      index.lastSeq = change.seq;
+    } catch (err) {
+      // The index may be half-updated: drop it; the next read rebuilds it from the database.
+      this.logger.warn(`stance index of ${change.negotiationId} dropped: ${String(err)}`);
+      entry.index = null;
+    }
+  }
+
+  private evict(keep: string): void {
+    let total = 0;
+    for (const { index } of this.entries.values()) total += index?.size ?? 0;
+    const byAge = [...this.entries].filter(([id]) => id !== keep).sort((a, b) => a[1].usedAt - b[1].usedAt);
+    for (const [id, entry] of byAge) {
+      if (total <= MAX_INDEXED_EVENTS) break;
+      if (entry.updating) continue;
+      total -= entry.index?.size ?? 0;
+      this.entries.delete(id);
+    }
+  }
+
+  /** Events by sequence numbers, or a page of them in seq order. */
+  private async eventRows(negotiationId: string, which: number[] | { after: number; upTo: number; limit: number }): Promise<EventRow[]> {
+    if (Array.isArray(which) && which.length === 0) return [];
+    const select = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ');
+    const postgres = this.db.read.connection.options.type === 'postgres';
+    const [where, params]: [string, unknown[]] = Array.isArray(which)
+      ? [postgres ? 'e.seq = ANY(?::int[])' : 'e.seq IN (SELECT value FROM json_each(?))', [postgres ? which : JSON.stringify(which)]]
+      : ['e.seq > ? AND e.seq <= ?', [which.after, which.upTo]];
+    const page = Array.isArray(which) ? '' : `ORDER BY e.seq LIMIT ${which.limit}`;
+    if (postgres) {
+      const { rows } = await sql<EventRow>(this.db.read, `SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page}`, [negotiationId, ...params]);
+      return rows;
+    }
+    // SQLite: one JSON value instead of a row object per event; the sqlite3 driver's row objects
+    // cost several times more than JSON.parse of the same data.
+    const { rows } = await sql<{ j: string | null }>(
+      this.db.read,
+      `SELECT json_group_array(json_array(${EVENT_COLUMNS.join(', ')})) AS j
+         FROM (SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page})`,
+      [negotiationId, ...params],
+    );
+    return (JSON.parse(rows[0]?.j ?? '[]') as EventTuple[]).map(rowOfTuple);
+  }
+}
+
+/** EVENT_COLUMNS' values in order, as SQLite's json_array gives them. */
+type EventTuple = [
+  string, string, number, string, string, EventRow['position'], EventRow['confidence'], number, EventRow['effective_precision'],
+  number, string, string | null, string, string | null, string | null, string | null, string | null,
+  string | null, string | null, number | null, string | null, string | null,
+];
+
+/** A literal of one fixed shape: a million rows are mapped when an index is built. */
+function rowOfTuple(v: EventTuple): EventRow {
+  return {
+    id: v[0], negotiation_id: v[1], seq: v[2], party_id: v[3], point_id: v[4], position: v[5], confidence: v[6],
+    effective_at: v[7], effective_precision: v[8], recorded_at: v[9], recorded_by: v[10], conditions_text: v[11],
+    condition_point_ids: v[12], note: v[13], quote: v[14], actor_id: v[15], source_url: v[16], source_outlet: v[17],
+    source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21],
+    r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
+  };
+}
+
+function fieldsOfRow(r: EventRow): EventFields {
+  return {
+    seq: num(r.seq),
+    id: r.id,
+    confidence: r.confidence,
+    effectivePrecision: r.effective_precision,
+    recordedBy: r.recorded_by,
+    conditionsText: r.conditions_text,
+    conditionPointIds: r.condition_point_ids,
+    note: r.note,
+    quote: r.quote,
+    actorId: r.actor_id,
+    sourceUrl: r.source_url,
+    sourceOutlet: r.source_outlet,
+    sourceTitle: r.source_title,
+    sourcePublishedAt: r.source_published_at === null ? null : num(r.source_published_at),
+    documentId: r.document_id,
+    milestoneId: r.milestone_id,
+  };
+}
+
+function fieldsOfView(e: StanceEvent): EventFields {
+  return {
+    seq: e.seq,
+    id: e.id,
+    confidence: e.confidence,
+    effectivePrecision: e.effectivePrecision,
+    recordedBy: e.recordedBy,
+    conditionsText: e.conditions.text,
+    conditionPointIds: JSON.stringify(e.conditions.pointIds),
+    note: e.note,
+    quote: e.quote,
+    actorId: e.actorId,
+    sourceUrl: e.source.url,
+    sourceOutlet: e.source.outlet,
+    sourceTitle: e.source.title,
+    sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt),
+    documentId: e.documentId,
+    milestoneId: e.milestoneId,
+  };
+}
+
+/**
+ * Recently shown views in two generations: a view goes to the young one (a hit in the old one moves
+ * it there); a full young generation becomes the old one and the old one is dropped, so keeping the
+ * cache bounded never walks its entries.
+ */
+class ViewCache {
+  private young = new Map<number, StanceEvent>();
+  private old = new Map<number, StanceEvent>();
+
+  constructor(private readonly perGeneration: number) {}
+
+  get(seq: number): StanceEvent | undefined {
+    const young = this.young.get(seq);
+    if (young) return young;
+    const old = this.old.get(seq);
+    if (old) this.put(seq, old);
+    return old;
+  }
+
+  put(seq: number, view: StanceEvent): void {
+    if (this.young.has(seq)) return;
+    this.young.set(seq, view);
+    if (this.young.size >= this.perGeneration) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+}
+
+/** The event of a stance change's data (RecordStanceResult), when it has the expected shape. */
+function stanceOf(data: unknown): StanceEvent | null {
+  const event = (data as { event?: Partial<StanceEvent> } | null)?.event;
+  if (!event || typeof event !== 'object') return null;
+  const ok =
+    typeof event.seq === 'number' &&
+    typeof event.id === 'string' &&
+    typeof event.source === 'object' &&
+    typeof event.conditions === 'object' &&
+    typeof event.partyId === 'string' &&
+    typeof event.pointId === 'string' &&
+    typeof event.effectiveAt === 'string' &&
+    typeof event.recordedAt === 'string' &&
+    (POSITIONS as readonly string[]).includes(event.position ?? '');
+  return ok ? (event as StanceEvent) : null;
+}

@@ -1,0 +1,354 @@
+import { POSITIONS } from '@parley/contracts';
+import type { ConvergencePoint, Position } from '@parley/contracts';
+import { isAgreeing, isBlocking, type ConvergenceOptions } from './metrics';
+import type { TimeView } from './projection';
+import { toIso } from './time';
+
+/** What the index keeps of a stance event: enough to decide which one is in force, nothing to show. */
+export interface IndexedEvent {
+  seq: number;
+  partyId: string;
+  pointId: string;
+  position: Position;
+  effectiveAt: number;
+  recordedAt: number;
+}
+
+/** A cell as the index sees it at a time view: its version and the sequence number of the event in force. */
+export interface IndexedCell {
+  partyId: string;
+  pointId: string;
+  /** Events + retractions ever recorded on the cell (the projection's version). */
+  version: number;
+  /** seq of the event in force, or null when none is visible. */
+  seq: number | null;
+  position: Position | null;
+  effectiveAt: number | null;
+  recordedAt: number | null;
+}
+
+const POSITION_CODE = new Map<Position, number>(POSITIONS.map((p, i) => [p, i]));
+const AGREES = 1;
+const BLOCKS = 2;
+const FLAGS = POSITIONS.map((p) => (isAgreeing(p) ? AGREES : 0) | (isBlocking(p) ? BLOCKS : 0));
+/** Keys cells by (party, point) number; a negotiation never has 2^20 points. */
+const POINT_SPAN = 0x100000;
+
+interface Cell {
+  party: number;
+  point: number;
+  size: number;
+  version: number;
+  // The cell's events sorted by compareFacts (effectiveAt, recordedAt, seq), one array per field:
+  // a binary search and a walk read contiguous memory instead of jumping around a million rows.
+  seq: Int32Array;
+  effective: Float64Array;
+  recorded: Float64Array;
+  /** recordedAt of the retraction; NaN when the event was never retracted. */
+  retracted: Float64Array;
+  position: Uint8Array;
+}
+
+const FIRST_CAPACITY = 4;
+
+function newCell(party: number, point: number): Cell {
+  return {
+    party,
+    point,
+    size: 0,
+    version: 0,
+    seq: new Int32Array(FIRST_CAPACITY),
+    effective: new Float64Array(FIRST_CAPACITY),
+    recorded: new Float64Array(FIRST_CAPACITY),
+    retracted: new Float64Array(FIRST_CAPACITY),
+    position: new Uint8Array(FIRST_CAPACITY),
+  };
+}
+
+/**
+ * A compact, in-memory as-of index of one negotiation's stance events, with the same rules as
+ * currentStances / isVisible / compareFacts. Each cell keeps its events sorted by compareFacts in
+ * typed arrays (29 bytes an event, plus spare capacity), so "the event in force at T" is a binary
+ * search per cell whatever the length of the history, and a million events take tens of megabytes
+ * instead of a million objects. A sorted seq column (with each event's cell) finds the event a
+ * retraction names. Events must be added in increasing seq (the order of the change stream).
+ */
+export class StanceIndex {
+  /** The change stream's sequence number up to which this index is complete. */
+  lastSeq = 0;
+  private readonly partyIds: string[] = [];
+  private readonly partyNumber = new Map<string, number>();
+  private readonly pointIds: string[] = [];
+  private readonly pointNumber = new Map<string, number>();
+  private readonly cells: Cell[] = [];
+  private readonly cellNumber = new Map<number, number>();
+  private count = 0;
+  private seqs = new Int32Array(0);
+  private cellOf = new Int32Array(0);
+  private minEffective = Number.POSITIVE_INFINITY;
+
+  constructor(capacity = 0) {
+    this.grow(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get cellCount(): number {
+    return this.cells.length;
+  }
+
+  /** The earliest effectiveAt of any event, retracted or not; null when there are none. */
+  get earliestEffectiveAt(): number | null {
+    return Number.isFinite(this.minEffective) ? this.minEffective : null;
+  }
+
+  /** Bytes held by the typed arrays (with their spare capacity). */
+  get bytes(): number {
+    let cells = 0;
+    for (const c of this.cells) {
+      cells += c.seq.byteLength + c.effective.byteLength + c.recorded.byteLength + c.retracted.byteLength + c.position.byteLength;
+    }
+    return this.seqs.byteLength + this.cellOf.byteLength + cells;
+  }
+
+  /** Makes room for `more` events without re-allocating on each add (a bulk load knows its size). */
+  reserve(more: number): void {
+    if (this.count + more > this.seqs.length) this.grow(this.count + more);
+  }
+
+  add(event: IndexedEvent): void {
+    if (this.count > 0 && event.seq <= this.seqs[this.count - 1]) {
+      throw new Error(`stance index: event seq ${event.seq} is not after ${this.seqs[this.count - 1]}`);
+    }
+    const code = POSITION_CODE.get(event.position);
+    if (code === undefined) throw new Error(`stance index: unknown position '${event.position}'`);
+    if (this.count === this.seqs.length) this.grow(Math.max(1024, this.count * 2));
+    const cellNo = this.cellFor(event.partyId, event.pointId);
+    this.seqs[this.count] = event.seq;
+    this.cellOf[this.count] = cellNo;
+    this.count += 1;
+    if (event.effectiveAt < this.minEffective) this.minEffective = event.effectiveAt;
+    const cell = this.cells[cellNo];
+    cell.version += 1;
+    insertInOrder(cell, event, code);
+    this.lastSeq = Math.max(this.lastSeq, event.seq);
+  }
+
+  /** Records the retraction of the event with sequence number `eventSeq`; false if the index does not hold it. */
+  retract(eventSeq: number, recordedAt: number, seq: number): boolean {
+    const slot = this.slotOf(eventSeq);
+    if (slot < 0) return false;
+    const cell = this.cells[this.cellOf[slot]];
+    const j = cell.seq.subarray(0, cell.size).indexOf(eventSeq);
+    if (j < 0 || !Number.isNaN(cell.retracted[j])) return false;
+    cell.retracted[j] = recordedAt;
+    cell.version += 1;
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    return true;
+  }
+
+  /** The cell's event in force at the view, per cell that has ever had an event. */
+  cellsAt(view: TimeView): IndexedCell[] {
+    const asOf = view.asOf ?? Number.POSITIVE_INFINITY;
+    const knownAt = view.knownAt ?? Number.POSITIVE_INFINITY;
+    const out: IndexedCell[] = new Array<IndexedCell>(this.cells.length);
+    for (let c = 0; c < this.cells.length; c += 1) {
+      const cell = this.cells[c];
+      const j = inForce(cell, asOf, knownAt);
+      out[c] = {
+        partyId: this.partyIds[cell.party],
+        pointId: this.pointIds[cell.point],
+        version: cell.version,
+        seq: j < 0 ? null : cell.seq[j],
+        position: j < 0 ? null : POSITIONS[cell.position[j]],
+        effectiveAt: j < 0 ? null : cell.effective[j],
+        recordedAt: j < 0 ? null : cell.recorded[j],
+      };
+    }
+    return out;
+  }
+
+  /**
+   * The same series as convergenceSeries over the indexed events. Per cell: the event in force at
+   * the first date by binary search, then only the cell's events up to the last date, in order;
+   * the changes become per-(date, point) deltas summed once. Events before the range cost nothing,
+   * so a 90-day range of a long history reads a fraction of it.
+   */
+  convergence(opts: ConvergenceOptions): ConvergencePoint[] {
+    const dates = [...opts.dates].sort((a, b) => a - b);
+    const points = opts.pointIds.length;
+    const series: ConvergencePoint[] = [];
+    if (dates.length === 0) return series;
+    const knownAt = opts.knownAt ?? Number.POSITIVE_INFINITY;
+    const partyAt = positionsOf(opts.partyIds, this.partyNumber);
+    const pointAt = positionsOf(opts.pointIds, this.pointNumber);
+    // Per (date, point): changes of the number of stated, agreeing and blocking parties.
+    const stated = new Int32Array(dates.length * points);
+    const agreeing = new Int32Array(dates.length * points);
+    const blocking = new Int32Array(dates.length * points);
+    const last = dates[dates.length - 1];
+    for (const cell of this.cells) {
+      const point = pointAt[cell.point];
+      if (point < 0 || partyAt[cell.party] < 0) continue;
+      let held = inForce(cell, dates[0], knownAt);
+      if (held >= 0) {
+        stated[point] += 1;
+        const flags = FLAGS[cell.position[held]];
+        if (flags & AGREES) agreeing[point] += 1;
+        if (flags & BLOCKS) blocking[point] += 1;
+      }
+      // The cell's events after the first date, in order: each visible one replaces the holder.
+      let bucket = 0;
+      for (let j = upperBound(cell, dates[0]); j < cell.size; j += 1) {
+        const at = cell.effective[j];
+        if (at > last) break;
+        if (!(cell.recorded[j] <= knownAt) || cell.retracted[j] <= knownAt) continue;
+        while (dates[bucket] < at) bucket += 1;
+        const k = bucket * points + point;
+        if (held >= 0) {
+          const before = FLAGS[cell.position[held]];
+          if (before & AGREES) agreeing[k] -= 1;
+          if (before & BLOCKS) blocking[k] -= 1;
+        } else {
+          stated[k] += 1;
+        }
+        const flags = FLAGS[cell.position[j]];
+        if (flags & AGREES) agreeing[k] += 1;
+        if (flags & BLOCKS) blocking[k] += 1;
+        held = j;
+      }
+    }
+    const nowStated = new Int32Array(points);
+    const nowAgreeing = new Int32Array(points);
+    const nowBlocking = new Int32Array(points);
+    for (let d = 0; d < dates.length; d += 1) {
+      let agreed = 0;
+      let blocked = 0;
+      let addressed = 0;
+      for (let p = 0; p < points; p += 1) {
+        const k = d * points + p;
+        nowStated[p] += stated[k];
+        nowAgreeing[p] += agreeing[k];
+        nowBlocking[p] += blocking[k];
+        if (nowStated[p] === 0) continue;
+        addressed += 1;
+        if (nowAgreeing[p] === nowStated[p]) agreed += 1;
+        if (nowBlocking[p] > 0) blocked += 1;
+      }
+      series.push({ date: toIso(dates[d]), agreed, blocked, addressed, points });
+    }
+    return series;
+  }
+
+  /** Events are added in seq order, so the seq column is sorted. */
+  private slotOf(seq: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[mid] < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count && this.seqs[lo] === seq ? lo : -1;
+  }
+
+  private cellFor(partyId: string, pointId: string): number {
+    let party = this.partyNumber.get(partyId);
+    if (party === undefined) {
+      party = this.partyIds.push(partyId) - 1;
+      this.partyNumber.set(partyId, party);
+    }
+    let point = this.pointNumber.get(pointId);
+    if (point === undefined) {
+      point = this.pointIds.push(pointId) - 1;
+      this.pointNumber.set(pointId, point);
+    }
+    const key = party * POINT_SPAN + point;
+    let cellNo = this.cellNumber.get(key);
+    if (cellNo === undefined) {
+      cellNo = this.cells.push(newCell(party, point)) - 1;
+      this.cellNumber.set(key, cellNo);
+    }
+    return cellNo;
+  }
+
+  private grow(capacity: number): void {
+    const seqs = new Int32Array(capacity);
+    seqs.set(this.seqs.subarray(0, this.count));
+    const cellOf = new Int32Array(capacity);
+    cellOf.set(this.cellOf.subarray(0, this.count));
+    this.seqs = seqs;
+    this.cellOf = cellOf;
+  }
+}
+
+/** Index in the cell of its greatest visible event at (asOf, knownAt), or -1. */
+function inForce(cell: Cell, asOf: number, knownAt: number): number {
+  for (let j = upperBound(cell, asOf) - 1; j >= 0; j -= 1) {
+    // A NaN retraction time (never retracted) compares false: the event stays visible.
+    if (cell.recorded[j] <= knownAt && !(cell.retracted[j] <= knownAt)) return j;
+  }
+  return -1;
+}
+
+/** Index in the cell of its first event with effectiveAt > at. */
+function upperBound(cell: Cell, at: number): number {
+  let lo = 0;
+  let hi = cell.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cell.effective[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts after every event it does not precede (its seq is the greatest so far, so ties go after). */
+function insertInOrder(cell: Cell, event: IndexedEvent, code: number): void {
+  const eff = event.effectiveAt;
+  const rec = event.recordedAt;
+  let lo = 0;
+  let hi = cell.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = cell.effective[mid];
+    if (e < eff || (e === eff && cell.recorded[mid] <= rec)) lo = mid + 1;
+    else hi = mid;
+  }
+  if (cell.size === cell.seq.length) {
+    const capacity = cell.size * 2;
+    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, next: T): T => {
+      next.set(old as never);
+      return next;
+    };
+    cell.seq = widen(cell.seq, new Int32Array(capacity));
+    cell.effective = widen(cell.effective, new Float64Array(capacity));
+    cell.recorded = widen(cell.recorded, new Float64Array(capacity));
+    cell.retracted = widen(cell.retracted, new Float64Array(capacity));
+    cell.position = widen(cell.position, new Uint8Array(capacity));
+  }
+  const n = cell.size;
+  cell.seq.copyWithin(lo + 1, lo, n);
+  cell.effective.copyWithin(lo + 1, lo, n);
+  cell.recorded.copyWithin(lo + 1, lo, n);
+  cell.retracted.copyWithin(lo + 1, lo, n);
+  cell.position.copyWithin(lo + 1, lo, n);
+  cell.seq[lo] = event.seq;
+  cell.effective[lo] = eff;
+  cell.recorded[lo] = rec;
+  cell.retracted[lo] = Number.NaN;
+  cell.position[lo] = code;
+  cell.size = n + 1;
+}
+
+/** For each internal number, the position of its id in `ids` (-1 when absent; the first occurrence wins). */
+function positionsOf(ids: readonly string[], numbers: ReadonlyMap<string, number>): Int32Array {
+  const out = new Int32Array(numbers.size).fill(-1);
+  ids.forEach((id, i) => {
+    const n = numbers.get(id);
+    if (n !== undefined && out[n] < 0) out[n] = i;
+  });
+  return out;
+}
