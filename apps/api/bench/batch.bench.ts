@@ -2,7 +2,7 @@
  * npm run bench -- batch: 100,000 stance events (BENCH_BATCH_EVENTS) into a 200-point × 50-party
  * negotiation on the built server (SQLite, WAL, synchronous=FULL), three ways, each timed from the
  * first request sent to the last answer received:
- * - the batch endpoint, batches of 1,000, one after another;
+ * - the batch endpoint, batches of 1,000, one after another, then from BENCH_BATCH_CLIENTS (4) clients at once;
  * - one CSV import (text/csv, kind=stances) of the same rows;
  * - one JSON dump import (into an empty server) of the negotiation the batches wrote: its events and
  *   their change log.
@@ -29,6 +29,7 @@ const BATCH = 1_000;
 const POINTS = 200;
 const PARTIES = 50;
 const TARGET_S = 10;
+const CLIENTS = Number(process.env['BENCH_BATCH_CLIENTS'] ?? 4);
 
 interface Server {
   url: string;
@@ -150,19 +151,31 @@ async function main(): Promise<void> {
   const data = rows(EVENTS);
 
   const server = await start(path.join(dir, 'parley.sqlite'));
-  // 1. The batch endpoint.
-  const a = await negotiation(server, 'Batch endpoint');
-  const batches: string[] = [];
-  for (let i = 0; i < data.length; i += BATCH) {
-    const events = data.slice(i, i + BATCH).map((r) => ({
-      partyId: a.parties[r.party].id, pointId: a.points[r.point].id, position: r.position, confidence: 'reported', effectiveAt: r.day, source: { outlet: 'Bench' },
-    }));
-    batches.push(JSON.stringify({ events }));
+  // 1. The batch endpoint: one client sending the batches one after another, then CLIENTS clients
+  // sharing them (each into its own negotiation).
+  const batchRuns: { clients: number; seconds: number; negotiationId: string }[] = [];
+  for (const clients of [1, CLIENTS]) {
+    const a = await negotiation(server, `Batch endpoint, ${clients} client(s)`);
+    const batches: string[] = [];
+    for (let i = 0; i < data.length; i += BATCH) {
+      const events = data.slice(i, i + BATCH).map((r) => ({
+        partyId: a.parties[r.party].id, pointId: a.points[r.point].id, position: r.position, confidence: 'reported', effectiveAt: r.day, source: { outlet: 'Bench' },
+      }));
+      batches.push(JSON.stringify({ events }));
+    }
+    let next = 0;
+    const run = await timed(() =>
+      Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (next < batches.length) await request(server, 'POST', `/api/negotiations/${a.id}/stances/batch`, batches[next++]);
+        }),
+      ),
+    );
+    batchRuns.push({ clients, seconds: run.seconds, negotiationId: a.id });
+    console.log(`batch endpoint, ${clients} client(s): ${s1(run.seconds)} s (${rate(run.seconds)} events/s)`);
   }
-  const batch = await timed(async () => {
-    for (const body of batches) await request(server, 'POST', `/api/negotiations/${a.id}/stances/batch`, body);
-  });
-  console.log(`batch endpoint: ${s1(batch.seconds)} s (${rate(batch.seconds)} events/s)`);
+  const batch = batchRuns[0];
+  const batchParallel = batchRuns[1];
 
   // 2. The CSV import.
   const b = await negotiation(server, 'CSV import');
@@ -173,7 +186,7 @@ async function main(): Promise<void> {
 
   // 3. The JSON dump import: the negotiation of step 1 (its events and their change log), exported and
   // imported into an empty server (whose import limit is raised to the dump's size).
-  const dump = await (await fetch(`${server.url}/api/negotiations/${a.id}/export.json`, { headers: { authorization: `Bearer ${server.token}` } })).text();
+  const dump = await (await fetch(`${server.url}/api/negotiations/${batch.negotiationId}/export.json`, { headers: { authorization: `Bearer ${server.token}` } })).text();
   await server.stop();
   const target = await start(path.join(dir, 'target.sqlite'), { IMPORT_LIMIT_BYTES: String(dump.length * 2) });
   const dumpRun = await timed(() => request(target, 'POST', '/api/negotiations/import', dump));
@@ -188,7 +201,8 @@ async function main(): Promise<void> {
   const markdown = [
     `| ${EVENTS.toLocaleString('en-US')} events through | time | events/s | sqlite3 direct, same rows in one transaction | Parley / direct |`,
     '|---|---:|---:|---:|---:|',
-    line(`the batch endpoint (${EVENTS / BATCH} × ${BATCH.toLocaleString('en-US')}, sequential)`, batch.seconds),
+    line(`the batch endpoint (${EVENTS / BATCH} × ${BATCH.toLocaleString('en-US')}, one client, one after another)`, batch.seconds),
+    line(`the batch endpoint (the same, ${CLIENTS} clients at once)`, batchParallel.seconds),
     line('one CSV import (text/csv, kind=stances)', csvRun.seconds),
     line(`one JSON dump import (${(dump.length / 2 ** 20).toFixed(0)} MB)`, dumpRun.seconds),
   ].join('\n');
@@ -197,8 +211,8 @@ async function main(): Promise<void> {
     `BENCH_RESULT ${JSON.stringify({
       scenario: 'batch',
       markdown,
-      targets: [target_('the batch endpoint', batch.seconds), target_('the CSV import', csvRun.seconds), target_('the JSON dump import', dumpRun.seconds)],
-      data: { events: EVENTS, batchSeconds: batch.seconds, csvSeconds: csvRun.seconds, dumpSeconds: dumpRun.seconds, directSeconds: direct },
+      targets: [target_('the batch endpoint, one client', batch.seconds), target_(`the batch endpoint, ${CLIENTS} clients`, batchParallel.seconds), target_('the CSV import', csvRun.seconds), target_('the JSON dump import', dumpRun.seconds)],
+      data: { events: EVENTS, batchSeconds: batch.seconds, batchParallelSeconds: batchParallel.seconds, csvSeconds: csvRun.seconds, dumpSeconds: dumpRun.seconds, directSeconds: direct },
     })}`,
   );
 }
