@@ -11,8 +11,8 @@
 // numbers) is kept out of the document. A scenario may print several BENCH_RESULT lines (e.g. one per
 // database); they are written one after another.
 //
-// Markers in docs/benchmarks.md: <!-- bench:write --> … <!-- /bench:write -->. A scenario without
-// markers gets a new section at the end of the document.
+// Markers in docs/benchmarks.md, each on a line of its own: <!-- bench:write --> … <!-- /bench:write -->.
+// A scenario without markers gets a new section at the end of the document.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -95,13 +95,23 @@ function render(outcome) {
   return lines.join('\n').trim();
 }
 
+function lineIndex(doc, line, from) {
+  for (let i = doc.indexOf(line, from); i >= 0; i = doc.indexOf(line, i + 1)) {
+    const starts = i === 0 || doc[i - 1] === '\n';
+    const ends = i + line.length === doc.length || doc[i + line.length] === '\n';
+    if (starts && ends) return i;
+  }
+  return -1;
+}
+
 function writeDoc(outcome) {
   let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   const open = `<!-- bench:${outcome.scenario} -->`;
   const close = `<!-- /bench:${outcome.scenario} -->`;
   const block = `${open}\n${render(outcome)}\n${close}`;
-  const a = doc.indexOf(open);
-  const b = doc.indexOf(close);
+  // Markers count only on a line of their own (prose may mention them).
+  const a = lineIndex(doc, open, 0);
+  const b = a >= 0 ? lineIndex(doc, close, a) : -1;
   if (a >= 0 && b > a) doc = doc.slice(0, a) + block + doc.slice(b + close.length);
   else doc = `${doc.trimEnd()}\n\n## ${outcome.scenario} (\`npm run bench -- ${outcome.scenario}\`)\n\n${block}\n`;
   writeFileSync(DOC, doc);
