@@ -23,9 +23,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = join(ROOT, 'docs/benchmarks.md');
 const SCENARIOS = ['write', 'batch', 'matrix', 'metrics', 'live', 'export', 'dashboard'];
 /**
- * What the whole suite runs by default, so that `npm run bench` ends in about 10 minutes on a
- * 2-core machine; a variable already set in the environment wins. The scripts alone keep their own
- * (larger) defaults.
+ * Sizes the runner uses, so that `npm run bench` ends in about 10 minutes on a 2-core machine; a
+ * variable already set in the environment wins. The scripts run alone keep their own (larger) defaults.
  */
 const SUITE_ENV = {
   export: { BENCH_SIZES: process.env.BENCH_EXPORT_SIZES ?? '10000,100000' },
@@ -50,7 +49,7 @@ function run(scenario) {
   return new Promise((resolve) => {
     const started = Date.now();
     const loadBefore = load();
-    const env = { ...process.env, ...(asked.length === 0 ? withoutSet(SUITE_ENV[scenario] ?? {}) : {}) };
+    const env = { ...process.env, ...withoutSet(SUITE_ENV[scenario] ?? {}) };
     const child = spawn('npm', ['run', '--silent', `bench:${scenario}`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const results = [];
     let buffer = '';

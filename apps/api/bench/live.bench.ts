@@ -104,6 +104,9 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         LOAD_DEMO: 'never',
         RATE_LIMIT_PER_MINUTE: '0',
+        // The whole fleet connects from 127.0.0.1: the per-address socket limit (2,000 by default)
+        // would refuse the 5,000-viewer run, which then waited forever for its viewers.
+        LIVE_MAX_SOCKETS_PER_IP: String(count + 100),
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
       },
