@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-export-'));
   console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.cpus()[0]?.model ?? ''}; node ${process.version}`);
   console.log('events | format | time (s) | size (MB) | peak RSS over baseline (MB)');
+  const rows: string[] = [];
   for (const size of sizes) {
     const database = { driver: 'sqlite' as const, path: path.join(dir, `e-${size}.sqlite`), synchronous: 'NORMAL' as const };
     const seedDb = await Db.open(database);
@@ -54,11 +55,16 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
       if (res.status !== 200) throw new Error(`${format.name}: HTTP ${res.status}`);
-      console.log(`${size} | ${format.name} | ${seconds.toFixed(2)} | ${(bytes / 2 ** 20).toFixed(1)} | ${((peak - baseline) / 2 ** 20).toFixed(0)}`);
+      const row = `${size.toLocaleString('en-US')} | ${format.name} | ${seconds.toFixed(2)} s | ${(bytes / 2 ** 20).toFixed(1)} MB | ${((peak - baseline) / 2 ** 20).toFixed(0)} MB`;
+      console.log(row);
+      rows.push(`| ${row} |`);
     }
     await app.close();
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  // The machine-readable summary for `npm run bench` (see tools/bench.mjs).
+  const markdown = ['| events | format | time | size | peak RSS over baseline |', '|---:|---|---:|---:|---:|', ...rows].join('\n');
+  console.log(`BENCH_RESULT ${JSON.stringify({ scenario: 'export', markdown })}`);
 }
 
 main().catch((err: unknown) => {

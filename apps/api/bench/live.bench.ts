@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-live-'));
   console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${messages} stances at ${rate}/s per run; absolute figures vary between machines`);
   console.log('viewers | parley p50 / p95 / p99 (ms) | bare p50 / p95 / p99 (ms) | p99 ratio | deliveries/s parley / bare | missing | server RSS parley / bare (MB)');
+  const rows: string[] = [];
+  const targets: { what: string; target: string; value: string; met: boolean }[] = [];
 
   for (const count of sizes) {
     // Parley, as deployed: built server, SQLite with synchronous=FULL.
@@ -102,6 +104,9 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         LOAD_DEMO: 'never',
         RATE_LIMIT_PER_MINUTE: '0',
+        // The whole fleet connects from 127.0.0.1: the per-address socket limit (2,000 by default)
+        // would refuse the 5,000-viewer run, which then waited forever for its viewers.
+        LIVE_MAX_SOCKETS_PER_IP: String(count + 100),
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
       },
@@ -168,12 +173,24 @@ async function main(): Promise<void> {
     await new Promise((r) => bare.once('exit', r));
 
     const f = (x: number) => x.toFixed(1);
-    console.log(
+    const row =
       `${count} | ${f(parley.p50)} / ${f(parley.p95)} / ${f(parley.p99)} | ${f(baseline.p50)} / ${f(baseline.p95)} / ${f(baseline.p99)} | ${(parley.p99 / baseline.p99).toFixed(2)} | ` +
-        `${Math.round(parley.delivered / parley.seconds)} / ${Math.round(baseline.delivered / baseline.seconds)} | ${parley.missing} / ${baseline.missing} | ${parleyRss.toFixed(0)} / ${bareRss.toFixed(0)}`,
-    );
+      `${Math.round(parley.delivered / parley.seconds)} / ${Math.round(baseline.delivered / baseline.seconds)} | ${parley.missing} / ${baseline.missing} | ${parleyRss.toFixed(0)} / ${bareRss.toFixed(0)}`;
+    console.log(row);
+    rows.push(`| ${row} |`);
+    if (count === 1000) {
+      targets.push({ what: 'p99 at 1,000 viewers', target: '< 100 ms', value: `${f(parley.p99)} ms (bare socket.io: ${f(baseline.p99)} ms)`, met: parley.p99 < 100 });
+      targets.push({ what: 'p99 over bare socket.io at 1,000 viewers', target: '< 1.5×', value: `${(parley.p99 / baseline.p99).toFixed(2)}×`, met: parley.p99 / baseline.p99 < 1.5 });
+    }
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  // The machine-readable summary for `npm run bench` (see tools/bench.mjs).
+  const markdown = [
+    '| viewers | Parley p50 / p95 / p99 (ms) | bare socket.io p50 / p95 / p99 (ms) | p99 ratio | deliveries/s Parley / bare | missing | server RSS Parley / bare (MB) |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+  console.log(`BENCH_RESULT ${JSON.stringify({ scenario: 'live', markdown, targets })}`);
 }
 
 main().catch((err: unknown) => {

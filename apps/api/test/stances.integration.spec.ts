@@ -118,20 +118,76 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
     const results = await Promise.all(writes);
     expect(results.filter((r) => r.status >= 300)).toEqual([]);
 
+    await expectConsistent(s.negotiationId);
+  });
+
+  it('answers concurrent single writes that share a commit each with its own event and cell; a refused one among them changes nothing', async () => {
+    const [party, point] = [s.parties[2], s.points[0]];
+    const first = await t.post(`${base}/stances`, stance(party.id, point.id, { effectiveAt: '2025-12-31' }));
+    const version = first.body.cell.version as number;
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        t.post(
+          `${base}/stances`,
+          // Every 6th expects a version the cell never reaches: refused, whatever the order.
+          stance(party.id, point.id, { position: 'reject', effectiveAt: `2025-12-${String(1 + (i % 28)).padStart(2, '0')}`, note: `w${i}`, ...(i % 6 === 0 ? { expectedVersion: version + 100 } : {}) }),
+        ),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 201);
+    const refused = results.filter((r) => r.status === 409);
+    expect(ok.length + refused.length).toBe(24);
+    expect(refused).toHaveLength(4);
+    for (const r of refused) expect(r.body.code).toBe('VERSION_CONFLICT');
+    // Each answer carries its own event (own note, own number) and a distinct cell version.
+    expect(new Set(ok.map((r) => r.body.event.note)).size).toBe(ok.length);
+    expect(new Set(ok.map((r) => r.body.event.seq)).size).toBe(ok.length);
+    expect(new Set(ok.map((r) => r.body.cell.version)).size).toBe(ok.length);
+    // Back-dated writes (all before 2025-12-31) leave the first event current.
+    for (const r of ok) expect(r.body.cell.current.id).toBe(first.body.event.id);
+    await expectConsistent(s.negotiationId);
+  });
+
+  it('imports a CSV over more cells than one statement reads: every row recorded in order, numbers gap-free, projection equal to a rebuild', async () => {
+    const n = await t.post('/api/negotiations', { title: 'Wide import' });
+    const wide = `/api/negotiations/${n.body.id}`;
+    for (let i = 0; i < 30; i++) expect((await t.post(`${wide}/parties`, { code: `Q${i}`, name: `Party ${i}` })).status).toBe(201);
+    const points = ['code,title,category', ...Array.from({ length: 40 }, (_, i) => `w${i},Point ${i},military`)].join('\n');
+    expect((await t.post(`/api/negotiations/import?negotiation=${n.body.id}&kind=points`, points, { 'content-type': 'text/csv' })).status).toBe(200);
+    // 1,200 cells, two rows each; the second is back-dated on every third cell.
+    const rows: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (let c = 0; c < 1200; c++) {
+        const day = round === 0 ? '2025-06-15' : c % 3 === 0 ? '2025-01-15' : '2025-09-15';
+        rows.push(`Q${c % 30},w${Math.floor(c / 30)},${round === 0 ? 'accept' : 'reject'},reported,${day},Src ${round}-${c}`);
+      }
+    }
+    const csv = ['party,point,position,confidence,effectiveAt,sourceOutlet', ...rows].join('\n');
+    const res = await t.post(`/api/negotiations/import?negotiation=${n.body.id}&kind=stances`, csv, { 'content-type': 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.body.counts.stanceEvents.created).toBe(2400);
+    const matrix = await t.get(`${wide}/matrix`);
+    expect(matrix.status).toBe(200);
+    await expectConsistent(n.body.id);
+  });
+
+  /** Sequence numbers gap-free and the projection equal to a rebuild from the events. */
+  async function expectConsistent(negotiationId: string): Promise<void> {
     const changes: { seq: number | string }[] = await t.db.read.query(
       t.db.driver === 'postgres' ? 'SELECT seq FROM change_log WHERE negotiation_id = $1 ORDER BY seq' : 'SELECT seq FROM change_log WHERE negotiation_id = ? ORDER BY seq',
-      [s.negotiationId],
+      [negotiationId],
     );
     const seqs = changes.map((c) => Number(c.seq));
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    const negotiation = await t.get(base);
+    const negotiation = await t.get(`/api/negotiations/${negotiationId}`);
     expect(negotiation.body.seq).toBe(seqs.length);
 
     // Rebuild the projection from the append-only events and compare with the stored one.
     const facts: StanceFact[] = (
       await t.db.read.query(
         `SELECT e.id, e.party_id, e.point_id, e.position, e.effective_at, e.recorded_at, e.seq, r.recorded_at AS retracted_at
-           FROM stance_events e LEFT JOIN stance_retractions r ON r.event_id = e.id`,
+           FROM stance_events e LEFT JOIN stance_retractions r ON r.event_id = e.id WHERE e.negotiation_id = ${t.db.driver === 'postgres' ? '$1' : '?'}`,
+        [negotiationId],
       )
     ).map((r: Record<string, string | number | null>) => ({
       id: String(r['id']),
@@ -146,12 +202,13 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
     const rebuilt = currentStances(facts, {});
     const versions = cellVersions(facts);
     const stored: { party_id: string; point_id: string; event_id: string | null; version: number | string }[] = await t.db.read.query(
-      'SELECT party_id, point_id, event_id, version FROM current_stances',
+      `SELECT party_id, point_id, event_id, version FROM current_stances WHERE negotiation_id = ${t.db.driver === 'postgres' ? '$1' : '?'}`,
+      [negotiationId],
     );
     expect(stored.length).toBe(versions.size);
     for (const row of stored) {
       const key = cellKey(row.party_id, row.point_id);
       expect({ key, event: row.event_id, version: Number(row.version) }).toEqual({ key, event: rebuilt.get(key)?.id ?? null, version: versions.get(key) });
     }
-  });
+  }
 });

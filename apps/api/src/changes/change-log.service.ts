@@ -3,7 +3,7 @@ import type { ChangeEntry, ChangeKind } from '@parley/contracts';
 import { toIso } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
 import type { Tx } from '../database/db.service';
-import { sql, num } from '../database/sql';
+import { insertRows, sql, num } from '../database/sql';
 import { notFound } from '../common/app-error';
 import { AuditLog } from '../audit/audit.service';
 import { ChangeEntity } from './change.entity';
@@ -87,6 +87,46 @@ export class ChangeLog {
       data: change.data,
     };
     tx.afterCommit(() => this.publish(entry));
+  }
+
+  /**
+   * Appends many changes with one multi-row statement (stance events recorded together); each is
+   * published after commit, in order. The data is serialized once here.
+   */
+  async recordMany(tx: Tx, changes: ChangeInput[]): Promise<void> {
+    if (changes.length === 0) return;
+    await insertRows(
+      tx.manager,
+      'change_log',
+      ['negotiation_id', 'seq', 'kind', 'entity_id', 'data', 'before', 'recorded_at', 'recorded_by'],
+      changes.map((c) => [c.negotiationId, c.seq, c.kind, c.entityId, JSON.stringify(c.data), JSON.stringify(c.before ?? null) /* as the entity's transformer stores it */, c.recordedAt, c.recordedBy]),
+    );
+    for (const change of changes) {
+      if (change.kind.startsWith('stance.')) continue;
+      const [entityType, verb] = change.kind.split('.');
+      await this.audit.record(tx.manager, {
+        actor: change.recordedBy,
+        action: change.kind,
+        entityType: entityType ?? change.kind,
+        entityId: change.entityId,
+        negotiationId: change.negotiationId,
+        before: verb === 'created' ? null : change.before,
+        after: change.data,
+        at: change.recordedAt,
+      });
+    }
+    const entries = changes.map((c): ChangeEntry => ({
+      negotiationId: c.negotiationId,
+      seq: c.seq,
+      kind: c.kind,
+      entityId: c.entityId,
+      recordedAt: toIso(c.recordedAt),
+      recordedBy: c.recordedBy,
+      data: c.data,
+    }));
+    tx.afterCommit(() => {
+      for (const entry of entries) this.publish(entry);
+    });
   }
 
   /** nextSeq + record, for changes whose data does not need the number. */

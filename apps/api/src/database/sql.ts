@@ -34,3 +34,20 @@ export async function sql<Row = Record<string, unknown>>(
 /** BIGINT columns arrive as strings from PostgreSQL. */
 export const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 export const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : num(value));
+
+/** Most bound parameters per statement (SQLite allows 32,766, PostgreSQL 65,535). */
+const MAX_PARAMS = 30_000;
+
+/**
+ * Multi-row INSERT of `rows` (values in `columns` order), split into statements that stay under the
+ * drivers' parameter limits: one statement for a few rows instead of one per row.
+ */
+export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: unknown[][], suffix = ''): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const head = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    await sql(manager, `${head}${chunk.map(() => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`, chunk.flat());
+  }
+}

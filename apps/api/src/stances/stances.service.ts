@@ -12,7 +12,7 @@ import type {
   StanceCreate,
   StanceEvent,
 } from '@parley/contracts';
-import { compareFacts, parseBound, parseInstant, precisionOf, toIso } from '@parley/domain';
+import { parseBound, toIso } from '@parley/domain';
 import { createHash } from 'node:crypto';
 import { AppError, conflict, notFound } from '../common/app-error';
 import { isUuid, newId } from '../common/ids';
@@ -24,8 +24,9 @@ import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PointEntity } from '../points/point.entity';
 import { IdempotencyKeyEntity, StanceEventEntity, StanceRetractionEntity, CurrentStanceEntity } from './stance.entities';
-import { buildStanceEvent, EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
+import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
 import { StanceRefs } from './stance-refs';
+import { recordStances, type StanceItem } from './stance-recorder';
 
 export interface Replayable<T> {
   status: number;
@@ -41,9 +42,23 @@ interface CellRow {
   seq: number | string | null;
 }
 
+interface Waiting extends StanceItem {
+  resolve: (result: RecordStanceResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A statement refused for its data (SQLite SQLITE_CONSTRAINT*, PostgreSQL class 22/23), not for the database's state. */
+function isConstraintViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = String(e.driverError?.code ?? e.code ?? '');
+  return code.startsWith('SQLITE_CONSTRAINT') || /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 @Injectable()
 export class StancesService {
   private readonly refs = new Map<string, StanceRefs>();
+  /** Single writes per negotiation waiting to be recorded together (see recordTogether). */
+  private readonly waiting = new Map<string, Waiting[]>();
 
   constructor(
     private readonly db: Db,
@@ -54,7 +69,58 @@ export class StancesService {
   async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: string): Promise<Replayable<RecordStanceResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, [input], () => '');
-    return this.idempotent(negotiationId, 'stance', idempotencyKey, input, (tx) => this.recordOne(tx, negotiationId, input, author, ''));
+    if (idempotencyKey === undefined) return { status: 201, body: await this.recordTogether(negotiationId, input, author), replayed: false };
+    return this.idempotent(negotiationId, 'stance', idempotencyKey, input, async (tx) => {
+      const [outcome] = await recordStances(tx, this.changes, negotiationId, [{ input, field: '', author }], true);
+      return (outcome as { ok: true; result: RecordStanceResult }).result;
+    });
+  }
+
+  /**
+   * Single writes waiting for the writer are recorded together: the first one schedules a write,
+   * and every write that arrives before that write starts joins it, so N concurrent writes cost the
+   * statements of one (see recordStances) and share its commit. Each is answered only after that
+   * commit, and a refused one (409) changes nothing and does not hold up the others.
+   */
+  private recordTogether(negotiationId: string, input: StanceCreate, author: string): Promise<RecordStanceResult> {
+    return new Promise((resolve, reject) => {
+      const item: Waiting = { input, field: '', author, resolve, reject };
+      const queue = this.waiting.get(negotiationId);
+      if (queue) {
+        queue.push(item);
+        return;
+      }
+      this.waiting.set(negotiationId, [item]);
+      void this.flushWaiting(negotiationId);
+    });
+  }
+
+  private async flushWaiting(negotiationId: string): Promise<void> {
+    let taken: Waiting[] = [];
+    const take = () => {
+      taken = this.waiting.get(negotiationId) ?? [];
+      this.waiting.delete(negotiationId);
+      return taken;
+    };
+    try {
+      const outcomes = await this.db.write((tx) => recordStances(tx, this.changes, negotiationId, take(), false));
+      outcomes.forEach((outcome, i) => (outcome.ok ? taken[i].resolve(outcome.result) : taken[i].reject(outcome.error)));
+    } catch (error) {
+      if (taken.length === 0) take(); // refused before it started (shutting down)
+      if (taken.length > 1 && isConstraintViolation(error)) {
+        // Unexpected data in one write must not fail the others: record each alone.
+        for (const item of taken) {
+          this.db
+            .write(async (tx) => {
+              const [outcome] = await recordStances(tx, this.changes, negotiationId, [item], true);
+              return (outcome as { ok: true; result: RecordStanceResult }).result;
+            })
+            .then(item.resolve, item.reject);
+        }
+        return;
+      }
+      for (const item of taken) item.reject(error);
+    }
   }
 
   /** All or nothing: one transaction; any invalid item or stale version rejects the whole batch. */
@@ -68,9 +134,9 @@ export class StancesService {
 
   /** Records events inside a caller's transaction, in order; references must have been checked (checkRefsOf). */
   async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
-    const results: RecordStanceResult[] = [];
-    for (const [i, input] of inputs.entries()) results.push(await this.recordOne(tx, negotiationId, input, author, field(i)));
-    return results;
+    const items = inputs.map((input, i) => ({ input, field: field(i), author }));
+    const outcomes = await recordStances(tx, this.changes, negotiationId, items, true);
+    return outcomes.map((outcome) => (outcome as { ok: true; result: RecordStanceResult }).result);
   }
 
   /** The references of stance inputs that do not resolve in the negotiation, by field. */
@@ -243,70 +309,6 @@ export class StancesService {
     const { rows } = await sql<EventRow>(this.db.read, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id = ?`, [eventId]);
     if (!rows[0]) throw notFound('Stance event', eventId);
     return toStanceEvent(rows[0]);
-  }
-
-  private async recordOne(tx: Tx, negotiationId: string, input: StanceCreate, author: string, field: string): Promise<RecordStanceResult> {
-    const seq = await this.changes.nextSeq(tx, negotiationId);
-    const cell = await this.readCell(tx, negotiationId, input.partyId, input.pointId);
-    const version = num(cell?.version ?? 0);
-    if (input.expectedVersion !== undefined && input.expectedVersion !== version) {
-      const current = cell?.event_id ? await this.loadEvent(tx, cell.event_id) : null;
-      throw conflict(
-        'VERSION_CONFLICT',
-        `${field ? `${field}: ` : ''}the cell was changed by someone else meanwhile (now version ${version}, you expected ${input.expectedVersion}); nothing was recorded`,
-        { partyId: input.partyId, pointId: input.pointId, version, current },
-      );
-    }
-    const now = Date.now();
-    const event: StanceEventEntity = {
-      id: newId(),
-      negotiationId,
-      seq,
-      partyId: input.partyId,
-      pointId: input.pointId,
-      position: input.position,
-      confidence: input.confidence,
-      effectiveAt: parseInstant(input.effectiveAt),
-      effectivePrecision: precisionOf(input.effectiveAt),
-      recordedAt: now,
-      recordedBy: author,
-      conditionsText: input.conditions?.text ?? null,
-      conditionPointIds: [...new Set(input.conditions?.pointIds ?? [])],
-      note: input.note ?? null,
-      quote: input.quote ?? null,
-      actorId: input.actorId ?? null,
-      sourceUrl: input.source.url ?? null,
-      sourceOutlet: input.source.outlet ?? null,
-      sourceTitle: input.source.title ?? null,
-      sourcePublishedAt: input.source.publishedAt ? parseInstant(input.source.publishedAt) : null,
-      documentId: input.documentId ?? null,
-      milestoneId: input.milestoneId ?? null,
-    };
-    await tx.manager.insert(StanceEventEntity, event);
-    // A back-dated event becomes current only if it is the latest by effective time.
-    const standing =
-      cell?.event_id && cell.effective_at !== null
-        ? { effectiveAt: num(cell.effective_at), recordedAt: num(cell.recorded_at), seq: num(cell.seq) }
-        : null;
-    const becomesCurrent = standing === null || compareFacts(standing, event) <= 0;
-    const currentId = becomesCurrent ? event.id : (cell?.event_id ?? null);
-    await tx.manager.upsert(
-      CurrentStanceEntity,
-      { negotiationId, partyId: input.partyId, pointId: input.pointId, eventId: currentId, version: version + 1 },
-      ['negotiationId', 'partyId', 'pointId'],
-    );
-    const view = buildStanceEvent(event);
-    const result: RecordStanceResult = {
-      event: view,
-      cell: {
-        partyId: input.partyId,
-        pointId: input.pointId,
-        version: version + 1,
-        current: becomesCurrent ? view : currentId ? await this.loadEvent(tx, currentId) : null,
-      },
-    };
-    await this.changes.record(tx, { negotiationId, seq, kind: 'stance.recorded', entityId: event.id, data: result, recordedAt: now, recordedBy: author });
-    return result;
   }
 
   private async readCell(tx: Tx, negotiationId: string, partyId: string, pointId: string): Promise<CellRow | undefined> {

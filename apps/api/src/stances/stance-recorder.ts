@@ -1,0 +1,229 @@
+import type { RecordStanceResult, StanceCreate, StanceEvent } from '@parley/contracts';
+import { compareFacts, parseInstant, precisionOf } from '@parley/domain';
+import { conflict, notFound } from '../common/app-error';
+import { newId } from '../common/ids';
+import type { ChangeInput, ChangeLog } from '../changes/change-log.service';
+import type { Tx } from '../database/db.service';
+import { insertRows, num, sql } from '../database/sql';
+import { buildStanceEvent, EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
+import type { StanceEventEntity } from './stance.entities';
+
+export interface StanceItem {
+  input: StanceCreate;
+  /** Names the item in a conflict message ("events.3", "row 12"); '' for a single write. */
+  field: string;
+  /** Who records it (recordedBy). */
+  author: string;
+}
+
+export type StanceOutcome = { ok: true; result: RecordStanceResult } | { ok: false; error: unknown };
+
+interface Cell {
+  version: number;
+  /** The event in force: its id and ordering keys (null: no event, or all retracted). */
+  current: { id: string; effectiveAt: number; recordedAt: number; seq: number } | null;
+  /** Its API shape when it was recorded in this call (an older one is loaded when needed). */
+  view: StanceEvent | null;
+}
+
+interface CellRow {
+  party_id: string | null;
+  point_id: string | null;
+  version: number | string;
+  event_id: string | null;
+  effective_at: number | string | null;
+  recorded_at: number | string | null;
+  seq: number | string | null;
+}
+
+/** Cells per projection read, and events per load (up to two parameters each). */
+const CELL_CHUNK = 1_000;
+
+const EVENT_COLUMNS = [
+  'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
+  'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
+  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id',
+] as const;
+
+const cellKey = (partyId: string, pointId: string) => `${partyId}\u0000${pointId}`;
+
+/**
+ * Records stance events in a transaction with a fixed number of statements, whatever their number:
+ * read the cells they touch, take their sequence numbers at once, insert the events, upsert the
+ * projection and append the change log, each as multi-row statements. The rules are those of one
+ * write at a time, applied in order in memory: `expectedVersion` is compared with the cell as the
+ * earlier items leave it, an event becomes current only if it is the latest by effective time, and
+ * only the items that pass take a number (no gaps).
+ *
+ * `allOrNothing`: the first refused item throws (a batch, an import). Otherwise each item gets its
+ * own outcome (concurrent single writes committed together), and the refused ones change nothing.
+ */
+export async function recordStances(
+  tx: Tx,
+  changes: ChangeLog,
+  negotiationId: string,
+  items: StanceItem[],
+  allOrNothing: boolean,
+): Promise<StanceOutcome[]> {
+  // PostgreSQL: lock the negotiation first, in its own statement, so that the cells read next come
+  // from a snapshot taken after the previous writer committed (a read that waited on the lock
+  // itself would still see its old snapshot of the joined rows). SQLite has one writer: no lock.
+  await changes.lock(tx, negotiationId);
+  const { head, cells } = await readCells(tx, negotiationId, items);
+
+  const outcomes: StanceOutcome[] = [];
+  const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; author: string }[] = [];
+  const touched = new Map<string, { partyId: string; pointId: string }>();
+  let seq = head;
+  const now = Date.now();
+  for (const [i, { input, field, author }] of items.entries()) {
+    const key = cellKey(input.partyId, input.pointId);
+    const cell = cells.get(key) ?? { version: 0, current: null, view: null };
+    if (input.expectedVersion !== undefined && input.expectedVersion !== cell.version) {
+      const current = cell.view ?? (cell.current ? ((await loadEvents(tx, [cell.current.id])).get(cell.current.id) ?? null) : null);
+      const error = conflict(
+        'VERSION_CONFLICT',
+        `${field ? `${field}: ` : ''}the cell was changed by someone else meanwhile (now version ${cell.version}, you expected ${input.expectedVersion}); nothing was recorded`,
+        { partyId: input.partyId, pointId: input.pointId, version: cell.version, current },
+      );
+      if (allOrNothing) throw error;
+      // Refused: takes no number, changes nothing.
+      outcomes[i] = { ok: false, error };
+      continue;
+    }
+    const event = toEntity(input, negotiationId, ++seq, now, author);
+    const view = buildStanceEvent(event);
+    // A back-dated event becomes current only if it is the latest by effective time.
+    const becomesCurrent = cell.current === null || compareFacts(cell.current, event) <= 0;
+    const next: Cell = {
+      version: cell.version + 1,
+      current: becomesCurrent ? { id: event.id, effectiveAt: event.effectiveAt, recordedAt: event.recordedAt, seq: event.seq } : cell.current,
+      view: becomesCurrent ? view : cell.view,
+    };
+    cells.set(key, next);
+    touched.set(key, { partyId: input.partyId, pointId: input.pointId });
+    pending.push({ i, event, view, version: next.version, becomesCurrent, current: next.current, author });
+  }
+  if (pending.length === 0) return outcomes;
+
+  await insertRows(tx.manager, 'stance_events', EVENT_COLUMNS, pending.map((p) => eventValues(p.event)));
+  await insertRows(
+    tx.manager,
+    'current_stances',
+    ['negotiation_id', 'party_id', 'point_id', 'event_id', 'version'],
+    [...touched].map(([key, t]) => {
+      const cell = cells.get(key) as Cell;
+      return [negotiationId, t.partyId, t.pointId, cell.current?.id ?? null, cell.version];
+    }),
+    'ON CONFLICT (negotiation_id, party_id, point_id) DO UPDATE SET event_id = excluded.event_id, version = excluded.version',
+  );
+  await sql(tx.manager, 'update negotiations set seq = ? where id = ?', [seq, negotiationId]);
+
+  // A back-dated item leaves an older stored event current: its API shape, loaded once per event.
+  const recorded = new Map(pending.map((p) => [p.event.id, p.view]));
+  const older = [...new Set(pending.flatMap((p) => (!p.becomesCurrent && p.current && !recorded.has(p.current.id) ? [p.current.id] : [])))];
+  const viewOf = new Map([...(await loadEvents(tx, older)), ...recorded]);
+
+  const entries: ChangeInput[] = [];
+  for (const p of pending) {
+    const result: RecordStanceResult = {
+      event: p.view,
+      cell: {
+        partyId: p.event.partyId,
+        pointId: p.event.pointId,
+        version: p.version,
+        current: p.becomesCurrent ? p.view : p.current ? (viewOf.get(p.current.id) ?? null) : null,
+      },
+    };
+    outcomes[p.i] = { ok: true, result };
+    entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: now, recordedBy: p.author });
+  }
+  await changes.recordMany(tx, entries);
+  return outcomes;
+}
+
+function toEntity(input: StanceCreate, negotiationId: string, seq: number, now: number, author: string): StanceEventEntity {
+  return {
+    id: newId(),
+    negotiationId,
+    seq,
+    partyId: input.partyId,
+    pointId: input.pointId,
+    position: input.position,
+    confidence: input.confidence,
+    effectiveAt: parseInstant(input.effectiveAt),
+    effectivePrecision: precisionOf(input.effectiveAt),
+    recordedAt: now,
+    recordedBy: author,
+    conditionsText: input.conditions?.text ?? null,
+    conditionPointIds: [...new Set(input.conditions?.pointIds ?? [])],
+    note: input.note ?? null,
+    quote: input.quote ?? null,
+    actorId: input.actorId ?? null,
+    sourceUrl: input.source.url ?? null,
+    sourceOutlet: input.source.outlet ?? null,
+    sourceTitle: input.source.title ?? null,
+    sourcePublishedAt: input.source.publishedAt ? parseInstant(input.source.publishedAt) : null,
+    documentId: input.documentId ?? null,
+    milestoneId: input.milestoneId ?? null,
+  };
+}
+
+function eventValues(e: StanceEventEntity): unknown[] {
+  return [
+    e.id, e.negotiationId, e.seq, e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision,
+    e.recordedAt, e.recordedBy, e.conditionsText, JSON.stringify(e.conditionPointIds), e.note, e.quote, e.actorId, e.sourceUrl,
+    e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId,
+  ];
+}
+
+/**
+ * The negotiation's sequence head and the stored cells the items touch, with the ordering keys of
+ * their current events. The cells are joined to the negotiation's row, so one statement serves a
+ * single write.
+ */
+async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; cells: Map<string, Cell> }> {
+  const wanted = new Map<string, [string, string]>();
+  for (const { input } of items) wanted.set(cellKey(input.partyId, input.pointId), [input.partyId, input.pointId]);
+  const pairs = [...wanted.values()];
+  const cells = new Map<string, Cell>();
+  let head: number | null = null;
+  for (let i = 0; i < pairs.length; i += CELL_CHUNK) {
+    const chunk = pairs.slice(i, i + CELL_CHUNK);
+    // A join with a VALUES list seeks each cell by the primary key (an OR of the pairs is several times slower).
+    const values = chunk.map(() => '(?, ?)').join(', ');
+    const { rows } = await sql<CellRow & { head: number | string }>(
+      tx.manager,
+      `SELECT n.seq AS head, c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
+         FROM negotiations n
+         LEFT JOIN (current_stances c JOIN (VALUES ${values}) v ON c.party_id = v.column1 AND c.point_id = v.column2) ON c.negotiation_id = n.id
+         LEFT JOIN stance_events e ON e.id = c.event_id
+        WHERE n.id = ?`,
+      [...chunk.flat(), negotiationId],
+    );
+    if (rows.length === 0) throw notFound('Negotiation', negotiationId);
+    head ??= num(rows[0].head);
+    for (const row of rows) {
+      if (row.party_id === null || row.point_id === null) continue;
+      cells.set(cellKey(row.party_id, row.point_id), {
+        version: num(row.version),
+        current:
+          row.event_id !== null && row.effective_at !== null
+            ? { id: row.event_id, effectiveAt: num(row.effective_at), recordedAt: num(row.recorded_at), seq: num(row.seq) }
+            : null,
+        view: null,
+      });
+    }
+  }
+  return { head: head ?? 0, cells };
+}
+
+async function loadEvents(tx: Tx, ids: string[]): Promise<Map<string, StanceEvent>> {
+  const out = new Map<string, StanceEvent>();
+  for (let i = 0; i < ids.length; i += CELL_CHUNK) {
+    const chunk = ids.slice(i, i + CELL_CHUNK);
+    const { rows } = await sql<EventRow>(tx.manager, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    for (const row of rows) out.set(row.id, toStanceEvent(row));
+  }
+  return out;
+}
