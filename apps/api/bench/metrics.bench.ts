@@ -141,7 +141,16 @@ async function main(): Promise<void> {
     );
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
-  console.log(`BENCH_RESULT ${JSON.stringify({ scenario: 'metrics', machine: { ...m, loadAfter: machine().load }, runs })}`);
+  const markdown = [
+    '| events | range | cold (builds the index) | warm p50 / p95 | HTTP p50 / p95 | every event loaded (baseline) p50 | warm / baseline |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...runs.map(
+      (r) =>
+        `| ${r.events.toLocaleString('en-US')} | ${r.rangeDays} days | ${r.coldMs} ms (+${r.coldPeakRssMb} MB RSS) | ${r.warm.p50} / ${r.warm.p95} ms (+${r.warm.peakRssMb} MB) | ` +
+        `${r.http.p50} / ${r.http.p95} ms | ${r.baseline.p50} ms (+${r.baseline.peakRssMb} MB) | ${r.ratio} |`,
+    ),
+  ].join('\n');
+  console.log(`BENCH_RESULT ${JSON.stringify({ scenario: 'metrics', machine: { ...m, loadAfter: machine().load }, markdown, runs })}`);
 }
 
 main().catch((err: unknown) => {
