@@ -51,42 +51,9 @@ export class ChangeLog {
     }
   }
 
+  /** Appends one change; audited (unless a stance event) and published after commit, like recordMany. */
   async record(tx: Tx, change: ChangeInput): Promise<void> {
-    const row: ChangeEntity = {
-      negotiationId: change.negotiationId,
-      seq: change.seq,
-      kind: change.kind,
-      entityId: change.entityId,
-      data: change.data,
-      before: change.before ?? null,
-      recordedAt: change.recordedAt,
-      recordedBy: change.recordedBy,
-    };
-    await tx.manager.insert(ChangeEntity, row as never);
-    // Stance events are their own audit trail (recordedBy, append-only); every other change is audited.
-    if (!change.kind.startsWith('stance.')) {
-      const [entityType, verb] = change.kind.split('.');
-      await this.audit.record(tx.manager, {
-        actor: change.recordedBy,
-        action: change.kind,
-        entityType: entityType ?? change.kind,
-        entityId: change.entityId,
-        negotiationId: change.negotiationId,
-        before: verb === 'created' ? null : change.before,
-        after: change.data,
-        at: change.recordedAt,
-      });
-    }
-    const entry: ChangeEntry = {
-      negotiationId: change.negotiationId,
-      seq: change.seq,
-      kind: change.kind,
-      entityId: change.entityId,
-      recordedAt: toIso(change.recordedAt),
-      recordedBy: change.recordedBy,
-      data: change.data,
-    };
-    tx.afterCommit(() => this.publish(entry));
+    await this.recordMany(tx, [change]);
   }
 
   /**
