@@ -6,7 +6,7 @@ import type { Tx } from '../database/db.service';
 import { insertRows, sql, num } from '../database/sql';
 import { notFound } from '../common/app-error';
 import { AuditLog } from '../audit/audit.service';
-import { ChangeEntity } from './change.entity';
+import { rebuildRecorded, storedData } from './stored-change';
 
 export type ChangeListener = (entry: ChangeEntry) => void;
 
@@ -58,7 +58,8 @@ export class ChangeLog {
 
   /**
    * Appends many changes with one multi-row statement (stance events recorded together); each is
-   * published after commit, in order. The data is serialized once here.
+   * published after commit, in order. The data is serialized once here (a recorded stance as
+   * references to its events: see stored-change.ts).
    */
   async recordMany(tx: Tx, changes: ChangeInput[]): Promise<void> {
     if (changes.length === 0) return;
@@ -66,7 +67,7 @@ export class ChangeLog {
       tx.manager,
       'change_log',
       ['negotiation_id', 'seq', 'kind', 'entity_id', 'data', 'before', 'recorded_at', 'recorded_by'],
-      changes.map((c) => [c.negotiationId, c.seq, c.kind, c.entityId, JSON.stringify(c.data), JSON.stringify(c.before ?? null) /* as the entity's transformer stores it */, c.recordedAt, c.recordedBy]),
+      changes.map((c) => [c.negotiationId, c.seq, c.kind, c.entityId, storedData(c.kind, c.data), JSON.stringify(c.before ?? null) /* as the entity's transformer stores it */, c.recordedAt, c.recordedBy]),
     );
     for (const change of changes) {
       if (change.kind.startsWith('stance.')) continue;
@@ -103,22 +104,24 @@ export class ChangeLog {
     return seq;
   }
 
-  /** The stream after `afterSeq`, oldest first: what a live client missed. */
+  /** The stream after `afterSeq`, oldest first: what a live client missed, as it was published. */
   async read(manager: EntityManager, negotiationId: string, afterSeq: number, limit: number): Promise<ChangeEntry[]> {
-    const rows = await manager
-      .createQueryBuilder(ChangeEntity, 'c')
-      .where('c.negotiation_id = :negotiationId AND c.seq > :afterSeq', { negotiationId, afterSeq })
-      .orderBy('c.seq', 'ASC')
-      .take(limit)
-      .getMany();
-    return rows.map((row) => ({
-      negotiationId: row.negotiationId,
-      seq: row.seq,
+    const { rows } = await sql<{ seq: number | string; kind: ChangeKind; entity_id: string; data: string; recorded_at: number | string; recorded_by: string }>(
+      manager,
+      `SELECT seq, kind, entity_id, data, recorded_at, recorded_by FROM change_log
+        WHERE negotiation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
+      [negotiationId, afterSeq, limit],
+    );
+    const stored = rows.map((row) => ({ seq: num(row.seq), kind: row.kind, entityId: row.entity_id, data: row.data }));
+    const rebuilt = await rebuildRecorded(manager, stored);
+    return rows.map((row, i) => ({
+      negotiationId,
+      seq: stored[i].seq,
       kind: row.kind,
-      entityId: row.entityId,
-      recordedAt: toIso(row.recordedAt),
-      recordedBy: row.recordedBy,
-      data: row.data,
+      entityId: row.entity_id,
+      recordedAt: toIso(num(row.recorded_at)),
+      recordedBy: row.recorded_by,
+      data: rebuilt.get(stored[i].seq) ?? (JSON.parse(row.data) as unknown),
     }));
   }
 

@@ -13,12 +13,15 @@ import {
   type ImportReport,
   type NegotiationDump,
   type Position,
+  type RecordStanceResult,
+  type StanceEvent,
 } from '@parley/contracts';
 import { cellKey, cellVersions, currentStances, parseInstant, toIso, toIsoOrNull, type StanceFact } from '@parley/domain';
 import { In, type EntityManager, type ObjectLiteral, type EntityTarget } from 'typeorm';
 import { AuditLog } from '../audit/audit.service';
 import { AppError, conflict } from '../common/app-error';
 import { ChangeEntity } from '../changes/change.entity';
+import { rebuildRecorded, storedForm } from '../changes/stored-change';
 import { Db } from '../database/db.service';
 import { insertRows, num, numOrNull, sql } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
@@ -27,6 +30,7 @@ import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { ActorEntity, PartyEntity } from '../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../points/point.entity';
+import { buildStanceEvent } from '../stances/stance.mapper';
 import { CurrentStanceEntity, StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { EVENT_PAGE } from './exports.service';
 
@@ -129,8 +133,14 @@ export class DumpService {
           WHERE negotiation_id = ? AND seq > ? AND seq <= ? ORDER BY seq ASC LIMIT ?`,
         [negotiationId, after, upToSeq, EVENT_PAGE],
       );
+      // A recorded stance is stored as references to its events: its published data is rebuilt.
+      const rebuilt = await rebuildRecorded(
+        this.db.read,
+        rows.map((r) => ({ seq: num(r.seq), kind: r.kind, entityId: r.entity_id, data: r.data })),
+      );
       for (const r of rows) {
-        yield { seq: num(r.seq), kind: r.kind, entityId: r.entity_id, recordedAt: toIso(num(r.recorded_at)), recordedBy: r.recorded_by, data: r.data, before: r.before };
+        const data = rebuilt.get(num(r.seq));
+        yield { seq: num(r.seq), kind: r.kind, entityId: r.entity_id, recordedAt: toIso(num(r.recorded_at)), recordedBy: r.recorded_by, data: data ? JSON.stringify(data) : r.data, before: r.before };
       }
       if (rows.length < EVENT_PAGE) return;
       after = num(rows[rows.length - 1].seq);
@@ -287,7 +297,7 @@ export class DumpService {
       id: r.id, negotiationId: n.id, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: at(r.recordedAt), recordedBy: r.recordedBy,
     })));
     await insert(ChangeEntity, dump.changes.map((c) => ({
-      negotiationId: n.id, seq: c.seq, kind: c.kind, entityId: c.entityId, data: c.data, before: c.before ?? null,
+      negotiationId: n.id, seq: c.seq, kind: c.kind, entityId: c.entityId, data: storedForm(c.kind, c.data), before: c.before ?? null,
       recordedAt: at(c.recordedAt), recordedBy: c.recordedBy,
     })));
     await insert(CurrentStanceEntity, projection(dump).map((c) => ({ negotiationId: n.id, ...c })));
@@ -432,7 +442,47 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
     const c = changeAt.get(r.seq);
     if (!c || c.kind !== 'stance.retracted' || c.entityId !== r.eventId) add(`${f}.seq`, `change ${r.seq} is not this retraction`, i);
   });
+  // A recorded stance's change is kept as references to its events (stored-change.ts): what it
+  // names must be in the file, and its copies of the events are rebuilt from stanceEvents.
+  const eventById = new Map(dump.stanceEvents.map((e) => [e.id, e]));
+  dump.changes.forEach((c, i) => {
+    if (c.kind !== 'stance.recorded') return;
+    const f = `changes.${i}.data`;
+    const event = eventById.get(c.entityId);
+    if (!event || event.seq !== c.seq) add(`changes.${i}.entityId`, `stance event '${c.entityId}' with seq ${c.seq} is not in the file`, i);
+    const cell = recordedCell(c.data);
+    if (!cell) {
+      add(f, 'must be the recorded event and its cell ({ event, cell: { version, current } })', i);
+      return;
+    }
+    if (cell.eventId !== c.entityId) add(`${f}.event.id`, `must be the change's entityId '${c.entityId}'`, i);
+    if (cell.currentId !== null) {
+      const current = eventById.get(cell.currentId);
+      if (!current || current.seq > c.seq) add(`${f}.cell.current.id`, `stance event '${cell.currentId}' is not in the file before change ${c.seq}`, i);
+    }
+  });
   return problems;
+}
+
+/** The references in a recorded stance's change data, or null when it does not have that shape. */
+function recordedCell(data: unknown): { eventId: string; version: number; currentId: string | null } | null {
+  const d = data as { event?: { id?: unknown }; cell?: { version?: unknown; current?: { id?: unknown } | null } } | null;
+  if (typeof d !== 'object' || d === null || typeof d.event?.id !== 'string' || typeof d.cell !== 'object' || d.cell === null) return null;
+  const { version, current } = d.cell;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return null;
+  if (current !== null && (typeof current !== 'object' || typeof current?.id !== 'string')) return null;
+  return { eventId: d.event.id, version, currentId: current === null ? null : (current.id as string) };
+}
+
+/** A file's stance event in the API's shape, as the database rebuilds it (no retraction). */
+function eventView(e: DumpEvent, negotiationId: string): StanceEvent {
+  return buildStanceEvent({
+    id: e.id, negotiationId, seq: e.seq, partyId: e.partyId, pointId: e.pointId, position: e.position, confidence: e.confidence,
+    effectiveAt: parseInstant(e.effectiveAt), effectivePrecision: e.effectivePrecision, recordedAt: parseInstant(e.recordedAt),
+    recordedBy: e.recordedBy, conditionsText: e.conditions.text, conditionPointIds: e.conditions.pointIds, note: e.note, quote: e.quote,
+    actorId: e.actorId, sourceUrl: e.source.url, sourceOutlet: e.source.outlet, sourceTitle: e.source.title,
+    sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt), documentId: e.documentId, milestoneId: e.milestoneId,
+  });
 }
 
 function codesUnique(items: { code: string }[], path: string, add: (field: string, message: string, row?: number) => void): void {
@@ -582,6 +632,8 @@ async function* serializeParsed(dump: NegotiationDump): AsyncGenerator<string> {
   async function* of<T>(items: T[]): AsyncGenerator<T> {
     yield* items;
   }
+  // A recorded stance's change data as the database gives it back: rebuilt from the events.
+  const views = new Map(dump.stanceEvents.map((e) => [e.id, eventView(e, dump.negotiation.id)]));
   yield* serialize(
     normaliseHead(head),
     of(dump.stanceEvents.map(normaliseEvent)),
@@ -593,11 +645,20 @@ async function* serializeParsed(dump: NegotiationDump): AsyncGenerator<string> {
         entityId: c.entityId,
         recordedAt: c.recordedAt,
         recordedBy: c.recordedBy,
-        data: JSON.stringify(c.data ?? null),
+        data: JSON.stringify(c.kind === 'stance.recorded' ? recordedData(c, views) : (c.data ?? null)),
         before: c.before === undefined || c.before === null ? null : JSON.stringify(c.before),
       })),
     ),
   );
+}
+
+/** A checked file's recorded-stance change, with its events from the file's stanceEvents. */
+function recordedData(c: DumpChange, views: Map<string, StanceEvent>): RecordStanceResult {
+  const cell = recordedCell(c.data);
+  const event = views.get(c.entityId);
+  if (!cell || !event) throw new Error(`change ${c.seq} was not checked`);
+  const current = cell.currentId === null ? null : (views.get(cell.currentId) ?? null);
+  return { event, cell: { partyId: event.partyId, pointId: event.pointId, version: cell.version, current } };
 }
 
 /** Re-creates each object with the dump's key order, so a file whose keys were reordered still compares equal. */
