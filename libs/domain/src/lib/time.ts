@@ -1,4 +1,4 @@
-import type { TimePrecision } from '@parley/contracts';
+import { isCalendarDay, type TimePrecision } from '@parley/contracts';
 
 export const DAY_MS = 86_400_000;
 
@@ -12,12 +12,9 @@ const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 
 function dayStartOf(value: string): number | null {
   if (!DAY_RE.test(value)) return null;
-  const ms = Date.parse(`${value}T00:00:00.000Z`);
-  // Date.parse rolls 2025-02-30 over to March; the round trip exposes it.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
-    throw new RangeError(`Not a calendar day: ${value}`);
-  }
-  return ms;
+  // Date.parse would roll 2025-02-30 over to March.
+  if (!isCalendarDay(value)) throw new RangeError(`Not a calendar day: ${value}`);
+  return Date.parse(`${value}T00:00:00.000Z`);
 }
 
 function parseDateTime(value: string): number {
