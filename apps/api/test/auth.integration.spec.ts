@@ -289,6 +289,10 @@ describe('first start and the command line', () => {
       expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: 'cli-password-1' })).status).toBe(401);
       expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: newPassword })).status).toBe(200);
       expect(await runCli(['user:reset-password', '--email', 'nobody@test.local'], config, (l) => out.push(l))).toBe(1);
+
+      // As the issue writes it: a one-letter top-level domain is a valid address.
+      expect(await runCli(['user:create', '--email', 'x@y.z', '--role', 'analyst'], config, (l) => out.push(l))).toBe(0);
+      expect(out.at(-1)).toMatch(/^Created analyst x@y\.z with password: \S+$/);
     } finally {
       await t.close();
     }

@@ -35,4 +35,9 @@ describe('loadConfig', () => {
     expect(message).toContain('DATABASE_URL="mysql://x": must start with postgres://');
     expect(message).toContain('LOG_LEVEL="loud"');
   });
+
+  it('takes ADMIN_EMAIL with the same email rule as the API (any dot-separated domain)', () => {
+    expect(loadConfig({ ADMIN_EMAIL: 'Root@Y.Z', ADMIN_PASSWORD: 'long-enough-1' }).auth.adminEmail).toBe('root@y.z');
+    expect(() => loadConfig({ ADMIN_EMAIL: 'root@localhost', ADMIN_PASSWORD: 'long-enough-1' })).toThrow('ADMIN_EMAIL=');
+  });
 });

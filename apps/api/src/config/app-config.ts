@@ -1,3 +1,4 @@
+import { Email } from '@parley/contracts';
 import * as path from 'node:path';
 import { z } from 'zod';
 
@@ -27,7 +28,7 @@ const EnvSchema = z.object({
   VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(30 * 86_400).default(8 * 3600),
-  ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
+  ADMIN_EMAIL: Email.optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   CORS_ORIGINS: z
     .string()
