@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runCli } from '../src/cli/commands';
+import { cliActor, runCli } from '../src/cli/commands';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { ADMIN, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
@@ -293,6 +293,21 @@ describe('first start and the command line', () => {
       // As the issue writes it: a one-letter top-level domain is a valid address.
       expect(await runCli(['user:create', '--email', 'x@y.z', '--role', 'analyst'], config, (l) => out.push(l))).toBe(0);
       expect(out.at(-1)).toMatch(/^Created analyst x@y\.z with password: \S+$/);
+
+      // Every change through the CLI names the operating-system user who ran it.
+      const osUser = (() => {
+        try {
+          return os.userInfo().username;
+        } catch {
+          return process.env['USER'];
+        }
+      })();
+      expect(osUser).toBeTruthy();
+      expect(cliActor()).toBe(`cli:${osUser}`);
+      const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; after: { email?: string } | null }[];
+      const byCli = audit.filter((a) => a.actor.startsWith('cli:'));
+      expect(byCli.map((a) => a.action).sort()).toEqual(['user.created', 'user.created', 'user.updated']);
+      expect(new Set(byCli.map((a) => a.actor))).toEqual(new Set([`cli:${osUser}`]));
     } finally {
       await t.close();
     }
