@@ -188,14 +188,16 @@ describe('audit log', () => {
       await t.patch(`/api/users/${viewer.id}`, { role: 'analyst' });
       const token = await t.as(viewer.token).post('/api/auth/tokens', { name: 'T' });
       await t.as(viewer.token).delete(`/api/auth/tokens/${token.body.id}`);
+      await t.as(viewer.token).post('/api/auth/logout');
 
       const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; before: any; after: any }[];
       const actions = new Set(audit.map((a) => a.action));
       for (const action of [
         'negotiation.created', 'negotiation.updated', 'party.created', 'party.updated', 'point.created', 'point.updated',
         'document.created', 'document.updated', 'milestone.created', 'milestone.updated', 'share_link.created', 'share_link.revoked',
-        'user.created', 'user.updated', 'api_token.created', 'api_token.revoked', 'auth.login',
+        'user.created', 'user.updated', 'api_token.created', 'api_token.revoked', 'auth.login', 'auth.logout',
       ]) expect(actions).toContain(action);
+      expect(audit.find((a) => a.action === 'auth.logout')!.actor).toBe(viewer.email);
       const partyEdit = audit.find((a) => a.action === 'party.updated')!;
       expect(partyEdit.actor).toBe(ADMIN.email);
       expect(partyEdit.before.name).toBe('Party AA');
