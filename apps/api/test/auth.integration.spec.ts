@@ -234,6 +234,36 @@ describe('headers, CORS and public reads', () => {
     }
   });
 
+  it('lets no site frame the dashboard by default', async () => {
+    const t = await startApp();
+    try {
+      for (const p of ['/api/health', '/']) {
+        const res = await fetch(`${t.url}${p}`);
+        expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets the sites in FRAME_ANCESTORS frame it (newsroom embeds), without X-Frame-Options', async () => {
+    const t = await startApp({ FRAME_ANCESTORS: 'https://news.example.org,https://*.example.com' });
+    try {
+      for (const p of ['/api/health', '/']) {
+        const res = await fetch(`${t.url}${p}`);
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp).toContain('frame-ancestors https://news.example.org https://*.example.com');
+        expect(csp).not.toContain("frame-ancestors 'none'");
+        // The rest of the policy is unchanged.
+        expect(csp).toContain("script-src 'self'");
+        expect(res.headers.get('x-frame-options')).toBeNull();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('opens CORS to the origins in CORS_ORIGINS only', async () => {
     const t = await startApp({ CORS_ORIGINS: 'https://news.example.org' });
     try {

@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An origin that may frame the dashboard, as CSP frame-ancestors takes it (a leading *. for subdomains). */
+const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -34,6 +37,10 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => v.split(',').every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim()) || o.trim() === '*'), 'must be a comma-separated list of origins like https://news.example.org')
     .optional(),
+  FRAME_ANCESTORS: z
+    .string()
+    .refine((v) => v.trim() === "'none'" || v.split(',').every((o) => FRAME_ANCESTOR.test(o.trim())), "must be 'none' or a comma-separated list of origins like https://news.example.org (or https://*.example.org)")
+    .default("'none'"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
   LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
@@ -55,6 +62,8 @@ export interface AuthConfig {
   adminEmail?: string;
   adminPassword?: string;
   corsOrigins: string[];
+  /** Origins whose pages may show Parley in an iframe (CSP frame-ancestors); empty: none may. */
+  frameAncestors: string[];
   /** Requests per minute per client address over the whole API; 0 turns the limit off. */
   rateLimitPerMinute: number;
   loginLimitPerMinute: number;
@@ -133,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.ADMIN_PASSWORD,
       corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
+      frameAncestors: e.FRAME_ANCESTORS.trim() === "'none'" ? [] : e.FRAME_ANCESTORS.split(',').map((o) => o.trim()),
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       loginLimitPerMinute: e.LOGIN_LIMIT_PER_MINUTE,
     },
