@@ -48,6 +48,15 @@ const TABLE: Record<string, Case | Case[]> = {
     level: 'user',
     call: async ({ t, role }) => ({ path: '/api/auth/logout', token: role === 'anonymous' ? null : (await t.user(role)).token }),
   },
+  'POST /api/auth/password': {
+    level: 'user',
+    // A throwaway user per call: the change ends the others' sessions and must not touch the role's.
+    call: async ({ t, role }) => {
+      if (role === 'anonymous') return { path: '/api/auth/password', body: { currentPassword: 'whatever-it-is', newPassword: 'a-new-password-1' } };
+      const u = await t.user(role);
+      return { path: '/api/auth/password', token: u.token, body: { currentPassword: u.password, newPassword: `${u.password}-changed` } };
+    },
+  },
   'GET /api/auth/me': { level: 'signed-in', call: () => ({ path: '/api/auth/me' }) },
   'GET /api/auth/tokens': { level: 'user', call: () => ({ path: '/api/auth/tokens' }) },
   'POST /api/auth/tokens': { level: 'user', call: () => ({ path: '/api/auth/tokens', body: { name: `script ${next()}` } }) },

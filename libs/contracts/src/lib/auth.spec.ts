@@ -1,4 +1,4 @@
-import { Email } from './auth';
+import { Email, PASSWORD_MIN_LENGTH, PasswordChange } from './auth';
 
 describe('Email', () => {
   it('accepts any syntactically valid address with a dot-separated domain, trimmed and lower-cased', () => {
@@ -15,3 +15,15 @@ describe('Email', () => {
   });
 });
 
+describe('PasswordChange', () => {
+  it('needs the current password and a new one of the minimum length that differs from it', () => {
+    const long = 'n'.repeat(PASSWORD_MIN_LENGTH);
+    expect(PasswordChange.safeParse({ currentPassword: 'old', newPassword: long }).success).toBe(true);
+    const short = PasswordChange.safeParse({ currentPassword: 'old', newPassword: long.slice(1) });
+    expect(short.success ? [] : short.error.issues.map((i) => i.path.join('.'))).toEqual(['newPassword']);
+    const same = PasswordChange.safeParse({ currentPassword: long, newPassword: long });
+    expect(same.success ? null : same.error.issues[0]?.message).toBe('must differ from the current password');
+    expect(PasswordChange.safeParse({ currentPassword: '', newPassword: long }).success).toBe(false);
+    expect(PasswordChange.safeParse({ currentPassword: 'old', newPassword: long, extra: 1 }).success).toBe(false);
+  });
+});

@@ -100,6 +100,14 @@ export const UserPatch = z.strictObject({
 });
 export type UserPatch = z.infer<typeof UserPatch>;
 
+export const PasswordChange = z
+  .strictObject({
+    currentPassword: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    newPassword: Password,
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], error: 'must differ from the current password' });
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
 export const ShareLinkCreate = z.strictObject({
   label: Title.describe('Where the link is used, e.g. "newsroom embed"'),
   expiresAt: DateInput.optional(),
