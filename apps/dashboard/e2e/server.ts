@@ -30,7 +30,11 @@ export class ApiProcess {
   private output = '';
   readonly dir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
 
-  constructor(readonly port: number) {}
+  /** `env`: settings of this server on top of the defaults below, e.g. `{ VIEW_ACCESS: 'private' }`. */
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -47,6 +51,7 @@ export class ApiProcess {
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'warn',
         LOGIN_LIMIT_PER_MINUTE: '200',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
