@@ -91,6 +91,13 @@ describe('a private dashboard (VIEW_ACCESS=private)', () => {
     // Signed in, the live connection is accepted too.
     await page.locator('.connection[data-state="live"]').waitFor();
 
+    // An analyst cannot import a whole dump (it creates a negotiation): said before anything is sent.
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByLabel('File').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
+    await dialog.getByRole('alert').filter({ hasText: 'only an admin can do' }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Check file' }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     // Signing out forgets what was read: back to the sign-in screen.
     await page.getByRole('button', { name: 'Sign out' }).click();
