@@ -2,9 +2,10 @@ import type { MatrixView } from '@parley/contracts';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN, ApiProcess, freePort, launchChromium } from './server';
 
-/** The dashboard of a private installation (VIEW_ACCESS=private): sign-in screen and share links. */
+/** The dashboard of a private installation (VIEW_ACCESS=private): sign-in screen, share links, password change. */
 
 const ANALYST = { email: 'analyst@example.org', name: 'Ana Lyst', password: 'analyst-password-1' };
+const CHANGER = { email: 'changer@example.org', name: 'Chang Er', password: 'changer-password-1' };
 
 let api: ApiProcess;
 let browser: Browser;
@@ -51,7 +52,7 @@ beforeAll(async () => {
   api = new ApiProcess(await freePort(), { VIEW_ACCESS: 'private' });
   await api.start();
   adminToken = await api.login(ADMIN.email, ADMIN.password);
-  for (const user of [ANALYST]) {
+  for (const user of [ANALYST, CHANGER]) {
     const res = await api.json('POST', '/users', { ...user, role: 'analyst' }, adminToken);
     if (res.status !== 201) throw new Error(`create ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
   }
@@ -146,4 +147,29 @@ describe('a private dashboard (VIEW_ACCESS=private)', () => {
     expect(await page.getByRole('table').count()).toBe(0);
   });
 
+  it('lets a signed-in user change their password from the account menu', async () => {
+    const page = await newPage('/');
+    await signInOnScreen(page, CHANGER);
+    await page.getByRole('table').waitFor();
+    await page.locator('details.account-menu > summary', { hasText: `${CHANGER.name} (analyst)` }).click();
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change password' });
+    await dialog.getByLabel('Current password').fill('not-my-password');
+    await dialog.getByLabel('New password', { exact: true }).fill('changed-password-2');
+    await dialog.getByLabel('Repeat the new password').fill('changed-password-2');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'The current password is wrong' }).waitFor();
+
+    await dialog.getByLabel('Current password').fill(CHANGER.password);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // This session stays signed in.
+    await page.getByRole('table').waitFor();
+
+    expect((await api.json('POST', '/auth/login', { email: CHANGER.email, password: CHANGER.password })).status).toBe(401);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInOnScreen(page, { email: CHANGER.email, password: 'changed-password-2' });
+    await page.getByRole('table').waitFor();
+  });
 });

@@ -3,24 +3,34 @@ import { useId, useState, type FormEvent } from 'react';
 import { FormActions } from '../modal/FormActions';
 import { Modal } from '../modal/Modal';
 import { useAuth } from './AuthProvider';
+import { ChangePasswordDialog } from './ChangePasswordDialog';
 
 /**
- * Header control: "Sign in" (a dialog), or the signed-in user with "Sign out", or for a share link a
- * "read only" mark; says when a session expired or a link stopped working.
+ * Header control: "Sign in" (a dialog), or the signed-in user's account menu (change password, sign
+ * out), or for a share link a "read only" mark; says when a session expired or a link stopped working.
  */
 export function SignIn() {
   const { session, shareView, notice, signOut, dismissNotice } = useAuth();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<'sign-in' | 'password' | null>(null);
 
   if (session) {
     return (
       <div className="auth">
-        <span className="auth__user">
-          {session.user.name || session.user.email} <span className="auth__role">({session.user.role})</span>
-        </span>
+        <details className="account-menu">
+          <summary>
+            {session.user.name || session.user.email} <span className="auth__role">({session.user.role})</span>
+          </summary>
+          <div className="account-menu__body" role="group" aria-label="Account">
+            <span className="account-menu__email">{session.user.email}</span>
+            <button type="button" onClick={() => setOpen('password')}>
+              Change password
+            </button>
+          </div>
+        </details>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
+        {open === 'password' ? <ChangePasswordDialog onClose={() => setOpen(null)} /> : null}
       </div>
     );
   }
@@ -41,12 +51,12 @@ export function SignIn() {
           </button>
         </p>
       ) : null}
-      <button type="button" onClick={() => setOpen(true)}>
+      <button type="button" onClick={() => setOpen('sign-in')}>
         Sign in
       </button>
-      {open ? (
-        <Modal title="Sign in" onClose={() => setOpen(false)}>
-          <SignInForm onDone={() => setOpen(false)} onCancel={() => setOpen(false)} />
+      {open === 'sign-in' ? (
+        <Modal title="Sign in" onClose={() => setOpen(null)}>
+          <SignInForm onDone={() => setOpen(null)} onCancel={() => setOpen(null)} />
         </Modal>
       ) : null}
     </div>
