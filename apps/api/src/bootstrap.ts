@@ -112,13 +112,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           connectSrc: ["'self'"],
           fontSrc: ["'self'", 'data:'],
           objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
+          // FRAME_ANCESTORS names the sites that may embed the dashboard (a newsroom page); none by default.
+          frameAncestors: config.auth.frameAncestors.length > 0 ? config.auth.frameAncestors : ["'none'"],
           // On a plain-HTTP LAN address this would make browsers fetch scripts over https: blank page.
           upgradeInsecureRequests: null,
         },
       },
       crossOriginOpenerPolicy: false,
       originAgentCluster: false,
+      // X-Frame-Options cannot name other sites; with embedders allowed, frame-ancestors alone decides.
+      frameguard: config.auth.frameAncestors.length > 0 ? false : { action: 'deny' },
     });
     // CORS stays closed (same origin only) unless CORS_ORIGINS names who may call the API.
     if (config.auth.corsOrigins.length > 0) {

@@ -26,19 +26,36 @@ interface Call {
   body?: unknown;
   /** Use this token instead of the role's (e.g. a throwaway session for logout). */
   token?: string | null;
+  headers?: Record<string, string>;
 }
 type Prepare = (ctx: Ctx) => Promise<Call> | Call;
 
 let unique = 0;
 const next = () => ++unique;
 
-/** Every route of the app with its rule and a request that succeeds for an allowed role. */
-const TABLE: Record<string, { level: Level; call: Prepare }> = {
+interface Case {
+  level: Level;
+  call: Prepare;
+  /** For a route whose rule depends on the request (import: a dump or CSV rows): what this case sends. */
+  variant?: string;
+}
+
+/** Every route of the app with its rule (or rules) and a request that succeeds for an allowed role. */
+const TABLE: Record<string, Case | Case[]> = {
   'GET /api/health': { level: 'public', call: () => ({ path: '/api/health' }) },
   'POST /api/auth/login': { level: 'public', call: ({ t }) => ({ path: '/api/auth/login', body: { email: 'admin@test.local', password: 'admin-password-1' }, token: t.adminToken }) },
   'POST /api/auth/logout': {
     level: 'user',
     call: async ({ t, role }) => ({ path: '/api/auth/logout', token: role === 'anonymous' ? null : (await t.user(role)).token }),
+  },
+  'POST /api/auth/password': {
+    level: 'user',
+    // A throwaway user per call: the change ends the others' sessions and must not touch the role's.
+    call: async ({ t, role }) => {
+      if (role === 'anonymous') return { path: '/api/auth/password', body: { currentPassword: 'whatever-it-is', newPassword: 'a-new-password-1' } };
+      const u = await t.user(role);
+      return { path: '/api/auth/password', token: u.token, body: { currentPassword: u.password, newPassword: `${u.password}-changed` } };
+    },
   },
   'GET /api/auth/me': { level: 'signed-in', call: () => ({ path: '/api/auth/me' }) },
   'GET /api/auth/tokens': { level: 'user', call: () => ({ path: '/api/auth/tokens' }) },
@@ -117,7 +134,19 @@ const TABLE: Record<string, { level: Level; call: Prepare }> = {
   'GET /api/negotiations/:negotiationId/export.json': { level: 'read', call: ({ n }) => ({ path: `${n}/export.json` }) },
   'GET /api/negotiations/:negotiationId/export.md': { level: 'read', call: ({ n }) => ({ path: `${n}/export.md` }) },
   'GET /api/schemas/negotiation-dump.json': { level: 'public', call: () => ({ path: '/api/schemas/negotiation-dump.json' }) },
-  'POST /api/negotiations/import': { level: 'analyst', call: () => ({ path: '/api/negotiations/import', body: emptyDump() }) },
+  'POST /api/negotiations/import': [
+    // A dump creates a negotiation: admins only, like POST /api/negotiations.
+    { variant: 'a JSON dump', level: 'admin', call: () => ({ path: '/api/negotiations/import', body: emptyDump() }) },
+    {
+      variant: 'CSV rows into a negotiation',
+      level: 'analyst',
+      call: ({ s }) => ({
+        path: `/api/negotiations/import?negotiation=${s.negotiationId}&kind=points`,
+        body: `code,title,category\r\ncsv${next()},Imported point,legal\r\n`,
+        headers: { 'content-type': 'text/csv' },
+      }),
+    },
+  ],
 };
 
 /** The smallest valid negotiation dump: a new negotiation with no history. */
@@ -168,18 +197,20 @@ describe('access: every route × every role (VIEW_ACCESS=private)', () => {
     expect(Object.keys(TABLE).filter((k) => !routes.includes(k))).toEqual([]);
   });
 
-  for (const [key, { level, call }] of Object.entries(TABLE)) {
-    it(`${key} (${level})`, async () => {
+  const cases = Object.entries(TABLE).flatMap(([key, rule]) => [rule].flat().map((c) => ({ key, ...c })));
+  for (const { key, level, call, variant } of cases) {
+    it(`${key}${variant ? ` with ${variant}` : ''} (${level})`, async () => {
       const outcome: Record<string, number> = {};
       const expected: Record<string, number | string> = {};
       for (const role of ROLES) {
         const token = tokens[role] ?? null;
         const prepared = await call({ t, s, role, token, n: `/api/negotiations/${s.negotiationId}` });
-        const res = await t.as(prepared.token === undefined ? token : prepared.token).request(METHOD_OF(key), prepared.path, prepared.body);
+        const res = await t.as(prepared.token === undefined ? token : prepared.token).request(METHOD_OF(key), prepared.path, prepared.body, prepared.headers);
         const allowed = ALLOWED[level].includes(role);
         outcome[role] = allowed ? (res.status >= 200 && res.status < 300 ? 200 : res.status) : res.status;
         expected[role] = allowed ? 200 : role === 'anonymous' ? 401 : 403;
         if (!allowed) expect(res.body.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+        if (role === 'analyst' && variant === 'a JSON dump') expect(res.body.message).toMatch(/dump .*needs the admin role; you are analyst/);
       }
       expect(outcome).toEqual(expected);
     });

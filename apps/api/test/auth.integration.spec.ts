@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runCli } from '../src/cli/commands';
+import { cliActor, runCli } from '../src/cli/commands';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
-import { ADMIN, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
+import { ADMIN, fingerprint, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -79,6 +79,69 @@ describe('sessions, tokens and share links stop working at once', () => {
   });
 });
 
+describe('changing one\'s own password', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '1000' });
+  });
+  afterAll(() => t.close());
+
+  it('needs the current password; a refusal changes nothing', async () => {
+    const u = await t.user('analyst');
+    const before = await fingerprint(t.db);
+    const wrong = await t.as(u.token).post('/api/auth/password', { currentPassword: 'not-my-password', newPassword: 'a-brand-new-password' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('current password is wrong') });
+    const short = await t.as(u.token).post('/api/auth/password', { currentPassword: u.password, newPassword: 'short' });
+    expect(short.status).toBe(400);
+    expect(short.body.details).toEqual([{ field: 'newPassword', message: 'must be at least 10 characters' }]);
+    const same = await t.as(u.token).post('/api/auth/password', { currentPassword: u.password, newPassword: u.password });
+    expect(same.status).toBe(400);
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect((await t.as(u.token).get('/api/auth/me')).status).toBe(200);
+    expect((await t.as(null).post('/api/auth/login', { email: u.email, password: u.password })).status).toBe(200);
+  });
+
+  it('sets the new password, ends the user\'s other sessions, keeps this one, and is audited', async () => {
+    const u = await t.user('viewer');
+    const other = (await t.as(null).post('/api/auth/login', { email: u.email, password: u.password })).body.token as string;
+    const apiToken = (await t.as(u.token).post('/api/auth/tokens', { name: 'script' })).body.token as string;
+    const bystander = await t.user('viewer');
+
+    const changed = await t.as(u.token).post('/api/auth/password', { currentPassword: u.password, newPassword: 'my-new-password-1' });
+    expect(changed.status).toBe(204);
+
+    expect((await t.as(u.token).get('/api/auth/me')).status).toBe(200);
+    expect((await t.as(other).get('/api/auth/me')).status).toBe(401);
+    expect((await t.as(apiToken).get('/api/auth/me')).status).toBe(200);
+    expect((await t.as(bystander.token).get('/api/auth/me')).status).toBe(200);
+    expect((await t.as(null).post('/api/auth/login', { email: u.email, password: u.password })).status).toBe(401);
+    expect((await t.as(null).post('/api/auth/login', { email: u.email, password: 'my-new-password-1' })).status).toBe(200);
+
+    const audit = (await t.get(`/api/audit?actor=${encodeURIComponent(u.email)}&limit=1000`)).body as { action: string; entityId: string; after: any }[];
+    const entry = audit.find((a) => a.action === 'auth.password_changed');
+    expect(entry).toMatchObject({ entityId: u.id, after: { passwordChanged: true, otherSessionsEnded: 1 } });
+    expect(JSON.stringify(audit)).not.toContain('my-new-password-1');
+  });
+
+  it('is limited per address like sign-in, with Retry-After', async () => {
+    const limited = await startApp({ LOGIN_LIMIT_PER_MINUTE: '3' });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 6; i++) {
+        const res = await limited.post('/api/auth/password', { currentPassword: `guess-${i}`, newPassword: 'a-brand-new-password' });
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter ??= res.headers.get('retry-after');
+      }
+      expect(statuses).toEqual([403, 403, 403, 429, 429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('login throttling', () => {
   it('throttles a brute force of 50 wrong passwords per address, with Retry-After', async () => {
     const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '10' });
@@ -146,6 +209,9 @@ describe('secrets stay secret', () => {
       const share = JSON.parse((await call('POST', `/api/negotiations/${negotiation.id}/share-links`, { label: 'x' }, session)).text).token as string;
       await call('GET', `/api/negotiations/${negotiation.id}/matrix?share=${share}`);
       await call('GET', '/api/auth/me', undefined, apiToken);
+      const viewerSession = JSON.parse((await call('POST', '/api/auth/login', { email: 'v@test.local', password: 'viewer-secret-99' })).text).token as string;
+      const changed = await call('POST', '/api/auth/password', { currentPassword: 'viewer-secret-99', newPassword: 'viewer-secret-100' }, viewerSession);
+      expect(changed.status).toBe(204);
       const responses = [
         created.text,
         (await call('GET', '/api/users', undefined, session)).text,
@@ -156,7 +222,7 @@ describe('secrets stay secret', () => {
       await new Promise((r) => setTimeout(r, 200));
       const logged = logs.join('');
       expect(logged).toContain('/api/auth/login'); // the capture works
-      for (const secret of [ADMIN.password, 'wrong-password-1', 'viewer-secret-99', session, apiToken, share]) {
+      for (const secret of [ADMIN.password, 'wrong-password-1', 'viewer-secret-99', 'viewer-secret-100', session, viewerSession, apiToken, share]) {
         expect(logged).not.toContain(secret);
         for (const body of responses) expect(body).not.toContain(secret);
       }
@@ -188,14 +254,16 @@ describe('audit log', () => {
       await t.patch(`/api/users/${viewer.id}`, { role: 'analyst' });
       const token = await t.as(viewer.token).post('/api/auth/tokens', { name: 'T' });
       await t.as(viewer.token).delete(`/api/auth/tokens/${token.body.id}`);
+      await t.as(viewer.token).post('/api/auth/logout');
 
       const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; before: any; after: any }[];
       const actions = new Set(audit.map((a) => a.action));
       for (const action of [
         'negotiation.created', 'negotiation.updated', 'party.created', 'party.updated', 'point.created', 'point.updated',
         'document.created', 'document.updated', 'milestone.created', 'milestone.updated', 'share_link.created', 'share_link.revoked',
-        'user.created', 'user.updated', 'api_token.created', 'api_token.revoked', 'auth.login',
+        'user.created', 'user.updated', 'api_token.created', 'api_token.revoked', 'auth.login', 'auth.logout',
       ]) expect(actions).toContain(action);
+      expect(audit.find((a) => a.action === 'auth.logout')!.actor).toBe(viewer.email);
       const partyEdit = audit.find((a) => a.action === 'party.updated')!;
       expect(partyEdit.actor).toBe(ADMIN.email);
       expect(partyEdit.before.name).toBe('Party AA');
@@ -227,6 +295,36 @@ describe('headers, CORS and public reads', () => {
       expect(write.status).toBe(401);
       const viewer = await t.user('viewer');
       expect((await t.as(viewer.token).post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id))).status).toBe(403);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets no site frame the dashboard by default', async () => {
+    const t = await startApp();
+    try {
+      for (const p of ['/api/health', '/']) {
+        const res = await fetch(`${t.url}${p}`);
+        expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets the sites in FRAME_ANCESTORS frame it (newsroom embeds), without X-Frame-Options', async () => {
+    const t = await startApp({ FRAME_ANCESTORS: 'https://news.example.org,https://*.example.com' });
+    try {
+      for (const p of ['/api/health', '/']) {
+        const res = await fetch(`${t.url}${p}`);
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp).toContain('frame-ancestors https://news.example.org https://*.example.com');
+        expect(csp).not.toContain("frame-ancestors 'none'");
+        // The rest of the policy is unchanged.
+        expect(csp).toContain("script-src 'self'");
+        expect(res.headers.get('x-frame-options')).toBeNull();
+      }
     } finally {
       await t.close();
     }
@@ -267,6 +365,25 @@ describe('first start and the command line', () => {
         body: JSON.stringify({ email: 'admin@parley.local', password }),
       });
       expect(login.status).toBe(200);
+      const session = ((await login.json()) as { token: string }).token;
+      const call = (p: string, token: string, body: unknown) =>
+        fetch(`http://127.0.0.1:${port}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+
+      // Another user's change leaves the file alone; the first admin's own change removes it.
+      const created = await call('/api/users', session, { email: 'second@test.local', name: 'Second', role: 'admin', password: 'second-password-1' });
+      expect(created.status).toBe(201);
+      const second = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'second@test.local', password: 'second-password-1' }),
+      });
+      const secondToken = ((await second.json()) as { token: string }).token;
+      expect((await call('/api/auth/password', secondToken, { currentPassword: 'second-password-1', newPassword: 'second-password-2' })).status).toBe(204);
+      expect(fs.existsSync(file)).toBe(true);
+      expect((await call('/api/auth/password', session, { currentPassword: 'wrong-password-0', newPassword: 'my-own-password-1' })).status).toBe(403);
+      expect(fs.existsSync(file)).toBe(true);
+      expect((await call('/api/auth/password', session, { currentPassword: password, newPassword: 'my-own-password-1' })).status).toBe(204);
+      expect(fs.existsSync(file)).toBe(false);
     } finally {
       await app.close();
       await database.drop();
@@ -289,6 +406,25 @@ describe('first start and the command line', () => {
       expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: 'cli-password-1' })).status).toBe(401);
       expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: newPassword })).status).toBe(200);
       expect(await runCli(['user:reset-password', '--email', 'nobody@test.local'], config, (l) => out.push(l))).toBe(1);
+
+      // As the issue writes it: a one-letter top-level domain is a valid address.
+      expect(await runCli(['user:create', '--email', 'x@y.z', '--role', 'analyst'], config, (l) => out.push(l))).toBe(0);
+      expect(out.at(-1)).toMatch(/^Created analyst x@y\.z with password: \S+$/);
+
+      // Every change through the CLI names the operating-system user who ran it.
+      const osUser = (() => {
+        try {
+          return os.userInfo().username;
+        } catch {
+          return process.env['USER'];
+        }
+      })();
+      expect(osUser).toBeTruthy();
+      expect(cliActor()).toBe(`cli:${osUser}`);
+      const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; after: { email?: string } | null }[];
+      const byCli = audit.filter((a) => a.actor.startsWith('cli:'));
+      expect(byCli.map((a) => a.action).sort()).toEqual(['user.created', 'user.created', 'user.updated']);
+      expect(new Set(byCli.map((a) => a.actor))).toEqual(new Set([`cli:${osUser}`]));
     } finally {
       await t.close();
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/api/apps/api/src/main.js');
@@ -30,7 +30,11 @@ export class ApiProcess {
   private output = '';
   readonly dir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
 
-  constructor(readonly port: number) {}
+  /** `env`: settings of this server on top of the defaults below, e.g. `{ VIEW_ACCESS: 'private' }`. */
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -47,6 +51,7 @@ export class ApiProcess {
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'warn',
         LOGIN_LIMIT_PER_MINUTE: '200',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -101,12 +106,63 @@ export class ApiProcess {
   }
 }
 
-/** Debian's Chromium, headless, without the background traffic this machine's closed network refuses. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Content-Security-Policy violations reported by any page of a browser launched here. The dashboard
+ * must work under the API's CSP without tripping it (a violation is a feature that silently fails in
+ * production, or noise that hides the next real one), so every test of every e2e file asserts that
+ * none happened while it ran.
+ */
+const cspViolations: string[] = [];
+
+function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+afterEach(() => {
+  expect(takeCspViolations()).toEqual([]);
+});
+
+afterAll(() => {
+  // What pages did after the last test (closing, late reconnects).
+  expect(takeCspViolations()).toEqual([]);
+});
+
+declare global {
+  interface Window {
+    parleyCspViolation?: (report: string) => void;
+  }
+}
+
+/** Reports a context's CSP violations: the DOM event (before any page script runs) and Chromium's console errors. */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('parleyCspViolation', (_source, report: string) => void cspViolations.push(report));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.parleyCspViolation?.(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+}
+
+/**
+ * Debian's Chromium, headless, without the background traffic this machine's closed network refuses.
+ * Every context it makes (newContext, or newPage's own) watches for CSP violations.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  // Playwright has no "context created" event; Browser.newPage goes through newContext, so this covers both.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchCsp(context);
+    return context;
+  };
+  return browser;
 }
 
 /** Signs in through the header's dialog and waits until the page shows the signed-in state. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, Me } from '@parley/contracts';
+import { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, Me, PASSWORD_MIN_LENGTH, PasswordChange } from '@parley/contracts';
 import { z } from 'zod';
 import { Returns } from '../common/api-responses';
 import { CurrentPrincipal } from '../common/author.decorator';
@@ -32,6 +32,20 @@ export class AuthController {
   @ApiOperation({ summary: 'End this session (its token stops working at once)' })
   async logout(@CurrentPrincipal() principal: UserPrincipal): Promise<void> {
     await this.auth.logout(principal);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @Access('user')
+  @ApiOperation({
+    summary: 'Change your own password',
+    description:
+      `Needs the current password: a wrong one is a 403 that changes nothing; attempts are limited per address like sign-in (LOGIN_LIMIT_PER_MINUTE), and an account locked by failed sign-ins waits here too (429). New password: at least ${PASSWORD_MIN_LENGTH} characters, different from the current one. Ends every other session of the user at once; the session making the call stays signed in; API tokens keep working. Audited as auth.password_changed.`,
+  })
+  @Input({ body: PasswordChange })
+  @Returns(204, null, 'Changed', [400, 401, 403, 429])
+  async changePassword(@CurrentPrincipal() principal: UserPrincipal, @Body() body: PasswordChange): Promise<void> {
+    await this.auth.changePassword(principal, body);
   }
 
   @Get('me')

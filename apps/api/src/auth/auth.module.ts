@@ -14,6 +14,8 @@ import { AuthService } from './auth.service';
 import { RateLimitGuard } from './rate-limit.guard';
 
 const MINUTE = 60_000;
+/** The routes that check a password. */
+const PASSWORD_CHECKS = new Set<unknown>([AuthController.prototype.login, AuthController.prototype.changePassword]);
 
 /** Accounts, tokens, share links, audit, and the two global guards: rate limit, then access. */
 @Module({
@@ -29,7 +31,8 @@ const MINUTE = 60_000;
             ttl: MINUTE,
             limit: config.auth.loginLimitPerMinute,
             blockDuration: MINUTE,
-            skipIf: (context) => context.getClass() !== AuthController || context.getHandler() !== AuthController.prototype.login,
+            // Password guesses are limited alike, whether at sign-in or through a password change.
+            skipIf: (context) => context.getClass() !== AuthController || !PASSWORD_CHECKS.has(context.getHandler()),
           },
         ],
       }),

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, Role, User } from '@parley/contracts';
+import type { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, PasswordChange, Role, User } from '@parley/contracts';
 import { parseBound, toIso } from '@parley/domain';
 import * as fs from 'node:fs';
-import { IsNull } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import * as path from 'node:path';
 import { AuditLog } from '../audit/audit.service';
 import { AppError, conflict, notFound } from '../common/app-error';
@@ -21,6 +21,7 @@ const FREE_ATTEMPTS = 5;
 const MAX_LOCK_SECONDS = 15 * 60;
 const LAST_USED_GRANULARITY_MS = 5 * 60_000;
 const WRONG_CREDENTIALS = 'Wrong email or password';
+const INITIAL_ADMIN_FILE = 'initial-admin-password.txt';
 
 const USER_COLUMNS = 'u.id AS user_id, u.email, u.name, u.role, u.disabled_at';
 
@@ -96,7 +97,7 @@ export class AuthService {
       throw err;
     }
     if (!generated) return { email, passwordFile: null };
-    const passwordFile = path.join(this.config.dataDir, 'initial-admin-password.txt');
+    const passwordFile = this.initialAdminFile();
     fs.mkdirSync(this.config.dataDir, { recursive: true });
     fs.writeFileSync(passwordFile, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
     console.log(`\nCreated the first admin account: ${email} / ${password}\n(also written to ${passwordFile}; change it after signing in)\n`);
@@ -128,6 +129,58 @@ export class AuthService {
     });
     const token = signJwt({ sub: user.id, sid: session.id, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) }, this.jwtSecret());
     return { token, expiresAt: toIso(expiresAt), user: toUser(user) };
+  }
+
+  private initialAdminFile(): string {
+    return path.join(this.config.dataDir, INITIAL_ADMIN_FILE);
+  }
+
+  /**
+   * The signed-in user changes their own password: the current one must be right (a stolen session
+   * alone cannot take the account over). A refusal writes nothing, as any refused request; guesses
+   * are limited per address by the sign-in throttler, and an account locked by failed sign-ins
+   * cannot change its password either. Every other session of the user ends; the one used here
+   * stays signed in.
+   */
+  async changePassword(principal: Principal & { kind: 'user' }, input: PasswordChange): Promise<{ sessionsEnded: number }> {
+    const user = await this.db.read.findOneBy(UserEntity, { id: principal.userId });
+    if (!user) throw unauthenticated('The credentials are invalid, expired or revoked; sign in again');
+    const now = Date.now();
+    if (user.lockedUntil !== null && user.lockedUntil > now) {
+      throw new AppError(429, 'RATE_LIMITED', 'Too many wrong passwords for this account; try again later', undefined, undefined, Math.ceil((user.lockedUntil - now) / 1000));
+    }
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      // 403, not 401: the session is fine, only the password given is wrong.
+      throw new AppError(403, 'FORBIDDEN', 'The current password is wrong; your password was not changed', [{ field: 'currentPassword', message: 'is wrong' }]);
+    }
+    const passwordHash = await hashPassword(input.newPassword);
+    const sessionsEnded = await this.db.write(async (tx) => {
+      await tx.manager.update(UserEntity, { id: user.id }, { passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now });
+      const others = principal.sessionId === null ? { userId: user.id, revokedAt: IsNull() } : { userId: user.id, revokedAt: IsNull(), id: Not(principal.sessionId) };
+      const ended = await tx.manager.update(SessionEntity, others, { revokedAt: now });
+      const count = ended.affected ?? 0;
+      await this.audit.record(tx.manager, {
+        actor: user.email,
+        action: 'auth.password_changed',
+        entityType: 'user',
+        entityId: user.id,
+        after: { passwordChanged: true, otherSessionsEnded: count },
+        at: now,
+      });
+      return count;
+    });
+    this.forgetInitialPassword(user.email);
+    return { sessionsEnded };
+  }
+
+  /** The generated first password is no longer valid once its admin has chosen another: its file goes. */
+  private forgetInitialPassword(email: string): void {
+    const file = this.initialAdminFile();
+    try {
+      if (/^email: (.+)$/m.exec(fs.readFileSync(file, 'utf8'))?.[1] === email) fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 
   private async recordFailure(userId: string): Promise<void> {

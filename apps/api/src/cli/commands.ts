@@ -1,6 +1,7 @@
 import { EXPORT_FORMATS, ExportQuery, NegotiationDump, ROLES, UserCreate, type ExportFormat, type ImportReport } from '@parley/contracts';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { AppError } from '../common/app-error';
 import { CsvImportService } from '../exports/csv-import.service';
@@ -36,6 +37,22 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
   restore <file>                            restore a backup into an empty installation (a new
                                             DB_PATH or an empty schema); a non-empty one is refused`;
 
+/**
+ * Who a command-line change is audited as: `cli:` and the operating-system account running it, so
+ * every change stays traceable to a person (the CLI needs no sign-in; access to the machine is the
+ * credential).
+ */
+export function cliActor(): string {
+  let user: string | undefined;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // No passwd entry for the uid (some containers): the login name the shell was given, if any.
+  }
+  user ||= process.env['USER'] || process.env['LOGNAME'] || process.env['USERNAME'];
+  return `cli:${user || 'unknown'}`;
+}
+
 /** The command-line tasks, as a function so tests run them in-process against a test database. */
 export async function runCli(argv: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
@@ -62,7 +79,7 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
         return 2;
       }
       return withApp(config, async (app) => {
-        const user = await app.get(AuthService).createUser(parsed.data, 'cli');
+        const user = await app.get(AuthService).createUser(parsed.data, cliActor());
         print(`Created ${user.role} ${user.email}${values.password ? '' : ` with password: ${password}`}`);
         return 0;
       });
@@ -87,7 +104,7 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
           print(`No user with email ${email}`);
           return 1;
         }
-        await auth.updateUser(user.id, { password, disabled: false }, 'cli');
+        await auth.updateUser(user.id, { password, disabled: false }, cliActor());
         print(`New password for ${user.email}${values.password ? ' set' : `: ${password}`} (every session of the user was ended)`);
         return 0;
       });
@@ -196,8 +213,8 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
         const csv = app.get(CsvImportService);
         report =
           values.kind === 'points'
-            ? await csv.importPoints(values.negotiation, text, dryRun, 'cli')
-            : await csv.importStances(values.negotiation, text, dryRun, 'cli');
+            ? await csv.importPoints(values.negotiation, text, dryRun, cliActor())
+            : await csv.importStances(values.negotiation, text, dryRun, cliActor());
       } else {
         let body: unknown;
         try {
@@ -212,7 +229,7 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
           for (const p of problemsOf(parsed.error).slice(0, 50)) print(`  ${p.field}: ${p.message}`);
           return 1;
         }
-        report = await app.get(DumpService).import(parsed.data, dryRun, 'cli');
+        report = await app.get(DumpService).import(parsed.data, dryRun, cliActor());
       }
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

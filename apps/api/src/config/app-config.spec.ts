@@ -35,4 +35,21 @@ describe('loadConfig', () => {
     expect(message).toContain('DATABASE_URL="mysql://x": must start with postgres://');
     expect(message).toContain('LOG_LEVEL="loud"');
   });
+
+  it('lets no site frame the dashboard unless FRAME_ANCESTORS lists origins, and refuses anything else', () => {
+    expect(loadConfig({}).auth.frameAncestors).toEqual([]);
+    expect(loadConfig({ FRAME_ANCESTORS: "'none'" }).auth.frameAncestors).toEqual([]);
+    expect(loadConfig({ FRAME_ANCESTORS: 'https://news.example.org, https://*.example.com:8443' }).auth.frameAncestors).toEqual([
+      'https://news.example.org',
+      'https://*.example.com:8443',
+    ]);
+    for (const bad of ['*', "'self' https://a.example", 'news.example.org', 'https://news.example.org/embed', "javascript:alert(1)"]) {
+      expect(() => loadConfig({ FRAME_ANCESTORS: bad })).toThrow('FRAME_ANCESTORS=');
+    }
+  });
+
+  it('takes ADMIN_EMAIL with the same email rule as the API (any dot-separated domain)', () => {
+    expect(loadConfig({ ADMIN_EMAIL: 'Root@Y.Z', ADMIN_PASSWORD: 'long-enough-1' }).auth.adminEmail).toBe('root@y.z');
+    expect(() => loadConfig({ ADMIN_EMAIL: 'root@localhost', ADMIN_PASSWORD: 'long-enough-1' })).toThrow('ADMIN_EMAIL=');
+  });
 });

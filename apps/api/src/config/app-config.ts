@@ -1,7 +1,11 @@
+import { Email } from '@parley/contracts';
 import * as path from 'node:path';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An origin that may frame the dashboard, as CSP frame-ancestors takes it (a leading *. for subdomains). */
+const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
@@ -27,12 +31,16 @@ const EnvSchema = z.object({
   VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(30 * 86_400).default(8 * 3600),
-  ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
+  ADMIN_EMAIL: Email.optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   CORS_ORIGINS: z
     .string()
     .refine((v) => v.split(',').every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim()) || o.trim() === '*'), 'must be a comma-separated list of origins like https://news.example.org')
     .optional(),
+  FRAME_ANCESTORS: z
+    .string()
+    .refine((v) => v.trim() === "'none'" || v.split(',').every((o) => FRAME_ANCESTOR.test(o.trim())), "must be 'none' or a comma-separated list of origins like https://news.example.org (or https://*.example.org)")
+    .default("'none'"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
   LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
@@ -54,6 +62,8 @@ export interface AuthConfig {
   adminEmail?: string;
   adminPassword?: string;
   corsOrigins: string[];
+  /** Origins whose pages may show Parley in an iframe (CSP frame-ancestors); empty: none may. */
+  frameAncestors: string[];
   /** Requests per minute per client address over the whole API; 0 turns the limit off. */
   rateLimitPerMinute: number;
   loginLimitPerMinute: number;
@@ -132,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.ADMIN_PASSWORD,
       corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
+      frameAncestors: e.FRAME_ANCESTORS.trim() === "'none'" ? [] : e.FRAME_ANCESTORS.split(',').map((o) => o.trim()),
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       loginLimitPerMinute: e.LOGIN_LIMIT_PER_MINUTE,
     },

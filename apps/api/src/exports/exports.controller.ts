@@ -6,8 +6,9 @@ import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
-import { invalid } from '../common/app-error';
-import { Author } from '../common/author.decorator';
+import { AppError, invalid } from '../common/app-error';
+import { Author, CurrentPrincipal } from '../common/author.decorator';
+import type { Principal } from '../common/principal';
 import { Input, problemsOf } from '../common/validation';
 import { CsvImportService } from './csv-import.service';
 import { DumpService, importRefused } from './dump.service';
@@ -119,12 +120,18 @@ export class ExportsController {
   @ApiOperation({
     summary: 'Import a negotiation dump (application/json) or CSV rows of points or stance events (text/csv)',
     description:
-      'A dump creates the negotiation with its ids and history (re-importing the same dump changes nothing; a different history under the same id is a 409). CSV goes into an existing negotiation: `negotiation` (id or slug) and `kind` (points or stances). dryRun=true reports what would be created or changed and every problem with its row; a real import is one transaction: any problem and nothing is imported (400, every problem listed). Body limit: IMPORT_LIMIT_BYTES (100 MiB); CSV at most 100,000 rows.',
+      'A dump creates the negotiation with its ids and history (re-importing the same dump changes nothing; a different history under the same id is a 409); like creating a negotiation, it needs an admin (an analyst gets a 403, dry run or not). CSV goes into an existing negotiation and needs an analyst: `negotiation` (id or slug) and `kind` (points or stances). dryRun=true reports what would be created or changed and every problem with its row; a real import is one transaction: any problem and nothing is imported (400, every problem listed). Body limit: IMPORT_LIMIT_BYTES (100 MiB); CSV at most 100,000 rows.',
   })
   @ApiBody({ required: true, description: 'A negotiation dump (application/json) or a CSV file (text/csv)', schema: { type: 'object' } })
   @Input({ query: ImportQuery })
-  @Returns(200, null, 'What was imported (or, for a dry run, would be), with any problems', [400, 404, 409, 413, 415])
-  async import(@Query() query: ImportQuery, @Body() body: unknown, @Req() req: FastifyRequest, @Author() author: string): Promise<ImportReport> {
+  @Returns(200, null, 'What was imported (or, for a dry run, would be), with any problems', [400, 403, 404, 409, 413, 415])
+  async import(
+    @Query() query: ImportQuery,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Author() author: string,
+    @CurrentPrincipal() principal: Principal | null,
+  ): Promise<ImportReport> {
     const dryRun = query.dryRun ?? false;
     if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? '')) {
       const problems = [];
@@ -140,6 +147,11 @@ export class ExportsController {
     }
     if (query.negotiation || query.kind) {
       throw invalid([{ field: query.kind ? 'query.kind' : 'query.negotiation', message: 'applies to CSV imports only; a JSON body is a whole negotiation dump' }]);
+    }
+    // A dump creates a negotiation, which POST /api/negotiations allows admins only: the same rule
+    // here, before the dump is checked. The route's own rule (analyst) covers CSV rows.
+    if (principal?.kind !== 'user' || principal.role !== 'admin') {
+      throw new AppError(403, 'FORBIDDEN', `Importing a negotiation dump creates a negotiation, which needs the admin role${principal?.kind === 'user' ? `; you are ${principal.role}` : ''}. Analysts import CSV rows into an existing negotiation.`);
     }
     const parsed = NegotiationDump.safeParse(body);
     if (!parsed.success) {

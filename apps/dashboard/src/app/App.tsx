@@ -1,10 +1,12 @@
 import { AsOfInput } from '../features/as-of/AsOfInput';
-import { SignIn } from '../features/auth/SignIn';
+import { useAuth } from '../features/auth/AuthProvider';
+import { SignIn, SignInScreen } from '../features/auth/SignIn';
 import { EditMenu } from '../features/editing/EditMenu';
 import { ExportMenu } from '../features/exports/ExportMenu';
 import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
+import { isUnauthenticated } from './api';
 import { ErrorNotice, Loading } from './QueryState';
 import { TimeBar } from '../features/time/TimeBar';
 import { useScreenMode } from '../features/views/use-screen-mode';
@@ -14,11 +16,26 @@ import { useUrlParams } from './url-state';
 
 export function App() {
   const [params, setParams] = useUrlParams();
+  const { shareView } = useAuth();
   const negotiations = useNegotiations();
   const list = negotiations.data ?? [];
   const selected = pickNegotiation(list, params.n);
   const unknownSlug = negotiations.isSuccess && params.n !== null && selected?.slug !== params.n;
   useScreenMode(params.screen);
+
+  // VIEW_ACCESS=private and no credential that works: a sign-in page, not an error.
+  if (negotiations.isError && isUnauthenticated(negotiations.error)) {
+    return (
+      <>
+        <header className="app-header">
+          <h1>Parley</h1>
+        </header>
+        <main id="main" tabIndex={-1}>
+          <SignInScreen />
+        </main>
+      </>
+    );
+  }
 
   return (
     <>
@@ -28,7 +45,8 @@ export function App() {
       <header className="app-header">
         <h1>Parley</h1>
         <div className="controls">
-          <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n, point: null, party: null })} />
+          {/* A share link opens one negotiation: nothing to switch to. */}
+          {shareView ? null : <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n, point: null, party: null })} />}
           <AsOfInput value={params.asOf} onChange={(asOf) => setParams({ asOf }, { replace: true })} />
         </div>
         <ViewSwitcher params={params} onChange={(patch) => setParams(patch)} />
@@ -38,7 +56,7 @@ export function App() {
         </nav>
         {selected ? <ExportMenu key={selected.slug} slug={selected.slug} params={params} /> : null}
         <SignIn />
-        <EditMenu slug={selected?.slug ?? null} onCreatedNegotiation={(n) => setParams({ n, point: null, party: null })} />
+        {shareView ? null : <EditMenu slug={selected?.slug ?? null} onCreatedNegotiation={(n) => setParams({ n, point: null, party: null })} />}
       </header>
       <main id="main" tabIndex={-1}>
         {negotiations.isPending ? (
@@ -54,7 +72,7 @@ export function App() {
                 No negotiation “{params.n}”; showing “{selected.title}”.
               </p>
             ) : null}
-            <h2 className="negotiation-title">{selected.title}</h2>
+            <h2 className={shareView ? 'negotiation-title negotiation-title--shown' : 'negotiation-title'}>{selected.title}</h2>
             <TimeBar key={selected.slug} slug={selected.slug} params={params} setParams={setParams} />
             <ViewOutlet slug={selected.slug} params={params} setParams={setParams} />
           </>

@@ -6,12 +6,25 @@ export type Role = (typeof ROLES)[number];
 
 export const PASSWORD_MIN_LENGTH = 10;
 
-const Email = z
+/** A dot-atom local part (no leading, trailing or doubled dot). */
+const LOCAL_PART = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*";
+/** One DNS label: letters, digits and inner hyphens, at most 63 characters. */
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+
+/**
+ * A syntactically valid address whose domain has at least two dot-separated labels. zod's default
+ * also wants a top-level domain of two or more letters, which refuses real intranet and test
+ * addresses such as `x@y.z`; whether a domain exists is for mail delivery to say, not the syntax.
+ */
+export const EMAIL_PATTERN = new RegExp(`^${LOCAL_PART}@${LABEL}(?:\\.${LABEL})+$`);
+
+/** An email address, trimmed and lower-cased: one schema for sign-in, users, the CLI and ADMIN_EMAIL. */
+export const Email = z
   .string({ error: 'must be a string' })
   .trim()
   .toLowerCase()
   .max(320, 'must be at most 320 characters')
-  .pipe(z.email({ error: 'must be an email address' }));
+  .pipe(z.email({ pattern: EMAIL_PATTERN, error: 'must be an email address' }));
 
 const Password = z
   .string({ error: 'must be a string' })
@@ -86,6 +99,14 @@ export const UserPatch = z.strictObject({
   password: Password.optional().describe('Sets a new password and ends every session of the user'),
 });
 export type UserPatch = z.infer<typeof UserPatch>;
+
+export const PasswordChange = z
+  .strictObject({
+    currentPassword: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    newPassword: Password,
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], error: 'must differ from the current password' });
+export type PasswordChange = z.infer<typeof PasswordChange>;
 
 export const ShareLinkCreate = z.strictObject({
   label: Title.describe('Where the link is used, e.g. "newsroom embed"'),

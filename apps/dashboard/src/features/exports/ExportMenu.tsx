@@ -18,8 +18,8 @@ function weekBefore(asOf: string | null): string {
 
 /** Export what is on screen: the same date, filters and numbering, in every format the API offers. */
 export function ExportMenu({ slug, params }: Props) {
-  const { session } = useAuth();
-  const { state, start, cancel } = useDownload(session?.token ?? null);
+  const { credential } = useAuth();
+  const { state, start, cancel } = useDownload(credential);
   const [since, setSince] = useState<string>(() => weekBefore(params.asOf));
   const sinceId = useId();
   const running = state.phase === 'running';

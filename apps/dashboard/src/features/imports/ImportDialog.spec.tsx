@@ -34,10 +34,10 @@ function answers(...bodies: { status: number; body: unknown }[]) {
   return mock;
 }
 
-function renderDialog(onOpen = jest.fn()) {
+function renderDialog(onOpen = jest.fn(), role: 'analyst' | 'admin' = 'analyst') {
   render(
     <QueryClientProvider client={new QueryClient()}>
-      <AuthProvider initial={session}>
+      <AuthProvider initial={{ ...session, user: { ...session.user, role } }}>
         <ImportDialog slug="demo" onClose={jest.fn()} onOpen={onOpen} />
       </AuthProvider>
     </QueryClientProvider>,
@@ -98,7 +98,7 @@ describe('ImportDialog', () => {
       { status: 200, body: report({ kind: 'dump', counts: {} }) },
       { status: 200, body: report({ kind: 'dump', dryRun: false, negotiation: { id: 'n2', slug: 'other', title: 'Other talks' } }) },
     );
-    const onOpen = renderDialog();
+    const onOpen = renderDialog(jest.fn(), 'admin');
     pick('dump.json', '{}');
     await waitFor(() => expect((screen.getByRole('button', { name: 'Check file' }) as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByRole('button', { name: 'Check file' }));
@@ -107,6 +107,16 @@ describe('ImportDialog', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Import' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Open “Other talks”' }));
     expect(onOpen).toHaveBeenCalledWith('other');
+  });
+
+  it('tells an analyst who picks a dump that it needs an admin, before sending anything', async () => {
+    const mock = answers();
+    renderDialog();
+    pick('dump.json', '{}');
+    expect((await screen.findByRole('alert')).textContent).toContain('dump.json is a negotiation dump: importing it creates a negotiation, which only an admin can do');
+    expect((screen.getByRole('button', { name: 'Check file' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.submit(screen.getByRole('button', { name: 'Check file' }).closest('form')!);
+    expect(mock).not.toHaveBeenCalled();
   });
 
   it('refuses a file that is neither JSON nor CSV', async () => {

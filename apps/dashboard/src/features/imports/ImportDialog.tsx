@@ -53,6 +53,8 @@ export function ImportDialog({ slug, onClose, onOpen }: Props) {
 
   const type = file ? fileKind(file.name) : null;
   const kind: ImportKind | null = type === 'json' ? 'dump' : type === 'csv' ? csvKind : null;
+  // The API refuses a dump from anyone but an admin (it creates a negotiation): say so before uploading.
+  const dumpRefused = kind === 'dump' && session?.user.role !== 'admin';
 
   const reset = () => {
     setChecked(null);
@@ -77,7 +79,7 @@ export function ImportDialog({ slug, onClose, onOpen }: Props) {
   };
 
   const run = async (dryRun: boolean) => {
-    if (!file || !kind) return;
+    if (!file || !kind || dumpRefused) return;
     setBusy(true);
     setError(null);
     const answer = await sendImport(kind, slug, file.text, dryRun, session?.token ?? null);
@@ -109,8 +111,8 @@ export function ImportDialog({ slug, onClose, onOpen }: Props) {
     <Modal title="Import" onClose={onClose} className="import-dialog">
       <form className="edit-form" noValidate onSubmit={onSubmit} aria-busy={busy}>
         <p className="import-dialog__intro">
-          A <strong>.json</strong> negotiation dump (from Export → JSON dump) creates that negotiation here. A <strong>.csv</strong> file adds
-          points or stance events to <strong>{slug}</strong>. Nothing is written until you import a file whose check found no problem.
+          A <strong>.json</strong> negotiation dump (from Export → JSON dump) creates that negotiation here (admins only). A <strong>.csv</strong>{' '}
+          file adds points or stance events to <strong>{slug}</strong>. Nothing is written until you import a file whose check found no problem.
         </p>
         <label htmlFor={fileId}>File</label>
         <input id={fileId} type="file" accept=".json,.csv,application/json,text/csv" onChange={(e) => void choose(e.target.files?.[0])} />
@@ -124,6 +126,12 @@ export function ImportDialog({ slug, onClose, onOpen }: Props) {
               <input type="radio" name="csv-kind" checked={csvKind === 'points'} onChange={() => (setCsvKind('points'), reset())} /> points
             </label>
           </fieldset>
+        ) : null}
+        {dumpRefused ? (
+          <p className="form-error" role="alert">
+            {file?.name} is a negotiation dump: importing it creates a negotiation, which only an admin can do. Ask an admin to import it, or
+            choose a .csv file of points or stance events for {slug}.
+          </p>
         ) : null}
         {report ? <ReportTable report={report} done={done !== null} /> : null}
         {done?.kind === 'dump' ? (
@@ -152,7 +160,7 @@ export function ImportDialog({ slug, onClose, onOpen }: Props) {
           </div>
         ) : null}
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || !file || done !== null}>
+          <button type="submit" className="primary" disabled={busy || !file || done !== null || dumpRefused}>
             {busy ? 'Working…' : canImport ? 'Import' : 'Check file'}
           </button>
           <button type="button" onClick={onClose}>

@@ -63,8 +63,8 @@ interface Props {
  */
 export function LiveProvider({ slug, children, createClient = defaultCreate }: Props) {
   const queryClient = useQueryClient();
-  const { session } = useAuth();
-  const token = session?.token;
+  // The session's token, or a share link's (the socket takes either as its handshake token).
+  const token = useAuth().credential ?? undefined;
   const ready = useHasSnapshot(queryClient, slug);
   const [state, setState] = useState<ConnectionState | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
