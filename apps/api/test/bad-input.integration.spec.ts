@@ -1,4 +1,6 @@
-import { fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
+import type { ArgumentsHost } from '@nestjs/common';
+import { ErrorFilter } from '../src/common/error.filter';
+import { DRIVER, fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -12,10 +14,15 @@ interface Case {
   /** The field the error must name (in details), or a fragment of the message. */
   field?: string;
   message?: string;
+  /** The exact message details must give this field (the field itself is also checked). */
+  says?: string;
 }
 
 const n = (s: Seeded) => `/api/negotiations/${s.negotiationId}`;
 const st = (s: Seeded, extra: Record<string, unknown> = {}) => stance(s.parties[0].id, s.points[0].id, extra);
+
+const NUL = 'must not contain NUL characters';
+const csv = { 'content-type': 'text/csv' };
 
 const CASES: Case[] = [
   { name: 'negotiation without a title', method: 'POST', path: () => '/api/negotiations', body: () => ({}), status: 400, field: 'title' },
@@ -73,6 +80,35 @@ const CASES: Case[] = [
   { name: 'metrics step off the list', method: 'GET', path: (s) => `${n(s)}/metrics?step=month`, status: 400, field: 'query.step' },
   { name: 'metrics range too long', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01`, status: 400, field: 'query.step' },
   { name: 'history of an unknown point', method: 'GET', path: (s) => `${n(s)}/points/${UNKNOWN}/history`, status: 404, message: 'was not found' },
+
+  // NUL cannot be stored by PostgreSQL (SQLSTATE 22021): refused by the schemas, naming the field, on both databases.
+  { name: 'negotiation title with NUL', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 'bad\u0000title' }), status: 400, field: 'title', says: NUL },
+  { name: 'negotiation description with NUL', method: 'PATCH', path: n, body: () => ({ description: 'a\u0000b' }), status: 400, field: 'description', says: NUL },
+  { name: 'party name with NUL', method: 'PATCH', path: (s) => `${n(s)}/parties/${s.parties[0].id}`, body: () => ({ name: 'bad\u0000name' }), status: 400, field: 'name', says: NUL },
+  { name: 'actor role with NUL', method: 'POST', path: (s) => `${n(s)}/parties`, body: () => ({ code: 'X7', name: 'X', actors: [{ name: 'A', role: '\u0000' }] }), status: 400, field: 'actors.0.role', says: NUL },
+  { name: 'point title with NUL', method: 'POST', path: (s) => `${n(s)}/points`, body: () => ({ title: 't\u0000', category: 'legal' }), status: 400, field: 'title', says: NUL },
+  { name: 'provision text with NUL', method: 'POST', path: (s) => `${n(s)}/documents`, body: (s) => ({ title: 'd', publishedAt: '2025-11-20', provisions: [{ pointId: s.points[0].id, number: '1', text: 'a\u0000b' }] }), status: 400, field: 'provisions.0.text', says: NUL },
+  { name: 'provision number with NUL', method: 'POST', path: (s) => `${n(s)}/documents`, body: (s) => ({ title: 'd', publishedAt: '2025-11-20', provisions: [{ pointId: s.points[0].id, number: '1\u0000', text: 'a' }] }), status: 400, field: 'provisions.0.number', says: NUL },
+  { name: 'document shortTitle with NUL', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'd', shortTitle: 's\u0000', publishedAt: '2025-11-20' }), status: 400, field: 'shortTitle', says: NUL },
+  { name: 'milestone title with NUL', method: 'POST', path: (s) => `${n(s)}/milestones`, body: () => ({ title: 'm\u0000', kind: 'meeting', startsAt: '2025-11-24' }), status: 400, field: 'title', says: NUL },
+  { name: 'stance note with NUL', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'a\u0000b' }), status: 400, field: 'note', says: NUL },
+  { name: 'stance quote with NUL', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { quote: '\u0000' }), status: 400, field: 'quote', says: NUL },
+  { name: 'stance conditions text with NUL', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { conditions: { text: 'if\u0000' } }), status: 400, field: 'conditions.text', says: NUL },
+  { name: 'stance source outlet with NUL', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { source: { outlet: 'Reu\u0000ters' } }), status: 400, field: 'source.outlet', says: NUL },
+  { name: 'stance source title with NUL', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { source: { outlet: 'R', title: 'h\u0000' } }), status: 400, field: 'source.title', says: NUL },
+  { name: 'stance source url with NUL', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { source: { url: 'https://example.org/a\u0000b' } }), status: 400, field: 'source.url', says: NUL },
+  { name: 'batch item note with NUL', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => ({ events: [st(s), st(s, { note: '\u0000' })] }), status: 400, field: 'events.1.note', says: NUL },
+  { name: 'retraction reason with NUL', method: 'POST', path: () => `/api/stance-events/${UNKNOWN}/retract`, body: () => ({ reason: 'wrong\u0000' }), status: 400, field: 'reason', says: NUL },
+  { name: 'user name with NUL', method: 'POST', path: () => '/api/users', body: () => ({ email: 'nul@test.local', name: 'N\u0000', role: 'viewer', password: 'a-long-password' }), status: 400, field: 'name', says: NUL },
+  { name: 'API token name with NUL', method: 'POST', path: () => '/api/auth/tokens', body: () => ({ name: 'script\u0000' }), status: 400, field: 'name', says: NUL },
+  { name: 'share link label with NUL', method: 'POST', path: (s) => `${n(s)}/share-links`, body: () => ({ label: 'wall\u0000' }), status: 400, field: 'label', says: NUL },
+  { name: 'export search with NUL', method: 'GET', path: (s) => `${n(s)}/export.csv?q=a%00b`, status: 400, field: 'query.q', says: NUL },
+  { name: 'export parties with NUL', method: 'GET', path: (s) => `${n(s)}/export.md?parties=AA%00`, status: 400, field: 'query.parties', says: NUL },
+  { name: 'audit actor with NUL', method: 'GET', path: () => '/api/audit?actor=a%00b', status: 400, field: 'query.actor', says: NUL },
+  { name: 'import negotiation with NUL', method: 'POST', path: () => '/api/negotiations/import?negotiation=a%00b&kind=points', body: () => 'code,title,category\np9,T,legal\n', headers: csv, status: 400, field: 'query.negotiation', says: NUL },
+  { name: 'CSV point title with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=points`, body: () => 'code,title,category\np9,bad\u0000title,legal\n', headers: csv, status: 400, field: 'row 1: title', says: NUL },
+  { name: 'CSV stance note with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, body: (s) => `party,point,position,effectiveAt,sourceOutlet,note\nAA,${s.points[0].code},accept,2025-11-21,Reuters,a\u0000b\n`, headers: csv, status: 400, field: 'row 1: note', says: NUL },
+  { name: 'NUL in a negotiation slug of the path', method: 'GET', path: () => '/api/negotiations/bad%00slug', status: 404, message: 'was not found' },
   { name: 'body over the size limit', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'x'.repeat(600_000) }), status: 413, message: 'larger than the limit of 500000 bytes (BODY_LIMIT_BYTES)' },
 ];
 
@@ -100,7 +136,76 @@ describe('bad input: a clear 4xx that names the field, and nothing written', () 
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(c.field);
       expect(res.body.message).toContain(c.field);
     }
+    if (c.says) expect(res.body.details).toContainEqual({ field: c.field, message: c.says });
     if (c.message) expect(res.body.message).toContain(c.message);
     expect(await fingerprint(t.db)).toEqual(before);
+  });
+});
+
+describe('database data exceptions: a 400, never a 500', () => {
+  let t: TestApp;
+  let s: Seeded;
+
+  beforeAll(async () => {
+    t = await startApp();
+    s = await seed(t);
+  });
+  afterAll(() => t.close());
+
+  it('a NUL in a path parameter (not covered by a body or query schema) is a 4xx in the one error shape, and changes nothing', async () => {
+    const before = await fingerprint(t.db);
+    const paths: [string, string][] = [
+      ['GET', '/api/negotiations/bad%00slug'],
+      ['GET', `/api/negotiations/${s.negotiationId}/parties/a%00b`],
+      ['GET', `/api/negotiations/${s.negotiationId}/points/a%00b/history`],
+      ['GET', '/api/stance-events/a%00b'],
+      ['POST', '/api/stance-events/a%00b/retract'],
+      ['DELETE', `/api/negotiations/${s.negotiationId}/share-links/a%00b`],
+      ['DELETE', '/api/auth/tokens/a%00b'],
+      ['GET', '/api/users/a%00b'],
+    ];
+    for (const [method, p] of paths) {
+      const res = await t.request(method, p, method === 'POST' ? { reason: 'r' } : undefined);
+      expect({ method, p, clientError: res.status === 400 || res.status === 404 }).toEqual({ method, p, clientError: true });
+      expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String), code: expect.any(String), message: expect.any(String) });
+    }
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  // PostgreSQL only: SQLite stores NUL and has no SQLSTATE. The errors are the driver's own.
+  (DRIVER === 'postgres' ? it : it.skip)('maps real PostgreSQL SQLSTATE class 22 errors to a 400 that says what was wrong', async () => {
+    const cases: [string, unknown[], string, string][] = [
+      ['SELECT $1::text AS v', ['a\u0000b'], '22021', 'cannot store (NUL)'],
+      ['SELECT $1::smallint AS v', [70000], '22003', 'number is out of the range'],
+      ['SELECT $1::integer AS v', ['ten'], '22P02', 'not one the database can store'],
+    ];
+    for (const [query, params, sqlstate, says] of cases) {
+      const error = await t.db.read.query(query, params).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((error as { driverError?: { code?: string } }).driverError?.code).toBe(sqlstate);
+      const sent: { status?: number; body?: Record<string, unknown> } = {};
+      const reply = {
+        status(code: number) {
+          sent.status = code;
+          return reply;
+        },
+        header() {
+          return reply;
+        },
+        send(body: Record<string, unknown>) {
+          sent.body = body;
+          return reply;
+        },
+      };
+      const request = { id: 'req-1', method: 'POST', url: '/api/negotiations' };
+      const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => request }) } as unknown as ArgumentsHost;
+      new ErrorFilter('/nonexistent', 1000).catch(error, host);
+      expect(sent.status).toBe(400);
+      expect(sent.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED', requestId: 'req-1' });
+      expect(sent.body?.['message']).toContain(`SQLSTATE ${sqlstate}`);
+      expect(sent.body?.['message']).toContain(says);
+    }
   });
 });

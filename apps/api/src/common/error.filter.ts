@@ -83,6 +83,27 @@ function unavailableMessage(code: string | undefined): string {
   return 'The database is unavailable; nothing was changed. Try again shortly.';
 }
 
+/**
+ * PostgreSQL SQLSTATE class 22, "data exception": the database refused a value of the request (a
+ * NUL in text, a number out of range, a string too long). The request is at fault, so it is a 400;
+ * validation should have caught it first, so it is also logged as a gap to close.
+ */
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
+
+function dataExceptionMessage(code: string): string {
+  const what =
+    code === '22021'
+      ? 'a text value contains a character the database cannot store (NUL) or an invalid byte sequence'
+      : code === '22001'
+        ? 'a text value is longer than the database allows'
+        : code === '22003'
+          ? 'a number is out of the range the database allows'
+          : code === '22007' || code === '22008'
+            ? 'a date or time is out of the range the database allows'
+            : 'a value is not one the database can store';
+  return `Invalid request: ${what} (SQLSTATE ${code}); nothing was changed.`;
+}
+
 /** TypeORM's own errors for a connection it lost mid-transaction (PostgreSQL backend terminated). */
 const UNAVAILABLE_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'ConnectionIsNotSetError']);
 
@@ -193,6 +214,10 @@ export class ErrorFilter implements ExceptionFilter {
         retryAfter: UNAVAILABLE_RETRY_AFTER,
         requestId,
       };
+    }
+    if (typeof driver.code === 'string' && DATA_EXCEPTION.test(driver.code)) {
+      this.logger.warn({ err: exception, requestId }, `${request.method} ${request.url.split('?')[0]}: the database refused a value (SQLSTATE ${driver.code}) that validation let through`);
+      return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(driver.code), requestId };
     }
     if (driver.code === 'SQLITE_CONSTRAINT' || driver.code === '23505' || driver.code === '23503') {
       return {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Negotiation, NegotiationCreate, NegotiationPatch } from '@parley/contracts';
+import { Code, type Negotiation, type NegotiationCreate, type NegotiationPatch } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
 import { conflict, notFound } from '../common/app-error';
 import { isUuid, newId, slugify } from '../common/ids';
@@ -35,11 +35,13 @@ export class NegotiationsService {
     return id;
   }
 
-  /** Finds a negotiation by id or by slug. */
+  /** Finds a negotiation by id or by slug (what cannot be a slug is not looked up: it may not even be storable). */
   async resolve(idOrSlug: string, manager: EntityManager = this.db.read): Promise<NegotiationEntity> {
     const found = isUuid(idOrSlug)
       ? await manager.findOneBy(NegotiationEntity, { id: idOrSlug })
-      : await manager.findOneBy(NegotiationEntity, { slug: idOrSlug });
+      : Code.safeParse(idOrSlug).success
+        ? await manager.findOneBy(NegotiationEntity, { slug: idOrSlug })
+        : null;
     if (!found) throw notFound('Negotiation', idOrSlug);
     return found;
   }

@@ -306,6 +306,7 @@ export class StancesService {
   }
 
   async getEvent(eventId: string): Promise<StanceEvent> {
+    if (!isUuid(eventId)) throw notFound('Stance event', eventId);
     const { rows } = await sql<EventRow>(this.db.read, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id = ?`, [eventId]);
     if (!rows[0]) throw notFound('Stance event', eventId);
     return toStanceEvent(rows[0]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateInput, Id, Timestamp, Title } from './primitives';
+import { DateInput, Id, PlainString, Timestamp, Title } from './primitives';
 
 export const ROLES = ['admin', 'analyst', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -132,7 +132,7 @@ export type ShareLinkCreated = z.infer<typeof ShareLinkCreated>;
 export const AuditQuery = z.strictObject({
   since: DateInput.optional(),
   negotiationId: Id.optional(),
-  actor: z.string().max(320).optional(),
+  actor: PlainString.max(320, 'must be at most 320 characters').optional(),
   limit: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

@@ -12,7 +12,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, ShortText, Title, Url } from './primitives';
+import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
 
 // ---------- exports ----------
 export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'json', 'md'] as const;
@@ -35,12 +35,10 @@ export const ExportQuery = z.strictObject({
   documentId: Id.optional().describe('Number and order the points as in this document'),
   category: enumOf(POINT_CATEGORIES).optional().describe('Only points of this category'),
   status: enumOf(ROW_STATUSES).optional().describe('Only points whose row is agreed, blocked, open or none'),
-  parties: z
-    .string({ error: 'must be a comma-separated list of party codes' })
-    .max(LIMITS.shortText * 4)
+  parties: PlainString.max(LIMITS.shortText * 4, `must be at most ${LIMITS.shortText * 4} characters`)
     .optional()
     .describe('Party columns to show: codes, comma-separated (default all)'),
-  q: z.string({ error: 'must be a string' }).max(LIMITS.shortText).optional().describe('Only points whose code, number, title or text contains every word'),
+  q: PlainString.max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional().describe('Only points whose code, number, title or text contains every word'),
   table: enumOf(CSV_TABLES).optional().describe('CSV only: the matrix (default) or the change log of stance events'),
   bom: yes.optional().describe('CSV only: start with a UTF-8 byte-order mark (for Excel on Windows)'),
 });
@@ -86,7 +84,7 @@ const DumpPoint = z.strictObject({
 const DumpDocument = z.strictObject({
   id: Id,
   title: Title,
-  shortTitle: z.string().min(1).max(60),
+  shortTitle: PlainString.min(1).max(60),
   authorPartyId: Nullable(Id),
   publishedAt: Instant,
   publishedPrecision: enumOf(TIME_PRECISIONS),
@@ -96,7 +94,7 @@ const DumpDocument = z.strictObject({
   createdAt: Instant,
   updatedAt: Instant,
   provisions: z
-    .array(z.strictObject({ pointId: Id, number: z.string().min(1).max(20), text: LongText, sortOrder: Count }))
+    .array(z.strictObject({ pointId: Id, number: PlainString.min(1).max(20), text: LongText, sortOrder: Count }))
     .max(LIMITS.listItems),
 });
 const DumpMilestone = z.strictObject({
@@ -113,7 +111,7 @@ const DumpMilestone = z.strictObject({
   createdAt: Instant,
   updatedAt: Instant,
 });
-const Author = z.string().min(1).max(200);
+const Author = PlainString.min(1).max(200);
 const DumpEvent = z.strictObject({
   id: Id,
   seq: Seq,
@@ -131,7 +129,7 @@ const DumpEvent = z.strictObject({
   actorId: Nullable(Id),
   source: z.strictObject({
     url: Nullable(Url),
-    outlet: Nullable(z.string().max(200)),
+    outlet: Nullable(PlainString.max(200)),
     title: Nullable(ShortText),
     publishedAt: Nullable(Instant),
   }),
@@ -191,7 +189,7 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const ImportQuery = z.strictObject({
   dryRun: yes.optional().describe('Check and report what would change; write nothing'),
-  negotiation: z.string().max(LIMITS.code).optional().describe('CSV imports: the negotiation (id or slug) to import into'),
+  negotiation: PlainString.max(LIMITS.code).optional().describe('CSV imports: the negotiation (id or slug) to import into'),
   kind: enumOf(['points', 'stances'] as const)
     .optional()
     .describe('CSV imports: what the rows are (points or stance events). A JSON body is a negotiation dump.'),

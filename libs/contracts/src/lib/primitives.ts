@@ -18,6 +18,17 @@ export const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
 
 export const Id = z.guid({ error: 'must be an id (UUID)' });
 
+export const NO_NUL_MESSAGE = 'must not contain NUL characters';
+// A regex (not a refine) so that OpenAPI shows the rule as a pattern.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const NO_NUL = /^[^\u0000]*$/;
+
+/**
+ * The base of every free-text field that may reach the database. PostgreSQL cannot store the NUL
+ * character in text (SQLSTATE 22021), so it is refused here, naming the field, on both databases.
+ */
+export const PlainString = z.string({ error: 'must be a string' }).regex(NO_NUL, NO_NUL_MESSAGE);
+
 /** A stable, human-friendly key: letters, digits, dot, dash, underscore. */
 export const Code = z
   .string({ error: 'must be a string' })
@@ -25,23 +36,22 @@ export const Code = z
   .max(LIMITS.code, `must be at most ${LIMITS.code} characters`)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must contain only letters, digits, ".", "-" or "_"');
 
-export const Title = z
-  .string({ error: 'must be a string' })
+export const Title = PlainString
   .trim()
   .min(1, 'must not be empty')
   .max(LIMITS.title, `must be at most ${LIMITS.title} characters`);
 
-export const ShortText = z
-  .string({ error: 'must be a string' })
+export const ShortText = PlainString
   .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`);
 
-export const LongText = z
-  .string({ error: 'must be a string' })
+export const LongText = PlainString
   .max(LIMITS.longText, `must be at most ${LIMITS.longText} characters`);
 
+// The URL parser percent-encodes a NUL in the path, but the string kept is the one given.
 export const Url = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`);
+  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+  .regex(NO_NUL, NO_NUL_MESSAGE);
 
 export const Color = z.string({ error: 'must be a string' }).regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4');
 

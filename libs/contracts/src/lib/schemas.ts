@@ -9,7 +9,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, ShortText, Timestamp, Title, Url } from './primitives';
+import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
   .number({ error: 'must be an integer' })
@@ -148,13 +148,13 @@ export type Point = z.infer<typeof Point>;
 // ---------- documents ----------
 export const ProvisionInput = z.strictObject({
   pointId: Id,
-  number: z.string().trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters'),
+  number: PlainString.trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters'),
   text: LongText,
 });
 
 export const DocumentCreate = z.strictObject({
   title: Title,
-  shortTitle: z.string().max(60, 'must be at most 60 characters').optional(),
+  shortTitle: PlainString.max(60, 'must be at most 60 characters').optional(),
   authorPartyId: Id.nullable().optional(),
   publishedAt: DateInput,
   description: LongText.optional(),
@@ -165,7 +165,7 @@ export type DocumentCreate = z.infer<typeof DocumentCreate>;
 
 export const DocumentPatch = z.strictObject({
   title: Title.optional(),
-  shortTitle: z.string().max(60, 'must be at most 60 characters').optional(),
+  shortTitle: PlainString.max(60, 'must be at most 60 characters').optional(),
   authorPartyId: Id.nullable().optional(),
   publishedAt: DateInput.optional(),
   description: LongText.optional(),
@@ -240,8 +240,8 @@ export type Milestone = z.infer<typeof Milestone>;
 export const SourceInput = z
   .strictObject({
     url: Url.optional(),
-    outlet: z.string().trim().min(1, 'must not be empty').max(LIMITS.title).optional(),
-    title: z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
+    outlet: PlainString.trim().min(1, 'must not be empty').max(LIMITS.title, `must be at most ${LIMITS.title} characters`).optional(),
+    title: PlainString.max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
     publishedAt: DateInput.optional(),
   })
   .refine((s) => s.url !== undefined || s.outlet !== undefined, {
@@ -281,7 +281,7 @@ export const StanceBatch = z.strictObject({
 export type StanceBatch = z.infer<typeof StanceBatch>;
 
 export const RetractInput = z.strictObject({
-  reason: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(LIMITS.shortText),
+  reason: PlainString.trim().min(1, 'must not be empty').max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`),
 });
 export type RetractInput = z.infer<typeof RetractInput>;
 
