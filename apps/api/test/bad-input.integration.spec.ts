@@ -81,6 +81,24 @@ const CASES: Case[] = [
   { name: 'metrics range too long', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01`, status: 400, field: 'query.step' },
   { name: 'history of an unknown point', method: 'GET', path: (s) => `${n(s)}/points/${UNKNOWN}/history`, status: 404, message: 'was not found' },
 
+  // Wrong types keep the schema's message; only a key left out "is required".
+  { name: 'title left out', method: 'POST', path: () => '/api/negotiations', body: () => ({ description: 'x' }), status: 400, field: 'title', says: 'is required' },
+  { name: 'title of the wrong type', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 123 }), status: 400, field: 'title', says: 'must be a string' },
+  { name: 'title null', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: null }), status: 400, field: 'title', says: 'must be a string' },
+  { name: 'expectedVersion as a string', method: 'PATCH', path: n, body: () => ({ title: 'x', expectedVersion: '1' }), status: 400, field: 'expectedVersion', says: 'must be an integer' },
+  { name: 'stance position left out', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => { const { position: _, ...rest } = st(s); return rest; }, status: 400, field: 'position', says: 'is required' },
+  { name: 'stance position a number', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { position: 2 }), status: 400, field: 'position', says: 'must be one of: accept, conditional, amend, unclear, reject, red_line' },
+  { name: 'stance partyId a number', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { partyId: 7 }), status: 400, field: 'partyId', says: 'must be an id (UUID)' },
+  { name: 'stance source left out', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => { const { source: _, ...rest } = st(s); return rest; }, status: 400, field: 'source', says: 'is required' },
+  { name: 'batch item effectiveAt a number', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => ({ events: [st(s, { effectiveAt: 20251121 })] }), status: 400, field: 'events.0.effectiveAt', says: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone' },
+  { name: 'actor name left out', method: 'POST', path: (s) => `${n(s)}/parties`, body: () => ({ code: 'X6', name: 'X', actors: [{ role: 'r' }] }), status: 400, field: 'actors.0.name', says: 'is required' },
+  { name: 'changes sinceSeq not a number', method: 'GET', path: (s) => `${n(s)}/changes?sinceSeq=abc`, status: 400, field: 'query.sinceSeq', says: 'must be an integer' },
+  { name: 'changes limit not a number', method: 'GET', path: (s) => `${n(s)}/changes?limit=ten`, status: 400, field: 'query.limit', says: 'must be an integer' },
+  { name: 'compare with a left out', method: 'GET', path: (s) => `${n(s)}/documents/compare?b=${UNKNOWN}`, status: 400, field: 'query.a', says: 'is required' },
+  { name: 'matrix asOf given twice', method: 'GET', path: (s) => `${n(s)}/matrix?asOf=2025-11-21&asOf=2025-11-22`, status: 400, field: 'query.asOf', says: 'must be given once' },
+  { name: 'changes sinceSeq given twice', method: 'GET', path: (s) => `${n(s)}/changes?sinceSeq=1&sinceSeq=2`, status: 400, field: 'query.sinceSeq', says: 'must be given once' },
+  { name: 'compare a given twice', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}&a=${UNKNOWN}&b=${UNKNOWN}`, status: 400, field: 'query.a', says: 'must be given once' },
+
   // NUL cannot be stored by PostgreSQL (SQLSTATE 22021): refused by the schemas, naming the field, on both databases.
   { name: 'negotiation title with NUL', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 'bad\u0000title' }), status: 400, field: 'title', says: NUL },
   { name: 'negotiation description with NUL', method: 'PATCH', path: n, body: () => ({ description: 'a\u0000b' }), status: 400, field: 'description', says: NUL },

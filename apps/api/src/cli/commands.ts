@@ -73,9 +73,10 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
     case 'user:create': {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
       const password = values.password ?? generatePassword();
-      const parsed = UserCreate.safeParse({ email: values.email, role: values.role, name: values.name ?? values.email?.split('@')[0], password });
+      const options = { email: values.email, role: values.role, name: values.name ?? values.email?.split('@')[0], password };
+      const parsed = UserCreate.safeParse(options);
       if (!parsed.success) {
-        print(`Invalid options: ${problemsOf(parsed.error).map((p) => `--${p.field} ${p.message}`).join('; ')}\n\n${USAGE}`);
+        print(`Invalid options: ${problemsOf(parsed.error, undefined, options).map((p) => `--${p.field} ${p.message}`).join('; ')}\n\n${USAGE}`);
         return 2;
       }
       return withApp(config, async (app) => {
@@ -226,7 +227,7 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
         const parsed = NegotiationDump.safeParse(body);
         if (!parsed.success) {
           print(`${file} is not a valid negotiation dump; nothing was imported:`);
-          for (const p of problemsOf(parsed.error).slice(0, 50)) print(`  ${p.field}: ${p.message}`);
+          for (const p of problemsOf(parsed.error, undefined, body).slice(0, 50)) print(`  ${p.field}: ${p.message}`);
           return 1;
         }
         report = await app.get(DumpService).import(parsed.data, dryRun, cliActor());

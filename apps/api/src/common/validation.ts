@@ -50,22 +50,55 @@ export function Input(schemas: InputSchemas): MethodDecorator {
   return applyDecorators(...decorators);
 }
 
-export function problemsOf(error: z.ZodError, prefix?: string): FieldProblem[] {
+/**
+ * Whether the value at `path` is absent from `input` (a key left out), as opposed to present with
+ * the wrong type. zod 4 keeps an issue's input only when asked (reportInput), so it is looked up.
+ */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  let at: unknown = input;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return at === undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at === undefined;
+}
+
+/** Issues zod raises for a value of the wrong type or off a list, which for an absent key means "is required". */
+const TYPE_ISSUES = new Set(['invalid_type', 'invalid_value', 'invalid_union']);
+
+/**
+ * Field problems of a failed parse. Pass the parsed `input` so that a key left out reads "is
+ * required" while a value of the wrong type keeps the schema's own message ("must be a string").
+ */
+export function problemsOf(error: z.ZodError, prefix?: string, input?: unknown): FieldProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: [prefix, ...path, key].filter(Boolean).join('.'), message: 'is not an allowed field' }));
     }
     const field = [prefix, ...path].filter(Boolean).join('.') || (prefix ?? 'body');
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    return [{ field, message }];
+    const missing = TYPE_ISSUES.has(issue.code) && input !== undefined && path.length > 0 && isMissing(input, issue.path);
+    return [{ field, message: missing ? 'is required' : issue.message }];
   }).flat();
 }
 
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.output<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw invalid(problemsOf(result.error, prefix));
+  if (!result.success) throw invalid(problemsOf(result.error, prefix, value));
   return result.data;
+}
+
+/**
+ * A parameter given more than once (`?asOf=a&asOf=b`) arrives as an array; no query parameter is a
+ * list, so each is refused by name instead of failing its schema with a confusing message.
+ */
+function parseQuery(schema: z.ZodType, raw: Record<string, unknown>): unknown {
+  const repeated = Object.keys(raw).filter((key) => Array.isArray(raw[key]));
+  if (repeated.length === 0) return parseOrThrow(schema, raw, 'query');
+  const rest = Object.fromEntries(Object.entries(raw).filter(([key]) => !repeated.includes(key)));
+  const result = schema.safeParse(rest);
+  const others = result.success ? [] : problemsOf(result.error, 'query', rest).filter((p) => !repeated.some((key) => p.field === `query.${key}`));
+  throw invalid([...repeated.map((key) => ({ field: `query.${key}`, message: 'must be given once' })), ...others]);
 }
 
 @Injectable()
@@ -77,7 +110,7 @@ export class InputInterceptor implements NestInterceptor {
     if (schemas) {
       const request = context.switchToHttp().getRequest<FastifyRequest & { parsedBody?: unknown }>();
       if (schemas.query) {
-        const query = parseOrThrow(schemas.query, { ...(request.query as Record<string, unknown>) }, 'query');
+        const query = parseQuery(schemas.query, { ...(request.query as Record<string, unknown>) });
         (request as { query: unknown }).query = query;
       }
       if (schemas.body) {

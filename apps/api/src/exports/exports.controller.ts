@@ -155,7 +155,7 @@ export class ExportsController {
     }
     const parsed = NegotiationDump.safeParse(body);
     if (!parsed.success) {
-      const problems = problemsOf(parsed.error);
+      const problems = problemsOf(parsed.error, undefined, body);
       if (!dryRun) throw importRefused(problems);
       return {
         dryRun,
