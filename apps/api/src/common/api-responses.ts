@@ -23,7 +23,7 @@ const ERROR_SCHEMA = {
 /** Documents the success response from a contract schema, and the shared error body. */
 export function Returns(status: number, schema: z.ZodType | null, description: string, errors: number[] = [400, 404]): MethodDecorator {
   return applyDecorators(
-    ApiResponse({ status, description, ...(schema ? { schema: openApiSchema(schema) } : {}) }),
+    ApiResponse({ status, description, ...(schema ? { schema: openApiSchema(schema, 'output') } : {}) }),
     ...errors.map((s) => ApiResponse({ status: s, description: 'Error', schema: ERROR_SCHEMA })),
   );
 }

@@ -20,9 +20,12 @@ interface InputSchemas {
 
 const INPUT = Symbol('parley:input');
 
-/** JSON Schema of a contract schema, as OpenAPI shows it. */
-export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+/**
+ * JSON Schema of a contract schema, as OpenAPI shows it: what a request may send ('input'), or
+ * exactly what a response holds ('output': objects list every property and allow no other).
+ */
+export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
   delete json['$schema'];
   return json;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CompareQuery, DocumentCreate, DocumentPatch, PlanDocument, type CompareView } from '@parley/contracts';
+import { CompareQuery, CompareView, DocumentCreate, DocumentPatch, PlanDocument } from '@parley/contracts';
 import { z } from 'zod';
 import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
@@ -24,7 +24,7 @@ export class DocumentsController {
   @Get('compare')
   @ApiOperation({ summary: 'Compare two documents point by point, with word-level differences' })
   @Input({ query: CompareQuery })
-  @Returns(200, null, 'Rows per point: same, changed, only in a, only in b; renumbering and split/merge lineage')
+  @Returns(200, CompareView, 'Rows per point: same, changed, only in a, only in b; renumbering and split/merge lineage')
   compare(@Param('negotiationId') negotiationId: string, @Query() query: CompareQuery): Promise<CompareView> {
     return this.documents.compare(negotiationId, query.a, query.b);
   }

@@ -2,16 +2,16 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BatchResult,
+  ChangesPage,
   ChangesQuery,
   HistoryQuery,
   LIMITS,
+  PointHistory,
   RecordStanceResult,
   RetractInput,
   StanceBatch,
   StanceCreate,
   StanceEvent,
-  type ChangesPage,
-  type PointHistory,
 } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access';
@@ -101,7 +101,7 @@ export class StancesController {
   @Get('negotiations/:negotiationId/changes')
   @ApiOperation({ summary: 'Stance events recorded and retracted, in sequence order, paged by sinceSeq' })
   @Input({ query: ChangesQuery })
-  @Returns(200, null, 'A page of changes')
+  @Returns(200, ChangesPage, 'A page of changes')
   changes(@Param('negotiationId') negotiationId: string, @Query() query: ChangesQuery): Promise<ChangesPage> {
     return this.stances.changesOf(negotiationId, query);
   }
@@ -109,7 +109,7 @@ export class StancesController {
   @Get('negotiations/:negotiationId/points/:pointId/history')
   @ApiOperation({ summary: "A point's text in every document and every stance event on it, retractions included" })
   @Input({ query: HistoryQuery })
-  @Returns(200, null, 'The history of the point')
+  @Returns(200, PointHistory, 'The history of the point')
   history(
     @Param('negotiationId') negotiationId: string,
     @Param('pointId') pointId: string,

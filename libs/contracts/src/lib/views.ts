@@ -1,129 +1,159 @@
-import type { PointCategory, Position, TimePrecision } from './positions';
-import type { StanceEvent } from './schemas';
+import { z } from 'zod';
+import { enumOf } from './primitives';
+import { POINT_CATEGORIES, type Position, type TimePrecision } from './positions';
+import { StanceEvent } from './schemas';
+
+/*
+ * The read views (matrix, metrics, changes, point history, document comparison) as zod schemas, so
+ * OpenAPI documents each response from the same definition the API and the dashboard type-check
+ * against. The types are inferred from the schemas: one definition of each shape.
+ */
+
+const Count = z.number().int().min(0);
+
+const PointRef = z.object({ id: z.string(), code: z.string(), title: z.string(), category: enumOf(POINT_CATEGORIES) });
 
 /** One cell of the matrix: a (party, point) pair. Absent from `cells` = no event ever (version 0). */
-export interface MatrixCell {
+export const MatrixCell = z.object({
   /** The cell's current version (use it as `expectedVersion`); counts every event and retraction on it. */
-  version: number;
+  version: Count.describe("The cell's current version (use it as expectedVersion); counts every event and retraction on it"),
   /** The stance in force for the requested asOf/knownAt, or null: no stated position. */
-  stance: StanceEvent | null;
-}
+  stance: StanceEvent.nullable().describe('The stance in force for the requested asOf/knownAt; null: no stated position'),
+});
+export type MatrixCell = z.infer<typeof MatrixCell>;
 
-export interface PointMetrics {
-  pointId: string;
+export const PointMetrics = z.object({
+  pointId: z.string(),
   /** Parties with a stated position. */
-  stated: number;
+  stated: Count.describe('Parties with a stated position'),
   /** Ids of parties with no stated position. */
-  silent: string[];
+  silent: z.array(z.string()).describe('Ids of parties with no stated position'),
   /** Every party with a stated position is at least `conditional` (and at least one stated). */
-  agreed: boolean;
+  agreed: z.boolean().describe('Every party with a stated position is at least conditional (and at least one stated)'),
   /** Some party holds a red line. */
-  blocked: boolean;
+  blocked: z.boolean().describe('Some party holds a red line'),
   /** max − min score over stated positions; null when nobody stated a position. */
-  spread: number | null;
-  minScore: number | null;
-  maxScore: number | null;
-}
+  spread: z.number().int().nullable().describe('max − min score over stated positions; null when nobody stated a position'),
+  minScore: z.number().int().nullable(),
+  maxScore: z.number().int().nullable(),
+});
+export type PointMetrics = z.infer<typeof PointMetrics>;
 
-export interface MatrixRow {
-  point: { id: string; code: string; title: string; category: PointCategory };
+export const MatrixRow = z.object({
+  point: PointRef,
   /** Number of the point in the chosen document (null: not in it, or no document chosen). */
-  number: string | null;
+  number: z.string().nullable().describe('Number of the point in the chosen document (null: not in it, or no document chosen)'),
   /** Text of the provision in the chosen document. */
-  text: string | null;
-  cells: Record<string, MatrixCell>;
-  summary: PointMetrics;
-}
+  text: z.string().nullable().describe('Text of the provision in the chosen document'),
+  cells: z.record(z.string(), MatrixCell).describe('By party id; a party absent here has never had an event on the point'),
+  summary: PointMetrics,
+});
+export type MatrixRow = z.infer<typeof MatrixRow>;
 
-export interface MatrixView {
-  negotiationId: string;
+export const MatrixView = z.object({
+  negotiationId: z.string(),
   /** Latest sequence number at the time of the query (for "changes since"). */
-  seq: number;
-  asOf: string | null;
-  knownAt: string | null;
-  documentId: string | null;
-  parties: { id: string; code: string; name: string; color: string; parentId: string | null }[];
-  rows: MatrixRow[];
-}
+  seq: Count.describe('Latest sequence number at the time of the query (for "changes since" and live replay)'),
+  asOf: z.string().nullable(),
+  knownAt: z.string().nullable(),
+  documentId: z.string().nullable(),
+  parties: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), color: z.string(), parentId: z.string().nullable() })),
+  rows: z.array(MatrixRow),
+});
+export type MatrixView = z.infer<typeof MatrixView>;
 
-export interface PairDistance {
-  a: string;
-  b: string;
+export const PairDistance = z.object({
+  a: z.string(),
+  b: z.string(),
   /** Mean absolute score difference over points both addressed; null if none. */
-  distance: number | null;
-  sharedPoints: number;
-}
+  distance: z.number().nullable().describe('Mean absolute score difference over points both addressed; null if none'),
+  sharedPoints: Count,
+});
+export type PairDistance = z.infer<typeof PairDistance>;
 
-export interface ConvergencePoint {
-  date: string;
-  agreed: number;
-  blocked: number;
+export const ConvergencePoint = z.object({
+  date: z.string(),
+  agreed: Count,
+  blocked: Count,
   /** Points with at least one stated position. */
-  addressed: number;
-  points: number;
-}
+  addressed: Count.describe('Points with at least one stated position'),
+  points: Count,
+});
+export type ConvergencePoint = z.infer<typeof ConvergencePoint>;
 
-export interface MetricsView {
-  negotiationId: string;
-  asOf: string | null;
-  knownAt: string | null;
-  totals: { points: number; agreed: number; blocked: number; agreedShare: number };
-  points: PointMetrics[];
-  distances: PairDistance[];
-  series: ConvergencePoint[];
-}
+export const MetricsView = z.object({
+  negotiationId: z.string(),
+  asOf: z.string().nullable(),
+  knownAt: z.string().nullable(),
+  totals: z.object({ points: Count, agreed: Count, blocked: Count, agreedShare: z.number() }),
+  points: z.array(PointMetrics),
+  distances: z.array(PairDistance),
+  series: z.array(ConvergencePoint),
+});
+export type MetricsView = z.infer<typeof MetricsView>;
 
-export type DiffOp = 'equal' | 'insert' | 'delete';
-export interface DiffPart {
-  op: DiffOp;
-  text: string;
-}
+export const DIFF_OPS = ['equal', 'insert', 'delete'] as const;
+export type DiffOp = (typeof DIFF_OPS)[number];
+export const DiffPart = z.object({ op: enumOf(DIFF_OPS), text: z.string() });
+export type DiffPart = z.infer<typeof DiffPart>;
 
-export type CompareStatus = 'same' | 'changed' | 'only_a' | 'only_b';
-export interface CompareRow {
-  pointId: string;
-  pointTitle: string;
-  status: CompareStatus;
-  renumbered: boolean;
-  a: { number: string; text: string } | null;
-  b: { number: string; text: string } | null;
+export const COMPARE_STATUSES = ['same', 'changed', 'only_a', 'only_b'] as const;
+export type CompareStatus = (typeof COMPARE_STATUSES)[number];
+
+const ProvisionText = z.object({ number: z.string(), text: z.string() });
+
+export const CompareRow = z.object({
+  pointId: z.string(),
+  pointTitle: z.string(),
+  status: enumOf(COMPARE_STATUSES),
+  renumbered: z.boolean(),
+  a: ProvisionText.nullable(),
+  b: ProvisionText.nullable(),
   /** Word-level differences from a's text to b's text. */
-  diff: DiffPart[];
+  diff: z.array(DiffPart).describe("Word-level differences from a's text to b's text"),
   /** Lineage links of this point (split/merge) to points of the other document. */
-  lineage: { pointId: string; kind: string }[];
-}
+  lineage: z.array(z.object({ pointId: z.string(), kind: z.string() })).describe('Lineage links of this point (split/merge) to points of the other document'),
+});
+export type CompareRow = z.infer<typeof CompareRow>;
 
-export interface CompareView {
-  a: { id: string; title: string };
-  b: { id: string; title: string };
-  rows: CompareRow[];
-  summary: Record<CompareStatus, number>;
-}
+export const CompareView = z.object({
+  a: z.object({ id: z.string(), title: z.string() }),
+  b: z.object({ id: z.string(), title: z.string() }),
+  rows: z.array(CompareRow),
+  // An object with one key per status (rather than z.record) so OpenAPI 3.0 can list them.
+  summary: z.object({ same: Count, changed: Count, only_a: Count, only_b: Count }),
+});
+export type CompareView = z.infer<typeof CompareView>;
 
-export interface ChangesPage {
-  items: ChangeItem[];
+export const ChangeItem = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stance.recorded'), seq: Count, recordedAt: z.string(), event: StanceEvent }),
+  z.object({ kind: z.literal('stance.retracted'), seq: Count, recordedAt: z.string(), event: StanceEvent, reason: z.string() }),
+]);
+export type ChangeItem = z.infer<typeof ChangeItem>;
+
+export const ChangesPage = z.object({
+  items: z.array(ChangeItem),
   /** Pass as `sinceSeq` to get the next page; null when this page is the last. */
-  nextSinceSeq: number | null;
-  seq: number;
-}
+  nextSinceSeq: Count.nullable().describe('Pass as sinceSeq to get the next page; null when this page is the last'),
+  seq: Count,
+});
+export type ChangesPage = z.infer<typeof ChangesPage>;
 
-export type ChangeItem =
-  | { kind: 'stance.recorded'; seq: number; recordedAt: string; event: StanceEvent }
-  | { kind: 'stance.retracted'; seq: number; recordedAt: string; event: StanceEvent; reason: string };
+export const PointHistory = z.object({
+  point: PointRef,
+  provisions: z.array(z.object({ documentId: z.string(), documentTitle: z.string(), publishedAt: z.string(), number: z.string(), text: z.string() })),
+  events: z.array(StanceEvent),
+});
+export type PointHistory = z.infer<typeof PointHistory>;
 
-export interface PointHistory {
-  point: { id: string; code: string; title: string; category: PointCategory };
-  provisions: { documentId: string; documentTitle: string; publishedAt: string; number: string; text: string }[];
-  events: StanceEvent[];
-}
-
-export interface HealthView {
-  status: 'ok' | 'error';
-  database: 'up' | 'down';
-  migrations: { applied: number; pending: number };
-  driver: 'sqlite' | 'postgres';
-  uptimeSeconds: number;
-}
+export const HealthView = z.object({
+  status: z.enum(['ok', 'error']),
+  database: z.enum(['up', 'down']),
+  migrations: z.object({ applied: Count, pending: Count }),
+  driver: z.enum(['sqlite', 'postgres']),
+  uptimeSeconds: Count,
+});
+export type HealthView = z.infer<typeof HealthView>;
 
 export interface TimedPosition {
   position: Position;
