@@ -14,12 +14,13 @@ import { createApp } from '../bootstrap';
 import { problemsOf } from '../common/validation';
 import type { AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
-import { DemoLoader } from '../demo/demo-loader.service';
+import { DemoLoader, DemoLoadError, describeCounts } from '../demo/demo-loader.service';
 import { UKRAINE_2025 } from '../demo/ukraine-2025';
 
 export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, demo:load and user:* also as npm run <command> -- …)
   migrate                                   apply pending database migrations
-  demo:load                                 load the demo negotiation (nothing if already there)
+  demo:load                                 load the demo negotiation (nothing if already there;
+                                            completes one an interrupted older load left partial)
   user:create --email E --role R [--name N] [--password P]
                                             create a user (role: ${ROLES.join(', ')}); a password is
                                             generated and printed when none is given
@@ -66,9 +67,22 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
     }
     case 'demo:load':
       return withApp(config, async (app) => {
-        const result = await app.get(DemoLoader).load(UKRAINE_2025);
-        print(result === 'loaded' ? 'Demo negotiation loaded.' : 'Demo negotiation already present; nothing changed.');
-        return 0;
+        try {
+          const { outcome, added } = await app.get(DemoLoader).load(UKRAINE_2025);
+          const slug = UKRAINE_2025.negotiation.slug;
+          print(
+            outcome === 'loaded'
+              ? `Demo negotiation '${slug}' loaded.`
+              : outcome === 'completed'
+                ? `Demo negotiation '${slug}' was incomplete (an earlier load was interrupted); completed it, adding ${describeCounts(added)}.`
+                : `Demo negotiation '${slug}' already present and complete; nothing changed.`,
+          );
+          return 0;
+        } catch (err) {
+          if (!(err instanceof DemoLoadError)) throw err;
+          print(err.message);
+          return 1;
+        }
       });
     case 'user:create': {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });

@@ -1,20 +1,54 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { StanceCreate } from '@parley/contracts';
+import { In } from 'typeorm';
 import { DocumentsService } from '../documents/documents.service';
 import { MilestonesService } from '../milestones/milestones.service';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
+import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { StancesService } from '../stances/stances.service';
-import { Db } from '../database/db.service';
+import { ChangeEntity } from '../changes/change.entity';
+import { Db, type Tx } from '../database/db.service';
 import type { DemoDataset } from './demo-dataset';
 
 const AUTHOR = 'demo-loader';
 
+export interface DemoCounts {
+  parties: number;
+  points: number;
+  documents: number;
+  milestones: number;
+  stanceEvents: number;
+  retractions: number;
+}
+
+export interface DemoLoadResult {
+  /** loaded: into a database without it; present: already complete, nothing changed; completed: an interrupted load was finished. */
+  outcome: 'loaded' | 'present' | 'completed';
+  /** What this call wrote. */
+  added: DemoCounts;
+}
+
+/** The demo cannot be loaded (a negotiation of another author holds its slug, or it is not one this loader can complete). */
+export class DemoLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DemoLoadError';
+  }
+}
+
 /**
  * Loads a hand-written dataset through the same services as the API, so the demo obeys every rule
- * (validation, sequence numbers, projection). Idempotent: a negotiation with the slug is left alone.
+ * (validation, sequence numbers, projection, change log).
+ *
+ * All or nothing: the whole demo is written in one transaction, so a load that fails or is cut off
+ * (Ctrl-C, a crash) leaves no trace, and the next start or `demo:load` loads it again. Idempotent: a
+ * complete demo is left alone. A partial demo left by an older Parley, which wrote it step by step
+ * in separate transactions, is recognised (it was written by this loader and lacks the last steps)
+ * and completed in one transaction: what is there is kept, matched by its key (party and point
+ * codes, document and milestone titles), and the rest is added.
  */
 @Injectable()
 export class DemoLoader {
@@ -34,101 +68,172 @@ export class DemoLoader {
     return (await this.db.read.count(NegotiationEntity)) === 0;
   }
 
-  async load(data: DemoDataset): Promise<'loaded' | 'present'> {
-    if (await this.db.read.existsBy(NegotiationEntity, { slug: data.negotiation.slug })) return 'present';
-    const n = await this.negotiations.create(data.negotiation, AUTHOR);
+  async load(data: DemoDataset): Promise<DemoLoadResult> {
+    const result = await this.db.write((tx) => this.loadIn(tx, data));
+    if (result.outcome !== 'present') {
+      this.logger.log(`${result.outcome === 'loaded' ? 'Loaded' : 'Completed'} demo negotiation '${data.negotiation.slug}' (${describeCounts(result.added)})`);
+    }
+    return result;
+  }
 
+  private async loadIn(tx: Tx, data: DemoDataset): Promise<DemoLoadResult> {
+    const slug = data.negotiation.slug;
+    const added: DemoCounts = { parties: 0, points: 0, documents: 0, milestones: 0, stanceEvents: 0, retractions: 0 };
+    const existing = await tx.manager.findOneBy(NegotiationEntity, { slug });
+    if (existing) {
+      const created = await tx.manager.findOneBy(ChangeEntity, { negotiationId: existing.id, kind: 'negotiation.created' });
+      if (created?.recordedBy !== AUTHOR) {
+        throw new DemoLoadError(`A negotiation with the demo's slug '${slug}' exists and is not the demo (created by ${created?.recordedBy ?? 'an import'}); nothing was loaded.`);
+      }
+      const [events, retractions] = await Promise.all([
+        tx.manager.countBy(StanceEventEntity, { negotiationId: existing.id, recordedBy: AUTHOR }),
+        tx.manager.countBy(StanceRetractionEntity, { negotiationId: existing.id, recordedBy: AUTHOR }),
+      ]);
+      // The stances and then the retractions were the last steps of every version of this loader.
+      if (events === data.stances.length && retractions === data.retractions.length) return { outcome: 'present', added };
+    }
+    const negotiationId = existing?.id ?? (await this.negotiations.createIn(tx, data.negotiation, AUTHOR)).id;
+
+    const partyByCode = new Map((await this.parties.listIn(tx.manager, negotiationId)).map((p) => [p.code, p]));
     const partyId = new Map<string, string>();
     const actorId = new Map<string, string>();
     for (const p of data.parties) {
-      const parentId = p.parentCode ? need(partyId, p.parentCode, 'party') : undefined;
-      const party = await this.parties.create(
-        n.id,
-        { code: p.code, name: p.name, kind: p.kind, color: p.color, parentId, description: p.description, actors: p.actors.map(({ name, role }) => ({ name, role })) },
-        AUTHOR,
-      );
+      let party = partyByCode.get(p.code);
+      if (!party) {
+        const parentId = p.parentCode ? need(partyId, p.parentCode, 'party') : undefined;
+        party = await this.parties.createIn(
+          tx,
+          negotiationId,
+          { code: p.code, name: p.name, kind: p.kind, color: p.color, parentId, description: p.description, actors: p.actors.map(({ name, role }) => ({ name, role })) },
+          AUTHOR,
+        );
+        added.parties++;
+      }
       partyId.set(p.code, party.id);
-      p.actors.forEach((a, i) => actorId.set(a.key, party.actors[i].id));
+      for (const a of p.actors) {
+        const actor = party.actors.find((candidate) => candidate.name === a.name);
+        if (actor) actorId.set(a.key, actor.id);
+      }
     }
 
+    const pointByCode = new Map((await this.points.listIn(tx.manager, negotiationId)).map((p) => [p.code, p]));
     const pointId = new Map<string, string>();
     for (const [sortOrder, p] of data.points.entries()) {
-      const point = await this.points.create(
-        n.id,
-        {
-          code: p.code,
-          title: p.title,
-          category: p.category,
-          description: p.description,
-          sortOrder,
-          derivedFrom: p.derivedFrom?.map((d) => ({ pointId: need(pointId, d.code, 'point'), kind: d.kind })),
-        },
-        AUTHOR,
-      );
+      let point = pointByCode.get(p.code);
+      if (!point) {
+        point = await this.points.createIn(
+          tx,
+          negotiationId,
+          {
+            code: p.code,
+            title: p.title,
+            category: p.category,
+            description: p.description,
+            sortOrder,
+            derivedFrom: p.derivedFrom?.map((d) => ({ pointId: need(pointId, d.code, 'point'), kind: d.kind })),
+          },
+          AUTHOR,
+        );
+        added.points++;
+      }
       pointId.set(p.code, point.id);
     }
 
+    const documentByTitle = new Map((await this.documents.listIn(tx.manager, negotiationId)).map((d) => [d.title, d]));
     const documentId = new Map<string, string>();
     for (const d of data.documents) {
-      const doc = await this.documents.create(
-        n.id,
-        {
-          title: d.title,
-          shortTitle: d.shortTitle,
-          authorPartyId: d.authorPartyCode ? need(partyId, d.authorPartyCode, 'party') : undefined,
-          publishedAt: d.publishedAt,
-          description: d.description,
-          sourceUrl: d.sourceUrl,
-          provisions: d.provisions.map((p) => ({ pointId: need(pointId, p.pointCode, 'point'), number: p.number, text: p.text })),
-        },
-        AUTHOR,
-      );
+      let doc = documentByTitle.get(d.title);
+      if (!doc) {
+        doc = await this.documents.createIn(
+          tx,
+          negotiationId,
+          {
+            title: d.title,
+            shortTitle: d.shortTitle,
+            authorPartyId: d.authorPartyCode ? need(partyId, d.authorPartyCode, 'party') : undefined,
+            publishedAt: d.publishedAt,
+            description: d.description,
+            sourceUrl: d.sourceUrl,
+            provisions: d.provisions.map((p) => ({ pointId: need(pointId, p.pointCode, 'point'), number: p.number, text: p.text })),
+          },
+          AUTHOR,
+        );
+        added.documents++;
+      }
       documentId.set(d.key, doc.id);
     }
 
+    const milestoneByTitle = new Map((await this.milestones.listIn(tx.manager, negotiationId)).map((m) => [m.title, m]));
     const milestoneId = new Map<string, string>();
     for (const m of data.milestones) {
-      const milestone = await this.milestones.create(
-        n.id,
-        {
-          title: m.title,
-          kind: m.kind,
-          startsAt: m.startsAt,
-          endsAt: m.endsAt,
-          description: m.description,
-          partyIds: m.partyCodes.map((c) => need(partyId, c, 'party')),
-        },
-        AUTHOR,
-      );
+      let milestone = milestoneByTitle.get(m.title);
+      if (!milestone) {
+        milestone = await this.milestones.createIn(
+          tx,
+          negotiationId,
+          {
+            title: m.title,
+            kind: m.kind,
+            startsAt: m.startsAt,
+            endsAt: m.endsAt,
+            description: m.description,
+            partyIds: m.partyCodes.map((c) => need(partyId, c, 'party')),
+          },
+          AUTHOR,
+        );
+        added.milestones++;
+      }
       milestoneId.set(m.key, milestone.id);
     }
 
-    const events: StanceCreate[] = data.stances.map((s) => ({
-      partyId: need(partyId, s.party, 'party'),
-      pointId: need(pointId, s.point, 'point'),
-      position: s.position,
-      confidence: s.confidence,
-      effectiveAt: s.effectiveAt,
-      source: s.source,
-      conditions: s.conditions
-        ? { text: s.conditions.text, pointIds: s.conditions.pointCodes?.map((c) => need(pointId, c, 'point')) }
-        : undefined,
-      note: s.note,
-      quote: s.quote,
-      actorId: s.actor ? need(actorId, s.actor, 'actor') : undefined,
-      documentId: s.document ? need(documentId, s.document, 'document') : undefined,
-      milestoneId: s.milestone ? need(milestoneId, s.milestone, 'milestone') : undefined,
-    }));
-    const { body } = await this.stances.recordBatch(n.id, events, AUTHOR);
+    // The stance events were always recorded in one batch (all or nothing), in the dataset's order.
+    let eventIds = (await tx.manager.find(StanceEventEntity, { select: { id: true }, where: { negotiationId, recordedBy: AUTHOR }, order: { seq: 'ASC' } })).map((e) => e.id);
+    if (eventIds.length === 0) {
+      const events: StanceCreate[] = data.stances.map((s) => ({
+        partyId: need(partyId, s.party, 'party'),
+        pointId: need(pointId, s.point, 'point'),
+        position: s.position,
+        confidence: s.confidence,
+        effectiveAt: s.effectiveAt,
+        source: s.source,
+        conditions: s.conditions
+          ? { text: s.conditions.text, pointIds: s.conditions.pointCodes?.map((c) => need(pointId, c, 'point')) }
+          : undefined,
+        note: s.note,
+        quote: s.quote,
+        actorId: s.actor ? need(actorId, s.actor, 'actor') : undefined,
+        documentId: s.document ? need(documentId, s.document, 'document') : undefined,
+        milestoneId: s.milestone ? need(milestoneId, s.milestone, 'milestone') : undefined,
+      }));
+      const results = await this.stances.recordManyIn(tx, negotiationId, events, AUTHOR, (i) => `stances.${i}`);
+      eventIds = results.map((r) => r.event.id);
+      added.stanceEvents = eventIds.length;
+    } else if (eventIds.length !== data.stances.length) {
+      throw new DemoLoadError(
+        `The demo negotiation '${slug}' holds ${eventIds.length} of the demo's ${data.stances.length} stance events: it was not written by this version of the loader and cannot be completed; nothing was changed.`,
+      );
+    }
 
     const eventIdByKey = new Map<string, string>();
-    data.stances.forEach((s, i) => s.key && eventIdByKey.set(s.key, body.results[i].event.id));
+    data.stances.forEach((s, i) => s.key && eventIdByKey.set(s.key, eventIds[i]));
+    const retracted = new Set(
+      (await tx.manager.find(StanceRetractionEntity, { select: { eventId: true }, where: { negotiationId, eventId: In(eventIds) } })).map((r) => r.eventId),
+    );
     for (const r of data.retractions) {
-      await this.stances.retract(need(eventIdByKey, r.stanceKey, 'stance'), { reason: r.reason }, AUTHOR);
+      const eventId = need(eventIdByKey, r.stanceKey, 'stance');
+      if (retracted.has(eventId)) continue; // by the interrupted load being completed
+      await this.stances.retractIn(tx, eventId, { reason: r.reason }, AUTHOR);
+      added.retractions++;
     }
-    this.logger.log(`Loaded demo negotiation '${data.negotiation.slug}' (${events.length} stance events)`);
-    return 'loaded';
+    return { outcome: existing ? 'completed' : 'loaded', added };
   }
+}
+
+export function describeCounts(counts: DemoCounts): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing';
 }
 
 function need(map: Map<string, string>, key: string, what: string): string {

@@ -67,30 +67,33 @@ export class DocumentsService {
 
   async create(negotiation: string, input: DocumentCreate, author: string): Promise<PlanDocument> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: input.authorPartyId }], 'Party');
-      const now = Date.now();
-      const doc: DocumentEntity = {
-        id: newId(),
-        negotiationId,
-        title: input.title,
-        shortTitle: input.shortTitle ?? input.title.slice(0, 60),
-        authorPartyId: input.authorPartyId ?? null,
-        publishedAt: parseInstant(input.publishedAt),
-        publishedPrecision: precisionOf(input.publishedAt),
-        description: input.description ?? '',
-        sourceUrl: input.sourceUrl ?? null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.manager.insert(DocumentEntity, doc);
-      const provisions = await this.setProvisions(tx, negotiationId, doc.id, input.provisions ?? []);
-      const view = toDocument(doc, provisions);
-      await this.changes.record(tx, { negotiationId, seq, kind: 'document.created', entityId: doc.id, data: view, recordedAt: now, recordedBy: author });
-      return view;
-    });
+    return this.db.write((tx) => this.createIn(tx, negotiationId, input, author));
+  }
+
+  /** create inside a caller's transaction (the demo loader writes a whole negotiation in one). */
+  async createIn(tx: Tx, negotiationId: string, input: DocumentCreate, author: string): Promise<PlanDocument> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: input.authorPartyId }], 'Party');
+    const now = Date.now();
+    const doc: DocumentEntity = {
+      id: newId(),
+      negotiationId,
+      title: input.title,
+      shortTitle: input.shortTitle ?? input.title.slice(0, 60),
+      authorPartyId: input.authorPartyId ?? null,
+      publishedAt: parseInstant(input.publishedAt),
+      publishedPrecision: precisionOf(input.publishedAt),
+      description: input.description ?? '',
+      sourceUrl: input.sourceUrl ?? null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.manager.insert(DocumentEntity, doc);
+    const provisions = await this.setProvisions(tx, negotiationId, doc.id, input.provisions ?? []);
+    const view = toDocument(doc, provisions);
+    await this.changes.record(tx, { negotiationId, seq, kind: 'document.created', entityId: doc.id, data: view, recordedAt: now, recordedBy: author });
+    return view;
   }
 
   async update(negotiation: string, documentId: string, patch: DocumentPatch, author: string): Promise<PlanDocument> {

@@ -6,7 +6,7 @@ import { badReference } from '../common/app-error';
 import { newId } from '../common/ids';
 import { checkVersion, findScoped, requireRefs } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
-import { Db } from '../database/db.service';
+import { Db, type Tx } from '../database/db.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartyEntity } from '../parties/party.entity';
 import { MilestoneEntity } from './milestone.entity';
@@ -52,31 +52,34 @@ export class MilestonesService {
 
   async create(negotiation: string, input: MilestoneCreate, author: string): Promise<Milestone> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      await this.checkParties(tx.manager, negotiationId, input.partyIds ?? []);
-      const now = Date.now();
-      const milestone: MilestoneEntity = {
-        id: newId(),
-        negotiationId,
-        title: input.title,
-        kind: input.kind,
-        startsAt: parseInstant(input.startsAt),
-        startsPrecision: precisionOf(input.startsAt),
-        endsAt: input.endsAt ? parseInstant(input.endsAt) : null,
-        description: input.description ?? '',
-        sourceUrl: input.sourceUrl ?? null,
-        partyIds: [...new Set(input.partyIds ?? [])],
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      checkRange(milestone);
-      await tx.manager.insert(MilestoneEntity, milestone);
-      const view = toMilestone(milestone);
-      await this.changes.record(tx, { negotiationId, seq, kind: 'milestone.created', entityId: milestone.id, data: view, recordedAt: now, recordedBy: author });
-      return view;
-    });
+    return this.db.write((tx) => this.createIn(tx, negotiationId, input, author));
+  }
+
+  /** create inside a caller's transaction (the demo loader writes a whole negotiation in one). */
+  async createIn(tx: Tx, negotiationId: string, input: MilestoneCreate, author: string): Promise<Milestone> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    await this.checkParties(tx.manager, negotiationId, input.partyIds ?? []);
+    const now = Date.now();
+    const milestone: MilestoneEntity = {
+      id: newId(),
+      negotiationId,
+      title: input.title,
+      kind: input.kind,
+      startsAt: parseInstant(input.startsAt),
+      startsPrecision: precisionOf(input.startsAt),
+      endsAt: input.endsAt ? parseInstant(input.endsAt) : null,
+      description: input.description ?? '',
+      sourceUrl: input.sourceUrl ?? null,
+      partyIds: [...new Set(input.partyIds ?? [])],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    checkRange(milestone);
+    await tx.manager.insert(MilestoneEntity, milestone);
+    const view = toMilestone(milestone);
+    await this.changes.record(tx, { negotiationId, seq, kind: 'milestone.created', entityId: milestone.id, data: view, recordedAt: now, recordedBy: author });
+    return view;
   }
 
   async update(negotiation: string, milestoneId: string, patch: MilestonePatch, author: string): Promise<Milestone> {

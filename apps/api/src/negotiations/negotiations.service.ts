@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { conflict, notFound } from '../common/app-error';
 import { isUuid, newId, slugify } from '../common/ids';
 import { ChangeLog } from '../changes/change-log.service';
-import { Db } from '../database/db.service';
+import { Db, type Tx } from '../database/db.service';
 import { NegotiationEntity } from './negotiation.entity';
 import { toNegotiation } from './negotiation.mapper';
 
@@ -51,34 +51,37 @@ export class NegotiationsService {
   }
 
   async create(input: NegotiationCreate, author: string): Promise<Negotiation> {
-    return this.db.write(async (tx) => {
-      const slug = await this.freeSlug(tx.manager, input.slug, input.title);
-      const now = Date.now();
-      const entity: NegotiationEntity = {
-        id: newId(),
-        slug,
-        title: input.title,
-        description: input.description ?? '',
-        status: input.status ?? 'active',
-        seq: 0,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.manager.insert(NegotiationEntity, entity);
-      const seq = await this.changes.nextSeq(tx, entity.id);
-      const created = { ...entity, seq };
-      await this.changes.record(tx, {
-        negotiationId: entity.id,
-        seq,
-        kind: 'negotiation.created',
-        entityId: entity.id,
-        data: toNegotiation(created),
-        recordedAt: now,
-        recordedBy: author,
-      });
-      return toNegotiation(created);
+    return this.db.write((tx) => this.createIn(tx, input, author));
+  }
+
+  /** create inside a caller's transaction (the demo loader writes a whole negotiation in one). */
+  async createIn(tx: Tx, input: NegotiationCreate, author: string): Promise<Negotiation> {
+    const slug = await this.freeSlug(tx.manager, input.slug, input.title);
+    const now = Date.now();
+    const entity: NegotiationEntity = {
+      id: newId(),
+      slug,
+      title: input.title,
+      description: input.description ?? '',
+      status: input.status ?? 'active',
+      seq: 0,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.manager.insert(NegotiationEntity, entity);
+    const seq = await this.changes.nextSeq(tx, entity.id);
+    const created = { ...entity, seq };
+    await this.changes.record(tx, {
+      negotiationId: entity.id,
+      seq,
+      kind: 'negotiation.created',
+      entityId: entity.id,
+      data: toNegotiation(created),
+      recordedAt: now,
+      recordedBy: author,
     });
+    return toNegotiation(created);
   }
 
   async update(idOrSlug: string, patch: NegotiationPatch, author: string): Promise<Negotiation> {

@@ -42,32 +42,35 @@ export class PartiesService {
 
   async create(negotiation: string, input: PartyCreate, author: string): Promise<Party> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      await this.checkCode(tx.manager, negotiationId, input.code);
-      await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'parentId', id: input.parentId }], 'Party');
-      const count = await tx.manager.countBy(PartyEntity, { negotiationId });
-      const now = Date.now();
-      const party: PartyEntity = {
-        id: newId(),
-        negotiationId,
-        code: input.code,
-        name: input.name,
-        kind: input.kind ?? 'state',
-        color: input.color ?? PALETTE[count % PALETTE.length],
-        parentId: input.parentId ?? null,
-        description: input.description ?? '',
-        sortOrder: input.sortOrder ?? count,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.manager.insert(PartyEntity, party);
-      const actors = await this.syncActors(tx, party.id, input.actors ?? [], [], now);
-      const view = toParty(party, actors);
-      await this.changes.record(tx, { negotiationId, seq, kind: 'party.created', entityId: party.id, data: view, recordedAt: now, recordedBy: author });
-      return view;
-    });
+    return this.db.write((tx) => this.createIn(tx, negotiationId, input, author));
+  }
+
+  /** create inside a caller's transaction (the demo loader writes a whole negotiation in one). */
+  async createIn(tx: Tx, negotiationId: string, input: PartyCreate, author: string): Promise<Party> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    await this.checkCode(tx.manager, negotiationId, input.code);
+    await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'parentId', id: input.parentId }], 'Party');
+    const count = await tx.manager.countBy(PartyEntity, { negotiationId });
+    const now = Date.now();
+    const party: PartyEntity = {
+      id: newId(),
+      negotiationId,
+      code: input.code,
+      name: input.name,
+      kind: input.kind ?? 'state',
+      color: input.color ?? PALETTE[count % PALETTE.length],
+      parentId: input.parentId ?? null,
+      description: input.description ?? '',
+      sortOrder: input.sortOrder ?? count,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.manager.insert(PartyEntity, party);
+    const actors = await this.syncActors(tx, party.id, input.actors ?? [], [], now);
+    const view = toParty(party, actors);
+    await this.changes.record(tx, { negotiationId, seq, kind: 'party.created', entityId: party.id, data: view, recordedAt: now, recordedBy: author });
+    return view;
   }
 
   async update(negotiation: string, partyId: string, patch: PartyPatch, author: string): Promise<Party> {

@@ -159,62 +159,68 @@ export class StancesService {
   }
 
   async retract(eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
-    const event = isUuid(eventId) ? await this.db.read.findOneBy(StanceEventEntity, { id: eventId }) : null;
+    // An unknown id is refused without waiting for the writer.
+    const known = isUuid(eventId) ? await this.db.read.existsBy(StanceEventEntity, { id: eventId }) : false;
+    if (!known) throw notFound('Stance event', eventId);
+    return this.db.write((tx) => this.retractIn(tx, eventId, input, author));
+  }
+
+  /** retract inside a caller's transaction (the demo loader writes a whole negotiation in one). */
+  async retractIn(tx: Tx, eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
+    const event = isUuid(eventId) ? await tx.manager.findOneBy(StanceEventEntity, { id: eventId }) : null;
     if (!event) throw notFound('Stance event', eventId);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, event.negotiationId);
-      const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
-      if (existing) {
-        throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await this.loadEvent(tx, event.id));
-      }
-      const now = Date.now();
-      await tx.manager.insert(StanceRetractionEntity, {
-        id: newId(),
-        negotiationId: event.negotiationId,
-        eventId: event.id,
-        seq,
-        reason: input.reason,
-        recordedAt: now,
-        recordedBy: author,
-      });
-      const cell = await this.readCell(tx, event.negotiationId, event.partyId, event.pointId);
-      // The cell falls back to its latest event that is still standing, if any.
-      const { rows } = await sql<{ id: string }>(
-        tx.manager,
-        `SELECT e.id FROM stance_events e
-          WHERE e.negotiation_id = ? AND e.party_id = ? AND e.point_id = ?
-            AND NOT EXISTS (SELECT 1 FROM stance_retractions r WHERE r.event_id = e.id)
-          ORDER BY e.effective_at DESC, e.recorded_at DESC, e.seq DESC LIMIT 1`,
-        [event.negotiationId, event.partyId, event.pointId],
-      );
-      const version = num(cell?.version ?? 0) + 1;
-      const currentId = rows[0]?.id ?? null;
-      await tx.manager.upsert(
-        CurrentStanceEntity,
-        { negotiationId: event.negotiationId, partyId: event.partyId, pointId: event.pointId, eventId: currentId, version },
-        ['negotiationId', 'partyId', 'pointId'],
-      );
-      const retracted = await this.loadEvent(tx, event.id);
-      const result: RecordStanceResult = {
-        event: retracted,
-        cell: {
-          partyId: event.partyId,
-          pointId: event.pointId,
-          version,
-          current: currentId ? await this.loadEvent(tx, currentId) : null,
-        },
-      };
-      await this.changes.record(tx, {
-        negotiationId: event.negotiationId,
-        seq,
-        kind: 'stance.retracted',
-        entityId: event.id,
-        data: result,
-        recordedAt: now,
-        recordedBy: author,
-      });
-      return result;
+    const seq = await this.changes.nextSeq(tx, event.negotiationId);
+    const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
+    if (existing) {
+      throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await this.loadEvent(tx, event.id));
+    }
+    const now = Date.now();
+    await tx.manager.insert(StanceRetractionEntity, {
+      id: newId(),
+      negotiationId: event.negotiationId,
+      eventId: event.id,
+      seq,
+      reason: input.reason,
+      recordedAt: now,
+      recordedBy: author,
     });
+    const cell = await this.readCell(tx, event.negotiationId, event.partyId, event.pointId);
+    // The cell falls back to its latest event that is still standing, if any.
+    const { rows } = await sql<{ id: string }>(
+      tx.manager,
+      `SELECT e.id FROM stance_events e
+        WHERE e.negotiation_id = ? AND e.party_id = ? AND e.point_id = ?
+          AND NOT EXISTS (SELECT 1 FROM stance_retractions r WHERE r.event_id = e.id)
+        ORDER BY e.effective_at DESC, e.recorded_at DESC, e.seq DESC LIMIT 1`,
+      [event.negotiationId, event.partyId, event.pointId],
+    );
+    const version = num(cell?.version ?? 0) + 1;
+    const currentId = rows[0]?.id ?? null;
+    await tx.manager.upsert(
+      CurrentStanceEntity,
+      { negotiationId: event.negotiationId, partyId: event.partyId, pointId: event.pointId, eventId: currentId, version },
+      ['negotiationId', 'partyId', 'pointId'],
+    );
+    const retracted = await this.loadEvent(tx, event.id);
+    const result: RecordStanceResult = {
+      event: retracted,
+      cell: {
+        partyId: event.partyId,
+        pointId: event.pointId,
+        version,
+        current: currentId ? await this.loadEvent(tx, currentId) : null,
+      },
+    };
+    await this.changes.record(tx, {
+      negotiationId: event.negotiationId,
+      seq,
+      kind: 'stance.retracted',
+      entityId: event.id,
+      data: result,
+      recordedAt: now,
+      recordedBy: author,
+    });
+    return result;
   }
 
   async changesOf(negotiation: string, query: ChangesQuery): Promise<ChangesPage> {
