@@ -1,51 +1,125 @@
-// Starts the built app as `npm start` does, on a fresh data folder, and checks what a new user
-// sees: the health check, the demo negotiation, the dashboard page and the API docs; then stops
-// it with SIGINT (Ctrl-C) and expects a clean exit.
+// Starts Parley as a new user does and checks what they see, and that Ctrl-C stops it cleanly:
+// 1. `npm start` itself (build, migrate, demo, serve) on a fresh data folder: the health check, the
+//    demo negotiation, the dashboard page and the API docs; then Ctrl-C as a terminal sends it (SIGINT
+//    to the whole process group: npm and the server), and a SIGTERM on top: npm must exit 0.
+// 2. Ctrl-C while the first start loads the demo: a clean exit 0, and the next start has the whole
+//    demo (one transaction: loaded entirely or not at all, never a partial one).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const dir = mkdtempSync(join(tmpdir(), 'parley-smoke-'));
-const port = 3000 + Math.floor(Math.random() * 1000) + 1000;
-const base = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, ['dist/api/apps/api/src/main.js'], {
-  env: { ...process.env, PORT: String(port), DB_PATH: join(dir, 'parley.sqlite'), LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let output = '';
-child.stdout.on('data', (chunk) => (output += chunk));
-const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+const dirs = [];
+const running = new Set();
 
-function fail(message) {
+function fail(message, output = '') {
   console.error(`smoke: FAIL ${message}\n--- output ---\n${output}`);
-  child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  for (const child of running) kill(child, 'SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   process.exit(1);
 }
 
-async function waitForUrl() {
-  for (let i = 0; i < 120; i++) {
-    if (output.includes(`http://localhost:${port}`)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  fail('the server did not print its URL within 30 s');
+function freshDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-smoke-'));
+  dirs.push(dir);
+  return dir;
 }
 
-await waitForUrl();
-const health = await fetch(`${base}/api/health`).then((r) => r.json());
-if (health.status !== 'ok') fail(`health: ${JSON.stringify(health)}`);
-const negotiations = await fetch(`${base}/api/negotiations`).then((r) => r.json());
-if (!Array.isArray(negotiations) || negotiations[0]?.slug !== 'ukraine-peace-2025') fail('the demo negotiation is missing');
-const page = await fetch(`${base}/`).then((r) => r.text());
-if (!page.includes('<div id="root">')) fail('the dashboard page is not served at /');
-const deepLink = await fetch(`${base}/some/dashboard/route`);
-if (deepLink.status !== 200 || !(await deepLink.text()).includes('<div id="root">')) fail('a dashboard deep link does not serve the page');
-const docs = await fetch(`${base}/api/docs`);
-if (docs.status !== 200) fail('/api/docs is not served');
-child.kill('SIGINT');
-const { code } = await exited;
-if (code !== 0) fail(`exit code ${code} after SIGINT`);
-if (!output.includes('Parley stopped.')) fail('no clean stop message after SIGINT');
-rmSync(dir, { recursive: true, force: true });
-console.log(`smoke: OK (health, demo data, dashboard, API docs, clean Ctrl-C) on port ${port}`);
+/** Like a terminal's Ctrl-C: the signal goes to the whole process group (npm, sh, node). */
+function kill(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Starts a command in its own process group, as a terminal runs a foreground job. */
+function start(command, args, dir) {
+  const port = 3000 + Math.floor(Math.random() * 1000) + 1000;
+  const child = spawn(command, args, {
+    env: { ...process.env, PORT: String(port), DB_PATH: join(dir, 'parley.sqlite'), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  running.add(child);
+  const run = { child, port, base: `http://127.0.0.1:${port}`, output: '' };
+  child.stdout.on('data', (chunk) => (run.output += chunk));
+  child.stderr.on('data', (chunk) => (run.output += chunk));
+  run.exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return run;
+}
+
+/** Waits for a line of output; the bound only stops a broken run (npm start builds first). */
+async function waitFor(run, text, what, seconds = 300) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (run.output.includes(text)) return;
+    if (run.child.exitCode !== null || run.child.signalCode !== null) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`${what} (waited for "${text}")`, run.output);
+}
+
+async function expectCleanExit(run, after) {
+  const { code, signal } = await run.exited;
+  if (code !== 0) fail(`exit code ${code}${signal ? ` (signal ${signal})` : ''} after ${after}`, run.output);
+  if (!run.output.includes('Parley stopped.')) fail(`no clean stop message after ${after}`, run.output);
+}
+
+const node = (dir) => start(process.execPath, ['dist/api/apps/api/src/main.js'], dir);
+
+// 1. npm start, then Ctrl-C.
+{
+  const run = start('npm', ['start'], freshDir());
+  await waitFor(run, `http://localhost:${run.port}`, 'npm start did not print its URL');
+  const health = await fetch(`${run.base}/api/health`).then((r) => r.json());
+  if (health.status !== 'ok') fail(`health: ${JSON.stringify(health)}`, run.output);
+  const negotiations = await fetch(`${run.base}/api/negotiations`).then((r) => r.json());
+  if (!Array.isArray(negotiations) || negotiations[0]?.slug !== 'ukraine-peace-2025') fail('the demo negotiation is missing', run.output);
+  const page = await fetch(`${run.base}/`).then((r) => r.text());
+  if (!page.includes('<div id="root">')) fail('the dashboard page is not served at /', run.output);
+  const deepLink = await fetch(`${run.base}/some/dashboard/route`);
+  if (deepLink.status !== 200 || !(await deepLink.text()).includes('<div id="root">')) fail('a dashboard deep link does not serve the page', run.output);
+  const docs = await fetch(`${run.base}/api/docs`);
+  if (docs.status !== 200) fail('/api/docs is not served', run.output);
+  kill(run.child, 'SIGINT');
+  // Another signal while it drains must not cut the stop short.
+  kill(run.child, 'SIGTERM');
+  await expectCleanExit(run, 'Ctrl-C and SIGTERM to npm start');
+  if (!run.output.includes('SIGTERM: still stopping')) fail('the second signal was not answered with "still stopping"', run.output);
+}
+
+// 2. Ctrl-C during the first demo load, then start again.
+{
+  const dir = freshDir();
+  const first = node(dir);
+  await waitFor(first, 'Loading the demo negotiation', 'the first start did not begin loading the demo');
+  kill(first.child, 'SIGINT');
+  await expectCleanExit(first, 'Ctrl-C during the demo load');
+
+  const second = node(dir);
+  await waitFor(second, `http://localhost:${second.port}`, 'the second start did not print its URL');
+  const base = `${second.base}/api/negotiations/ukraine-peace-2025`;
+  const negotiations = await fetch(`${second.base}/api/negotiations`).then((r) => r.json());
+  const parties = await fetch(`${base}/parties`).then((r) => r.json());
+  const documents = await fetch(`${base}/documents`).then((r) => r.json());
+  const changes = await fetch(`${base}/changes?limit=1000`).then((r) => r.json());
+  const kinds = new Set((changes.items ?? []).map((c) => c.kind));
+  const complete = negotiations.length === 1 && parties.length === 5 && documents.length === 4 && kinds.has('stance.recorded') && kinds.has('stance.retracted');
+  if (!complete) {
+    fail(
+      `the demo is not complete after Ctrl-C during its load and a restart: ${negotiations.length} negotiations, ${parties.length} parties, ${documents.length} documents, changes ${[...kinds].join('/') || 'none'}`,
+      first.output + second.output,
+    );
+  }
+  kill(second.child, 'SIGINT');
+  await expectCleanExit(second, 'Ctrl-C');
+}
+
+for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+console.log('smoke: OK (npm start: health, demo data, dashboard, API docs, clean Ctrl-C with exit 0; Ctrl-C during the demo load, then a complete demo)');

@@ -179,10 +179,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   }
 }
 
-/** Loads the demo negotiation into an empty database. */
-export async function loadDemoIfEmpty(app: NestFastifyApplication): Promise<boolean> {
+/** Loads the demo negotiation into an empty database (`starting` is told just before it writes). */
+export async function loadDemoIfEmpty(app: NestFastifyApplication, starting?: () => void): Promise<boolean> {
   const loader = app.get(DemoLoader);
   if (!(await loader.isEmpty())) return false;
+  starting?.();
   await loader.load(UKRAINE_2025);
   return true;
 }

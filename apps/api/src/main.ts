@@ -3,15 +3,28 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { beginShutdown, createApp, loadDemoIfEmpty } from './bootstrap';
 import { DatabaseOpenError } from './database/db.service';
 
+/** The same signal again within this time is the same Ctrl-C delivered twice (see stop). */
+const SAME_SIGNAL_MS = 1000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  if (config.loadDemo && (await loadDemoIfEmpty(app))) {
-    console.log('Loaded the demo negotiation into the empty database.');
-  }
+
+  // Installed before the demo load and before listening, so a Ctrl-C at any point from here on
+  // stops cleanly: queued writes (the demo is one transaction) finish or roll back, never half-done.
   let stopping = false;
+  let last: { signal: NodeJS.Signals; at: number } | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    const repeated = last?.signal === signal && Date.now() - last.at < SAME_SIGNAL_MS;
+    last = { signal, at: Date.now() };
+    if (stopping) {
+      // npm forwards the terminal's Ctrl-C to its child, which so gets it twice: not worth a line.
+      if (repeated) return;
+      // A second Ctrl-C does not cut the drain short (that is what could lose an acknowledged write);
+      // the shutdown timeout bounds it, and SIGKILL remains for the impatient.
+      console.log(`${signal}: still stopping (finishing in-flight requests, closing the database; at most ${config.shutdownTimeoutMs} ms)…`);
+      return;
+    }
     stopping = true;
     console.log(`${signal}: stopping (finishing in-flight requests, closing the database)…`);
     const force = setTimeout(() => {
@@ -31,8 +44,20 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  if (config.loadDemo) {
+    let loaded: boolean;
+    try {
+      loaded = await loadDemoIfEmpty(app, () => console.log('Loading the demo negotiation into the empty database…'));
+    } catch (err) {
+      if (stopping) return; // the database closed under it; the stop in progress reports and exits
+      throw err;
+    }
+    if (loaded) console.log('Loaded the demo negotiation.');
+  }
+  if (stopping) return;
   await app.listen({ port: config.port, host: config.host });
   const where = config.database.driver === 'sqlite' ? config.database.path : 'PostgreSQL';
   console.log(`Parley is running at http://localhost:${config.port} (API docs: http://localhost:${config.port}/api/docs; data: ${where})`);
