@@ -4,8 +4,9 @@
 //    to the whole process group: npm and the server), and a SIGTERM on top: npm must exit 0.
 // 2. Ctrl-C while the first start loads the demo: a clean exit 0, and the next start has the whole
 //    demo (one transaction: loaded entirely or not at all, never a partial one).
+// 3. A DB_PATH under a regular file: exit 1 with one clear line naming DB_PATH, no stack trace.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -121,5 +122,19 @@ const node = (dir) => start(process.execPath, ['dist/api/apps/api/src/main.js'],
   await expectCleanExit(second, 'Ctrl-C');
 }
 
+// 3. DB_PATH under a file.
+{
+  const dir = freshDir();
+  writeFileSync(join(dir, 'hostname'), 'a file\n');
+  const dbPath = join(dir, 'hostname', 'parley.sqlite');
+  const bad = spawn(process.execPath, ['dist/api/apps/api/src/main.js'], { env: { ...process.env, DB_PATH: dbPath, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  bad.stdout.on('data', (chunk) => (output += chunk));
+  bad.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => bad.on('exit', resolve));
+  const expected = `Cannot open the database DB_PATH=${dbPath}: a part of its folder path is a file, not a folder (${join(dir, 'hostname')}) (EEXIST).`;
+  if (code !== 1 || !output.startsWith(expected) || output.trim().split('\n').length !== 1) fail(`DB_PATH under a file: exit ${code}, expected one line starting "${expected}"`, output);
+}
+
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-console.log('smoke: OK (npm start: health, demo data, dashboard, API docs, clean Ctrl-C with exit 0; Ctrl-C during the demo load, then a complete demo)');
+console.log('smoke: OK (npm start: health, demo data, dashboard, API docs, clean Ctrl-C with exit 0; Ctrl-C during the demo load, then a complete demo; DB_PATH under a file: one clear line)');

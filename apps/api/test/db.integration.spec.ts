@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AuditLog } from '../src/audit/audit.service';
-import { Db } from '../src/database/db.service';
+import { Db, DatabaseOpenError } from '../src/database/db.service';
 import { freshDatabase, type TestDatabase } from './harness';
 
 describe('Db.write', () => {
@@ -49,5 +52,32 @@ describe('Db.write', () => {
     const rows: unknown[] = await db.read.query("SELECT id FROM audit_log WHERE action = 'close-test'");
     expect(rows).toHaveLength(20);
     await expect(other.write(async () => 1)).rejects.toThrow('closed');
+  });
+});
+
+describe('Db.open on a DB_PATH that cannot be a database file', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-dbpath-'));
+    file = path.join(dir, 'hostname');
+    fs.writeFileSync(file, 'not a folder\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['a file where its folder should be', () => path.join(file, 'x.sqlite'), 'EEXIST'],
+    ['a file further up its folder path', () => path.join(file, 'sub', 'x.sqlite'), 'ENOTDIR'],
+  ])('%s: a clear message naming DB_PATH, not a file-system stack', async (_name, dbPath, code) => {
+    const error = await Db.open({ driver: 'sqlite', path: dbPath(), synchronous: 'FULL' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    expect((error as DatabaseOpenError).code).toBe(code);
+    expect((error as DatabaseOpenError).message).toBe(
+      `Cannot open the database DB_PATH=${dbPath()}: a part of its folder path is a file, not a folder (${file}) (${code}). Set DB_PATH to a file in a folder that exists or can be created, and is writable.`,
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a folder\n');
   });
 });

@@ -1,4 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
@@ -216,7 +218,7 @@ export class Db implements OnApplicationShutdown {
   }
 }
 
-/** Start-up on a data folder that cannot be written (read-only, full, missing): say so, naming the file. */
+/** Start-up on a data folder that cannot be written (read-only, full, missing, under a file): say so, naming DB_PATH. */
 export class DatabaseOpenError extends Error {
   constructor(
     message: string,
@@ -227,11 +229,51 @@ export class DatabaseOpenError extends Error {
   }
 }
 
+/** Why the file system refused to create the database's folder or file (TypeORM creates the folder). */
+const FILE_SYSTEM_REASONS: Record<string, string> = {
+  EEXIST: 'a part of its folder path is a file, not a folder',
+  ENOTDIR: 'a part of its folder path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/** The first part of the folder path of `file` that exists and is not a folder, if any. */
+function fileInFolderPath(file: string): string | undefined {
+  const folders: string[] = [];
+  for (let at = path.dirname(path.resolve(file)); ; at = path.dirname(at)) {
+    folders.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of folders) {
+    try {
+      if (!fs.statSync(folder).isDirectory()) return folder;
+    } catch {
+      return undefined; // missing from here on: nothing in the way
+    }
+  }
+  return undefined;
+}
+
 function openFailure(config: DatabaseConfig, err: unknown): unknown {
-  if (config.driver !== 'sqlite' || !isStorageFailure(err)) return err;
-  const code = String((err as { code: string }).code);
+  if (config.driver !== 'sqlite') return err;
+  const e = err as { code?: unknown; path?: unknown; driverError?: { code?: unknown } };
+  const code = String(e.driverError?.code ?? e.code ?? '');
+  const reason = FILE_SYSTEM_REASONS[code];
+  if (reason) {
+    const file = code === 'EEXIST' || code === 'ENOTDIR' ? fileInFolderPath(config.path) : undefined;
+    const at = file ?? (typeof e.path === 'string' ? e.path : undefined);
+    const where = at !== undefined && at !== config.path ? ` (${at})` : '';
+    return new DatabaseOpenError(
+      `Cannot open the database DB_PATH=${config.path}: ${reason}${where} (${code}). Set DB_PATH to a file in a folder that exists or can be created, and is writable.`,
+      code,
+    );
+  }
+  if (!isStorageFailure(err)) return err;
   return new DatabaseOpenError(
-    `Cannot open the database ${config.path} for writing (${code}): check that its folder exists, is writable and has free space.`,
+    `Cannot open the database DB_PATH=${config.path} for writing (${code}): check that its folder exists, is writable and has free space.`,
     code,
   );
 }
