@@ -122,7 +122,8 @@ export class LiveClient {
 
   /** After loading a snapshot taken at `seq` (on resync): continue from there. */
   resetTo(seq: number): void {
-    this.sequencer.reset(seq);
+    // Changes that arrived while the snapshot loaded and follow it directly are applied now.
+    for (const ready of this.sequencer.reset(seq)) this.emit('change', ready);
     this.join();
   }
 

@@ -52,4 +52,24 @@ describe('Sequencer', () => {
     expect(s.firstWaiting).toBe(8);
     expect(seqs(s.accept(entry(7)))).toEqual([7, 8]);
   });
+
+  it('applies the entries waiting right after the snapshot when it resets (they are not sent again)', () => {
+    const s = new Sequencer(10);
+    expect(seqs(s.accept(entry(16)))).toEqual([]);
+    expect(seqs(s.accept(entry(17)))).toEqual([]);
+    expect(seqs(s.reset(15))).toEqual([16, 17]);
+    expect(s.lastSeq).toBe(17);
+    expect(s.hasGap).toBe(false);
+    // A replay of what was just applied is a duplicate; the stream goes on after it.
+    expect(seqs(s.accept(entry(16)))).toEqual([]);
+    expect(seqs(s.accept(entry(18)))).toEqual([18]);
+  });
+
+  it('keeps waiting entries that are still beyond a gap after a reset', () => {
+    const s = new Sequencer(0);
+    s.accept(entry(12));
+    expect(seqs(s.reset(10))).toEqual([]);
+    expect(s.firstWaiting).toBe(12);
+    expect(seqs(s.accept(entry(11)))).toEqual([11, 12]);
+  });
 });

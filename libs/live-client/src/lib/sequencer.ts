@@ -29,6 +29,21 @@ export class Sequencer {
   accept(entry: ChangeEntry): ChangeEntry[] {
     if (entry.seq <= this.last || this.waiting.has(entry.seq)) return [];
     this.waiting.set(entry.seq, entry);
+    return this.drain();
+  }
+
+  /**
+   * After loading a snapshot taken at `seq`: forgets everything up to it and returns the entries that
+   * were waiting right after it, now in order. They must be applied: they will not come again (a
+   * replay of them is dropped as a duplicate while they wait here).
+   */
+  reset(seq: number): ChangeEntry[] {
+    this.last = seq;
+    for (const key of [...this.waiting.keys()]) if (key <= seq) this.waiting.delete(key);
+    return this.drain();
+  }
+
+  private drain(): ChangeEntry[] {
     const ready: ChangeEntry[] = [];
     for (let next = this.waiting.get(this.last + 1); next; next = this.waiting.get(this.last + 1)) {
       this.waiting.delete(next.seq);
@@ -36,11 +51,5 @@ export class Sequencer {
       ready.push(next);
     }
     return ready;
-  }
-
-  /** After loading a snapshot taken at `seq`: forget everything up to it. */
-  reset(seq: number): void {
-    this.last = seq;
-    for (const key of [...this.waiting.keys()]) if (key <= seq) this.waiting.delete(key);
   }
 }
