@@ -144,6 +144,17 @@ describe('exports and imports', () => {
         expect(res3.status).toBe(400);
         expect(res3.body.message).toMatch(/without gaps/);
         expect(await fingerprint(other.db)).toEqual(before);
+
+        // Viewers replay the imported change log: each entry's data must be its kind's payload.
+        const alien = JSON.parse(dumpText);
+        const partyChange = alien.changes.findIndex((c: { kind: string }) => c.kind === 'party.created');
+        const stanceChange = alien.changes.findIndex((c: { kind: string }) => c.kind === 'stance.recorded');
+        alien.changes[partyChange].data = { id: 'someone-else' };
+        alien.changes[stanceChange].data = { note: 'not a stance result' };
+        const res4 = await other.post('/api/negotiations/import', JSON.stringify(alien));
+        expect(res4.status).toBe(400);
+        expect(res4.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining([`changes.${partyChange}.data`, `changes.${stanceChange}.data`]));
+        expect(await fingerprint(other.db)).toEqual(before);
       } finally {
         await other.close();
       }

@@ -1,4 +1,4 @@
-import type { ChangeEntry, ErrorBody, LiveConnectError, RecordStanceResult } from '@parley/contracts';
+import type { ChangeEntry, ErrorBody, LiveConnectError } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
@@ -60,8 +60,9 @@ describe('live updates', () => {
     await until('live', () => v.client.state === 'live');
     const res = await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[0].id, { position: 'conditional' }));
     await until('the change', () => v.changes.length === 1);
-    const [entry] = v.changes as ChangeEntry<RecordStanceResult>[];
+    const [entry] = v.changes;
     expect(entry).toMatchObject({ kind: 'stance.recorded', seq: res.body.event.seq, negotiationId: s.negotiationId });
+    if (entry.kind !== 'stance.recorded') throw new Error(`not a recorded stance: ${entry.kind}`);
     expect(entry.data.cell).toMatchObject({ version: res.body.cell.version, current: { position: 'conditional', source: { outlet: 'Reuters' } } });
   });
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChangeEntry, ChangeKind } from '@parley/contracts';
+import type { ChangeEntry, ChangeKind, ChangePayloads } from '@parley/contracts';
 import { toIso } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
 import type { Tx } from '../database/db.service';
@@ -10,16 +10,21 @@ import { rebuildRecorded, storedData } from './stored-change';
 
 export type ChangeListener = (entry: ChangeEntry) => void;
 
-export interface ChangeInput {
-  negotiationId: string;
-  seq: number;
-  kind: ChangeKind;
-  entityId: string;
-  data: unknown;
-  before?: unknown;
-  recordedAt: number;
-  recordedBy: string;
-}
+/** One change to record; `data` must be its kind's payload (what live clients receive). */
+export type ChangeInput = {
+  [K in ChangeKind]: {
+    negotiationId: string;
+    seq: number;
+    kind: K;
+    entityId: string;
+    data: ChangePayloads[K];
+    before?: unknown;
+    recordedAt: number;
+    recordedBy: string;
+  };
+}[ChangeKind];
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
 /**
  * The negotiation's gap-free change counter and its log. Services record; listeners (the live
@@ -83,7 +88,8 @@ export class ChangeLog {
         at: change.recordedAt,
       });
     }
-    const entries = changes.map((c): ChangeEntry => ({
+    // kind and data come from the same (checked) input; TypeScript cannot follow the pair through a union.
+    const entries = changes.map((c) => ({
       negotiationId: c.negotiationId,
       seq: c.seq,
       kind: c.kind,
@@ -91,14 +97,14 @@ export class ChangeLog {
       recordedAt: toIso(c.recordedAt),
       recordedBy: c.recordedBy,
       data: c.data,
-    }));
+    }) as ChangeEntry);
     tx.afterCommit(() => {
       for (const entry of entries) this.publish(entry);
     });
   }
 
   /** nextSeq + record, for changes whose data does not need the number. */
-  async append(tx: Tx, change: Omit<ChangeInput, 'seq'>): Promise<number> {
+  async append(tx: Tx, change: WithoutSeq<ChangeInput>): Promise<number> {
     const seq = await this.nextSeq(tx, change.negotiationId);
     await this.record(tx, { ...change, seq });
     return seq;
@@ -114,6 +120,7 @@ export class ChangeLog {
     );
     const stored = rows.map((row) => ({ seq: num(row.seq), kind: row.kind, entityId: row.entity_id, data: row.data }));
     const rebuilt = await rebuildRecorded(manager, stored);
+    // Stored by record() (typed by kind) or by a dump import (checked against its kind, see DumpService).
     return rows.map((row, i) => ({
       negotiationId,
       seq: stored[i].seq,
@@ -122,7 +129,7 @@ export class ChangeLog {
       recordedAt: toIso(num(row.recorded_at)),
       recordedBy: row.recorded_by,
       data: rebuilt.get(stored[i].seq) ?? (JSON.parse(row.data) as unknown),
-    }));
+    }) as ChangeEntry);
   }
 
   subscribe(listener: ChangeListener): () => void {

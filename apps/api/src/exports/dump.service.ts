@@ -414,6 +414,8 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
   const changeAt = new Map<number, DumpChange>();
   dump.changes.forEach((c, i) => {
     if (c.seq !== i + 1) add(`changes.${i}.seq`, `must be ${i + 1}: the change log is numbered 1, 2, 3… without gaps`, i);
+    // Live clients replay these entries and read `data` as the kind's payload (ChangePayloads).
+    if (!payloadNamesEntity(c)) add(`changes.${i}.data`, `must be the ${c.kind} payload of '${c.entityId}' (${c.kind.startsWith('stance.') ? 'event and cell' : 'the entity with that id'})`, i);
     changeAt.set(c.seq, c);
   });
   if (dump.changes.length !== dump.negotiation.seq) {
@@ -483,6 +485,18 @@ function eventView(e: DumpEvent, negotiationId: string): StanceEvent {
     actorId: e.actorId, sourceUrl: e.source.url, sourceOutlet: e.source.outlet, sourceTitle: e.source.title,
     sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt), documentId: e.documentId, milestoneId: e.milestoneId,
   });
+}
+
+/** A change's data is its kind's payload for its entity: the entity itself, or for stances the event and its cell. */
+function payloadNamesEntity(c: DumpChange): boolean {
+  // A recorded stance's data is checked in detail in checkDump (it is kept as references to its events).
+  if (c.kind === 'stance.recorded') return true;
+  if (typeof c.data !== 'object' || c.data === null) return false;
+  const data = c.data as { id?: unknown; event?: { id?: unknown } | null; cell?: unknown };
+  if (c.kind === 'stance.retracted') {
+    return typeof data.event === 'object' && data.event?.id === c.entityId && typeof data.cell === 'object' && data.cell !== null;
+  }
+  return data.id === c.entityId;
 }
 
 function codesUnique(items: { code: string }[], path: string, add: (field: string, message: string, row?: number) => void): void {

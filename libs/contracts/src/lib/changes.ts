@@ -1,3 +1,5 @@
+import type { Milestone, Negotiation, Party, PlanDocument, Point, RecordStanceResult } from './schemas';
+
 /**
  * Every change to a negotiation takes the next sequence number and is kept in its change log.
  * The live socket (and "changes since") stream these entries in order.
@@ -18,13 +20,39 @@ export const CHANGE_KINDS = [
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-export interface ChangeEntry<T = unknown> {
+/**
+ * What each kind of change carries in `data`: the entity after the change, exactly as the HTTP API
+ * returns it (for stances: the event and the cell it leaves, as `POST …/stances` and `…/retract`
+ * answer). A client applies a change without another request.
+ */
+export interface ChangePayloads {
+  'negotiation.created': Negotiation;
+  'negotiation.updated': Negotiation;
+  'party.created': Party;
+  'party.updated': Party;
+  'point.created': Point;
+  'point.updated': Point;
+  'document.created': PlanDocument;
+  'document.updated': PlanDocument;
+  'milestone.created': Milestone;
+  'milestone.updated': Milestone;
+  'stance.recorded': RecordStanceResult;
+  'stance.retracted': RecordStanceResult;
+}
+
+interface ChangeOf<K extends ChangeKind> {
   negotiationId: string;
   seq: number;
-  kind: ChangeKind;
+  kind: K;
   entityId: string;
   recordedAt: string;
   recordedBy: string;
-  /** The entity after the change (for stances: the event and the new cell). */
-  data: T;
+  /** The entity after the change (a kind without a payload type here does not compile). */
+  data: ChangePayloads[K];
 }
+
+/**
+ * One change, discriminated by `kind`: `switch (entry.kind)` narrows `data` to that kind's payload.
+ * `ChangeEntry<'stance.recorded'>` is one kind's entry.
+ */
+export type ChangeEntry<K extends ChangeKind = ChangeKind> = { [P in K]: ChangeOf<P> }[K];

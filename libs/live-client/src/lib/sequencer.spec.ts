@@ -1,14 +1,15 @@
 import type { ChangeEntry } from '@parley/contracts';
 import { Sequencer } from './sequencer';
 
+const at = '2025-11-21T00:00:00.000Z';
 const entry = (seq: number): ChangeEntry => ({
   negotiationId: 'n',
   seq,
-  kind: 'stance.recorded',
-  entityId: `e${seq}`,
-  recordedAt: '2025-11-21T00:00:00.000Z',
+  kind: 'negotiation.updated',
+  entityId: 'n',
+  recordedAt: at,
   recordedBy: 'a',
-  data: null,
+  data: { id: 'n', slug: 'n', title: `Edit ${seq}`, description: '', status: 'active', seq, version: seq, createdAt: at, updatedAt: at },
 });
 const seqs = (entries: ChangeEntry[]) => entries.map((e) => e.seq);
 

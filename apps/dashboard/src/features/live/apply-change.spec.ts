@@ -1,4 +1,4 @@
-import type { ChangeEntry, MatrixView } from '@parley/contracts';
+import type { ChangeEntry, ChangeKind, ChangePayloads, Milestone, MatrixView, Party } from '@parley/contracts';
 import { QueryClient } from '@tanstack/react-query';
 import { matrixView, row, stance } from '../../testing/fixtures';
 import { applyChange } from './apply-change';
@@ -6,9 +6,13 @@ import { CellFlashStore } from './flash-store';
 
 const parties = [{ id: 'ua', code: 'UA', name: 'Ukraine', color: '#0057b7', parentId: null }];
 
-function entry(kind: ChangeEntry['kind'], data: unknown, seq = 43): ChangeEntry {
+function entry<K extends ChangeKind>(kind: K, data: ChangePayloads[K], seq = 43): ChangeEntry<K> {
   return { negotiationId: 'neg-1', seq, kind, entityId: 'e', recordedAt: '2025-11-22T00:00:00.000Z', recordedBy: 'a', data };
 }
+
+const at = '2025-11-22T00:00:00.000Z';
+const party: Party = { id: 'ua', negotiationId: 'neg-1', code: 'UA', name: 'Ukraine', kind: 'state', color: '#0057b7', parentId: null, description: '', sortOrder: 0, actors: [], version: 2, createdAt: at, updatedAt: at };
+const milestone: Milestone = { id: 'm1', negotiationId: 'neg-1', title: 'Geneva talks', kind: 'meeting', startsAt: at, startsPrecision: 'day', endsAt: null, description: '', sourceUrl: null, partyIds: ['ua'], version: 1, createdAt: at, updatedAt: at };
 
 describe('applyChange', () => {
   let client: QueryClient;
@@ -36,9 +40,9 @@ describe('applyChange', () => {
   });
 
   it('marks the list and the matrix stale for a party change, and only the list for a milestone', () => {
-    applyChange(client, 's', entry('milestone.created', {}));
+    applyChange(client, 's', entry('milestone.created', milestone));
     expect(client.getQueryState(['matrix', 's', null])!.isInvalidated).toBe(false);
-    applyChange(client, 's', entry('party.updated', {}));
+    applyChange(client, 's', entry('party.updated', party));
     expect(client.getQueryState(['parties', 's'])!.isInvalidated).toBe(true);
     expect(client.getQueryState(['matrix', 's', null])!.isInvalidated).toBe(true);
   });

@@ -60,9 +60,7 @@ export function applyCell(client: QueryClient, slug: string, cell: CellUpdate, s
 /** Applies one live change to the TanStack Query cache of the negotiation `slug`. */
 export function applyChange(client: QueryClient, slug: string, entry: ChangeEntry, flash?: CellFlashStore): void {
   if (entry.kind === 'stance.recorded' || entry.kind === 'stance.retracted') {
-    const cell = (entry.data as { cell?: CellUpdate } | null)?.cell;
-    if (cell) applyCell(client, slug, cell, entry.seq, flash);
-    else void client.invalidateQueries({ predicate: (q) => isMatrixKeyOf(q.queryKey, slug) });
+    applyCell(client, slug, entry.data.cell, entry.seq, flash);
     // Views derived from the stance history (point history, activity, metrics) reload if shown.
     void client.invalidateQueries({
       predicate: (q) =>
