@@ -1,6 +1,8 @@
 import type { ChangeEntry, ErrorBody, LiveConnectError } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
+import { LiveGateway } from '../src/live/live.gateway';
 import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
+import { TcpProxy } from './tcp-proxy';
 
 /** Resolves when `predicate` holds, polling; fails with `what` after the timeout. */
 async function until(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -149,6 +151,57 @@ describe('live updates', () => {
     const negative = viewer(t, s.negotiationId, -5);
     await until('error', () => negative.errors.length > 0);
     expect(negative.errors[0]).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ field: 'sinceSeq' }] });
+  });
+});
+
+describe('live back-pressure: a viewer that stops reading', () => {
+  const LIMIT = 2 * 1024 * 1024;
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ LIVE_MAX_BUFFERED_BYTES: String(LIMIT), LIVE_RESYNC_LIMIT: '100000', LIVE_HEAD_INTERVAL_MS: '300' });
+  });
+  afterAll(() => t.close());
+
+  it('is cut off with what waited for it, while the others go on; it reconnects by itself and gets every change once, in order', async () => {
+    const s = await seed(t);
+    const base = `/api/negotiations/${s.negotiationId}`;
+    const gateway = t.app.get(LiveGateway);
+    const start = (await t.get(base)).body.seq as number;
+    const proxy = await TcpProxy.start(Number(new URL(t.url).port));
+    const healthy = watch(t, s.negotiationId, start);
+    const slow = watch(t, s.negotiationId, start, undefined, { url: proxy.url });
+    try {
+      await until('both live', () => healthy.client.state === 'live' && slow.client.state === 'live');
+      await until('both counted', () => healthy.viewers.at(-1) === 2);
+      proxy.pauseReading();
+      // Large changes (about 10 KB each) until this node gives up on the viewer that does not read:
+      // first the kernel's socket buffers fill, then the node's own.
+      const note = 'n'.repeat(5_000);
+      let batches = 0;
+      while (gateway.backlog().connections > 1) {
+        if (++batches > 100) throw new Error(`still holding the slow viewer after ${batches} batches: ${JSON.stringify(gateway.backlog())}`);
+        const events = Array.from({ length: 50 }, (_, j) => stance(s.parties[j % 3].id, s.points[j % 4].id, { note }));
+        expect((await t.post(`${base}/stances/batch`, { events })).status).toBe(201);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Nothing is kept for it: what this node still buffers is the healthy viewer's, under the limit.
+      expect(gateway.backlog().connections).toBe(1);
+      expect(gateway.backlog().maxBytes).toBeLessThanOrEqual(LIMIT);
+      const end = (await t.get(base)).body.seq as number;
+      await until('the healthy viewer has everything', () => healthy.client.lastSeq === end);
+      expect(healthy.states).not.toContain('reconnecting');
+      expect(seqsOf(healthy)).toEqual(consecutive(start + 1, end - start));
+      await until('the healthy viewer sees one viewer left', () => healthy.viewers.at(-1) === 1);
+
+      proxy.resumeReading();
+      await until('the slow viewer caught up', () => slow.client.lastSeq === end, 30_000);
+      expect(slow.states).toEqual(expect.arrayContaining(['reconnecting', 'live']));
+      expect(slow.client.state).toBe('live');
+      expect(seqsOf(slow)).toEqual(consecutive(start + 1, end - start));
+    } finally {
+      await Promise.all([healthy.client.close(), slow.client.close()]);
+      await proxy.close();
+    }
   });
 });
 

@@ -30,6 +30,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
+import { backlogBytes, cutOff, type Connection } from './backlog';
 
 interface SocketData {
   principal: Principal | null;
@@ -42,6 +43,7 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 
 const REPLAY_PAGE = 500;
 const PRESENCE_DEBOUNCE_MS = 250;
+const SLOW_CONSUMER_CHECK_MS = 1_000;
 const room = (negotiationId: string) => `n:${negotiationId}`;
 
 function failure(statusCode: number, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
@@ -62,6 +64,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
+  /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
+  private readonly connections = new Set<Connection>();
   /** Open sockets per client address, for LIVE_MAX_SOCKETS_PER_IP. */
   private readonly socketsByAddress = new Map<string, number>();
 
@@ -74,6 +78,10 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   ) {}
 
   afterInit(server: LiveServer): void {
+    server.engine.on('connection', (conn: Connection) => {
+      this.connections.add(conn);
+      conn.once('close', () => this.connections.delete(conn));
+    });
     // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
     server.use((socket, next) => {
       // Counted before anything else, so a flood of connections costs no database lookups.
@@ -113,7 +121,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     });
     this.timers = [
       setInterval(() => void this.announceHeads(), this.config.live.headIntervalMs),
-      setInterval(() => this.dropSlowConsumers(), 1_000),
+      setInterval(() => this.dropSlowConsumers(), SLOW_CONSUMER_CHECK_MS),
     ];
     for (const timer of this.timers) timer.unref();
   }
@@ -186,6 +194,13 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     for (const negotiationId of socket.data.joined ?? []) this.schedulePresence(negotiationId);
   }
 
+  /** This node's open live connections and the largest backlog among them (bytes its client has not read yet). */
+  backlog(): { connections: number; maxBytes: number } {
+    let maxBytes = 0;
+    for (const conn of this.connections) maxBytes = Math.max(maxBytes, backlogBytes(conn));
+    return { connections: this.connections.size, maxBytes };
+  }
+
   /** Viewer counts across all nodes, debounced so a burst of joins sends one update. */
   private schedulePresence(negotiationId: string): void {
     if (this.presenceTimers.has(negotiationId)) return;
@@ -216,18 +231,16 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   }
 
   /**
-   * A viewer that cannot keep up would make this node buffer without bound: it is disconnected, and
-   * on reconnecting it replays what it missed from the database.
+   * A viewer that cannot keep up would make this node buffer without bound: its connection is cut
+   * off and what waited for it is dropped at once (see cutOff). Its client reconnects by itself and
+   * the join replays what it missed from the database.
    */
   private dropSlowConsumers(): void {
-    for (const socket of this.server.sockets.sockets.values()) {
-      const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
-      const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
-      const queued = conn.writeBuffer?.length ?? 0;
-      if (buffered > this.config.live.maxBufferedBytes || queued > 10_000) {
-        this.logger.warn(`disconnecting a slow viewer (${buffered} bytes, ${queued} packets waiting)`);
-        socket.disconnect(true);
-      }
+    for (const conn of this.connections) {
+      const bytes = backlogBytes(conn);
+      if (bytes <= this.config.live.maxBufferedBytes) continue;
+      this.logger.warn(`cutting off a viewer that does not keep up: ${bytes} bytes waiting (LIVE_MAX_BUFFERED_BYTES=${this.config.live.maxBufferedBytes})`);
+      cutOff(conn);
     }
   }
 

@@ -28,7 +28,7 @@ export interface ResyncNotice {
   negotiationId: string;
   /** The latest sequence number: load a snapshot (it carries its seq) and join again from there. */
   seq: number;
-  reason: 'too-far-behind' | 'ahead-of-server' | 'slow-consumer';
+  reason: 'too-far-behind' | 'ahead-of-server';
 }
 
 export interface PresenceNotice {

@@ -25,6 +25,9 @@ export interface LiveClientOptions {
   token?: string;
   /** How long to wait for a missing sequence number before asking the server to replay. */
   gapTimeoutMs?: number;
+  /** First and largest pause before connecting again after the server ended the socket (default 500 ms, 15 s). */
+  retryDelayMs?: number;
+  retryDelayMaxMs?: number;
   socket?: Partial<ManagerOptions & SocketOptions>;
 }
 
@@ -45,6 +48,10 @@ type Listeners = { [K in keyof LiveClientEvents]: Set<LiveClientEvents[K]> };
  * A small typed client for Parley's live API: joins with the last sequence number it holds,
  * applies changes in order exactly once, notices gaps (a dropped message, a missed last change)
  * and has them replayed, rejoins after reconnecting, and exposes the connection state for a UI.
+ *
+ * It stays connected until close(): a connection the server dropped (a restart, a slow reader cut
+ * off, a server-side disconnect) is opened again, after a growing pause, and the join after it
+ * replays what was missed.
  */
 export class LiveClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -52,8 +59,12 @@ export class LiveClient {
   private readonly listeners: Listeners = { change: new Set(), state: new Set(), resync: new Set(), presence: new Set(), error: new Set() };
   private currentState: ConnectionState = 'connecting';
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
   private joining = false;
   private rejoinWanted = false;
+  /** close() was called: never reconnect. */
+  private stopped = false;
   private resolvedId: string | null = null;
   private viewerCount: number | null = null;
 
@@ -74,7 +85,14 @@ export class LiveClient {
       // A join in flight when the connection dropped gets no answer: the next connection joins anew.
       this.joining = false;
       this.rejoinWanted = false;
-      this.setState(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
+      if (this.stopped || reason === 'io client disconnect') {
+        this.setState('offline');
+        return;
+      }
+      this.setState('reconnecting');
+      // socket.io reconnects by itself after a lost transport, but not after the server ended the
+      // socket; that is no reason to stop watching.
+      if (!this.socket.active) this.retry(() => this.socket.connect());
     });
     this.socket.on('connect_error', (err: Error & { data?: LiveConnectError }) => {
       if (err.data) this.emit('error', err.data);
@@ -115,6 +133,7 @@ export class LiveClient {
   }
 
   start(): this {
+    this.stopped = false;
     this.setState('connecting');
     this.socket.connect();
     return this;
@@ -129,7 +148,9 @@ export class LiveClient {
 
   /** Closes the connection; resolves when the transport is closed. */
   close(): Promise<void> {
+    this.stopped = true;
     this.clearGapTimer();
+    this.clearRetryTimer();
     const engine = this.socket.io.engine as { readyState?: string; once?: (event: string, fn: () => void) => void } | undefined;
     const closed =
       engine && engine.readyState !== 'closed' && engine.once
@@ -157,6 +178,7 @@ export class LiveClient {
         this.setState('offline');
         return;
       }
+      this.retries = 0;
       this.resolvedId = ack.negotiationId;
       this.setState('live');
       if (this.rejoinWanted) {
@@ -166,6 +188,23 @@ export class LiveClient {
         this.armGapTimer();
       }
     });
+  }
+
+  /** Runs `attempt` after a pause that doubles with every retry (with jitter, so many clients spread out). */
+  private retry(attempt: () => void): void {
+    this.clearRetryTimer();
+    const base = this.options.retryDelayMs ?? 500;
+    const delay = Math.min(base * 2 ** this.retries, this.options.retryDelayMaxMs ?? 15_000) * (0.5 + Math.random() / 2);
+    this.retries++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped) attempt();
+    }, delay);
+  }
+
+  private clearRetryTimer(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private receive(entry: ChangeEntry): void {

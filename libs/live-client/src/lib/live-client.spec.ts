@@ -1,0 +1,102 @@
+import { LIVE_PATH, type ChangeEntry, type ClientToServerEvents, type JoinAck, type JoinRequest, type LiveConnectError, type ServerToClientEvents } from '@parley/contracts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Socket } from 'socket.io';
+import { LiveClient, type ConnectionState } from './live-client';
+
+/**
+ * The client against a real socket.io server that plays the server's side of the protocol the way a
+ * test needs it (refusing, failing, not answering, ending the socket), which the real API does only
+ * under faults. The API's own integration tests cover the client against the real server.
+ */
+type BareSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+interface Bare {
+  url: string;
+  joins: JoinRequest[];
+  handshakes: number;
+  close(): Promise<void>;
+}
+
+async function bareServer(
+  onJoin: (socket: BareSocket, request: JoinRequest, ack: (result: JoinAck) => void, n: number) => void,
+  onHandshake: (n: number) => LiveConnectError | null = () => null,
+): Promise<Bare> {
+  const http = createServer();
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { path: LIVE_PATH, transports: ['websocket'] });
+  const bare: Bare = {
+    url: '',
+    joins: [],
+    handshakes: 0,
+    close: () => new Promise((resolve) => void io.close(() => resolve())),
+  };
+  io.use((_socket, next) => {
+    const refusal = onHandshake(++bare.handshakes);
+    next(refusal ? Object.assign(new Error(refusal.message), { data: refusal }) : undefined);
+  });
+  io.on('connection', (socket) => {
+    socket.on('join', (request, ack) => {
+      bare.joins.push(request);
+      onJoin(socket, request, ack, bare.joins.length);
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  bare.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return bare;
+}
+
+const at = '2025-11-21T00:00:00.000Z';
+const change = (seq: number): ChangeEntry => ({
+  negotiationId: 'n',
+  seq,
+  kind: 'negotiation.updated',
+  entityId: 'n',
+  recordedAt: at,
+  recordedBy: 'a',
+  data: { id: 'n', slug: 'n', title: `Edit ${seq}`, description: '', status: 'active', seq, version: seq, createdAt: at, updatedAt: at },
+});
+const ok = (seq: number): JoinAck => ({ ok: true, negotiationId: 'n', seq, replayed: 0 });
+
+async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function client(url: string) {
+  const live = new LiveClient({ url, negotiationId: 'n', sinceSeq: 0, retryDelayMs: 20, retryDelayMaxMs: 100, socket: { reconnectionDelay: 20, reconnectionDelayMax: 100 } });
+  const seen = { changes: [] as number[], states: [] as ConnectionState[], errors: [] as string[] };
+  live.on('change', (e) => seen.changes.push(e.seq));
+  live.on('state', (s) => seen.states.push(s));
+  live.on('error', (e) => seen.errors.push(e.code));
+  return { live, seen };
+}
+
+describe('LiveClient against a bare socket.io server', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  it('reconnects by itself when the server ends the socket, and joins again from the last seq it holds', async () => {
+    const server = await bareServer((socket, _request, ack, n) => {
+      ack(ok(n === 1 ? 1 : 2));
+      if (n === 1) {
+        socket.emit('change', change(1));
+        socket.disconnect(true);
+      } else {
+        socket.emit('change', change(2));
+      }
+    });
+    const { live, seen } = client(server.url);
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('the change after the reconnect', () => seen.changes.length === 2);
+    expect(server.joins.map((j) => j.sinceSeq)).toEqual([0, 1]);
+    expect(seen.changes).toEqual([1, 2]);
+    expect(seen.states).toEqual(expect.arrayContaining(['live', 'reconnecting']));
+    await until('live', () => live.state === 'live');
+  });
+});
