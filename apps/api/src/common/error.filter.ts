@@ -119,6 +119,37 @@ function unwrapDriverError(err: unknown): DriverError {
   return e.driverError ?? e;
 }
 
+function appErrorBody(exception: AppError): ErrorBody {
+  return {
+    statusCode: exception.statusCode,
+    error: REASONS[exception.statusCode] ?? 'Error',
+    code: exception.code,
+    message: exception.message,
+    ...(exception.details ? { details: exception.details } : {}),
+    ...(exception.current !== undefined ? { current: exception.current } : {}),
+    ...(exception.retryAfter !== undefined ? { retryAfter: exception.retryAfter } : {}),
+  };
+}
+
+function unavailableBody(code: string | undefined): ErrorBody {
+  return { statusCode: 503, error: REASONS[503], code: 'UNAVAILABLE', message: unavailableMessage(code), retryAfter: UNAVAILABLE_RETRY_AFTER };
+}
+
+/**
+ * The body of a failure outside HTTP (a live-socket acknowledgement): the same shape and codes as
+ * HTTP answers. A database that cannot answer is a 503 the client retries, never a 404 or a 401.
+ */
+export function errorBodyOf(exception: unknown): ErrorBody {
+  if (exception instanceof AppError) return appErrorBody(exception);
+  const driver = unwrapDriverError(exception);
+  if (isUnavailable(driver)) return unavailableBody(driver.code);
+  // A value the database refused (e.g. a NUL in a name): the input's fault, asking again changes nothing.
+  if (typeof driver.code === 'string' && DATA_EXCEPTION.test(driver.code)) {
+    return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(driver.code) };
+  }
+  return { statusCode: 500, error: REASONS[500], code: 'INTERNAL', message: 'Internal error; nothing was changed.' };
+}
+
 /** Largest request line plus headers Node.js reads (its default --max-http-header-size). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
@@ -179,18 +210,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, request: FastifyRequest): ErrorBody {
     const requestId = String(request.id);
-    if (exception instanceof AppError) {
-      return {
-        statusCode: exception.statusCode,
-        error: REASONS[exception.statusCode] ?? 'Error',
-        code: exception.code,
-        message: exception.message,
-        ...(exception.details ? { details: exception.details } : {}),
-        ...(exception.current !== undefined ? { current: exception.current } : {}),
-        ...(exception.retryAfter !== undefined ? { retryAfter: exception.retryAfter } : {}),
-        requestId,
-      };
-    }
+    if (exception instanceof AppError) return { ...appErrorBody(exception), requestId };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -205,16 +225,7 @@ export class ErrorFilter implements ExceptionFilter {
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'INTERNAL', message, requestId };
     }
     const driver = unwrapDriverError(exception);
-    if (isUnavailable(driver)) {
-      return {
-        statusCode: 503,
-        error: REASONS[503],
-        code: 'UNAVAILABLE',
-        message: unavailableMessage(driver.code),
-        retryAfter: UNAVAILABLE_RETRY_AFTER,
-        requestId,
-      };
-    }
+    if (isUnavailable(driver)) return { ...unavailableBody(driver.code), requestId };
     if (typeof driver.code === 'string' && DATA_EXCEPTION.test(driver.code)) {
       this.logger.warn({ err: exception, requestId }, `${request.method} ${request.url.split('?')[0]}: the database refused a value (SQLSTATE ${driver.code}) that validation let through`);
       return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(driver.code), requestId };

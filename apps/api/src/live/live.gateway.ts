@@ -23,6 +23,7 @@ import type { Server, Socket } from 'socket.io';
 import { In } from 'typeorm';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
+import { errorBodyOf } from '../common/error.filter';
 import type { Principal } from '../common/principal';
 import { problemsOf } from '../common/validation';
 import { ChangeLog } from '../changes/change-log.service';
@@ -46,9 +47,21 @@ const PRESENCE_DEBOUNCE_MS = 250;
 const SLOW_CONSUMER_CHECK_MS = 1_000;
 const room = (negotiationId: string) => `n:${negotiationId}`;
 
-function failure(statusCode: number, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[statusCode] ?? 'Error';
+function failure(statusCode: 400 | 401 | 403, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' }[statusCode];
   return { ok: false, error: { statusCode, error, code, message, ...(details ? { details } : {}) } };
+}
+
+/** A refused handshake: final for bad credentials, retryable when the database could not check them. */
+function refusal(err: unknown): Error & { data: LiveConnectError } {
+  let data: LiveConnectError;
+  if (err instanceof AppError && (err.statusCode === 401 || err.statusCode === 403)) {
+    data = { code: err.statusCode === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED', message: err.message };
+  } else {
+    const body = errorBodyOf(err);
+    data = { code: body.statusCode === 503 ? 'UNAVAILABLE' : 'INTERNAL', message: `${body.message} (the connection is retried)` };
+  }
+  return Object.assign(new Error(data.message), { data });
 }
 
 /**
@@ -87,11 +100,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       // Counted before anything else, so a flood of connections costs no database lookups.
       const address = socket.handshake.address;
       if ((this.socketsByAddress.get(address) ?? 0) >= this.config.live.maxSocketsPerIp) {
-        const refusal = new Error(`Too many live connections from this address (limit ${this.config.live.maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`) as Error & {
-          data: LiveConnectError;
-        };
-        refusal.data = { code: 'RATE_LIMITED', message: refusal.message };
-        next(refusal);
+        const message = `Too many live connections from this address (limit ${this.config.live.maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
+        next(Object.assign(new Error(message), { data: { code: 'RATE_LIMITED', message } satisfies LiveConnectError }));
         return;
       }
       this.socketsByAddress.set(address, (this.socketsByAddress.get(address) ?? 0) + 1);
@@ -109,10 +119,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         () => next(),
         (err: unknown) => {
           release();
-          const refusal = new Error(err instanceof AppError ? err.message : 'Connection refused') as Error & { data: LiveConnectError };
-          const code = err instanceof AppError && err.statusCode === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED';
-          refusal.data = { code, message: refusal.message };
-          next(refusal);
+          if (!(err instanceof AppError)) this.logger.warn(`handshake check failed: ${String(err)}`);
+          next(refusal(err));
         },
       );
     });
@@ -138,6 +146,11 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     socket.data.joined = new Set();
   }
 
+  /**
+   * Every failure is answered: a malformed request or a refusal with its 4xx, a negotiation that
+   * does not exist with 404, and anything the database could not do with 503, which the client
+   * retries (an unanswered join would leave it waiting for ever).
+   */
   @SubscribeMessage('join')
   async join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
     const parsed = JoinRequest.safeParse(body);
@@ -145,39 +158,51 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       const details = problemsOf(parsed.error);
       return failure(400, 'VALIDATION_FAILED', `Invalid join: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
     }
-    let negotiationId: string;
+    let joinedHere: string | null = null;
     try {
-      negotiationId = (await this.negotiations.resolve(parsed.data.negotiationId)).id;
-    } catch {
-      return failure(404, 'NOT_FOUND', `Negotiation '${parsed.data.negotiationId}' was not found`);
+      const negotiationId = (await this.negotiations.resolve(parsed.data.negotiationId)).id;
+      if (!(await this.access.canRead(socket.data.principal, negotiationId))) {
+        return socket.data.principal
+          ? failure(403, 'FORBIDDEN', 'These credentials do not open this negotiation')
+          : failure(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch this negotiation');
+      }
+      // Gone while the lookup ran: joining a room now would leave a member nobody removes.
+      if (socket.disconnected) return failure(400, 'VALIDATION_FAILED', 'The socket closed during the join');
+      // Join before reading the head: a change committed meanwhile is then either replayed below or
+      // broadcast to the room (or both; the client drops duplicates by sequence number).
+      const wasJoined = socket.data.joined.has(negotiationId);
+      await socket.join(room(negotiationId));
+      socket.data.joined.add(negotiationId);
+      if (!wasJoined) joinedHere = negotiationId;
+      this.schedulePresence(negotiationId);
+      const head = (await this.negotiations.resolve(negotiationId)).seq;
+      const since = parsed.data.sinceSeq;
+      const resync = (reason: ResyncNotice['reason']): JoinAck => {
+        socket.emit('resync', { negotiationId, seq: head, reason });
+        return { ok: true, negotiationId, seq: head, replayed: 0 };
+      };
+      if (since > head) return resync('ahead-of-server');
+      if (head - since > this.config.live.resyncLimit) return resync('too-far-behind');
+      let replayed = 0;
+      for (let after = since; after < head; ) {
+        const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
+        if (page.length === 0) break;
+        for (const entry of page) socket.emit('change', entry);
+        replayed += page.length;
+        after = page[page.length - 1].seq;
+      }
+      return { ok: true, negotiationId, seq: head, replayed };
+    } catch (err) {
+      const error = errorBodyOf(err);
+      if (error.statusCode >= 500) this.logger.warn(`join failed (${error.code}): ${String(err)}`);
+      if (joinedHere !== null) {
+        // Not half-joined: the retried join replays from the start.
+        await socket.leave(room(joinedHere));
+        socket.data.joined.delete(joinedHere);
+        this.schedulePresence(joinedHere);
+      }
+      return { ok: false, error };
     }
-    if (!(await this.access.canRead(socket.data.principal, negotiationId))) {
-      return socket.data.principal
-        ? failure(403, 'FORBIDDEN', 'These credentials do not open this negotiation')
-        : failure(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch this negotiation');
-    }
-    // Join before reading the head: a change committed meanwhile is then either replayed below or
-    // broadcast to the room (or both; the client drops duplicates by sequence number).
-    await socket.join(room(negotiationId));
-    socket.data.joined.add(negotiationId);
-    this.schedulePresence(negotiationId);
-    const head = (await this.negotiations.resolve(negotiationId)).seq;
-    const since = parsed.data.sinceSeq;
-    const resync = (reason: ResyncNotice['reason']): JoinAck => {
-      socket.emit('resync', { negotiationId, seq: head, reason });
-      return { ok: true, negotiationId, seq: head, replayed: 0 };
-    };
-    if (since > head) return resync('ahead-of-server');
-    if (head - since > this.config.live.resyncLimit) return resync('too-far-behind');
-    let replayed = 0;
-    for (let after = since; after < head; ) {
-      const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
-      if (page.length === 0) break;
-      for (const entry of page) socket.emit('change', entry);
-      replayed += page.length;
-      after = page[page.length - 1].seq;
-    }
-    return { ok: true, negotiationId, seq: head, replayed };
   }
 
   @SubscribeMessage('leave')

@@ -69,8 +69,12 @@ export interface LiveAuth {
   token?: string;
 }
 
-/** Sent as the `data` of a refused connection (`connect_error`). */
+/**
+ * Sent as the `data` of a refused connection (`connect_error`). UNAUTHENTICATED and FORBIDDEN are
+ * final for these credentials; RATE_LIMITED (too many sockets from the address), UNAVAILABLE (the
+ * database could not check the credentials) and INTERNAL are worth retrying after a pause.
+ */
 export interface LiveConnectError {
-  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED';
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
   message: string;
 }

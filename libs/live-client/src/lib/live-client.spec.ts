@@ -66,7 +66,7 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 10_000)
 }
 
 function client(url: string) {
-  const live = new LiveClient({ url, negotiationId: 'n', sinceSeq: 0, retryDelayMs: 20, retryDelayMaxMs: 100, socket: { reconnectionDelay: 20, reconnectionDelayMax: 100 } });
+  const live = new LiveClient({ url, negotiationId: 'n', sinceSeq: 0, joinTimeoutMs: 300, retryDelayMs: 20, retryDelayMaxMs: 100, socket: { reconnectionDelay: 20, reconnectionDelayMax: 100 } });
   const seen = { changes: [] as number[], states: [] as ConnectionState[], errors: [] as string[] };
   live.on('change', (e) => seen.changes.push(e.seq));
   live.on('state', (s) => seen.states.push(s));
@@ -98,5 +98,59 @@ describe('LiveClient against a bare socket.io server', () => {
     expect(seen.changes).toEqual([1, 2]);
     expect(seen.states).toEqual(expect.arrayContaining(['live', 'reconnecting']));
     await until('live', () => live.state === 'live');
+  });
+
+  it('asks again, after a pause, when a join is answered 503 or not answered at all', async () => {
+    const server = await bareServer((_socket, _request, ack, n) => {
+      if (n === 1) ack({ ok: false, error: { statusCode: 503, error: 'Service Unavailable', code: 'UNAVAILABLE', message: 'The database is unavailable' } });
+      else if (n === 3) ack(ok(0));
+      // n === 2: never answered
+    });
+    const { live, seen } = client(server.url);
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('live', () => live.state === 'live');
+    expect(server.joins).toHaveLength(3);
+    expect(seen.errors).toEqual(['UNAVAILABLE']);
+    expect(seen.states).toContain('reconnecting');
+  });
+
+  it('goes offline for good on a join refused with a 4xx', async () => {
+    const server = await bareServer((_socket, _request, ack) =>
+      ack({ ok: false, error: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: "Negotiation 'n' was not found" } }),
+    );
+    const { live, seen } = client(server.url);
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('offline', () => live.state === 'offline');
+    expect(seen.errors).toEqual(['NOT_FOUND']);
+  });
+
+  it('retries a handshake refused as UNAVAILABLE (the database could not check the credentials)', async () => {
+    const server = await bareServer(
+      (_socket, _request, ack) => ack(ok(0)),
+      (n) => (n < 3 ? { code: 'UNAVAILABLE', message: 'The database is unavailable' } : null),
+    );
+    const { live, seen } = client(server.url);
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('live', () => live.state === 'live');
+    expect(server.handshakes).toBe(3);
+    expect(seen.errors).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
+  });
+
+  it('stops for good on a handshake refused as UNAUTHENTICATED', async () => {
+    const refusing = await bareServer(
+      (_socket, _request, ack) => ack(ok(0)),
+      () => ({ code: 'UNAUTHENTICATED', message: 'The credentials are invalid, expired or revoked; sign in again' }),
+    );
+    const a = client(refusing.url);
+    cleanup.push(() => refusing.close(), () => a.live.close());
+    a.live.start();
+    await until('offline', () => a.live.state === 'offline');
+    expect(a.seen.errors).toEqual(['UNAUTHENTICATED']);
+    // It does not come back: a later handshake would show here.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(refusing.handshakes).toBe(1);
   });
 });

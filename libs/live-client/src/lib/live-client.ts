@@ -25,7 +25,9 @@ export interface LiveClientOptions {
   token?: string;
   /** How long to wait for a missing sequence number before asking the server to replay. */
   gapTimeoutMs?: number;
-  /** First and largest pause before connecting again after the server ended the socket (default 500 ms, 15 s). */
+  /** How long a join may go unanswered before it is sent again (default 15 s). */
+  joinTimeoutMs?: number;
+  /** First and largest pause before retrying a connection or join the server could not serve (default 500 ms, 15 s). */
   retryDelayMs?: number;
   retryDelayMaxMs?: number;
   socket?: Partial<ManagerOptions & SocketOptions>;
@@ -44,14 +46,18 @@ export interface LiveClientEvents {
 
 type Listeners = { [K in keyof LiveClientEvents]: Set<LiveClientEvents[K]> };
 
+/** Handshake refusals that a pause can cure; the others are final for these credentials. */
+const RETRIED_CONNECT_ERRORS = new Set<LiveConnectError['code']>(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL']);
+
 /**
  * A small typed client for Parley's live API: joins with the last sequence number it holds,
  * applies changes in order exactly once, notices gaps (a dropped message, a missed last change)
  * and has them replayed, rejoins after reconnecting, and exposes the connection state for a UI.
  *
- * It stays connected until close(): a connection the server dropped (a restart, a slow reader cut
- * off, a server-side disconnect) is opened again, after a growing pause, and the join after it
- * replays what was missed.
+ * It stays connected until close() or a final refusal: a connection the server dropped (a restart,
+ * a slow reader cut off, a server-side disconnect) or a join or handshake the server could not
+ * serve (database unavailable, no answer) is retried with a growing pause, and the join after it
+ * replays what was missed. Bad credentials, an unknown negotiation or a malformed join are final.
  */
 export class LiveClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -63,7 +69,9 @@ export class LiveClient {
   private retries = 0;
   private joining = false;
   private rejoinWanted = false;
-  /** close() was called: never reconnect. */
+  /** Bumped on every connection: an answer to a join sent on an earlier one is ignored. */
+  private connection = 0;
+  /** close() was called, or the server refused for good: never reconnect. */
   private stopped = false;
   private resolvedId: string | null = null;
   private viewerCount: number | null = null;
@@ -79,7 +87,10 @@ export class LiveClient {
       autoConnect: false,
       ...options.socket,
     });
-    this.socket.on('connect', () => this.join());
+    this.socket.on('connect', () => {
+      this.connection++;
+      this.join();
+    });
     this.socket.on('disconnect', (reason) => {
       this.clearGapTimer();
       // A join in flight when the connection dropped gets no answer: the next connection joins anew.
@@ -96,8 +107,17 @@ export class LiveClient {
     });
     this.socket.on('connect_error', (err: Error & { data?: LiveConnectError }) => {
       if (err.data) this.emit('error', err.data);
-      // Refused by the server (bad credentials): socket.io does not retry, and neither do we.
-      this.setState(this.socket.active ? 'reconnecting' : 'offline');
+      if (this.socket.active) {
+        // A transport failure (server down, network): socket.io retries by itself.
+        this.setState('reconnecting');
+      } else if (!this.stopped && err.data && RETRIED_CONNECT_ERRORS.has(err.data.code)) {
+        // Refused for now (database unavailable, too many sockets from this address): try again later.
+        this.setState('reconnecting');
+        this.retry(() => this.socket.connect());
+      } else {
+        // Refused for good: bad or revoked credentials.
+        this.stop();
+      }
     });
     this.socket.on('change', (entry) => this.receive(entry));
     this.socket.on('resync', (notice) => this.emit('resync', notice));
@@ -148,9 +168,6 @@ export class LiveClient {
 
   /** Closes the connection; resolves when the transport is closed. */
   close(): Promise<void> {
-    this.stopped = true;
-    this.clearGapTimer();
-    this.clearRetryTimer();
     const engine = this.socket.io.engine as { readyState?: string; once?: (event: string, fn: () => void) => void } | undefined;
     const closed =
       engine && engine.readyState !== 'closed' && engine.once
@@ -160,22 +177,42 @@ export class LiveClient {
             (setTimeout(resolve, 1_000) as unknown as { unref?: () => void }).unref?.();
           })
         : Promise.resolve();
-    this.socket.disconnect();
-    this.setState('offline');
+    this.stop();
     return closed;
   }
 
+  private stop(): void {
+    this.stopped = true;
+    this.clearGapTimer();
+    this.clearRetryTimer();
+    this.socket.disconnect();
+    this.setState('offline');
+  }
+
   private join(): void {
+    if (this.stopped || !this.socket.connected) return;
     if (this.joining) {
       this.rejoinWanted = true;
       return;
     }
     this.joining = true;
-    this.socket.emit('join', { negotiationId: this.options.negotiationId, sinceSeq: this.sequencer.lastSeq }, (ack: JoinAck) => {
+    const connection = this.connection;
+    const request = { negotiationId: this.options.negotiationId, sinceSeq: this.sequencer.lastSeq };
+    this.socket.timeout(this.options.joinTimeoutMs ?? 15_000).emit('join', request, (err: Error | null, ack: JoinAck) => {
+      // An answer on a connection that has since dropped: the next connection joins anew.
+      if (connection !== this.connection || !this.socket.connected) return;
       this.joining = false;
+      if (err || (!ack.ok && ack.error.statusCode >= 500)) {
+        // No answer in time, or the server could not serve it (database unavailable): ask again later.
+        if (!err && !ack.ok) this.emit('error', ack.error);
+        this.setState('reconnecting');
+        this.retry(() => this.join());
+        return;
+      }
       if (!ack.ok) {
+        // Malformed, unknown negotiation, or not allowed: asking again changes nothing.
         this.emit('error', ack.error);
-        this.setState('offline');
+        this.stop();
         return;
       }
       this.retries = 0;
