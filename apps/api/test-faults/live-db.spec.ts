@@ -1,4 +1,4 @@
-import type { ChangeEntry, ErrorBody, LiveConnectError } from '@parley/contracts';
+import type { ChangeEntry, ErrorBody, LiveConnectError, RefusedNotice } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -9,7 +9,7 @@ interface Watcher {
   client: LiveClient;
   changes: ChangeEntry[];
   states: ConnectionState[];
-  errors: (ErrorBody | LiveConnectError)[];
+  errors: (ErrorBody | LiveConnectError | RefusedNotice)[];
 }
 
 function watch(url: string, negotiationId: string, sinceSeq: number, token?: string): Watcher {

@@ -142,3 +142,53 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     expect(onB.changes.map((c) => c.seq)).toEqual([start + 1, start + 2, start + 3, start + 4]);
   });
 });
+
+describe('access revoked on one node closes sockets on the other', () => {
+  let redis: RedisProcess;
+  let a: ApiNode;
+  let b: ApiNode;
+  let drop: () => Promise<void>;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    redis = new RedisProcess(await freePort());
+    await redis.start();
+    const cluster = await clusterEnv(redis.url);
+    drop = cluster.drop;
+    // No periodic re-check within the test: what closes the socket on B is the revocation made on A.
+    const env = { ...cluster.env, VIEW_ACCESS: 'private', LIVE_HEAD_INTERVAL_MS: '600000' };
+    a = new ApiNode('node A', await freePort(), env);
+    b = new ApiNode('node B', await freePort(), env);
+    await Promise.all([a.start(), b.start()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    await drop?.();
+  });
+
+  it('a share link revoked through node A ends its viewer on node B, which cannot join again', async () => {
+    const login = await fetch(`${a.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const token = ((await login.json()) as { token: string }).token;
+    const n = await call(a.url, 'POST', '/api/negotiations', token, { title: 'Revocation across nodes' });
+    const link = await call(a.url, 'POST', `/api/negotiations/${n.body.id}/share-links`, token, { label: 'wall' });
+    const errors: string[] = [];
+    const onB = new LiveClient({ url: b.url, negotiationId: n.body.id, sinceSeq: 0, token: link.body.token });
+    onB.on('error', (e) => errors.push(e.code));
+    clients.push(onB);
+    onB.start();
+    await until('the viewer on B live', () => onB.state === 'live');
+    expect((await call(a.url, 'DELETE', `/api/negotiations/${n.body.id}/share-links/${link.body.id}`, token)).status).toBe(200);
+    await until('the viewer on B refused', () => onB.state === 'offline' && errors.includes('UNAUTHENTICATED'), 10_000);
+
+    const again = new LiveClient({ url: b.url, negotiationId: n.body.id, sinceSeq: 0, token: link.body.token });
+    const againErrors: string[] = [];
+    again.on('error', (e) => againErrors.push(e.code));
+    clients.push(again);
+    again.start();
+    await until('the new connection refused', () => againErrors.length > 0);
+    expect(againErrors).toEqual(['UNAUTHENTICATED']);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ChangeEntry, ErrorBody, LiveConnectError } from '@parley/contracts';
+import type { ChangeEntry, ErrorBody, LiveConnectError, RefusedNotice } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { LiveGateway } from '../src/live/live.gateway';
 import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
@@ -17,7 +17,7 @@ interface Viewer {
   client: LiveClient;
   changes: ChangeEntry[];
   states: ConnectionState[];
-  errors: (ErrorBody | LiveConnectError)[];
+  errors: (ErrorBody | LiveConnectError | RefusedNotice)[];
   viewers: number[];
 }
 
@@ -239,6 +239,113 @@ describe('live access (VIEW_ACCESS=private)', () => {
     await until('refusal', () => wrongRoom.errors.length > 0);
     expect(wrongRoom.errors[0]).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
     await wrongRoom.client.close();
+  });
+});
+
+describe('live access that ends while a socket is open (VIEW_ACCESS=private)', () => {
+  let t: TestApp;
+  let s: Seeded;
+  let base: string;
+  const open: Viewer[] = [];
+  const viewer = (...args: Parameters<typeof watch>) => {
+    const v = watch(...args);
+    open.push(v);
+    return v;
+  };
+  const head = async () => (await t.get(base)).body.seq as number;
+  /** The viewer was told why (before the close), is offline, and does not come back by itself. */
+  const refused = async (v: Viewer, code: 'UNAUTHENTICATED' | 'FORBIDDEN') => {
+    await until(`refusal of ${code}`, () => v.errors.some((e) => e.code === code) && v.client.state === 'offline');
+    expect(v.errors.find((e) => e.code === code)?.message).toMatch(/invalid, expired or revoked|no longer open/);
+  };
+  /** A new connection with the same credentials is refused too. */
+  const cannotRejoin = async (token: string) => {
+    const again = viewer(t, s.negotiationId, 0, token);
+    await until('refusal', () => again.errors.length > 0 && again.client.state === 'offline');
+    expect(again.errors[0]).toMatchObject({ code: 'UNAUTHENTICATED' });
+  };
+  /** A viewer with other credentials is not disturbed: it stays live and gets the next change. */
+  const unaffected = async (v: Viewer) => {
+    const res = await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[0].id));
+    await until('the next change', () => v.changes.some((c) => c.seq === res.body.event.seq));
+    expect(v.client.state).toBe('live');
+  };
+
+  beforeAll(async () => {
+    // Head announcements (and the periodic re-check) far apart: what happens here is the revocation itself.
+    t = await startApp({ VIEW_ACCESS: 'private', LIVE_HEAD_INTERVAL_MS: '600000' });
+    s = await seed(t);
+    base = `/api/negotiations/${s.negotiationId}`;
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((v) => v.client.close()));
+  });
+  afterAll(() => t.close());
+
+  it('closes the sockets of a share link when it is revoked', async () => {
+    const link = await t.post(`${base}/share-links`, { label: 'wall' });
+    const wall = viewer(t, s.negotiationId, await head(), link.body.token);
+    const admin = viewer(t, s.negotiationId, await head(), t.adminToken);
+    await until('live', () => wall.client.state === 'live' && admin.client.state === 'live');
+    expect((await t.delete(`${base}/share-links/${link.body.id}`)).status).toBe(200);
+    await refused(wall, 'UNAUTHENTICATED');
+    await cannotRejoin(link.body.token);
+    await unaffected(admin);
+  });
+
+  it('closes the sockets of an API token when it is revoked, and of a session at logout', async () => {
+    const user = await t.user('viewer');
+    const token = await t.as(user.token).post('/api/auth/tokens', { name: 'screen' });
+    expect(token.status).toBe(201);
+    const script = viewer(t, s.negotiationId, await head(), token.body.token);
+    const browser = viewer(t, s.negotiationId, await head(), user.token);
+    await until('live', () => script.client.state === 'live' && browser.client.state === 'live');
+    expect((await t.as(user.token).delete(`/api/auth/tokens/${token.body.id}`)).status).toBe(200);
+    await refused(script, 'UNAUTHENTICATED');
+    await cannotRejoin(token.body.token);
+    await unaffected(browser);
+
+    expect((await t.as(user.token).post('/api/auth/logout')).status).toBe(204);
+    await refused(browser, 'UNAUTHENTICATED');
+    await cannotRejoin(user.token);
+  });
+
+  it('closes every socket of a user who is disabled', async () => {
+    const user = await t.user('analyst');
+    const token = await t.as(user.token).post('/api/auth/tokens', { name: 'screen' });
+    const other = await t.user('viewer');
+    const script = viewer(t, s.negotiationId, await head(), token.body.token);
+    const browser = viewer(t, s.negotiationId, await head(), user.token);
+    const someoneElse = viewer(t, s.negotiationId, await head(), other.token);
+    await until('live', () => [script, browser, someoneElse].every((v) => v.client.state === 'live'));
+    expect((await t.patch(`/api/users/${user.id}`, { disabled: true })).status).toBe(200);
+    await refused(script, 'UNAUTHENTICATED');
+    await refused(browser, 'UNAUTHENTICATED');
+    await cannotRejoin(token.body.token);
+    await unaffected(someoneElse);
+  });
+});
+
+describe('live access that expires while a socket is open', () => {
+  it('closes the socket of a share link once it expires (checked every head interval)', async () => {
+    const t = await startApp({ VIEW_ACCESS: 'private', LIVE_HEAD_INTERVAL_MS: '200' });
+    const viewers: Viewer[] = [];
+    try {
+      const s = await seed(t);
+      const link = await t.post(`/api/negotiations/${s.negotiationId}/share-links`, { label: 'briefing', expiresAt: new Date(Date.now() + 1_500).toISOString() });
+      expect(link.status).toBe(201);
+      const v = watch(t, s.negotiationId, 0, link.body.token);
+      viewers.push(v);
+      await until('live', () => v.client.state === 'live');
+      await until('refused after the expiry', () => v.errors.some((e) => e.code === 'UNAUTHENTICATED') && v.client.state === 'offline');
+      const again = watch(t, s.negotiationId, 0, link.body.token);
+      viewers.push(again);
+      await until('refusal', () => again.errors.length > 0);
+      expect(again.errors[0]).toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      await Promise.all(viewers.map((v) => v.client.close()));
+      await t.close();
+    }
   });
 });
 

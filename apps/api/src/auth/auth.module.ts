@@ -7,6 +7,7 @@ import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { ShareLinksController } from '../share-links/share-links.controller';
 import { ShareLinksService } from '../share-links/share-links.service';
 import { UsersController } from '../users/users.controller';
+import { AccessEvents } from './access-events';
 import { AccessGuard } from './access.guard';
 import { AccessService } from './access.service';
 import { AuthController } from './auth.controller';
@@ -42,10 +43,11 @@ const PASSWORD_CHECKS = new Set<unknown>([AuthController.prototype.login, AuthCo
   providers: [
     AuthService,
     AccessService,
+    AccessEvents,
     ShareLinksService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, AccessService],
+  exports: [AuthService, AccessService, AccessEvents],
 })
 export class AuthModule {}

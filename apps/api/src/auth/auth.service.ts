@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { IsNull, Not } from 'typeorm';
 import * as path from 'node:path';
 import { AuditLog } from '../audit/audit.service';
+import { AccessEvents } from './access-events';
 import { AppError, conflict, notFound } from '../common/app-error';
 import { isUuid, newId } from '../common/ids';
 import type { Principal } from '../common/principal';
@@ -33,14 +34,15 @@ interface PrincipalRow {
   disabled_at: number | string | null;
 }
 
-const userPrincipal = (row: PrincipalRow, via: 'session' | 'api-token', sessionId: string | null): Principal => ({
+const userPrincipal = (row: PrincipalRow, via: { session: string } | { token: string }): Principal => ({
   kind: 'user',
   userId: row.user_id,
   email: row.email,
   name: row.name,
   role: row.role,
-  via,
-  sessionId,
+  via: 'session' in via ? 'session' : 'api-token',
+  sessionId: 'session' in via ? via.session : null,
+  tokenId: 'token' in via ? via.token : null,
 });
 
 function isUniqueViolation(err: unknown): boolean {
@@ -60,6 +62,7 @@ export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    private readonly accessEvents: AccessEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -199,6 +202,7 @@ export class AuthService {
     await this.db.write(async (tx) => {
       await tx.manager.update(SessionEntity, { id: sessionId }, { revokedAt: Date.now() });
       await this.audit.record(tx.manager, { actor: principal.email, action: 'auth.logout', entityType: 'session', entityId: sessionId });
+      tx.afterCommit(() => this.accessEvents.publish({ kind: 'session', sessionId }));
     });
   }
 
@@ -221,7 +225,7 @@ export class AuthService {
         // Bookkeeping only: a failure here must not fail the request.
         this.db.write((tx) => tx.manager.update(ApiTokenEntity, { id: row.token_id }, { lastUsedAt: now })).catch(() => undefined);
       }
-      return userPrincipal(row, 'api-token', null);
+      return userPrincipal(row, { token: row.token_id });
     }
     if (credential.startsWith('pls_')) {
       const link = await this.db.read.findOneBy(ShareLinkEntity, { tokenHash: sha256(credential) });
@@ -239,7 +243,7 @@ export class AuthService {
     );
     const row = rows[0];
     if (!row || row.session_user_id !== claims.sub || row.revoked_at !== null || num(row.expires_at) <= now || row.disabled_at !== null) return null;
-    return userPrincipal(row, 'session', claims.sid);
+    return userPrincipal(row, { session: claims.sid });
   }
 
   async userOf(principal: Principal): Promise<User | null> {
@@ -283,6 +287,7 @@ export class AuthService {
       const revoked = { ...row, revokedAt: Date.now() };
       await tx.manager.update(ApiTokenEntity, { id: row.id }, { revokedAt: revoked.revokedAt });
       await this.audit.record(tx.manager, { actor: principal.email, action: 'api_token.revoked', entityType: 'api_token', entityId: row.id, before: toApiToken(row), after: toApiToken(revoked) });
+      tx.afterCommit(() => this.accessEvents.publish({ kind: 'api-token', tokenId: row.id }));
       return toApiToken(revoked);
     });
   }
@@ -338,6 +343,10 @@ export class AuthService {
       }
       const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}) };
       await this.audit.record(tx.manager, { actor, action: 'user.updated', entityType: 'user', entityId: userId, before: toUser(current), after: changes });
+      // Ended sessions, a disabled account or another role: what the user's open sockets may read is checked again.
+      if (passwordHash || next.disabledAt !== current.disabledAt || next.role !== current.role) {
+        tx.afterCommit(() => this.accessEvents.publish({ kind: 'user', userId }));
+      }
       return toUser(next);
     });
   }

@@ -16,11 +16,13 @@ import {
   type JoinAck,
   type LiveAuth,
   type LiveConnectError,
+  type RefusedNotice,
   type ResyncNotice,
   type ServerToClientEvents,
 } from '@parley/contracts';
 import type { Server, Socket } from 'socket.io';
 import { In } from 'typeorm';
+import { AccessEvents, concerns, type Revocation } from '../auth/access-events';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
 import { errorBodyOf } from '../common/error.filter';
@@ -35,16 +37,25 @@ import { backlogBytes, cutOff, type Connection } from './backlog';
 
 interface SocketData {
   principal: Principal | null;
+  /** What the socket authenticated with, checked again on revocations and every head interval. */
+  credential: string | undefined;
   /** Negotiations this socket watches. */
   joined: Set<string>;
 }
 
-type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between the nodes (through the Redis adapter): a revocation made on one node reaches sockets on all. */
+interface NodeEvents {
+  revoked: (revocation: Revocation) => void;
+}
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
 const REPLAY_PAGE = 500;
 const PRESENCE_DEBOUNCE_MS = 250;
 const SLOW_CONSUMER_CHECK_MS = 1_000;
+/** A refused socket gets this long to read its notice before its connection is dropped anyway. */
+const REFUSED_GRACE_MS = 5_000;
 const room = (negotiationId: string) => `n:${negotiationId}`;
 
 function failure(statusCode: 400 | 401 | 403, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
@@ -76,15 +87,17 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private readonly logger = new Logger('Live');
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private timers: NodeJS.Timeout[] = [];
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
   private readonly connections = new Set<Connection>();
   /** Open sockets per client address, for LIVE_MAX_SOCKETS_PER_IP. */
   private readonly socketsByAddress = new Map<string, number>();
+  private recheckRunning = false;
 
   constructor(
     private readonly changes: ChangeLog,
     private readonly access: AccessService,
+    private readonly accessEvents: AccessEvents,
     private readonly negotiations: NegotiationsService,
     private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -124,11 +137,24 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         },
       );
     });
-    this.unsubscribe = this.changes.subscribe((entry) => {
-      this.server.to(room(entry.negotiationId)).emit('change', entry);
-    });
+    this.unsubscribe = [
+      this.changes.subscribe((entry) => {
+        this.server.to(room(entry.negotiationId)).emit('change', entry);
+      }),
+      this.accessEvents.subscribe((revocation) => {
+        void this.recheck((principal) => concerns(revocation, principal));
+        // Other nodes check their sockets too (without Redis there are none, and the default adapter
+        // does not carry server-side events). A lost message is caught by the periodic check.
+        if (this.config.live.redisUrl) this.server.serverSideEmit('revoked', revocation);
+      }),
+    ];
+    server.on('revoked', (revocation) => void this.recheck((principal) => concerns(revocation, principal)));
     this.timers = [
-      setInterval(() => void this.announceHeads(), this.config.live.headIntervalMs),
+      setInterval(() => {
+        void this.announceHeads();
+        // Expiry, and revocations this node did not hear about (made by the CLI, or a message Redis lost).
+        void this.recheckAll();
+      }, this.config.live.headIntervalMs),
       setInterval(() => this.dropSlowConsumers(), SLOW_CONSUMER_CHECK_MS),
     ];
     for (const timer of this.timers) timer.unref();
@@ -143,6 +169,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       throw new AppError(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch negotiations');
     }
     socket.data.principal = principal;
+    socket.data.credential = credential;
     socket.data.joined = new Set();
   }
 
@@ -256,6 +283,61 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   }
 
   /**
+   * Checks again, against the database, the credentials of this node's sockets whose principal
+   * `affected` selects (one lookup per distinct credential), and whether they still open every
+   * negotiation the socket watches. A socket whose access ended is told why and closed. A database
+   * that cannot answer refuses nobody: the next round checks again.
+   */
+  private async recheck(affected: (principal: Principal) => boolean): Promise<void> {
+    const byCredential = new Map<string, LiveSocket[]>();
+    for (const socket of this.server.sockets.sockets.values()) {
+      const { principal, credential } = socket.data;
+      if (!principal || !credential || !affected(principal)) continue;
+      byCredential.set(credential, [...(byCredential.get(credential) ?? []), socket]);
+    }
+    for (const [credential, sockets] of byCredential) {
+      let principal: Principal | null;
+      try {
+        principal = await this.access.principalOf(credential);
+      } catch (err) {
+        if (err instanceof AppError) for (const socket of sockets) this.refuse(socket, { code: 'UNAUTHENTICATED', message: err.message });
+        else this.logger.warn(`live access check failed; kept for now: ${String(err)}`);
+        continue;
+      }
+      for (const socket of sockets) {
+        socket.data.principal = principal;
+        for (const negotiationId of socket.data.joined) {
+          if (await this.access.canRead(principal, negotiationId)) continue;
+          this.refuse(socket, { code: 'FORBIDDEN', message: `These credentials no longer open negotiation '${negotiationId}'` });
+          break;
+        }
+      }
+    }
+  }
+
+  /** The periodic round over every credential; skipped while the previous one still runs. */
+  private async recheckAll(): Promise<void> {
+    if (this.recheckRunning) return;
+    this.recheckRunning = true;
+    try {
+      await this.recheck(() => true);
+    } finally {
+      this.recheckRunning = false;
+    }
+  }
+
+  /** Tells the client why, then closes its connection (the notice goes out before the close). */
+  private refuse(socket: LiveSocket, notice: RefusedNotice): void {
+    if (socket.disconnected) return;
+    this.logger.log(`closing a live socket: ${notice.message}`);
+    socket.emit('refused', notice);
+    const conn = socket.conn;
+    socket.disconnect(true);
+    // A client that does not read would keep the connection (and the notice) waiting for ever.
+    setTimeout(() => conn.close(true), REFUSED_GRACE_MS).unref();
+  }
+
+  /**
    * A viewer that cannot keep up would make this node buffer without bound: its connection is cut
    * off and what waited for it is dropped at once (see cutOff). Its client reconnects by itself and
    * the join replays what it missed from the database.
@@ -278,7 +360,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
     for (const timer of [...this.timers, ...this.presenceTimers.values()]) clearInterval(timer);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ShareLink, ShareLinkCreate, ShareLinkCreated } from '@parley/contracts';
 import { parseBound, toIso, toIsoOrNull } from '@parley/domain';
 import { AuditLog } from '../audit/audit.service';
+import { AccessEvents } from '../auth/access-events';
 import { randomToken, sha256 } from '../auth/crypto';
 import { notFound } from '../common/app-error';
 import { newId } from '../common/ids';
@@ -26,6 +27,7 @@ export class ShareLinksService {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly negotiations: NegotiationsService,
+    private readonly accessEvents: AccessEvents,
   ) {}
 
   async list(negotiation: string): Promise<ShareLink[]> {
@@ -63,6 +65,7 @@ export class ShareLinksService {
       const revoked = { ...row, revokedAt: Date.now() };
       await tx.manager.update(ShareLinkEntity, { id: row.id }, { revokedAt: revoked.revokedAt });
       await this.audit.record(tx.manager, { actor: author, action: 'share_link.revoked', entityType: 'share_link', entityId: row.id, negotiationId, before: toShareLink(row), after: toShareLink(revoked) });
+      tx.afterCommit(() => this.accessEvents.publish({ kind: 'share-link', linkId: row.id }));
       return toShareLink(revoked);
     });
   }

@@ -49,6 +49,16 @@ export interface ClosingNotice {
   message: string;
 }
 
+/**
+ * Sent before the server closes a socket whose access ended while it was open: its credentials were
+ * revoked or expired (share link or API token revoked, logout, account disabled, new password) or
+ * no longer open the negotiation. Reconnecting with the same credentials is refused: do not retry.
+ */
+export interface RefusedNotice {
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN';
+  message: string;
+}
+
 /** Events the server sends. One typed map for the server, the client library and the dashboard. */
 export interface ServerToClientEvents {
   change: (entry: ChangeEntry) => void;
@@ -56,6 +66,7 @@ export interface ServerToClientEvents {
   presence: (notice: PresenceNotice) => void;
   head: (notice: HeadNotice) => void;
   closing: (notice: ClosingNotice) => void;
+  refused: (notice: RefusedNotice) => void;
 }
 
 /** Events the client sends. */

@@ -139,7 +139,7 @@ describe('LiveClient against a bare socket.io server', () => {
     expect(seen.errors).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
   });
 
-  it('stops for good on a handshake refused as UNAUTHENTICATED', async () => {
+  it('stops for good on a handshake refused as UNAUTHENTICATED, and when told its access ended', async () => {
     const refusing = await bareServer(
       (_socket, _request, ack) => ack(ok(0)),
       () => ({ code: 'UNAUTHENTICATED', message: 'The credentials are invalid, expired or revoked; sign in again' }),
@@ -149,8 +149,19 @@ describe('LiveClient against a bare socket.io server', () => {
     a.live.start();
     await until('offline', () => a.live.state === 'offline');
     expect(a.seen.errors).toEqual(['UNAUTHENTICATED']);
-    // It does not come back: a later handshake would show here.
+
+    const revoking = await bareServer((socket, _request, ack) => {
+      ack(ok(0));
+      socket.emit('refused', { code: 'UNAUTHENTICATED', message: 'The credentials are invalid, expired or revoked; sign in again' });
+      socket.disconnect(true);
+    });
+    const b = client(revoking.url);
+    cleanup.push(() => revoking.close(), () => b.live.close());
+    b.live.start();
+    await until('offline', () => b.live.state === 'offline');
+    expect(b.seen.errors).toEqual(['UNAUTHENTICATED']);
+    // Neither comes back: a later handshake or join would show here.
     await new Promise((r) => setTimeout(r, 300));
-    expect(refusing.handshakes).toBe(1);
+    expect([refusing.handshakes, revoking.handshakes, revoking.joins.length]).toEqual([1, 1, 1]);
   });
 });

@@ -6,6 +6,7 @@ import {
   type JoinAck,
   type LiveConnectError,
   type PresenceNotice,
+  type RefusedNotice,
   type ResyncNotice,
   type ServerToClientEvents,
 } from '@parley/contracts';
@@ -40,8 +41,8 @@ export interface LiveClientEvents {
   /** Too far behind (or ahead): load a snapshot, then call resetTo(snapshot.seq). */
   resync: (notice: ResyncNotice) => void;
   presence: (notice: PresenceNotice) => void;
-  /** A refused connection or join; the state says whether it will retry. */
-  error: (error: ErrorBody | LiveConnectError) => void;
+  /** A refused connection or join, or access that ended; the state says whether it will retry. */
+  error: (error: ErrorBody | LiveConnectError | RefusedNotice) => void;
 }
 
 type Listeners = { [K in keyof LiveClientEvents]: Set<LiveClientEvents[K]> };
@@ -57,7 +58,8 @@ const RETRIED_CONNECT_ERRORS = new Set<LiveConnectError['code']>(['RATE_LIMITED'
  * It stays connected until close() or a final refusal: a connection the server dropped (a restart,
  * a slow reader cut off, a server-side disconnect) or a join or handshake the server could not
  * serve (database unavailable, no answer) is retried with a growing pause, and the join after it
- * replays what was missed. Bad credentials, an unknown negotiation or a malformed join are final.
+ * replays what was missed. Bad credentials (also when the server says access ended while the socket
+ * was open), an unknown negotiation or a malformed join are final.
  */
 export class LiveClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -102,7 +104,7 @@ export class LiveClient {
       }
       this.setState('reconnecting');
       // socket.io reconnects by itself after a lost transport, but not after the server ended the
-      // socket; that is no reason to stop watching.
+      // socket; that is no reason to stop watching (a final refusal comes as `refused` first).
       if (!this.socket.active) this.retry(() => this.socket.connect());
     });
     this.socket.on('connect_error', (err: Error & { data?: LiveConnectError }) => {
@@ -118,6 +120,10 @@ export class LiveClient {
         // Refused for good: bad or revoked credentials.
         this.stop();
       }
+    });
+    this.socket.on('refused', (notice) => {
+      this.emit('error', notice);
+      this.stop();
     });
     this.socket.on('change', (entry) => this.receive(entry));
     this.socket.on('resync', (notice) => this.emit('resync', notice));
