@@ -1,4 +1,4 @@
-import type { ChangeEntry, ErrorBody, LiveConnectError, RefusedNotice } from '@parley/contracts';
+import { CHANGE_KINDS, type ChangeEntry, type ErrorBody, type LiveConnectError, type RefusedNotice } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { LiveGateway } from '../src/live/live.gateway';
 import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
@@ -68,39 +68,68 @@ describe('live updates', () => {
     expect(entry.data.cell).toMatchObject({ version: res.body.cell.version, current: { position: 'conditional', source: { outlet: 'Reuters' } } });
   });
 
-  it('sends every kind of change, and the viewer count', async () => {
-    const v = viewer(t, s.negotiationId, await head());
+  it('sends every kind of change, each carrying what the HTTP API answered, and the viewer count only when it changes', async () => {
+    const created = await t.post('/api/negotiations', { title: 'Every kind' });
+    const n = `/api/negotiations/${created.body.id}`;
+    // Joined from 0: negotiation.created (seq 1) is replayed, the rest streams live.
+    const v = viewer(t, created.body.id, 0);
     await until('live', () => v.client.state === 'live');
     await until('presence', () => v.viewers.includes(1));
-    const doc = await t.post(`${base}/documents`, { title: 'D', publishedAt: '2025-11-20' });
-    await t.patch(`${base}/documents/${doc.body.id}`, { title: 'D2' });
-    await t.post(`${base}/milestones`, { title: 'M', kind: 'meeting', startsAt: '2025-11-23' });
-    await t.patch(`${base}/parties/${s.parties[0].id}`, { name: 'Renamed' });
-    await t.patch(`${base}/points/${s.points[0].id}`, { title: 'Retitled' });
-    await t.patch(base, { description: 'edited' });
-    const recorded = await t.post(`${base}/stances`, stance(s.parties[1].id, s.points[1].id));
-    await t.post(`/api/stance-events/${recorded.body.event.id}/retract`, { reason: 'wrong' });
-    await until('8 changes', () => v.changes.length === 8);
-    expect(v.changes.map((c) => c.kind)).toEqual([
-      'document.created', 'document.updated', 'milestone.created', 'party.updated', 'point.updated', 'negotiation.updated', 'stance.recorded', 'stance.retracted',
-    ]);
-    const second = viewer(t, s.negotiationId, await head());
+    const answers: { kind: string; body: unknown }[] = [{ kind: 'negotiation.created', body: created.body }];
+    const write = async (kind: string, res: Promise<{ status: number; body: any }>) => {
+      const { status, body } = await res;
+      expect([200, 201]).toContain(status);
+      answers.push({ kind, body });
+      return body;
+    };
+    const party = await write('party.created', t.post(`${n}/parties`, { code: 'AA', name: 'Party A', actors: [{ name: 'Speaker' }] }));
+    await write('party.updated', t.patch(`${n}/parties/${party.id}`, { name: 'Renamed' }));
+    const point = await write('point.created', t.post(`${n}/points`, { title: 'Point 1', category: 'territory' }));
+    await write('point.updated', t.patch(`${n}/points/${point.id}`, { title: 'Retitled' }));
+    const doc = await write('document.created', t.post(`${n}/documents`, { title: 'D', publishedAt: '2025-11-20', provisions: [{ pointId: point.id, number: '1', text: 'Text' }] }));
+    await write('document.updated', t.patch(`${n}/documents/${doc.id}`, { title: 'D2' }));
+    const milestone = await write('milestone.created', t.post(`${n}/milestones`, { title: 'M', kind: 'meeting', startsAt: '2025-11-23', partyIds: [party.id] }));
+    await write('milestone.updated', t.patch(`${n}/milestones/${milestone.id}`, { title: 'M2' }));
+    await write('negotiation.updated', t.patch(n, { description: 'edited' }));
+    const recorded = await write('stance.recorded', t.post(`${n}/stances`, stance(party.id, point.id)));
+    await write('stance.retracted', t.post(`/api/stance-events/${recorded.event.id}/retract`, { reason: 'wrong' }));
+
+    await until(`${answers.length} changes`, () => v.changes.length === answers.length);
+    expect(v.changes.map((c) => c.kind)).toEqual(answers.map((a) => a.kind));
+    expect(new Set(v.changes.map((c) => c.kind))).toEqual(new Set(CHANGE_KINDS));
+    expect(seqsOf(v)).toEqual(consecutive(1, answers.length));
+    // The payload of each kind is the entity as the API returned it: a client needs no other request.
+    expect(v.changes.map((c) => ({ kind: c.kind, data: c.data }))).toEqual(answers.map((a) => ({ kind: a.kind, data: a.body })));
+
+    // A rejoin (what a gap or a head announcement triggers) changes no count: nothing is pushed.
+    v.client.resetTo(v.client.lastSeq);
+    await new Promise((r) => setTimeout(r, 600));
+    const second = viewer(t, created.body.id, (await t.get(n)).body.seq);
     await until('two viewers counted', () => second.viewers.includes(2) && v.viewers.at(-1) === 2);
+    expect(v.viewers).toEqual([1, 2]);
   });
 
-  it('replays all 500 changes made while a viewer was away, in order, without duplicates', async () => {
-    const v = viewer(t, s.negotiationId, await head());
-    await until('live', () => v.client.state === 'live');
-    const start = v.client.lastSeq;
-    await v.client.close();
-    for (let i = 0; i < 5; i++) {
-      const events = Array.from({ length: 100 }, (_, j) => stance(s.parties[j % 3].id, s.points[j % 4].id, { note: `batch ${i} item ${j}` }));
-      expect((await t.post(`${base}/stances/batch`, { events })).status).toBe(201);
+  it('replays all 500 changes made while a viewer’s connection was down, in order, without duplicates', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(t.url).port));
+    try {
+      const v = viewer(t, s.negotiationId, await head(), undefined, { url: proxy.url });
+      await until('live', () => v.client.state === 'live');
+      const start = v.client.lastSeq;
+      proxy.cut();
+      await until('reconnecting', () => v.client.state === 'reconnecting');
+      for (let i = 0; i < 5; i++) {
+        const events = Array.from({ length: 100 }, (_, j) => stance(s.parties[j % 3].id, s.points[j % 4].id, { note: `batch ${i} item ${j}` }));
+        expect((await t.post(`${base}/stances/batch`, { events })).status).toBe(201);
+      }
+      expect(v.changes).toHaveLength(0);
+      proxy.restore();
+      await until('500 changes', () => v.changes.length >= 500);
+      expect(v.client.state).toBe('live');
+      expect(seqsOf(v)).toEqual(consecutive(start + 1, 500));
+      expect(v.states).toEqual(expect.arrayContaining(['live', 'reconnecting']));
+    } finally {
+      await proxy.close();
     }
-    const back = viewer(t, s.negotiationId, start);
-    await until('500 changes', () => back.changes.length >= 500);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(seqsOf(back)).toEqual(consecutive(start + 1, 500));
   });
 
   it('misses nothing across a server restart', async () => {

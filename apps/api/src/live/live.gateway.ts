@@ -86,6 +86,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   @WebSocketServer() private server!: LiveServer;
   private readonly logger = new Logger('Live');
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
+  /** Per negotiation: how many of its viewers this node had when it last pushed a count. */
+  private readonly presencePushedAt = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
@@ -197,11 +199,12 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       if (socket.disconnected) return failure(400, 'VALIDATION_FAILED', 'The socket closed during the join');
       // Join before reading the head: a change committed meanwhile is then either replayed below or
       // broadcast to the room (or both; the client drops duplicates by sequence number).
-      const wasJoined = socket.data.joined.has(negotiationId);
-      await socket.join(room(negotiationId));
-      socket.data.joined.add(negotiationId);
-      if (!wasJoined) joinedHere = negotiationId;
-      this.schedulePresence(negotiationId);
+      if (!socket.data.joined.has(negotiationId)) {
+        await socket.join(room(negotiationId));
+        socket.data.joined.add(negotiationId);
+        joinedHere = negotiationId;
+        this.schedulePresence(negotiationId);
+      }
       const head = (await this.negotiations.resolve(negotiationId)).seq;
       const since = parsed.data.sinceSeq;
       const resync = (reason: ResyncNotice['reason']): JoinAck => {
@@ -253,11 +256,19 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     return { connections: this.connections.size, maxBytes };
   }
 
-  /** Viewer counts across all nodes, debounced so a burst of joins sends one update. */
+  /**
+   * Viewer counts across all nodes, debounced so a burst of joins sends one update, and sent only
+   * when this node's number of viewers changed (a rejoin, or a join and a leave, change nothing).
+   * The count only changes when some node's does, and that node pushes it to the whole room.
+   */
   private schedulePresence(negotiationId: string): void {
     if (this.presenceTimers.has(negotiationId)) return;
     const timer = setTimeout(() => {
       this.presenceTimers.delete(negotiationId);
+      const here = this.server.of('/').adapter.rooms.get(room(negotiationId))?.size ?? 0;
+      if (this.presencePushedAt.get(negotiationId) === here) return;
+      if (here > 0) this.presencePushedAt.set(negotiationId, here);
+      else this.presencePushedAt.delete(negotiationId);
       this.server
         .in(room(negotiationId))
         .fetchSockets()
