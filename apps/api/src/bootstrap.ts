@@ -78,6 +78,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   try {
     const adapter = new FastifyAdapter({
       bodyLimit: config.bodyLimitBytes,
+      // request.ip (rate limits) from X-Forwarded-For only when the peer is a trusted proxy.
+      trustProxy: config.trustProxy,
       genReqId: requestId,
       return503OnClosing: true,
       // Node's parser refusals and over-long path parameters would otherwise get Fastify's own

@@ -52,4 +52,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_EMAIL: 'Root@Y.Z', ADMIN_PASSWORD: 'long-enough-1' }).auth.adminEmail).toBe('root@y.z');
     expect(() => loadConfig({ ADMIN_EMAIL: 'root@localhost', ADMIN_PASSWORD: 'long-enough-1' })).toThrow('ADMIN_EMAIL=');
   });
+
+  it('reads TRUST_PROXY as Fastify’s trustProxy: off by default, true/false, a hop count, or addresses and CIDRs', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,loopback, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback', 'fd00::/8']);
+    for (const wrong of ['yes', '10.0.0.0/33', '10.0.0.300', 'lb.internal']) {
+      expect(() => loadConfig({ TRUST_PROXY: wrong })).toThrow(`TRUST_PROXY="${wrong}": must be true, false, a number of proxy hops, or comma-separated proxy addresses/CIDRs`);
+    }
+  });
 });

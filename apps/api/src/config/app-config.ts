@@ -1,6 +1,8 @@
 import { Email } from '@parley/contracts';
+import proxyAddr from '@fastify/proxy-addr';
 import * as path from 'node:path';
 import { z } from 'zod';
+import type { TrustProxy } from '../common/client-address';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -48,6 +50,23 @@ const EnvSchema = z.object({
   LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
   LIVE_MAX_BUFFERED_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(4 * 1024 * 1024),
   LIVE_MAX_SOCKETS_PER_IP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(2000),
+  TRUST_PROXY: z
+    .string()
+    .transform((value, ctx): TrustProxy => {
+      const v = value.trim();
+      if (v === 'false') return false;
+      if (v === 'true') return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      const list = v.split(',').map((a) => a.trim());
+      try {
+        proxyAddr.compile(list); // what Fastify will do with it: refuses what it cannot read
+        return list;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `must be true, false, a number of proxy hops, or comma-separated proxy addresses/CIDRs (${(err as Error).message})` });
+        return z.NEVER;
+      }
+    })
+    .default(false),
 });
 
 export type DatabaseConfig =
@@ -82,6 +101,12 @@ export interface LiveConfig {
 
 export interface AppConfig {
   port: number;
+  /**
+   * Peers whose X-Forwarded-For is believed (a load balancer in front): the client address used by
+   * the rate limits and the live per-address socket limit. Off by default: a client could claim any
+   * address.
+   */
+  trustProxy: TrustProxy;
   live: LiveConfig;
   dataDir: string;
   auth: AuthConfig;
@@ -127,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     : { driver: 'sqlite', path: path.resolve(e.DB_PATH ?? path.join(dataDir, 'parley.sqlite')), synchronous: e.SQLITE_SYNCHRONOUS };
   return {
     port: e.PORT,
+    trustProxy: e.TRUST_PROXY,
     live: {
       redisUrl: e.REDIS_URL,
       resyncLimit: e.LIVE_RESYNC_LIMIT,

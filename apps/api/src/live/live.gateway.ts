@@ -25,6 +25,7 @@ import { In } from 'typeorm';
 import { AccessEvents, concerns, type Revocation } from '../auth/access-events';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
+import { clientAddress, trustFunction } from '../common/client-address';
 import { errorBodyOf } from '../common/error.filter';
 import type { Principal } from '../common/principal';
 import { problemsOf } from '../common/validation';
@@ -110,10 +111,12 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       this.connections.add(conn);
       conn.once('close', () => this.connections.delete(conn));
     });
+    // The client's address by Fastify's rule: X-Forwarded-For counts only from a trusted proxy (TRUST_PROXY).
+    const trusted = trustFunction(this.config.trustProxy);
     // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
     server.use((socket, next) => {
       // Counted before anything else, so a flood of connections costs no database lookups.
-      const address = socket.handshake.address;
+      const address = clientAddress(socket.request, trusted);
       if ((this.socketsByAddress.get(address) ?? 0) >= this.config.live.maxSocketsPerIp) {
         const message = `Too many live connections from this address (limit ${this.config.live.maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
         next(Object.assign(new Error(message), { data: { code: 'RATE_LIMITED', message } satisfies LiveConnectError }));
