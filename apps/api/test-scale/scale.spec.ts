@@ -86,6 +86,13 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     expect(onB.changes[0]).toMatchObject({ kind: 'stance.recorded', seq: res.body.event.seq });
   });
 
+  it('accepts the WebSocket transport only, so a load balancer needs no sticky sessions', async () => {
+    // A long-polling session would live on one node, and the balancer may send its next request to the other.
+    const polling = await fetch(`${a.url}/api/socket.io/?EIO=4&transport=polling`);
+    expect(polling.status).toBe(400);
+    expect(await polling.json()).toMatchObject({ message: 'Transport unknown' });
+  });
+
   it('answers the matrix on node B with the writes made through node A (B catches its index up from the database)', async () => {
     const cellOn = async (node: ApiNode, partyId: string, pointId: string) =>
       (await call(node.url, 'GET', `/api/negotiations/${negotiationId}/matrix`, token)).body.rows.find((r: { point: { id: string } }) => r.point.id === pointId)?.cells[partyId];

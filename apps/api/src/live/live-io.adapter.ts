@@ -52,7 +52,9 @@ export class LiveIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, options) as Server;
+    // Several nodes behind a load balancer: long-polling would need sticky sessions (its requests
+    // must all reach the node holding the session), WebSocket does not. LiveClient uses WebSocket only.
+    const server = super.createIOServer(port, this.redisAdapter ? { ...options, transports: ['websocket'] } : options) as Server;
     if (this.redisAdapter) server.adapter(this.redisAdapter);
     return server;
   }
