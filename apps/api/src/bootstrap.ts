@@ -181,11 +181,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   }
 }
 
-/** Loads the demo negotiation into an empty database (`starting` is told just before it writes). */
+/**
+ * Loads the demo negotiation into an empty database (`starting` is told just before it writes);
+ * once, also when several nodes start together.
+ */
 export async function loadDemoIfEmpty(app: NestFastifyApplication, starting?: () => void): Promise<boolean> {
-  const loader = app.get(DemoLoader);
-  if (!(await loader.isEmpty())) return false;
-  starting?.();
-  await loader.load(UKRAINE_2025);
-  return true;
+  return app.get(DemoLoader).loadIfEmpty(UKRAINE_2025, starting);
 }

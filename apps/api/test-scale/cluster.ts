@@ -94,7 +94,8 @@ export class ApiNode {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async start(): Promise<void> {
+  /** Starts the process and waits until it answers its health check (a crash fails at once). */
+  async start(timeoutMs = 30_000): Promise<void> {
     this.child = spawn(process.execPath, [MAIN], {
       cwd: ROOT,
       env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
@@ -107,7 +108,7 @@ export class ApiNode {
       await waitFor(`${this.name} to answer`, async () => {
         if (child.exitCode !== null || child.signalCode !== null) throw new Exited(child.exitCode);
         return (await fetch(`${this.url}/api/health`)).status === 200;
-      });
+      }, timeoutMs);
     } catch (err) {
       throw new Error(`${(err as Error).message}; its output:\n${this.output}`);
     }

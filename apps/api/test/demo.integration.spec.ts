@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp, loadDemoIfEmpty } from '../src/bootstrap';
 import { runCli } from '../src/cli/commands';
 import { DocumentsService } from '../src/documents/documents.service';
 import { DemoLoader, DemoLoadError } from '../src/demo/demo-loader.service';
@@ -9,7 +10,7 @@ import { NegotiationsService } from '../src/negotiations/negotiations.service';
 import { PartiesService } from '../src/parties/parties.service';
 import { PointsService } from '../src/points/points.service';
 import { StancesService } from '../src/stances/stances.service';
-import { fingerprint, startApp, type TestApp } from './harness';
+import { DRIVER, fingerprint, startApp, type TestApp } from './harness';
 
 const SLUG = UKRAINE_2025.negotiation.slug;
 const base = `/api/negotiations/${SLUG}`;
@@ -223,6 +224,27 @@ describe('demo load: all or nothing, and an interrupted older load is completed'
       expect(out.at(-1)).toBe(`A negotiation with the demo's slug '${SLUG}' exists and is not the demo (created by admin@test.local); nothing was loaded.`);
       expect(await fingerprint(t.db)).toEqual(before);
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('demo dataset, loaded by two nodes at once', () => {
+  // Two apps on one database, as two nodes are; SQLite is one process per file.
+  (DRIVER === 'postgres' ? it : it.skip)('is loaded once, whole, and neither node fails', async () => {
+    const t = await startApp();
+    const other = await createApp(t.config);
+    try {
+      // Both find the database empty before either has written anything.
+      const outcomes = await Promise.allSettled([loadDemoIfEmpty(t.app), loadDemoIfEmpty(other)]);
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : String(o.reason)))).toEqual(['ok', 'ok']);
+      expect(outcomes.map((o) => o.status === 'fulfilled' && o.value).sort()).toEqual([false, true]);
+      const negotiations = (await t.get('/api/negotiations')).body as { slug: string; seq: number }[];
+      expect(negotiations.map((n) => n.slug)).toEqual([UKRAINE_2025.negotiation.slug]);
+      const d = UKRAINE_2025;
+      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + d.stances.length + d.retractions.length);
+    } finally {
+      await other.close();
       await t.close();
     }
   });

@@ -32,6 +32,9 @@ const MAX_GROUP = 256;
 const SQLITE_CACHE_KIB = -65_536;
 const MIGRATION_LOCK_KEY = 7_301_552_019; // arbitrary, constant: one lock for every Parley node
 
+/** Cluster-wide locks (PostgreSQL advisory lock keys), for work that one node at a time must do. */
+export const LOCKS = { demoLoad: 7_301_552_020 } as const;
+
 /**
  * Owns the database connections.
  *
@@ -185,6 +188,26 @@ export class Db implements OnApplicationShutdown {
       } catch (err) {
         this.logger.error(`after-commit hook failed: ${String(err)}`);
       }
+    }
+  }
+
+  /**
+   * Runs `work` while holding a lock every node shares: on PostgreSQL a session advisory lock on a
+   * connection of its own (released when `work` ends, or by the server if this process dies); on
+   * SQLite, which one process serves, `work` just runs.
+   */
+  async exclusively<T>(key: (typeof LOCKS)[keyof typeof LOCKS], work: () => Promise<T>): Promise<T> {
+    if (this.driver !== 'postgres') return work();
+    const runner = this.writer.createQueryRunner();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [key]);
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
     }
   }
 

@@ -10,7 +10,7 @@ import { PointsService } from '../points/points.service';
 import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { StancesService } from '../stances/stances.service';
 import { ChangeEntity } from '../changes/change.entity';
-import { Db, type Tx } from '../database/db.service';
+import { Db, LOCKS, type Tx } from '../database/db.service';
 import type { DemoDataset } from './demo-dataset';
 
 const AUTHOR = 'demo-loader';
@@ -68,7 +68,25 @@ export class DemoLoader {
     return (await this.db.read.count(NegotiationEntity)) === 0;
   }
 
+  /**
+   * Loads the dataset into a database without negotiations (`starting` is told just before it
+   * writes). Nodes starting together each find the database empty: the check and the load run under
+   * a lock every node shares, so one loads and the others then find it done.
+   */
+  async loadIfEmpty(data: DemoDataset, starting?: () => void): Promise<boolean> {
+    return this.db.exclusively(LOCKS.demoLoad, async () => {
+      if (!(await this.isEmpty())) return false;
+      starting?.();
+      return (await this.loadNow(data)).outcome !== 'present';
+    });
+  }
+
+  /** Loads or completes the demo; under the same lock, so it never races a node starting up. */
   async load(data: DemoDataset): Promise<DemoLoadResult> {
+    return this.db.exclusively(LOCKS.demoLoad, () => this.loadNow(data));
+  }
+
+  private async loadNow(data: DemoDataset): Promise<DemoLoadResult> {
     const result = await this.db.write((tx) => this.loadIn(tx, data));
     if (result.outcome !== 'present') {
       this.logger.log(`${result.outcome === 'loaded' ? 'Loaded' : 'Completed'} demo negotiation '${data.negotiation.slug}' (${describeCounts(result.added)})`);
