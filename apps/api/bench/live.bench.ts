@@ -1,8 +1,9 @@
 /**
  * npm run bench:live — N viewers (default 100, 1,000, 5,000) watching one negotiation through the
  * real client, one writer recording stances over HTTP at a steady rate. Prints the delivery latency
- * from the writer's HTTP ack to receipt at every viewer, deliveries per second and server memory,
- * and the same for a bare socket.io server broadcasting the same payload, with the ratio.
+ * from the writer's HTTP ack to receipt at every viewer, deliveries per second and server memory
+ * (resident and peak, read while the viewers are still connected), and the same for a bare
+ * socket.io server broadcasting the same payload, with the ratio.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,10 +41,18 @@ function request<T>(child: ChildProcess, message: object, reply: string): Promis
   });
 }
 
-function rssMb(pid: number | undefined): number {
-  if (!pid) return NaN;
+interface Memory {
+  /** Resident set size now (MB). */
+  rss: number;
+  /** Highest resident set size of the process so far (VmHWM, MB). */
+  peak: number;
+}
+
+function memory(pid: number | undefined): Memory {
+  if (!pid) return { rss: NaN, peak: NaN };
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: mb('VmRSS'), peak: mb('VmHWM') };
 }
 
 async function waitForHealth(url: string): Promise<void> {
@@ -58,7 +67,20 @@ async function waitForHealth(url: string): Promise<void> {
   throw new Error('server did not start');
 }
 
-async function runFleet(mode: 'parley' | 'bare', url: string, count: number, setup: { negotiationId: string; sinceSeq: number; token: string }, write: (i: number) => Promise<number>, messages: number, rate: number) {
+/**
+ * Connects the fleet, writes at the rate, and reads the server's memory (`serverPid`) after the last
+ * delivery while every viewer is still connected: what N viewers cost, not what is left after them.
+ */
+async function runFleet(
+  mode: 'parley' | 'bare',
+  url: string,
+  count: number,
+  setup: { negotiationId: string; sinceSeq: number; token: string },
+  write: (i: number) => Promise<number>,
+  messages: number,
+  rate: number,
+  serverPid: number | undefined,
+): Promise<{ results: Results; memory: Memory }> {
   const fleet = fork(path.join(BENCH_DIR, 'live-fleet.js'), [], { stdio: 'inherit' });
   await request(fleet, { type: 'connect', mode, url, count, ...setup }, 'ready');
   await sleep(500);
@@ -73,10 +95,11 @@ async function runFleet(mode: 'parley' | 'bare', url: string, count: number, set
     acks[seq] = now();
   }
   await sleep(2_000);
+  const used = memory(serverPid);
   const { results } = await request<{ results: Results }>(fleet, { type: 'acks', acks }, 'results');
   fleet.send({ type: 'close' });
   await new Promise((r) => fleet.once('exit', r));
-  return results;
+  return { results, memory: used };
 }
 
 async function main(): Promise<void> {
@@ -85,7 +108,7 @@ async function main(): Promise<void> {
   const rate = Number(process.env['BENCH_LIVE_RATE'] ?? 20);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-live-'));
   console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${messages} stances at ${rate}/s per run; absolute figures vary between machines`);
-  console.log('viewers | parley p50 / p95 / p99 (ms) | bare p50 / p95 / p99 (ms) | p99 ratio | deliveries/s parley / bare | missing | server RSS parley / bare (MB)');
+  console.log('viewers | parley p50 / p95 / p99 (ms) | bare p50 / p95 / p99 (ms) | p99 ratio | deliveries/s parley / bare | missing | server RSS / peak with the viewers connected, parley · bare (MB)');
   const rows: string[] = [];
   const targets: { what: string; target: string; value: string; met: boolean }[] = [];
 
@@ -126,7 +149,7 @@ async function main(): Promise<void> {
     const point = await api('POST', `/api/negotiations/${negotiation.id}/points`, token, { title: 'P', category: 'military' });
     const sinceSeq = (await api('GET', `/api/negotiations/${negotiation.id}`, token)).seq as number;
     let payload: unknown = null;
-    const parley = await runFleet(
+    const { results: parley, memory: parleyMemory } = await runFleet(
       'parley',
       url,
       count,
@@ -145,8 +168,8 @@ async function main(): Promise<void> {
       },
       messages,
       rate,
+      server.pid,
     );
-    const parleyRss = rssMb(server.pid);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
 
@@ -155,7 +178,7 @@ async function main(): Promise<void> {
     const bare = fork(path.join(BENCH_DIR, 'bare-server.js'), [], { stdio: 'ignore', env: { ...process.env, PORT: String(barePort) } });
     await new Promise((r) => bare.once('message', r));
     const bareUrl = `http://127.0.0.1:${barePort}`;
-    const baseline = await runFleet(
+    const { results: baseline, memory: bareMemory } = await runFleet(
       'bare',
       bareUrl,
       count,
@@ -167,15 +190,16 @@ async function main(): Promise<void> {
       },
       messages,
       rate,
+      bare.pid,
     );
-    const bareRss = rssMb(bare.pid);
     bare.kill('SIGTERM');
     await new Promise((r) => bare.once('exit', r));
 
     const f = (x: number) => x.toFixed(1);
     const row =
       `${count} | ${f(parley.p50)} / ${f(parley.p95)} / ${f(parley.p99)} | ${f(baseline.p50)} / ${f(baseline.p95)} / ${f(baseline.p99)} | ${(parley.p99 / baseline.p99).toFixed(2)} | ` +
-      `${Math.round(parley.delivered / parley.seconds)} / ${Math.round(baseline.delivered / baseline.seconds)} | ${parley.missing} / ${baseline.missing} | ${parleyRss.toFixed(0)} / ${bareRss.toFixed(0)}`;
+      `${Math.round(parley.delivered / parley.seconds)} / ${Math.round(baseline.delivered / baseline.seconds)} | ${parley.missing} / ${baseline.missing} | ` +
+      `${parleyMemory.rss.toFixed(0)} / ${parleyMemory.peak.toFixed(0)} · ${bareMemory.rss.toFixed(0)} / ${bareMemory.peak.toFixed(0)}`;
     console.log(row);
     rows.push(`| ${row} |`);
     if (count === 1000) {
@@ -186,7 +210,7 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
   // The machine-readable summary for `npm run bench` (see tools/bench.mjs).
   const markdown = [
-    '| viewers | Parley p50 / p95 / p99 (ms) | bare socket.io p50 / p95 / p99 (ms) | p99 ratio | deliveries/s Parley / bare | missing | server RSS Parley / bare (MB) |',
+    '| viewers | Parley p50 / p95 / p99 (ms) | bare socket.io p50 / p95 / p99 (ms) | p99 ratio | deliveries/s Parley / bare | missing | server RSS / peak with the viewers connected, Parley · bare (MB) |',
     '|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
