@@ -88,7 +88,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private readonly logger = new Logger('Live');
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   /** Per negotiation: how many of its viewers this node had when it last pushed a count. */
-  private readonly presencePushedAt = new Map<string, number>();
+  private readonly viewersAtLastPush = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
@@ -269,9 +269,9 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     const timer = setTimeout(() => {
       this.presenceTimers.delete(negotiationId);
       const here = this.server.of('/').adapter.rooms.get(room(negotiationId))?.size ?? 0;
-      if (this.presencePushedAt.get(negotiationId) === here) return;
-      if (here > 0) this.presencePushedAt.set(negotiationId, here);
-      else this.presencePushedAt.delete(negotiationId);
+      if (this.viewersAtLastPush.get(negotiationId) === here) return;
+      if (here > 0) this.viewersAtLastPush.set(negotiationId, here);
+      else this.viewersAtLastPush.delete(negotiationId);
       this.server
         .in(room(negotiationId))
         .fetchSockets()
