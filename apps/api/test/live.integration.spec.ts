@@ -339,6 +339,23 @@ describe('live access that ends while a socket is open (VIEW_ACCESS=private)', (
     await cannotRejoin(user.token);
   });
 
+  it('closes the sockets of a user’s other sessions when they change their password, and keeps the rest', async () => {
+    const user = await t.user('viewer');
+    const laptop = await t.as(null).post('/api/auth/login', { email: user.email, password: user.password });
+    const token = await t.as(user.token).post('/api/auth/tokens', { name: 'screen' });
+    const onLaptop = viewer(t, s.negotiationId, await head(), laptop.body.token);
+    const here = viewer(t, s.negotiationId, await head(), user.token);
+    const script = viewer(t, s.negotiationId, await head(), token.body.token);
+    await until('live', () => [onLaptop, here, script].every((v) => v.client.state === 'live'));
+    const changed = await t.as(user.token).post('/api/auth/password', { currentPassword: user.password, newPassword: 'a-brand-new-password' });
+    expect(changed.status).toBe(204);
+    await refused(onLaptop, 'UNAUTHENTICATED');
+    await cannotRejoin(laptop.body.token);
+    // The session that made the change stays signed in, and API tokens keep working.
+    await unaffected(here);
+    await unaffected(script);
+  });
+
   it('closes every socket of a user who is disabled', async () => {
     const user = await t.user('analyst');
     const token = await t.as(user.token).post('/api/auth/tokens', { name: 'screen' });

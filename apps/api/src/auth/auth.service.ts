@@ -170,6 +170,8 @@ export class AuthService {
         after: { passwordChanged: true, otherSessionsEnded: count },
         at: now,
       });
+      // The ended sessions may hold open live sockets.
+      tx.afterCommit(() => this.accessEvents.publish({ kind: 'user', userId: user.id }));
       return count;
     });
     this.forgetInitialPassword(user.email);
