@@ -1,4 +1,5 @@
-import { CHANGE_KINDS, type ChangeEntry, type ErrorBody, type LiveConnectError, type RefusedNotice } from '@parley/contracts';
+import { CHANGE_KINDS, LIVE_PATH, type ChangeEntry, type ErrorBody, type LiveConnectError, type RefusedNotice } from '@parley/contracts';
+import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { LiveGateway } from '../src/live/live.gateway';
 import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
@@ -107,6 +108,32 @@ describe('live updates', () => {
     const second = viewer(t, created.body.id, (await t.get(n)).body.seq);
     await until('two viewers counted', () => second.viewers.includes(2) && v.viewers.at(-1) === 2);
     expect(v.viewers).toEqual([1, 2]);
+  });
+
+  it('sends a batch as one message of its changes in order, and a viewer applies each of them', async () => {
+    const v = viewer(t, s.negotiationId, await head());
+    await until('live', () => v.client.state === 'live');
+    // A bare socket.io client sees the wire: one 'changes' message for the batch, no 'change' each.
+    const raw: ClientSocket = io(t.url, { path: LIVE_PATH, transports: ['websocket'], reconnection: false });
+    const messages: { event: string; seqs: number[] }[] = [];
+    raw.on('change', (entry: ChangeEntry) => messages.push({ event: 'change', seqs: [entry.seq] }));
+    raw.on('changes', (entries: ChangeEntry[]) => messages.push({ event: 'changes', seqs: entries.map((e) => e.seq) }));
+    try {
+      const from = await head();
+      const ack = await raw.timeout(5_000).emitWithAck('join', { negotiationId: s.negotiationId, sinceSeq: from });
+      expect(ack).toMatchObject({ ok: true, seq: from, replayed: 0 });
+      const events = Array.from({ length: 25 }, (_, j) => stance(s.parties[j % 3].id, s.points[j % 4].id, { note: `one message ${j}` }));
+      const batch = await t.post(`${base}/stances/batch`, { events });
+      expect(batch.status).toBe(201);
+      const seqs = (batch.body.results as { event: { seq: number } }[]).map((r) => r.event.seq);
+      await until('the batch on the wire', () => messages.length > 0);
+      await until('the batch at the viewer', () => v.changes.length === 25);
+      expect(messages).toEqual([{ event: 'changes', seqs }]);
+      expect(seqsOf(v)).toEqual(seqs);
+      expect(v.changes.map((c) => (c.kind === 'stance.recorded' ? c.data.event.note : null))).toEqual(events.map((_, j) => `one message ${j}`));
+    } finally {
+      raw.disconnect();
+    }
   });
 
   it('replays all 500 changes made while a viewer’s connection was down, in order, without duplicates', async () => {

@@ -9,6 +9,8 @@ import { AuditLog } from '../audit/audit.service';
 import { rebuildRecorded, storedData } from './stored-change';
 
 export type ChangeListener = (entry: ChangeEntry) => void;
+/** Hears the changes of one negotiation committed together (a batch, an import, a group of writes), in order. */
+export type ChangeGroupListener = (entries: ChangeEntry[]) => void;
 
 /** One change to record; `data` must be its kind's payload (what live clients receive). */
 export type ChangeInput = {
@@ -34,6 +36,7 @@ type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 export class ChangeLog {
   private readonly logger = new Logger('ChangeLog');
   private readonly listeners = new Set<ChangeListener>();
+  private readonly groupListeners = new Set<ChangeGroupListener>();
 
   constructor(private readonly audit: AuditLog) {}
 
@@ -98,9 +101,7 @@ export class ChangeLog {
       recordedBy: c.recordedBy,
       data: c.data,
     }) as ChangeEntry);
-    tx.afterCommit(() => {
-      for (const entry of entries) this.publish(entry);
-    });
+    tx.afterCommit(() => this.publish(entries));
   }
 
   /** nextSeq + record, for changes whose data does not need the number. */
@@ -137,12 +138,28 @@ export class ChangeLog {
     return () => this.listeners.delete(listener);
   }
 
-  private publish(entry: ChangeEntry): void {
-    for (const listener of this.listeners) {
+  /** Like subscribe, one call per group of changes recorded together (the live gateway sends them as one message). */
+  subscribeGroups(listener: ChangeGroupListener): () => void {
+    this.groupListeners.add(listener);
+    return () => this.groupListeners.delete(listener);
+  }
+
+  private publish(entries: ChangeEntry[]): void {
+    const failed = (err: unknown) => this.logger.error(`change listener failed: ${String(err)}`);
+    for (const listener of this.groupListeners) {
       try {
-        listener(entry);
+        listener(entries);
       } catch (err) {
-        this.logger.error(`change listener failed: ${String(err)}`);
+        failed(err);
+      }
+    }
+    for (const entry of entries) {
+      for (const listener of this.listeners) {
+        try {
+          listener(entry);
+        } catch (err) {
+          failed(err);
+        }
       }
     }
   }

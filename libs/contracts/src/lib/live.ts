@@ -62,6 +62,11 @@ export interface RefusedNotice {
 /** Events the server sends. One typed map for the server, the client library and the dashboard. */
 export interface ServerToClientEvents {
   change: (entry: ChangeEntry) => void;
+  /**
+   * Changes of one negotiation recorded together (a batch, an import, a page of replay), in
+   * order: one message instead of one per change. A client applies them as it would `change`s.
+   */
+  changes: (entries: ChangeEntry[]) => void;
   resync: (notice: ResyncNotice) => void;
   presence: (notice: PresenceNotice) => void;
   head: (notice: HeadNotice) => void;

@@ -126,6 +126,9 @@ export class LiveClient {
       this.stop();
     });
     this.socket.on('change', (entry) => this.receive(entry));
+    this.socket.on('changes', (entries) => {
+      for (const entry of entries) this.receive(entry);
+    });
     this.socket.on('resync', (notice) => this.emit('resync', notice));
     this.socket.on('presence', (notice) => {
       this.viewerCount = notice.viewers;
