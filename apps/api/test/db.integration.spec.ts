@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditLog } from '../src/audit/audit.service';
 import { Db, DatabaseOpenError } from '../src/database/db.service';
-import { freshDatabase, type TestDatabase } from './harness';
+import { DRIVER, freshDatabase, type TestDatabase } from './harness';
 
 describe('Db.write', () => {
   let database: TestDatabase;
@@ -52,6 +52,27 @@ describe('Db.write', () => {
     const rows: unknown[] = await db.read.query("SELECT id FROM audit_log WHERE action = 'close-test'");
     expect(rows).toHaveLength(20);
     await expect(other.write(async () => 1)).rejects.toThrow('closed');
+  });
+});
+
+describe('Db.open on SQLite', () => {
+  // A SQLite setting: the PostgreSQL run (test:pg) has nothing to check here.
+  (DRIVER === 'sqlite' ? it : it.skip)('sets the WAL checkpoint interval from the config (10,000 pages when unset) on the writer', async () => {
+    const database = await freshDatabase();
+    if (database.config.driver !== 'sqlite') throw new Error('SQLite only');
+    try {
+      for (const [walAutocheckpoint, expected] of [[undefined, 10_000], [2345, 2345]] as const) {
+        const db = await Db.open({ ...database.config, walAutocheckpoint });
+        try {
+          const rows = await db.write((tx) => tx.manager.query('PRAGMA wal_autocheckpoint'));
+          expect(rows).toEqual([{ wal_autocheckpoint: expected }]);
+        } finally {
+          await db.close();
+        }
+      }
+    } finally {
+      await database.drop();
+    }
   });
 });
 

@@ -8,6 +8,13 @@ describe('loadConfig', () => {
     expect(config.database.driver === 'sqlite' && config.database.path.endsWith('data/parley.sqlite')).toBe(true);
   });
 
+  it('checkpoints the SQLite WAL every 10,000 pages unless SQLITE_WAL_AUTOCHECKPOINT says otherwise', () => {
+    expect(loadConfig({}).database).toMatchObject({ walAutocheckpoint: 10_000 });
+    expect(loadConfig({ SQLITE_WAL_AUTOCHECKPOINT: '2000' }).database).toMatchObject({ walAutocheckpoint: 2000 });
+    expect(() => loadConfig({ SQLITE_WAL_AUTOCHECKPOINT: '10' })).toThrow('SQLITE_WAL_AUTOCHECKPOINT="10": must be at least 100 pages');
+    expect(() => loadConfig({ SQLITE_WAL_AUTOCHECKPOINT: 'lots' })).toThrow('SQLITE_WAL_AUTOCHECKPOINT="lots"');
+  });
+
   it('switches to PostgreSQL when DATABASE_URL is set', () => {
     const secret = 's'.repeat(32);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', JWT_SECRET: secret }).database).toEqual({ driver: 'postgres', url: 'postgres://u@h:5432/db', schema: undefined });

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
     .optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL', 'EXTRA'], { error: 'must be FULL, NORMAL or EXTRA' }).default('FULL'),
+  SQLITE_WAL_AUTOCHECKPOINT: z.coerce.number({ error: 'must be a number of pages' }).int('must be a whole number of pages').min(100, 'must be at least 100 pages').default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOAD_DEMO: z.enum(['auto', 'never'], { error: 'must be auto or never' }).default('auto'),
   DASHBOARD_DIR: z.string().optional(),
@@ -70,7 +71,13 @@ const EnvSchema = z.object({
 });
 
 export type DatabaseConfig =
-  | { driver: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' | 'EXTRA' }
+  | {
+      driver: 'sqlite';
+      path: string;
+      synchronous: 'FULL' | 'NORMAL' | 'EXTRA';
+      /** WAL pages before an automatic checkpoint (SQLite's own default is 1,000). */
+      walAutocheckpoint?: number;
+    }
   | { driver: 'postgres'; url: string; schema?: string };
 
 export interface AuthConfig {
@@ -149,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = path.resolve(e.DATA_DIR ?? (e.DB_PATH ? path.dirname(e.DB_PATH) : './data'));
   const database: DatabaseConfig = e.DATABASE_URL
     ? { driver: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }
-    : { driver: 'sqlite', path: path.resolve(e.DB_PATH ?? path.join(dataDir, 'parley.sqlite')), synchronous: e.SQLITE_SYNCHRONOUS };
+    : { driver: 'sqlite', path: path.resolve(e.DB_PATH ?? path.join(dataDir, 'parley.sqlite')), synchronous: e.SQLITE_SYNCHRONOUS, walAutocheckpoint: e.SQLITE_WAL_AUTOCHECKPOINT };
   return {
     port: e.PORT,
     trustProxy: e.TRUST_PROXY,
