@@ -1,18 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { record } from './figures';
 import {
   ApiNode,
-  PG_URL,
   allChanges,
   call,
   changeLogSeqs,
   freePort,
   installation,
+  ownRoleDatabase,
   loggedErrors,
   projectionMismatches,
   sleep,
@@ -21,6 +19,7 @@ import {
   startNode,
   type Answer,
   type Installation,
+  type OwnRoleDatabase,
   type Stage,
 } from './harness';
 
@@ -145,27 +144,17 @@ describe('disk full (SQLite on a size-limited tmpfs)', () => {
 });
 
 describe('PostgreSQL connections dropped (terminated, then refused, then back)', () => {
-  const role = `parley_faults_${randomBytes(4).toString('hex')}`;
-  let admin: Client;
-  let inst: Installation;
+  let db: OwnRoleDatabase;
   let s: Stage;
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE ROLE ${role} LOGIN`);
-    const url = new URL(PG_URL);
-    url.username = role;
-    inst = await installation('postgres', { DATABASE_URL: url.toString() });
-    await admin.query(`ALTER SCHEMA ${inst.schema} OWNER TO ${role}`);
-    s = await stage(await startNode(inst, 'api-pgdrop'));
+    db = await ownRoleDatabase('parley_faults');
+    s = await stage(await startNode(db.installation, 'api-pgdrop'));
   });
 
   afterAll(async () => {
     await s?.node.stop('SIGKILL');
-    await inst?.drop();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
-    await admin.end();
+    await db?.drop();
   });
 
   it('answers 503 (never 500) while the database refuses the node, does not crash, and writes resume when it is back', async () => {
@@ -186,9 +175,7 @@ describe('PostgreSQL connections dropped (terminated, then refused, then back)',
     };
     const writers = Array.from({ length: 16 }, () => writer());
     await sleep(500);
-    await admin.query(`ALTER ROLE ${role} NOLOGIN`);
-    const terminated = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
-    expect(terminated.rowCount).toBeGreaterThan(0);
+    expect(await db.refuse()).toBeGreaterThan(0);
     // While refused: a write and a read both get the one error shape with a 503.
     let down: Answer = { status: 0, body: undefined };
     for (let i = 0; i < 100 && down.status !== 503; i++) {
@@ -202,7 +189,7 @@ describe('PostgreSQL connections dropped (terminated, then refused, then back)',
     await sleep(500);
     expect(s.node.alive).toBe(true);
 
-    await admin.query(`ALTER ROLE ${role} LOGIN`);
+    await db.allow();
     let back: Answer = { status: 0, body: undefined };
     for (let i = 0; i < 100 && !ok(back); i++) {
       back = await call(s.node.url, 'POST', `${base}/stances`, { token: s.token, body: stanceBody(s.parties[1], s.points[1], `back-${i}`) });
@@ -219,7 +206,7 @@ describe('PostgreSQL connections dropped (terminated, then refused, then back)',
     expect(answers.filter((a) => a === 503).length).toBeGreaterThan(0);
     const notes = new Set((await allChanges(s.node.url, s.negotiationId, s.token)).map((c) => c.event.note));
     expect(acknowledged.filter((note) => !notes.has(note))).toEqual([]);
-    const probe = await inst.probe();
+    const probe = await db.installation.probe();
     try {
       const log = await changeLogSeqs(probe, s.negotiationId);
       expect(log.map((l) => l.seq)).toEqual(Array.from({ length: log.length }, (_, i) => i + 1));

@@ -80,6 +80,47 @@ export interface Installation {
   drop(): Promise<void>;
 }
 
+/**
+ * A PostgreSQL installation whose node logs in as a role of its own, so that a test can refuse and
+ * cut that node's connections — and only its — and then let it back in.
+ */
+export interface OwnRoleDatabase {
+  installation: Installation;
+  /** The role may no longer log in, and its open connections are terminated; resolves to how many were. */
+  refuse(): Promise<number>;
+  /** The role may log in again. */
+  allow(): Promise<void>;
+  /** Drops the installation and the role (stop the node first). */
+  drop(): Promise<void>;
+}
+
+export async function ownRoleDatabase(prefix: string): Promise<OwnRoleDatabase> {
+  const role = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE ROLE ${role} LOGIN`);
+  const url = new URL(PG_URL);
+  url.username = role;
+  const inst = await installation('postgres', { DATABASE_URL: url.toString() });
+  await admin.query(`ALTER SCHEMA ${inst.schema} OWNER TO ${role}`);
+  return {
+    installation: inst,
+    refuse: async () => {
+      await admin.query(`ALTER ROLE ${role} NOLOGIN`);
+      const terminated = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+      return terminated.rowCount ?? 0;
+    },
+    allow: async () => {
+      await admin.query(`ALTER ROLE ${role} LOGIN`);
+    },
+    drop: async () => {
+      await inst.drop();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+}
+
 export async function installation(driver: Driver, extra: Record<string, string> = {}, dir?: string): Promise<Installation> {
   const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-faults-'));
   const env: Record<string, string> = {

@@ -1,9 +1,7 @@
 import type { ChangeEntry, ErrorBody, LiveConnectError, RefusedNotice } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { record } from './figures';
-import { PG_URL, call, installation, sleep, stage, stanceBody, startNode, until, type Installation, type Stage } from './harness';
+import { call, ownRoleDatabase, sleep, stage, stanceBody, startNode, until, type OwnRoleDatabase, type Stage } from './harness';
 
 interface Watcher {
   client: LiveClient;
@@ -28,29 +26,19 @@ function watch(url: string, negotiationId: string, sinceSeq: number, token?: str
  * viewers end with every change once the database is back.
  */
 describe('live viewers while PostgreSQL refuses the node', () => {
-  const role = `parley_live_${randomBytes(4).toString('hex')}`;
-  let admin: Client;
-  let inst: Installation;
+  let db: OwnRoleDatabase;
   let s: Stage;
   const watchers: Watcher[] = [];
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE ROLE ${role} LOGIN`);
-    const url = new URL(PG_URL);
-    url.username = role;
-    inst = await installation('postgres', { DATABASE_URL: url.toString() });
-    await admin.query(`ALTER SCHEMA ${inst.schema} OWNER TO ${role}`);
-    s = await stage(await startNode(inst, 'api-live-db'));
+    db = await ownRoleDatabase('parley_live');
+    s = await stage(await startNode(db.installation, 'api-live-db'));
   });
 
   afterAll(async () => {
     await Promise.all(watchers.map((w) => w.client.close()));
     await s?.node.stop('SIGKILL');
-    await inst?.drop();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
-    await admin.end();
+    await db?.drop();
   });
 
   it('refuses handshakes and joins it cannot serve with a retryable answer, and every viewer is live again with every change', async () => {
@@ -60,8 +48,7 @@ describe('live viewers while PostgreSQL refuses the node', () => {
     watchers.push(early);
     await until('the first viewer live', () => early.client.state === 'live');
 
-    await admin.query(`ALTER ROLE ${role} NOLOGIN`);
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
+    await db.refuse();
     // Signed in: the handshake looks the session up. Anonymous (VIEW_ACCESS=public): the handshake
     // needs no database, the join does.
     const signedIn = watch(s.node.url, s.negotiationId, head0, s.token);
@@ -76,7 +63,7 @@ describe('live viewers while PostgreSQL refuses the node', () => {
     for (const w of [signedIn, anonymous]) expect(w.client.state).toBe('reconnecting');
     expect(s.node.alive).toBe(true);
 
-    await admin.query(`ALTER ROLE ${role} LOGIN`);
+    await db.allow();
     await until('every viewer live again', () => [early, signedIn, anonymous].every((w) => w.client.state === 'live'), 60_000);
     const acknowledged: number[] = [];
     for (let i = 0; i < 3; i++) {
