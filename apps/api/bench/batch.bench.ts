@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as sqlite3 from 'sqlite3';
+import { newOrderedId } from '../src/common/ids';
 import { freePort } from '../test-scale/cluster';
 import { prng } from './synthetic';
 
@@ -114,9 +115,8 @@ async function sqliteDirect(file: string): Promise<number> {
   await run(`CREATE TABLE stance_events (id varchar PRIMARY KEY, negotiation_id varchar, seq integer, party_id varchar, point_id varchar, position varchar, confidence varchar,
     effective_at bigint, effective_precision varchar, recorded_at bigint, recorded_by varchar, conditions_text text, condition_point_ids text, note text, quote text,
     actor_id varchar, source_url varchar, source_outlet varchar, source_title varchar, source_published_at bigint, document_id varchar, milestone_id varchar)`);
-  await run('CREATE INDEX ix_events_cell_time ON stance_events (negotiation_id, party_id, point_id, effective_at, recorded_at, seq)');
+  await run('CREATE INDEX ix_events_point_party_time ON stance_events (point_id, party_id, effective_at, recorded_at, seq)');
   await run('CREATE UNIQUE INDEX uq_events_seq ON stance_events (negotiation_id, seq)');
-  await run('CREATE INDEX ix_events_point_time ON stance_events (point_id, effective_at)');
   await run('CREATE INDEX ix_events_recorded ON stance_events (negotiation_id, recorded_at)');
   const parties = Array.from({ length: PARTIES }, () => randomUUID());
   const points = Array.from({ length: POINTS }, () => randomUUID());
@@ -129,7 +129,7 @@ async function sqliteDirect(file: string): Promise<number> {
         (r, i) =>
           new Promise<void>((ok, fail) =>
             insert.run(
-              [randomUUID(), 'n', i + 1, parties[r.party], points[r.point], r.position, 'reported', Date.parse(r.day), 'day', Date.now(), 'bench', null, '[]', null, null, null, null, 'Bench', null, null, null, null],
+              [newOrderedId(), 'n', i + 1, parties[r.party], points[r.point], r.position, 'reported', Date.parse(r.day), 'day', Date.now(), 'bench', null, '[]', null, null, null, null, 'Bench', null, null, null, null],
               (err) => (err ? fail(err) : ok()),
             ),
           ),

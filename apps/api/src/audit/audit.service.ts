@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEntry, AuditQuery } from '@parley/contracts';
 import { parseBound, toIso } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
-import { newId } from '../common/ids';
+import { newOrderedId } from '../common/ids';
 import { Db } from '../database/db.service';
 import { AuditEntity } from './audit.entity';
 
@@ -23,9 +23,10 @@ export class AuditLog {
   constructor(private readonly db: Db) {}
 
   async record(manager: EntityManager, input: AuditInput): Promise<void> {
+    const at = input.at ?? Date.now();
     const row: AuditEntity = {
-      id: newId(),
-      at: input.at ?? Date.now(),
+      id: newOrderedId(at),
+      at,
       actor: input.actor,
       action: input.action,
       entityType: input.entityType,

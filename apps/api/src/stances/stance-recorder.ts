@@ -1,7 +1,7 @@
 import type { RecordStanceResult, StanceCreate, StanceEvent } from '@parley/contracts';
 import { compareFacts, parseInstant, precisionOf } from '@parley/domain';
 import { conflict, notFound } from '../common/app-error';
-import { newId } from '../common/ids';
+import { newOrderedId } from '../common/ids';
 import type { ChangeInput, ChangeLog } from '../changes/change-log.service';
 import type { Tx } from '../database/db.service';
 import { insertRows, num, sql } from '../database/sql';
@@ -144,7 +144,7 @@ export async function recordStances(
 
 function toEntity(input: StanceCreate, negotiationId: string, seq: number, now: number, author: string): StanceEventEntity {
   return {
-    id: newId(),
+    id: newOrderedId(now),
     negotiationId,
     seq,
     partyId: input.partyId,

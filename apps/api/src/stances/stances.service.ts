@@ -15,7 +15,7 @@ import type {
 import { parseBound, toIso } from '@parley/domain';
 import { createHash } from 'node:crypto';
 import { AppError, conflict, notFound } from '../common/app-error';
-import { isUuid, newId } from '../common/ids';
+import { isUuid, newOrderedId } from '../common/ids';
 import { findScoped } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db, type Tx } from '../database/db.service';
@@ -176,7 +176,7 @@ export class StancesService {
     }
     const now = Date.now();
     await tx.manager.insert(StanceRetractionEntity, {
-      id: newId(),
+      id: newOrderedId(now),
       negotiationId: event.negotiationId,
       eventId: event.id,
       seq,
@@ -282,7 +282,9 @@ export class StancesService {
       params.push(query.partyId);
     }
     if (knownAt !== undefined) {
-      where.push('e.recorded_at <= ?');
+      // The unary + keeps SQLite from choosing ix_events_recorded (the whole negotiation's events
+      // recorded before knownAt) over the point's own events in ix_events_point_party_time.
+      where.push('+e.recorded_at <= ?');
       params.push(knownAt);
     }
     const { rows } = await sql<EventRow>(
