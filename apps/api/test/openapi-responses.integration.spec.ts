@@ -103,6 +103,18 @@ describe('OpenAPI response schemas match the real responses', () => {
     expectFits(retract, retracted.body, 'POST retract');
   });
 
+  it('records a batch through the documented shapes, whole or with Prefer: return=minimal', async () => {
+    const batch = validatorFor(`${T}/stances/batch`, 'post', 201);
+    const item = { partyId: ids.party, pointId: ids.point, position: 'accept', confidence: 'reported', effectiveAt: '2025-12-31', source: { outlet: 'Test' } };
+    const whole = await t.post(`${N}/stances/batch`, { events: [item, item] });
+    expect(whole.status).toBe(201);
+    expectFits(batch, whole.body, 'POST stances/batch');
+    const minimal = await t.post(`${N}/stances/batch`, { events: [item] }, { Prefer: 'return=minimal' });
+    expect(minimal.status).toBe(201);
+    expect(minimal.body.results[0].event).toBeUndefined();
+    expectFits(batch, minimal.body, 'POST stances/batch, return=minimal');
+  });
+
   it('the schemas are strict enough to notice a wrong response', async () => {
     const matrix = (await t.get(`${N}/matrix`)).body;
     const validate = validatorFor(`${T}/matrix`, 'get', 200);

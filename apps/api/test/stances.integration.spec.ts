@@ -95,6 +95,48 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
     expect(seqs).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]);
   });
 
+  it('answers a batch with a summary per item when the request prefers return=minimal, first or replayed', async () => {
+    const [aa, bb] = s.parties;
+    const p4 = (await t.post(`${base}/points`, { title: 'Answered minimally', category: 'economy' })).body as { id: string };
+    const events = [
+      stance(aa.id, p4.id, { effectiveAt: '2025-12-10' }),
+      // back-dated: recorded, but the cell's current event stays the first one
+      stance(aa.id, p4.id, { position: 'reject', effectiveAt: '2025-12-01' }),
+      stance(bb.id, p4.id),
+    ];
+    const minimal = await t.post(`${base}/stances/batch`, { events }, { Prefer: 'respond-async, RETURN = "minimal"', 'Idempotency-Key': 'minimal-batch' });
+    expect(minimal.status).toBe(201);
+    expect(minimal.headers.get('preference-applied')).toBe('return=minimal');
+    const results = minimal.body.results as { eventId: string; seq: number; partyId: string; pointId: string; version: number; currentEventId: string | null }[];
+    expect(results.map((r) => [r.partyId, r.pointId, r.version])).toEqual([
+      [aa.id, p4.id, 1],
+      [aa.id, p4.id, 2],
+      [bb.id, p4.id, 1],
+    ]);
+    expect(results[1].seq).toBe(results[0].seq + 1);
+    expect(results.map((r) => r.currentEventId)).toEqual([results[0].eventId, results[0].eventId, results[2].eventId]);
+    for (const r of results) expect(Object.keys(r).sort()).toEqual(['currentEventId', 'eventId', 'partyId', 'pointId', 'seq', 'version']);
+    // The summary names the stored events.
+    const stored = await t.get(`/api/stance-events/${results[1].eventId}`);
+    expect(stored.body).toMatchObject({ seq: results[1].seq, position: 'reject', partyId: aa.id, pointId: p4.id });
+
+    // The same key without the preference replays the whole answer, and with it the same summary.
+    const full = await t.post(`${base}/stances/batch`, { events }, { 'Idempotency-Key': 'minimal-batch' });
+    expect(full.headers.get('idempotent-replayed')).toBe('true');
+    expect(full.headers.get('preference-applied')).toBeNull();
+    expect(full.body.results.map((r: { event: { id: string } }) => r.event.id)).toEqual(results.map((r) => r.eventId));
+    expect(full.body.results[1].cell.current.id).toBe(results[0].eventId);
+    const again = await t.post(`${base}/stances/batch`, { events }, { Prefer: 'return=minimal', 'Idempotency-Key': 'minimal-batch' });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(minimal.body);
+
+    // Other preferences change nothing.
+    const other = await t.post(`${base}/stances/batch`, { events: [stance(bb.id, p4.id, { position: 'amend' })] }, { Prefer: 'return=representation' });
+    expect(other.status).toBe(201);
+    expect(other.body.results[0].event.position).toBe('amend');
+    expect(other.headers.get('preference-applied')).toBeNull();
+  });
+
   it('keeps the current stance when a late report is back-dated before it, but shows it as of its own date', async () => {
     const [, , cc] = s.parties;
     const [, , p3] = s.points;

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BatchResult,
+  BatchSummary,
   ChangesPage,
   ChangesQuery,
   HistoryQuery,
@@ -12,6 +13,7 @@ import {
   StanceBatch,
   StanceCreate,
   StanceEvent,
+  summarizeBatch,
 } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access';
@@ -33,6 +35,18 @@ function idempotencyKey(value: string | undefined): string | undefined {
     throw invalid([{ field: 'header.Idempotency-Key', message: `must be 1–${LIMITS.idempotencyKey} visible ASCII characters` }]);
   }
   return value;
+}
+
+/**
+ * Whether a Prefer header (RFC 7240: comma-separated preferences, names case-insensitive) asks for
+ * `return=minimal`. Preferences the server does not know are ignored, as the RFC says.
+ */
+export function prefersMinimal(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((preference) => {
+    const [name, value] = preference.split(';')[0].split('=').map((part) => part.trim().replace(/^"|"$/g, ''));
+    return name.toLowerCase() === 'return' && value?.toLowerCase() === 'minimal';
+  });
 }
 
 function send<T>(reply: FastifyReply, result: Replayable<T>): T {
@@ -69,16 +83,26 @@ export class StancesController {
   @HttpCode(201)
   @ApiOperation({ summary: `Record up to ${LIMITS.batchItems} stance events, all or nothing` })
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description:
+      '`return=minimal`: answer each item with its event id, seq, cell version and current event id instead of the events in full (about a tenth of the bytes; `Preference-Applied: return=minimal` confirms)',
+  })
   @Input({ body: StanceBatch })
-  @Returns(201, BatchResult, 'All recorded, in order', [400, 404, 409, 422])
+  @Returns(201, BatchResult.or(BatchSummary), 'All recorded, in order: the events and their cells, or with `Prefer: return=minimal` a summary per item', [400, 404, 409, 422])
   async batch(
     @Param('negotiationId') negotiationId: string,
     @Body() body: StanceBatch,
     @Author() author: string,
     @Headers('idempotency-key') key: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BatchResult> {
-    return send(reply, await this.stances.recordBatch(negotiationId, body.events, author, idempotencyKey(key)));
+  ): Promise<BatchResult | BatchSummary> {
+    const result = send(reply, await this.stances.recordBatch(negotiationId, body.events, author, idempotencyKey(key)));
+    if (!prefersMinimal(prefer)) return result;
+    reply.header('preference-applied', 'return=minimal');
+    return summarizeBatch(result);
   }
 
   @Post('stance-events/:eventId/retract')

@@ -338,6 +338,36 @@ export type RecordStanceResult = z.infer<typeof RecordStanceResult>;
 export const BatchResult = z.object({ results: z.array(RecordStanceResult) });
 export type BatchResult = z.infer<typeof BatchResult>;
 
+/**
+ * A batch's answer when the request says `Prefer: return=minimal` (RFC 7240): per item, what a bulk
+ * loader keeps — the new event's id and number, and the cell's version and current event — without
+ * the events themselves (about a tenth of the bytes).
+ */
+export const BatchItemSummary = z.object({
+  eventId: z.string(),
+  seq: z.number(),
+  partyId: z.string(),
+  pointId: z.string(),
+  version: z.number().describe("The cell's version after this item (for expectedVersion)"),
+  currentEventId: z.string().nullable().describe('The event in force in the cell after this item (not this one when it was back-dated)'),
+});
+export type BatchItemSummary = z.infer<typeof BatchItemSummary>;
+export const BatchSummary = z.object({ results: z.array(BatchItemSummary) });
+export type BatchSummary = z.infer<typeof BatchSummary>;
+
+export function summarizeBatch(result: BatchResult): BatchSummary {
+  return {
+    results: result.results.map(({ event, cell }) => ({
+      eventId: event.id,
+      seq: event.seq,
+      partyId: cell.partyId,
+      pointId: cell.pointId,
+      version: cell.version,
+      currentEventId: cell.current?.id ?? null,
+    })),
+  };
+}
+
 // ---------- queries ----------
 export const MatrixQuery = z.strictObject({
   asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
