@@ -190,6 +190,44 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
     await expectConsistent(s.negotiationId);
   });
 
+  it('keeps cell versions exact across retractions, refused batches and concurrent writes of every kind', async () => {
+    const [aa, bb, cc] = s.parties;
+    const point = (await t.post(`${base}/points`, { title: 'Versions', category: 'military' })).body as { id: string };
+    const first = await t.post(`${base}/stances`, stance(aa.id, point.id));
+    expect(first.body.cell.version).toBe(1);
+    // A retraction changes the cell outside the stance writes: the next write sees its version.
+    expect((await t.post(`/api/stance-events/${first.body.event.id}/retract`, { reason: 'misreported' })).body.cell.version).toBe(2);
+    const second = await t.post(`${base}/stances`, stance(aa.id, point.id, { expectedVersion: 2 }));
+    expect(second.status).toBe(201);
+    expect(second.body.cell.version).toBe(3);
+    // A batch refused after it recorded two items leaves no trace in what later writes see.
+    const refused = await t.post(`${base}/stances/batch`, { events: [stance(aa.id, point.id), stance(bb.id, point.id), stance(cc.id, point.id, { expectedVersion: 7 })] });
+    expect(refused.status).toBe(409);
+    expect((await t.post(`${base}/stances`, stance(aa.id, point.id, { expectedVersion: 3 }))).status).toBe(201);
+    expect((await t.post(`${base}/stances`, stance(bb.id, point.id, { expectedVersion: 0 }))).status).toBe(201);
+
+    // Batches (one in three refused), single writes and retractions at once, then each cell's
+    // answered versions are distinct and the projection equals a rebuild.
+    const events = [first, second].map((r) => r.body.event.id as string);
+    const writes = Array.from({ length: 30 }, (_, i) => {
+      const party = s.parties[i % 3];
+      if (i % 10 === 9) return t.post(`/api/stance-events/${events[i % 2]}/retract`, { reason: `retry ${i}` });
+      if (i % 3 === 0) {
+        const stale = i % 9 === 0 ? { expectedVersion: 1000 } : {};
+        return t.post(`${base}/stances/batch`, { events: [stance(party.id, point.id, { note: `b${i}` }), stance(cc.id, point.id, { note: `c${i}`, ...stale })] });
+      }
+      return t.post(`${base}/stances`, stance(party.id, point.id, { note: `s${i}`, effectiveAt: `2025-12-${String(1 + i).padStart(2, '0')}` }));
+    });
+    const results = await Promise.all(writes);
+    expect(results.every((r) => [201, 409].includes(r.status))).toBe(true);
+    const answered = results.filter((r) => r.status === 201).flatMap((r) => (r.body.results ?? [r.body]) as { cell: { partyId: string; version: number } }[]);
+    for (const party of s.parties) {
+      const versions = answered.filter((a) => a.cell.partyId === party.id).map((a) => a.cell.version);
+      expect(new Set(versions).size).toBe(versions.length);
+    }
+    await expectConsistent(s.negotiationId);
+  });
+
   it('imports a CSV over more cells than one statement reads: every row recorded in order, numbers gap-free, projection equal to a rebuild', async () => {
     const n = await t.post('/api/negotiations', { title: 'Wide import' });
     const wide = `/api/negotiations/${n.body.id}`;

@@ -18,6 +18,12 @@ export interface StanceItem {
 
 export type StanceOutcome = { ok: true; result: RecordStanceResult } | { ok: false; error: unknown };
 
+export interface RecorderDeps {
+  changes: ChangeLog;
+  /** The writer's copy of the cells (SQLite: one process writes); absent, the cells are read from the tables. */
+  cells?: CellCache;
+}
+
 interface Cell {
   version: number;
   /** The event in force: its id and ordering keys (null: no event, or all retracted). */
@@ -38,6 +44,48 @@ interface CellRow {
 
 /** Cells per projection read, and events per load (up to two parameters each). */
 const CELL_CHUNK = 1_000;
+/** Negotiations whose cells the writer keeps (the least recently written one goes first). */
+const CACHED_NEGOTIATIONS = 8;
+
+type CellState = Omit<Cell, 'view'>;
+
+/**
+ * The cells of recently written negotiations as the last committed write left them: their version
+ * and the ordering keys of their current event, tagged with the negotiation's `seq` after that
+ * write. Every change to a cell (a recorded event, a retraction) takes a sequence number, so a copy
+ * whose `seq` equals the negotiation's, read inside the writing transaction, is exact; any other is
+ * replaced by a fresh read of all the negotiation's cells. A write reads through it and keeps its
+ * own changes aside; they enter the copy only after its transaction has committed (afterCommit), so
+ * a write that rolls back leaves it untouched. Saves reading a batch's cells (~10 % of a 1,000-event
+ * batch). Only for SQLite, whose single process sees every write; PostgreSQL nodes read the tables.
+ */
+export class CellCache {
+  private readonly byNegotiation = new Map<string, { seq: number; cells: Map<string, CellState> }>();
+
+  /** The copy if it is exactly the committed state at `head`. */
+  take(negotiationId: string, head: number): Map<string, CellState> | null {
+    const entry = this.byNegotiation.get(negotiationId);
+    return entry && entry.seq === head ? entry.cells : null;
+  }
+
+  /** After a commit: `changes` applied to `base` (the copy at `from`, or a fresh read at `from`) is the state at `to`. */
+  committed(negotiationId: string, from: number, to: number, base: Map<string, CellState>, changes: Map<string, Cell>): void {
+    const entry = this.byNegotiation.get(negotiationId);
+    if (entry && entry.cells === base && entry.seq !== from) {
+      // Not the state this write started from (cannot happen with one writer): forget it.
+      this.byNegotiation.delete(negotiationId);
+      return;
+    }
+    for (const [key, { version, current }] of changes) base.set(key, { version, current });
+    this.byNegotiation.delete(negotiationId);
+    this.byNegotiation.set(negotiationId, { seq: to, cells: base });
+    if (this.byNegotiation.size > CACHED_NEGOTIATIONS) this.byNegotiation.delete(this.byNegotiation.keys().next().value as string);
+  }
+
+  forget(negotiationId: string): void {
+    this.byNegotiation.delete(negotiationId);
+  }
+}
 
 const EVENT_COLUMNS = [
   'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
@@ -60,7 +108,7 @@ const cellKey = (partyId: string, pointId: string) => `${partyId}\u0000${pointId
  */
 export async function recordStances(
   tx: Tx,
-  changes: ChangeLog,
+  { changes, cells: cache }: RecorderDeps,
   negotiationId: string,
   items: StanceItem[],
   allOrNothing: boolean,
@@ -69,7 +117,7 @@ export async function recordStances(
   // from a snapshot taken after the previous writer committed (a read that waited on the lock
   // itself would still see its old snapshot of the joined rows). SQLite has one writer: no lock.
   await changes.lock(tx, negotiationId);
-  const { head, cells } = await readCells(tx, negotiationId, items);
+  const { head, base, cells } = cache ? await cachedCells(tx, cache, negotiationId) : await readCells(tx, negotiationId, items);
 
   const outcomes: StanceOutcome[] = [];
   const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; author: string }[] = [];
@@ -139,6 +187,10 @@ export async function recordStances(
     entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: now, recordedBy: p.author });
   }
   await changes.recordMany(tx, entries);
+  if (cache) {
+    const touchedCells = new Map([...touched.keys()].map((key) => [key, cells.get(key) as Cell]));
+    tx.afterCommit(() => cache.committed(negotiationId, head, seq, base, touchedCells));
+  }
   return outcomes;
 }
 
@@ -182,7 +234,56 @@ function eventValues(e: StanceEventEntity): unknown[] {
  * their current events. The cells are joined to the negotiation's row, so one statement serves a
  * single write.
  */
-async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; cells: Map<string, Cell> }> {
+/**
+ * The cells through the writer's copy: the copy itself when it is current, else every cell of the
+ * negotiation read afresh. `cells` reads through `base` and keeps this write's changes apart.
+ */
+async function cachedCells(tx: Tx, cache: CellCache, negotiationId: string): Promise<{ head: number; base: Map<string, CellState>; cells: Overlay }> {
+  const { rows: heads } = await sql<{ seq: number | string }>(tx.manager, 'SELECT seq FROM negotiations WHERE id = ?', [negotiationId]);
+  if (heads.length === 0) throw notFound('Negotiation', negotiationId);
+  const head = num(heads[0].seq);
+  let base = cache.take(negotiationId, head);
+  if (!base) {
+    base = new Map();
+    const { rows } = await sql<CellRow>(
+      tx.manager,
+      `SELECT c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
+         FROM current_stances c LEFT JOIN stance_events e ON e.id = c.event_id
+        WHERE c.negotiation_id = ?`,
+      [negotiationId],
+    );
+    for (const row of rows) base.set(cellKey(row.party_id as string, row.point_id as string), cellOf(row));
+  }
+  return { head, base, cells: new Overlay(base) };
+}
+
+/** A write's view of the cells: its own changes over a base it does not modify. */
+class Overlay {
+  private readonly own = new Map<string, Cell>();
+  constructor(private readonly base: Map<string, CellState>) {}
+  get(key: string): Cell | undefined {
+    const own = this.own.get(key);
+    if (own) return own;
+    const stored = this.base.get(key);
+    return stored && { ...stored, view: null };
+  }
+  set(key: string, cell: Cell): void {
+    this.own.set(key, cell);
+  }
+}
+
+function cellOf(row: CellRow): Cell {
+  return {
+    version: num(row.version),
+    current:
+      row.event_id !== null && row.effective_at !== null
+        ? { id: row.event_id, effectiveAt: num(row.effective_at), recordedAt: num(row.recorded_at), seq: num(row.seq) }
+        : null,
+    view: null,
+  };
+}
+
+async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; base: Map<string, CellState>; cells: Map<string, Cell> }> {
   const wanted = new Map<string, [string, string]>();
   for (const { input } of items) wanted.set(cellKey(input.partyId, input.pointId), [input.partyId, input.pointId]);
   const pairs = [...wanted.values()];
@@ -205,17 +306,10 @@ async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Pr
     head ??= num(rows[0].head);
     for (const row of rows) {
       if (row.party_id === null || row.point_id === null) continue;
-      cells.set(cellKey(row.party_id, row.point_id), {
-        version: num(row.version),
-        current:
-          row.event_id !== null && row.effective_at !== null
-            ? { id: row.event_id, effectiveAt: num(row.effective_at), recordedAt: num(row.recorded_at), seq: num(row.seq) }
-            : null,
-        view: null,
-      });
+      cells.set(cellKey(row.party_id, row.point_id), cellOf(row));
     }
   }
-  return { head: head ?? 0, cells };
+  return { head: head ?? 0, base: cells, cells };
 }
 
 async function loadEvents(tx: Tx, ids: string[]): Promise<Map<string, StanceEvent>> {

@@ -26,7 +26,7 @@ import { PointEntity } from '../points/point.entity';
 import { IdempotencyKeyEntity, StanceEventEntity, StanceRetractionEntity, CurrentStanceEntity } from './stance.entities';
 import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
 import { StanceRefs } from './stance-refs';
-import { recordStances, type StanceItem } from './stance-recorder';
+import { CellCache, recordStances, type RecorderDeps, type StanceItem } from './stance-recorder';
 
 export interface Replayable<T> {
   status: number;
@@ -60,18 +60,22 @@ export class StancesService {
   /** Single writes per negotiation waiting to be recorded together (see recordTogether). */
   private readonly waiting = new Map<string, Waiting[]>();
 
+  private readonly recorder: RecorderDeps;
+
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
     private readonly negotiations: NegotiationsService,
-  ) {}
+  ) {
+    this.recorder = { changes, cells: db.driver === 'sqlite' ? new CellCache() : undefined };
+  }
 
   async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: string): Promise<Replayable<RecordStanceResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, [input], () => '');
     if (idempotencyKey === undefined) return { status: 201, body: await this.recordTogether(negotiationId, input, author), replayed: false };
     return this.idempotent(negotiationId, 'stance', idempotencyKey, input, async (tx) => {
-      const [outcome] = await recordStances(tx, this.changes, negotiationId, [{ input, field: '', author }], true);
+      const [outcome] = await recordStances(tx, this.recorder, negotiationId, [{ input, field: '', author }], true);
       return (outcome as { ok: true; result: RecordStanceResult }).result;
     });
   }
@@ -103,7 +107,7 @@ export class StancesService {
       return taken;
     };
     try {
-      const outcomes = await this.db.write((tx) => recordStances(tx, this.changes, negotiationId, take(), false));
+      const outcomes = await this.db.write((tx) => recordStances(tx, this.recorder, negotiationId, take(), false));
       outcomes.forEach((outcome, i) => (outcome.ok ? taken[i].resolve(outcome.result) : taken[i].reject(outcome.error)));
     } catch (error) {
       if (taken.length === 0) take(); // refused before it started (shutting down)
@@ -112,7 +116,7 @@ export class StancesService {
         for (const item of taken) {
           this.db
             .write(async (tx) => {
-              const [outcome] = await recordStances(tx, this.changes, negotiationId, [item], true);
+              const [outcome] = await recordStances(tx, this.recorder, negotiationId, [item], true);
               return (outcome as { ok: true; result: RecordStanceResult }).result;
             })
             .then(item.resolve, item.reject);
@@ -135,7 +139,7 @@ export class StancesService {
   /** Records events inside a caller's transaction, in order; references must have been checked (checkRefsOf). */
   async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
     const items = inputs.map((input, i) => ({ input, field: field(i), author }));
-    const outcomes = await recordStances(tx, this.changes, negotiationId, items, true);
+    const outcomes = await recordStances(tx, this.recorder, negotiationId, items, true);
     return outcomes.map((outcome) => (outcome as { ok: true; result: RecordStanceResult }).result);
   }
 
