@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditLog } from '../src/audit/audit.service';
 import { Db, DatabaseOpenError } from '../src/database/db.service';
+import { insertRows, sql } from '../src/database/sql';
 import { DRIVER, freshDatabase, type TestDatabase } from './harness';
 
 describe('Db.write', () => {
@@ -100,5 +101,48 @@ describe('Db.open on a DB_PATH that cannot be a database file', () => {
       `Cannot open the database DB_PATH=${dbPath()}: a part of its folder path is a file, not a folder (${file}) (${code}). Set DB_PATH to a file in a folder that exists or can be created, and is writable.`,
     );
     expect(fs.readFileSync(file, 'utf8')).toBe('not a folder\n');
+  });
+});
+
+describe('insertRows', () => {
+  let database: TestDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    database = await freshDatabase();
+    db = await Db.open(database.config);
+    await db.write((tx) => sql(tx.manager, 'CREATE TABLE scratch (k integer PRIMARY KEY, s varchar(50), t text, n bigint, b boolean)'));
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  const read = async () =>
+    (await sql<{ k: number | string; s: string | null; t: string | null; n: number | string | null; b: unknown }>(db.read, 'SELECT k, s, t, n, b FROM scratch ORDER BY k')).rows.map((r) => [
+      Number(r.k),
+      r.s,
+      r.t,
+      r.n === null ? null : Number(r.n),
+      r.b === null ? null : Boolean(r.b),
+    ]);
+  const COLUMNS = ['k', 's', 't', 'n', 'b'];
+
+  it('stores every row as given, columns the same in every row or not, one row or thousands, with an upsert suffix', async () => {
+    const rows = Array.from({ length: 5_003 }, (_, i) => [i, i % 2 ? 'same' : `it's "${i}" — ünï`, null, 1_764_547_200_000 + (i % 3), true]);
+    await db.write((tx) => insertRows(tx.manager, 'scratch', COLUMNS, rows));
+    // One row (every column "the same"), then three rows that differ only in their key.
+    await db.write((tx) => insertRows(tx.manager, 'scratch', COLUMNS, [[10_000, 'one', 'a\nb', 2 ** 53 - 1, false]]));
+    await db.write((tx) => insertRows(tx.manager, 'scratch', COLUMNS, [10_001, 10_002, 10_003].map((k) => [k, null, '[]', 0, null])));
+    expect(await read()).toEqual([
+      ...rows,
+      [10_000, 'one', 'a\nb', 2 ** 53 - 1, false],
+      ...[10_001, 10_002, 10_003].map((k) => [k, null, '[]', 0, null]),
+    ]);
+    // The suffix applies to every row (ON CONFLICT … DO UPDATE), constant values too.
+    await db.write((tx) => insertRows(tx.manager, 'scratch', COLUMNS, [[1, 'updated', 'x', 5, false], [10_001, 'updated', 'x', 5, false]], 'ON CONFLICT (k) DO UPDATE SET s = excluded.s, n = excluded.n'));
+    const after = await read();
+    expect(after.find((r) => r[0] === 1)).toEqual([1, 'updated', null, 5, true]);
+    expect(after.find((r) => r[0] === 10_001)).toEqual([10_001, 'updated', '[]', 5, null]);
+    expect(after).toHaveLength(5_007);
   });
 });

@@ -53,10 +53,21 @@ const JSON_ROWS = 5_000;
 export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: unknown[][], suffix = ''): Promise<void> {
   const head = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) `;
   if (manager.connection.options.type !== 'postgres' && rows.every(jsonSafe)) {
-    // "WHERE true": without it SQLite would read an ON CONFLICT suffix as a join's ON clause.
-    const select = `SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) WHERE true`;
     for (let i = 0; i < rows.length; i += JSON_ROWS) {
-      await sql(manager, `${head}${select}${suffix ? ` ${suffix}` : ''}`, [JSON.stringify(rows.slice(i, i + JSON_ROWS))]);
+      const chunk = rows.slice(i, i + JSON_ROWS);
+      // A column with one value in every row (the negotiation, the author, the time, the many
+      // nulls) is bound once instead of being written into and extracted from each row's JSON:
+      // extraction is ~0.5 µs per value on SQLite's thread, half of a batch's INSERT.
+      const same = columns.map((_, c) => chunk.every((row) => row[c] === chunk[0][c]));
+      const varying = columns.map((_, c) => c).filter((c) => !same[c]);
+      let k = 0;
+      const select = columns.map((_, c) => (same[c] ? '?' : `value ->> ${k++}`)).join(', ');
+      const json = varying.length > 0 ? JSON.stringify(chunk.map((row) => varying.map((c) => row[c]))) : `[${chunk.map(() => 0).join(',')}]`;
+      // "WHERE true": without it SQLite would read an ON CONFLICT suffix as a join's ON clause.
+      await sql(manager, `${head}SELECT ${select} FROM json_each(?) WHERE true${suffix ? ` ${suffix}` : ''}`, [
+        ...columns.flatMap((_, c) => (same[c] ? [chunk[0][c]] : [])),
+        json,
+      ]);
     }
     return;
   }

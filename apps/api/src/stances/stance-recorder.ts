@@ -47,7 +47,8 @@ const CELL_CHUNK = 1_000;
 /** Negotiations whose cells the writer keeps (the least recently written one goes first). */
 const CACHED_NEGOTIATIONS = 8;
 
-type CellState = Omit<Cell, 'view'>;
+/** A cell as stored: no API shape of its event (that is kept only by the write that recorded it). */
+type CellState = Cell & { view: null };
 
 /**
  * The cells of recently written negotiations as the last committed write left them: their version
@@ -76,7 +77,7 @@ export class CellCache {
       this.byNegotiation.delete(negotiationId);
       return;
     }
-    for (const [key, { version, current }] of changes) base.set(key, { version, current });
+    for (const [key, { version, current }] of changes) base.set(key, { version, current, view: null });
     this.byNegotiation.delete(negotiationId);
     this.byNegotiation.set(negotiationId, { seq: to, cells: base });
     if (this.byNegotiation.size > CACHED_NEGOTIATIONS) this.byNegotiation.delete(this.byNegotiation.keys().next().value as string);
@@ -117,7 +118,7 @@ export async function recordStances(
   // from a snapshot taken after the previous writer committed (a read that waited on the lock
   // itself would still see its old snapshot of the joined rows). SQLite has one writer: no lock.
   await changes.lock(tx, negotiationId);
-  const { head, base, cells } = cache ? await cachedCells(tx, cache, negotiationId) : await readCells(tx, negotiationId, items);
+  const { head, base, cells } = cache ? await cachedCells(tx, cache, negotiationId) : { ...(await readCells(tx, negotiationId, items)), base: null };
 
   const outcomes: StanceOutcome[] = [];
   const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; author: string }[] = [];
@@ -187,7 +188,7 @@ export async function recordStances(
     entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: now, recordedBy: p.author });
   }
   await changes.recordMany(tx, entries);
-  if (cache) {
+  if (cache && base) {
     const touchedCells = new Map([...touched.keys()].map((key) => [key, cells.get(key) as Cell]));
     tx.afterCommit(() => cache.committed(negotiationId, head, seq, base, touchedCells));
   }
@@ -262,17 +263,14 @@ class Overlay {
   private readonly own = new Map<string, Cell>();
   constructor(private readonly base: Map<string, CellState>) {}
   get(key: string): Cell | undefined {
-    const own = this.own.get(key);
-    if (own) return own;
-    const stored = this.base.get(key);
-    return stored && { ...stored, view: null };
+    return this.own.get(key) ?? this.base.get(key);
   }
   set(key: string, cell: Cell): void {
     this.own.set(key, cell);
   }
 }
 
-function cellOf(row: CellRow): Cell {
+function cellOf(row: CellRow): CellState {
   return {
     version: num(row.version),
     current:
@@ -283,7 +281,7 @@ function cellOf(row: CellRow): Cell {
   };
 }
 
-async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; base: Map<string, CellState>; cells: Map<string, Cell> }> {
+async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; cells: Map<string, Cell> }> {
   const wanted = new Map<string, [string, string]>();
   for (const { input } of items) wanted.set(cellKey(input.partyId, input.pointId), [input.partyId, input.pointId]);
   const pairs = [...wanted.values()];
@@ -309,7 +307,7 @@ async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Pr
       cells.set(cellKey(row.party_id, row.point_id), cellOf(row));
     }
   }
-  return { head: head ?? 0, base: cells, cells };
+  return { head: head ?? 0, cells };
 }
 
 async function loadEvents(tx: Tx, ids: string[]): Promise<Map<string, StanceEvent>> {
