@@ -2,7 +2,8 @@
  * npm run bench -- batch: 100,000 stance events (BENCH_BATCH_EVENTS) into a 200-point × 50-party
  * negotiation on the built server (SQLite, WAL, synchronous=FULL), three ways, each timed from the
  * first request sent to the last answer received:
- * - the batch endpoint, batches of 1,000, one after another, then from BENCH_BATCH_CLIENTS (4) clients at once;
+ * - the batch endpoint, batches of 1,000, one after another (whole answers, then `Prefer: return=minimal`), then
+ *   from BENCH_BATCH_CLIENTS (4) clients at once;
  * - one CSV import (text/csv, kind=stances) of the same rows;
  * - one JSON dump import (into an empty server) of the negotiation the batches wrote: its events and
  *   their change log.
@@ -70,8 +71,8 @@ async function start(dbPath: string, env: Record<string, string> = {}): Promise<
   };
 }
 
-async function request(s: Server, method: string, p: string, body: string, type = 'application/json'): Promise<{ status: number; json: any }> {
-  const res = await fetch(s.url + p, { method, headers: { 'content-type': type, authorization: `Bearer ${s.token}` }, body });
+async function request(s: Server, method: string, p: string, body: string, type = 'application/json', extra: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  const res = await fetch(s.url + p, { method, headers: { 'content-type': type, authorization: `Bearer ${s.token}`, ...extra }, body });
   const json = await res.json();
   if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
   return { status: res.status, json };
@@ -153,9 +154,9 @@ async function main(): Promise<void> {
   const server = await start(path.join(dir, 'parley.sqlite'));
   // 1. The batch endpoint: one client sending the batches one after another, then CLIENTS clients
   // sharing them (each into its own negotiation).
-  const batchRuns: { clients: number; seconds: number; negotiationId: string }[] = [];
-  for (const clients of [1, CLIENTS]) {
-    const a = await negotiation(server, `Batch endpoint, ${clients} client(s)`);
+  const batchRuns: { clients: number; minimal: boolean; seconds: number; negotiationId: string }[] = [];
+  for (const [clients, minimal] of [[1, false], [1, true], [CLIENTS, false]] as const) {
+    const a = await negotiation(server, `Batch endpoint, ${clients} client(s)${minimal ? ', minimal answers' : ''}`);
     const batches: string[] = [];
     for (let i = 0; i < data.length; i += BATCH) {
       const events = data.slice(i, i + BATCH).map((r) => ({
@@ -167,15 +168,14 @@ async function main(): Promise<void> {
     const run = await timed(() =>
       Promise.all(
         Array.from({ length: clients }, async () => {
-          while (next < batches.length) await request(server, 'POST', `/api/negotiations/${a.id}/stances/batch`, batches[next++]);
+          while (next < batches.length) await request(server, 'POST', `/api/negotiations/${a.id}/stances/batch`, batches[next++], 'application/json', minimal ? { prefer: 'return=minimal' } : {});
         }),
       ),
     );
-    batchRuns.push({ clients, seconds: run.seconds, negotiationId: a.id });
-    console.log(`batch endpoint, ${clients} client(s): ${s1(run.seconds)} s (${rate(run.seconds)} events/s)`);
+    batchRuns.push({ clients, minimal, seconds: run.seconds, negotiationId: a.id });
+    console.log(`batch endpoint, ${clients} client(s)${minimal ? ', Prefer: return=minimal' : ''}: ${s1(run.seconds)} s (${rate(run.seconds)} events/s)`);
   }
-  const batch = batchRuns[0];
-  const batchParallel = batchRuns[1];
+  const [batch, batchMinimal, batchParallel] = batchRuns;
 
   // 2. The CSV import.
   const b = await negotiation(server, 'CSV import');
@@ -201,7 +201,8 @@ async function main(): Promise<void> {
   const markdown = [
     `| ${EVENTS.toLocaleString('en-US')} events through | time | events/s | sqlite3 direct, same rows in one transaction | Parley / direct |`,
     '|---|---:|---:|---:|---:|',
-    line(`the batch endpoint (${EVENTS / BATCH} × ${BATCH.toLocaleString('en-US')}, one client, one after another)`, batch.seconds),
+    line(`the batch endpoint (${EVENTS / BATCH} × ${BATCH.toLocaleString('en-US')}, one client, one after another; each answer has the events and cells in full, ~1.3 MB)`, batch.seconds),
+    line('the batch endpoint (the same with `Prefer: return=minimal`: a summary per item, ~0.15 MB)', batchMinimal.seconds),
     line(`the batch endpoint (the same, ${CLIENTS} clients at once)`, batchParallel.seconds),
     line('one CSV import (text/csv, kind=stances)', csvRun.seconds),
     line(`one JSON dump import (${(dump.length / 2 ** 20).toFixed(0)} MB)`, dumpRun.seconds),
@@ -211,8 +212,11 @@ async function main(): Promise<void> {
     `BENCH_RESULT ${JSON.stringify({
       scenario: 'batch',
       markdown,
-      targets: [target_('the batch endpoint, one client', batch.seconds), target_(`the batch endpoint, ${CLIENTS} clients`, batchParallel.seconds), target_('the CSV import', csvRun.seconds), target_('the JSON dump import', dumpRun.seconds)],
-      data: { events: EVENTS, batchSeconds: batch.seconds, batchParallelSeconds: batchParallel.seconds, csvSeconds: csvRun.seconds, dumpSeconds: dumpRun.seconds, directSeconds: direct },
+      targets: [
+        target_('the batch endpoint, one client, whole answers', batch.seconds),
+        target_('the batch endpoint, one client, minimal answers', batchMinimal.seconds),
+        target_(`the batch endpoint, ${CLIENTS} clients`, batchParallel.seconds), target_('the CSV import', csvRun.seconds), target_('the JSON dump import', dumpRun.seconds)],
+      data: { events: EVENTS, batchSeconds: batch.seconds, batchMinimalSeconds: batchMinimal.seconds, batchParallelSeconds: batchParallel.seconds, csvSeconds: csvRun.seconds, dumpSeconds: dumpRun.seconds, directSeconds: direct },
     })}`,
   );
 }
