@@ -22,6 +22,7 @@ import * as sqlite3 from 'sqlite3';
 import { newOrderedId } from '../src/common/ids';
 import { freePort } from '../test-scale/cluster';
 import { prng } from './synthetic';
+import { SERVER_NODE_FLAGS } from './server-flags';
 
 const ROOT = path.resolve(__dirname, '../../../../..');
 const MAIN = path.join(ROOT, 'dist/api/apps/api/src/main.js');
@@ -46,6 +47,7 @@ async function start(dbPath: string, env: Record<string, string> = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = fork(MAIN, [], {
     cwd: ROOT,
+    execArgv: SERVER_NODE_FLAGS,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DB_PATH: dbPath, SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'warn', LOAD_DEMO: 'never', RATE_LIMIT_PER_MINUTE: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env },
   });

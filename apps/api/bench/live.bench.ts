@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../test-scale/cluster';
+import { SERVER_NODE_FLAGS } from './server-flags';
 
 const ROOT = path.resolve(__dirname, '../../../../..');
 const BENCH_DIR = __dirname;
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${port}`;
     const server = fork(MAIN, [], {
       cwd: ROOT,
+      execArgv: SERVER_NODE_FLAGS,
       stdio: 'ignore',
       env: {
         ...process.env,

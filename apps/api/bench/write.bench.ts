@@ -17,6 +17,7 @@ import { Client, Pool } from 'pg';
 import * as sqlite3 from 'sqlite3';
 import { freePort } from '../test-scale/cluster';
 import { summary } from './stats';
+import { SERVER_NODE_FLAGS } from './server-flags';
 
 const ROOT = path.resolve(__dirname, '../../../../..');
 const MAIN = path.join(ROOT, 'dist/api/apps/api/src/main.js');
@@ -171,6 +172,7 @@ async function startApi(env: Record<string, string>): Promise<ApiServer> {
   const url = `http://127.0.0.1:${port}`;
   const server: ChildProcess = fork(MAIN, [], {
     cwd: ROOT,
+    execArgv: SERVER_NODE_FLAGS,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOAD_DEMO: 'never', RATE_LIMIT_PER_MINUTE: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env },
   });
