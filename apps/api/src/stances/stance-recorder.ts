@@ -52,39 +52,40 @@ type CellState = Cell;
 /**
  * The cells of recently written negotiations as the last committed write left them: their version,
  * the ordering keys of their current event and, once a write has had it in hand, that event's API
- * shape (a back-dated item answers with the cell's current event: without it, ~500 random reads
- * per batch of 1,000), tagged with the negotiation's `seq` after that write. Every change to a cell (a recorded event, a retraction) takes a sequence number, so a copy
- * whose `seq` equals the negotiation's, read inside the writing transaction, is exact; any other is
- * replaced by a fresh read of all the negotiation's cells. A write reads through it and keeps its
- * own changes aside; they enter the copy only after its transaction has committed (afterCommit), so
- * a write that rolls back leaves it untouched. Saves reading a batch's cells (~10 % of a 1,000-event
- * batch). Only for SQLite, whose single process sees every write; PostgreSQL nodes read the tables.
+ * shape (a back-dated item answers with the cell's current event: without it, ~500 random reads per
+ * batch of 1,000), tagged with the negotiation's `seq` after that write. Every change to a cell (a
+ * recorded event, a retraction) takes a sequence number, so a copy whose `seq` equals the one a
+ * write reads inside its transaction is exact. A write reads through it and keeps its own changes
+ * aside; they enter the copy only after its transaction has committed (afterCommit, in commit
+ * order), so a write that rolls back leaves it untouched. Saves reading a batch's cells (~10 % of a
+ * 1,000-event batch). Only for SQLite, whose single process sees every write; PostgreSQL nodes read
+ * the tables.
  */
 export class CellCache {
   private readonly byNegotiation = new Map<string, { seq: number; cells: Map<string, CellState> }>();
 
-  /** The copy if it is exactly the committed state at `head`. */
-  take(negotiationId: string, head: number): Map<string, CellState> | null {
+  /** 'exact': the copy is the state at `head`; 'behind': there is a copy, of another state; 'none'. */
+  state(negotiationId: string, head: number): { kind: 'exact'; cells: Map<string, CellState> } | { kind: 'behind' | 'none' } {
     const entry = this.byNegotiation.get(negotiationId);
-    return entry && entry.seq === head ? entry.cells : null;
+    if (!entry) return { kind: 'none' };
+    return entry.seq === head ? { kind: 'exact', cells: entry.cells } : { kind: 'behind' };
   }
 
-  /** After a commit: `changes` applied to `base` (the copy at `from`, or a fresh read at `from`) is the state at `to`. */
-  committed(negotiationId: string, from: number, to: number, base: Map<string, CellState>, changes: Map<string, Cell>): void {
+  /**
+   * After a commit, in commit order: a write that started from the state at `from` left the state
+   * at `to`, its touched cells being `changes`. Applied to a copy at `from` (the writes of one group
+   * commit follow each other: an earlier one's hook has brought the copy to a later one's start);
+   * `all` (every cell, read by a write that found no copy) becomes the copy; any other copy is
+   * dropped (a retraction moved the seq outside the stance writes: the next write reads it afresh).
+   */
+  committed(negotiationId: string, from: number, to: number, changes: Map<string, Cell>, all: Map<string, CellState> | null): void {
     const entry = this.byNegotiation.get(negotiationId);
-    if (entry && entry.cells === base && entry.seq !== from) {
-      // Not the state this write started from (cannot happen with one writer): forget it.
-      this.byNegotiation.delete(negotiationId);
-      return;
-    }
-    for (const [key, { version, current, view }] of changes) base.set(key, { version, current, view });
+    const cells = entry && entry.seq === from ? entry.cells : !entry && all ? all : null;
     this.byNegotiation.delete(negotiationId);
-    this.byNegotiation.set(negotiationId, { seq: to, cells: base });
+    if (!cells) return;
+    for (const [key, { version, current, view }] of changes) cells.set(key, { version, current, view });
+    this.byNegotiation.set(negotiationId, { seq: to, cells });
     if (this.byNegotiation.size > CACHED_NEGOTIATIONS) this.byNegotiation.delete(this.byNegotiation.keys().next().value as string);
-  }
-
-  forget(negotiationId: string): void {
-    this.byNegotiation.delete(negotiationId);
   }
 }
 
@@ -118,7 +119,7 @@ export async function recordStances(
   // from a snapshot taken after the previous writer committed (a read that waited on the lock
   // itself would still see its old snapshot of the joined rows). SQLite has one writer: no lock.
   await changes.lock(tx, negotiationId);
-  const { head, base, cells } = cache ? await cachedCells(tx, cache, negotiationId) : { ...(await readCells(tx, negotiationId, items)), base: null };
+  const { head, all, cells } = cache ? await cachedCells(tx, cache, negotiationId, items) : { ...(await readCells(tx, negotiationId, items)), all: null };
 
   const outcomes: StanceOutcome[] = [];
   const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; currentView: StanceEvent | null; author: string }[] = [];
@@ -193,9 +194,9 @@ export async function recordStances(
     entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: now, recordedBy: p.author });
   }
   await changes.recordMany(tx, entries);
-  if (cache && base) {
+  if (cache) {
     const touchedCells = new Map([...touched.keys()].map((key) => [key, cells.get(key) as Cell]));
-    tx.afterCommit(() => cache.committed(negotiationId, head, seq, base, touchedCells));
+    tx.afterCommit(() => cache.committed(negotiationId, head, seq, touchedCells, all));
   }
   return outcomes;
 }
@@ -236,31 +237,33 @@ function eventValues(e: StanceEventEntity): unknown[] {
 }
 
 /**
- * The negotiation's sequence head and the stored cells the items touch, with the ordering keys of
- * their current events. The cells are joined to the negotiation's row, so one statement serves a
- * single write.
+ * The cells through the writer's copy: the copy itself when it is the state at the head read here;
+ * without a copy, every cell of the negotiation (to become the copy); with a copy of another state
+ * (a write earlier in the same group commit, a retraction), the cells the items touch, as before.
+ * `cells` reads through `base` and keeps this write's changes apart.
  */
-/**
- * The cells through the writer's copy: the copy itself when it is current, else every cell of the
- * negotiation read afresh. `cells` reads through `base` and keeps this write's changes apart.
- */
-async function cachedCells(tx: Tx, cache: CellCache, negotiationId: string): Promise<{ head: number; base: Map<string, CellState>; cells: Overlay }> {
+async function cachedCells(
+  tx: Tx,
+  cache: CellCache,
+  negotiationId: string,
+  items: StanceItem[],
+): Promise<{ head: number; all: Map<string, CellState> | null; cells: Overlay | Map<string, Cell> }> {
   const { rows: heads } = await sql<{ seq: number | string }>(tx.manager, 'SELECT seq FROM negotiations WHERE id = ?', [negotiationId]);
   if (heads.length === 0) throw notFound('Negotiation', negotiationId);
   const head = num(heads[0].seq);
-  let base = cache.take(negotiationId, head);
-  if (!base) {
-    base = new Map();
-    const { rows } = await sql<CellRow>(
-      tx.manager,
-      `SELECT c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
-         FROM current_stances c LEFT JOIN stance_events e ON e.id = c.event_id
-        WHERE c.negotiation_id = ?`,
-      [negotiationId],
-    );
-    for (const row of rows) base.set(cellKey(row.party_id as string, row.point_id as string), cellOf(row));
-  }
-  return { head, base, cells: new Overlay(base) };
+  const copy = cache.state(negotiationId, head);
+  if (copy.kind === 'exact') return { head, all: null, cells: new Overlay(copy.cells) };
+  if (copy.kind === 'behind') return { ...(await readCells(tx, negotiationId, items)), all: null };
+  const all = new Map<string, CellState>();
+  const { rows } = await sql<CellRow>(
+    tx.manager,
+    `SELECT c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
+       FROM current_stances c LEFT JOIN stance_events e ON e.id = c.event_id
+      WHERE c.negotiation_id = ?`,
+    [negotiationId],
+  );
+  for (const row of rows) all.set(cellKey(row.party_id as string, row.point_id as string), cellOf(row));
+  return { head, all, cells: new Overlay(all) };
 }
 
 /** A write's view of the cells: its own changes over a base it does not modify. */
@@ -286,6 +289,11 @@ function cellOf(row: CellRow): CellState {
   };
 }
 
+/**
+ * The negotiation's sequence head and the stored cells the items touch, with the ordering keys of
+ * their current events. The cells are joined to the negotiation's row, so one statement serves a
+ * single write.
+ */
 async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; cells: Map<string, Cell> }> {
   const wanted = new Map<string, [string, string]>();
   for (const { input } of items) wanted.set(cellKey(input.partyId, input.pointId), [input.partyId, input.pointId]);
