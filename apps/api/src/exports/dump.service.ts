@@ -192,8 +192,11 @@ export class DumpService {
     }
     const slugOwner = await this.db.read.findOneBy(NegotiationEntity, { slug: n.slug });
     if (slugOwner) throw conflict('CONFLICT', `The slug '${n.slug}' belongs to another negotiation here ('${slugOwner.title}'); nothing was imported`);
-    await this.checkIdsFree(this.db.read, dump);
-    if (dryRun) return report(false, []);
+    if (dryRun) {
+      await this.checkIdsFree(this.db.read, dump);
+      return report(false, []);
+    }
+    // A real import checks the ids once, inside its transaction.
 
     await this.db.write(async (tx) => {
       await this.checkIdsFree(tx.manager, dump);
