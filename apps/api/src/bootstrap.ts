@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
@@ -72,6 +73,42 @@ export interface AppOptions {
   logDestination?: NodeJS.WritableStream;
 }
 
+/** Most bytes of a refused upload read and dropped so that its client gets the 413 (see lingerOverLimit). */
+const LINGER_MAX_BYTES = 64 * 2 ** 20;
+const LINGER_MAX_MS = 10_000;
+
+/**
+ * A request whose Content-Length is over its route's body limit is refused (413) before its body is
+ * read, and the connection is closed. Closing a socket with unread data makes the kernel send a
+ * reset, which can reach the client before it has read the 413: it sees a broken connection, not
+ * the answer (seen on a VM: every time). So the body of such a request is read and dropped first —
+ * up to LINGER_MAX_BYTES and LINGER_MAX_MS, as a web server's lingering close does — and the 413
+ * follows on a connection that closes cleanly. Larger or slower uploads are refused at once.
+ */
+function lingerOverLimit(defaultLimit: number) {
+  return (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
+    const length = Number(request.headers['content-length']);
+    const limit = request.routeOptions.bodyLimit ?? defaultLimit;
+    if (!(length > limit) || length > LINGER_MAX_BYTES) return done();
+    const raw = request.raw;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      raw.removeListener('data', drop);
+      raw.removeListener('end', finish);
+      raw.removeListener('error', finish);
+      done();
+    };
+    const drop = () => undefined;
+    const timer = setTimeout(finish, LINGER_MAX_MS);
+    raw.on('data', drop);
+    raw.once('end', finish);
+    raw.once('error', finish);
+  };
+}
+
 /** Builds the whole application (HTTP API, OpenAPI, dashboard) on an opened, migrated database. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const db = await Db.open(config.database);
@@ -93,6 +130,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       // A negotiation dump or CSV file is larger than any other request: its own limit.
       if (route.url === IMPORT_ROUTE) route.bodyLimit = config.importLimitBytes;
     });
+    adapter.getInstance().addHook('onRequest', lingerOverLimit(config.bodyLimitBytes));
     // CSV is read as text on the import route only (the hook below refuses it elsewhere).
     adapter.getInstance().addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.importLimitBytes }, (_req, body, done) => done(null, body));
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db, options.logDestination), adapter, {
