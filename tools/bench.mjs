@@ -14,8 +14,8 @@
 // Markers in docs/benchmarks.md, each on a line of its own: <!-- bench:write --> … <!-- /bench:write -->.
 // A scenario without markers gets a new section at the end of the document.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,13 @@ const SCENARIOS = ['write', 'batch', 'matrix', 'metrics', 'live', 'export', 'das
 const SUITE_ENV = {
   export: { BENCH_SIZES: process.env.BENCH_EXPORT_SIZES ?? '10000,100000' },
 };
+/**
+ * The matrix and metrics scenarios both read a synthetic history of a million events (1–2 minutes
+ * to write): within one suite run they share it through a temporary BENCH_DB_DIR, removed at the
+ * end (a BENCH_DB_DIR set by the caller is used as it is, and kept).
+ */
+const sharedHistories = process.env.BENCH_DB_DIR ? null : mkdtempSync(join(tmpdir(), 'parley-bench-histories-'));
+if (sharedHistories) for (const scenario of ['matrix', 'metrics']) SUITE_ENV[scenario] = { ...SUITE_ENV[scenario], BENCH_DB_DIR: sharedHistories };
 
 const prefix = 'BENCH_RESULT ';
 const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
@@ -117,6 +124,7 @@ function writeDoc(outcome) {
 }
 
 const summary = [];
+const suiteStarted = Date.now();
 for (const scenario of chosen) {
   if (!scripts[`bench:${scenario}`]) {
     console.log(`\n== ${scenario}: no "bench:${scenario}" script in package.json; skipped`);
@@ -138,5 +146,6 @@ for (const scenario of chosen) {
   const met = targets.filter((t) => t.met).length;
   summary.push(`${scenario}: ${outcome.seconds.toFixed(0)} s${targets.length ? `, targets met ${met}/${targets.length}` : ''}; written to docs/benchmarks.md`);
 }
-console.log(`\n== summary (load average now ${load()})\n${summary.map((s) => `- ${s}`).join('\n')}`);
+if (sharedHistories) rmSync(sharedHistories, { recursive: true, force: true });
+console.log(`\n== summary (load average now ${load()}, ${((Date.now() - suiteStarted) / 60_000).toFixed(1)} min in all)\n${summary.map((s) => `- ${s}`).join('\n')}`);
 process.exit(summary.some((s) => s.includes('FAILED')) ? 1 : 0);
