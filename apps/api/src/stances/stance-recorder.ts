@@ -47,8 +47,6 @@ const CELL_CHUNK = 1_000;
 /** Negotiations whose cells the writer keeps (the least recently written one goes first). */
 const CACHED_NEGOTIATIONS = 8;
 
-type CellState = Cell;
-
 /**
  * The cells of recently written negotiations as the last committed write left them: their version,
  * the ordering keys of their current event and, once a write has had it in hand, that event's API
@@ -62,10 +60,10 @@ type CellState = Cell;
  * the tables.
  */
 export class CellCache {
-  private readonly byNegotiation = new Map<string, { seq: number; cells: Map<string, CellState> }>();
+  private readonly byNegotiation = new Map<string, { seq: number; cells: Map<string, Cell> }>();
 
   /** 'exact': the copy is the state at `head`; 'behind': there is a copy, of another state; 'none'. */
-  state(negotiationId: string, head: number): { kind: 'exact'; cells: Map<string, CellState> } | { kind: 'behind' | 'none' } {
+  state(negotiationId: string, head: number): { kind: 'exact'; cells: Map<string, Cell> } | { kind: 'behind' | 'none' } {
     const entry = this.byNegotiation.get(negotiationId);
     if (!entry) return { kind: 'none' };
     return entry.seq === head ? { kind: 'exact', cells: entry.cells } : { kind: 'behind' };
@@ -78,7 +76,7 @@ export class CellCache {
    * `all` (every cell, read by a write that found no copy) becomes the copy; any other copy is
    * dropped (a retraction moved the seq outside the stance writes: the next write reads it afresh).
    */
-  committed(negotiationId: string, from: number, to: number, changes: Map<string, Cell>, all: Map<string, CellState> | null): void {
+  committed(negotiationId: string, from: number, to: number, changes: Map<string, Cell>, all: Map<string, Cell> | null): void {
     const entry = this.byNegotiation.get(negotiationId);
     const cells = entry && entry.seq === from ? entry.cells : !entry && all ? all : null;
     this.byNegotiation.delete(negotiationId);
@@ -247,14 +245,14 @@ async function cachedCells(
   cache: CellCache,
   negotiationId: string,
   items: StanceItem[],
-): Promise<{ head: number; all: Map<string, CellState> | null; cells: Overlay | Map<string, Cell> }> {
+): Promise<{ head: number; all: Map<string, Cell> | null; cells: Overlay | Map<string, Cell> }> {
   const { rows: heads } = await sql<{ seq: number | string }>(tx.manager, 'SELECT seq FROM negotiations WHERE id = ?', [negotiationId]);
   if (heads.length === 0) throw notFound('Negotiation', negotiationId);
   const head = num(heads[0].seq);
   const copy = cache.state(negotiationId, head);
   if (copy.kind === 'exact') return { head, all: null, cells: new Overlay(copy.cells) };
   if (copy.kind === 'behind') return { ...(await readCells(tx, negotiationId, items)), all: null };
-  const all = new Map<string, CellState>();
+  const all = new Map<string, Cell>();
   const { rows } = await sql<CellRow>(
     tx.manager,
     `SELECT c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
@@ -269,7 +267,7 @@ async function cachedCells(
 /** A write's view of the cells: its own changes over a base it does not modify. */
 class Overlay {
   private readonly own = new Map<string, Cell>();
-  constructor(private readonly base: Map<string, CellState>) {}
+  constructor(private readonly base: Map<string, Cell>) {}
   get(key: string): Cell | undefined {
     return this.own.get(key) ?? this.base.get(key);
   }
@@ -278,7 +276,7 @@ class Overlay {
   }
 }
 
-function cellOf(row: CellRow): CellState {
+function cellOf(row: CellRow): Cell {
   return {
     version: num(row.version),
     current:
