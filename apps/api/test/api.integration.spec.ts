@@ -181,6 +181,27 @@ describe('API happy paths', () => {
     expect(paged.body.items).toHaveLength(3);
     expect(paged.body.nextSinceSeq).toBe(paged.body.items[2].seq);
 
+    // By the time of recording: a date-time bound is exact (since: strictly after; until: at or
+    // before); a day means the whole day on either side.
+    const all = changes.body.items as { seq: number; recordedAt: string }[];
+    const seqsOf = (r: { body: { items: { seq: number }[] } }) => r.body.items.map((i) => i.seq);
+    const pivot = all[1];
+    const at = encodeURIComponent(pivot.recordedAt);
+    expect(seqsOf(await t.get(`${base}/changes?since=${at}`))).toEqual(all.filter((i) => i.recordedAt > pivot.recordedAt).map((i) => i.seq));
+    expect(seqsOf(await t.get(`${base}/changes?until=${at}`))).toEqual(all.filter((i) => i.recordedAt <= pivot.recordedAt).map((i) => i.seq));
+    const day = pivot.recordedAt.slice(0, 10);
+    const dayMs = Date.parse(day);
+    const nextDay = new Date(dayMs + 86_400_000).toISOString().slice(0, 10);
+    const previousDay = new Date(dayMs - 86_400_000).toISOString().slice(0, 10);
+    expect(seqsOf(await t.get(`${base}/changes?since=${day}`))).toEqual(all.filter((i) => i.recordedAt >= day).map((i) => i.seq));
+    expect(seqsOf(await t.get(`${base}/changes?since=${day}`))).toContain(pivot.seq);
+    expect(seqsOf(await t.get(`${base}/changes?until=${day}`))).toEqual(all.filter((i) => i.recordedAt < nextDay).map((i) => i.seq));
+    expect(seqsOf(await t.get(`${base}/changes?since=${nextDay}`))).toEqual([]);
+    expect(seqsOf(await t.get(`${base}/changes?until=${previousDay}`))).toEqual([]);
+    expect(seqsOf(await t.get(`${base}/changes?since=${previousDay}&until=${day}&partyId=${cc.id}`))).toEqual(
+      all.filter((i) => i.recordedAt < nextDay && forParty.body.items.some((f: { seq: number }) => f.seq === i.seq)).map((i) => i.seq),
+    );
+
     const metrics = await t.get(`${base}/metrics?from=2025-11-20&to=2025-12-05`);
     expect(metrics.status).toBe(200);
     expect(metrics.body.series).toHaveLength(16);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ExportFormat, ExportQuery } from '@parley/contracts';
-import { parseBound } from '@parley/domain';
+import { parseBound, parseSince } from '@parley/domain';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DumpService } from './dump.service';
@@ -82,7 +82,7 @@ export class ExportRunner {
           const text = matrixCsv(data, bom);
           return { fileName: `${data.negotiation.slug}-${day(query)}-matrix.csv`, contentType: CONTENT_TYPES.csv, write: (out) => pipeline(Readable.from([text]), out) };
         }
-        const since = query.since ? parseBound(query.since) : undefined;
+        const since = query.since ? parseSince(query.since) : undefined;
         const parties = new Set(data.parties.map((p) => p.id));
         const points = new Set(data.rows.map((r) => r.point.id));
         const events = this.exports.events(data.negotiation.id, knownAt, data.negotiation.seq);

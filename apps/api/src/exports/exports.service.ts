@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ExportQuery, StanceEvent } from '@parley/contracts';
-import { filterMatrix, parseBound, partyCodes, toIso } from '@parley/domain';
+import { filterMatrix, parseBound, parseInstant, parseSince, partyCodes, toIso } from '@parley/domain';
 import { badReference } from '../common/app-error';
 import { Db } from '../database/db.service';
 import { num, sql } from '../database/sql';
@@ -36,7 +36,7 @@ export class ExportsService {
   async report(negotiation: string, query: ExportQuery, options: { series?: boolean; changes?: boolean } = {}): Promise<ReportData> {
     const n = await this.negotiations.resolve(negotiation);
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const since = query.since ? parseBound(query.since) : undefined;
+    const since = query.since ? parseSince(query.since) : undefined;
     const [view, allParties, allPoints, documents, milestones, metrics] = await Promise.all([
       this.matrix.matrix(n.id, { asOf: query.asOf, knownAt: query.knownAt, documentId: query.documentId }),
       this.parties.listIn(this.db.read, n.id),
@@ -61,7 +61,8 @@ export class ExportsService {
       generatedAt: toIso(Date.now()),
       asOf: view.asOf,
       knownAt: view.knownAt,
-      since: since === undefined ? null : toIso(since),
+      // Shown as the first instant admitted: a day's midnight, or the exact time given.
+      since: query.since === undefined ? null : toIso(parseInstant(query.since)),
       document: document ? { id: document.id, title: document.title, shortTitle: document.shortTitle } : null,
       parties,
       rows,

@@ -12,7 +12,7 @@ import type {
   StanceCreate,
   StanceEvent,
 } from '@parley/contracts';
-import { parseBound, toIso } from '@parley/domain';
+import { parseBound, parseSince, toIso } from '@parley/domain';
 import { createHash } from 'node:crypto';
 import { AppError, conflict, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
@@ -238,7 +238,7 @@ export class StancesService {
     }
     if (query.since) {
       where.push('c.recorded_at > ?');
-      params.push(parseBound(query.since));
+      params.push(parseSince(query.since));
     }
     if (query.until) {
       where.push('c.recorded_at <= ?');

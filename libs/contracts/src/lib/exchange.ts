@@ -31,7 +31,7 @@ const yes = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false'
 export const ExportQuery = z.strictObject({
   asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
   knownAt: DateInput.optional().describe('Only what Parley had recorded by this time'),
-  since: DateInput.optional().describe('List the stance changes recorded after this time'),
+  since: DateInput.optional().describe('List the stance changes recorded (or retracted) after this time; a day (YYYY-MM-DD) includes that whole day'),
   documentId: Id.optional().describe('Number and order the points as in this document'),
   category: enumOf(POINT_CATEGORIES).optional().describe('Only points of this category'),
   status: enumOf(ROW_STATUSES).optional().describe('Only points whose row is agreed, blocked, open or none'),

@@ -382,8 +382,8 @@ const SeqParam = z.coerce
   .min(0, 'must be 0 or more');
 
 export const ChangesQuery = z.strictObject({
-  since: DateInput.optional().describe('Recorded after this time'),
-  until: DateInput.optional().describe('Recorded at or before this time'),
+  since: DateInput.optional().describe('Recorded after this time; a day (YYYY-MM-DD) includes that whole day'),
+  until: DateInput.optional().describe('Recorded at or before this time; a day includes that whole day'),
   sinceSeq: SeqParam.optional().describe('Only changes with a higher sequence number'),
   partyId: Id.optional(),
   pointId: Id.optional(),

@@ -1,4 +1,4 @@
-import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, precisionOf, toIso, toIsoOrNull } from './time';
+import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, parseSince, precisionOf, toIso, toIsoOrNull } from './time';
 import { seededRandom } from '../testing/seeded-random';
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00.000Z`);
@@ -21,6 +21,18 @@ describe('parseInstant', () => {
       expect(() => parseInstant(value)).toThrow(RangeError);
     },
   );
+});
+
+describe('parseSince', () => {
+  it('admits the whole day for a day: the bound is the last millisecond before it', () => {
+    expect(parseSince('2025-11-21')).toBe(Date.UTC(2025, 10, 21) - 1);
+    expect(Date.UTC(2025, 10, 21) > parseSince('2025-11-21')).toBe(true);
+  });
+  it('admits what came strictly after a date-time', () => {
+    const t = Date.UTC(2025, 10, 21, 14, 30);
+    expect(parseSince('2025-11-21T14:30:00Z')).toBe(t);
+    expect(parseSince('2025-11-21T16:30:00+02:00')).toBe(t);
+  });
 });
 
 describe('parseBound', () => {

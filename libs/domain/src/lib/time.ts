@@ -44,6 +44,16 @@ export function parseBound(value: string): number {
   return start === null ? parseDateTime(value) : start + DAY_MS - 1;
 }
 
+/**
+ * The exclusive lower bound of a "since" filter (`recorded_at > bound`): a day admits the whole day
+ * ("changes since 1 Dec" lists what was recorded on 1 Dec too), a date-time what came strictly after
+ * it (a client asks again with the last time it saw).
+ */
+export function parseSince(value: string): number {
+  const start = dayStartOf(value);
+  return start === null ? parseDateTime(value) : start - 1;
+}
+
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 /** "YYYY-MM-DDT" by day number since 1970; a matrix formats tens of thousands of instants. */
