@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from './config/app-config';
 import { AuthModule } from './auth/auth.module';
+import { withoutSecrets } from './common/redact';
 import { CoreModule } from './database/database.module';
 import type { Db } from './database/db.service';
 import { DemoModule } from './demo/demo.module';
@@ -16,11 +17,6 @@ import { NegotiationsModule } from './negotiations/negotiations.module';
 import { PartiesModule } from './parties/parties.module';
 import { PointsModule } from './points/points.module';
 import { StancesModule } from './stances/stances.module';
-
-/** A URL as logged: the value of a `share` token replaced. */
-export function withoutSecrets(url: string): string {
-  return url.replace(/([?&]share=)[^&#]*/gi, '$1[redacted]');
-}
 
 function httpLogOptions(config: AppConfig): PinoHttpOptions {
   return {

@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { cliActor, runCli } from '../src/cli/commands';
+import { AuditLog } from '../src/audit/audit.service';
+import { cliActor, runCli, USAGE } from '../src/cli/commands';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
+import { Db } from '../src/database/db.service';
 import { ADMIN, fingerprint, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,6 +59,50 @@ describe('sessions, tokens and share links stop working at once', () => {
     await t.patch(`/api/users/${other.id}`, { disabled: true });
     expect((await t.as(again.body.token).get('/api/auth/me')).status).toBe(401);
     expect((await t.as(null).post('/api/auth/login', { email: other.email, password: 'a-brand-new-password' })).status).toBe(401);
+  });
+
+  it('logout with an API token is a 400 naming DELETE /api/auth/tokens/:tokenId, and revokes nothing', async () => {
+    const analyst = await t.user('analyst');
+    const created = (await t.as(analyst.token).post('/api/auth/tokens', { name: 'nightly import' })).body as { id: string; token: string };
+    const before = await fingerprint(t.db);
+    const refused = await t.as(created.token).post('/api/auth/logout');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining(`revoke the token with DELETE /api/auth/tokens/${created.id}`),
+      details: [{ field: 'authorization', message: `is an API token; revoke it with DELETE /api/auth/tokens/${created.id}` }],
+      requestId: expect.any(String),
+    });
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect((await t.as(created.token).get('/api/auth/me')).status).toBe(200);
+    expect((await t.as(analyst.token).get('/api/auth/me')).status).toBe(200);
+    // The route the answer names does revoke it.
+    expect((await t.as(analyst.token).delete(`/api/auth/tokens/${created.id}`)).status).toBe(200);
+    expect((await t.as(created.token).get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('an API token with expiresAt works until then and stops working after it', async () => {
+    const analyst = await t.user('analyst');
+    const expiresAt = new Date(Date.now() + 3_000).toISOString();
+    const created = await t.as(analyst.token).post('/api/auth/tokens', { name: 'short-lived', expiresAt });
+    expect(created.status).toBe(201);
+    expect(created.body.expiresAt).toBe(expiresAt);
+    const api = t.as(created.body.token);
+    expect((await api.get('/api/auth/me')).body).toMatchObject({ via: 'api-token', user: { email: analyst.email } });
+    const lasting = t.as((await t.as(analyst.token).post('/api/auth/tokens', { name: 'no expiry' })).body.token);
+
+    await sleep(Date.parse(expiresAt) - Date.now() + 100);
+    const expired = await api.get('/api/auth/me');
+    expect(expired.status).toBe(401);
+    expect(expired.body.code).toBe('UNAUTHENTICATED');
+    expect((await api.get('/api/negotiations')).status).toBe(401);
+    // Only that token: the user's session and tokens without an expiry go on working.
+    expect((await lasting.get('/api/auth/me')).status).toBe(200);
+    expect((await t.as(analyst.token).get('/api/auth/me')).status).toBe(200);
+    const listed = (await t.as(analyst.token).get('/api/auth/tokens')).body as { id: string; expiresAt: string | null; revokedAt: string | null }[];
+    expect(listed.find((x) => x.id === created.body.id)).toMatchObject({ expiresAt, revokedAt: null });
   });
 
   it('a share link reads its negotiation only, never writes, and stops working when revoked', async () => {
@@ -118,7 +164,7 @@ describe('changing one\'s own password', () => {
     expect((await t.as(null).post('/api/auth/login', { email: u.email, password: u.password })).status).toBe(401);
     expect((await t.as(null).post('/api/auth/login', { email: u.email, password: 'my-new-password-1' })).status).toBe(200);
 
-    const audit = (await t.get(`/api/audit?actor=${encodeURIComponent(u.email)}&limit=1000`)).body as { action: string; entityId: string; after: any }[];
+    const audit = (await t.get(`/api/audit?actor=${encodeURIComponent(u.email)}&limit=1000`)).body.items as { action: string; entityId: string; after: any }[];
     const entry = audit.find((a) => a.action === 'auth.password_changed');
     expect(entry).toMatchObject({ entityId: u.id, after: { passwordChanged: true, otherSessionsEnded: 1 } });
     expect(JSON.stringify(audit)).not.toContain('my-new-password-1');
@@ -158,6 +204,89 @@ describe('login throttling', () => {
       expect(Number(retryAfter)).toBeGreaterThan(0);
       // Even the right password waits now.
       expect((await t.as(null).post('/api/auth/login', ADMIN)).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('throttles password spraying per address: one wrong password for each of many emails, known and unknown, gets 429 with Retry-After', async () => {
+    const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '10' });
+    try {
+      // Accounts made without signing them in (a sign-in would count against the address's limit).
+      const known: string[] = [];
+      for (let i = 0; i < 15; i++) {
+        const email = `sprayed${i}@test.local`;
+        expect((await t.post('/api/users', { email, name: `Sprayed ${i}`, role: 'viewer', password: `sprayed-password-${i}` })).status).toBe(201);
+        known.push(email);
+      }
+      const emails = known.flatMap((email, i) => [email, `nobody${i}@test.local`]);
+      expect(new Set(emails).size).toBe(30); // each address once: no account can reach its own lockout
+      const answers: { status: number; code: string; message: string; retryAfter: string | null }[] = [];
+      for (const email of emails) {
+        const res = await t.as(null).post('/api/auth/login', { email, password: 'Summer2025!' });
+        answers.push({ status: res.status, code: res.body.code, message: res.body.message, retryAfter: res.headers.get('retry-after') });
+      }
+      const firstLimited = answers.findIndex((a) => a.status === 429);
+      // The admin's sign-in at start-up counts too: at most 10 guesses get through.
+      expect(firstLimited).toBeGreaterThan(0);
+      expect(firstLimited).toBeLessThanOrEqual(10);
+      expect(answers.slice(0, firstLimited).every((a) => a.status === 401)).toBe(true);
+      for (const limited of answers.slice(firstLimited)) {
+        expect(limited).toMatchObject({ status: 429, code: 'RATE_LIMITED', message: 'Too many requests; slow down and retry later' });
+        expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+      }
+      // The limit is the address's, not the accounts': the right password from here waits too.
+      const right = await t.as(null).post('/api/auth/login', { email: known[14], password: 'sprayed-password-14' });
+      expect(right.status).toBe(429);
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('locks an unknown email out exactly like a known one (same statuses, bodies and Retry-After) without making a user', async () => {
+    const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '1000' });
+    try {
+      expect((await t.post('/api/users', { email: 'known@test.local', name: 'Known', role: 'analyst', password: 'known-password-1' })).status).toBe(201);
+      const before = await fingerprint(t.db);
+      const users = (await t.get('/api/users')).body.length as number;
+      const answer = async (email: string, password: string, withRetryAfter = true) => {
+        const res = await t.as(null).post('/api/auth/login', { email, password });
+        const { requestId, retryAfter, ...body } = res.body as Record<string, unknown>;
+        expect(typeof requestId).toBe('string');
+        return withRetryAfter ? { status: res.status, body, retryAfter, header: res.headers.get('retry-after') } : { status: res.status, body };
+      };
+      const known: unknown[] = [];
+      const unknown: unknown[] = [];
+      // Turn about, so both addresses reach their lock at about the same moment. The unknown one is
+      // given in another spelling: the count is the address's.
+      for (let i = 0; i < 6; i++) {
+        known.push(await answer('known@test.local', `wrong-${i}`));
+        unknown.push(await answer(' Nobody@Test.LOCAL', `wrong-${i}`));
+      }
+      expect(unknown).toEqual(known);
+      expect(known.map((a) => (a as { status: number }).status)).toEqual([401, 401, 401, 401, 401, 429]);
+      expect(known[0]).toMatchObject({ body: { code: 'UNAUTHENTICATED', message: 'Wrong email or password' } });
+      expect(known[5]).toMatchObject({ body: { code: 'RATE_LIMITED', message: 'Too many failed sign-ins for this account; try again later' }, retryAfter: 1, header: '1' });
+
+      // Once the first lock (1 s) has passed, the next failure locks both for 2 s.
+      await sleep(1_100);
+      const again = [await answer('known@test.local', 'wrong-6', false), await answer('nobody@test.local', 'wrong-6', false)];
+      const locked = [await answer('known@test.local', 'known-password-1'), await answer('nobody@test.local', 'known-password-1')];
+      expect(again).toEqual([{ status: 401, body: (known[0] as { body: unknown }).body }, { status: 401, body: (known[0] as { body: unknown }).body }]);
+      for (const a of locked) {
+        expect(a).toMatchObject({ status: 429, body: (known[5] as { body: unknown }).body });
+        expect([1, 2]).toContain(a.retryAfter);
+      }
+
+      // Nothing was made for the unknown address but its failure count; the known account's
+      // failures are audited as before.
+      expect((await t.get('/api/users')).body).toHaveLength(users);
+      expect((await t.get('/api/users')).body.map((u: { email: string }) => u.email)).not.toContain('nobody@test.local');
+      const after = await fingerprint(t.db);
+      expect(after['users']).toBe(before['users']);
+      const failures = (await t.get('/api/audit?limit=1000')).body.items.filter((a: { action: string }) => a.action === 'auth.login_failed') as { actor: string }[];
+      expect(failures.map((a) => a.actor)).toEqual(Array(6).fill('known@test.local'));
     } finally {
       await t.close();
     }
@@ -219,9 +348,16 @@ describe('secrets stay secret', () => {
         (await call('GET', `/api/negotiations/${negotiation.id}/share-links`, undefined, session)).text,
         (await call('GET', '/api/audit', undefined, session)).text,
       ];
+      // A failure (5xx) is logged with the request's method and URL: the database goes away, and a
+      // read through the share link fails with the token in its URL.
+      await app.get(Db).close();
+      const failed = await call('GET', `/api/negotiations/${negotiation.id}/matrix?asOf=2025-12-01&share=${share}`);
+      expect(failed.status).toBe(503); // on either database: a closed pool is an outage, not a bug
+      expect(failed.text).not.toContain(share);
       await new Promise((r) => setTimeout(r, 200));
       const logged = logs.join('');
       expect(logged).toContain('/api/auth/login'); // the capture works
+      expect(logged).toContain(`GET /api/negotiations/${negotiation.id}/matrix?asOf=2025-12-01&share=[redacted] failed`); // the failure was logged
       for (const secret of [ADMIN.password, 'wrong-password-1', 'viewer-secret-99', 'viewer-secret-100', session, viewerSession, apiToken, share]) {
         expect(logged).not.toContain(secret);
         for (const body of responses) expect(body).not.toContain(secret);
@@ -236,6 +372,61 @@ describe('secrets stay secret', () => {
 });
 
 describe('audit log', () => {
+  it('pages newest first through more entries than a page, by nextBefore, skipping and repeating none, also among entries of one instant', async () => {
+    const t = await startApp();
+    try {
+      for (let i = 0; i < 12; i++) await t.post('/api/negotiations', { title: `Paged ${i}` });
+      // Entries written at one instant (as one transaction's changes may be), more than a page of them.
+      const at = Date.now();
+      await t.db.write(async (tx) => {
+        for (let i = 0; i < 17; i++) {
+          await t.app.get(AuditLog).record(tx.manager, { actor: 'paging@test.local', action: 'user.updated', entityType: 'user', entityId: `same-instant-${i}`, at });
+        }
+      });
+      for (let i = 12; i < 18; i++) await t.post('/api/negotiations', { title: `Paged ${i}` });
+
+      const all = (await t.get('/api/audit?limit=1000')).body as { items: { id: string; at: string; actor: string }[]; nextBefore: string | null };
+      expect(all.nextBefore).toBeNull();
+      expect(all.items.length).toBeGreaterThan(30);
+      // Newest first; at one instant, by id.
+      for (let i = 1; i < all.items.length; i++) {
+        const [a, b] = [all.items[i - 1], all.items[i]];
+        expect(a.at > b.at || (a.at === b.at && a.id > b.id)).toBe(true);
+      }
+      const sameInstant = all.items.filter((e) => e.at === new Date(at).toISOString() && e.actor === 'paging@test.local').map((e) => e.id);
+      expect(sameInstant).toHaveLength(17);
+
+      const paged: string[] = [];
+      let pages = 0;
+      for (let before: string | null = null; pages === 0 || before !== null; pages++) {
+        const res = await t.get(`/api/audit?limit=7${before ? `&before=${before}` : ''}`);
+        expect(res.status).toBe(200);
+        const page = res.body as { items: { id: string }[]; nextBefore: string | null };
+        expect(page.items.length).toBe(page.nextBefore === null ? all.items.length - paged.length : 7);
+        paged.push(...page.items.map((e) => e.id));
+        if (page.nextBefore !== null) expect(page.nextBefore).toBe(page.items.at(-1)?.id);
+        before = page.nextBefore;
+        expect(pages).toBeLessThan(100);
+      }
+      expect(pages).toBe(Math.ceil(all.items.length / 7));
+      expect(paged).toEqual(all.items.map((e) => e.id));
+
+      // Filters and the cursor together; a cursor that is no entry is a 400.
+      const mine = (await t.get(`/api/audit?actor=paging%40test.local&limit=10&before=${sameInstant[2]}`)).body as { items: { id: string }[]; nextBefore: string | null };
+      expect(mine.items.map((e) => e.id)).toEqual(sameInstant.slice(3, 13));
+      expect(mine.nextBefore).toBe(sameInstant[12]);
+      const rest = (await t.get(`/api/audit?actor=paging%40test.local&limit=10&before=${mine.nextBefore}`)).body as { items: { id: string }[]; nextBefore: string | null };
+      expect(rest).toEqual({ items: expect.any(Array), nextBefore: null });
+      expect(rest.items.map((e) => e.id)).toEqual(sameInstant.slice(13));
+      const unknown = await t.get('/api/audit?before=00000000-0000-7000-8000-000000000000');
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.details).toEqual([{ field: 'query.before', message: expect.stringContaining('is not the id of an audit entry') }]);
+      expect((await t.get('/api/audit?before=yesterday')).body.details).toEqual([{ field: 'query.before', message: 'must be an id (UUID)' }]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('records each kind of change with who, when, before and after', async () => {
     const t = await startApp();
     try {
@@ -256,7 +447,7 @@ describe('audit log', () => {
       await t.as(viewer.token).delete(`/api/auth/tokens/${token.body.id}`);
       await t.as(viewer.token).post('/api/auth/logout');
 
-      const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; before: any; after: any }[];
+      const audit = (await t.get('/api/audit?limit=1000')).body.items as { action: string; actor: string; before: any; after: any }[];
       const actions = new Set(audit.map((a) => a.action));
       for (const action of [
         'negotiation.created', 'negotiation.updated', 'party.created', 'party.updated', 'point.created', 'point.updated',
@@ -271,9 +462,84 @@ describe('audit log', () => {
       const roleChange = audit.find((a) => a.action === 'user.updated')!;
       expect([roleChange.before.role, roleChange.after.role]).toEqual(['viewer', 'analyst']);
       expect(audit.find((a) => a.action === 'api_token.created')!.actor).toBe(viewer.email);
-      const filtered = (await t.get(`/api/audit?negotiationId=${s.negotiationId}`)).body as { negotiationId: string }[];
+      const filtered = (await t.get(`/api/audit?negotiationId=${s.negotiationId}`)).body.items as { negotiationId: string }[];
       expect(filtered.length).toBeGreaterThan(5);
       expect(filtered.every((a) => a.negotiationId === s.negotiationId)).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the last admin', () => {
+  it('can be neither demoted nor disabled while no other admin is enabled: 409 in the error shape, nothing changed', async () => {
+    const t = await startApp();
+    try {
+      const me = (await t.get('/api/auth/me')).body.user as { id: string; email: string };
+      for (const patch of [{ role: 'analyst' }, { disabled: true }, { role: 'viewer', disabled: true }, { name: 'Still me', role: 'analyst' }]) {
+        const before = await fingerprint(t.db);
+        const refused = await t.patch(`/api/users/${me.id}`, patch);
+        expect(refused.status).toBe(409);
+        expect(refused.body).toEqual({
+          statusCode: 409,
+          error: 'Conflict',
+          code: 'CONFLICT',
+          message: expect.stringContaining(`${me.email} is the last active admin;`),
+          requestId: expect.any(String),
+        });
+        expect(refused.body.message).toContain('Make another user an admin first; nothing was changed.');
+        expect(await fingerprint(t.db)).toEqual(before);
+      }
+      expect((await t.get(`/api/users/${me.id}`)).body).toMatchObject({ role: 'admin', disabled: false, name: 'Administrator' });
+      // Other changes to the last admin are fine.
+      expect((await t.patch(`/api/users/${me.id}`, { name: 'Root', role: 'admin', disabled: false })).status).toBe(200);
+
+      // A disabled admin is no admin to fall back on.
+      const other = await t.user('admin');
+      expect((await t.patch(`/api/users/${other.id}`, { disabled: true })).status).toBe(200);
+      expect((await t.patch(`/api/users/${me.id}`, { role: 'analyst' })).status).toBe(409);
+
+      // With another enabled admin, the first may step down; then the other is the last.
+      expect((await t.patch(`/api/users/${other.id}`, { disabled: false })).status).toBe(200);
+      expect((await t.patch(`/api/users/${me.id}`, { role: 'analyst' })).body).toMatchObject({ role: 'analyst' });
+      const otherSession = (await t.as(null).post('/api/auth/login', { email: other.email, password: other.password })).body.token as string;
+      const self = await t.as(otherSession).patch(`/api/users/${other.id}`, { disabled: true });
+      expect(self.status).toBe(409);
+      expect(self.body.message).toContain(`${other.email} is the last active admin`);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('who recorded it', () => {
+  it('a batch of stances and a CSV stance import by an analyst are recorded by that analyst', async () => {
+    const t = await startApp();
+    try {
+      const s = await seed(t);
+      const n = `/api/negotiations/${s.negotiationId}`;
+      const analyst = await t.user('analyst');
+      const byAdmin = await t.post(`${n}/stances`, stance(s.parties[2].id, s.points[3].id));
+      expect(byAdmin.body.event.recordedBy).toBe(ADMIN.email);
+
+      const batch = await t.as(analyst.token).post(`${n}/stances/batch`, { events: [stance(s.parties[0].id, s.points[0].id), stance(s.parties[1].id, s.points[1].id, { position: 'reject' })] });
+      expect(batch.status).toBe(201);
+      expect(batch.body.results.map((r: { event: { recordedBy: string } }) => r.event.recordedBy)).toEqual([analyst.email, analyst.email]);
+
+      const csv = `party,point,position,effectiveAt,sourceOutlet\nCC,${s.points[2].code},conditional,2025-11-22,Reuters\nAA,${s.points[3].code},red_line,2025-11-23,AP\n`;
+      const imported = await t.as(analyst.token).request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, csv, { 'content-type': 'text/csv' });
+      expect(imported.body).toMatchObject({ errors: [], counts: { stanceEvents: { created: 2 } } });
+      expect(imported.status).toBe(200);
+
+      // As stored: every event of the history names who recorded it.
+      const events = ((await t.get(`${n}/changes?limit=1000`)).body.items as { event: { partyId: string; pointId: string; recordedBy: string } }[]).map((c) => c.event);
+      expect(events.map((e) => [e.partyId, e.pointId, e.recordedBy])).toEqual([
+        [s.parties[2].id, s.points[3].id, ADMIN.email],
+        [s.parties[0].id, s.points[0].id, analyst.email],
+        [s.parties[1].id, s.points[1].id, analyst.email],
+        [s.parties[2].id, s.points[2].id, analyst.email],
+        [s.parties[0].id, s.points[3].id, analyst.email],
+      ]);
     } finally {
       await t.close();
     }
@@ -405,6 +671,7 @@ describe('first start and the command line', () => {
       const newPassword = /: (\S+) \(/.exec(out.at(-1)!)![1];
       expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: 'cli-password-1' })).status).toBe(401);
       expect((await t.as(null).post('/api/auth/login', { email: 'cli@test.local', password: newPassword })).status).toBe(200);
+      expect(out.at(-1)).not.toContain('enabled again'); // the account was not disabled: nothing to say
       expect(await runCli(['user:reset-password', '--email', 'nobody@test.local'], config, (l) => out.push(l))).toBe(1);
 
       // As the issue writes it: a one-letter top-level domain is a valid address.
@@ -421,10 +688,34 @@ describe('first start and the command line', () => {
       })();
       expect(osUser).toBeTruthy();
       expect(cliActor()).toBe(`cli:${osUser}`);
-      const audit = (await t.get('/api/audit?limit=1000')).body as { action: string; actor: string; after: { email?: string } | null }[];
+      const audit = (await t.get('/api/audit?limit=1000')).body.items as { action: string; actor: string; after: { email?: string } | null }[];
       const byCli = audit.filter((a) => a.actor.startsWith('cli:'));
       expect(byCli.map((a) => a.action).sort()).toEqual(['user.created', 'user.created', 'user.updated']);
       expect(new Set(byCli.map((a) => a.actor))).toEqual(new Set([`cli:${osUser}`]));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('user:reset-password enables a disabled account again and says so (also in its usage text)', async () => {
+    const t = await startApp();
+    const out: string[] = [];
+    try {
+      expect(USAGE).toMatch(/user:reset-password[^]*disabled account is enabled again/);
+      const u = await t.user('analyst');
+      expect((await t.patch(`/api/users/${u.id}`, { disabled: true })).body.disabled).toBe(true);
+      expect((await t.as(null).post('/api/auth/login', { email: u.email, password: u.password })).status).toBe(401);
+
+      expect(await runCli(['user:reset-password', '--email', u.email, '--password', 'reset-password-1'], t.config, (l) => out.push(l))).toBe(0);
+      expect(out.at(-1)).toBe(`New password for ${u.email} set (every session of the user was ended; the account was disabled and is enabled again)`);
+      expect((await t.get(`/api/users/${u.id}`)).body.disabled).toBe(false);
+      expect((await t.as(null).post('/api/auth/login', { email: u.email, password: 'reset-password-1' })).status).toBe(200);
+      const audit = (await t.get(`/api/audit?actor=${encodeURIComponent(cliActor())}`)).body.items as { action: string; before: { disabled: boolean }; after: { disabled: boolean } }[];
+      expect(audit[0]).toMatchObject({ action: 'user.updated', before: { disabled: true }, after: { disabled: false, passwordChanged: true } });
+
+      // An enabled account: the line says nothing about enabling.
+      expect(await runCli(['user:reset-password', '--email', u.email, '--password', 'reset-password-2'], t.config, (l) => out.push(l))).toBe(0);
+      expect(out.at(-1)).toBe(`New password for ${u.email} set (every session of the user was ended)`);
     } finally {
       await t.close();
     }

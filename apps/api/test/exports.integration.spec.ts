@@ -86,7 +86,7 @@ describe('exports and imports', () => {
         const res = await other.post('/api/negotiations/import', dumpText);
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ dryRun: false, unchanged: false, negotiation: { slug: SLUG } });
-        const audit = (await other.get('/api/audit?limit=5')).body as { action: string; actor: string }[];
+        const audit = (await other.get('/api/audit?limit=5')).body.items as { action: string; actor: string }[];
         expect(audit).toContainEqual(expect.objectContaining({ action: 'negotiation.imported', actor: 'admin@test.local' }));
         const again = await download(other, `${base}/export.json`);
         expect(again.bytes.toString('utf8')).toBe(dumpText);

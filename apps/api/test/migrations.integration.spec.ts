@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { Db, runMigrations } from '../src/database/db.service';
 import { freshDatabase, type TestDatabase } from './harness';
 
-const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log'];
+const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -68,6 +68,19 @@ describe('migrations', () => {
     });
   });
 
+  it('leave users without sign-in counters: those are per email address in login_failures', async () => {
+    const columns = async (table: string) => {
+      const runner = ds.createQueryRunner();
+      try {
+        return (await runner.getTable(table))?.columns.map((c) => c.name);
+      } finally {
+        await runner.release();
+      }
+    };
+    expect(await columns('users')).toEqual(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at', 'created_at', 'updated_at']);
+    expect(await columns('login_failures')).toEqual(['email', 'failures', 'locked_until', 'last_failed_at']);
+  });
+
   it('can be opened concurrently by several nodes (migrations under a lock) and report nothing pending', async () => {
     const nodes = await Promise.all([Db.open(database.config), Db.open(database.config)]);
     for (const node of nodes) expect(await node.pendingMigrations()).toEqual({ applied: MIGRATIONS.length, pending: 0 });
@@ -78,5 +91,59 @@ describe('migrations', () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'all' });
     for (const table of TABLES) expect(await tableExists(table)).toBe(false);
     expect(await ds.query('SELECT name FROM migrations')).toHaveLength(0);
+  });
+});
+
+describe('the login_failures migration', () => {
+  it('moves existing failure counts out of users, and back on the way down', async () => {
+    const database = await freshDatabase();
+    const before = MIGRATIONS.findIndex((m) => m.name === 'LoginFailures1764892800000');
+    expect(before).toBeGreaterThan(0);
+    const older = new DataSource({ ...dataSourceOptions(database.config), migrations: MIGRATIONS.slice(0, before) });
+    await older.initialize();
+    try {
+      await runMigrations(older);
+      const user = (id: string, email: string, failures: number, lockedUntil: number | null) =>
+        older.query(
+          `INSERT INTO users (id, email, name, role, password_hash, failed_logins, locked_until, disabled_at, created_at, updated_at) VALUES ('${id}', '${email}', 'U', 'analyst', 'x', ${failures}, ${lockedUntil ?? 'NULL'}, NULL, 1, 1)`,
+        );
+      await user('00000000-0000-4000-8000-000000000001', 'locked@test.local', 7, 4_102_444_800_000);
+      await user('00000000-0000-4000-8000-000000000002', 'tried@test.local', 2, null);
+      await user('00000000-0000-4000-8000-000000000003', 'fine@test.local', 0, null);
+      // Rows that reference users (the table is rebuilt on SQLite to drop its columns).
+      await older.query(`INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at) VALUES ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000003', 1, 2, NULL)`);
+    } finally {
+      await older.destroy();
+    }
+
+    const current = new DataSource(dataSourceOptions(database.config));
+    await current.initialize();
+    try {
+      await runMigrations(current);
+      const moved = ((await current.query('SELECT email, failures, locked_until, last_failed_at FROM login_failures ORDER BY email')) as Record<string, unknown>[]).map(
+        (r) => ({ email: r['email'], failures: Number(r['failures']), lockedUntil: r['locked_until'] === null ? null : Number(r['locked_until']), counted: Number(r['last_failed_at']) > 0 }),
+      );
+      expect(moved).toEqual([
+        { email: 'locked@test.local', failures: 7, lockedUntil: 4_102_444_800_000, counted: true },
+        { email: 'tried@test.local', failures: 2, lockedUntil: null, counted: true },
+      ]);
+      expect(Number(((await current.query('SELECT COUNT(*) AS n FROM users')) as { n: number | string }[])[0].n)).toBe(3);
+      expect(((await current.query('SELECT user_id FROM sessions')) as { user_id: string }[]).map((r) => r.user_id)).toEqual(['00000000-0000-4000-8000-000000000003']);
+
+      await current.undoLastMigration({ transaction: 'all' });
+      const back = ((await current.query('SELECT email, failed_logins, locked_until FROM users ORDER BY email')) as Record<string, unknown>[]).map((r) => [
+        r['email'],
+        Number(r['failed_logins']),
+        r['locked_until'] === null ? null : Number(r['locked_until']),
+      ]);
+      expect(back).toEqual([
+        ['fine@test.local', 0, null],
+        ['locked@test.local', 7, 4_102_444_800_000],
+        ['tried@test.local', 2, null],
+      ]);
+    } finally {
+      await current.destroy();
+      await database.drop();
+    }
   });
 });

@@ -64,6 +64,7 @@ describe('OpenAPI response schemas match the real responses', () => {
     [`${T}/documents`, 'get', 200, () => `${N}/documents`],
     [`${T}/milestones`, 'get', 200, () => `${N}/milestones`],
     ['/api/stance-events/{eventId}', 'get', 200, () => `/api/stance-events/${ids.event}`],
+    ['/api/audit', 'get', 200, () => '/api/audit?limit=2'],
   ];
 
   it.each(CASES.map(([template, method, status, url], i) => [`${method.toUpperCase()} ${template} #${i}`, template, method, status, url] as const))(

@@ -15,13 +15,22 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 15_000)
   }
 }
 
-/** Two reads for each of three clients, forwarded by the proxy: the statuses. */
-async function readsFromThreeClients(t: TestApp): Promise<number[]> {
-  const statuses: number[] = [];
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: ErrorBody | unknown;
+}
+
+/** Two reads for each of three clients, forwarded by the proxy: the answers. */
+async function readsFromThreeClients(t: TestApp): Promise<Answer[]> {
+  const answers: Answer[] = [];
   for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-    for (let i = 0; i < 2; i++) statuses.push((await fetch(`${t.url}/api/negotiations`, { headers: { 'x-forwarded-for': client } })).status);
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${t.url}/api/negotiations`, { headers: { 'x-forwarded-for': client } });
+      answers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() });
+    }
   }
-  return statuses;
+  return answers;
 }
 
 /**
@@ -66,9 +75,15 @@ describe.each([
   afterAll(() => t.close());
 
   it(trusted ? 'counts each forwarded client on its own' : 'counts every request as the peer’s', async () => {
-    const statuses = await readsFromThreeClients(t);
+    const answers = await readsFromThreeClients(t);
+    const statuses = answers.map((a) => a.status);
     if (trusted) expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
     else expect(statuses).toContain(429);
+    // The global limit's refusal says when to come back, in the header and in the one error shape.
+    for (const refused of answers.filter((a) => a.status === 429)) {
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      expect(refused.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED', retryAfter: Number(refused.retryAfter) });
+    }
 
     expect(await secondViewer(t, negotiationId, '198.51.100.1', '198.51.100.2')).toBe(trusted ? 'live' : 'RATE_LIMITED');
     // Behind a trusted proxy the limit still holds per client.

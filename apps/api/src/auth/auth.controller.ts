@@ -29,7 +29,11 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Access('user')
-  @ApiOperation({ summary: 'End this session (its token stops working at once)' })
+  @ApiOperation({
+    summary: 'End this session (its token stops working at once)',
+    description: 'Only for a session token. An API token is not ended by logout (400): revoke it with DELETE /api/auth/tokens/{tokenId}.',
+  })
+  @Returns(204, null, 'Signed out', [400, 401, 403])
   async logout(@CurrentPrincipal() principal: UserPrincipal): Promise<void> {
     await this.auth.logout(principal);
   }

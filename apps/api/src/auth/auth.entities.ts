@@ -9,8 +9,6 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 16 }) role!: Role;
   @Column({ type: 'varchar', length: 300 }) passwordHash!: string;
-  @Column({ type: 'integer' }) failedLogins!: number;
-  @Column({ type: 'bigint', nullable: true, transformer: epochMs }) lockedUntil!: number | null;
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) disabledAt!: number | null;
   @Column({ type: 'bigint', transformer: epochMs }) createdAt!: number;
   @Column({ type: 'bigint', transformer: epochMs }) updatedAt!: number;
@@ -38,4 +36,18 @@ export class ApiTokenEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) expiresAt!: number | null;
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) lastUsedAt!: number | null;
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) revokedAt!: number | null;
+}
+
+/**
+ * Failed sign-ins per email address, whether or not an account has it: an unknown address locks out
+ * exactly like a real one, so the lockout does not tell which accounts exist. Kept in the database
+ * (not in memory) so that every node counts the same failures.
+ */
+@Entity('login_failures')
+export class LoginFailureEntity {
+  /** Normalised (trimmed, lower-case), as sign-in reads it. */
+  @PrimaryColumn({ type: 'varchar', length: 320 }) email!: string;
+  @Column({ type: 'integer' }) failures!: number;
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs }) lockedUntil!: number | null;
+  @Column({ type: 'bigint', transformer: epochMs }) lastFailedAt!: number;
 }

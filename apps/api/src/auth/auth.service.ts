@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, PasswordChange, Role, User } from '@parley/contracts';
 import { parseBound, toIso } from '@parley/domain';
 import * as fs from 'node:fs';
-import { IsNull, Not } from 'typeorm';
+import { IsNull, Not, type EntityManager } from 'typeorm';
 import * as path from 'node:path';
 import { AuditLog } from '../audit/audit.service';
 import { AccessEvents } from './access-events';
@@ -13,13 +13,19 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { num, numOrNull, sql } from '../database/sql';
 import { ShareLinkEntity } from '../share-links/share-link.entity';
-import { ApiTokenEntity, SessionEntity, UserEntity } from './auth.entities';
+import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth.entities';
 import { generatePassword, hashPassword, randomToken, sha256, signJwt, verifyJwt, verifyPassword } from './crypto';
 import { toApiToken, toUser } from './user.mapper';
 
 /** Failed logins allowed before each further failure locks the account for a growing delay. */
 const FREE_ATTEMPTS = 5;
 const MAX_LOCK_SECONDS = 15 * 60;
+/**
+ * An address's failures are forgotten a day after its last one (its row is deleted): the table holds
+ * only addresses tried lately, whether or not they are accounts, and a long-locked account starts
+ * afresh after a quiet day.
+ */
+const FAILURES_KEPT_MS = 24 * 3600_000;
 const LAST_USED_GRANULARITY_MS = 5 * 60_000;
 const WRONG_CREDENTIALS = 'Wrong email or password';
 const INITIAL_ADMIN_FILE = 'initial-admin-password.txt';
@@ -52,6 +58,9 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENTICATED', message);
+
+/** The growing delay after the FREE_ATTEMPTS-th failure in a row: 1 s, 2 s, 4 s… up to 15 min. */
+const lockSecondsAfter = (failures: number): number => (failures >= FREE_ATTEMPTS ? Math.min(2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_SECONDS) : 0);
 
 @Injectable()
 export class AuthService {
@@ -107,27 +116,33 @@ export class AuthService {
     return { email, passwordFile };
   }
 
+  /**
+   * An unknown email is answered as a known one with a wrong password, at each step: the same
+   * password check (against a dummy hash, so the time taken is alike), the same failure count and
+   * lockout (kept per address in login_failures; no user row is created), the same messages.
+   */
   async login(input: LoginInput): Promise<LoginResult> {
-    const user = await this.db.read.findOneBy(UserEntity, { email: input.email });
     const now = Date.now();
+    const [user, lockSeconds] = await Promise.all([this.db.read.findOneBy(UserEntity, { email: input.email }), this.lockedFor(input.email, now)]);
+    if (lockSeconds !== null) {
+      throw new AppError(429, 'RATE_LIMITED', 'Too many failed sign-ins for this account; try again later', undefined, undefined, lockSeconds);
+    }
     if (!user) {
       this.dummyHash ??= hashPassword(generatePassword());
       await verifyPassword(input.password, await this.dummyHash);
+      await this.recordFailure(input.email, null);
       throw unauthenticated(WRONG_CREDENTIALS);
-    }
-    if (user.lockedUntil !== null && user.lockedUntil > now) {
-      throw new AppError(429, 'RATE_LIMITED', 'Too many failed sign-ins for this account; try again later', undefined, undefined, Math.ceil((user.lockedUntil - now) / 1000));
     }
     const ok = await verifyPassword(input.password, user.passwordHash);
     if (!ok || user.disabledAt !== null) {
-      if (!ok) await this.recordFailure(user.id);
+      if (!ok) await this.recordFailure(user.email, user.id);
       throw unauthenticated(WRONG_CREDENTIALS);
     }
     const expiresAt = now + this.config.auth.tokenTtlSeconds * 1000;
     const session: SessionEntity = { id: newId(), userId: user.id, createdAt: now, expiresAt, revokedAt: null };
     await this.db.write(async (tx) => {
       await tx.manager.insert(SessionEntity, session);
-      await tx.manager.update(UserEntity, { id: user.id }, { failedLogins: 0, lockedUntil: null });
+      await tx.manager.delete(LoginFailureEntity, { email: user.email });
       await this.audit.record(tx.manager, { actor: user.email, action: 'auth.login', entityType: 'session', entityId: session.id, at: now });
     });
     const token = signJwt({ sub: user.id, sid: session.id, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) }, this.jwtSecret());
@@ -149,8 +164,9 @@ export class AuthService {
     const user = await this.db.read.findOneBy(UserEntity, { id: principal.userId });
     if (!user) throw unauthenticated('The credentials are invalid, expired or revoked; sign in again');
     const now = Date.now();
-    if (user.lockedUntil !== null && user.lockedUntil > now) {
-      throw new AppError(429, 'RATE_LIMITED', 'Too many wrong passwords for this account; try again later', undefined, undefined, Math.ceil((user.lockedUntil - now) / 1000));
+    const lockSeconds = await this.lockedFor(user.email, now);
+    if (lockSeconds !== null) {
+      throw new AppError(429, 'RATE_LIMITED', 'Too many wrong passwords for this account; try again later', undefined, undefined, lockSeconds);
     }
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
       // 403, not 401: the session is fine, only the password given is wrong.
@@ -158,7 +174,8 @@ export class AuthService {
     }
     const passwordHash = await hashPassword(input.newPassword);
     const sessionsEnded = await this.db.write(async (tx) => {
-      await tx.manager.update(UserEntity, { id: user.id }, { passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now });
+      await tx.manager.update(UserEntity, { id: user.id }, { passwordHash, updatedAt: now });
+      await tx.manager.delete(LoginFailureEntity, { email: user.email });
       const others = principal.sessionId === null ? { userId: user.id, revokedAt: IsNull() } : { userId: user.id, revokedAt: IsNull(), id: Not(principal.sessionId) };
       const ended = await tx.manager.update(SessionEntity, others, { revokedAt: now });
       const count = ended.affected ?? 0;
@@ -188,19 +205,55 @@ export class AuthService {
     }
   }
 
-  private async recordFailure(userId: string): Promise<void> {
+  /** Seconds until sign-in may be tried again for this address; null when it is not locked. */
+  private async lockedFor(email: string, now: number): Promise<number | null> {
+    const lockedUntil = (await this.db.read.findOneBy(LoginFailureEntity, { email }))?.lockedUntil ?? null;
+    return lockedUntil !== null && lockedUntil > now ? Math.ceil((lockedUntil - now) / 1000) : null;
+  }
+
+  /**
+   * Counts a failed sign-in for an address, an account's (`userId`, audited) or an unknown one, and
+   * locks the address once FREE_ATTEMPTS failures have been made in a row. One upsert, so failures
+   * arriving together at several nodes are all counted.
+   */
+  private async recordFailure(email: string, userId: string | null): Promise<void> {
     await this.db.write(async (tx) => {
-      const user = await tx.manager.findOneByOrFail(UserEntity, { id: userId });
-      const failures = user.failedLogins + 1;
-      const lockSeconds = failures >= FREE_ATTEMPTS ? Math.min(2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_SECONDS) : 0;
-      await tx.manager.update(UserEntity, { id: userId }, { failedLogins: failures, lockedUntil: lockSeconds ? Date.now() + lockSeconds * 1000 : null });
-      await this.audit.record(tx.manager, { actor: user.email, action: 'auth.login_failed', entityType: 'user', entityId: userId, after: { failedLogins: failures, lockedForSeconds: lockSeconds } });
+      const now = Date.now();
+      const forgotten = now - FAILURES_KEPT_MS;
+      await sql(
+        tx.manager,
+        `INSERT INTO login_failures (email, failures, locked_until, last_failed_at) VALUES (?, 1, NULL, ?)
+           ON CONFLICT (email) DO UPDATE SET
+             failures = CASE WHEN login_failures.last_failed_at < ? THEN 1 ELSE login_failures.failures + 1 END,
+             last_failed_at = excluded.last_failed_at`,
+        [email, now, forgotten],
+      );
+      const { failures } = await tx.manager.findOneByOrFail(LoginFailureEntity, { email });
+      const lockSeconds = lockSecondsAfter(failures);
+      await tx.manager.update(LoginFailureEntity, { email }, { lockedUntil: lockSeconds ? now + lockSeconds * 1000 : null });
+      await sql(tx.manager, 'DELETE FROM login_failures WHERE last_failed_at < ?', [forgotten]);
+      if (userId !== null) {
+        await this.audit.record(tx.manager, { actor: email, action: 'auth.login_failed', entityType: 'user', entityId: userId, after: { failedLogins: failures, lockedForSeconds: lockSeconds } });
+      }
     });
   }
 
-  async logout(principal: Principal): Promise<void> {
-    if (principal.kind !== 'user' || !principal.sessionId) return;
+  /**
+   * Ends the session the request was made with. An API token is not a session: answering 204 would
+   * let a script believe its token was revoked, so the caller is told how to revoke it instead.
+   */
+  async logout(principal: Principal & { kind: 'user' }): Promise<void> {
+    if (principal.via === 'api-token') {
+      const id = principal.tokenId ?? ':tokenId';
+      throw new AppError(
+        400,
+        'VALIDATION_FAILED',
+        `Logout ends a session, and this request was made with an API token, which logout does not revoke; revoke the token with DELETE /api/auth/tokens/${id}`,
+        [{ field: 'authorization', message: `is an API token; revoke it with DELETE /api/auth/tokens/${id}` }],
+      );
+    }
     const sessionId = principal.sessionId;
+    if (sessionId === null) return;
     await this.db.write(async (tx) => {
       await tx.manager.update(SessionEntity, { id: sessionId }, { revokedAt: Date.now() });
       await this.audit.record(tx.manager, { actor: principal.email, action: 'auth.logout', entityType: 'session', entityId: sessionId });
@@ -301,7 +354,7 @@ export class AuthService {
     return this.db.write(async (tx) => {
       if (await tx.manager.existsBy(UserEntity, { email: input.email })) throw conflict('CONFLICT', `a user with email '${input.email}' already exists`);
       const now = Date.now();
-      const user: UserEntity = { id: newId(), email: input.email, name: input.name, role: input.role, passwordHash, failedLogins: 0, lockedUntil: null, disabledAt: null, createdAt: now, updatedAt: now };
+      const user: UserEntity = { id: newId(), email: input.email, name: input.name, role: input.role, passwordHash, disabledAt: null, createdAt: now, updatedAt: now };
       try {
         await tx.manager.insert(UserEntity, user);
       } catch (err) {
@@ -317,6 +370,9 @@ export class AuthService {
   async updateUser(userId: string, patch: { name?: string; role?: Role; disabled?: boolean; password?: string }, actor: string): Promise<User> {
     const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     return this.db.write(async (tx) => {
+      // Read (and on PostgreSQL locked) before the user: two admins demoting each other at once
+      // cannot both succeed and leave no admin.
+      const admins = patch.role !== undefined || patch.disabled !== undefined ? await this.activeAdmins(tx.manager) : null;
       const current = await tx.manager.findOneBy(UserEntity, { id: userId });
       if (!current) throw notFound('User', userId);
       const now = Date.now();
@@ -326,19 +382,24 @@ export class AuthService {
         role: patch.role ?? current.role,
         disabledAt: patch.disabled === undefined ? current.disabledAt : patch.disabled ? (current.disabledAt ?? now) : null,
         passwordHash: passwordHash ?? current.passwordHash,
-        failedLogins: passwordHash ? 0 : current.failedLogins,
-        lockedUntil: passwordHash ? null : current.lockedUntil,
         updatedAt: now,
       };
+      const staysActiveAdmin = next.role === 'admin' && next.disabledAt === null;
+      if (admins !== null && !staysActiveAdmin && admins.length === 1 && admins[0] === userId) {
+        throw conflict(
+          'CONFLICT',
+          `${current.email} is the last active admin; ${next.role !== 'admin' ? 'taking the admin role from' : 'disabling'} them would leave nobody to manage users and negotiations. Make another user an admin first; nothing was changed.`,
+        );
+      }
       await tx.manager.update(UserEntity, { id: userId }, {
         name: next.name,
         role: next.role,
         disabledAt: next.disabledAt,
         passwordHash: next.passwordHash,
-        failedLogins: next.failedLogins,
-        lockedUntil: next.lockedUntil,
         updatedAt: now,
       });
+      // A new password starts the address's failure count afresh (an admin's or the CLI's reset unlocks).
+      if (passwordHash) await tx.manager.delete(LoginFailureEntity, { email: current.email });
       if (passwordHash || (patch.disabled && current.disabledAt === null)) {
         // A new password or a disabled account ends every open session at once.
         await tx.manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
@@ -351,6 +412,13 @@ export class AuthService {
       }
       return toUser(next);
     });
+  }
+
+  /** Ids of the enabled admins; on PostgreSQL their rows stay locked until the transaction ends. */
+  private async activeAdmins(manager: EntityManager): Promise<string[]> {
+    const lock = manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
+    const { rows } = await sql<{ id: string }>(manager, `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id${lock}`);
+    return rows.map((r) => r.id);
   }
 
   async findUserByEmail(email: string): Promise<User | null> {

@@ -15,6 +15,7 @@ describe('isUnavailable: which database failures are the environment’s (503), 
     [{ code: 'SHUTTING_DOWN' }],
     [{ message: 'Connection terminated unexpectedly' }],
     [{ name: 'QueryRunnerAlreadyReleasedError', message: 'Query runner already released.' }],
+    [{ name: 'TypeORMError', message: 'Driver not Connected' }], // PostgreSQL pool closed
   ])('%j → unavailable', (error) => {
     expect(isUnavailable(error)).toBe(true);
   });

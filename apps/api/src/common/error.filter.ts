@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { AppError } from './app-error';
+import { withoutSecrets } from './redact';
 import { IMPORT_ROUTE } from './routes';
 
 const REASONS: Record<number, string> = {
@@ -67,8 +68,11 @@ const UNAVAILABLE_CODES = new Set([
   'SHUTTING_DOWN', // a write that arrived after the database was closed for shutdown
 ]);
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|28)/;
-/** pg's own errors for a lost or unobtainable connection carry no code, only these messages. */
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+/**
+ * pg's own errors for a lost or unobtainable connection carry no code, only these messages; so does
+ * TypeORM's for a PostgreSQL pool already closed (a request that arrives during shutdown).
+ */
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Driver not Connected/i;
 
 /** Seconds a client should wait before retrying a write the database could not take. */
 const UNAVAILABLE_RETRY_AFTER = 5;
@@ -202,7 +206,8 @@ export class ErrorFilter implements ExceptionFilter {
       return;
     }
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, requestId: request.id }, `${request.method} ${request.url} failed`);
+      // The URL as the request log shows it: a share token in the query must not reach the log here either.
+      this.logger.error({ err: exception, requestId: request.id }, `${request.method} ${withoutSecrets(request.url)} failed`);
     }
     if (body.retryAfter !== undefined) void reply.header('retry-after', String(body.retryAfter));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);

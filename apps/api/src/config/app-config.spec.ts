@@ -43,6 +43,28 @@ describe('loadConfig', () => {
     expect(message).toContain('LOG_LEVEL="loud"');
   });
 
+  it('names a wrong secret variable but never prints its value, nor the password in a database or Redis URL', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        ADMIN_EMAIL: 'root@example.org',
+        ADMIN_PASSWORD: 'secret123',
+        JWT_SECRET: 'too-short-jwt-key',
+        DATABASE_URL: 'mysql://parley:db-pass/w0rd@db.internal:3306/parley',
+        REDIS_URL: 'http://cache:redis-pass-1@cache.internal:6379?password=redis-pass-2',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('ADMIN_PASSWORD (value hidden): must be at least 10 characters');
+    expect(message).toContain('JWT_SECRET (value hidden): must be at least 32 characters');
+    expect(message).toContain('DATABASE_URL="mysql://parley:[hidden]@db.internal:3306/parley": must start with postgres://');
+    expect(message).toContain('REDIS_URL="http://cache:[hidden]@cache.internal:6379?password=[hidden]": must start with redis://');
+    for (const secret of ['secret123', 'too-short-jwt-key', 'db-pass', 'w0rd', 'redis-pass']) expect(message).not.toContain(secret);
+  });
+
   it('lets no site frame the dashboard unless FRAME_ANCESTORS lists origins, and refuses anything else', () => {
     expect(loadConfig({}).auth.frameAncestors).toEqual([]);
     expect(loadConfig({ FRAME_ANCESTORS: "'none'" }).auth.frameAncestors).toEqual([]);

@@ -135,14 +135,41 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables holding a secret: a refusal names them but never prints their value (it would reach logs). */
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'JWT_SECRET']);
+/** Variables holding a URL that may carry a password: printed with the password hidden. */
+const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
+
+/**
+ * A URL as a refusal may print it: the password of its user information (`user:password@`, read
+ * up to the last `@`, so an unencoded `/` or `#` in a password does not end it early) and a
+ * `password=` query parameter replaced.
+ */
+function withoutPassword(url: string): string {
+  let shown = url;
+  const at = shown.lastIndexOf('@');
+  if (at >= 0) {
+    const scheme = shown.indexOf('://');
+    const start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+    const colon = shown.indexOf(':', start);
+    if (colon >= 0 && colon < at) shown = `${shown.slice(0, colon)}:[hidden]${shown.slice(at)}`;
+  }
+  return shown.replace(/([?&]password=)[^&#]*/gi, '$1[hidden]');
+}
+
+/** How a refusal names a variable: with its value, unless that is a secret. */
+function shownVariable(name: string, value: string | undefined): string {
+  if (SECRET_VARIABLES.has(name)) return `${name} (value hidden)`;
+  if (value === undefined) return name;
+  return `${name}=${JSON.stringify(URL_VARIABLES.has(name) ? withoutPassword(value) : value)}`;
+}
+
 /** Reads and validates the environment once; a wrong value names the variable and stops start-up. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => `${shownVariable(i.path.join('.'), present[String(i.path[0])])}: ${i.message}`));
   }
   const e = parsed.data;
   if (e.DATABASE_URL && !e.JWT_SECRET) {

@@ -1,5 +1,5 @@
 import { AuditEntity } from '../audit/audit.entity';
-import { ApiTokenEntity, SessionEntity, UserEntity } from '../auth/auth.entities';
+import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from '../auth/auth.entities';
 import { ShareLinkEntity } from '../share-links/share-link.entity';
 import { ChangeEntity } from '../changes/change.entity';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
@@ -33,4 +33,5 @@ export const ENTITIES = [
   ApiTokenEntity,
   ShareLinkEntity,
   AuditEntity,
+  LoginFailureEntity,
 ];

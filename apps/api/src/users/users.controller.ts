@@ -38,9 +38,12 @@ export class UsersController {
   }
 
   @Patch(':userId')
-  @ApiOperation({ summary: 'Change a user: name, role, disabled, or a new password (ends their sessions)' })
+  @ApiOperation({
+    summary: 'Change a user: name, role, disabled, or a new password (ends their sessions)',
+    description: 'The last enabled admin can be neither disabled nor given another role (409 CONFLICT): make another user an admin first.',
+  })
   @Input({ body: UserPatch })
-  @Returns(200, User, 'Updated', [400, 401, 403, 404])
+  @Returns(200, User, 'Updated', [400, 401, 403, 404, 409])
   update(@Param('userId') userId: string, @Body() body: UserPatch, @Author() author: string): Promise<User> {
     return this.auth.updateUser(userId, body, author);
   }

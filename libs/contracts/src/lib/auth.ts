@@ -133,7 +133,8 @@ export const AuditQuery = z.strictObject({
   since: DateInput.optional(),
   negotiationId: Id.optional(),
   actor: PlainString.max(320, 'must be at most 320 characters').optional(),
-  limit: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
+  limit: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional().describe('Entries per page (default 200, at most 1000)'),
+  before: Id.optional().describe('Only entries older than this one: pass nextBefore of the previous page'),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
@@ -145,7 +146,15 @@ export const AuditEntry = z.object({
   entityType: z.string(),
   entityId: z.string(),
   negotiationId: z.string().nullable(),
-  before: z.unknown().nullable(),
-  after: z.unknown().nullable(),
+  // unknown includes null; `.nullable()` on it would give OpenAPI 3.0 a `nullable` without a `type`.
+  before: z.unknown().describe('The entity before the change; null for a creation'),
+  after: z.unknown().describe('The entity after the change'),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** A page of the audit log, newest first; entries at the same instant in a fixed order (by id). */
+export const AuditPage = z.object({
+  items: z.array(AuditEntry),
+  nextBefore: z.string().nullable().describe('Pass as before to get the next (older) page; null when this page is the last'),
+});
+export type AuditPage = z.infer<typeof AuditPage>;
