@@ -422,6 +422,15 @@ describe('audit log', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.body.details).toEqual([{ field: 'query.before', message: expect.stringContaining('is not the id of an audit entry') }]);
       expect((await t.get('/api/audit?before=yesterday')).body.details).toEqual([{ field: 'query.before', message: 'must be an id (UUID)' }]);
+
+      // since: a day includes that whole day; a date-time admits what came strictly after it.
+      const day = new Date(at).toISOString().slice(0, 10);
+      const nextDay = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+      const ids = async (q: string) => ((await t.get(`/api/audit?actor=paging%40test.local&limit=1000&${q}`)).body as { items: { id: string }[] }).items.map((e) => e.id);
+      expect(await ids(`since=${day}`)).toEqual(sameInstant);
+      expect(await ids(`since=${nextDay}`)).toEqual([]);
+      expect(await ids(`since=${encodeURIComponent(new Date(at).toISOString())}`)).toEqual([]);
+      expect(await ids(`since=${encodeURIComponent(new Date(at - 1).toISOString())}`)).toEqual(sameInstant);
     } finally {
       await t.close();
     }

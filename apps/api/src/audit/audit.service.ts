@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEntry, AuditPage, AuditQuery } from '@parley/contracts';
-import { parseBound, toIso } from '@parley/domain';
+import { parseSince, toIso } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
 import { invalid } from '../common/app-error';
 import { newOrderedId } from '../common/ids';
@@ -55,7 +55,7 @@ export class AuditLog {
       // "at <=" first, so the index on at bounds the scan.
       qb.andWhere('(a.at <= :beforeAt AND (a.at < :beforeAt OR a.id < :beforeId))', { beforeAt: cursor.at, beforeId: cursor.id });
     }
-    if (query.since) qb.andWhere('a.at > :since', { since: parseBound(query.since) });
+    if (query.since) qb.andWhere('a.at > :since', { since: parseSince(query.since) });
     if (query.negotiationId) qb.andWhere('a.negotiation_id = :n', { n: query.negotiationId });
     if (query.actor) qb.andWhere('a.actor = :actor', { actor: query.actor });
     const rows = await qb.getMany();

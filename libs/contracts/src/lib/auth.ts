@@ -130,7 +130,7 @@ export const ShareLinkCreated = ShareLink.extend({ token: z.string().describe('S
 export type ShareLinkCreated = z.infer<typeof ShareLinkCreated>;
 
 export const AuditQuery = z.strictObject({
-  since: DateInput.optional(),
+  since: DateInput.optional().describe('Entries after this time; a day (YYYY-MM-DD) includes that whole day'),
   negotiationId: Id.optional(),
   actor: PlainString.max(320, 'must be at most 320 characters').optional(),
   limit: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional().describe('Entries per page (default 200, at most 1000)'),
