@@ -358,6 +358,11 @@ describe('secrets stay secret', () => {
       const logged = logs.join('');
       expect(logged).toContain('/api/auth/login'); // the capture works
       expect(logged).toContain(`GET /api/negotiations/${negotiation.id}/matrix?asOf=2025-12-01&share=[redacted] failed`); // the failure was logged
+      // Every line about the request carries its id, the one its answer gives: the failure and the request's own line.
+      const requestId = (JSON.parse(failed.text) as { requestId: string }).requestId;
+      const aboutIt = logs.join('').split('\n').filter((line) => line.includes(`"${requestId}"`));
+      expect(aboutIt.some((line) => line.includes('share=[redacted] failed'))).toBe(true);
+      expect(aboutIt.length).toBeGreaterThanOrEqual(2);
       for (const secret of [ADMIN.password, 'wrong-password-1', 'viewer-secret-99', 'viewer-secret-100', session, viewerSession, apiToken, share]) {
         expect(logged).not.toContain(secret);
         for (const body of responses) expect(body).not.toContain(secret);
