@@ -148,6 +148,30 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     await until('all four after the restart', () => onB.changes.length === 4, 30_000);
     expect(onB.changes.map((c) => c.seq)).toEqual([start + 1, start + 2, start + 3, start + 4]);
   });
+
+  // Last here: it ends node A.
+  it('counts the viewers of every node, and drops those of a node that dies (recounted every head interval)', async () => {
+    const n = await call(a.url, 'POST', '/api/negotiations', token, { title: 'Presence across nodes' });
+    expect(n.status).toBe(201);
+    const watch = (node: ApiNode) => {
+      const client = new LiveClient({ url: node.url, negotiationId: n.body.id, sinceSeq: 0, token });
+      const counts: number[] = [];
+      client.on('presence', (p) => counts.push(p.viewers));
+      clients.push(client);
+      client.start();
+      return { client, counts };
+    };
+    const onA = watch(a);
+    await until('the viewer on A counted', () => onA.counts.at(-1) === 1);
+    const onB = watch(b);
+    await until('both viewers counted on B', () => onB.counts.at(-1) === 2);
+    await until('both viewers counted on A', () => onA.counts.at(-1) === 2);
+    // Killed: node A pushes nothing about its viewer leaving; node B finds out by counting again.
+    await a.stop('SIGKILL');
+    await until('the viewer on A no longer counted on B', () => onB.counts.at(-1) === 1, 15_000);
+    expect(onB.client.viewers).toBe(1);
+    expect(onB.client.state).toBe('live');
+  });
 });
 
 describe('access revoked on one node closes sockets on the other', () => {

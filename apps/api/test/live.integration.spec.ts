@@ -1,8 +1,17 @@
-import { CHANGE_KINDS, LIVE_PATH, type ChangeEntry, type ErrorBody, type LiveConnectError, type RefusedNotice } from '@parley/contracts';
+import {
+  CHANGE_KINDS,
+  LIVE_PATH,
+  type ChangeEntry,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type LiveConnectError,
+  type RefusedNotice,
+  type ServerToClientEvents,
+} from '@parley/contracts';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { LiveGateway } from '../src/live/live.gateway';
-import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
+import { fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 import { TcpProxy } from './tcp-proxy';
 
 /** Resolves when `predicate` holds, polling; fails with `what` after the timeout. */
@@ -32,6 +41,36 @@ function watch(t: TestApp, negotiationId: string, sinceSeq: number, token?: stri
   client.start();
   return viewer;
 }
+
+/**
+ * Installs a trigger that fails the insert of an idempotency key containing ':fail-late': the last
+ * statement of a stance write with an Idempotency-Key, run after `ChangeLog.recordMany` appended the
+ * change to the log and registered its publication for after the commit (non-stance changes write
+ * the audit row before registering it, so a failure there would come too early). Returns its removal.
+ * The failure is a unique violation (409), as a concurrent retry under the same key would cause.
+ */
+async function failLateTrigger(t: TestApp): Promise<() => Promise<void>> {
+  const db = t.config.database;
+  const run = (statement: string) => t.db.write((tx) => tx.manager.query(statement));
+  if (db.driver === 'sqlite') {
+    await run(`CREATE TRIGGER fail_late BEFORE INSERT ON idempotency_keys WHEN NEW.scoped_key LIKE '%:fail-late%'
+      BEGIN SELECT RAISE(ABORT, 'fail_late: a test trigger'); END`);
+    return async () => void (await run('DROP TRIGGER fail_late'));
+  }
+  const schema = db.schema ?? 'public';
+  await run(`CREATE FUNCTION ${schema}.fail_late() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.scoped_key LIKE '%:fail-late%' THEN RAISE EXCEPTION 'fail_late: a test trigger' USING ERRCODE = 'unique_violation'; END IF;
+        RETURN NEW;
+      END $$`);
+  await run(`CREATE TRIGGER fail_late BEFORE INSERT ON ${schema}.idempotency_keys FOR EACH ROW EXECUTE FUNCTION ${schema}.fail_late()`);
+  return async () => {
+    await run(`DROP TRIGGER fail_late ON ${schema}.idempotency_keys`);
+    await run(`DROP FUNCTION ${schema}.fail_late()`);
+  };
+}
+
+type RawSocket = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 
 const seqsOf = (v: Viewer) => v.changes.map((c) => c.seq);
 const consecutive = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
@@ -174,16 +213,58 @@ describe('live updates', () => {
     expect(seqsOf(v)).toEqual(consecutive(start + 1, 3));
   });
 
-  it('broadcasts nothing for a write that was rolled back', async () => {
+  it('broadcasts nothing for a write rolled back after its change was recorded, and the next change takes its number', async () => {
     const v = viewer(t, s.negotiationId, await head());
     await until('live', () => v.client.state === 'live');
-    const failed = await t.post(`${base}/stances/batch`, { events: [stance(s.parties[0].id, s.points[0].id), stance(s.parties[1].id, s.points[0].id, { expectedVersion: 999 })] });
-    expect(failed.status).toBe(409);
-    const ok = await t.post(`${base}/stances`, stance(s.parties[2].id, s.points[0].id));
-    await until('the committed change', () => v.changes.length === 1);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(v.changes).toHaveLength(1);
-    expect(v.changes[0].seq).toBe(ok.body.event.seq);
+    const start = v.client.lastSeq;
+    const before = await fingerprint(t.db);
+    const dropTrigger = await failLateTrigger(t);
+    try {
+      const failed = await t.post(`${base}/stances`, stance(s.parties[1].id, s.points[1].id, { note: 'rolled back' }), { 'Idempotency-Key': 'fail-late-1' });
+      expect(failed.status).toBe(409);
+    } finally {
+      await dropTrigger();
+    }
+    // The change log row, the event and the sequence number went with the transaction.
+    expect(await fingerprint(t.db)).toEqual(before);
+    const ok = await t.post(`${base}/stances`, stance(s.parties[2].id, s.points[1].id, { note: 'committed' }));
+    expect(ok.status).toBe(201);
+    expect(ok.body.event.seq).toBe(start + 1);
+    await until('the committed change', () => v.changes.length > 0);
+    // Had the rolled-back change been published, it would have come first, under the same number,
+    // and the committed one would have been dropped as its duplicate.
+    expect(v.changes.map((c) => ({ seq: c.seq, entityId: c.entityId }))).toEqual([{ seq: start + 1, entityId: ok.body.event.id }]);
+    const next = await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[1].id));
+    await until('the next change', () => v.changes.length > 1);
+    expect(seqsOf(v)).toEqual([start + 1, start + 2]);
+    expect(next.body.event.seq).toBe(start + 2);
+  });
+
+  it('pushes far fewer viewer counts than joins for a burst of joins, and ends with the right count', async () => {
+    const created = await t.post('/api/negotiations', { title: 'A crowd' });
+    const id = created.body.id as string;
+    const observer = viewer(t, id, 0);
+    await until('the observer counted', () => observer.viewers.at(-1) === 1);
+    const crowd: { socket: RawSocket; viewers: number[] }[] = Array.from({ length: 10 }, () => {
+      const socket: RawSocket = io(t.url, { path: LIVE_PATH, transports: ['websocket'], reconnection: false });
+      const member = { socket, viewers: [] as number[] };
+      socket.on('presence', (notice) => member.viewers.push(notice.viewers));
+      return member;
+    });
+    try {
+      await until('the crowd connected', () => crowd.every((m) => m.socket.connected));
+      const pushedBefore = observer.viewers.length;
+      // Ten joins at once.
+      const acks = await Promise.all(crowd.map((m) => m.socket.timeout(5_000).emitWithAck('join', { negotiationId: id, sinceSeq: 1 })));
+      expect(acks.every((ack) => ack.ok)).toBe(true);
+      await until('everyone sees 11 viewers', () => observer.viewers.at(-1) === 11 && crowd.every((m) => m.viewers.at(-1) === 11));
+      const pushes = observer.viewers.length - pushedBefore;
+      expect(pushes).toBeGreaterThan(0);
+      expect(pushes).toBeLessThanOrEqual(crowd.length / 2);
+    } finally {
+      for (const m of crowd) m.socket.disconnect();
+    }
+    await until('the observer alone again', () => observer.viewers.at(-1) === 1);
   });
 
   it('keeps rooms apart: a viewer of one negotiation never receives another’s changes', async () => {
@@ -295,6 +376,32 @@ describe('live access (VIEW_ACCESS=private)', () => {
     await until('refusal', () => wrongRoom.errors.length > 0);
     expect(wrongRoom.errors[0]).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
     await wrongRoom.client.close();
+  });
+
+  it('takes `?share=` on the socket by the HTTP rule: a share link’s token, and nothing else', async () => {
+    const link = await t.post(`/api/negotiations/${s.negotiationId}/share-links`, { label: 'embed' });
+    expect(link.status).toBe(201);
+    // A session token in a URL is no credential over HTTP…
+    expect((await t.as(null).get(`/api/negotiations/${s.negotiationId}?share=${t.adminToken}`)).status).toBe(401);
+    // …nor on the socket, and neither is any other value: the socket has no credentials and is refused.
+    const viewers: Viewer[] = [];
+    try {
+      for (const share of [t.adminToken, 'not-a-share-link']) {
+        const bogus = watch(t, s.negotiationId, 0, undefined, { socket: { query: { share } } });
+        viewers.push(bogus);
+        await until('refusal', () => bogus.errors.length > 0 && bogus.client.state === 'offline');
+        expect(bogus.errors).toEqual([{ code: 'UNAUTHENTICATED', message: 'Sign in or use a share link to watch negotiations' }]);
+      }
+      const head = (await t.get(`/api/negotiations/${s.negotiationId}`)).body.seq as number;
+      const shared = watch(t, s.negotiationId, head, undefined, { socket: { query: { share: link.body.token } } });
+      viewers.push(shared);
+      await until('live', () => shared.client.state === 'live');
+      const res = await t.post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[1].id, s.points[1].id));
+      await until('change', () => shared.changes.length === 1);
+      expect(shared.changes[0].seq).toBe(res.body.event.seq);
+    } finally {
+      await Promise.all(viewers.map((v) => v.client.close()));
+    }
   });
 });
 

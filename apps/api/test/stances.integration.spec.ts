@@ -78,7 +78,8 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
     expect(badRef.body.details).toEqual([{ field: 'events.3.partyId', message: expect.stringContaining('does not exist') }]);
     expect(await fingerprint(t.db)).toEqual(before);
 
-    // The stale version is discovered inside the transaction, after two items were written: all roll back.
+    // The stale version is found inside the transaction, where the items are checked in order against the
+    // cells as the earlier ones leave them, before any row is written: the whole batch is refused.
     const stale = await t.post(`${base}/stances/batch`, {
       events: [stance(aa.id, p3.id), stance(bb.id, p3.id), stance(cc.id, p1.id, { expectedVersion: 99 })],
     });

@@ -18,7 +18,15 @@ export function credentialOf(request: FastifyRequest): string | undefined {
     if (!match) throw new AppError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
     return match[1];
   }
-  const share = (request.query as Record<string, unknown> | undefined)?.['share'];
+  return shareTokenOf(request.query);
+}
+
+/**
+ * A share link's token given as `?share=` (embeds, and the live socket's handshake): only a `pls_…`
+ * value counts, so a session or API token never travels in a URL, and any other value is no credential.
+ */
+export function shareTokenOf(query: unknown): string | undefined {
+  const share = (query as Record<string, unknown> | undefined)?.['share'];
   return typeof share === 'string' && share.startsWith('pls_') ? share : undefined;
 }
 

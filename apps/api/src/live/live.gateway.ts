@@ -17,6 +17,7 @@ import {
   type JoinAck,
   type LiveAuth,
   type LiveConnectError,
+  type PresenceNotice,
   type RefusedNotice,
   type ResyncNotice,
   type ServerToClientEvents,
@@ -24,6 +25,7 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { In } from 'typeorm';
 import { AccessEvents, concerns, type Revocation } from '../auth/access-events';
+import { shareTokenOf } from '../auth/access.guard';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
 import { clientAddress, trustFunction } from '../common/client-address';
@@ -45,9 +47,14 @@ interface SocketData {
   joined: Set<string>;
 }
 
-/** Between the nodes (through the Redis adapter): a revocation made on one node reaches sockets on all. */
+/** Between the nodes (through the Redis adapter). */
 interface NodeEvents {
+  /** A revocation made on one node reaches sockets on all. */
   revoked: (revocation: Revocation) => void;
+  /** A node's new count of a negotiation's viewers, for the other nodes to show to theirs. */
+  presence: (notice: PresenceNotice) => void;
+  /** Each other node answers with its own number of viewers of each negotiation asked about, in order. */
+  viewers: (negotiationIds: string[], answer: (counts: number[]) => void) => void;
 }
 
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
@@ -90,6 +97,11 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   /** Per negotiation: how many of its viewers this node had when it last pushed a count. */
   private readonly viewersAtLastPush = new Map<string, number>();
+  /** Per negotiation with viewers here: the count they were last shown (absent: some have been shown none yet). */
+  private readonly shownViewers = new Map<string, number>();
+  private presenceRefreshRunning = false;
+  /** The last refresh failed (logged once per outage, not every interval). */
+  private presenceRefreshFailing = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
@@ -153,9 +165,15 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       }),
     ];
     server.on('revoked', (revocation) => void this.recheck((principal) => concerns(revocation, principal)));
+    server.on('presence', (notice) => this.showPresence(notice));
+    server.on('viewers', (negotiationIds, answer) => answer(negotiationIds.map((id) => this.viewersHere(id))));
     this.timers = [
       setInterval(() => {
-        void this.announceHeads();
+        const watched = this.watchedHere();
+        void this.announceHeads(watched);
+        // Corrects counts a push missed: a node that died (its viewers went without a word), a
+        // count that failed while Redis was down, notices that crossed between nodes.
+        void this.refreshPresence(watched);
         // Expiry, and revocations this node did not hear about (made by the CLI, or a message Redis lost).
         void this.recheckAll();
       }, this.config.live.headIntervalMs),
@@ -186,8 +204,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
 
   private async authenticate(socket: LiveSocket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as LiveAuth;
-    const share = socket.handshake.query['share'];
-    const credential = typeof auth.token === 'string' && auth.token ? auth.token : typeof share === 'string' ? share : undefined;
+    // The socket's credential is its auth.token, or a share link's token by the HTTP rule.
+    const credential = typeof auth.token === 'string' && auth.token ? auth.token : shareTokenOf(socket.handshake.query);
     const principal = await this.access.principalOf(credential);
     if (!principal && this.config.auth.viewAccess === 'private') {
       throw new AppError(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch negotiations');
@@ -225,6 +243,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         await socket.join(room(negotiationId));
         socket.data.joined.add(negotiationId);
         joinedHere = negotiationId;
+        // This viewer has been shown no count yet: the next count is shown here even if unchanged.
+        this.shownViewers.delete(negotiationId);
         this.schedulePresence(negotiationId);
       }
       const head = (await this.negotiations.resolve(negotiationId)).seq;
@@ -281,31 +301,87 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   /**
    * Viewer counts across all nodes, debounced so a burst of joins sends one update, and sent only
    * when this node's number of viewers changed (a rejoin, or a join and a leave, change nothing).
-   * The count only changes when some node's does, and that node pushes it to the whole room.
+   * The count only changes when some node's does, and that node tells every node, each of which
+   * shows it to its own viewers (see showPresence). What this misses (a node that died, a count
+   * that failed) the periodic refreshPresence corrects.
    */
   private schedulePresence(negotiationId: string): void {
     if (this.presenceTimers.has(negotiationId)) return;
     const timer = setTimeout(() => {
       this.presenceTimers.delete(negotiationId);
-      const here = this.server.of('/').adapter.rooms.get(room(negotiationId))?.size ?? 0;
+      const here = this.viewersHere(negotiationId);
       if (this.viewersAtLastPush.get(negotiationId) === here) return;
       if (here > 0) this.viewersAtLastPush.set(negotiationId, here);
       else this.viewersAtLastPush.delete(negotiationId);
-      this.server
-        .in(room(negotiationId))
-        .fetchSockets()
-        .then(
-          (sockets) => this.server.to(room(negotiationId)).emit('presence', { negotiationId, viewers: sockets.length }),
-          (err: unknown) => this.logger.warn(`presence count failed: ${String(err)}`),
-        );
+      this.countViewers([negotiationId]).then(
+        ([viewers]) => {
+          const notice: PresenceNotice = { negotiationId, viewers };
+          this.showPresence(notice);
+          if (this.config.live.redisUrl) this.server.serverSideEmit('presence', notice);
+        },
+        (err: unknown) => this.logger.warn(`presence count failed: ${String(err)}`),
+      );
     }, PRESENCE_DEBOUNCE_MS);
     timer.unref();
     this.presenceTimers.set(negotiationId, timer);
   }
 
+  /** Shows a count to this node's viewers of the negotiation, unless it is the one they were last shown. */
+  private showPresence(notice: PresenceNotice): void {
+    const { negotiationId, viewers } = notice;
+    if (this.viewersHere(negotiationId) === 0) {
+      this.shownViewers.delete(negotiationId);
+      return;
+    }
+    if (this.shownViewers.get(negotiationId) === viewers) return;
+    this.shownViewers.set(negotiationId, viewers);
+    this.server.local.to(room(negotiationId)).emit('presence', notice);
+  }
+
+  /** Counts again the viewers of the negotiations watched here and shows the counts that changed. */
+  private async refreshPresence(negotiationIds: string[]): Promise<void> {
+    // A count waits up to the adapter's request timeout (Redis down): one round at a time.
+    if (negotiationIds.length === 0 || this.presenceRefreshRunning) return;
+    this.presenceRefreshRunning = true;
+    try {
+      const counts = await this.countViewers(negotiationIds);
+      negotiationIds.forEach((negotiationId, i) => this.showPresence({ negotiationId, viewers: counts[i] }));
+      this.presenceRefreshFailing = false;
+    } catch (err) {
+      if (!this.presenceRefreshFailing) this.logger.warn(`viewer counts cannot be refreshed for now (${String(err)}); retried every head interval`);
+      this.presenceRefreshFailing = true;
+    } finally {
+      this.presenceRefreshRunning = false;
+    }
+  }
+
+  /**
+   * The viewers of each negotiation across all nodes: this node's own, plus what every other node
+   * answers (only numbers travel, not the sockets as fetchSockets would send them). Fails when a node
+   * does not answer in time or Redis is down; the next refresh asks again.
+   */
+  private async countViewers(negotiationIds: string[]): Promise<number[]> {
+    const counts = negotiationIds.map((id) => this.viewersHere(id));
+    if (!this.config.live.redisUrl) return counts;
+    const answers = await this.server.serverSideEmitWithAck('viewers', negotiationIds);
+    for (const answer of answers) {
+      if (!Array.isArray(answer) || answer.length !== counts.length) throw new Error(`a node answered the viewer count with ${JSON.stringify(answer)}`);
+      answer.forEach((n, i) => (counts[i] += n));
+    }
+    return counts;
+  }
+
+  private viewersHere(negotiationId: string): number {
+    return this.server.of('/').adapter.rooms.get(room(negotiationId))?.size ?? 0;
+  }
+
+  /** The negotiations this node's sockets watch. */
+  private watchedHere(): string[] {
+    return [...this.server.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('n:')).map((r) => r.slice(2));
+  }
+
   /** Tells this node's viewers the latest sequence number, so one that missed the last change notices. */
-  private async announceHeads(): Promise<void> {
-    const ids = [...this.server.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('n:')).map((r) => r.slice(2));
+  private async announceHeads(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
       const rows = await this.db.read.find(NegotiationEntity, { select: { id: true, seq: true }, where: { id: In(ids) } });

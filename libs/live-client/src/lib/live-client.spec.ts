@@ -2,7 +2,7 @@ import { LIVE_PATH, type ChangeEntry, type ClientToServerEvents, type JoinAck, t
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import { LiveClient, type ConnectionState } from './live-client';
+import { LiveClient, type ConnectionState, type LiveClientOptions } from './live-client';
 
 /**
  * The client against a real socket.io server that plays the server's side of the protocol the way a
@@ -65,8 +65,17 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 10_000)
   }
 }
 
-function client(url: string) {
-  const live = new LiveClient({ url, negotiationId: 'n', sinceSeq: 0, joinTimeoutMs: 300, retryDelayMs: 20, retryDelayMaxMs: 100, socket: { reconnectionDelay: 20, reconnectionDelayMax: 100 } });
+function client(url: string, options: Partial<LiveClientOptions> = {}) {
+  const live = new LiveClient({
+    url,
+    negotiationId: 'n',
+    sinceSeq: 0,
+    joinTimeoutMs: 300,
+    retryDelayMs: 20,
+    retryDelayMaxMs: 100,
+    socket: { reconnectionDelay: 20, reconnectionDelayMax: 100 },
+    ...options,
+  });
   const seen = { changes: [] as number[], states: [] as ConnectionState[], errors: [] as string[] };
   live.on('change', (e) => seen.changes.push(e.seq));
   live.on('state', (s) => seen.states.push(s));
@@ -98,6 +107,53 @@ describe('LiveClient against a bare socket.io server', () => {
     expect(seen.changes).toEqual([1, 2]);
     expect(seen.states).toEqual(expect.arrayContaining(['live', 'reconnecting']));
     await until('live', () => live.state === 'live');
+  });
+
+  it('notices a missing sequence number, joins again from the last one it applied, and applies the replay in order', async () => {
+    const server = await bareServer((socket, _request, ack, n) => {
+      if (n === 1) {
+        // Nothing to replay: 1 and 3 are live changes, and 2 is lost on the way (a message Redis dropped).
+        ack(ok(0));
+        socket.emit('change', change(1));
+        socket.emit('change', change(3));
+      } else {
+        ack(ok(3));
+        socket.emit('changes', [change(2), change(3)]);
+      }
+    });
+    const { live, seen } = client(server.url, { gapTimeoutMs: 50 });
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('the replayed changes', () => seen.changes.length === 3);
+    expect(server.joins).toEqual([
+      { negotiationId: 'n', sinceSeq: 0 },
+      { negotiationId: 'n', sinceSeq: 1 },
+    ]);
+    // 3 waited for 2, and its replayed copy was dropped.
+    expect(seen.changes).toEqual([1, 2, 3]);
+    expect(live.lastSeq).toBe(3);
+    expect(live.state).toBe('live');
+  });
+
+  it('joins again when a head notice shows a change it never received, and applies it', async () => {
+    const server = await bareServer((socket, _request, ack, n) => {
+      if (n === 1) {
+        ack(ok(0));
+        socket.emit('change', change(1));
+        // 2 was committed but its message was lost; the periodic head notice says so.
+        socket.emit('head', { negotiationId: 'n', seq: 2 });
+      } else {
+        ack(ok(2));
+        socket.emit('changes', [change(2)]);
+      }
+    });
+    const { live, seen } = client(server.url, { gapTimeoutMs: 50 });
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('the missed change', () => seen.changes.length === 2);
+    expect(server.joins.map((j) => j.sinceSeq)).toEqual([0, 1]);
+    expect(seen.changes).toEqual([1, 2]);
+    expect(live.lastSeq).toBe(2);
   });
 
   it('asks again, after a pause, when a join is answered 503 or not answered at all', async () => {
