@@ -40,9 +40,21 @@ async function facts(t: TestApp, negotiationId: string): Promise<StanceFact[]> {
   }));
 }
 
+type TextedCell = MatrixCell & { text: string };
+
+/** Each cell with its stance as JSON text too, so that the comparisons also hold the fields' order. */
+function texted(byPoint: Record<string, Record<string, MatrixCell>>): Record<string, Record<string, TextedCell>> {
+  const out: Record<string, Record<string, TextedCell>> = {};
+  for (const [pointId, cells] of Object.entries(byPoint)) {
+    out[pointId] = {};
+    for (const [partyId, cell] of Object.entries(cells)) out[pointId][partyId] = { ...cell, text: JSON.stringify(cell.stance) };
+  }
+  return out;
+}
+
 /** The matrix's cells per point as JSON would carry them. */
-function cellsOf(view: MatrixView): Record<string, Record<string, MatrixCell>> {
-  return Object.fromEntries(view.rows.map((r) => [r.point.id, r.cells]));
+function cellsOf(view: MatrixView): Record<string, Record<string, TextedCell>> {
+  return texted(Object.fromEntries(view.rows.map((r) => [r.point.id, r.cells])));
 }
 
 describe('the in-memory as-of index answers exactly as the SQL path', () => {
@@ -55,8 +67,8 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
   const reference = async (asOf?: number, knownAt?: number) => {
     const byPoint = await t.app.get(MatrixService).cellsFromTables(s.negotiationId, asOf, knownAt);
     const out: Record<string, Record<string, MatrixCell>> = {};
-    for (const point of s.points) out[point.id] = Object.fromEntries(byPoint.get(point.id) ?? []);
-    return JSON.parse(JSON.stringify(out)) as Record<string, Record<string, MatrixCell>>;
+    for (const point of s.points) out[point.id] = byPoint.get(point.id) ?? {};
+    return texted(JSON.parse(JSON.stringify(out)) as Record<string, Record<string, MatrixCell>>);
   };
   const viaIndex = async (asOf?: number, knownAt?: number) => {
     const params = new URLSearchParams();

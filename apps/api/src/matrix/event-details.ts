@@ -1,5 +1,5 @@
-import type { Confidence, Position, StanceEvent, TimePrecision } from '@parley/contracts';
-import { buildStanceEvent } from '../stances/stance.mapper';
+import { POSITION_SCORE, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
+import { toIso } from '@parley/domain';
 
 /** The fields of a stance event that the as-of index does not hold. */
 export interface EventFields {
@@ -48,7 +48,11 @@ const TEXT_FIELDS = [
 ] as const satisfies readonly (keyof EventFields)[];
 const WIDTH = TEXT_FIELDS.length;
 const NULL_REF = 0;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the lower-case hex digits. */
+const HEX_CODES = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
+const DASH = 45;
+/** The hex digit (as a character code) of `word` at bit `shift`. */
+const x = (word: number, shift: number): number => HEX_CODES[(word >>> shift) & 15];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -109,40 +113,49 @@ export class EventDetails {
     this.published[slot] = fields.sourcePublishedAt ?? Number.NaN;
   }
 
-  /** The API view of the event `seq` in force in a cell (visible, so without a known retraction), or null if not held. */
+  /**
+   * The API view of the event `seq` in force in a cell (visible, so without a known retraction),
+   * or null if not held. The same object as buildStanceEvent, built directly: this runs for every
+   * cell of every matrix, and an intermediate entity doubled its garbage.
+   */
   view(seq: number, indexed: IndexedFields): StanceEvent | null {
     const slot = this.slotOf(seq);
     if (slot < 0) return null;
-    // Written out rather than through a helper: this runs for every cell of every matrix.
     const r = this.refs;
     const t = this.strings;
     const at = slot * WIDTH;
     const published = this.published[slot];
     const conditions = t[r[at + 4]];
-    return buildStanceEvent({
+    return {
       id: this.otherIds.size === 0 ? this.uuid(slot) : (this.otherIds.get(slot) ?? this.uuid(slot)),
       negotiationId: this.negotiationId,
       seq,
       partyId: indexed.partyId,
       pointId: indexed.pointId,
       position: indexed.position,
+      score: POSITION_SCORE[indexed.position],
       confidence: t[r[at]] as Confidence,
-      effectiveAt: indexed.effectiveAt,
+      effectiveAt: toIso(indexed.effectiveAt),
       effectivePrecision: t[r[at + 1]] as TimePrecision,
-      recordedAt: indexed.recordedAt,
+      recordedAt: toIso(indexed.recordedAt),
       recordedBy: t[r[at + 2]] ?? '',
-      conditionsText: t[r[at + 3]],
-      conditionPointIds: conditions === null || conditions === '[]' ? [] : (JSON.parse(conditions) as string[]),
+      source: {
+        url: t[r[at + 8]],
+        outlet: t[r[at + 9]],
+        title: t[r[at + 10]],
+        publishedAt: Number.isNaN(published) ? null : toIso(published),
+      },
+      conditions: {
+        text: t[r[at + 3]],
+        pointIds: conditions === null || conditions === '[]' ? [] : (JSON.parse(conditions) as string[]),
+      },
       note: t[r[at + 5]],
       quote: t[r[at + 6]],
       actorId: t[r[at + 7]],
-      sourceUrl: t[r[at + 8]],
-      sourceOutlet: t[r[at + 9]],
-      sourceTitle: t[r[at + 10]],
-      sourcePublishedAt: Number.isNaN(published) ? null : published,
       documentId: t[r[at + 11]],
       milestoneId: t[r[at + 12]],
-    });
+      retraction: null,
+    };
   }
 
   private ref(value: string | number | null): number {
@@ -157,17 +170,21 @@ export class EventDetails {
     return n;
   }
 
-  /** Formats with a byte table: ten thousand ids per matrix make the generic way show in profiles. */
+  /**
+   * Formats with one String.fromCharCode: ten thousand ids per matrix. Concatenating pieces built
+   * a chain of cons strings per id, which JSON.stringify then had to flatten.
+   */
   private uuid(slot: number): string {
     const a = this.ids[slot * 4];
     const b = this.ids[slot * 4 + 1];
     const c = this.ids[slot * 4 + 2];
     const d = this.ids[slot * 4 + 3];
-    return (
-      HEX[a >>> 24] + HEX[(a >>> 16) & 255] + HEX[(a >>> 8) & 255] + HEX[a & 255] + '-' +
-      HEX[b >>> 24] + HEX[(b >>> 16) & 255] + '-' + HEX[(b >>> 8) & 255] + HEX[b & 255] + '-' +
-      HEX[c >>> 24] + HEX[(c >>> 16) & 255] + '-' + HEX[(c >>> 8) & 255] + HEX[c & 255] +
-      HEX[d >>> 24] + HEX[(d >>> 16) & 255] + HEX[(d >>> 8) & 255] + HEX[d & 255]
+    // prettier-ignore
+    return String.fromCharCode(
+      x(a, 28), x(a, 24), x(a, 20), x(a, 16), x(a, 12), x(a, 8), x(a, 4), x(a, 0), DASH,
+      x(b, 28), x(b, 24), x(b, 20), x(b, 16), DASH, x(b, 12), x(b, 8), x(b, 4), x(b, 0), DASH,
+      x(c, 28), x(c, 24), x(c, 20), x(c, 16), DASH, x(c, 12), x(c, 8), x(c, 4), x(c, 0),
+      x(d, 28), x(d, 24), x(d, 20), x(d, 16), x(d, 12), x(d, 8), x(d, 4), x(d, 0),
     );
   }
 

@@ -18,7 +18,6 @@ import {
   pointMetrics,
   summarize,
   toIso,
-  type IndexedCell,
 } from '@parley/domain';
 import { badReference } from '../common/app-error';
 import { Db } from '../database/db.service';
@@ -28,7 +27,6 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
-import type { IndexedFields } from './event-details';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -111,24 +109,21 @@ export class MatrixService {
   }
 
   /**
-   * The stance in force per cell, from the negotiation's in-memory index (brought up to `seq`,
-   * the head just read) and its copy of the events' details. Until the index is first built
-   * (in the background), from the tables.
+   * The stance in force per cell, by point and party, from the negotiation's in-memory index
+   * (brought up to `seq`, the head just read) and its copy of the events' details. Until the index
+   * is first built (in the background), from the tables.
    */
-  private async cells(negotiationId: string, seq: number, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
+  private async cells(negotiationId: string, seq: number, asOf?: number, knownAt?: number): Promise<Map<string, Record<string, MatrixCell>>> {
     const index = await this.indexes.ready(negotiationId, seq);
     if (!index) return this.cellsFromTables(negotiationId, asOf, knownAt);
-    const indexed = index.cellsAt({ asOf, knownAt });
-    const shown: (IndexedCell & IndexedFields & { seq: number })[] = [];
-    for (const cell of indexed) if (cell.seq !== null) shown.push(cell as IndexedCell & IndexedFields & { seq: number });
-    const events = await this.indexes.events(negotiationId, shown);
-    const byPoint = new Map<string, Map<string, MatrixCell>>();
-    for (const cell of indexed) {
-      const stance = cell.seq === null ? null : events.get(cell.seq);
-      if (stance === undefined) throw new Error(`stance event ${cell.seq} of negotiation ${negotiationId} is indexed but not stored`);
-      let forPoint = byPoint.get(cell.pointId);
-      if (!forPoint) byPoint.set(cell.pointId, (forPoint = new Map()));
-      forPoint.set(cell.partyId, { version: cell.version, stance });
+    const at = index.inForce({ asOf, knownAt });
+    const views = await this.indexes.views(negotiationId, index, at, asOf === undefined && knownAt === undefined);
+    const byPoint = new Map<string, Record<string, MatrixCell>>();
+    for (let c = 0; c < views.length; c += 1) {
+      const pointId = index.pointOf(c);
+      let forPoint = byPoint.get(pointId);
+      if (!forPoint) byPoint.set(pointId, (forPoint = {}));
+      forPoint[index.partyOf(c)] = { version: index.versionOf(c), stance: views[c] };
     }
     return byPoint;
   }
@@ -138,7 +133,7 @@ export class MatrixService {
    * probe per cell of the latest visible event through the (cell, effective_at) index. The
    * reference the in-memory index is tested against.
    */
-  async cellsFromTables(negotiationId: string, asOf?: number, knownAt?: number): Promise<Map<string, Map<string, MatrixCell>>> {
+  async cellsFromTables(negotiationId: string, asOf?: number, knownAt?: number): Promise<Map<string, Record<string, MatrixCell>>> {
     const { rows } =
       asOf === undefined && knownAt === undefined
         ? await sql<CellRow>(
@@ -164,12 +159,11 @@ export class MatrixService {
               WHERE c.negotiation_id = ?`,
             [asOf ?? END_OF_TIME, knownAt ?? END_OF_TIME, knownAt ?? END_OF_TIME, negotiationId],
           );
-    const byPoint = new Map<string, Map<string, MatrixCell>>();
+    const byPoint = new Map<string, Record<string, MatrixCell>>();
     for (const row of rows) {
-      const cell: MatrixCell = { version: num(row.c_version), stance: row.id ? toStanceEvent(row, knownAt) : null };
       let forPoint = byPoint.get(row.c_point_id);
-      if (!forPoint) byPoint.set(row.c_point_id, (forPoint = new Map()));
-      forPoint.set(row.c_party_id, cell);
+      if (!forPoint) byPoint.set(row.c_point_id, (forPoint = {}));
+      forPoint[row.c_party_id] = { version: num(row.c_version), stance: row.id ? toStanceEvent(row, knownAt) : null };
     }
     return byPoint;
   }
@@ -179,7 +173,7 @@ function buildRows(
   points: Point[],
   parties: Party[],
   document: PlanDocument | null,
-  cells: Map<string, Map<string, MatrixCell>>,
+  cells: Map<string, Record<string, MatrixCell>>,
 ): MatrixRow[] {
   const partyIds = parties.map((p) => p.id);
   const provisionOf = new Map((document?.provisions ?? []).map((p, index) => [p.pointId, { ...p, index }]));
@@ -187,15 +181,14 @@ function buildRows(
     ? [...points].sort((a, b) => (provisionOf.get(a.id)?.index ?? Infinity) - (provisionOf.get(b.id)?.index ?? Infinity))
     : points;
   return ordered.map((point) => {
-    const forPoint = cells.get(point.id) ?? new Map<string, MatrixCell>();
-    const positions = new Map<string, Position>();
-    for (const [partyId, cell] of forPoint) if (cell.stance) positions.set(partyId, cell.stance.position);
+    const forPoint = cells.get(point.id) ?? {};
+    const positions = { get: (partyId: string) => (Object.hasOwn(forPoint, partyId) ? forPoint[partyId].stance?.position : undefined) };
     const provision = provisionOf.get(point.id);
     return {
       point: { id: point.id, code: point.code, title: point.title, category: point.category },
       number: provision?.number ?? null,
       text: provision?.text ?? null,
-      cells: Object.fromEntries(forPoint),
+      cells: forPoint,
       summary: pointMetrics(point.id, partyIds, positions),
     };
   });

@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ChangeEntry, StanceEvent } from '@parley/contracts';
 import { POSITIONS } from '@parley/contracts';
-import { parseInstant, StanceIndex } from '@parley/domain';
+import { parseInstant, StanceIndex, type InForce } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db } from '../database/db.service';
 import { num, sql } from '../database/sql';
 import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
-import { EventDetails, type EventFields, type IndexedFields } from './event-details';
+import { EventDetails, type EventFields } from './event-details';
 
 /** Rows per query while an index is built: bounds the driver's row objects in memory at once. */
 const LOAD_PAGE = 20_000;
@@ -113,31 +113,49 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The API view of events by sequence number, for the cells shown. Only visible events are shown,
-   * and a visible event's retraction is never known at the view's knownAt, so no view carries one.
+   * The API view of the event in force per cell (null where none is), by cell number. Only visible
+   * events are shown, and a visible event's retraction is never known at the view's knownAt, so no
+   * view carries one. Views are cached only when `keep` (the current matrix, asked again and again):
+   * an as-of view is rarely asked twice, and keeping ten thousand per query made every scavenge copy
+   * them.
    */
-  async events(negotiationId: string, shown: readonly (IndexedFields & { seq: number })[]): Promise<Map<number, StanceEvent>> {
+  async views(negotiationId: string, index: StanceIndex, at: InForce, keep: boolean): Promise<(StanceEvent | null)[]> {
     const entry = this.entries.get(negotiationId);
     const cache = entry?.views ?? new ViewCache(CACHED_VIEWS);
     const details = entry?.details ?? null;
-    const out = new Map<number, StanceEvent>();
-    const missing: number[] = [];
-    for (const cell of shown) {
-      const view = cache.get(cell.seq) ?? details?.view(cell.seq, cell);
-      if (view) {
-        out.set(cell.seq, view);
-        cache.put(cell.seq, view);
-      } else {
-        missing.push(cell.seq);
+    const out = new Array<StanceEvent | null>(at.seq.length).fill(null);
+    const missing = new Map<number, number>();
+    for (let c = 0; c < at.seq.length; c += 1) {
+      const seq = at.seq[c];
+      if (seq < 0) continue;
+      let view = cache.get(seq);
+      if (!view && details) {
+        const shown = details.view(seq, {
+          partyId: index.partyOf(c),
+          pointId: index.pointOf(c),
+          position: POSITIONS[at.position[c]],
+          effectiveAt: at.effectiveAt[c],
+          recordedAt: at.recordedAt[c],
+        });
+        if (shown) {
+          view = shown;
+          if (keep) cache.put(seq, view);
+        }
       }
+      if (view) out[c] = view;
+      else missing.set(seq, c);
     }
-    for (let i = 0; i < missing.length; i += SEQ_CHUNK) {
-      for (const row of await this.eventRows(negotiationId, missing.slice(i, i + SEQ_CHUNK))) {
+    const seqs = [...missing.keys()];
+    for (let i = 0; i < seqs.length; i += SEQ_CHUNK) {
+      for (const row of await this.eventRows(negotiationId, seqs.slice(i, i + SEQ_CHUNK))) {
         const view = toStanceEvent({ ...row, r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null });
-        out.set(view.seq, view);
-        cache.put(view.seq, view);
+        const c = missing.get(view.seq);
+        if (c !== undefined) out[c] = view;
+        missing.delete(view.seq);
+        if (keep) cache.put(view.seq, view);
       }
     }
+    if (missing.size > 0) throw new Error(`stance events ${[...missing.keys()].slice(0, 5).join(', ')} of negotiation ${negotiationId} are indexed but not stored`);
     return out;
   }
 

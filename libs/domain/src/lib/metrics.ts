@@ -21,7 +21,7 @@ function round3(value: number): number {
 export function pointMetrics(
   pointId: string,
   partyIds: readonly string[],
-  positions: ReadonlyMap<string, Position>,
+  positions: { get(partyId: string): Position | undefined },
 ): PointMetrics {
   const silent: string[] = [];
   let stated = 0;

@@ -27,6 +27,19 @@ export interface IndexedCell {
   recordedAt: number | null;
 }
 
+/**
+ * The event in force per cell at a time view, one column per field and one entry per cell
+ * number (cells are numbered in the order they were first written): no object per cell.
+ */
+export interface InForce {
+  /** seq of the event in force, or -1 when none is visible. */
+  seq: Int32Array;
+  /** Index into POSITIONS (meaningless when seq is -1). */
+  position: Uint8Array;
+  effectiveAt: Float64Array;
+  recordedAt: Float64Array;
+}
+
 const POSITION_CODE = new Map<Position, number>(POSITIONS.map((p, i) => [p, i]));
 const AGREES = 1;
 const BLOCKS = 2;
@@ -151,23 +164,58 @@ export class StanceIndex {
 
   /** The cell's event in force at the view, per cell that has ever had an event. */
   cellsAt(view: TimeView): IndexedCell[] {
-    const asOf = view.asOf ?? Number.POSITIVE_INFINITY;
-    const knownAt = view.knownAt ?? Number.POSITIVE_INFINITY;
+    const at = this.inForce(view);
     const out: IndexedCell[] = new Array<IndexedCell>(this.cells.length);
     for (let c = 0; c < this.cells.length; c += 1) {
       const cell = this.cells[c];
-      const j = inForce(cell, asOf, knownAt);
+      const none = at.seq[c] < 0;
       out[c] = {
         partyId: this.partyIds[cell.party],
         pointId: this.pointIds[cell.point],
         version: cell.version,
-        seq: j < 0 ? null : cell.seq[j],
-        position: j < 0 ? null : POSITIONS[cell.position[j]],
-        effectiveAt: j < 0 ? null : cell.effective[j],
-        recordedAt: j < 0 ? null : cell.recorded[j],
+        seq: none ? null : at.seq[c],
+        position: none ? null : POSITIONS[at.position[c]],
+        effectiveAt: none ? null : at.effectiveAt[c],
+        recordedAt: none ? null : at.recordedAt[c],
       };
     }
     return out;
+  }
+
+  /** Like cellsAt, by cell number and column-wise, for callers that show every cell (the matrix). */
+  inForce(view: TimeView): InForce {
+    const asOf = view.asOf ?? Number.POSITIVE_INFINITY;
+    const knownAt = view.knownAt ?? Number.POSITIVE_INFINITY;
+    const n = this.cells.length;
+    const out: InForce = { seq: new Int32Array(n), position: new Uint8Array(n), effectiveAt: new Float64Array(n), recordedAt: new Float64Array(n) };
+    for (let c = 0; c < n; c += 1) {
+      const cell = this.cells[c];
+      const j = inForce(cell, asOf, knownAt);
+      if (j < 0) {
+        out.seq[c] = -1;
+        continue;
+      }
+      out.seq[c] = cell.seq[j];
+      out.position[c] = cell.position[j];
+      out.effectiveAt[c] = cell.effective[j];
+      out.recordedAt[c] = cell.recorded[j];
+    }
+    return out;
+  }
+
+  /** The party of a cell, by cell number. */
+  partyOf(cell: number): string {
+    return this.partyIds[this.cells[cell].party];
+  }
+
+  /** The point of a cell, by cell number. */
+  pointOf(cell: number): string {
+    return this.pointIds[this.cells[cell].point];
+  }
+
+  /** A cell's version (events + retractions ever recorded on it), by cell number. */
+  versionOf(cell: number): number {
+    return this.cells[cell].version;
   }
 
   /**

@@ -59,6 +59,18 @@ describe('precisionOf / toIso / endOfDay', () => {
     expect(toIso(Date.UTC(2025, 10, 21, 12, 30))).toBe('2025-11-21T12:30:00.000Z');
   });
 
+  it('formats exactly like Date#toISOString over years 0000–9999, leap days and the edges', () => {
+    const random = seededRandom(5);
+    const first = Date.parse('0000-01-01T00:00:00.000Z');
+    const last = Date.parse('9999-12-31T23:59:59.999Z');
+    const instants = [first, last, 0, -1, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(1900, 2, 1), Date.UTC(2024, 1, 29), Date.UTC(2100, 1, 28, 12)];
+    for (let i = 0; i < 20_000; i++) instants.push(Math.floor(first + random() * (last - first)));
+    for (let i = 0; i < 2_000; i++) instants.push(Date.UTC(2025, 0, 1) + Math.floor(random() * 400) * DAY_MS + Math.floor(random() * 1000));
+    for (const ms of instants) expect({ ms, iso: toIso(ms) }).toEqual({ ms, iso: new Date(ms).toISOString() });
+    // Outside 0000–9999 and fractional milliseconds: Date's own format.
+    for (const ms of [first - 1, last + 1, 1.5]) expect(toIso(ms)).toBe(new Date(ms).toISOString());
+  });
+
   it('finds the last millisecond of the day', () => {
     expect(endOfDay(Date.UTC(2025, 10, 21, 12, 30))).toBe(eod('2025-11-21'));
     expect(endOfDay(eod('2025-11-21'))).toBe(eod('2025-11-21'));
