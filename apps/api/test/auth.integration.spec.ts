@@ -573,6 +573,8 @@ describe('headers, CORS and public reads', () => {
       expect((await t.as(null).get(`/api/negotiations/${s.negotiationId}/matrix`)).status).toBe(200);
       const write = await t.as(null).post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id));
       expect(write.status).toBe(401);
+      // Access is decided before the body is validated: a stranger learns nothing of the schema.
+      expect((await t.as(null).post(`/api/negotiations/${s.negotiationId}/stances`, { position: 42 })).status).toBe(401);
       const viewer = await t.user('viewer');
       expect((await t.as(viewer.token).post(`/api/negotiations/${s.negotiationId}/stances`, stance(s.parties[0].id, s.points[0].id))).status).toBe(403);
     } finally {
@@ -580,13 +582,24 @@ describe('headers, CORS and public reads', () => {
     }
   });
 
-  it('lets no site frame the dashboard by default', async () => {
+  it('lets no site frame the dashboard by default, and sends the security headers with every answer', async () => {
     const t = await startApp();
     try {
-      for (const p of ['/api/health', '/']) {
-        const res = await fetch(`${t.url}${p}`);
+      // An API answer, the dashboard (404 where it is not built), an unknown route and a refused body.
+      const answers = [
+        await fetch(`${t.url}/api/health`),
+        await fetch(`${t.url}/`),
+        await fetch(`${t.url}/api/no-such-route`),
+        await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      ];
+      expect(answers.map((res) => res.status)).toEqual([200, expect.any(Number), 404, 400]);
+      for (const res of answers) {
         expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
         expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+        expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
       }
     } finally {
       await t.close();

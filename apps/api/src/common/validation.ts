@@ -1,12 +1,4 @@
-import {
-  applyDecorators,
-  type CallHandler,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-  SetMetadata,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { applyDecorators, type CanActivate, type ExecutionContext, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import type { FieldProblem } from '@parley/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -17,8 +9,6 @@ interface InputSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
 }
-
-const INPUT = Symbol('parley:input');
 
 /**
  * JSON Schema of a contract schema, as OpenAPI shows it: what a request may send ('input'), or
@@ -32,10 +22,10 @@ export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input
 
 /**
  * Declares a route's input with the shared contract schemas: the same schema validates the request
- * (InputInterceptor) and documents it in OpenAPI, so the two can never disagree.
+ * (InputGuard) and documents it in OpenAPI, so the two can never disagree.
  */
 export function Input(schemas: InputSchemas): MethodDecorator {
-  const decorators: MethodDecorator[] = [SetMetadata(INPUT, schemas)];
+  const decorators: MethodDecorator[] = [UseGuards(new InputGuard(schemas))];
   if (schemas.body) decorators.push(ApiBody({ schema: openApiSchema(schemas.body) }));
   if (schemas.query) {
     const json = openApiSchema(schemas.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
@@ -104,25 +94,27 @@ function parseQuery(schema: z.ZodType, raw: Record<string, unknown>): unknown {
   throw invalid([...repeated.map((key) => ({ field: `query.${key}`, message: 'must be given once' })), ...others]);
 }
 
-@Injectable()
-export class InputInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
+/**
+ * Validates and replaces a route's query and body with what its schemas parse (400 with every field
+ * problem otherwise). A route guard, so it runs after the global guards (a stranger gets 401, not a
+ * lesson in the schema), and not an interceptor: with no interceptor at all Nest skips its rxjs chain
+ * and two AsyncResource binds per request, about 5 % of a write's CPU.
+ */
+export class InputGuard implements CanActivate {
+  constructor(private readonly schemas: InputSchemas) {}
 
-  intercept(context: ExecutionContext, next: CallHandler) {
-    const schemas = this.reflector.get<InputSchemas | undefined>(INPUT, context.getHandler());
-    if (schemas) {
-      const request = context.switchToHttp().getRequest<FastifyRequest & { parsedBody?: unknown }>();
-      if (schemas.query) {
-        const query = parseQuery(schemas.query, { ...(request.query as Record<string, unknown>) });
-        (request as { query: unknown }).query = query;
-      }
-      if (schemas.body) {
-        if (request.body === undefined || request.body === null) {
-          throw invalid([{ field: 'body', message: 'a JSON body is required' }]);
-        }
-        request.body = parseOrThrow(schemas.body, request.body);
-      }
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (this.schemas.query) {
+      const query = parseQuery(this.schemas.query, { ...(request.query as Record<string, unknown>) });
+      (request as { query: unknown }).query = query;
     }
-    return next.handle();
+    if (this.schemas.body) {
+      if (request.body === undefined || request.body === null) {
+        throw invalid([{ field: 'body', message: 'a JSON body is required' }]);
+      }
+      request.body = parseOrThrow(this.schemas.body, request.body);
+    }
+    return true;
   }
 }
