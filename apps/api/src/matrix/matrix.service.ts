@@ -117,7 +117,7 @@ export class MatrixService {
     const index = await this.indexes.ready(negotiationId, seq);
     if (!index) return this.cellsFromTables(negotiationId, asOf, knownAt);
     const at = index.inForce({ asOf, knownAt });
-    const views = await this.indexes.views(negotiationId, index, at, asOf === undefined && knownAt === undefined);
+    const views = await this.indexes.views(negotiationId, index, at);
     const byPoint = new Map<string, Record<string, MatrixCell>>();
     for (let c = 0; c < views.length; c += 1) {
       const pointId = index.pointOf(c);

@@ -115,14 +115,16 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   /**
    * The API view of the event in force per cell (null where none is), by cell number. Only visible
    * events are shown, and a visible event's retraction is never known at the view's knownAt, so no
-   * view carries one. Views are cached only when `keep` (the current matrix, asked again and again):
-   * an as-of view is rarely asked twice, and keeping ten thousand per query made every scavenge copy
-   * them.
+   * view carries one. Cached: every view while the whole history fits in the cache, otherwise the
+   * views of cells' current events only, whichever query built them. The current matrix asks for
+   * those again and again, while an event in force at some past date of a long history is rarely
+   * asked twice, and keeping ten thousand of them per query made every scavenge copy them.
    */
-  async views(negotiationId: string, index: StanceIndex, at: InForce, keep: boolean): Promise<(StanceEvent | null)[]> {
+  async views(negotiationId: string, index: StanceIndex, at: InForce): Promise<(StanceEvent | null)[]> {
     const entry = this.entries.get(negotiationId);
     const cache = entry?.views ?? new ViewCache(CACHED_VIEWS);
     const details = entry?.details ?? null;
+    const keepAll = index.size <= CACHED_VIEWS;
     const out = new Array<StanceEvent | null>(at.seq.length).fill(null);
     const missing = new Map<number, number>();
     for (let c = 0; c < at.seq.length; c += 1) {
@@ -139,7 +141,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
         });
         if (shown) {
           view = shown;
-          if (keep) cache.put(seq, view);
+          if (keepAll || at.current[c] === 1) cache.put(seq, view);
         }
       }
       if (view) out[c] = view;
@@ -150,9 +152,10 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       for (const row of await this.eventRows(negotiationId, seqs.slice(i, i + SEQ_CHUNK))) {
         const view = toStanceEvent({ ...row, r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null });
         const c = missing.get(view.seq);
-        if (c !== undefined) out[c] = view;
+        if (c === undefined) continue;
+        out[c] = view;
         missing.delete(view.seq);
-        if (keep) cache.put(view.seq, view);
+        if (keepAll || at.current[c] === 1) cache.put(view.seq, view);
       }
     }
     if (missing.size > 0) throw new Error(`stance events ${[...missing.keys()].slice(0, 5).join(', ')} of negotiation ${negotiationId} are indexed but not stored`);

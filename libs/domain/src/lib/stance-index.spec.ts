@@ -119,6 +119,31 @@ describe('StanceIndex', () => {
     for (const view of views) expect(actual(index, view)).toEqual(expected(facts, view));
   });
 
+  it('marks by cell number the events in force that are also their cell\'s current one', () => {
+    const facts = history(9, 400, parties, points);
+    const index = indexOf(facts);
+    const now = index.inForce({});
+    expect(Array.from(now.current)).toEqual(Array.from(now.seq, (seq) => (seq < 0 ? 0 : 1)));
+    const random = seededRandom(19);
+    const span = facts[facts.length - 1].recordedAt + 72 * HOUR;
+    let both = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const view = i % 2 === 0 ? { asOf: Math.floor(random() * span) } : { asOf: Math.floor(random() * span), knownAt: Math.floor(random() * span) };
+      const at = index.inForce(view);
+      const cells = index.cellsAt(view);
+      expect(at.seq.length).toBe(index.cellCount);
+      for (let c = 0; c < cells.length; c += 1) {
+        expect({ c, seq: at.seq[c], party: index.partyOf(c), point: index.pointOf(c), version: index.versionOf(c) }).toEqual({ c, seq: cells[c].seq ?? -1, party: cells[c].partyId, point: cells[c].pointId, version: cells[c].version });
+        const current = at.seq[c] >= 0 && at.seq[c] === now.seq[c] ? 1 : 0;
+        expect({ c, current: at.current[c] }).toEqual({ c, current });
+        both += current;
+      }
+    }
+    // Both kinds occur, or the test proves nothing.
+    expect(both).toBeGreaterThan(0);
+    expect(both).toBeLessThan(40 * index.cellCount);
+  });
+
   it.each([1, 2, 3])('gives the same convergence series as convergenceSeries (seed %i)', (seed) => {
     const facts = history(seed, 500, [...parties, 'outsider'], [...points, 'p-outside']);
     const index = indexOf(facts);

@@ -38,6 +38,8 @@ export interface InForce {
   position: Uint8Array;
   effectiveAt: Float64Array;
   recordedAt: Float64Array;
+  /** 1 when that event is also the cell's event in force without a time bound (its current one). */
+  current: Uint8Array;
 }
 
 const POSITION_CODE = new Map<Position, number>(POSITIONS.map((p, i) => [p, i]));
@@ -187,7 +189,8 @@ export class StanceIndex {
     const asOf = view.asOf ?? Number.POSITIVE_INFINITY;
     const knownAt = view.knownAt ?? Number.POSITIVE_INFINITY;
     const n = this.cells.length;
-    const out: InForce = { seq: new Int32Array(n), position: new Uint8Array(n), effectiveAt: new Float64Array(n), recordedAt: new Float64Array(n) };
+    const out: InForce = { seq: new Int32Array(n), position: new Uint8Array(n), effectiveAt: new Float64Array(n), recordedAt: new Float64Array(n), current: new Uint8Array(n) };
+    const unbounded = asOf === Number.POSITIVE_INFINITY && knownAt === Number.POSITIVE_INFINITY;
     for (let c = 0; c < n; c += 1) {
       const cell = this.cells[c];
       const j = inForce(cell, asOf, knownAt);
@@ -199,6 +202,7 @@ export class StanceIndex {
       out.position[c] = cell.position[j];
       out.effectiveAt[c] = cell.effective[j];
       out.recordedAt[c] = cell.recorded[j];
+      out.current[c] = unbounded || j === inForce(cell, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY) ? 1 : 0;
     }
     return out;
   }
