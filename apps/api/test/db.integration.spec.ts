@@ -43,6 +43,37 @@ describe('Db.write', () => {
     expect(committed.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 5 !== 0));
   });
 
+  // PostgreSQL runs each write in its own transaction: there are no groups.
+  (DRIVER === 'sqlite' ? it : it.skip)('groups waiting writes up to 1,000 events of weight beyond the first, so that a heavy write commits alone', async () => {
+    const steps: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started = (): void => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const blocker = db.write(async () => {
+      started();
+      await held;
+    });
+    await running;
+    const write = (name: string, weight: number) =>
+      db.write(
+        async (tx) => {
+          steps.push(`run ${name}`);
+          tx.afterCommit(() => steps.push(`commit ${name}`));
+        },
+        { weight },
+      );
+    // Queued while the blocker holds the writer: they form the next groups.
+    const queued = [write('a', 600), write('b', 600), write('c', 300), write('d', 1), write('e', 200), write('f', 1)];
+    release();
+    await Promise.all([blocker, ...queued]);
+    expect(steps).toEqual([
+      'run a', 'commit a', // a + b would weigh 1,200
+      'run b', 'run c', 'run d', 'commit b', 'commit c', 'commit d', // 901; with e it would be 1,101
+      'run e', 'run f', 'commit e', 'commit f',
+    ]);
+  });
+
   it('finishes every accepted write before closing, and refuses writes after', async () => {
     const other = await Db.open(database.config, { migrate: false });
     const pending = Array.from({ length: 20 }, (_, i) =>

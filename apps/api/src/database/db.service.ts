@@ -13,6 +13,8 @@ export interface Tx {
 
 interface PendingWrite {
   work: (tx: Tx) => Promise<unknown>;
+  /** Its size (the events it records; 1 for an ordinary write), bounding the group it joins. */
+  weight: number;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
@@ -27,6 +29,14 @@ export class DatabaseClosedError extends Error {
 
 /** Most writes one group commit takes; later ones wait for the next group. */
 const MAX_GROUP = 256;
+/**
+ * Most weight (events) one group commit takes beyond its first write. Sharing a COMMIT saves one
+ * fsync; past a few hundred events that saving is small against holding every earlier write's
+ * answer until the later ones have run, which also kept the main thread (answers, validation) and
+ * the writer from overlapping: four clients sending batches of 1,000 took 9.9 s with batches
+ * grouped, 8.0 s one per group (100,000 events, same run).
+ */
+const MAX_GROUP_WEIGHT = 1_000;
 
 /** WAL pages between automatic checkpoints when the config does not say (SQLITE_WAL_AUTOCHECKPOINT). */
 const DEFAULT_WAL_AUTOCHECKPOINT = 10_000;
@@ -110,7 +120,8 @@ export class Db implements OnApplicationShutdown {
     return this.writer;
   }
 
-  async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** `weight`: the write's size in events (default 1); a heavy write commits in a group of its own. */
+  async write<T>(work: (tx: Tx) => Promise<T>, { weight = 1 }: { weight?: number } = {}): Promise<T> {
     if (this.closed) throw new DatabaseClosedError();
     if (this.driver === 'postgres') {
       const run = (async () => {
@@ -127,7 +138,7 @@ export class Db implements OnApplicationShutdown {
       return run;
     }
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work: work as (tx: Tx) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ work: work as (tx: Tx) => Promise<unknown>, weight, resolve: resolve as (value: unknown) => void, reject });
       this.flush();
     });
   }
@@ -143,11 +154,22 @@ export class Db implements OnApplicationShutdown {
     this.flushing = true;
     this.drained = (async () => {
       try {
-        while (this.pending.length > 0) await this.commitGroup(this.pending.splice(0, MAX_GROUP));
+        while (this.pending.length > 0) await this.commitGroup(this.nextGroup());
       } finally {
         this.flushing = false;
       }
     })();
+  }
+
+  /** The first waiting write, and those after it while the group stays within MAX_GROUP and MAX_GROUP_WEIGHT. */
+  private nextGroup(): PendingWrite[] {
+    let size = 1;
+    let weight = this.pending[0].weight;
+    while (size < this.pending.length && size < MAX_GROUP && weight + this.pending[size].weight <= MAX_GROUP_WEIGHT) {
+      weight += this.pending[size].weight;
+      size += 1;
+    }
+    return this.pending.splice(0, size);
   }
 
   private async commitGroup(group: PendingWrite[]): Promise<void> {

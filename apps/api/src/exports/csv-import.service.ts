@@ -178,6 +178,7 @@ export class CsvImportService {
         author,
         (i) => `row ${fresh[i].at}`,
       ),
+      { weight: fresh.length },
     );
     return report;
   }

@@ -210,7 +210,7 @@ export class DumpService {
         negotiationId: n.id,
         after: { slug: n.slug, title: n.title, seq: n.seq, counts },
       });
-    });
+    }, { weight: n.seq });
     return report(false, []);
   }
 

@@ -131,9 +131,14 @@ export class StancesService {
   async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: string): Promise<Replayable<BatchResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, inputs, (i) => `events.${i}.`);
-    return this.idempotent(negotiationId, 'stance-batch', idempotencyKey, inputs, async (tx) => ({
-      results: await this.recordManyIn(tx, negotiationId, inputs, author, (i) => `events.${i}`),
-    }));
+    return this.idempotent(
+      negotiationId,
+      'stance-batch',
+      idempotencyKey,
+      inputs,
+      async (tx) => ({ results: await this.recordManyIn(tx, negotiationId, inputs, author, (i) => `events.${i}`) }),
+      inputs.length,
+    );
   }
 
   /** Records events inside a caller's transaction, in order; references must have been checked (checkRefsOf). */
@@ -351,8 +356,9 @@ export class StancesService {
     key: string | undefined,
     request: unknown,
     work: (tx: Tx) => Promise<T>,
+    weight = 1,
   ): Promise<Replayable<T>> {
-    if (key === undefined) return { status: 201, body: await this.db.write(work), replayed: false };
+    if (key === undefined) return { status: 201, body: await this.db.write(work, { weight }), replayed: false };
     const scopedKey = `${negotiationId}:${route}:${key}`;
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const replay = (row: IdempotencyKeyEntity): Replayable<T> => {
@@ -371,7 +377,7 @@ export class StancesService {
       const body = await work(tx);
       await tx.manager.insert(IdempotencyKeyEntity, { scopedKey, requestHash, statusCode: 201, response: JSON.stringify(body), createdAt: Date.now() });
       return { status: 201, body, replayed: false };
-    }).catch((err: unknown) => {
+    }, { weight }).catch((err: unknown) => {
       if (err instanceof ReplayFound) return err.result as Replayable<T>;
       throw err;
     });
