@@ -179,7 +179,6 @@ export class EventDetails {
     const b = this.ids[slot * 4 + 1];
     const c = this.ids[slot * 4 + 2];
     const d = this.ids[slot * 4 + 3];
-    // prettier-ignore
     return String.fromCharCode(
       x(a, 28), x(a, 24), x(a, 20), x(a, 16), x(a, 12), x(a, 8), x(a, 4), x(a, 0), DASH,
       x(b, 28), x(b, 24), x(b, 20), x(b, 16), DASH, x(b, 12), x(b, 8), x(b, 4), x(b, 0), DASH,
