@@ -72,13 +72,14 @@ describe('migrations', () => {
     const columns = async (table: string) => {
       const runner = ds.createQueryRunner();
       try {
-        return (await runner.getTable(table))?.columns.map((c) => c.name);
+        // Sorted: TypeORM reads PostgreSQL's columns in no particular order (seen differing between runs).
+        return (await runner.getTable(table))?.columns.map((c) => c.name).sort();
       } finally {
         await runner.release();
       }
     };
-    expect(await columns('users')).toEqual(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at', 'created_at', 'updated_at']);
-    expect(await columns('login_failures')).toEqual(['email', 'failures', 'locked_until', 'last_failed_at']);
+    expect(await columns('users')).toEqual(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at', 'created_at', 'updated_at'].sort());
+    expect(await columns('login_failures')).toEqual(['email', 'failures', 'locked_until', 'last_failed_at'].sort());
   });
 
   it('can be opened concurrently by several nodes (migrations under a lock) and report nothing pending', async () => {
