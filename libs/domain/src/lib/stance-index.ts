@@ -202,7 +202,7 @@ export class StanceIndex {
       out.position[c] = cell.position[j];
       out.effectiveAt[c] = cell.effective[j];
       out.recordedAt[c] = cell.recorded[j];
-      out.current[c] = unbounded || j === inForce(cell, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY) ? 1 : 0;
+      out.current[c] = unbounded || j === currentOf(cell) ? 1 : 0;
     }
     return out;
   }
@@ -342,6 +342,12 @@ function inForce(cell: Cell, asOf: number, knownAt: number): number {
     // A NaN retraction time (never retracted) compares false: the event stays visible.
     if (cell.recorded[j] <= knownAt && !(cell.retracted[j] <= knownAt)) return j;
   }
+  return -1;
+}
+
+/** inForce without a time bound, without a search: the cell's last event never retracted, or -1. */
+function currentOf(cell: Cell): number {
+  for (let j = cell.size - 1; j >= 0; j -= 1) if (Number.isNaN(cell.retracted[j])) return j;
   return -1;
 }
 

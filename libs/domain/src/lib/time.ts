@@ -84,6 +84,7 @@ export function toIso(ms: number): string {
   rest = (rest - s) / 60;
   const min = rest % 60;
   const h = (rest - min) / 60;
+  // 45 '-', 84 'T', 58 ':', 46 '.', 90 'Z'.
   return String.fromCharCode(
     ZERO + Math.floor(y / 1000), ZERO + (Math.floor(y / 100) % 10), ZERO + (Math.floor(y / 10) % 10), ZERO + (y % 10), 45,
     ZERO + Math.floor(m / 10), ZERO + (m % 10), 45, ZERO + Math.floor(d / 10), ZERO + (d % 10), 84,
