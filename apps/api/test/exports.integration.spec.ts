@@ -20,6 +20,16 @@ async function download(t: TestApp, p: string, token: string | null = t.adminTok
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }
 
+/** What a spreadsheet runs as a formula at the start of a cell (OWASP's list, with tab and CR). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** No cell, and no line inside a cell, starts a formula. */
+function expectNoFormula(rows: Record<string, string>[]): void {
+  for (const row of rows) {
+    for (const cell of Object.values(row)) for (const line of cell.split(/\r\n|\r|\n/)) expect(line).not.toMatch(FORMULA_START);
+  }
+}
+
 function postCsv(t: TestApp, query: string, csv: string) {
   return t.request('POST', `/api/negotiations/import?${query}`, csv, { 'content-type': 'text/csv' });
 }
@@ -262,6 +272,59 @@ describe('exports and imports', () => {
       expect(dry.body.errors).toEqual([]);
       // Everything in it is already here: nothing would be created.
       expect(dry.body.counts.stanceEvents.created).toBe(0);
+    });
+
+    it('cells with line breaks, quotes and separators are quoted: the same rows and cells, no cell or line starting a formula', async () => {
+      const ua = matrix.parties.find((p) => p.code === 'UA')!;
+      const title = 'Grain corridor\n=HYPERLINK("http://evil.example","click")';
+      const created = await t.post(`${base}/points`, { title, category: 'economy' });
+      expect(created.status).toBe(201);
+      const hostile = {
+        note: "see source\n=cmd|' /C calc'!A0",
+        quote: '@SUM(1+1)\r\n-2+3\r+cmd, "quoted"',
+        conditions: 'first line; second, with comma\n\tindented =1',
+      };
+      const recorded = await t.post(`${base}/stances`, {
+        partyId: ua.id,
+        pointId: created.body.id,
+        position: 'conditional',
+        confidence: 'reported',
+        effectiveAt: '2025-12-20',
+        source: { outlet: 'Wire', title: '-1 day' },
+        conditions: { text: hostile.conditions },
+        note: hostile.note,
+        quote: hostile.quote,
+      });
+      expect(recorded.status).toBe(201);
+
+      const matrixText = (await download(t, `${base}/export.csv`)).bytes.toString('utf8');
+      const changesText = (await download(t, `${base}/export.csv?table=changes`)).bytes.toString('utf8');
+      for (const text of [matrixText, changesText]) {
+        // Every line of the file, also a line inside a quoted cell, is safe to a line-by-line reader.
+        for (const line of text.split(/\r\n|\r|\n/)) expect(line).not.toMatch(FORMULA_START);
+      }
+
+      const current = (await t.get(`${base}/matrix`)).body as MatrixView;
+      const matrixRows = parse(matrixText, { columns: true }) as Record<string, string>[];
+      expect(matrixRows.map((r) => r['code'])).toEqual(current.rows.map((r) => r.point.code));
+      expect(matrixRows.find((r) => r['code'] === created.body.code)).toMatchObject({
+        title: `Grain corridor\n'=HYPERLINK("http://evil.example","click")`,
+        UA: 'Conditional',
+      });
+      expectNoFormula(matrixRows);
+
+      const changeRows = parse(changesText, { columns: true }) as Record<string, string>[];
+      const events = JSON.parse((await download(t, `${base}/export.json`)).bytes.toString('utf8')).stanceEvents as { id: string }[];
+      expect(changeRows.map((r) => r['eventId'])).toEqual(events.map((e) => e.id));
+      expect(changeRows.at(-1)).toMatchObject({
+        eventId: recorded.body.event.id,
+        pointTitle: `Grain corridor\n'=HYPERLINK("http://evil.example","click")`,
+        note: "see source\n'=cmd|' /C calc'!A0",
+        quote: `'@SUM(1+1)\r\n'-2+3\r'+cmd, "quoted"`,
+        conditions: "first line; second, with comma\n'\tindented =1",
+        sourceTitle: "'-1 day",
+      });
+      expectNoFormula(changeRows);
     });
 
     it('refuses unreadable or mislabelled files with a clear message', async () => {

@@ -4,11 +4,29 @@ import { stringify } from 'csv-stringify/sync';
 import type { EventStream, ReportData } from './report-data';
 
 /**
- * CSV as RFC 4180 says (CRLF, quotes doubled), UTF-8, optionally with a BOM for Excel. A cell that a
- * spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+ * CSV as RFC 4180 says (CRLF, quotes doubled), UTF-8, optionally with a BOM for Excel. Every cell
+ * holding CR, LF, a comma or a quote is quoted: csv-stringify quotes a lone CR or LF only with
+ * `quote_record_delimiter`, and an unquoted line break forges rows.
  */
 export function csvLine(values: readonly (string | number | null)[]): string {
-  return stringify([values.map((v) => (v === null ? '' : v))], { escape_formulas: true, record_delimiter: 'windows' });
+  return stringify([values.map(guardFormula)], { record_delimiter: 'windows', quote_record_delimiter: true });
+}
+
+/** What a spreadsheet runs as a formula: OWASP's CSV-injection list (= + - @, tab, CR) and the fullwidth forms. */
+const FORMULA_AT_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/** The same after a line break inside a cell (a CR there is a line break itself). */
+const FORMULA_AFTER_BREAK = /(\r\n|\r|\n)(?=[=+\-@\t\uFF1D\uFF0B\uFF0D\uFF20])/g;
+
+/**
+ * A text cell starting a formula gets a leading apostrophe, and so does each line inside it: a reader
+ * that splits lines (or a file opened with the wrong settings) must not find a formula there either.
+ * Numbers are written as they are.
+ */
+function guardFormula(value: string | number | null): string | number {
+  if (value === null) return '';
+  if (typeof value === 'number') return value;
+  const lines = value.replace(FORMULA_AFTER_BREAK, "$1'");
+  return FORMULA_AT_START.test(lines) ? `'${lines}` : lines;
 }
 
 export const BOM = '\uFEFF';
