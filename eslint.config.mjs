@@ -36,7 +36,7 @@ export default [
   },
   {
     // Tests, benchmarks and the scale-out harness read loosely typed JSON from HTTP answers.
-    files: ['**/test/**/*.ts', '**/test-scale/**/*.ts', '**/test-faults/**/*.ts', '**/bench/**/*.ts', '**/*.spec.ts', '**/*.spec.tsx'],
+    files: ['**/test/**/*.ts', '**/test-scale/**/*.ts', '**/test-faults/**/*.ts', '**/test-interop/**/*.ts', '**/bench/**/*.ts', '**/*.spec.ts', '**/*.spec.tsx'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

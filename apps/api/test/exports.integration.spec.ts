@@ -2,13 +2,10 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { POSITION_LABEL, type MatrixView, type Position } from '@parley/contracts';
 import { DemoLoader } from '../src/demo/demo-loader.service';
 import { UKRAINE_2025 } from '../src/demo/ukraine-2025';
+import { readPdf } from '../src/testing/pdf-text';
 import { fingerprint, startApp, type TestApp } from './harness';
 
 const SLUG = UKRAINE_2025.negotiation.slug;
@@ -32,13 +29,6 @@ function expectNoFormula(rows: Record<string, string>[]): void {
 
 function postCsv(t: TestApp, query: string, csv: string) {
   return t.request('POST', `/api/negotiations/import?${query}`, csv, { 'content-type': 'text/csv' });
-}
-
-function tmpFile(name: string, bytes: Buffer): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-export-'));
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, bytes);
-  return file;
 }
 
 describe('exports and imports', () => {
@@ -276,7 +266,7 @@ describe('exports and imports', () => {
 
     it('cells with line breaks, quotes and separators are quoted: the same rows and cells, no cell or line starting a formula', async () => {
       const ua = matrix.parties.find((p) => p.code === 'UA')!;
-      const title = 'Grain corridor\n=HYPERLINK("http://evil.example","click")';
+      const title = 'Grain corridor\n=1+2'; // no comma or quote: only the line break can get it quoted
       const created = await t.post(`${base}/points`, { title, category: 'economy' });
       expect(created.status).toBe(201);
       const hostile = {
@@ -308,7 +298,7 @@ describe('exports and imports', () => {
       const matrixRows = parse(matrixText, { columns: true }) as Record<string, string>[];
       expect(matrixRows.map((r) => r['code'])).toEqual(current.rows.map((r) => r.point.code));
       expect(matrixRows.find((r) => r['code'] === created.body.code)).toMatchObject({
-        title: `Grain corridor\n'=HYPERLINK("http://evil.example","click")`,
+        title: "Grain corridor\n'=1+2",
         UA: 'Conditional',
       });
       expectNoFormula(matrixRows);
@@ -318,7 +308,7 @@ describe('exports and imports', () => {
       expect(changeRows.map((r) => r['eventId'])).toEqual(events.map((e) => e.id));
       expect(changeRows.at(-1)).toMatchObject({
         eventId: recorded.body.event.id,
-        pointTitle: `Grain corridor\n'=HYPERLINK("http://evil.example","click")`,
+        pointTitle: "Grain corridor\n'=1+2",
         note: "see source\n'=cmd|' /C calc'!A0",
         quote: `'@SUM(1+1)\r\n'-2+3\r'+cmd, "quoted"`,
         conditions: "first line; second, with comma\n'\tindented =1",
@@ -358,8 +348,8 @@ describe('exports and imports', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    const file = tmpFile('briefing.pdf', res.bytes);
-    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const pdf = await readPdf(res.bytes);
+    const text = pdf.all.replace(/\s+/g, ' ');
     expect(text).toContain('Positions as of 29 Dec 2025');
     for (const party of matrix.parties) expect(text).toContain(party.code);
     // Standard PDF fonts have no Cyrillic or typographic dashes: compare letters and digits only.
@@ -367,9 +357,10 @@ describe('exports and imports', () => {
     const current = (await t.get(`${base}/matrix`)).body as MatrixView; // earlier tests renamed and added points
     for (const row of current.rows) expect(alnum(text)).toContain(alnum(row.point.title));
     expect(text).toContain('Changes since 1 Dec 2025');
-    // A known change: Russia moved to a red line on NATO membership on 24 Nov.
-    expect(text).toMatch(/24 Nov 2025 p07 Ukraine renounces NATO Accept -> Red line/);
-    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+    // A known change: Russia moved to a red line on NATO membership on 24 Nov (in reading order: the
+    // wrapped title comes whole before the position; pdftotext -layout in test-interop/ shows the rows).
+    expect(text).toMatch(/24 Nov 2025 p07 Ukraine renounces NATO membership Accept -> Red line/);
+    const pages = pdf.pages.length;
     expect(pages).toBeGreaterThan(2);
     expect(text).toContain(`Page ${pages} of ${pages}`);
   });

@@ -1,36 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { POSITIONS } from '@parley/contracts';
 import { renderPdf, safe } from './pdf-report';
 import type { ReportData } from './report-data';
 
+import { readPdf, type PdfText } from '../testing/pdf-text';
 import { buildReport, renderToBuffer, SMALL_CELLS, type CellSpec } from '../testing/report-fixture';
 
-// ---------- helpers: poppler ----------
-
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'parley-pdf-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function savePdf(name: string, pdf: Buffer): string {
-  const file = join(dir, `${name}.pdf`);
-  writeFileSync(file, pdf);
-  return file;
-}
-const text = (file: string, first?: number, last?: number): string =>
-  execFileSync('pdftotext', ['-layout', ...(first ? ['-f', String(first), '-l', String(last ?? first)] : []), file, '-'], {
-    encoding: 'utf8',
-  });
-const pageCount = (file: string): number => {
-  const match = /^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }));
-  return Number(match?.[1]);
-};
+// The text is read back in JavaScript (pdf.js); test-interop/ reads the same PDF with poppler's pdftotext.
+const render = async (report: ReportData): Promise<PdfText> => readPdf(await renderToBuffer((out) => renderPdf(report, out)));
 
 // ---------- tests ----------
 
@@ -40,23 +16,22 @@ describe('renderPdf', () => {
   it('writes a PDF with the as-of date, every party, every point and the page numbers', async () => {
     const pdf = await renderToBuffer((out) => renderPdf(small, out));
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const file = savePdf('small', pdf);
-    const all = text(file);
+    const doc = await readPdf(pdf);
+    const all = doc.all;
     expect(all).toContain('Positions as of 30 Nov 2025');
     expect(all).toContain('Positions as of 30 Nov 2025, as known at 1 Dec 2025, 08:00 UTC');
     expect(all).toMatch(/Generated\s+1 Dec 2025, 09:30 UTC/);
     for (const p of small.parties) expect(all).toContain(p.code);
     for (const r of small.rows) expect(all).toContain(safe(r.point.title));
-    const pages = pageCount(file);
-    for (let n = 1; n <= pages; n++) expect(text(file, n)).toContain(`Page ${n} of ${pages}`);
-    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
-    expect(info).toMatch(/Title:\s+US peace plan for Ukraine \(2025\)/);
-    expect(info).toMatch(/Author:\s+Parley/);
+    const pages = doc.pages.length;
+    expect(pages).toBeGreaterThan(1);
+    doc.pages.forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${pages}`));
+    expect(doc.title).toBe('US peace plan for Ukraine (2025)');
+    expect(doc.author).toBe('Parley');
   });
 
   it('shows cells as colour and a text label, conditions marked, with a row summary and a legend', async () => {
-    const file = savePdf('labels', await renderToBuffer((out) => renderPdf(small, out)));
-    const matrix = text(file, 2);
+    const matrix = (await render(small)).pages[1];
     expect(matrix).toContain('Position matrix');
     // Size of armed forces: US accept, UA conditional with conditions, RU accept, EU silent.
     expect(matrix).toMatch(/Size of Ukraine's armed forces\s+Military\s+Acc\s+Cond\*\s+Acc\s+-\s+Agreed/);
@@ -67,8 +42,7 @@ describe('renderPdf', () => {
   });
 
   it('lists the changes since the given date by party, with from -> to where the list shows both', async () => {
-    const file = savePdf('changes', await renderToBuffer((out) => renderPdf(small, out)));
-    const all = text(file);
+    const { all } = await render(small);
     const section = all.slice(all.lastIndexOf('Changes since 20 Nov 2025'));
     expect(section).toContain('Ukraine (UA)');
     expect(section).toContain('Reject -> Amend');
@@ -78,18 +52,17 @@ describe('renderPdf', () => {
     expect(all).not.toContain('more; see the spreadsheet');
 
     const truncated = { ...small, changes: small.changes.slice(0, 2), changesTotal: small.changes.length };
-    const file2 = savePdf('changes-truncated', await renderToBuffer((out) => renderPdf(truncated, out)));
-    expect(text(file2)).toContain(`and ${small.changes.length - 2} more; see the spreadsheet`);
+    expect((await render(truncated)).all).toContain(`and ${small.changes.length - 2} more; see the spreadsheet`);
   });
 
   it('omits the changes section when no since date is given', async () => {
     const report = buildReport({ parties: 4, points: 6, cells: SMALL_CELLS, since: null });
-    const all = text(savePdf('no-since', await renderToBuffer((out) => renderPdf(report, out))));
+    const { all } = await render(report);
     expect(all).not.toContain('Changes since');
   });
 
   it('prints per-point notes with conditions, quotes, sources and actors, replacing characters Helvetica cannot draw', async () => {
-    const all = text(savePdf('notes', await renderToBuffer((out) => renderPdf(small, out))));
+    const { all } = await render(small);
     const notes = all.slice(all.lastIndexOf('Notes by point'));
     expect(notes).toContain('Conditions: Cap of 800,000 - not 600,000');
     expect(notes).toContain('"We will not accept a "cap" on our army - never..."');
@@ -98,14 +71,14 @@ describe('renderPdf', () => {
     expect(notes).toContain('Actor: Andriy Yermak');
     // "Use of frozen Russian assets" has one stance (EU, unclear); a point without stances is skipped.
     const empty = buildReport({ parties: 2, points: 2, cells: [{ party: 0, point: 0, position: 'accept', day: '2025-11-21' }] });
-    const allEmpty = text(savePdf('notes-skip', await renderToBuffer((out) => renderPdf(empty, out))));
+    const allEmpty = (await render(empty)).all;
     const emptyNotes = allEmpty.slice(allEmpty.lastIndexOf('Notes by point'));
     expect(emptyNotes).toContain("1. Size of Ukraine's armed forces");
     expect(emptyNotes).not.toContain('2. Security guarantees');
   });
 
   it('draws the convergence chart with axis dates and milestone list', async () => {
-    const all = text(savePdf('chart', await renderToBuffer((out) => renderPdf(small, out))));
+    const { all } = await render(small);
     const chart = all.slice(all.lastIndexOf('Convergence over time'));
     expect(chart).toContain('15 Nov 2025');
     expect(chart).toContain('Geneva talks (meeting)');
@@ -123,8 +96,7 @@ describe('renderPdf', () => {
       milestones: [],
       documents: [],
     };
-    const file = savePdf('empty', await renderToBuffer((out) => renderPdf(empty, out)));
-    const all = text(file);
+    const { all } = await render(empty);
     expect(all).toContain('Positions as of now');
     expect(all).toContain('No points match the filters.');
     expect(all).toContain('No stances recorded yet');
@@ -152,22 +124,21 @@ describe('renderPdf', () => {
       }
     }
     const big = buildReport({ parties: 50, points: 200, cells });
-    const smallFile = savePdf('small-count', await renderToBuffer((out) => renderPdf(small, out)));
-    const bigFile = savePdf('big', await renderToBuffer((out) => renderPdf(big, out)));
-    const smallPages = pageCount(smallFile);
-    const bigPages = pageCount(bigFile);
+    const smallDoc = await render(small);
+    const bigDoc = await render(big);
+    const smallPages = smallDoc.pages.length;
+    const bigPages = bigDoc.pages.length;
     expect(bigPages).toBeGreaterThan(smallPages + 10);
 
     // The matrix starts on page 2; page 3 continues it with the same header and the first column group.
-    const p2 = text(bigFile, 2);
-    const p3 = text(bigFile, 3);
+    const [, p2, p3] = bigDoc.pages;
     for (const page of [p2, p3]) {
       expect(page).toMatch(/No\.\s+Point \(no\. in US-28\)\s+Category\s+US\s+UA\s+RU\s+EU\s+P5/);
       expect(page).toContain('Summary');
     }
     expect(p3).toContain('(continued)');
     // Column groups: the last party appears on a later page, with the point titles repeated.
-    const all = text(bigFile);
+    const all = bigDoc.all;
     expect(all).toMatch(/Parties \d+-50 of 50/);
     const groupPage = all.split('\f').find((page) => /Parties \d+-50 of 50/.test(page)) ?? '';
     expect(groupPage).toContain('P50');
