@@ -354,14 +354,32 @@ export class AuthService {
     return { ...toApiToken(row), token };
   }
 
-  async revokeToken(principal: Principal & { kind: 'user' }, tokenId: string): Promise<ApiToken> {
+  /** A user's API tokens, for an admin: 404 when there is no such user. */
+  async listTokensOf(userId: string): Promise<ApiToken[]> {
+    await this.getUser(userId);
+    return this.listTokens(userId);
+  }
+
+  /**
+   * Revokes one token of `userId` (the caller's own, or any user's for an admin): a token of another
+   * user is answered as an unknown one (404), so a path cannot be used to probe ids.
+   */
+  async revokeToken(userId: string, tokenId: string, actor: string): Promise<ApiToken> {
     return this.db.write(async (tx) => {
-      const row = await tx.manager.findOneBy(ApiTokenEntity, { id: tokenId, userId: principal.userId });
+      if (!isUuid(userId) || !(await tx.manager.existsBy(UserEntity, { id: userId }))) throw notFound('User', userId);
+      const row = isUuid(tokenId) ? await tx.manager.findOneBy(ApiTokenEntity, { id: tokenId, userId }) : null;
       if (!row) throw notFound('API token', tokenId);
       if (row.revokedAt !== null) return toApiToken(row);
       const revoked = { ...row, revokedAt: Date.now() };
       await tx.manager.update(ApiTokenEntity, { id: row.id }, { revokedAt: revoked.revokedAt });
-      await this.audit.record(tx.manager, { actor: principal.email, action: 'api_token.revoked', entityType: 'api_token', entityId: row.id, before: toApiToken(row), after: toApiToken(revoked) });
+      await this.audit.record(tx.manager, {
+        actor,
+        action: 'api_token.revoked',
+        entityType: 'api_token',
+        entityId: row.id,
+        before: toApiToken(row),
+        after: { ...toApiToken(revoked), userId },
+      });
       tx.afterCommit(() => this.accessEvents.publish({ kind: 'api-token', tokenId: row.id }));
       return toApiToken(revoked);
     });
@@ -420,18 +438,26 @@ export class AuthService {
       });
       // A new password starts the address's failure count afresh (an admin's or the CLI's reset unlocks).
       if (passwordHash) await tx.manager.delete(LoginFailureEntity, { email: current.email });
-      if (passwordHash || (patch.disabled && current.disabledAt === null)) {
-        // A new password or a disabled account ends every open session at once.
-        await tx.manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
-      }
-      const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}) };
+      // A reset password or a disabled account may mean the account was taken over: every session
+      // and API token issued before ends for good, so enabling the account again brings none back.
+      // Enabling also revokes what is left, tokens that outlived a disable made before this rule.
+      const endsCredentials = passwordHash !== undefined || patch.disabled === true || (patch.disabled === false && current.disabledAt !== null);
+      const ended = endsCredentials ? await this.endCredentials(tx.manager, userId, now) : null;
+      const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}), ...ended };
       await this.audit.record(tx.manager, { actor, action: 'user.updated', entityType: 'user', entityId: userId, before: toUser(current), after: changes });
       // Ended sessions, a disabled account or another role: what the user's open sockets may read is checked again.
-      if (passwordHash || next.disabledAt !== current.disabledAt || next.role !== current.role) {
+      if (endsCredentials || next.disabledAt !== current.disabledAt || next.role !== current.role) {
         tx.afterCommit(() => this.accessEvents.publish({ kind: 'user', userId }));
       }
       return toUser(next);
     });
+  }
+
+  /** Revokes every open session and API token of the user; the counts go into the audit entry. */
+  private async endCredentials(manager: EntityManager, userId: string, now: number): Promise<{ sessionsEnded: number; apiTokensRevoked: number }> {
+    const sessions = await manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
+    const tokens = await manager.update(ApiTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
+    return { sessionsEnded: sessions.affected ?? 0, apiTokensRevoked: tokens.affected ?? 0 };
   }
 
   /** Ids of the enabled admins; on PostgreSQL their rows stay locked until the transaction ends. */
