@@ -7,6 +7,7 @@ import { cliActor, runCli, USAGE } from '../src/cli/commands';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
+import { sql } from '../src/database/sql';
 import { ADMIN, fingerprint, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -404,6 +405,61 @@ describe('login throttling', () => {
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('RATE_LIMITED');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('checks at most the allowed number of passwords when 100 tries arrive at once, and refuses the right password while locked', async () => {
+    // The per-address limits high: what is tested is the account's lockout.
+    const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const victim = await t.user('analyst');
+      /**
+       * The most passwords the lockout lets be checked within `ms` after `failures` failures in a
+       * row: up to the 5th failure at once, then one per lock (1 s, 2 s, 4 s… from each failure).
+       */
+      const mostChecks = (failures: number, ms: number): number => {
+        let checks = 0;
+        for (let f = failures, at = 0; at <= ms; f++) {
+          checks++;
+          at += f + 1 >= 5 ? Math.min(2 ** (f + 1 - 5), 900) * 1000 : 0;
+        }
+        return checks;
+      };
+      const wave = async () => {
+        const started = Date.now();
+        const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => t.as(null).post('/api/auth/login', { email: victim.email, password: `parallel-guess-${i}` })));
+        const checked = answers.filter((a) => a.status !== 429);
+        expect(checked.every((a) => a.status === 401)).toBe(true);
+        for (const a of answers.filter((x) => x.status === 429)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+        return { checked: checked.length, ms: Date.now() - started };
+      };
+      /** Waits until the address's lock has ended (read from the database, as sign-in reads it). */
+      const lockEnds = async () => {
+        const [row] = (await sql<{ locked_until: string | number | null }>(t.db.read, 'SELECT locked_until FROM login_failures WHERE email = ?', [victim.email])).rows;
+        expect(row.locked_until).not.toBeNull();
+        await sleep(Number(row.locked_until) - Date.now() + 50);
+      };
+
+      const waves = [await wave()];
+      expect(waves[0].checked).toBeLessThanOrEqual(mostChecks(0, waves[0].ms));
+      // Right after each lock ends (1 s, then 2 s): one more check, not a hundred.
+      for (let i = 1; i < 3; i++) {
+        await lockEnds();
+        waves.push(await wave());
+        expect(waves[i].checked).toBeLessThanOrEqual(mostChecks(waves.slice(0, i).reduce((n, w) => n + w.checked, 0), waves[i].ms));
+      }
+      for (const w of waves) expect(w.checked).toBeGreaterThanOrEqual(1);
+      // The lock is 4 s or more now: the right password waits too.
+      const right = await t.as(null).post('/api/auth/login', { email: victim.email, password: victim.password });
+      expect({ status: right.status, code: right.body.code }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+
+      // Every password checked and wrong is in the audit log, each with its own count.
+      const audit = (await t.get('/api/audit?limit=1000')).body.items as { action: string; entityId: string; after: { failedLogins: number } }[];
+      const failed = audit.filter((a) => a.action === 'auth.login_failed' && a.entityId === victim.id).map((a) => a.after.failedLogins);
+      expect(failed.sort((a, b) => a - b)).toEqual(Array.from({ length: waves.reduce((n, w) => n + w.checked, 0) }, (_, i) => i + 1));
     } finally {
       await t.close();
     }
