@@ -156,12 +156,13 @@ export class AuthService {
     if (!user) {
       this.dummyHash ??= hashPassword(generatePassword());
       await verifyPassword(input.password, await this.dummyHash);
+      await this.recordFailure(input.email, null, attempt);
       throw unauthenticated(WRONG_CREDENTIALS);
     }
     const ok = await verifyPassword(input.password, user.passwordHash);
     if (!ok || user.disabledAt !== null) {
       // A disabled account's right password stays counted: it never signs in, and the count must not tell.
-      if (!ok) await this.auditFailure(user, attempt.failures, attempt.lockedForSeconds);
+      if (!ok) await this.recordFailure(user.email, user, attempt);
       throw unauthenticated(WRONG_CREDENTIALS);
     }
     const expiresAt = now + this.config.auth.tokenTtlSeconds * 1000;
@@ -266,11 +267,32 @@ export class AuthService {
     });
   }
 
-  /** A wrong password for an account, in the audit log with the count it reached. */
-  private async auditFailure(user: UserEntity, failures: number, lockedForSeconds: number): Promise<void> {
-    await this.db.write((tx) =>
-      this.audit.record(tx.manager, { actor: user.email, action: 'auth.login_failed', entityType: 'user', entityId: user.id, after: { failedLogins: failures, lockedForSeconds } }),
-    );
+  /**
+   * A wrong password: the lock its attempt set runs from now (the check took time, and the lock is
+   * the wait after a failure), unless the count has moved on since. An account's failure is audited.
+   */
+  private async recordFailure(email: string, user: UserEntity | null, attempt: { failures: number; lockedForSeconds: number }): Promise<void> {
+    await this.db.write(async (tx) => {
+      const now = Date.now();
+      if (attempt.lockedForSeconds > 0) {
+        await sql(tx.manager, 'UPDATE login_failures SET locked_until = ? WHERE email = ? AND failures = ? AND locked_until < ?', [
+          now + attempt.lockedForSeconds * 1000,
+          email,
+          attempt.failures,
+          now + attempt.lockedForSeconds * 1000,
+        ]);
+      }
+      if (user) {
+        await this.audit.record(tx.manager, {
+          actor: user.email,
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: user.id,
+          after: { failedLogins: attempt.failures, lockedForSeconds: attempt.lockedForSeconds },
+          at: now,
+        });
+      }
+    });
   }
 
   /**
