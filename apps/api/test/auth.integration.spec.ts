@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
 import { sql } from '../src/database/sql';
 import { ADMIN, fingerprint, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
+import { mostPasswordChecks } from './lockout';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -415,18 +416,6 @@ describe('login throttling', () => {
     const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '0' });
     try {
       const victim = await t.user('analyst');
-      /**
-       * The most passwords the lockout lets be checked within `ms` after `failures` failures in a
-       * row: up to the 5th failure at once, then one per lock (1 s, 2 s, 4 s… from each failure).
-       */
-      const mostChecks = (failures: number, ms: number): number => {
-        let checks = 0;
-        for (let f = failures, at = 0; at <= ms; f++) {
-          checks++;
-          at += f + 1 >= 5 ? Math.min(2 ** (f + 1 - 5), 900) * 1000 : 0;
-        }
-        return checks;
-      };
       const wave = async () => {
         const started = Date.now();
         const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => t.as(null).post('/api/auth/login', { email: victim.email, password: `parallel-guess-${i}` })));
@@ -443,12 +432,12 @@ describe('login throttling', () => {
       };
 
       const waves = [await wave()];
-      expect(waves[0].checked).toBeLessThanOrEqual(mostChecks(0, waves[0].ms));
+      expect(waves[0].checked).toBeLessThanOrEqual(mostPasswordChecks(0, waves[0].ms));
       // Right after each lock ends (1 s, then 2 s): one more check, not a hundred.
       for (let i = 1; i < 3; i++) {
         await lockEnds();
         waves.push(await wave());
-        expect(waves[i].checked).toBeLessThanOrEqual(mostChecks(waves.slice(0, i).reduce((n, w) => n + w.checked, 0), waves[i].ms));
+        expect(waves[i].checked).toBeLessThanOrEqual(mostPasswordChecks(waves.slice(0, i).reduce((n, w) => n + w.checked, 0), waves[i].ms));
       }
       for (const w of waves) expect(w.checked).toBeGreaterThanOrEqual(1);
       // The lock is 4 s or more now: the right password waits too.
