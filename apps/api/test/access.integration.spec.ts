@@ -71,6 +71,16 @@ const TABLE: Record<string, Case | Case[]> = {
   'POST /api/users': { level: 'admin', call: () => ({ path: '/api/users', body: { email: `new${next()}@test.local`, name: 'New', role: 'viewer', password: 'long-enough-pw' } }) },
   'GET /api/users/:userId': { level: 'admin', call: async ({ t }) => ({ path: `/api/users/${(await t.get('/api/users')).body[0].id}` }) },
   'PATCH /api/users/:userId': { level: 'admin', call: async ({ t }) => ({ path: `/api/users/${(await t.user('viewer')).id}`, body: { name: `Renamed ${next()}` } }) },
+  'GET /api/users/:userId/tokens': { level: 'admin', call: async ({ t }) => ({ path: `/api/users/${(await t.user('viewer')).id}/tokens` }) },
+  'DELETE /api/users/:userId/tokens/:tokenId': {
+    level: 'admin',
+    // A fresh token of a throwaway user per call, so each role's attempt has one to revoke.
+    call: async ({ t }) => {
+      const owner = await t.user('viewer');
+      const created = await t.as(owner.token).post('/api/auth/tokens', { name: 'to revoke' });
+      return { path: `/api/users/${owner.id}/tokens/${created.body.id}` };
+    },
+  },
   'GET /api/audit': { level: 'admin', call: () => ({ path: '/api/audit' }) },
   'GET /api/negotiations/:negotiationId/share-links': { level: 'admin', call: ({ n }) => ({ path: `${n}/share-links` }) },
   'POST /api/negotiations/:negotiationId/share-links': { level: 'admin', call: ({ n }) => ({ path: `${n}/share-links`, body: { label: 'embed' } }) },

@@ -7,7 +7,9 @@ import { cliActor, runCli, USAGE } from '../src/cli/commands';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
+import { sql } from '../src/database/sql';
 import { ADMIN, fingerprint, freshDatabase, seed, stance, startApp, type TestApp } from './harness';
+import { mostPasswordChecks } from './lockout';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -122,6 +124,109 @@ describe('sessions, tokens and share links stop working at once', () => {
     expect((await t.as(null).get(`${n}/matrix`)).status).toBe(401);
     await t.delete(`${n}/share-links/${link.body.id}`);
     expect((await share.get(`${n}/matrix`)).status).toBe(401);
+  });
+});
+
+describe('account takeover ends with the account', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '1000' });
+  });
+  afterAll(() => t.close());
+
+  /** A user with a signed-in session and an API token made with it. */
+  const userWithToken = async (role: 'analyst' | 'viewer' = 'analyst') => {
+    const u = await t.user(role);
+    const created = await t.as(u.token).post('/api/auth/tokens', { name: 'script' });
+    expect(created.status).toBe(201);
+    expect((await t.as(created.body.token).get('/api/auth/me')).status).toBe(200);
+    return { ...u, apiToken: created.body.token as string, tokenId: created.body.id as string };
+  };
+  const works = async (credential: string) => (await t.as(credential).get('/api/auth/me')).status === 200;
+
+  it('disabling a user revokes their API tokens and sessions for good: enabling the account again brings none back', async () => {
+    for (const patch of [{ disabled: true }, { disabled: true, password: 'taken-back-password-1' }]) {
+      const u = await userWithToken();
+      expect((await t.patch(`/api/users/${u.id}`, patch)).status).toBe(200);
+      expect(await works(u.apiToken)).toBe(false);
+      expect(await works(u.token)).toBe(false);
+      expect((await t.patch(`/api/users/${u.id}`, { disabled: false })).body.disabled).toBe(false);
+      expect(await works(u.apiToken)).toBe(false);
+      expect(await works(u.token)).toBe(false);
+      const listed = (await t.get(`/api/users/${u.id}/tokens`)).body as { id: string; revokedAt: string | null }[];
+      expect(listed).toEqual([expect.objectContaining({ id: u.tokenId, revokedAt: expect.any(String) })]);
+      const audit = (await t.get('/api/audit?limit=1000')).body.items as { action: string; entityId: string; after: Record<string, unknown> }[];
+      const disabling = audit.find((a) => a.action === 'user.updated' && a.entityId === u.id && a.after['disabled'] === true);
+      expect(disabling?.after).toMatchObject({ sessionsEnded: 1, apiTokensRevoked: 1 });
+    }
+  });
+
+  it("an admin's new password revokes the user's API tokens with their sessions", async () => {
+    const u = await userWithToken();
+    const bystander = await userWithToken();
+    expect((await t.patch(`/api/users/${u.id}`, { password: 'taken-back-password-2' })).status).toBe(200);
+    expect(await works(u.apiToken)).toBe(false);
+    expect(await works(u.token)).toBe(false);
+    expect(await works(bystander.apiToken)).toBe(true);
+    // The account's new owner starts afresh: a token made now works.
+    const session = (await t.as(null).post('/api/auth/login', { email: u.email, password: 'taken-back-password-2' })).body.token as string;
+    const fresh = (await t.as(session).post('/api/auth/tokens', { name: 'new script' })).body.token as string;
+    expect(await works(fresh)).toBe(true);
+  });
+
+  it('user:reset-password revokes the API tokens too, also when it enables a disabled account', async () => {
+    const out: string[] = [];
+    const u = await userWithToken();
+    expect(await runCli(['user:reset-password', '--email', u.email, '--password', 'reset-by-cli-1'], t.config, (l) => out.push(l))).toBe(0);
+    expect(await works(u.apiToken)).toBe(false);
+    expect(await works(u.token)).toBe(false);
+
+    const disabled = await userWithToken();
+    expect((await t.patch(`/api/users/${disabled.id}`, { disabled: true })).status).toBe(200);
+    expect(await runCli(['user:reset-password', '--email', disabled.email, '--password', 'reset-by-cli-2'], t.config, (l) => out.push(l))).toBe(0);
+    expect(out.at(-1)).toContain('enabled again');
+    expect(await works(disabled.apiToken)).toBe(false);
+    expect((await t.as(null).post('/api/auth/login', { email: disabled.email, password: 'reset-by-cli-2' })).status).toBe(200);
+  });
+
+  it("lets an admin list and revoke any user's API tokens, audited; unknown users and tokens, and another user's token, are 404s", async () => {
+    const u = await userWithToken('viewer');
+    const second = (await t.as(u.token).post('/api/auth/tokens', { name: 'second' })).body as { id: string; token: string };
+    const other = await userWithToken('viewer');
+
+    const listed = await t.get(`/api/users/${u.id}/tokens`);
+    expect(listed.status).toBe(200);
+    expect((listed.body as { id: string }[]).map((x) => x.id).sort()).toEqual([u.tokenId, second.id].sort());
+    expect(JSON.stringify(listed.body)).not.toContain(u.apiToken);
+
+    const revoked = await t.delete(`/api/users/${u.id}/tokens/${u.tokenId}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ id: u.tokenId, revokedAt: expect.any(String) });
+    expect(await works(u.apiToken)).toBe(false);
+    expect(await works(second.token)).toBe(true);
+    expect(await works(u.token)).toBe(true);
+    const entry = ((await t.get('/api/audit?limit=1000')).body.items as { action: string; actor: string; entityId: string; after: Record<string, unknown> }[]).find(
+      (a) => a.action === 'api_token.revoked' && a.entityId === u.tokenId,
+    );
+    expect(entry).toMatchObject({ actor: ADMIN.email, after: { userId: u.id, revokedAt: expect.any(String) } });
+
+    const before = await fingerprint(t.db);
+    const missingUser = '00000000-0000-4000-8000-000000000000';
+    for (const [path, what] of [
+      [`/api/users/${missingUser}/tokens`, 'User'],
+      [`/api/users/not-a-user/tokens`, 'User'],
+      [`/api/users/${missingUser}/tokens/${second.id}`, 'User'],
+      [`/api/users/${u.id}/tokens/${missingUser}`, 'API token'],
+      [`/api/users/${u.id}/tokens/not-a-token`, 'API token'],
+      // Another user's token under this user's path: as unknown as a made-up one.
+      [`/api/users/${u.id}/tokens/${other.tokenId}`, 'API token'],
+    ] as const) {
+      const res = path.endsWith('/tokens') ? await t.get(path) : await t.delete(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: expect.stringMatching(new RegExp(`^${what} '.*' was not found$`)), requestId: expect.any(String) });
+    }
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect(await works(other.apiToken)).toBe(true);
   });
 });
 
@@ -301,6 +406,49 @@ describe('login throttling', () => {
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('RATE_LIMITED');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('checks at most the allowed number of passwords when 100 tries arrive at once, and refuses the right password while locked', async () => {
+    // The per-address limits high: what is tested is the account's lockout.
+    const t = await startApp({ LOGIN_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const victim = await t.user('analyst');
+      const wave = async () => {
+        const started = Date.now();
+        const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => t.as(null).post('/api/auth/login', { email: victim.email, password: `parallel-guess-${i}` })));
+        const checked = answers.filter((a) => a.status !== 429);
+        expect(checked.every((a) => a.status === 401)).toBe(true);
+        for (const a of answers.filter((x) => x.status === 429)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+        return { checked: checked.length, ms: Date.now() - started };
+      };
+      /** Waits until the address's lock has ended (read from the database, as sign-in reads it). */
+      const lockEnds = async () => {
+        const [row] = (await sql<{ locked_until: string | number | null }>(t.db.read, 'SELECT locked_until FROM login_failures WHERE email = ?', [victim.email])).rows;
+        expect(row.locked_until).not.toBeNull();
+        await sleep(Number(row.locked_until) - Date.now() + 50);
+      };
+
+      const waves = [await wave()];
+      expect(waves[0].checked).toBeLessThanOrEqual(mostPasswordChecks(0, waves[0].ms));
+      // Right after each lock ends (1 s, then 2 s): one more check, not a hundred.
+      for (let i = 1; i < 3; i++) {
+        await lockEnds();
+        waves.push(await wave());
+        expect(waves[i].checked).toBeLessThanOrEqual(mostPasswordChecks(waves.slice(0, i).reduce((n, w) => n + w.checked, 0), waves[i].ms));
+      }
+      for (const w of waves) expect(w.checked).toBeGreaterThanOrEqual(1);
+      // The lock is 4 s or more now: the right password waits too.
+      const right = await t.as(null).post('/api/auth/login', { email: victim.email, password: victim.password });
+      expect({ status: right.status, code: right.body.code }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+
+      // Every password checked and wrong is in the audit log, each with its own count.
+      const audit = (await t.get('/api/audit?limit=1000')).body.items as { action: string; entityId: string; after: { failedLogins: number } }[];
+      const failed = audit.filter((a) => a.action === 'auth.login_failed' && a.entityId === victim.id).map((a) => a.after.failedLogins);
+      expect(failed.sort((a, b) => a - b)).toEqual(Array.from({ length: waves.reduce((n, w) => n + w.checked, 0) }, (_, i) => i + 1));
     } finally {
       await t.close();
     }
@@ -734,7 +882,7 @@ describe('first start and the command line', () => {
       expect((await t.as(null).post('/api/auth/login', { email: u.email, password: u.password })).status).toBe(401);
 
       expect(await runCli(['user:reset-password', '--email', u.email, '--password', 'reset-password-1'], t.config, (l) => out.push(l))).toBe(0);
-      expect(out.at(-1)).toBe(`New password for ${u.email} set (every session of the user was ended; the account was disabled and is enabled again)`);
+      expect(out.at(-1)).toBe(`New password for ${u.email} set (every session and API token of the user was ended; the account was disabled and is enabled again)`);
       expect((await t.get(`/api/users/${u.id}`)).body.disabled).toBe(false);
       expect((await t.as(null).post('/api/auth/login', { email: u.email, password: 'reset-password-1' })).status).toBe(200);
       const audit = (await t.get(`/api/audit?actor=${encodeURIComponent(cliActor())}`)).body.items as { action: string; before: { disabled: boolean }; after: { disabled: boolean } }[];
@@ -742,7 +890,7 @@ describe('first start and the command line', () => {
 
       // An enabled account: the line says nothing about enabling.
       expect(await runCli(['user:reset-password', '--email', u.email, '--password', 'reset-password-2'], t.config, (l) => out.push(l))).toBe(0);
-      expect(out.at(-1)).toBe(`New password for ${u.email} set (every session of the user was ended)`);
+      expect(out.at(-1)).toBe(`New password for ${u.email} set (every session and API token of the user was ended)`);
     } finally {
       await t.close();
     }

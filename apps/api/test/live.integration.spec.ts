@@ -504,6 +504,22 @@ describe('live access that ends while a socket is open (VIEW_ACCESS=private)', (
     await cannotRejoin(token.body.token);
     await unaffected(someoneElse);
   });
+
+  it('closes the socket of a token an admin revokes, and of every token of a user an admin gives a new password', async () => {
+    const user = await t.user('viewer');
+    const one = await t.as(user.token).post('/api/auth/tokens', { name: 'wall' });
+    const two = await t.as(user.token).post('/api/auth/tokens', { name: 'script' });
+    const wall = viewer(t, s.negotiationId, await head(), one.body.token);
+    const script = viewer(t, s.negotiationId, await head(), two.body.token);
+    await until('live', () => [wall, script].every((v) => v.client.state === 'live'));
+    expect((await t.delete(`/api/users/${user.id}/tokens/${one.body.id}`)).status).toBe(200);
+    await refused(wall, 'UNAUTHENTICATED');
+    await cannotRejoin(one.body.token);
+    await unaffected(script);
+    expect((await t.patch(`/api/users/${user.id}`, { password: 'taken-back-password-1' })).status).toBe(200);
+    await refused(script, 'UNAUTHENTICATED');
+    await cannotRejoin(two.body.token);
+  });
 });
 
 describe('live access that expires while a socket is open', () => {

@@ -44,7 +44,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Change your own password',
     description:
-      `Needs the current password: a wrong one is a 403 that changes nothing; attempts are limited per address like sign-in (LOGIN_LIMIT_PER_MINUTE), and an account locked by failed sign-ins waits here too (429). New password: at least ${PASSWORD_MIN_LENGTH} characters, different from the current one. Ends every other session of the user at once; the session making the call stays signed in; API tokens keep working. Audited as auth.password_changed.`,
+      `Needs the current password: a wrong one is a 403 that changes nothing; attempts are limited per address like sign-in (LOGIN_LIMIT_PER_MINUTE), and an account locked by failed sign-ins waits here too (429). New password: at least ${PASSWORD_MIN_LENGTH} characters, different from the current one. Ends every other session of the user at once; the session making the call stays signed in; the user's API tokens keep working (revoke them with DELETE /api/auth/tokens/{tokenId}; an admin's password reset or a disable revokes them all). Audited as auth.password_changed.`,
   })
   @Input({ body: PasswordChange })
   @Returns(204, null, 'Changed', [400, 401, 403, 429])
@@ -84,6 +84,6 @@ export class AuthController {
   @ApiOperation({ summary: 'Revoke one of your API tokens (it stops working at once)' })
   @Returns(200, ApiToken, 'Revoked', [401, 404])
   revokeToken(@CurrentPrincipal() principal: UserPrincipal, @Param('tokenId') tokenId: string): Promise<ApiToken> {
-    return this.auth.revokeToken(principal, tokenId);
+    return this.auth.revokeToken(principal.userId, tokenId, principal.email);
   }
 }

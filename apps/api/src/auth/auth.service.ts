@@ -140,22 +140,29 @@ export class AuthService {
    * An unknown email is answered as a known one with a wrong password, at each step: the same
    * password check (against a dummy hash, so the time taken is alike), the same failure count and
    * lockout (kept per address in login_failures; no user row is created), the same messages.
+   *
+   * Each attempt is counted as a failure before its password is checked (see reserveAttempt) and
+   * the count is cleared when it succeeds, so however many arrive at once, no more passwords are
+   * checked than the lock allows.
    */
   async login(input: LoginInput): Promise<LoginResult> {
     const now = Date.now();
+    // Read first: an address already locked is answered without a write (a flood of guesses stays cheap).
     const [user, lockSeconds] = await Promise.all([this.db.read.findOneBy(UserEntity, { email: input.email }), this.lockedFor(input.email, now)]);
-    if (lockSeconds !== null) {
-      throw new AppError(429, 'RATE_LIMITED', 'Too many failed sign-ins for this account; try again later', undefined, undefined, lockSeconds);
+    const attempt = lockSeconds === null ? await this.reserveAttempt(input.email) : { lockedForSeconds: lockSeconds, failures: null };
+    if (attempt.failures === null) {
+      throw new AppError(429, 'RATE_LIMITED', 'Too many failed sign-ins for this account; try again later', undefined, undefined, attempt.lockedForSeconds);
     }
     if (!user) {
       this.dummyHash ??= hashPassword(generatePassword());
       await verifyPassword(input.password, await this.dummyHash);
-      await this.recordFailure(input.email, null);
+      await this.recordFailure(input.email, null, attempt);
       throw unauthenticated(WRONG_CREDENTIALS);
     }
     const ok = await verifyPassword(input.password, user.passwordHash);
     if (!ok || user.disabledAt !== null) {
-      if (!ok) await this.recordFailure(user.email, user.id);
+      // A disabled account's right password stays counted: it never signs in, and the count must not tell.
+      if (!ok) await this.recordFailure(user.email, user, attempt);
       throw unauthenticated(WRONG_CREDENTIALS);
     }
     const expiresAt = now + this.config.auth.tokenTtlSeconds * 1000;
@@ -232,28 +239,58 @@ export class AuthService {
   }
 
   /**
-   * Counts a failed sign-in for an address, an account's (`userId`, audited) or an unknown one, and
-   * locks the address once FREE_ATTEMPTS failures have been made in a row. One upsert, so failures
-   * arriving together at several nodes are all counted.
+   * Counts a sign-in attempt for an address as a failure before its password is checked, unless the
+   * address is locked: `failures` is then null and `lockedForSeconds` says how long it waits. The
+   * count goes up and the lock is set in one write, and the conditional UPDATE decides: on SQLite
+   * writes run one at a time (the write queue); on PostgreSQL the UPDATE holds the row lock until
+   * the lock is set, and an UPDATE waiting for it re-reads the row. So at most FREE_ATTEMPTS
+   * passwords, then one per lock, are checked, whatever the concurrency and the number of nodes.
    */
-  private async recordFailure(email: string, userId: string | null): Promise<void> {
-    await this.db.write(async (tx) => {
+  private async reserveAttempt(email: string): Promise<{ failures: number; lockedForSeconds: number } | { failures: null; lockedForSeconds: number }> {
+    return this.db.write(async (tx) => {
+      // The time of the write, not of the request: a lock runs from when it is set.
       const now = Date.now();
       const forgotten = now - FAILURES_KEPT_MS;
-      await sql(
-        tx.manager,
-        `INSERT INTO login_failures (email, failures, locked_until, last_failed_at) VALUES (?, 1, NULL, ?)
-           ON CONFLICT (email) DO UPDATE SET
-             failures = CASE WHEN login_failures.last_failed_at < ? THEN 1 ELSE login_failures.failures + 1 END,
-             last_failed_at = excluded.last_failed_at`,
-        [email, now, forgotten],
-      );
-      const { failures } = await tx.manager.findOneByOrFail(LoginFailureEntity, { email });
-      const lockSeconds = lockSecondsAfter(failures);
-      await tx.manager.update(LoginFailureEntity, { email }, { lockedUntil: lockSeconds ? now + lockSeconds * 1000 : null });
       await sql(tx.manager, 'DELETE FROM login_failures WHERE last_failed_at < ?', [forgotten]);
-      if (userId !== null) {
-        await this.audit.record(tx.manager, { actor: email, action: 'auth.login_failed', entityType: 'user', entityId: userId, after: { failedLogins: failures, lockedForSeconds: lockSeconds } });
+      await sql(tx.manager, 'INSERT INTO login_failures (email, failures, locked_until, last_failed_at) VALUES (?, 0, NULL, ?) ON CONFLICT (email) DO NOTHING', [email, now]);
+      const reserved = await sql(
+        tx.manager,
+        `UPDATE login_failures SET failures = failures + 1, last_failed_at = ?
+           WHERE email = ? AND (locked_until IS NULL OR locked_until <= ?)`,
+        [now, email, now],
+      );
+      const { failures, lockedUntil } = await tx.manager.findOneByOrFail(LoginFailureEntity, { email });
+      if (reserved.affected === 0) return { failures: null, lockedForSeconds: Math.max(1, Math.ceil(((lockedUntil ?? now) - now) / 1000)) };
+      const lockedForSeconds = lockSecondsAfter(failures);
+      await tx.manager.update(LoginFailureEntity, { email }, { lockedUntil: lockedForSeconds ? now + lockedForSeconds * 1000 : null });
+      return { failures, lockedForSeconds };
+    });
+  }
+
+  /**
+   * A wrong password: the lock its attempt set runs from now (the check took time, and the lock is
+   * the wait after a failure), unless the count has moved on since. An account's failure is audited.
+   */
+  private async recordFailure(email: string, user: UserEntity | null, attempt: { failures: number; lockedForSeconds: number }): Promise<void> {
+    await this.db.write(async (tx) => {
+      const now = Date.now();
+      if (attempt.lockedForSeconds > 0) {
+        await sql(tx.manager, 'UPDATE login_failures SET locked_until = ? WHERE email = ? AND failures = ? AND locked_until < ?', [
+          now + attempt.lockedForSeconds * 1000,
+          email,
+          attempt.failures,
+          now + attempt.lockedForSeconds * 1000,
+        ]);
+      }
+      if (user) {
+        await this.audit.record(tx.manager, {
+          actor: user.email,
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: user.id,
+          after: { failedLogins: attempt.failures, lockedForSeconds: attempt.lockedForSeconds },
+          at: now,
+        });
       }
     });
   }
@@ -354,14 +391,32 @@ export class AuthService {
     return { ...toApiToken(row), token };
   }
 
-  async revokeToken(principal: Principal & { kind: 'user' }, tokenId: string): Promise<ApiToken> {
+  /** A user's API tokens, for an admin: 404 when there is no such user. */
+  async listTokensOf(userId: string): Promise<ApiToken[]> {
+    await this.getUser(userId);
+    return this.listTokens(userId);
+  }
+
+  /**
+   * Revokes one token of `userId` (the caller's own, or any user's for an admin): a token of another
+   * user is answered as an unknown one (404), so a path cannot be used to probe ids.
+   */
+  async revokeToken(userId: string, tokenId: string, actor: string): Promise<ApiToken> {
     return this.db.write(async (tx) => {
-      const row = await tx.manager.findOneBy(ApiTokenEntity, { id: tokenId, userId: principal.userId });
+      if (!isUuid(userId) || !(await tx.manager.existsBy(UserEntity, { id: userId }))) throw notFound('User', userId);
+      const row = isUuid(tokenId) ? await tx.manager.findOneBy(ApiTokenEntity, { id: tokenId, userId }) : null;
       if (!row) throw notFound('API token', tokenId);
       if (row.revokedAt !== null) return toApiToken(row);
       const revoked = { ...row, revokedAt: Date.now() };
       await tx.manager.update(ApiTokenEntity, { id: row.id }, { revokedAt: revoked.revokedAt });
-      await this.audit.record(tx.manager, { actor: principal.email, action: 'api_token.revoked', entityType: 'api_token', entityId: row.id, before: toApiToken(row), after: toApiToken(revoked) });
+      await this.audit.record(tx.manager, {
+        actor,
+        action: 'api_token.revoked',
+        entityType: 'api_token',
+        entityId: row.id,
+        before: toApiToken(row),
+        after: { ...toApiToken(revoked), userId },
+      });
       tx.afterCommit(() => this.accessEvents.publish({ kind: 'api-token', tokenId: row.id }));
       return toApiToken(revoked);
     });
@@ -420,18 +475,26 @@ export class AuthService {
       });
       // A new password starts the address's failure count afresh (an admin's or the CLI's reset unlocks).
       if (passwordHash) await tx.manager.delete(LoginFailureEntity, { email: current.email });
-      if (passwordHash || (patch.disabled && current.disabledAt === null)) {
-        // A new password or a disabled account ends every open session at once.
-        await tx.manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
-      }
-      const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}) };
+      // A reset password or a disabled account may mean the account was taken over: every session
+      // and API token issued before ends for good, so enabling the account again brings none back.
+      // Enabling also revokes what is left, tokens that outlived a disable made before this rule.
+      const endsCredentials = passwordHash !== undefined || patch.disabled === true || (patch.disabled === false && current.disabledAt !== null);
+      const ended = endsCredentials ? await this.endCredentials(tx.manager, userId, now) : null;
+      const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}), ...ended };
       await this.audit.record(tx.manager, { actor, action: 'user.updated', entityType: 'user', entityId: userId, before: toUser(current), after: changes });
       // Ended sessions, a disabled account or another role: what the user's open sockets may read is checked again.
-      if (passwordHash || next.disabledAt !== current.disabledAt || next.role !== current.role) {
+      if (endsCredentials || next.disabledAt !== current.disabledAt || next.role !== current.role) {
         tx.afterCommit(() => this.accessEvents.publish({ kind: 'user', userId }));
       }
       return toUser(next);
     });
+  }
+
+  /** Revokes every open session and API token of the user; the counts go into the audit entry. */
+  private async endCredentials(manager: EntityManager, userId: string, now: number): Promise<{ sessionsEnded: number; apiTokensRevoked: number }> {
+    const sessions = await manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
+    const tokens = await manager.update(ApiTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
+    return { sessionsEnded: sessions.affected ?? 0, apiTokensRevoked: tokens.affected ?? 0 };
   }
 
   /** Ids of the enabled admins; on PostgreSQL their rows stay locked until the transaction ends. */

@@ -25,8 +25,9 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
                                             create a user (role: ${ROLES.join(', ')}); a password is
                                             generated and printed when none is given
   user:reset-password --email E [--password P]
-                                            set a new password and end the user's sessions; a
-                                            disabled account is enabled again (and it says so)
+                                            set a new password, end the user's sessions and revoke
+                                            their API tokens; a disabled account is enabled again
+                                            (and it says so)
   export <negotiation> [--format json|csv|md|pdf|xlsx] [--out FILE] [--as-of D] [--known-at D]
          [--since D] [--table matrix|changes]
                                             write an export (default: the JSON dump) to FILE or stdout
@@ -123,7 +124,7 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
         // Resetting is how an operator gives an account back, so it also lifts a disable; said aloud.
         await auth.updateUser(user.id, { password, disabled: false }, cliActor());
         const reenabled = user.disabled ? '; the account was disabled and is enabled again' : '';
-        print(`New password for ${user.email}${values.password ? ' set' : `: ${password}`} (every session of the user was ended${reenabled})`);
+        print(`New password for ${user.email}${values.password ? ' set' : `: ${password}`} (every session and API token of the user was ended${reenabled})`);
         return 0;
       });
     }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { User, UserCreate, UserPatch } from '@parley/contracts';
+import { ApiToken, User, UserCreate, UserPatch } from '@parley/contracts';
 import { z } from 'zod';
 import { Access } from '../auth/access';
 import { AuthService } from '../auth/auth.service';
@@ -39,12 +39,30 @@ export class UsersController {
 
   @Patch(':userId')
   @ApiOperation({
-    summary: 'Change a user: name, role, disabled, or a new password (ends their sessions)',
-    description: 'The last enabled admin can be neither disabled nor given another role (409 CONFLICT): make another user an admin first.',
+    summary: 'Change a user: name, role, disabled, or a new password (ends their sessions and API tokens)',
+    description:
+      'A new password or disabling the account revokes every session and API token of the user for good (enabling the account again brings none back) and closes their live sockets. The last enabled admin can be neither disabled nor given another role (409 CONFLICT): make another user an admin first.',
   })
   @Input({ body: UserPatch })
   @Returns(200, User, 'Updated', [400, 401, 403, 404, 409])
   update(@Param('userId') userId: string, @Body() body: UserPatch, @Author() author: string): Promise<User> {
     return this.auth.updateUser(userId, body, author);
+  }
+
+  @Get(':userId/tokens')
+  @ApiOperation({ summary: "A user's API tokens, revoked ones included (never the tokens themselves)" })
+  @Returns(200, z.array(ApiToken), 'Tokens', [401, 403, 404])
+  tokens(@Param('userId') userId: string): Promise<ApiToken[]> {
+    return this.auth.listTokensOf(userId);
+  }
+
+  @Delete(':userId/tokens/:tokenId')
+  @ApiOperation({
+    summary: "Revoke a user's API token (it stops working at once, also on open live sockets)",
+    description: 'Audited as api_token.revoked. A token of another user is answered as unknown (404). Revoking a revoked token changes nothing.',
+  })
+  @Returns(200, ApiToken, 'Revoked', [401, 403, 404])
+  revokeToken(@Param('userId') userId: string, @Param('tokenId') tokenId: string, @Author() author: string): Promise<ApiToken> {
+    return this.auth.revokeToken(userId, tokenId, author);
   }
 }
