@@ -32,6 +32,11 @@ const CASES: Case[] = [
   { name: 'status off the list', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 'ok', status: 'done' }), status: 400, field: 'status' },
   { name: 'slug with spaces', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 'ok', slug: 'bad slug!' }), status: 400, field: 'slug' },
   { name: 'malformed JSON', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":', status: 400, message: 'not valid JSON' },
+  // Keys that could alter object prototypes: refused, saying so (Fastify's own parser calls them "not valid JSON").
+  { name: '__proto__ key', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"x","__proto__":{"isAdmin":true}}', status: 400, field: '__proto__', message: 'Body contains a forbidden key "__proto__"' },
+  { name: '__proto__ key spelled with escapes', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"x","\\u005f_proto__":{}}', status: 400, field: '__proto__', message: 'forbidden key "__proto__"' },
+  { name: 'constructor.prototype in a batch item', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => `{"events":[${JSON.stringify(st(s)).slice(0, -1)},"constructor":{"prototype":{"x":1}}}]}`, status: 400, field: 'events.0.constructor.prototype', message: 'Body contains a forbidden key "constructor.prototype"' },
+  { name: 'a constructor key that is only a string', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"x","constructor":"y"}', status: 400, field: 'constructor', says: 'is not an allowed field' },
   { name: 'JSON array instead of object', method: 'POST', path: () => '/api/negotiations', body: () => [], status: 400, field: 'body' },
   { name: 'text/plain body', method: 'POST', path: () => '/api/negotiations', body: () => 'title=x', headers: { 'content-type': 'text/plain' }, status: 415, message: 'application/json' },
   { name: 'form-encoded body', method: 'POST', path: (s) => `${n(s)}/stances`, body: () => 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: 'application/json' },
