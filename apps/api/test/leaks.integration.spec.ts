@@ -114,9 +114,10 @@ describe('answers given on a credential are not cached', () => {
         await t.get(`/api/negotiations/${s.negotiationId}/matrix`),
         await t.as(apiToken).get(`/api/negotiations/${s.negotiationId}/parties`),
         await t.as(null).get(`/api/negotiations/${s.negotiationId}/matrix?share=${share}`),
+        await t.as(null).get(`/api/negotiations/${s.negotiationId}/export.json?share=${share}`),
         await t.as(null).get(`/api/negotiations/${s.negotiationId}/matrix`),
       ];
-      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 401]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 401]);
       for (const answer of answers) expect(answer.headers.get('cache-control')).toBe(PRIVATE);
     } finally {
       await t.close();

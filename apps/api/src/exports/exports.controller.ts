@@ -46,7 +46,7 @@ export class ExportsController {
     await reply
       .header('content-type', job.contentType)
       .header('content-disposition', `attachment; filename="${job.fileName}"`)
-      .header('cache-control', 'no-store')
+      .header('cache-control', 'private, no-store')
       .send(out);
     await written;
   }
