@@ -13,6 +13,7 @@ import { AuthService } from './auth/auth.service';
 import { AppError } from './common/app-error';
 import { IMPORT_ROUTE } from './common/routes';
 import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './common/error.filter';
+import { parseJsonBody } from './common/json-body';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
@@ -132,8 +133,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     adapter.getInstance().addHook('onRequest', lingerOverLimit(config.bodyLimitBytes));
     // CSV is read as text on the import route only (the hook below refuses it elsewhere).
     adapter.getInstance().addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.importLimitBytes }, (_req, body, done) => done(null, body));
+    // Our JSON parser instead of Nest's (bodyParser: false): it names a refused __proto__ key.
+    adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db, options.logDestination), adapter, {
       bufferLogs: true,
+      bodyParser: false,
       abortOnError: false,
     });
     app.useLogger(app.get(Logger));

@@ -113,6 +113,8 @@ describe.each<Driver>(['sqlite', 'postgres'])('operations (%s)', (driver) => {
     // 1. A quiet backup, restored: the same rows and the same API reads.
     const made = await cli(inst.env, 'backup', quiet);
     expect(made).toMatchObject({ code: 0, output: expect.stringMatching(/^Backed up to .*stance_events/) });
+    // It holds password and token hashes: readable by its owner only.
+    expect((fs.statSync(quiet).mode & 0o777).toString(8)).toBe('600');
     const target = await installation(driver);
     try {
       const restored = await cli(target.env, 'restore', quiet);

@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { LONE_SURROGATE_MESSAGE } from '@parley/contracts';
 import { ErrorFilter } from '../src/common/error.filter';
 import { DRIVER, fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
@@ -22,6 +23,7 @@ const n = (s: Seeded) => `/api/negotiations/${s.negotiationId}`;
 const st = (s: Seeded, extra: Record<string, unknown> = {}) => stance(s.parties[0].id, s.points[0].id, extra);
 
 const NUL = 'must not contain NUL characters';
+const LONE = LONE_SURROGATE_MESSAGE;
 const csv = { 'content-type': 'text/csv' };
 
 const CASES: Case[] = [
@@ -32,6 +34,11 @@ const CASES: Case[] = [
   { name: 'status off the list', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 'ok', status: 'done' }), status: 400, field: 'status' },
   { name: 'slug with spaces', method: 'POST', path: () => '/api/negotiations', body: () => ({ title: 'ok', slug: 'bad slug!' }), status: 400, field: 'slug' },
   { name: 'malformed JSON', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":', status: 400, message: 'not valid JSON' },
+  // Keys that could alter object prototypes: refused, saying so (Fastify's own parser calls them "not valid JSON").
+  { name: '__proto__ key', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"x","__proto__":{"isAdmin":true}}', status: 400, field: '__proto__', message: 'Body contains a forbidden key "__proto__"' },
+  { name: '__proto__ key spelled with escapes', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"x","\\u005f_proto__":{}}', status: 400, field: '__proto__', message: 'forbidden key "__proto__"' },
+  { name: 'constructor.prototype in a batch item', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => `{"events":[${JSON.stringify(st(s)).slice(0, -1)},"constructor":{"prototype":{"x":1}}}]}`, status: 400, field: 'events.0.constructor.prototype', message: 'Body contains a forbidden key "constructor.prototype"' },
+  { name: 'a constructor key that is only a string', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"x","constructor":"y"}', status: 400, field: 'constructor', says: 'is not an allowed field' },
   { name: 'JSON array instead of object', method: 'POST', path: () => '/api/negotiations', body: () => [], status: 400, field: 'body' },
   { name: 'text/plain body', method: 'POST', path: () => '/api/negotiations', body: () => 'title=x', headers: { 'content-type': 'text/plain' }, status: 415, message: 'application/json' },
   { name: 'form-encoded body', method: 'POST', path: (s) => `${n(s)}/stances`, body: () => 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: 'application/json' },
@@ -126,6 +133,10 @@ const CASES: Case[] = [
   { name: 'import negotiation with NUL', method: 'POST', path: () => '/api/negotiations/import?negotiation=a%00b&kind=points', body: () => 'code,title,category\np9,T,legal\n', headers: csv, status: 400, field: 'query.negotiation', says: NUL },
   { name: 'CSV point title with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=points`, body: () => 'code,title,category\np9,bad\u0000title,legal\n', headers: csv, status: 400, field: 'row 1: title', says: NUL },
   { name: 'CSV stance note with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, body: (s) => `party,point,position,effectiveAt,sourceOutlet,note\nAA,${s.points[0].code},accept,2025-11-21,Reuters,a\u0000b\n`, headers: csv, status: 400, field: 'row 1: note', says: NUL },
+  // A lone surrogate (only a \uD800 escape can send one) would be stored as U+FFFD: refused, naming the field.
+  { name: 'negotiation title with a lone surrogate', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"bad\\ud800title"}', status: 400, field: 'title', says: LONE },
+  { name: 'stance note with a lone low surrogate', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'a\udc00b' }), status: 400, field: 'note', says: LONE },
+  { name: 'stance source url with a lone surrogate', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { source: { url: 'https://example.org/\ud83d' } }), status: 400, field: 'source.url', says: LONE },
   { name: 'NUL in a negotiation slug of the path', method: 'GET', path: () => '/api/negotiations/bad%00slug', status: 404, message: 'was not found' },
   { name: 'body over the size limit', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'x'.repeat(600_000) }), status: 413, message: 'larger than the limit of 500000 bytes (BODY_LIMIT_BYTES)' },
 ];

@@ -67,6 +67,30 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
     expect(misuse.body.code).toBe('IDEMPOTENCY_MISMATCH');
   });
 
+  it("scopes an Idempotency-Key by its sender: another analyst's same key records their own write, single or batch", async () => {
+    const [aa, , cc] = s.parties;
+    const p3 = (await t.post(`${base}/points`, { title: 'Keyed by two analysts', category: 'legal' })).body as { id: string };
+    const first = await t.user('analyst');
+    const second = await t.user('analyst');
+    const mine = await t.as(first.token).post(`${base}/stances`, stance(cc.id, p3.id, { position: 'reject', note: 'first analyst' }), { 'Idempotency-Key': 'shared-key' });
+    const theirs = await t.as(second.token).post(`${base}/stances`, stance(cc.id, p3.id, { position: 'accept', note: 'second analyst' }), { 'Idempotency-Key': 'shared-key' });
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(theirs.body.event).toMatchObject({ position: 'accept', note: 'second analyst', recordedBy: second.email });
+    expect(theirs.body.event.id).not.toBe(mine.body.event.id);
+    // The same body under the same key from someone else is their write too, not a replay of the first.
+    const same = stance(aa.id, p3.id, { position: 'amend', note: 'same body' });
+    const once = await t.as(first.token).post(`${base}/stances/batch`, { events: [same] }, { 'Idempotency-Key': 'shared-batch' });
+    const again = await t.as(second.token).post(`${base}/stances/batch`, { events: [same] }, { 'Idempotency-Key': 'shared-batch' });
+    expect([once.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.body.results[0].event.recordedBy).toBe(second.email);
+    // Each sender's own retry still replays their own answer.
+    const retry = await t.as(second.token).post(`${base}/stances`, stance(cc.id, p3.id, { position: 'accept', note: 'second analyst' }), { 'Idempotency-Key': 'shared-key' });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(theirs.body);
+  });
+
   it('records a batch all or nothing: one bad reference or one stale version writes nothing', async () => {
     const [aa, bb, cc] = s.parties;
     const [p1, p2, p3] = s.points;

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/app-error';
 import { isUuid } from '../common/ids';
 import type { WithPrincipal } from '../common/principal';
@@ -44,7 +44,13 @@ export class AccessGuard implements CanActivate {
     const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!level) throw new AppError(403, 'FORBIDDEN', 'This route has no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest & WithPrincipal>();
-    const principal = await this.access.principalOf(credentialOf(request));
+    const credential = credentialOf(request);
+    // An answer given on a credential (a session, an API or a share token), or any answer when views
+    // are private, is for its reader alone: no shared cache or browser history may keep a copy.
+    if (credential !== undefined || this.access.viewsArePrivate) {
+      void context.switchToHttp().getResponse<FastifyReply>().header('cache-control', 'private, no-store');
+    }
+    const principal = await this.access.principalOf(credential);
     request.principal = principal;
     if (request.query && typeof request.query === 'object' && 'share' in request.query) {
       // Consumed here; the route's own query schema need not know about it.

@@ -20,6 +20,11 @@ export class AccessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** VIEW_ACCESS=private: reading needs a credential. */
+  get viewsArePrivate(): boolean {
+    return this.config.auth.viewAccess === 'private';
+  }
+
   /** null: no credential given. Throws 401 for a credential that is unknown, expired or revoked. */
   async principalOf(credential: string | undefined): Promise<Principal | null> {
     if (!credential) return null;

@@ -8,6 +8,7 @@ import { AuditLog } from '../audit/audit.service';
 import { AccessEvents } from './access-events';
 import { AppError, conflict, notFound } from '../common/app-error';
 import { isUuid, newId } from '../common/ids';
+import { ensurePrivateDir } from '../common/private-files';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
@@ -101,7 +102,7 @@ export class AuthService {
     if (this.config.auth.jwtSecret) return (this.secret = this.config.auth.jwtSecret);
     const file = path.join(this.config.dataDir, 'jwt-secret');
     if (!fs.existsSync(file)) {
-      fs.mkdirSync(this.config.dataDir, { recursive: true });
+      ensurePrivateDir(this.config.dataDir);
       try {
         fs.writeFileSync(file, generatePassword() + generatePassword(), { mode: 0o600, flag: 'wx' });
       } catch (err) {
@@ -130,7 +131,7 @@ export class AuthService {
     }
     if (!generated) return { email, passwordFile: null };
     const passwordFile = this.initialAdminFile();
-    fs.mkdirSync(this.config.dataDir, { recursive: true });
+    ensurePrivateDir(this.config.dataDir);
     fs.writeFileSync(passwordFile, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
     console.log(`\nCreated the first admin account: ${email} / ${password}\n(also written to ${passwordFile}; change it after signing in)\n`);
     return { email, passwordFile };

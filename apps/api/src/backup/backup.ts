@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
+import { PRIVATE_FILE_MODE, ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -53,6 +54,8 @@ export async function backup(config: DatabaseConfig, file: string, format: 'nati
 }
 
 async function vacuumInto(ds: DataSource, target: string): Promise<Record<string, number>> {
+  // VACUUM INTO writes into an empty file, which keeps the mode given here.
+  ensurePrivateFile(target);
   await ds.query('VACUUM INTO ?', [target]);
   // Count what the copy holds (read-only: the backup file is left exactly as written).
   const copy = new DataSource({ ...dataSourceOptions({ driver: 'sqlite', path: target, synchronous: 'FULL' }, 'reader'), migrations: [] });
@@ -80,9 +83,10 @@ export async function restore(config: DatabaseConfig, file: string): Promise<Bac
   if (isSqlite && config.driver === 'sqlite') {
     // The target holds no data (checked above): replace it, with its WAL, by the backup.
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(config.path + suffix, { force: true });
-    fs.mkdirSync(path.dirname(config.path), { recursive: true });
+    ensurePrivateDir(path.dirname(config.path));
     const partial = `${config.path}.restoring`;
     fs.copyFileSync(source, partial);
+    fs.chmodSync(partial, PRIVATE_FILE_MODE); // the copy took the backup file's mode
     fs.renameSync(partial, config.path);
     const db = await Db.open(config);
     await db.close();
@@ -195,7 +199,7 @@ async function migrationNames(ds: DataSource): Promise<string[]> {
 
 async function dumpJson(ds: DataSource, target: string): Promise<Record<string, number>> {
   const runner = ds.createQueryRunner();
-  const fd = fs.openSync(target, 'wx', 0o600);
+  const fd = fs.openSync(target, 'wx', PRIVATE_FILE_MODE);
   const counts: Record<string, number> = {};
   try {
     await runner.connect();

@@ -29,6 +29,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DB_PATH: '/srv/parley/db.sqlite', DATA_DIR: '/var/lib/parley' }).dataDir).toBe('/var/lib/parley');
   });
 
+  it('takes PUBLIC_URL as an absolute http(s) URL without query or fragment, and stops on anything else naming it', () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'https://parley.example.org' }).publicUrl).toBe('https://parley.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3000/parley/' }).publicUrl).toBe('http://10.0.0.5:3000/parley');
+    for (const wrong of ['parley.example.org', '/parley', 'ftp://parley.example.org', 'https://parley.example.org/?x=1', 'https://parley.example.org/#top', 'https://', 'javascript:alert(1)']) {
+      expect(() => loadConfig({ PUBLIC_URL: wrong })).toThrow(`PUBLIC_URL=${JSON.stringify(wrong)}: must be an absolute http(s) URL without query or fragment`);
+    }
+    // A password in it is refused, and not printed.
+    expect(() => loadConfig({ PUBLIC_URL: 'https://me:pw-secret@parley.example.org' })).toThrow('PUBLIC_URL="https://me:[hidden]@parley.example.org": must be');
+  });
+
   it('names every wrong variable and its value', () => {
     let error: unknown;
     try {

@@ -9,6 +9,17 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** An origin that may frame the dashboard, as CSP frame-ancestors takes it (a leading *. for subdomains). */
 const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
+/** The address users reach Parley at, as PUBLIC_URL gives it: links in exports start with it. */
+function isPublicUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || /[?#]/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.hostname !== '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -44,6 +55,11 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => v.trim() === "'none'" || v.split(',').every((o) => FRAME_ANCESTOR.test(o.trim())), "must be 'none' or a comma-separated list of origins like https://news.example.org (or https://*.example.org)")
     .default("'none'"),
+  PUBLIC_URL: z
+    .string()
+    .refine(isPublicUrl, 'must be an absolute http(s) URL without query or fragment, like https://parley.example.org')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
   LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
@@ -122,6 +138,11 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   loadDemo: boolean;
   dashboardDir: string;
+  /**
+   * Where users reach Parley (no trailing slash): exports link to the dashboard under it. Absent:
+   * relative links, never the request's Host header, which any client can forge.
+   */
+  publicUrl: string | null;
   bodyLimitBytes: number;
   /** Body limit of the import route (a negotiation dump or a CSV file). */
   importLimitBytes: number;
@@ -138,7 +159,7 @@ export class ConfigError extends Error {
 /** Variables holding a secret: a refusal names them but never prints their value (it would reach logs). */
 const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'JWT_SECRET']);
 /** Variables holding a URL that may carry a password: printed with the password hidden. */
-const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
+const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL']);
 
 /**
  * A URL as a refusal may print it: the password of its user information (`user:password@`, read
@@ -211,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     loadDemo: e.LOAD_DEMO === 'auto',
     dashboardDir: path.resolve(e.DASHBOARD_DIR ?? 'dist/dashboard'),
+    publicUrl: e.PUBLIC_URL ?? null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     importLimitBytes: e.IMPORT_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 
@@ -76,6 +77,11 @@ export class Db implements OnApplicationShutdown {
   static async open(config: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Db> {
     const writer = new DataSource(dataSourceOptions(config, 'writer'));
     try {
+      if (config.driver === 'sqlite') {
+        // SQLite would create the file 0644 (and its -wal, -shm alike): it holds password and token hashes.
+        ensurePrivateDir(path.dirname(config.path));
+        ensurePrivateFile(config.path);
+      }
       await writer.initialize();
     } catch (err) {
       throw openFailure(config, err);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CompareView, DocumentCreate, DocumentPatch, PlanDocument } from '@parley/contracts';
+import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, type PlanDocument } from '@parley/contracts';
 import { compareDocuments, naturalCompare, parseInstant, precisionOf, toIso } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
 import { AppError, badReference, invalid } from '../common/app-error';
@@ -79,7 +79,7 @@ export class DocumentsService {
       id: newId(),
       negotiationId,
       title: input.title,
-      shortTitle: input.shortTitle ?? input.title.slice(0, 60),
+      shortTitle: input.shortTitle ?? cutText(input.title, 60),
       authorPartyId: input.authorPartyId ?? null,
       publishedAt: parseInstant(input.publishedAt),
       publishedPrecision: precisionOf(input.publishedAt),

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ExportFormat, ExportQuery } from '@parley/contracts';
 import { parseBound, parseSince } from '@parley/domain';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DumpService } from './dump.service';
 import { ExportsService } from './exports.service';
 import { renderPdf } from './pdf-report';
@@ -39,9 +40,10 @@ export class ExportRunner {
   constructor(
     private readonly exports: ExportsService,
     private readonly dumps: DumpService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async prepare(negotiation: string, format: ExportFormat, query: ExportQuery, options: { dashboardUrl?: string } = {}): Promise<ExportJob> {
+  async prepare(negotiation: string, format: ExportFormat, query: ExportQuery): Promise<ExportJob> {
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
     switch (format) {
       case 'json': {
@@ -66,13 +68,10 @@ export class ExportRunner {
       }
       case 'md': {
         const data = await this.exports.report(negotiation, query, { series: false });
-        let url: string | null = null;
-        if (options.dashboardUrl) {
-          const params = new URLSearchParams({ n: data.negotiation.slug });
-          if (query.asOf) params.set('asOf', query.asOf.slice(0, 10));
-          url = `${options.dashboardUrl}/?${params.toString()}`;
-        }
-        const text = markdownDigest(data, url);
+        const params = new URLSearchParams({ n: data.negotiation.slug });
+        if (query.asOf) params.set('asOf', query.asOf.slice(0, 10));
+        // PUBLIC_URL or a relative link: never the request's Host header, which a client can forge.
+        const text = markdownDigest(data, `${this.config.publicUrl ?? ''}/?${params.toString()}`);
         return { fileName: `${data.negotiation.slug}-${day(query)}.md`, contentType: CONTENT_TYPES.md, write: (out) => pipeline(Readable.from([text]), out) };
       }
       case 'csv': {

@@ -36,7 +36,7 @@ export class ExportsController {
 
   /** Reads and checks first (a clean JSON error if that fails), then streams the file. */
   private async send(id: string, format: ExportFormat, query: ExportQuery, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const job = await this.runner.prepare(id, format, query, { dashboardUrl: `${req.protocol}://${req.headers.host ?? 'localhost'}` });
+    const job = await this.runner.prepare(id, format, query);
     const out = new PassThrough();
     const written = job.write(out).catch((err: unknown) => {
       // Headers are gone: the client sees a cut-off download, the log says why.
@@ -46,7 +46,7 @@ export class ExportsController {
     await reply
       .header('content-type', job.contentType)
       .header('content-disposition', `attachment; filename="${job.fileName}"`)
-      .header('cache-control', 'no-store')
+      .header('cache-control', 'private, no-store')
       .send(out);
     await written;
   }

@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { StanceEvent } from '@parley/contracts';
+import { cutText, type StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
 import {
   CATEGORY_LABEL,
@@ -66,7 +66,7 @@ export async function renderXlsx(data: ReportData, events: EventStream, out: Nod
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
     wb.creator = 'Parley';
     wb.lastModifiedBy = 'Parley';
-    wb.title = data.negotiation.title;
+    wb.title = cellText(data.negotiation.title) ?? '';
     wb.created = generated;
     wb.modified = generated;
     const lookup = new ReportLookup(data);
@@ -100,12 +100,21 @@ const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: 
 
 const argb = (hex: string): string => `FF${hex.replace('#', '').toUpperCase()}`;
 
-/** Text for a cell: control characters XML cannot carry dropped, cut to Excel's limit. */
+/**
+ * Text for a cell or any other string of the workbook: characters XML 1.0 cannot carry (C0 controls
+ * but tab, LF and CR; U+FFFE, U+FFFF) dropped, and DEL (exceljs drops it), an unpaired surrogate replaced by U+FFFD, line breaks
+ * as LF, cut to Excel's limit without splitting a pair. Only the workbook's copy: the stored value
+ * is untouched, and the JSON dump has it exact.
+ */
 export function cellText(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-  return clean.length > MAX_CELL ? clean.slice(0, MAX_CELL) : clean;
+  const clean = value
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    // A literal CR would be read back as LF (XML's line-end normalization): say LF, as Excel does.
+    .replace(/\r\n?/g, '\n');
+  return cutText(clean, MAX_CELL);
 }
 
 /** An ISO timestamp as a real Excel date (UTC), or an empty cell. */
@@ -123,7 +132,7 @@ interface ColumnSpec {
 function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ColumnSpec[], xSplit: number): Sheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit, ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
-  const header = ws.addRow(columns.map((c) => c.header));
+  const header = ws.addRow(columns.map((c) => cellText(c.header)));
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
   header.eachCell((cell) => {

@@ -18,10 +18,11 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access';
 import { Returns } from '../common/api-responses';
-import { invalid } from '../common/app-error';
-import { Author } from '../common/author.decorator';
+import { AppError, invalid } from '../common/app-error';
+import { Author, CurrentPrincipal } from '../common/author.decorator';
+import type { Principal } from '../common/principal';
 import { Input } from '../common/validation';
-import { StancesService, type Replayable } from './stances.service';
+import { StancesService, type IdempotencyKey, type Replayable } from './stances.service';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -29,12 +30,15 @@ const IDEMPOTENCY_HEADER = {
   description: 'Any unique string (e.g. a UUID) per logical write: a retry with the same key returns the first result',
 };
 
-function idempotencyKey(value: string | undefined): string | undefined {
+/** The key as given, scoped by who sends it: the same key from another user is another request. */
+function idempotencyKey(value: string | undefined, principal: Principal | null): IdempotencyKey | undefined {
   if (value === undefined) return undefined;
   if (value.length === 0 || value.length > LIMITS.idempotencyKey || !/^[\x21-\x7e]+$/.test(value)) {
     throw invalid([{ field: 'header.Idempotency-Key', message: `must be 1–${LIMITS.idempotencyKey} visible ASCII characters` }]);
   }
-  return value;
+  // Writes need a signed-in analyst (a share link cannot write), so the principal is a user.
+  if (principal?.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'A share link only reads; sign in to change anything');
+  return { key: value, principalId: principal.userId };
 }
 
 /**
@@ -72,10 +76,11 @@ export class StancesController {
     @Param('negotiationId') negotiationId: string,
     @Body() body: StanceCreate,
     @Author() author: string,
+    @CurrentPrincipal() principal: Principal | null,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordStanceResult> {
-    return send(reply, await this.stances.record(negotiationId, body, author, idempotencyKey(key)));
+    return send(reply, await this.stances.record(negotiationId, body, author, idempotencyKey(key, principal)));
   }
 
   @Post('negotiations/:negotiationId/stances/batch')
@@ -95,11 +100,12 @@ export class StancesController {
     @Param('negotiationId') negotiationId: string,
     @Body() body: StanceBatch,
     @Author() author: string,
+    @CurrentPrincipal() principal: Principal | null,
     @Headers('idempotency-key') key: string | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BatchResult | BatchSummary> {
-    const result = send(reply, await this.stances.recordBatch(negotiationId, body.events, author, idempotencyKey(key)));
+    const result = send(reply, await this.stances.recordBatch(negotiationId, body.events, author, idempotencyKey(key, principal)));
     if (!prefersMinimal(prefer)) return result;
     reply.header('preference-applied', 'return=minimal');
     return summarizeBatch(result);

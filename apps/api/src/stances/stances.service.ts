@@ -28,6 +28,12 @@ import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance
 import { StanceRefs } from './stance-refs';
 import { CellCache, recordStances, type RecorderDeps, type StanceItem } from './stance-recorder';
 
+/** An Idempotency-Key header and the user who sent it: the key is theirs alone. */
+export interface IdempotencyKey {
+  key: string;
+  principalId: string;
+}
+
 export interface Replayable<T> {
   status: number;
   body: T;
@@ -70,7 +76,7 @@ export class StancesService {
     this.recorder = { changes, cells: db.driver === 'sqlite' ? new CellCache() : undefined };
   }
 
-  async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: string): Promise<Replayable<RecordStanceResult>> {
+  async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: IdempotencyKey): Promise<Replayable<RecordStanceResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, [input], () => '');
     if (idempotencyKey === undefined) return { status: 201, body: await this.recordTogether(negotiationId, input, author), replayed: false };
@@ -128,7 +134,7 @@ export class StancesService {
   }
 
   /** All or nothing: one transaction; any invalid item or stale version rejects the whole batch. */
-  async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: string): Promise<Replayable<BatchResult>> {
+  async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: IdempotencyKey): Promise<Replayable<BatchResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, inputs, (i) => `events.${i}.`);
     return this.idempotent(
@@ -353,13 +359,15 @@ export class StancesService {
   private async idempotent<T>(
     negotiationId: string,
     route: string,
-    key: string | undefined,
+    idempotency: IdempotencyKey | undefined,
     request: unknown,
     work: (tx: Tx) => Promise<T>,
     weight = 1,
   ): Promise<Replayable<T>> {
-    if (key === undefined) return { status: 201, body: await this.db.write(work, { weight }), replayed: false };
-    const scopedKey = `${negotiationId}:${route}:${key}`;
+    if (idempotency === undefined) return { status: 201, body: await this.db.write(work, { weight }), replayed: false };
+    const { key, principalId } = idempotency;
+    // Scoped by who sent it too: another user's same key must not get (or learn) this user's answer.
+    const scopedKey = `${negotiationId}:${route}:${principalId}:${key}`;
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const replay = (row: IdempotencyKeyEntity): Replayable<T> => {
       if (row.requestHash !== requestHash) {

@@ -84,7 +84,7 @@ const DumpPoint = z.strictObject({
 const DumpDocument = z.strictObject({
   id: Id,
   title: Title,
-  shortTitle: PlainString.min(1).max(60),
+  shortTitle: PlainString.max(60), // may be empty, as DocumentCreate allows
   authorPartyId: Nullable(Id),
   publishedAt: Instant,
   publishedPrecision: enumOf(TIME_PRECISIONS),

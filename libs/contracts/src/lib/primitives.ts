@@ -23,11 +23,29 @@ export const NO_NUL_MESSAGE = 'must not contain NUL characters';
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
 const NO_NUL = /^[^\u0000]*$/;
 
+export const LONE_SURROGATE_MESSAGE = 'must not contain an unpaired surrogate (\\uD800–\\uDFFF without its pair): it is no character and cannot be stored';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether text is well-formed UTF-16. A lone surrogate (only a JSON `\uD800` escape can send one)
+ * would be stored as U+FFFD by either database: the value read back would not be the one accepted.
+ */
+export function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
+
+/** At most `max` UTF-16 units of `text`, never ending in half of a surrogate pair (an emoji cut in two). */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /**
  * The base of every free-text field that may reach the database. PostgreSQL cannot store the NUL
  * character in text (SQLSTATE 22021), so it is refused here, naming the field, on both databases.
  */
-export const PlainString = z.string({ error: 'must be a string' }).regex(NO_NUL, NO_NUL_MESSAGE);
+export const PlainString = z.string({ error: 'must be a string' }).regex(NO_NUL, NO_NUL_MESSAGE).refine(isWellFormed, LONE_SURROGATE_MESSAGE);
 
 /** A stable, human-friendly key: letters, digits, dot, dash, underscore. */
 export const Code = z
@@ -51,7 +69,8 @@ export const LongText = PlainString
 export const Url = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
-  .regex(NO_NUL, NO_NUL_MESSAGE);
+  .regex(NO_NUL, NO_NUL_MESSAGE)
+  .refine(isWellFormed, LONE_SURROGATE_MESSAGE);
 
 export const Color = z.string({ error: 'must be a string' }).regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4');
 
