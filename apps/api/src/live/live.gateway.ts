@@ -37,7 +37,9 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
-import { backlogBytes, cutOff, type Connection } from './backlog';
+import { AddressSlots } from './address-slots';
+import { backlogBytes, cutOff, drained, type Connection } from './backlog';
+import { EventBudget } from './event-budget';
 
 interface SocketData {
   principal: Principal | null;
@@ -45,6 +47,8 @@ interface SocketData {
   credential: string | undefined;
   /** Negotiations this socket watches. */
   joined: Set<string>;
+  /** The joins sent so far, served one after the other: settles when the last one was answered. */
+  joins: Promise<unknown>;
 }
 
 /** Between the nodes (through the Redis adapter). */
@@ -60,7 +64,10 @@ interface NodeEvents {
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
-const REPLAY_PAGE = 500;
+/** Changes read and sent at once by a join's replay (about 1-2 KB each). */
+const REPLAY_PAGE = 200;
+/** A replay sends its next page only once the socket holds at most this much unread. */
+const REPLAY_BACKLOG_BYTES = 256 * 1024;
 const PRESENCE_DEBOUNCE_MS = 250;
 const SLOW_CONSUMER_CHECK_MS = 1_000;
 /** A refused socket gets this long to read its notice before its connection is dropped anyway. */
@@ -106,8 +113,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
   private readonly connections = new Set<Connection>();
-  /** Open sockets per client address, for LIVE_MAX_SOCKETS_PER_IP. */
-  private readonly socketsByAddress = new Map<string, number>();
+  /** Connections per client address, for LIVE_MAX_SOCKETS_PER_IP (set up in afterInit). */
+  private slots!: AddressSlots;
   private recheckRunning = false;
 
   constructor(
@@ -120,36 +127,33 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   ) {}
 
   afterInit(server: LiveServer): void {
+    // The client's address by Fastify's rule: X-Forwarded-For counts only from a trusted proxy (TRUST_PROXY).
+    const trusted = trustFunction(this.config.trustProxy);
+    const { maxSocketsPerIp } = this.config.live;
+    const tooMany = `Too many live connections from this address (limit ${maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
+    this.slots = new AddressSlots(maxSocketsPerIp, (request) => clientAddress(request, trusted));
+    // Counted at the engine.io handshake, before anything else: a flood of connections costs no
+    // database lookups, and one that never opens a namespace holds a place until it is closed.
+    server.engine.opts.allowRequest = (request, answer) => answer(tooMany, this.slots.admit(request));
+    // A connection that opens no namespace is closed after this (socket.io's own default is 45 s).
+    server.connectTimeout(this.config.live.connectTimeoutMs);
     server.engine.on('connection', (conn: Connection) => {
+      this.slots.opened(conn);
       this.connections.add(conn);
       conn.once('close', () => this.connections.delete(conn));
     });
-    // The client's address by Fastify's rule: X-Forwarded-For counts only from a trusted proxy (TRUST_PROXY).
-    const trusted = trustFunction(this.config.trustProxy);
     // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
     server.use((socket, next) => {
-      // Counted before anything else, so a flood of connections costs no database lookups.
-      const address = clientAddress(socket.request, trusted);
-      if ((this.socketsByAddress.get(address) ?? 0) >= this.config.live.maxSocketsPerIp) {
-        const message = `Too many live connections from this address (limit ${this.config.live.maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
-        next(Object.assign(new Error(message), { data: { code: 'RATE_LIMITED', message } satisfies LiveConnectError }));
+      if (this.slots.isOver(socket.request)) {
+        next(Object.assign(new Error(tooMany), { data: { code: 'RATE_LIMITED', message: tooMany } satisfies LiveConnectError }));
         return;
       }
-      this.socketsByAddress.set(address, (this.socketsByAddress.get(address) ?? 0) + 1);
-      let held = true;
-      const release = () => {
-        if (!held) return;
-        held = false;
-        const left = (this.socketsByAddress.get(address) ?? 1) - 1;
-        if (left > 0) this.socketsByAddress.set(address, left);
-        else this.socketsByAddress.delete(address);
-      };
-      // The transport's close always comes, also for a socket that never finished connecting.
-      socket.conn.once('close', release);
       this.authenticate(socket as LiveSocket).then(
-        () => next(),
+        () => {
+          this.limitEvents(socket as LiveSocket);
+          next();
+        },
         (err: unknown) => {
-          release();
           if (!(err instanceof AppError)) this.logger.warn(`handshake check failed: ${String(err)}`);
           next(refusal(err));
         },
@@ -213,6 +217,45 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     socket.data.principal = principal;
     socket.data.credential = credential;
     socket.data.joined = new Set();
+    socket.data.joins = Promise.resolve();
+  }
+
+  /**
+   * LIVE_EVENTS_PER_MINUTE per socket, over every event it sends: one over the budget is not served,
+   * and is answered RATE_LIMITED when it asks for an answer. An honest client sends a join on
+   * connecting and after a gap or a head it has not reached (at most one every gapTimeoutMs, 1.5 s).
+   */
+  private limitEvents(socket: LiveSocket): void {
+    const budget = new EventBudget(this.config.live.eventsPerMinute);
+    socket.use((packet, next) => {
+      if (budget.take()) {
+        next();
+        return;
+      }
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack !== 'function') return;
+      const retryAfter = budget.retryAfterSeconds();
+      const error: ErrorBody = {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        code: 'RATE_LIMITED',
+        message: `Too many live events from this socket (limit ${this.config.live.eventsPerMinute} per minute, LIVE_EVENTS_PER_MINUTE); retry in ${retryAfter} s`,
+        retryAfter,
+      };
+      (ack as (answer: JoinAck) => void)({ ok: false, error });
+    });
+  }
+
+  /**
+   * A socket's joins are served one at a time, in the order sent: a join waits until the one before
+   * it was answered (its replay included). So a socket has at most one replay running, however many
+   * joins it sends, and each replay reaches the client whole and in order, as before.
+   */
+  @SubscribeMessage('join')
+  join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+    const answer = socket.data.joins.then(() => this.serveJoin(socket, body));
+    socket.data.joins = answer.catch(() => undefined);
+    return answer;
   }
 
   /**
@@ -220,23 +263,28 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
    * does not exist with 404, and anything the database could not do with 503, which the client
    * retries (an unanswered join would leave it waiting for ever).
    */
-  @SubscribeMessage('join')
-  async join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+  private async serveJoin(socket: LiveSocket, body: unknown): Promise<JoinAck> {
     const parsed = JoinRequest.safeParse(body);
     if (!parsed.success) {
       const details = problemsOf(parsed.error);
       return failure(400, 'VALIDATION_FAILED', `Invalid join: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
     }
+    const closed = () => failure(400, 'VALIDATION_FAILED', 'The socket closed during the join');
+    if (socket.disconnected) return closed();
     let joinedHere: string | null = null;
     try {
-      const negotiationId = (await this.negotiations.resolve(parsed.data.negotiationId)).id;
-      if (!(await this.access.canRead(socket.data.principal, negotiationId))) {
-        return socket.data.principal
-          ? failure(403, 'FORBIDDEN', 'These credentials do not open this negotiation')
-          : failure(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch this negotiation');
-      }
+      const ref = parsed.data.negotiationId;
+      const found = await this.negotiations.resolve(ref).catch((err: unknown) => {
+        if (err instanceof AppError && err.statusCode === 404) return err;
+        throw err;
+      });
+      // HTTP's rule and answer: a share link asking for another negotiation is refused alike
+      // whether that one exists or not (no 404 that would tell which ids or slugs exist).
+      await this.access.check('read', socket.data.principal, async () => (found instanceof AppError ? ref : found.id));
+      if (found instanceof AppError) throw found;
+      const negotiationId = found.id;
       // Gone while the lookup ran: joining a room now would leave a member nobody removes.
-      if (socket.disconnected) return failure(400, 'VALIDATION_FAILED', 'The socket closed during the join');
+      if (socket.disconnected) return closed();
       // Join before reading the head: a change committed meanwhile is then either replayed below or
       // broadcast to the room (or both; the client drops duplicates by sequence number).
       if (!socket.data.joined.has(negotiationId)) {
@@ -257,6 +305,9 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       if (head - since > this.config.live.resyncLimit) return resync('too-far-behind');
       let replayed = 0;
       for (let after = since; after < head; ) {
+        // Page by page as the client reads: what this node holds for the socket stays about one page,
+        // however far behind it is (a socket that stops reading waits here, or is cut off).
+        if (!(await drained(socket.conn, REPLAY_BACKLOG_BYTES)) || socket.disconnected) return closed();
         const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
         if (page.length === 0) break;
         socket.emit('changes', page);
