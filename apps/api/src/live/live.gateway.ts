@@ -115,6 +115,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private readonly connections = new Set<Connection>();
   /** Connections per client address, for LIVE_MAX_SOCKETS_PER_IP (set up in afterInit). */
   private slots!: AddressSlots;
+  /** Open sockets (namespace connections) on each engine.io connection. */
+  private readonly socketsOn = new WeakMap<Connection, number>();
   private recheckRunning = false;
 
   constructor(
@@ -135,12 +137,20 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     // Counted at the engine.io handshake, before anything else: a flood of connections costs no
     // database lookups, and one that never opens a namespace holds a place until it is closed.
     server.engine.opts.allowRequest = (request, answer) => answer(tooMany, this.slots.admit(request));
-    // A connection that opens no namespace is closed after this (socket.io's own default is 45 s).
-    server.connectTimeout(this.config.live.connectTimeoutMs);
     server.engine.on('connection', (conn: Connection) => {
       this.slots.opened(conn);
       this.connections.add(conn);
       conn.once('close', () => this.connections.delete(conn));
+      this.dropIfIdle(conn);
+    });
+    server.on('connection', (socket) => {
+      this.socketsOn.set(socket.conn, (this.socketsOn.get(socket.conn) ?? 0) + 1);
+      socket.once('disconnect', () => {
+        const left = (this.socketsOn.get(socket.conn) ?? 1) - 1;
+        this.socketsOn.set(socket.conn, left);
+        // A client may leave the namespace and keep the connection (and its place).
+        if (left === 0) this.dropIfIdle(socket.conn);
+      });
     });
     // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
     server.use((socket, next) => {
@@ -340,6 +350,17 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
 
   handleDisconnect(socket: LiveSocket): void {
     for (const negotiationId of socket.data.joined ?? []) this.schedulePresence(negotiationId);
+  }
+
+  /**
+   * Drops a connection that holds no socket LIVE_CONNECT_TIMEOUT_MS from now (it never opened the
+   * namespace, was refused, or left it). At once, as a slow consumer is: socket.io's own connect
+   * timeout closes politely, and a WebSocket close waits up to 30 s for a client that never answers.
+   */
+  private dropIfIdle(conn: Connection): void {
+    setTimeout(() => {
+      if (conn.readyState === 'open' && !this.socketsOn.get(conn)) cutOff(conn);
+    }, this.config.live.connectTimeoutMs).unref();
   }
 
   /** This node's open live connections and the largest backlog among them (bytes its client has not read yet). */
