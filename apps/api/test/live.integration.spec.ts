@@ -359,7 +359,9 @@ describe('live work one socket can cause', () => {
     const flooder = rawSocket();
     const join = (socket: RawSocket) => socket.timeout(10_000).emitWithAck('join', { negotiationId: s.negotiationId, sinceSeq: from });
     const acks = await Promise.all(Array.from({ length: EVENTS_PER_MINUTE + 5 }, () => join(flooder)));
-    expect(acks.slice(0, EVENTS_PER_MINUTE)).toEqual(Array.from({ length: EVENTS_PER_MINUTE }, () => ({ ok: true, negotiationId: s.negotiationId, seq: from, replayed: 0 })));
+    // Within the budget: served (a join replaced by a later one of the same negotiation is answered 409 CONFLICT).
+    expect(acks.slice(0, EVENTS_PER_MINUTE).filter((a) => !a.ok && a.error.code !== 'CONFLICT')).toEqual([]);
+    expect(acks[EVENTS_PER_MINUTE - 1]).toEqual({ ok: true, negotiationId: s.negotiationId, seq: from, replayed: 0 });
     const refusal = {
       ok: false,
       error: {
@@ -388,12 +390,32 @@ describe('live work one socket can cause', () => {
     const messages: number[][] = [];
     socket.on('changes', (entries) => messages.push(entries.map((e) => e.seq)));
     socket.on('change', (entry) => messages.push([entry.seq]));
-    const acks = await Promise.all(Array.from({ length: 5 }, () => socket.timeout(30_000).emitWithAck('join', { negotiationId: s.negotiationId, sinceSeq: 0 })));
-    expect(acks).toEqual(Array.from({ length: 5 }, () => ({ ok: true, negotiationId: s.negotiationId, seq: last, replayed: last })));
-    // Concurrent replays would interleave their pages; one at a time, the wire holds five whole runs.
-    expect(messages.flat()).toEqual(Array.from({ length: 5 }, () => consecutive(1, last)).flat());
+    const join = (negotiationId: string) => socket.timeout(30_000).emitWithAck('join', { negotiationId, sinceSeq: 0 });
+    // The same negotiation by id and by slug: two joins, neither replaces the other.
+    const acks = await Promise.all([join(s.negotiationId), join(s.slug)]);
+    expect(acks).toEqual([1, 2].map(() => ({ ok: true, negotiationId: s.negotiationId, seq: last, replayed: last })));
+    // Concurrent replays would interleave their pages; one at a time, the wire holds two whole runs.
+    expect(messages.flat()).toEqual([...consecutive(1, last), ...consecutive(1, last)]);
     // Sent in pages, not as one message.
-    expect(messages.length).toBeGreaterThanOrEqual(5 * 3);
+    expect(messages.length).toBeGreaterThanOrEqual(2 * 3);
+  });
+
+  it('lets a later join of the same negotiation replace the earlier ones on the socket: they are answered 409, it replays whole', async () => {
+    const last = await head();
+    const socket = rawSocket();
+    const seqs: number[] = [];
+    socket.on('changes', (entries) => seqs.push(...entries.map((e) => e.seq)));
+    const acks = await Promise.all(Array.from({ length: 5 }, () => socket.timeout(30_000).emitWithAck('join', { negotiationId: s.negotiationId, sinceSeq: 0 })));
+    const replaced = {
+      ok: false,
+      error: { statusCode: 409, error: 'Conflict', code: 'CONFLICT', message: 'A later join of this negotiation on this socket replaced this one; its answer is the one that counts' },
+    };
+    expect(acks).toEqual([replaced, replaced, replaced, replaced, { ok: true, negotiationId: s.negotiationId, seq: last, replayed: last }]);
+    // What the replaced joins sent before they stopped (whole pages, in order), then the whole replay.
+    const restart = seqs.lastIndexOf(1);
+    expect(seqs.slice(restart)).toEqual(consecutive(1, last));
+    expect(seqs.slice(0, restart)).toEqual(consecutive(1, restart));
+    expect(restart).toBeLessThan(last);
   });
 
   it('still delivers every change exactly once and in order to a client that rejoins while changes are written', async () => {

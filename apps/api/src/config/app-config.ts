@@ -51,7 +51,7 @@ const EnvSchema = z.object({
   LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
   LIVE_MAX_BUFFERED_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(4 * 1024 * 1024),
   LIVE_MAX_SOCKETS_PER_IP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(2000),
-  LIVE_EVENTS_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10 (a client joins again after every gap and reconnect)').default(300),
+  LIVE_EVENTS_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10 (a client joins again after every gap and reconnect)').default(120),
   LIVE_CONNECT_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000, 'must be at least 1000').max(30_000, 'must be at most 30000').default(10_000),
   TRUST_PROXY: z
     .string()

@@ -49,6 +49,13 @@ interface SocketData {
   joined: Set<string>;
   /** The joins sent so far, served one after the other: settles when the last one was answered. */
   joins: Promise<unknown>;
+  /** Per negotiation (as the join named it): the latest join, which replaces those before it. */
+  latestJoin: Map<string, JoinTicket>;
+}
+
+/** One join on its way: a later join of the same negotiation on the socket replaces it. */
+interface JoinTicket {
+  replaced: boolean;
 }
 
 /** Between the nodes (through the Redis adapter). */
@@ -74,10 +81,12 @@ const SLOW_CONSUMER_CHECK_MS = 1_000;
 const REFUSED_GRACE_MS = 5_000;
 const room = (negotiationId: string) => `n:${negotiationId}`;
 
-function failure(statusCode: 400 | 401 | 403, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' }[statusCode];
+function failure(statusCode: 400 | 401 | 403 | 409, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict' }[statusCode];
   return { ok: false, error: { statusCode, error, code, message, ...(details ? { details } : {}) } };
 }
+
+const replacedAck = (): JoinAck => failure(409, 'CONFLICT', 'A later join of this negotiation on this socket replaced this one; its answer is the one that counts');
 
 /** A refused handshake: final for bad credentials, retryable when the database could not check them. */
 function refusal(err: unknown): Error & { data: LiveConnectError } {
@@ -228,6 +237,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     socket.data.credential = credential;
     socket.data.joined = new Set();
     socket.data.joins = Promise.resolve();
+    socket.data.latestJoin = new Map();
   }
 
   /**
@@ -257,14 +267,26 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   }
 
   /**
-   * A socket's joins are served one at a time, in the order sent: a join waits until the one before
-   * it was answered (its replay included). So a socket has at most one replay running, however many
-   * joins it sends, and each replay reaches the client whole and in order, as before.
+   * A socket's joins are served one at a time, in the order sent, so it has at most one replay
+   * running however many joins it sends. A join of a negotiation replaces the socket's earlier join
+   * of the same one, waiting or running: that one stops before its next page and is answered 409;
+   * the new one replays from its own sinceSeq. Pages already sent were whole and in order, so the
+   * client (which drops what it already holds) still gets every change once, in order.
    */
   @SubscribeMessage('join')
   join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
-    const answer = socket.data.joins.then(() => this.serveJoin(socket, body));
-    socket.data.joins = answer.catch(() => undefined);
+    const ref = typeof body === 'object' && body !== null ? (body as { negotiationId?: unknown }).negotiationId : undefined;
+    const ticket: JoinTicket = { replaced: false };
+    if (typeof ref === 'string') {
+      const earlier = socket.data.latestJoin.get(ref);
+      if (earlier) earlier.replaced = true;
+      socket.data.latestJoin.set(ref, ticket);
+    }
+    const answer = socket.data.joins.then(() => (ticket.replaced ? replacedAck() : this.serveJoin(socket, body, ticket)));
+    const done = () => {
+      if (typeof ref === 'string' && socket.data.latestJoin.get(ref) === ticket) socket.data.latestJoin.delete(ref);
+    };
+    socket.data.joins = answer.then(done, done);
     return answer;
   }
 
@@ -273,7 +295,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
    * does not exist with 404, and anything the database could not do with 503, which the client
    * retries (an unanswered join would leave it waiting for ever).
    */
-  private async serveJoin(socket: LiveSocket, body: unknown): Promise<JoinAck> {
+  private async serveJoin(socket: LiveSocket, body: unknown, ticket: JoinTicket): Promise<JoinAck> {
     const parsed = JoinRequest.safeParse(body);
     if (!parsed.success) {
       const details = problemsOf(parsed.error);
@@ -318,6 +340,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         // Page by page as the client reads: what this node holds for the socket stays about one page,
         // however far behind it is (a socket that stops reading waits here, or is cut off).
         if (!(await drained(socket.conn, REPLAY_BACKLOG_BYTES)) || socket.disconnected) return closed();
+        if (ticket.replaced) return replacedAck();
         const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
         if (page.length === 0) break;
         socket.emit('changes', page);
