@@ -7,7 +7,7 @@ const FILE = process.env['PARLEY_FAULT_FIGURES'] ?? path.join(os.tmpdir(), `parl
 
 /**
  * Adds figures of one test to the run's totals, which global-teardown.cjs prints at the end (the
- * numbers docs/reliability.md quotes). Only counts of what the test checked, never timings.
+ * numbers docs/reliability.md quotes). Counts of what the test checked; timings only where a test checks a bound (the join flood).
  */
 export function record(test: string, figures: Record<string, number>): void {
   fs.appendFileSync(FILE, `${JSON.stringify({ test, ...figures })}\n`);

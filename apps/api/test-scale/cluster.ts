@@ -90,6 +90,11 @@ export class ApiNode {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id while it runs (the fault suite reads its memory in /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get alive(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }

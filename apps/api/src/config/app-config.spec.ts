@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SQLITE_WAL_AUTOCHECKPOINT: 'lots' })).toThrow('SQLITE_WAL_AUTOCHECKPOINT="lots"');
   });
 
+  it('bounds what one live socket may send and how long a connection may go without opening the namespace', () => {
+    expect(loadConfig({}).live).toMatchObject({ eventsPerMinute: 120, connectTimeoutMs: 10_000 });
+    expect(loadConfig({ LIVE_EVENTS_PER_MINUTE: '600', LIVE_CONNECT_TIMEOUT_MS: '2000' }).live).toMatchObject({ eventsPerMinute: 600, connectTimeoutMs: 2_000 });
+    expect(() => loadConfig({ LIVE_EVENTS_PER_MINUTE: '5' })).toThrow('LIVE_EVENTS_PER_MINUTE="5": must be at least 10');
+    expect(() => loadConfig({ LIVE_EVENTS_PER_MINUTE: 'many' })).toThrow('LIVE_EVENTS_PER_MINUTE="many": must be a number');
+    expect(() => loadConfig({ LIVE_CONNECT_TIMEOUT_MS: '100' })).toThrow('LIVE_CONNECT_TIMEOUT_MS="100": must be at least 1000');
+    expect(() => loadConfig({ LIVE_CONNECT_TIMEOUT_MS: '60000' })).toThrow('LIVE_CONNECT_TIMEOUT_MS="60000": must be at most 30000');
+  });
+
   it('switches to PostgreSQL when DATABASE_URL is set', () => {
     const secret = 's'.repeat(32);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', JWT_SECRET: secret }).database).toEqual({ driver: 'postgres', url: 'postgres://u@h:5432/db', schema: undefined });

@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
   LIVE_MAX_BUFFERED_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(4 * 1024 * 1024),
   LIVE_MAX_SOCKETS_PER_IP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(2000),
+  LIVE_EVENTS_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10 (a client joins again after every gap and reconnect)').default(120),
+  LIVE_CONNECT_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000, 'must be at least 1000').max(30_000, 'must be at most 30000').default(10_000),
   TRUST_PROXY: z
     .string()
     .transform((value, ctx): TrustProxy => {
@@ -118,8 +120,15 @@ export interface LiveConfig {
   headIntervalMs: number;
   /** A socket with more unsent data than this is a slow consumer and is disconnected. */
   maxBufferedBytes: number;
-  /** Open live sockets one client address may hold; more are refused (a newsroom NAT can hold many screens). */
+  /**
+   * Live connections one client address may hold, counted from the engine.io handshake (also those
+   * that never open a namespace); more are refused (a newsroom NAT can hold many screens).
+   */
   maxSocketsPerIp: number;
+  /** Events (joins, leaves, anything) one socket may send per minute; more are refused with RATE_LIMITED. */
+  eventsPerMinute: number;
+  /** A connection that has not opened the live namespace by then is closed. */
+  connectTimeoutMs: number;
 }
 
 export interface AppConfig {
@@ -214,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       headIntervalMs: e.LIVE_HEAD_INTERVAL_MS,
       maxBufferedBytes: e.LIVE_MAX_BUFFERED_BYTES,
       maxSocketsPerIp: e.LIVE_MAX_SOCKETS_PER_IP,
+      eventsPerMinute: e.LIVE_EVENTS_PER_MINUTE,
+      connectTimeoutMs: e.LIVE_CONNECT_TIMEOUT_MS,
     },
     dataDir,
     auth: {

@@ -12,6 +12,8 @@ interface EngineInternals {
   close(discard?: boolean): void;
 }
 
+const DRAIN_POLL_MS = 20;
+
 const sizeOf = (data: unknown): number =>
   typeof data === 'string' ? data.length : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
 
@@ -39,4 +41,27 @@ export function cutOff(connection: Connection): void {
   conn.close(true);
   // Frees what the WebSocket and its TCP socket still hold.
   ws?.terminate?.();
+}
+
+/**
+ * Resolves true once the connection holds at most `bytes` its client has not read, false if it closed
+ * first. Woken by the transport handing its last write to the network ('drain') and, since a
+ * long-polling transport drains only when its client polls, checked again every few milliseconds.
+ */
+export async function drained(connection: Connection, bytes: number): Promise<boolean> {
+  while (connection.readyState === 'open' && backlogBytes(connection) > bytes) {
+    await new Promise<void>((resolve) => {
+      const transport = connection.transport;
+      const done = () => {
+        clearTimeout(timer);
+        transport.off('drain', done);
+        connection.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, DRAIN_POLL_MS);
+      transport.once('drain', done);
+      connection.once('close', done);
+    });
+  }
+  return connection.readyState === 'open';
 }

@@ -37,7 +37,9 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
-import { backlogBytes, cutOff, type Connection } from './backlog';
+import { AddressSlots } from './address-slots';
+import { backlogBytes, cutOff, drained, type Connection } from './backlog';
+import { EventBudget } from './event-budget';
 
 interface SocketData {
   principal: Principal | null;
@@ -45,6 +47,15 @@ interface SocketData {
   credential: string | undefined;
   /** Negotiations this socket watches. */
   joined: Set<string>;
+  /** The joins sent so far, served one after the other: settles when the last one was answered. */
+  joins: Promise<unknown>;
+  /** Per negotiation (as the join named it): the latest join, which replaces those before it. */
+  latestJoin: Map<string, JoinTicket>;
+}
+
+/** One join on its way: a later join of the same negotiation on the socket replaces it. */
+interface JoinTicket {
+  replaced: boolean;
 }
 
 /** Between the nodes (through the Redis adapter). */
@@ -60,17 +71,22 @@ interface NodeEvents {
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
-const REPLAY_PAGE = 500;
+/** Changes read and sent at once by a join's replay (about 1-2 KB each). */
+const REPLAY_PAGE = 200;
+/** A replay sends its next page only once the socket holds at most this much unread. */
+const REPLAY_BACKLOG_BYTES = 256 * 1024;
 const PRESENCE_DEBOUNCE_MS = 250;
 const SLOW_CONSUMER_CHECK_MS = 1_000;
 /** A refused socket gets this long to read its notice before its connection is dropped anyway. */
 const REFUSED_GRACE_MS = 5_000;
 const room = (negotiationId: string) => `n:${negotiationId}`;
 
-function failure(statusCode: 400 | 401 | 403, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' }[statusCode];
+function failure(statusCode: 400 | 401 | 403 | 409, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict' }[statusCode];
   return { ok: false, error: { statusCode, error, code, message, ...(details ? { details } : {}) } };
 }
+
+const replacedAck = (): JoinAck => failure(409, 'CONFLICT', 'A later join of this negotiation on this socket replaced this one; its answer is the one that counts');
 
 /** A refused handshake: final for bad credentials, retryable when the database could not check them. */
 function refusal(err: unknown): Error & { data: LiveConnectError } {
@@ -106,8 +122,10 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
   private readonly connections = new Set<Connection>();
-  /** Open sockets per client address, for LIVE_MAX_SOCKETS_PER_IP. */
-  private readonly socketsByAddress = new Map<string, number>();
+  /** Connections per client address, for LIVE_MAX_SOCKETS_PER_IP (set up in afterInit). */
+  private slots!: AddressSlots;
+  /** Open sockets (namespace connections) on each engine.io connection. */
+  private readonly socketsOn = new WeakMap<Connection, number>();
   private recheckRunning = false;
 
   constructor(
@@ -120,36 +138,41 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   ) {}
 
   afterInit(server: LiveServer): void {
-    server.engine.on('connection', (conn: Connection) => {
-      this.connections.add(conn);
-      conn.once('close', () => this.connections.delete(conn));
-    });
     // The client's address by Fastify's rule: X-Forwarded-For counts only from a trusted proxy (TRUST_PROXY).
     const trusted = trustFunction(this.config.trustProxy);
+    const { maxSocketsPerIp } = this.config.live;
+    const tooMany = `Too many live connections from this address (limit ${maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
+    this.slots = new AddressSlots(maxSocketsPerIp, (request) => clientAddress(request, trusted));
+    // Counted at the engine.io handshake, before anything else: a flood of connections costs no
+    // database lookups, and one that never opens a namespace holds a place until it is closed.
+    server.engine.opts.allowRequest = (request, answer) => answer(tooMany, this.slots.admit(request));
+    server.engine.on('connection', (conn: Connection) => {
+      this.slots.opened(conn);
+      this.connections.add(conn);
+      conn.once('close', () => this.connections.delete(conn));
+      this.dropIfIdle(conn);
+    });
+    server.on('connection', (socket) => {
+      this.socketsOn.set(socket.conn, (this.socketsOn.get(socket.conn) ?? 0) + 1);
+      socket.once('disconnect', () => {
+        const left = (this.socketsOn.get(socket.conn) ?? 1) - 1;
+        this.socketsOn.set(socket.conn, left);
+        // A client may leave the namespace and keep the connection (and its place).
+        if (left === 0) this.dropIfIdle(socket.conn);
+      });
+    });
     // The handshake is checked with the same rules as HTTP reads (Nest guards do not run here).
     server.use((socket, next) => {
-      // Counted before anything else, so a flood of connections costs no database lookups.
-      const address = clientAddress(socket.request, trusted);
-      if ((this.socketsByAddress.get(address) ?? 0) >= this.config.live.maxSocketsPerIp) {
-        const message = `Too many live connections from this address (limit ${this.config.live.maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
-        next(Object.assign(new Error(message), { data: { code: 'RATE_LIMITED', message } satisfies LiveConnectError }));
+      if (this.slots.isOver(socket.request)) {
+        next(Object.assign(new Error(tooMany), { data: { code: 'RATE_LIMITED', message: tooMany } satisfies LiveConnectError }));
         return;
       }
-      this.socketsByAddress.set(address, (this.socketsByAddress.get(address) ?? 0) + 1);
-      let held = true;
-      const release = () => {
-        if (!held) return;
-        held = false;
-        const left = (this.socketsByAddress.get(address) ?? 1) - 1;
-        if (left > 0) this.socketsByAddress.set(address, left);
-        else this.socketsByAddress.delete(address);
-      };
-      // The transport's close always comes, also for a socket that never finished connecting.
-      socket.conn.once('close', release);
       this.authenticate(socket as LiveSocket).then(
-        () => next(),
+        () => {
+          this.limitEvents(socket as LiveSocket);
+          next();
+        },
         (err: unknown) => {
-          release();
           if (!(err instanceof AppError)) this.logger.warn(`handshake check failed: ${String(err)}`);
           next(refusal(err));
         },
@@ -213,6 +236,58 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     socket.data.principal = principal;
     socket.data.credential = credential;
     socket.data.joined = new Set();
+    socket.data.joins = Promise.resolve();
+    socket.data.latestJoin = new Map();
+  }
+
+  /**
+   * LIVE_EVENTS_PER_MINUTE per socket, over every event it sends: one over the budget is not served,
+   * and is answered RATE_LIMITED when it asks for an answer. An honest client sends a join on
+   * connecting and after a gap or a head it has not reached (at most one every gapTimeoutMs, 1.5 s).
+   */
+  private limitEvents(socket: LiveSocket): void {
+    const budget = new EventBudget(this.config.live.eventsPerMinute);
+    socket.use((packet, next) => {
+      if (budget.take()) {
+        next();
+        return;
+      }
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack !== 'function') return;
+      const retryAfter = budget.retryAfterSeconds();
+      const error: ErrorBody = {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        code: 'RATE_LIMITED',
+        message: `Too many live events from this socket (limit ${this.config.live.eventsPerMinute} per minute, LIVE_EVENTS_PER_MINUTE); retry in ${retryAfter} s`,
+        retryAfter,
+      };
+      (ack as (answer: JoinAck) => void)({ ok: false, error });
+    });
+  }
+
+  /**
+   * A socket's joins are served one at a time, in the order sent, so it has at most one replay
+   * running however many joins it sends. A join of a negotiation replaces the socket's earlier join
+   * of the same one, waiting or running: that one stops before its next page and is answered 409;
+   * the new one replays from its own sinceSeq. Pages already sent were whole and in order, so the
+   * client (which drops what it already holds) still gets every change once, in order.
+   */
+  @SubscribeMessage('join')
+  join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+    const ref = typeof body === 'object' && body !== null ? (body as { negotiationId?: unknown }).negotiationId : undefined;
+    const ticket: JoinTicket = { replaced: false };
+    if (typeof ref === 'string') {
+      const earlier = socket.data.latestJoin.get(ref);
+      if (earlier) earlier.replaced = true;
+      socket.data.latestJoin.set(ref, ticket);
+    }
+    const answer = socket.data.joins.then(() => (ticket.replaced ? replacedAck() : this.serveJoin(socket, body, ticket)));
+    const done = () => {
+      if (typeof ref === 'string' && socket.data.latestJoin.get(ref) === ticket) socket.data.latestJoin.delete(ref);
+    };
+    socket.data.joins = answer.then(done, done);
+    return answer;
   }
 
   /**
@@ -220,23 +295,28 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
    * does not exist with 404, and anything the database could not do with 503, which the client
    * retries (an unanswered join would leave it waiting for ever).
    */
-  @SubscribeMessage('join')
-  async join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+  private async serveJoin(socket: LiveSocket, body: unknown, ticket: JoinTicket): Promise<JoinAck> {
     const parsed = JoinRequest.safeParse(body);
     if (!parsed.success) {
       const details = problemsOf(parsed.error);
       return failure(400, 'VALIDATION_FAILED', `Invalid join: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
     }
+    const closed = () => failure(400, 'VALIDATION_FAILED', 'The socket closed during the join');
+    if (socket.disconnected) return closed();
     let joinedHere: string | null = null;
     try {
-      const negotiationId = (await this.negotiations.resolve(parsed.data.negotiationId)).id;
-      if (!(await this.access.canRead(socket.data.principal, negotiationId))) {
-        return socket.data.principal
-          ? failure(403, 'FORBIDDEN', 'These credentials do not open this negotiation')
-          : failure(401, 'UNAUTHENTICATED', 'Sign in or use a share link to watch this negotiation');
-      }
+      const ref = parsed.data.negotiationId;
+      const found = await this.negotiations.resolve(ref).catch((err: unknown) => {
+        if (err instanceof AppError && err.statusCode === 404) return err;
+        throw err;
+      });
+      // HTTP's rule and answer: a share link asking for another negotiation is refused alike
+      // whether that one exists or not (no 404 that would tell which ids or slugs exist).
+      await this.access.check('read', socket.data.principal, async () => (found instanceof AppError ? ref : found.id));
+      if (found instanceof AppError) throw found;
+      const negotiationId = found.id;
       // Gone while the lookup ran: joining a room now would leave a member nobody removes.
-      if (socket.disconnected) return failure(400, 'VALIDATION_FAILED', 'The socket closed during the join');
+      if (socket.disconnected) return closed();
       // Join before reading the head: a change committed meanwhile is then either replayed below or
       // broadcast to the room (or both; the client drops duplicates by sequence number).
       if (!socket.data.joined.has(negotiationId)) {
@@ -257,6 +337,10 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       if (head - since > this.config.live.resyncLimit) return resync('too-far-behind');
       let replayed = 0;
       for (let after = since; after < head; ) {
+        // Page by page as the client reads: what this node holds for the socket stays about one page,
+        // however far behind it is (a socket that stops reading waits here, or is cut off).
+        if (!(await drained(socket.conn, REPLAY_BACKLOG_BYTES)) || socket.disconnected) return closed();
+        if (ticket.replaced) return replacedAck();
         const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
         if (page.length === 0) break;
         socket.emit('changes', page);
@@ -289,6 +373,17 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
 
   handleDisconnect(socket: LiveSocket): void {
     for (const negotiationId of socket.data.joined ?? []) this.schedulePresence(negotiationId);
+  }
+
+  /**
+   * Drops a connection that holds no socket LIVE_CONNECT_TIMEOUT_MS from now (it never opened the
+   * namespace, was refused, or left it). At once, as a slow consumer is: socket.io's own connect
+   * timeout closes politely, and a WebSocket close waits up to 30 s for a client that never answers.
+   */
+  private dropIfIdle(conn: Connection): void {
+    setTimeout(() => {
+      if (conn.readyState === 'open' && !this.socketsOn.get(conn)) cutOff(conn);
+    }, this.config.live.connectTimeoutMs).unref();
   }
 
   /** This node's open live connections and the largest backlog among them (bytes its client has not read yet). */

@@ -171,6 +171,19 @@ describe('LiveClient against a bare socket.io server', () => {
     expect(seen.states).toContain('reconnecting');
   });
 
+  it('asks again, after a pause, when a join is refused as over the socket’s event budget (429)', async () => {
+    const server = await bareServer((_socket, _request, ack, n) => {
+      if (n === 1) ack({ ok: false, error: { statusCode: 429, error: 'Too Many Requests', code: 'RATE_LIMITED', message: 'Too many live events from this socket', retryAfter: 1 } });
+      else ack(ok(0));
+    });
+    const { live, seen } = client(server.url);
+    cleanup.push(() => server.close(), () => live.close());
+    live.start();
+    await until('live', () => live.state === 'live');
+    expect(server.joins).toHaveLength(2);
+    expect(seen.errors).toEqual(['RATE_LIMITED']);
+  });
+
   it('goes offline for good on a join refused with a 4xx', async () => {
     const server = await bareServer((_socket, _request, ack) =>
       ack({ ok: false, error: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: "Negotiation 'n' was not found" } }),

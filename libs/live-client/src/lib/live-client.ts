@@ -57,7 +57,7 @@ const RETRIED_CONNECT_ERRORS = new Set<LiveConnectError['code']>(['RATE_LIMITED'
  *
  * It stays connected until close() or a final refusal: a connection the server dropped (a restart,
  * a slow reader cut off, a server-side disconnect) or a join or handshake the server could not
- * serve (database unavailable, no answer) is retried with a growing pause, and the join after it
+ * serve (database unavailable, no answer, over the socket's event budget) is retried with a growing pause, and the join after it
  * replays what was missed. Bad credentials (also when the server says access ended while the socket
  * was open), an unknown negotiation or a malformed join are final.
  */
@@ -211,8 +211,9 @@ export class LiveClient {
       // An answer on a connection that has since dropped: the next connection joins anew.
       if (connection !== this.connection || !this.socket.connected) return;
       this.joining = false;
-      if (err || (!ack.ok && ack.error.statusCode >= 500)) {
-        // No answer in time, or the server could not serve it (database unavailable): ask again later.
+      if (err || (!ack.ok && (ack.error.statusCode >= 500 || ack.error.statusCode === 429))) {
+        // No answer in time, the server could not serve it (database unavailable), or this socket
+        // sent more than its budget of events: ask again later.
         if (!err && !ack.ok) this.emit('error', ack.error);
         this.setState('reconnecting');
         this.retry(() => this.join());
