@@ -66,10 +66,10 @@ describe('renderPdf', () => {
     expect(matrix).toContain('with conditions');
   });
 
-  it('lists the changes since the given date by party, with from -> to where the list shows both', async () => {
+  it('lists the changes effective between since and asOf by party, with from -> to where the list shows both', async () => {
     const file = savePdf('changes', await renderToBuffer((out) => renderPdf(small, out)));
     const all = text(file);
-    const section = all.slice(all.lastIndexOf('Changes since 20 Nov 2025'));
+    const section = all.slice(all.lastIndexOf('Changes effective between 20 Nov 2025 and 30 Nov 2025'));
     expect(section).toContain('Ukraine (UA)');
     expect(section).toContain('Reject -> Amend');
     expect(section).toContain('Kyiv Independent');
@@ -85,7 +85,7 @@ describe('renderPdf', () => {
   it('omits the changes section when no since date is given', async () => {
     const report = buildReport({ parties: 4, points: 6, cells: SMALL_CELLS, since: null });
     const all = text(savePdf('no-since', await renderToBuffer((out) => renderPdf(report, out))));
-    expect(all).not.toContain('Changes since');
+    expect(all).not.toContain('Changes effective');
   });
 
   it('prints per-point notes with conditions, quotes, sources and actors, replacing characters Helvetica cannot draw', async () => {

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { POSITIONS } from '@parley/contracts';
 import type { ConvergencePoint, Milestone, StanceEvent } from '@parley/contracts';
 import type { ReportData } from './report-data';
+import { changesHeading } from './changes-window';
 import {
   CATEGORY_LABEL,
   CONDITIONS_MARK,
@@ -289,7 +290,7 @@ export function layoutPdf(data: ReportData): Doc {
   drawTitlePage(w, data);
   drawMatrix(w, data);
   drawChart(w, data);
-  if (data.since !== null) drawChanges(w, data, lookup);
+  if (data.changesWindow !== null) drawChanges(w, data, lookup, data.changesWindow);
   drawNotes(w, data, lookup);
   drawContents(w);
   drawFooters(w, data);
@@ -316,7 +317,7 @@ function drawTitlePage(w: Writer, data: ReportData): void {
   const facts: [string, string][] = [];
   if (data.document !== null) facts.push(['Numbering', data.document.title]);
   if (data.filters !== null) facts.push(['Filters', data.filters]);
-  if (data.since !== null) facts.push(['Changes since', formatInstant(data.since)]);
+  if (data.changesWindow !== null) facts.push(['Changes', changesHeading(data.changesWindow).replace(/^Changes /, '')]);
   facts.push(['Generated', formatInstant(data.generatedAt)]);
   doc.y += 4;
   for (const [label, value] of facts) {
@@ -694,7 +695,7 @@ function drawChart(w: Writer, data: ReportData): void {
   if (hidden > 0) w.para(`${hidden} milestone(s) outside the charted period are not shown.`, w.left, w.width, { size: 8, color: MUTED });
 }
 
-// ---------- changes since ----------
+// ---------- changes in the window ----------
 
 const CHANGE_COLS = [
   { key: 'date', title: 'Effective', width: 66 },
@@ -705,12 +706,12 @@ const CHANGE_COLS = [
 ] as const;
 type ChangeKey = (typeof CHANGE_COLS)[number]['key'];
 
-function drawChanges(w: Writer, data: ReportData, lookup: ReportLookup): void {
+function drawChanges(w: Writer, data: ReportData, lookup: ReportLookup, window: NonNullable<ReportData['changesWindow']>): void {
   const { doc } = w;
-  w.section(`Changes since ${formatInstant(data.since ?? '')}`, 'portrait');
+  w.section(changesHeading(window), 'portrait');
   const changes = data.changes;
   w.para(
-    `${data.changesTotal} stance event(s) recorded since then${data.changesTotal > changes.length ? `; the first ${changes.length} are listed` : ''}, grouped by party, oldest first.`,
+    `${data.changesTotal} stance event(s)${data.changesTotal > changes.length ? `; the first ${changes.length} are listed` : ''}, grouped by party, oldest effective date first.`,
     w.left,
     w.width,
     { size: 9, color: MUTED },

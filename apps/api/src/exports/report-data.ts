@@ -1,3 +1,4 @@
+import type { ChangesWindow } from './changes-window';
 import type {
   ConvergencePoint,
   MatrixRow,
@@ -12,7 +13,7 @@ import type {
 
 /**
  * Everything a report (PDF briefing, spreadsheet, digest) shows, read once from the database for
- * one (asOf, knownAt, since, filters) request. Renderers are pure functions of this plus, for the
+ * one (asOf, knownAt, changes window, filters) request. Renderers are pure functions of this plus, for the
  * complete event list, a stream: they never query the database themselves.
  */
 export interface ReportData {
@@ -22,8 +23,8 @@ export interface ReportData {
   /** The requested bounds as given back by the API (ISO), null = now / everything. */
   asOf: string | null;
   knownAt: string | null;
-  /** "Changes since": null = no changes section requested. */
-  since: string | null;
+  /** The changes section's window in words (effective from/to, recorded since); null = no section requested. */
+  changesWindow: ChangesWindow['labels'] | null;
   /** Document whose numbering and order the matrix uses, if one was chosen. */
   document: Pick<PlanDocument, 'id' | 'title' | 'shortTitle'> | null;
   /** Party columns shown (after the party filter), in matrix order. */
@@ -32,7 +33,7 @@ export interface ReportData {
   rows: MatrixRow[];
   /** A human description of the filters applied, e.g. "category: territory; parties: UA, RU"; null = none. */
   filters: string | null;
-  /** Stance events recorded after `since` (and visible at knownAt), oldest first; at most `changesLimit`. */
+  /** Stance events in the changes window (and visible at knownAt), in sequence order; at most REPORT_CHANGES_LIMIT. */
   changes: StanceEvent[];
   /** How many such events there are in all (may exceed changes.length). */
   changesTotal: number;

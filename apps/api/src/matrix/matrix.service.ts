@@ -13,6 +13,7 @@ import type {
 } from '@parley/contracts';
 import {
   dateRange,
+  fittingStep,
   parseBound,
   partyDistances,
   pointMetrics,
@@ -90,9 +91,12 @@ export class MatrixService {
     const from = query.from ? parseBound(query.from) : (index.earliestEffectiveAt ?? n.createdAt);
     const to = query.to ? parseBound(query.to) : (asOf ?? Date.now());
     if (from > to) throw badReference('query.from', 'must not be after to');
+    // Without a step, the finest that fits: a default view works for any history the API accepts.
+    const step = query.step ?? fittingStep(from, to);
+    if (step === null) throw badReference('query.to', 'the range from the first stance is too long even by months: give from and to');
     let dates: number[];
     try {
-      dates = dateRange(from, to, query.step ?? 'day');
+      dates = dateRange(from, to, step);
     } catch (err) {
       throw badReference('query.step', err instanceof Error ? err.message : 'too many dates in the range');
     }
@@ -104,6 +108,7 @@ export class MatrixService {
       totals: summarize(summaries),
       points: summaries,
       distances: partyDistances(partyIds, pointIds, positionOf),
+      step,
       series: index.convergence({ partyIds, pointIds, dates, knownAt }),
     };
   }

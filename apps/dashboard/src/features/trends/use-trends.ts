@@ -24,7 +24,8 @@ export function useMetrics(slug: string, params: MetricsParams) {
   return useQuery({
     queryKey: ['metrics', slug, params],
     queryFn: ({ signal }) => {
-      const q = new URLSearchParams({ step: 'day', to: params.to });
+      // No step: the server picks the finest that fits the history (day, week or month).
+      const q = new URLSearchParams({ to: params.to });
       if (params.from) q.set('from', params.from);
       if (params.asOf) q.set('asOf', params.asOf);
       if (params.knownAt) q.set('knownAt', params.knownAt);
