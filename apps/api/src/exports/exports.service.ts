@@ -71,6 +71,7 @@ export class ExportsService {
       changes: changes.items,
       changesTotal: changes.total,
       series: metrics?.series ?? [],
+      seriesStep: metrics?.step ?? 'day',
       milestones,
       allParties,
       allPoints,

@@ -113,6 +113,19 @@ describe('renderPdf', () => {
     expect(chart).toContain('Latest (30 Nov 2025)');
   });
 
+  it('ends the chart a few days after the last change, as the dashboard does, not at the end of a flat tail', async () => {
+    // A series up to "now", a year after the talks went quiet.
+    const last = small.series[small.series.length - 1];
+    const tail = Array.from({ length: 53 }, (_, w) => ({ ...last, date: new Date(Date.parse('2025-12-07T23:59:59.999Z') + w * 7 * 86_400_000).toISOString() }));
+    const report: ReportData = { ...small, asOf: null, series: [...small.series, ...tail] };
+    const all = text(savePdf('chart-tail', await renderToBuffer((out) => renderPdf(report, out))));
+    const chart = all.slice(all.lastIndexOf('Convergence over time'), all.indexOf('Milestones', all.lastIndexOf('Convergence over time')));
+    expect(chart).toContain(`Latest (${new Date(Date.parse(tail[tail.length - 1].date)).getUTCDate()} Dec 2026)`);
+    // The axis stops early in December 2025: no tick of 2026.
+    expect(chart.replace(/Latest \([^)]*\)/, '')).not.toContain('2026');
+    expect(chart).toMatch(/29 Nov|1 Dec|3 Dec/);
+  });
+
   it('renders an empty negotiation (no parties, points, series) with "as of now"', async () => {
     const empty: ReportData = {
       ...buildReport({ parties: 0, points: 0, cells: [], since: null }),

@@ -3,6 +3,7 @@ import type {
   ConvergencePoint,
   MatrixRow,
   MatrixView,
+  MetricsView,
   Milestone,
   Negotiation,
   Party,
@@ -37,8 +38,10 @@ export interface ReportData {
   changes: StanceEvent[];
   /** How many such events there are in all (may exceed changes.length). */
   changesTotal: number;
-  /** Agreed / blocked / addressed points per day, from the first stance to asOf (or now). */
+  /** Agreed / blocked / addressed points per seriesStep, from the first stance to asOf (or now). */
   series: ConvergencePoint[];
+  /** The series' spacing: the finest of day, week, month that fits the history. */
+  seriesStep: MetricsView['step'];
   milestones: Milestone[];
   /** Full records, for lookups (names of parties, actors, points) and the reference sheets. */
   allParties: Party[];

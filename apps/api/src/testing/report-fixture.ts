@@ -196,6 +196,7 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
     changes,
     changesTotal: changes.length,
     series,
+    seriesStep: 'day',
     milestones: [milestone(1, 'Leak of the 28-point plan', '2025-11-20'), milestone(2, 'Geneva talks', '2025-11-23')],
     allParties: parties,
     allPoints: points,
