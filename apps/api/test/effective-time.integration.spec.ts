@@ -153,6 +153,9 @@ describe('time means what the page says', () => {
       const past = await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[2].id, { effectiveAt: '2025-11-21', scheduled: true }));
       expect(past.status).toBe(400);
       expect(past.body.details).toEqual([{ field: 'scheduled', message: expect.stringContaining('is for a position that takes effect in the future; effectiveAt 2025-11-21 is not after now') }]);
+      const word = await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[2].id, { effectiveAt: inDays(9), scheduled: 'yes' }));
+      expect(word.status).toBe(400);
+      expect(word.body.details).toEqual([{ field: 'scheduled', message: 'must be true or false' }]);
     });
 
     it('records a scheduled position; the current matrix shows it as scheduled, a matrix as of today the stance in force', async () => {
