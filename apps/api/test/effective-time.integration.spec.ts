@@ -1,5 +1,9 @@
 import ExcelJS from 'exceljs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ChangesPage, MatrixView, MetricsView, RecordStanceResult } from '@parley/contracts';
+import { runCli } from '../src/cli/commands';
 import { DemoLoader } from '../src/demo/demo-loader.service';
 import { UKRAINE_2025 } from '../src/demo/ukraine-2025';
 import { ExportsService } from '../src/exports/exports.service';
@@ -112,6 +116,21 @@ describe('time means what the page says', () => {
         listed.push(String(row.getCell(ids).value));
       });
       expect(new Set(listed)).toEqual(new Set((await effectiveIn(t, '2025-11-26', '2025-12-03')).map((e) => e.id)));
+    });
+
+    it('command line: --since is the effective window, --recorded-since the recorded one', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-'));
+      try {
+        const out: string[] = [];
+        const file = path.join(dir, 'digest.md');
+        const md = (extra: string[]) => runCli(['export', SLUG, '--format', 'md', '--out', file, '--as-of', '2025-12-03', ...extra], t.config, (line) => out.push(line));
+        expect(await md(['--since', '2025-11-26'])).toBe(0);
+        expect(fs.readFileSync(file, 'utf8')).toContain('## Changes effective between 2025-11-26 and 2025-12-03\n');
+        expect(await md(['--recorded-since', '2025-11-26'])).toBe(0);
+        expect(fs.readFileSync(file, 'utf8')).toContain('## Changes recorded since 2025-11-26\n');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('since after asOf is a 400 that says so, in every report format', async () => {

@@ -14,9 +14,11 @@ import type {
 import {
   dateRange,
   fittingStep,
+  MAX_RANGE_POINTS,
   parseBound,
   partyDistances,
   pointMetrics,
+  rangeCount,
   summarize,
   toIso,
 } from '@parley/domain';
@@ -93,7 +95,9 @@ export class MatrixService {
     if (from > to) throw badReference('query.from', 'must not be after to');
     // Without a step, the finest that fits: a default view works for any history the API accepts.
     const step = query.step ?? fittingStep(from, to);
-    if (step === null) throw badReference('query.to', 'the range from the first stance is too long even by months: give from and to');
+    if (step === null) {
+      throw badReference('query.step', `the range is too long even by month (${rangeCount(from, to, 'month')} points, at most ${MAX_RANGE_POINTS}): shorten it with from and to`);
+    }
     let dates: number[];
     try {
       dates = dateRange(from, to, step);
