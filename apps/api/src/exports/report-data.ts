@@ -40,7 +40,7 @@ export interface ReportData {
   changesTotal: number;
   /** Agreed / blocked / addressed points per seriesStep, from the first stance to asOf (or now). */
   series: ConvergencePoint[];
-  /** The series' spacing: the finest of day, week, month that fits the history. */
+  /** The series' spacing: the finest of day, week, month, year that fits the history. */
   seriesStep: MetricsView['step'];
   milestones: Milestone[];
   /** Full records, for lookups (names of parties, actors, points) and the reference sheets. */

@@ -96,7 +96,7 @@ export class MatrixService {
     // Without a step, the finest that fits: a default view works for any history the API accepts.
     const step = query.step ?? fittingStep(from, to);
     if (step === null) {
-      throw badReference('query.step', `the range is too long even by month (${rangeCount(from, to, 'month')} points, at most ${MAX_RANGE_POINTS}): shorten it with from and to`);
+      throw badReference('query.step', `the range is too long even by year (${rangeCount(from, to, 'year')} points, at most ${MAX_RANGE_POINTS}): shorten it with from and to`);
     }
     let dates: number[];
     try {

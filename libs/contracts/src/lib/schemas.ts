@@ -443,13 +443,13 @@ export const ChangesQuery = z.strictObject({
 export type ChangesQuery = z.infer<typeof ChangesQuery>;
 
 /** Steps of a metrics series, finest first. */
-export const STEPS = ['day', 'week', 'month'] as const;
+export const STEPS = ['day', 'week', 'month', 'year'] as const;
 export const MetricsQuery = z.strictObject({
   from: DateInput.optional().describe('First day of the series (default: the earliest stance)'),
   to: DateInput.optional().describe('Last day of the series (default: asOf, else now)'),
   step: enumOf(STEPS)
     .optional()
-    .describe('Spacing of the series; by default the finest of day, week, month that gives at most 3,660 points'),
+    .describe('Spacing of the series; by default the finest of day, week, month, year that gives at most 3,660 points'),
   asOf: DateInput.optional(),
   knownAt: DateInput.optional(),
 });

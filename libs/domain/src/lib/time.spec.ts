@@ -145,6 +145,10 @@ describe('dateRange by month', () => {
     ]);
   });
 
+  it('steps by year from the same day, ending on the day of `to`', () => {
+    expect(dateRange(day('2024-02-29'), day('2026-12-07'), 'year')).toEqual([eod('2024-02-29'), eod('2025-02-28'), eod('2026-02-28'), eod('2026-12-07')]);
+  });
+
   it('does not repeat `to` when a month lands on it', () => {
     expect(dateRange(day('2024-11-15'), day('2025-01-15'), 'month')).toEqual([eod('2024-11-15'), eod('2024-12-15'), eod('2025-01-15')]);
   });
@@ -152,7 +156,7 @@ describe('dateRange by month', () => {
   it('counts exactly what it builds', () => {
     const pairs: [string, string][] = [['2016-03-02', '2025-12-07'], ['2025-01-31', '2025-03-01'], ['2000-02-29', '2001-02-28'], ['2025-06-01', '2025-06-01']];
     for (const [a, b] of pairs) {
-      for (const step of ['day', 'week', 'month'] as const) expect(rangeCount(day(a), day(b), step)).toBe(dateRange(day(a), day(b), step).length);
+      for (const step of ['day', 'week', 'month', 'year'] as const) expect(rangeCount(day(a), day(b), step)).toBe(dateRange(day(a), day(b), step).length);
     }
   });
 });
@@ -164,6 +168,8 @@ describe('fittingStep', () => {
     expect(fittingStep(day('2014-03-02'), day('2026-12-07'))).toBe('week');
     // From 1900 (the earliest effectiveAt accepted) to now: 6,700 weeks, 1,523 months.
     expect(fittingStep(day('1900-01-01'), day('2026-12-07'))).toBe('month');
+    // Dates an older version let in: years.
+    expect(fittingStep(day('0001-01-01'), day('2026-12-07'))).toBe('year');
     expect(fittingStep(day('1000-01-01'), day('9999-12-31'))).toBeNull();
   });
 

@@ -151,13 +151,16 @@ export function rangeCount(fromMs: number, toMs: number, step: RangeStep): numbe
       return spanDays + 1;
     case 'week':
       return Math.floor(spanDays / 7) + 1 + (spanDays % 7 === 0 ? 0 : 1);
-    case 'month': {
+    case 'month':
+    case 'year': {
+      const every = step === 'year' ? 12 : 1;
+      const firstDay = first - (DAY_MS - 1);
       const a = new Date(first);
       const b = new Date(last);
-      let months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
-      if (addMonths(first - (DAY_MS - 1), months) > last) months -= 1;
-      const landsOnLast = addMonths(first - (DAY_MS - 1), months) + DAY_MS - 1 === last;
-      return months + 1 + (landsOnLast ? 0 : 1);
+      let steps = Math.floor(((b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth()) / every);
+      if (addMonths(firstDay, steps * every) > last) steps -= 1;
+      const landsOnLast = addMonths(firstDay, steps * every) + DAY_MS - 1 === last;
+      return steps + 1 + (landsOnLast ? 0 : 1);
     }
     default: {
       const unknown: never = step;
@@ -168,8 +171,8 @@ export function rangeCount(fromMs: number, toMs: number, step: RangeStep): numbe
 
 /**
  * The finest step whose range from `fromMs` to `toMs` stays within MAX_RANGE_POINTS (a default
- * view must work for any history: a stance of 2014 is 4,000 days ago), or null when not even
- * months fit. The one place that chooses a step: the metrics API, the PDF and the dashboard's
+ * view must work for any history: a stance of 2014 is 4,000 days ago; years cover events an older
+ * version let in before 1900), or null when not even years fit. The one place that chooses a step: the metrics API, the PDF and the dashboard's
  * Trends (through the API) use it.
  */
 export function fittingStep(fromMs: number, toMs: number): RangeStep | null {
@@ -177,8 +180,8 @@ export function fittingStep(fromMs: number, toMs: number): RangeStep | null {
 }
 
 /**
- * End-of-day bounds from the day of `fromMs` to the day of `toMs`, every day, week or calendar
- * month (the same day of the month, or the month's last day when it is shorter). The day of `toMs`
+ * End-of-day bounds from the day of `fromMs` to the day of `toMs`, every day, week, calendar month
+ * or year (the same day of the month, or the month's last day when it is shorter). The day of `toMs`
  * is always the last point, even when the step overshoots it, so a curve always ends at the
  * requested date. More than MAX_RANGE_POINTS is a RangeTooLongError naming a step that fits.
  */
@@ -188,9 +191,10 @@ export function dateRange(fromMs: number, toMs: number, step: RangeStep): number
   const first = endOfDay(fromMs);
   const last = endOfDay(toMs);
   const out: number[] = [];
-  if (step === 'month') {
+  if (step === 'month' || step === 'year') {
+    const every = step === 'year' ? 12 : 1;
     const firstDay = first - (DAY_MS - 1);
-    for (let k = 0, t = first; t < last; k += 1, t = addMonths(firstDay, k) + DAY_MS - 1) out.push(t);
+    for (let k = 0, t = first; t < last; k += 1, t = addMonths(firstDay, k * every) + DAY_MS - 1) out.push(t);
   } else {
     const every = step === 'week' ? 7 : 1;
     for (let t = first; t < last; t += every * DAY_MS) out.push(t);

@@ -21,7 +21,7 @@ export interface MetricsParams {
 
 /**
  * The metrics request of the Trends page. No step: the server picks the finest that fits the
- * history (day, week or month), so a negotiation with a stance of 2014 still has its curve.
+ * history (day, week, month or year), so a negotiation with a stance of 2014 still has its curve.
  */
 export function metricsPath(slug: string, params: MetricsParams): string {
   const q = new URLSearchParams({ to: params.to });
