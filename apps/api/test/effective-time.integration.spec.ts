@@ -189,6 +189,23 @@ describe('time means what the page says', () => {
       expect(today.rows.find((r) => r.point.id === s.points[0].id)!.cells[s.parties[2].id].stance).toMatchObject({ position: 'accept', scheduled: false });
     });
 
+    it('a dump carries a scheduled position (and its retraction) to another installation, byte for byte', async () => {
+      const ahead = await t.post<RecordStanceResult>(`${base}/stances`, stance(s.parties[1].id, s.points[1].id, { effectiveAt: inDays(60), scheduled: true }));
+      expect(ahead.status).toBe(201);
+      expect((await t.post(`/api/stance-events/${ahead.body.event.id}/retract`, { reason: 'announced too early' })).status).toBe(201);
+      const dump = (await download(t, `${base}/export.json`)).bytes.toString('utf8');
+      const other = await startApp();
+      try {
+        const imported = await other.post('/api/negotiations/import', dump);
+        expect(imported.status).toBe(200);
+        expect((await download(other, `${base}/export.json`)).bytes.toString('utf8')).toBe(dump);
+        const cells = (await other.get<MatrixView>(`${base}/matrix`)).body.rows.find((r) => r.point.id === s.points[0].id)!.cells;
+        expect(cells[s.parties[2].id].stance).toMatchObject({ position: 'reject', scheduled: true });
+      } finally {
+        await other.close();
+      }
+    });
+
     it('CSV import: a future row needs scheduled=yes; historical rows import as before', async () => {
       const csv = (extra: string) => `party,point,position,effectiveAt,sourceOutlet${extra ? ',scheduled' : ''}\r\nBB,${s.points[3].code},accept,${inDays(30)},Reuters${extra}\r\nBB,${s.points[2].code},accept,2014-03-02,Reuters${extra ? ',' : ''}\r\n`;
       const refused = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, csv(''), { 'content-type': 'text/csv' });
