@@ -165,7 +165,7 @@ describe('hostile input and limits (SQLite)', () => {
     );
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/merge-patch+json', 'application/json; charset=latin1', '', 'application/jsonx');
     const auth = fc.constantFrom<'admin' | 'analyst' | 'none' | 'garbage'>('admin', 'analyst', 'none', 'garbage');
-    const queryString = fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('asOf', 'knownAt', 'since', 'until', 'sinceSeq', 'limit', 'from', 'to', 'step', 'a', 'b', 'partyId', 'pointId', 'documentId', 'share')), garbageText), { maxLength: 5 });
+    const queryString = fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('asOf', 'knownAt', 'since', 'until', 'recordedSince', 'effectiveFrom', 'effectiveTo', 'sinceSeq', 'limit', 'from', 'to', 'step', 'a', 'b', 'partyId', 'pointId', 'documentId', 'share')), garbageText), { maxLength: 5 });
     const request = fc.record({
       route: fc.constantFrom(...routes),
       params: fc.array(pathValue, { minLength: 3, maxLength: 3 }),

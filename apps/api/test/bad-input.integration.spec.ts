@@ -84,8 +84,15 @@ const CASES: Case[] = [
   { name: 'changes negative sinceSeq', method: 'GET', path: (s) => `${n(s)}/changes?sinceSeq=-1`, status: 400, field: 'query.sinceSeq' },
   { name: 'changes limit too large', method: 'GET', path: (s) => `${n(s)}/changes?limit=100000`, status: 400, field: 'query.limit' },
   { name: 'metrics from after to', method: 'GET', path: (s) => `${n(s)}/metrics?from=2025-12-01&to=2025-11-01`, status: 400, field: 'query.from' },
-  { name: 'metrics step off the list', method: 'GET', path: (s) => `${n(s)}/metrics?step=month`, status: 400, field: 'query.step' },
-  { name: 'metrics range too long', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01`, status: 400, field: 'query.step' },
+  { name: 'metrics step off the list', method: 'GET', path: (s) => `${n(s)}/metrics?step=decade`, status: 400, field: 'query.step' },
+  { name: 'metrics range too long for the step asked', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01&step=week`, status: 400, field: 'query.step', says: 'dateRange would produce 6524 points at step=week (at most 3660); step=month fits' },
+  { name: 'metrics range too long for any step', method: 'GET', path: (s) => `${n(s)}/metrics?from=1000-01-01&to=9999-12-31`, status: 400, field: 'query.step', says: 'the range is too long even by year (9001 points, at most 3660): shorten it with from and to' },
+  { name: 'changes effectiveFrom after effectiveTo', method: 'GET', path: (s) => `${n(s)}/changes?effectiveFrom=2025-12-02&effectiveTo=2025-12-01`, status: 400, field: 'query.effectiveFrom', says: 'must not be after effectiveTo (2025-12-01)' },
+  { name: 'changes effectiveTo not a date', method: 'GET', path: (s) => `${n(s)}/changes?effectiveTo=yesterday`, status: 400, field: 'query.effectiveTo' },
+  { name: 'export since after asOf', method: 'GET', path: (s) => `${n(s)}/export.md?asOf=2025-11-01&since=2025-12-01`, status: 400, field: 'query.since' },
+  { name: 'stance effectiveAt years ahead (a typo)', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { effectiveAt: '2999-11-21' }), status: 400, field: 'effectiveAt' },
+  { name: 'stance effectiveAt before 1900', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { effectiveAt: '1899-12-31' }), status: 400, field: 'effectiveAt', says: 'must not be before 1900-01-01' },
+  { name: 'stance scheduled in the past', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { scheduled: true }), status: 400, field: 'scheduled' },
   { name: 'history of an unknown point', method: 'GET', path: (s) => `${n(s)}/points/${UNKNOWN}/history`, status: 404, message: 'was not found' },
 
   // Wrong types keep the schema's message; only a key left out "is required".

@@ -60,6 +60,8 @@ describe('exports from the dashboard', () => {
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(text).toContain('Positions as of 10 Dec 2025');
     expect(text).toContain('parties: RU, UA, US');
+    // The menu's window (a week before the view's date, to it) in words, by effective date.
+    expect(text).toContain('Changes effective between 3 Dec 2025 and 10 Dec 2025');
     // The matrix page, as the README shows it.
     execFileSync('pdftoppm', ['-png', '-r', '90', '-f', '2', '-l', '2', '-singlefile', file, join(README_SHOTS, 'briefing')]);
   });
@@ -84,6 +86,7 @@ describe('exports from the dashboard', () => {
     expect(readFileSync(changes.file, 'utf8').split('\r\n')[0]).toMatch(/^seq,recordedAt,recordedBy,party,/);
     const md = await exportFile('Markdown digest');
     expect(readFileSync(md.file, 'utf8')).toContain('positions as of 2025-12-10');
+    expect(readFileSync(md.file, 'utf8')).toContain('## Changes effective between 2025-12-03 and 2025-12-10');
     const dump = await exportFile('JSON dump');
     expect(JSON.parse(readFileSync(dump.file, 'utf8'))).toMatchObject({ format: 'parley.negotiation-dump', negotiation: { slug } });
   });

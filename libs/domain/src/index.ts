@@ -5,3 +5,4 @@ export * from './lib/diff';
 export * from './lib/compare';
 export * from './lib/matrix-filter';
 export * from './lib/stance-index';
+export * from './lib/chart-span';

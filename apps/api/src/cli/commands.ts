@@ -29,7 +29,9 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
                                             their API tokens; a disabled account is enabled again
                                             (and it says so)
   export <negotiation> [--format json|csv|md|pdf|xlsx] [--out FILE] [--as-of D] [--known-at D]
-         [--since D] [--table matrix|changes]
+         [--since D] [--recorded-since D] [--table matrix|changes]
+                                            --since: changes effective from D to --as-of;
+                                            --recorded-since: changes recorded after D
                                             write an export (default: the JSON dump) to FILE or stdout
   import <file.json|file.csv> [--dry-run] [--negotiation N --kind points|stances]
                                             import a negotiation dump, or CSV rows into negotiation N;
@@ -182,6 +184,7 @@ async function exportCommand(args: string[], config: AppConfig, print: (line: st
       'as-of': { type: 'string' },
       'known-at': { type: 'string' },
       since: { type: 'string' },
+      'recorded-since': { type: 'string' },
       table: { type: 'string' },
     },
   });
@@ -191,7 +194,7 @@ async function exportCommand(args: string[], config: AppConfig, print: (line: st
     print(`export needs a negotiation (id or slug) and --format ${EXPORT_FORMATS.join('|')}\n\n${USAGE}`);
     return 2;
   }
-  const query = ExportQuery.safeParse({ asOf: values['as-of'], knownAt: values['known-at'], since: values.since, table: values.table });
+  const query = ExportQuery.safeParse({ asOf: values['as-of'], knownAt: values['known-at'], since: values.since, recordedSince: values['recorded-since'], table: values.table });
   if (!query.success) {
     print(`Invalid options: ${problemsOf(query.error).map((p) => `${p.field} ${p.message}`).join('; ')}`);
     return 2;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  instantOf,
   PointCreate,
   POINT_CSV_COLUMNS,
   REQUIRED_CSV_COLUMNS,
@@ -128,6 +129,8 @@ export class CsvImportService {
         if (actor) actorId = actor.id;
         else problems.push({ row: at, field: `row ${at}: actor`, message: `'${actorName}' is not an actor of ${party.code}` });
       }
+      const scheduled = yesNo(row['scheduled']);
+      if (scheduled === null) problems.push({ row: at, field: `row ${at}: scheduled`, message: 'must be yes or no (or true/false, 1/0), or empty' });
       if (problems.length > before || !party || !point) return;
       const candidate = {
         partyId: party.id,
@@ -145,6 +148,8 @@ export class CsvImportService {
         note: row['note'] || undefined,
         quote: row['quote'] || undefined,
         actorId,
+        // A yes on a day now past is moot (the row is history), so a file imported earlier imports again.
+        scheduled: scheduled && instantOf(row['effectiveAt'] ?? '') > Date.now() ? true : undefined,
       };
       const parsed = StanceCreate.safeParse(candidate);
       if (!parsed.success) return rowProblems(problems, at, parsed.error, STANCE_FIELD);
@@ -234,6 +239,14 @@ const STANCE_FIELD = (path: string) =>
     source: 'sourceUrl/sourceOutlet',
     'conditions.text': 'conditions',
   })[path] ?? (path.startsWith('conditions.pointIds') ? 'conditionPoints' : path);
+
+/** A yes/no cell: true, false (also for an empty or missing cell), or null when it is neither. */
+function yesNo(value: string | undefined): boolean | null {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'no' || v === 'false' || v === '0') return false;
+  if (v === 'yes' || v === 'true' || v === '1') return true;
+  return null;
+}
 
 function rowProblems(problems: ImportProblem[], at: number, error: z.ZodError, column: (path: string) => string): void {
   for (const issue of error.issues) {

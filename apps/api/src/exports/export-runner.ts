@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ExportFormat, ExportQuery } from '@parley/contracts';
-import { parseBound, parseSince } from '@parley/domain';
+import { parseBound } from '@parley/domain';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { changesWindowOf, inChangesWindow } from './changes-window';
 import { DumpService } from './dump.service';
 import { ExportsService } from './exports.service';
 import { renderPdf } from './pdf-report';
@@ -60,10 +61,16 @@ export class ExportRunner {
       }
       case 'xlsx': {
         const data = await this.exports.report(negotiation, query, { series: false, changes: false });
+        // The Changes sheet: every event, or those in the window the About sheet names.
+        const window = changesWindowOf(query);
+        const events = this.exports.events(data.negotiation.id, knownAt, data.negotiation.seq);
+        async function* inWindow() {
+          for await (const e of events) if (window === null || inChangesWindow(e, window)) yield e;
+        }
         return {
           fileName: `${data.negotiation.slug}-${day(query)}.xlsx`,
           contentType: CONTENT_TYPES.xlsx,
-          write: (out) => renderXlsx(data, this.exports.events(data.negotiation.id, knownAt, data.negotiation.seq), out),
+          write: (out) => renderXlsx(data, inWindow(), out),
         };
       }
       case 'md': {
@@ -81,15 +88,15 @@ export class ExportRunner {
           const text = matrixCsv(data, bom);
           return { fileName: `${data.negotiation.slug}-${day(query)}-matrix.csv`, contentType: CONTENT_TYPES.csv, write: (out) => pipeline(Readable.from([text]), out) };
         }
-        const since = query.since ? parseSince(query.since) : undefined;
+        const window = changesWindowOf(query);
         const parties = new Set(data.parties.map((p) => p.id));
         const points = new Set(data.rows.map((r) => r.point.id));
         const events = this.exports.events(data.negotiation.id, knownAt, data.negotiation.seq);
-        // The filters of the matrix apply: only the parties and points shown, changed since `since`.
+        // The filters of the matrix apply: only the parties and points shown, in the changes window.
         async function* shown() {
           for await (const e of events) {
             if (!parties.has(e.partyId) || !points.has(e.pointId)) continue;
-            if (since !== undefined && Date.parse(e.recordedAt) <= since && !(e.retraction && Date.parse(e.retraction.recordedAt) > since)) continue;
+            if (window !== null && !inChangesWindow(e, window)) continue;
             yield e;
           }
         }

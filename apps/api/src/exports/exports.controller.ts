@@ -15,7 +15,7 @@ import { DumpService, importRefused } from './dump.service';
 import { CONTENT_TYPES, ExportRunner } from './export-runner';
 
 const BOUNDS =
-  'asOf: positions as the sources say they were then; knownAt: only what Parley had recorded by then; since: list the stance changes recorded after it. The filters (category, status, parties, q, documentId) are those of the dashboard.';
+  'asOf: positions as the sources say they were then; knownAt: only what Parley had recorded by then; since: list the stance changes effective from it to asOf (after asOf is a 400); recordedSince: those recorded (or retracted) after it. The filters (category, status, parties, q, documentId) are those of the dashboard.';
 
 /** The dump's JSON Schema, generated from the same zod schema that validates imports. */
 export const DUMP_JSON_SCHEMA = {
@@ -52,7 +52,7 @@ export class ExportsController {
   }
 
   @Get('negotiations/:negotiationId/export.pdf')
-  @ApiOperation({ summary: 'PDF briefing: matrix, changes since, per-point notes with sources, convergence chart', description: BOUNDS })
+  @ApiOperation({ summary: 'PDF briefing: matrix, changes in the window, per-point notes with sources, convergence chart', description: BOUNDS })
   @ApiProduces(CONTENT_TYPES.pdf)
   @Input({ query: ExportQuery })
   @Returns(200, null, 'The PDF')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ExportQuery, StanceEvent } from '@parley/contracts';
-import { filterMatrix, parseBound, parseInstant, parseSince, partyCodes, toIso } from '@parley/domain';
+import { filterMatrix, parseBound, partyCodes, toIso } from '@parley/domain';
 import { badReference } from '../common/app-error';
 import { Db } from '../database/db.service';
 import { num, sql } from '../database/sql';
@@ -12,6 +12,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import { changesWindowOf, type ChangesWindow } from './changes-window';
 import { REPORT_CHANGES_LIMIT, type ReportData } from './report-data';
 
 /** Rows fetched per query when streaming events: bounded memory whatever the history's length. */
@@ -36,7 +37,8 @@ export class ExportsService {
   async report(negotiation: string, query: ExportQuery, options: { series?: boolean; changes?: boolean } = {}): Promise<ReportData> {
     const n = await this.negotiations.resolve(negotiation);
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const since = query.since ? parseSince(query.since) : undefined;
+    // Checked before any read: `since` after `asOf` is a 400.
+    const window = changesWindowOf(query);
     const [view, allParties, allPoints, documents, milestones, metrics] = await Promise.all([
       this.matrix.matrix(n.id, { asOf: query.asOf, knownAt: query.knownAt, documentId: query.documentId }),
       this.parties.listIn(this.db.read, n.id),
@@ -52,8 +54,8 @@ export class ExportsService {
     }
     const { parties, rows } = filterMatrix(view, { category: query.category, status: query.status, parties: codes, q: query.q });
     const changes =
-      since !== undefined && options.changes !== false
-        ? await this.changesSince(n.id, since, knownAt, parties.map((p) => p.id), new Set(rows.map((r) => r.point.id)))
+      window !== null && options.changes !== false
+        ? await this.changesIn(n.id, window, knownAt, parties.map((p) => p.id), new Set(rows.map((r) => r.point.id)))
         : { items: [], total: 0 };
     const document = view.documentId ? documents.find((d) => d.id === view.documentId) : undefined;
     return {
@@ -61,8 +63,7 @@ export class ExportsService {
       generatedAt: toIso(Date.now()),
       asOf: view.asOf,
       knownAt: view.knownAt,
-      // Shown as the first instant admitted: a day's midnight, or the exact time given.
-      since: query.since === undefined ? null : toIso(parseInstant(query.since)),
+      changesWindow: window?.labels ?? null,
       document: document ? { id: document.id, title: document.title, shortTitle: document.shortTitle } : null,
       parties,
       rows,
@@ -70,6 +71,7 @@ export class ExportsService {
       changes: changes.items,
       changesTotal: changes.total,
       series: metrics?.series ?? [],
+      seriesStep: metrics?.step ?? 'day',
       milestones,
       allParties,
       allPoints,
@@ -105,9 +107,10 @@ export class ExportsService {
     }
   }
 
-  private async changesSince(
+  /** The stance events in a report's changes window (see ChangesWindow), oldest effective date first. */
+  private async changesIn(
     negotiationId: string,
-    since: number,
+    window: ChangesWindow,
     knownAt: number | undefined,
     partyIds: string[],
     pointIds: Set<string>,
@@ -115,10 +118,17 @@ export class ExportsService {
     const items: StanceEvent[] = [];
     let total = 0;
     const parties = new Set(partyIds);
-    // Recorded since, or retracted since: a correction is a change too.
-    const until = knownAt ?? END_OF_TIME;
-    const where = ['e.negotiation_id = ?', '(e.recorded_at > ? OR (r.recorded_at > ? AND r.recorded_at <= ?))'];
-    const params: unknown[] = [negotiationId, since, since, until];
+    const where = ['e.negotiation_id = ?'];
+    const params: unknown[] = [negotiationId];
+    if (window.effectiveAfter !== null) {
+      where.push('e.effective_at > ?', 'e.effective_at <= ?');
+      params.push(window.effectiveAfter, window.effectiveTo);
+    }
+    if (window.recordedAfter !== null) {
+      // Recorded since, or retracted since (as known at knownAt): a correction is a change too.
+      where.push('(e.recorded_at > ? OR (r.recorded_at > ? AND r.recorded_at <= ?))');
+      params.push(window.recordedAfter, window.recordedAfter, knownAt ?? END_OF_TIME);
+    }
     if (knownAt !== undefined) {
       where.push('e.recorded_at <= ?');
       params.push(knownAt);
@@ -135,9 +145,12 @@ export class ExportsService {
         total++;
         if (items.length < REPORT_CHANGES_LIMIT) items.push(toStanceEvent(row, knownAt));
       }
-      if (rows.length < EVENT_PAGE) return { items, total };
+      if (rows.length < EVENT_PAGE) break;
       after = num(rows[rows.length - 1].seq);
     }
+    // Oldest first on the negotiation's time line, as the reports list them.
+    items.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt) || a.recordedAt.localeCompare(b.recordedAt) || a.seq - b.seq);
+    return { items, total };
   }
 }
 

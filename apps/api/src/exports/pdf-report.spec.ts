@@ -41,9 +41,9 @@ describe('renderPdf', () => {
     expect(matrix).toContain('with conditions');
   });
 
-  it('lists the changes since the given date by party, with from -> to where the list shows both', async () => {
+  it('lists the changes effective between since and asOf by party, with from -> to where the list shows both', async () => {
     const { all } = await render(small);
-    const section = all.slice(all.lastIndexOf('Changes since 20 Nov 2025'));
+    const section = all.slice(all.lastIndexOf('Changes effective between 20 Nov 2025 and 30 Nov 2025'));
     expect(section).toContain('Ukraine (UA)');
     expect(section).toContain('Reject -> Amend');
     expect(section).toContain('Kyiv Independent');
@@ -58,7 +58,7 @@ describe('renderPdf', () => {
   it('omits the changes section when no since date is given', async () => {
     const report = buildReport({ parties: 4, points: 6, cells: SMALL_CELLS, since: null });
     const { all } = await render(report);
-    expect(all).not.toContain('Changes since');
+    expect(all).not.toContain('Changes effective');
   });
 
   it('prints per-point notes with conditions, quotes, sources and actors, replacing characters Helvetica cannot draw', async () => {
@@ -84,6 +84,19 @@ describe('renderPdf', () => {
     expect(chart).toContain('Geneva talks (meeting)');
     expect(chart).toContain('Leak of the 28-point plan (meeting)');
     expect(chart).toContain('Latest (30 Nov 2025)');
+  });
+
+  it('ends the chart a few days after the last change, as the dashboard does, not at the end of a flat tail', async () => {
+    // A series up to "now", a year after the talks went quiet.
+    const last = small.series[small.series.length - 1];
+    const tail = Array.from({ length: 53 }, (_, w) => ({ ...last, date: new Date(Date.parse('2025-12-07T23:59:59.999Z') + w * 7 * 86_400_000).toISOString() }));
+    const report: ReportData = { ...small, asOf: null, series: [...small.series, ...tail] };
+    const { all } = await render(report);
+    const chart = all.slice(all.lastIndexOf('Convergence over time'), all.indexOf('Milestones', all.lastIndexOf('Convergence over time')));
+    expect(chart).toContain(`Latest (${new Date(Date.parse(tail[tail.length - 1].date)).getUTCDate()} Dec 2026)`);
+    // The axis stops early in December 2025: no tick of 2026.
+    expect(chart.replace(/Latest \([^)]*\)/, '')).not.toContain('2026');
+    expect(chart).toMatch(/29 Nov|1 Dec|3 Dec/);
   });
 
   it('renders an empty negotiation (no parties, points, series) with "as of now"', async () => {

@@ -2,7 +2,9 @@ import PDFDocument from 'pdfkit';
 import { pipeline } from 'node:stream/promises';
 import { POSITIONS } from '@parley/contracts';
 import type { ConvergencePoint, Milestone, StanceEvent } from '@parley/contracts';
+import { convergenceSpan, DAY_MS } from '@parley/domain';
 import type { ReportData } from './report-data';
+import { changesHeading } from './changes-window';
 import {
   CATEGORY_LABEL,
   CONDITIONS_MARK,
@@ -289,7 +291,7 @@ export function layoutPdf(data: ReportData): Doc {
   drawTitlePage(w, data);
   drawMatrix(w, data);
   drawChart(w, data);
-  if (data.since !== null) drawChanges(w, data, lookup);
+  if (data.changesWindow !== null) drawChanges(w, data, lookup, data.changesWindow);
   drawNotes(w, data, lookup);
   drawContents(w);
   drawFooters(w, data);
@@ -316,7 +318,7 @@ function drawTitlePage(w: Writer, data: ReportData): void {
   const facts: [string, string][] = [];
   if (data.document !== null) facts.push(['Numbering', data.document.title]);
   if (data.filters !== null) facts.push(['Filters', data.filters]);
-  if (data.since !== null) facts.push(['Changes since', formatInstant(data.since)]);
+  if (data.changesWindow !== null) facts.push(['Changes', changesHeading(data.changesWindow).replace(/^Changes /, '')]);
   facts.push(['Generated', formatInstant(data.generatedAt)]);
   doc.y += 4;
   for (const [label, value] of facts) {
@@ -528,7 +530,6 @@ function drawLegend(w: Writer, top: number): void {
 
 // ---------- convergence chart ----------
 
-const DAY_MS = 86_400_000;
 
 /** A "nice" tick step (1, 2 or 5 times a power of ten) giving about `target` ticks over `range`. */
 export function niceStep(range: number, target: number): number {
@@ -545,29 +546,30 @@ const DAY_STEPS = [1, 2, 7, 14, 30, 61, 91, 182, 365, 730];
 function drawChart(w: Writer, data: ReportData): void {
   const { doc } = w;
   w.section('Convergence over time', 'landscape');
-  const series: ConvergencePoint[] = data.series
+  const all: ConvergencePoint[] = data.series
     .map((p) => ({ ...p, t: parseIso(p.date)?.getTime() ?? Number.NaN }))
     .filter((p) => Number.isFinite(p.t))
     .sort((a, b) => a.t - b.t);
-  if (series.length === 0) {
+  if (all.length === 0) {
     w.para('No stances recorded yet: nothing to chart.', w.left, w.width, { size: 10, color: MUTED });
     return;
   }
   w.para(
-    'Points agreed (every party with a stated position at least conditional) and blocked (some party holds a red line), per day. Numbered ticks mark milestones.',
+    `Points agreed (every party with a stated position at least conditional) and blocked (some party holds a red line), per ${data.seriesStep}. Numbered ticks mark milestones.`,
     w.left,
     w.width,
     { size: 8.5, color: MUTED },
     8,
   );
 
+  // The dashboard's time axis: to a few days after the last change or the as-of date (not a year
+  // of flat line up to today), and every milestone.
+  const milestoneTimes = data.milestones.map((m) => parseIso(m.startsAt)?.getTime()).filter((t): t is number => t !== undefined);
+  const span = convergenceSpan(all, milestoneTimes, data.asOf === null ? null : (parseIso(data.asOf)?.getTime() ?? null)) ?? { from: 0, to: DAY_MS };
+  const series = all.filter((p) => (parseIso(p.date)?.getTime() ?? 0) <= span.to);
   const times = series.map((p) => parseIso(p.date)?.getTime() ?? 0);
-  let tMin = times[0];
-  let tMax = times[times.length - 1];
-  if (tMax - tMin < DAY_MS) {
-    tMin -= DAY_MS;
-    tMax += DAY_MS;
-  }
+  const tMin = span.from;
+  const tMax = span.to;
   const yTop = Math.max(1, ...series.map((p) => Math.max(p.points, p.agreed, p.blocked, p.addressed)));
   const yStep = niceStep(yTop, 5);
   const yMax = Math.ceil(yTop / yStep) * yStep;
@@ -615,8 +617,13 @@ function drawChart(w: Writer, data: ReportData): void {
       return t !== undefined && t >= tMin && t <= tMax;
     })
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  // Numbers on up to three rows, each on the first row where it clears the previous number; one
+  // that fits nowhere is left out (the list below names every milestone) rather than overprinted.
+  const rowEnds = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   shown.forEach((m, i) => {
     const x = sx(parseIso(m.startsAt)?.getTime() ?? tMin);
+    const labelRow = rowEnds.findIndex((end) => x - 6 > end);
+    if (labelRow >= 0) rowEnds[labelRow] = x + 6;
     doc.save();
     doc
       .moveTo(x, plot.y0 - 4)
@@ -626,7 +633,7 @@ function drawChart(w: Writer, data: ReportData): void {
       .strokeColor('#7a7a7a')
       .stroke();
     doc.restore();
-    w.cell(String(i + 1), x - 10, plot.y0 - 13 - (i % 2) * 8, 20, { font: BOLD, size: 6.5, color: '#555555' }, 'center');
+    if (labelRow >= 0) w.cell(String(i + 1), x - 10, plot.y0 - 13 - labelRow * 8, 20, { font: BOLD, size: 6.5, color: '#555555' }, 'center');
   });
 
   // Lines: agreed solid blue with dots, blocked dashed red with squares, addressed thin grey.
@@ -671,7 +678,7 @@ function drawChart(w: Writer, data: ReportData): void {
     w.line(label, lx + 27, ly, { size: 8 });
     lx += 27 + doc.widthOfString(safe(label)) + 18;
   }
-  const last = series[series.length - 1];
+  const last = all[all.length - 1];
   w.line(
     `Latest (${formatDay(last.date)}): ${last.agreed} agreed, ${last.blocked} blocked, ${last.addressed} addressed of ${last.points} points.`,
     lx,
@@ -694,7 +701,7 @@ function drawChart(w: Writer, data: ReportData): void {
   if (hidden > 0) w.para(`${hidden} milestone(s) outside the charted period are not shown.`, w.left, w.width, { size: 8, color: MUTED });
 }
 
-// ---------- changes since ----------
+// ---------- changes in the window ----------
 
 const CHANGE_COLS = [
   { key: 'date', title: 'Effective', width: 66 },
@@ -705,12 +712,12 @@ const CHANGE_COLS = [
 ] as const;
 type ChangeKey = (typeof CHANGE_COLS)[number]['key'];
 
-function drawChanges(w: Writer, data: ReportData, lookup: ReportLookup): void {
+function drawChanges(w: Writer, data: ReportData, lookup: ReportLookup, window: NonNullable<ReportData['changesWindow']>): void {
   const { doc } = w;
-  w.section(`Changes since ${formatInstant(data.since ?? '')}`, 'portrait');
+  w.section(changesHeading(window), 'portrait');
   const changes = data.changes;
   w.para(
-    `${data.changesTotal} stance event(s) recorded since then${data.changesTotal > changes.length ? `; the first ${changes.length} are listed` : ''}, grouped by party, oldest first.`,
+    `${data.changesTotal} stance event(s)${data.changesTotal > changes.length ? `; the first ${changes.length} are listed` : ''}, grouped by party, oldest effective date first.`,
     w.left,
     w.width,
     { size: 9, color: MUTED },

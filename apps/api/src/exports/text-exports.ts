@@ -2,6 +2,7 @@ import { POSITION_LABEL, type Party, type Point, type StanceEvent } from '@parle
 import { rowStatus, summarize } from '@parley/domain';
 import { stringify } from 'csv-stringify/sync';
 import type { EventStream, ReportData } from './report-data';
+import { changesHeading } from './changes-window';
 
 /**
  * CSV as RFC 4180 says (CRLF, quotes doubled), UTF-8, optionally with a BOM for Excel. Every cell
@@ -197,9 +198,9 @@ export function markdownDigest(data: ReportData, dashboardUrl: string | null): s
     }
     out.push('');
   }
-  if (data.since) {
-    out.push(`## Changes since ${data.since.slice(0, 10)}`, '');
-    if (data.changes.length === 0) out.push('No changes recorded.');
+  if (data.changesWindow) {
+    out.push(`## ${changesHeading(data.changesWindow, (iso) => iso.slice(0, 10))}`, '');
+    if (data.changes.length === 0) out.push('No changes.');
     for (const e of data.changes.slice(-20).reverse()) {
       const party = names.party.get(e.partyId)?.code ?? '?';
       const point = names.point.get(e.pointId);

@@ -4,6 +4,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cutText, type StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
+import { changesHeading } from './changes-window';
 import {
   CATEGORY_LABEL,
   POSITION_LABEL,
@@ -455,7 +456,7 @@ function writeAbout(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): v
     ['Status', data.negotiation.status],
     ['Positions as of', data.asOf === null ? 'now' : formatInstant(data.asOf)],
     ['As known at', data.knownAt === null ? 'now' : formatInstant(data.knownAt)],
-    ['Changes since', data.since === null ? null : formatInstant(data.since)],
+    ['Changes', data.changesWindow === null ? 'every stance event' : changesHeading(data.changesWindow).replace(/^Changes /, '')],
     ['Numbering', data.document?.title ?? 'point codes'],
     ['Filters', data.filters ?? 'none'],
     ['Generated', formatInstant(data.generatedAt)],

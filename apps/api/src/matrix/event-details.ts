@@ -1,4 +1,4 @@
-import { POSITION_SCORE, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
+import { POSITION_SCORE, SCHEDULE_TOLERANCE_MS, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
 import { toIso } from '@parley/domain';
 
 /** The fields of a stance event that the as-of index does not hold. */
@@ -139,6 +139,7 @@ export class EventDetails {
       effectivePrecision: t[r[at + 1]] as TimePrecision,
       recordedAt: toIso(indexed.recordedAt),
       recordedBy: t[r[at + 2]] ?? '',
+      scheduled: indexed.effectiveAt > indexed.recordedAt + SCHEDULE_TOLERANCE_MS,
       source: {
         url: t[r[at + 8]],
         outlet: t[r[at + 9]],

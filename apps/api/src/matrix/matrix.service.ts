@@ -13,9 +13,12 @@ import type {
 } from '@parley/contracts';
 import {
   dateRange,
+  fittingStep,
+  MAX_RANGE_POINTS,
   parseBound,
   partyDistances,
   pointMetrics,
+  rangeCount,
   summarize,
   toIso,
 } from '@parley/domain';
@@ -90,9 +93,14 @@ export class MatrixService {
     const from = query.from ? parseBound(query.from) : (index.earliestEffectiveAt ?? n.createdAt);
     const to = query.to ? parseBound(query.to) : (asOf ?? Date.now());
     if (from > to) throw badReference('query.from', 'must not be after to');
+    // Without a step, the finest that fits: a default view works for any history the API accepts.
+    const step = query.step ?? fittingStep(from, to);
+    if (step === null) {
+      throw badReference('query.step', `the range is too long even by year (${rangeCount(from, to, 'year')} points, at most ${MAX_RANGE_POINTS}): shorten it with from and to`);
+    }
     let dates: number[];
     try {
-      dates = dateRange(from, to, query.step ?? 'day');
+      dates = dateRange(from, to, step);
     } catch (err) {
       throw badReference('query.step', err instanceof Error ? err.message : 'too many dates in the range');
     }
@@ -104,6 +112,7 @@ export class MatrixService {
       totals: summarize(summaries),
       points: summaries,
       distances: partyDistances(partyIds, pointIds, positionOf),
+      step,
       series: index.convergence({ partyIds, pointIds, dates, knownAt }),
     };
   }

@@ -1,4 +1,4 @@
-import { POSITION_SCORE, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
+import { POSITION_SCORE, SCHEDULE_TOLERANCE_MS, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
 import { toIso, toIsoOrNull } from '@parley/domain';
 import { num, numOrNull } from '../database/sql';
 import type { StanceEventEntity } from './stance.entities';
@@ -93,6 +93,7 @@ export function buildStanceEvent(e: StanceEventEntity, retraction: StanceEvent['
     effectivePrecision: e.effectivePrecision,
     recordedAt: toIso(e.recordedAt),
     recordedBy: e.recordedBy,
+    scheduled: e.effectiveAt > e.recordedAt + SCHEDULE_TOLERANCE_MS,
     source: {
       url: e.sourceUrl,
       outlet: e.sourceOutlet,

@@ -12,9 +12,9 @@ import type {
   StanceCreate,
   StanceEvent,
 } from '@parley/contracts';
-import { parseBound, parseSince, toIso } from '@parley/domain';
+import { parseBound, parseInstant, parseSince, toIso } from '@parley/domain';
 import { createHash } from 'node:crypto';
-import { AppError, conflict, notFound } from '../common/app-error';
+import { AppError, badReference, conflict, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
 import { findScoped } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
@@ -254,6 +254,20 @@ export class StancesService {
     if (query.until) {
       where.push('c.recorded_at <= ?');
       params.push(parseBound(query.until));
+    }
+    // The negotiation's time beside Parley's: what took effect in a window, whenever it was recorded.
+    const effectiveFrom = query.effectiveFrom === undefined ? undefined : parseInstant(query.effectiveFrom);
+    const effectiveTo = query.effectiveTo === undefined ? undefined : parseBound(query.effectiveTo);
+    if (effectiveFrom !== undefined && effectiveTo !== undefined && effectiveFrom > effectiveTo) {
+      throw badReference('query.effectiveFrom', `must not be after effectiveTo (${query.effectiveTo})`);
+    }
+    if (effectiveFrom !== undefined) {
+      where.push('e.effective_at >= ?');
+      params.push(effectiveFrom);
+    }
+    if (effectiveTo !== undefined) {
+      where.push('e.effective_at <= ?');
+      params.push(effectiveTo);
     }
     if (query.partyId) {
       where.push('e.party_id = ?');

@@ -100,6 +100,7 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
       effectivePrecision: 'day',
       recordedAt: `${c.day}T12:00:00.000Z`,
       recordedBy: 'analyst@example.org',
+      scheduled: false,
       source: { url: `https://news.example.org/${seq}`, outlet: 'Kyiv Independent', title: `Report ${seq}`, publishedAt: day },
       conditions: { text: c.conditions ?? null, pointIds: c.conditions ? [points[0].id] : [] },
       note: c.note ?? null,
@@ -169,7 +170,9 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
     updatedAt: T0,
   });
   const since = opts.since === undefined ? '2025-11-20T00:00:00.000Z' : opts.since;
-  const changes = since === null ? [] : events.filter((e) => e.recordedAt > since);
+  const asOf = '2025-11-30T23:59:59.999Z';
+  // As the report reads them: effective from `since` to asOf.
+  const changes = since === null ? [] : events.filter((e) => e.effectiveAt >= since && e.effectiveAt <= asOf);
   return {
     negotiation: {
       id: uuid(0, 0),
@@ -183,9 +186,9 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
       updatedAt: T0,
     },
     generatedAt: '2025-12-01T09:30:00.000Z',
-    asOf: '2025-11-30T23:59:59.999Z',
+    asOf,
     knownAt: '2025-12-01T08:00:00.000Z',
-    since,
+    changesWindow: since === null ? null : { effectiveFrom: since, effectiveTo: asOf, recordedSince: null },
     document: { id: document.id, title: document.title, shortTitle: document.shortTitle },
     parties: parties.map((p) => ({ id: p.id, code: p.code, name: p.name, color: p.color, parentId: p.parentId })),
     rows,
@@ -193,6 +196,7 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
     changes,
     changesTotal: changes.length,
     series,
+    seriesStep: 'day',
     milestones: [milestone(1, 'Leak of the 28-point plan', '2025-11-20'), milestone(2, 'Geneva talks', '2025-11-23')],
     allParties: parties,
     allPoints: points,

@@ -19,6 +19,7 @@ export function stance(position: Position, overrides: Partial<StanceEvent> = {})
     effectivePrecision: 'day',
     recordedAt: '2025-11-22T09:00:00.000Z',
     recordedBy: 'test',
+    scheduled: false,
     source: { url: null, outlet: 'Reuters', title: null, publishedAt: null },
     conditions: { text: null, pointIds: [] },
     note: null,

@@ -27,11 +27,16 @@ export type RowStatus = (typeof ROW_STATUSES)[number];
 
 const yes = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
-/** What every report export accepts: the bitemporal bounds, "changes since", and the dashboard's filters. */
+/** What every report export accepts: the bitemporal bounds, the changes window, and the dashboard's filters. */
 export const ExportQuery = z.strictObject({
   asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
   knownAt: DateInput.optional().describe('Only what Parley had recorded by this time'),
-  since: DateInput.optional().describe('List the stance changes recorded (or retracted) after this time; a day (YYYY-MM-DD) includes that whole day'),
+  since: DateInput.optional().describe(
+    'List the stance changes effective from this time to asOf (or now); a day (YYYY-MM-DD) includes that whole day. After asOf is a 400',
+  ),
+  recordedSince: DateInput.optional().describe(
+    'List the stance changes recorded (or retracted) after this time, whatever their effective date; a day includes that whole day',
+  ),
   documentId: Id.optional().describe('Number and order the points as in this document'),
   category: enumOf(POINT_CATEGORIES).optional().describe('Only points of this category'),
   status: enumOf(ROW_STATUSES).optional().describe('Only points whose row is agreed, blocked, open or none'),
@@ -200,7 +205,8 @@ export type ImportQuery = z.infer<typeof ImportQuery>;
 export const POINT_CSV_COLUMNS = ['code', 'title', 'category', 'description', 'sortOrder'] as const;
 /**
  * The columns of a stance-events CSV. party/point are codes; actor is the actor's name in that party;
- * conditionPoints are point codes separated by spaces; dates ISO 8601 (a day or a date-time with zone).
+ * conditionPoints are point codes separated by spaces; dates ISO 8601 (a day or a date-time with zone);
+ * scheduled is yes (or true, 1) for a position that takes effect more than a day after the import.
  */
 export const STANCE_CSV_COLUMNS = [
   'party',
@@ -217,6 +223,7 @@ export const STANCE_CSV_COLUMNS = [
   'sourceOutlet',
   'sourceTitle',
   'sourcePublishedAt',
+  'scheduled',
 ] as const;
 /** Columns that must be present (the others may be left out of the header). */
 export const REQUIRED_CSV_COLUMNS: Record<'points' | 'stances', readonly string[]> = {

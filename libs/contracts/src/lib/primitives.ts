@@ -104,6 +104,11 @@ export const DateInput = z
     error: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone, e.g. 2025-11-21T14:30:00Z',
   });
 
+/** The instant a valid DateInput names (a day: its first millisecond, UTC); NaN for an invalid one. */
+export function instantOf(value: string): number {
+  return Date.parse(DATE_RE.test(value) ? `${value}T00:00:00.000Z` : value);
+}
+
 export function isDayOnly(value: string): boolean {
   return DATE_RE.test(value);
 }

@@ -9,7 +9,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
+import { Code, Color, DateInput, enumOf, Id, instantOf, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
   .number({ error: 'must be an integer' })
@@ -248,12 +248,52 @@ export const SourceInput = z
     error: 'needs at least a url or an outlet',
   });
 
+/** The earliest effectiveAt accepted: an older one is a typo (and would stretch every chart). */
+export const EARLIEST_EFFECTIVE_AT = '1900-01-01';
+/**
+ * How far after its recording a stance may take effect without being marked scheduled: a day covers
+ * time zones ("today" in Tokyo) and clock skew. Beyond it, an effectiveAt is a typo (2031 for 2021
+ * silently became a party's current stance) unless the write says `scheduled: true`.
+ */
+export const SCHEDULE_TOLERANCE_MS = 86_400_000;
+
+/** Whether an event is a scheduled position: it takes effect more than a day after it was recorded. */
+export function isScheduled(effectiveAt: string, recordedAt: string): boolean {
+  return instantOf(effectiveAt) > instantOf(recordedAt) + SCHEDULE_TOLERANCE_MS;
+}
+
+/**
+ * The time rules of a stance write, checked when the request arrives (`now`): no effectiveAt
+ * before 1900; one more than a day ahead only as a scheduled position; a scheduled one in the future.
+ */
+export function effectiveAtProblem(effectiveAt: string, scheduled: boolean | undefined, now: number): { field: string; message: string } | null {
+  const at = instantOf(effectiveAt);
+  if (Number.isNaN(at)) return null; // DateInput reports it
+  if (at < instantOf(EARLIEST_EFFECTIVE_AT)) return { field: 'effectiveAt', message: `must not be before ${EARLIEST_EFFECTIVE_AT}` };
+  if (scheduled === true && at <= now) {
+    return { field: 'scheduled', message: `is for a position that takes effect in the future; effectiveAt ${effectiveAt} is not after now (${new Date(now).toISOString()})` };
+  }
+  if (scheduled !== true && at > now + SCHEDULE_TOLERANCE_MS) {
+    return {
+      field: 'effectiveAt',
+      message: `is more than a day after now (${new Date(now).toISOString()}): a typo? To record a position that takes effect later, send "scheduled": true`,
+    };
+  }
+  return null;
+}
+
 export const StanceCreate = z.strictObject({
   partyId: Id,
   pointId: Id,
   position: enumOf(POSITIONS),
   confidence: enumOf(CONFIDENCES),
-  effectiveAt: DateInput.describe('When the party took the position: a day (YYYY-MM-DD) or an exact date-time'),
+  effectiveAt: DateInput.describe(
+    `When the party took the position: a day (YYYY-MM-DD) or an exact date-time; not before ${EARLIEST_EFFECTIVE_AT}, and at most a day after now unless scheduled`,
+  ),
+  scheduled: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .describe('true: a position announced to take effect later (effectiveAt in the future); the matrix shows it as scheduled'),
   source: SourceInput,
   conditions: z
     .strictObject({
@@ -269,6 +309,9 @@ export const StanceCreate = z.strictObject({
   expectedVersion: ExpectedVersion.optional().describe(
     'The cell version you last saw (0 for a cell with no events); 409 with the current stance if it changed',
   ),
+}).superRefine((s, ctx) => {
+  const problem = effectiveAtProblem(s.effectiveAt, s.scheduled, Date.now());
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
 });
 export type StanceCreate = z.infer<typeof StanceCreate>;
 
@@ -313,6 +356,7 @@ export const StanceEvent = z.object({
   effectivePrecision: enumOf(TIME_PRECISIONS),
   recordedAt: Timestamp,
   recordedBy: z.string(),
+  scheduled: z.boolean().describe('Recorded as a scheduled position: effectiveAt more than a day after recordedAt'),
   source: Source,
   conditions: z.object({ text: z.string().nullable(), pointIds: z.array(z.string()) }),
   note: z.string().nullable(),
@@ -384,6 +428,8 @@ const SeqParam = z.coerce
 export const ChangesQuery = z.strictObject({
   since: DateInput.optional().describe('Recorded after this time; a day (YYYY-MM-DD) includes that whole day'),
   until: DateInput.optional().describe('Recorded at or before this time; a day includes that whole day'),
+  effectiveFrom: DateInput.optional().describe('Effective at or after this time; a day includes that whole day'),
+  effectiveTo: DateInput.optional().describe('Effective at or before this time; a day includes that whole day. Before effectiveFrom is a 400'),
   sinceSeq: SeqParam.optional().describe('Only changes with a higher sequence number'),
   partyId: Id.optional(),
   pointId: Id.optional(),
@@ -396,11 +442,14 @@ export const ChangesQuery = z.strictObject({
 });
 export type ChangesQuery = z.infer<typeof ChangesQuery>;
 
-export const STEPS = ['day', 'week'] as const;
+/** Steps of a metrics series, finest first. */
+export const STEPS = ['day', 'week', 'month', 'year'] as const;
 export const MetricsQuery = z.strictObject({
-  from: DateInput.optional(),
-  to: DateInput.optional(),
-  step: enumOf(STEPS).optional(),
+  from: DateInput.optional().describe('First day of the series (default: the earliest stance)'),
+  to: DateInput.optional().describe('Last day of the series (default: asOf, else now)'),
+  step: enumOf(STEPS)
+    .optional()
+    .describe('Spacing of the series; by default the finest of day, week, month, year that gives at most 3,660 points'),
   asOf: DateInput.optional(),
   knownAt: DateInput.optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { enumOf } from './primitives';
 import { POINT_CATEGORIES, type Position, type TimePrecision } from './positions';
-import { StanceEvent } from './schemas';
+import { StanceEvent, STEPS } from './schemas';
 
 /*
  * The read views (matrix, metrics, changes, point history, document comparison) as zod schemas, so
@@ -88,6 +88,7 @@ export const MetricsView = z.object({
   totals: z.object({ points: Count, agreed: Count, blocked: Count, agreedShare: z.number() }),
   points: z.array(PointMetrics),
   distances: z.array(PairDistance),
+  step: enumOf(STEPS).describe('Spacing of the series: the one asked for, or the finest that fits the range'),
   series: z.array(ConvergencePoint),
 });
 export type MetricsView = z.infer<typeof MetricsView>;

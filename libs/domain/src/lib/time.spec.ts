@@ -1,4 +1,4 @@
-import { DAY_MS, MAX_RANGE_POINTS, dateRange, endOfDay, parseBound, parseInstant, parseSince, precisionOf, toIso, toIsoOrNull } from './time';
+import { DAY_MS, MAX_RANGE_POINTS, RangeTooLongError, dateRange, endOfDay, fittingStep, rangeCount, parseBound, parseInstant, parseSince, precisionOf, toIso, toIsoOrNull } from './time';
 import { seededRandom } from '../testing/seeded-random';
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00.000Z`);
@@ -131,6 +131,65 @@ describe('dateRange', () => {
 
   it('refuses non-finite bounds', () => {
     expect(() => dateRange(Number.NaN, 0, 'day')).toThrow(RangeError);
+  });
+});
+
+describe('dateRange by month', () => {
+  it('steps by calendar month, clamping to short months, and ends on the day of `to`', () => {
+    expect(dateRange(day('2025-01-31'), day('2025-05-10'), 'month')).toEqual([
+      eod('2025-01-31'),
+      eod('2025-02-28'),
+      eod('2025-03-31'),
+      eod('2025-04-30'),
+      eod('2025-05-10'),
+    ]);
+  });
+
+  it('steps by year from the same day, ending on the day of `to`', () => {
+    expect(dateRange(day('2024-02-29'), day('2026-12-07'), 'year')).toEqual([eod('2024-02-29'), eod('2025-02-28'), eod('2026-02-28'), eod('2026-12-07')]);
+  });
+
+  it('does not repeat `to` when a month lands on it', () => {
+    expect(dateRange(day('2024-11-15'), day('2025-01-15'), 'month')).toEqual([eod('2024-11-15'), eod('2024-12-15'), eod('2025-01-15')]);
+  });
+
+  it('counts exactly what it builds', () => {
+    const pairs: [string, string][] = [['2016-03-02', '2025-12-07'], ['2025-01-31', '2025-03-01'], ['2000-02-29', '2001-02-28'], ['2025-06-01', '2025-06-01']];
+    for (const [a, b] of pairs) {
+      for (const step of ['day', 'week', 'month', 'year'] as const) expect(rangeCount(day(a), day(b), step)).toBe(dateRange(day(a), day(b), step).length);
+    }
+  });
+});
+
+describe('fittingStep', () => {
+  it('keeps days while they fit, then weeks, then months', () => {
+    expect(fittingStep(day('2025-11-01'), day('2025-12-07'))).toBe('day');
+    // A stance of 2014 seen in December 2026: 4,664 days, 667 weeks.
+    expect(fittingStep(day('2014-03-02'), day('2026-12-07'))).toBe('week');
+    // From 1900 (the earliest effectiveAt accepted) to now: 6,700 weeks, 1,523 months.
+    expect(fittingStep(day('1900-01-01'), day('2026-12-07'))).toBe('month');
+    // Dates an older version let in: years.
+    expect(fittingStep(day('0001-01-01'), day('2026-12-07'))).toBe('year');
+    expect(fittingStep(day('1000-01-01'), day('9999-12-31'))).toBeNull();
+  });
+
+  it('gives a range within the limit', () => {
+    const from = day('1900-01-01');
+    const to = day('2026-12-07');
+    const step = fittingStep(from, to);
+    expect(step).not.toBeNull();
+    expect(dateRange(from, to, step ?? 'day').length).toBeLessThanOrEqual(MAX_RANGE_POINTS);
+  });
+
+  it('names the step that would fit when the asked one does not', () => {
+    let caught: unknown;
+    try {
+      dateRange(day('2014-03-02'), day('2026-12-07'), 'day');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(RangeTooLongError);
+    expect((caught as Error).message).toBe('dateRange would produce 4664 points at step=day (at most 3660); step=week fits');
   });
 });
 

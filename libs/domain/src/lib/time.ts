@@ -1,4 +1,4 @@
-import { isCalendarDay, type TimePrecision } from '@parley/contracts';
+import { isCalendarDay, STEPS, type TimePrecision } from '@parley/contracts';
 
 export const DAY_MS = 86_400_000;
 
@@ -104,14 +104,64 @@ export function endOfDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS - 1;
 }
 
-export type RangeStep = 'day' | 'week';
+/** The steps a date range can take, finest first: the order in which `fittingStep` tries them. */
+export const RANGE_STEPS = STEPS;
+export type RangeStep = (typeof RANGE_STEPS)[number];
 
-function stepDays(step: RangeStep): number {
+/** Error of a range that has more points than MAX_RANGE_POINTS at the step asked for. */
+export class RangeTooLongError extends RangeError {
+  constructor(
+    readonly count: number,
+    readonly step: RangeStep,
+    /** The finest step that would fit, or null when none does. */
+    readonly fits: RangeStep | null,
+  ) {
+    super(
+      `dateRange would produce ${count} points at step=${step} (at most ${MAX_RANGE_POINTS})` +
+        (fits ? `; step=${fits} fits` : '; no step fits: shorten the range'),
+    );
+  }
+}
+
+/** The day `months` calendar months after the day of `ms`, its day of month clamped to the month's length. */
+function addMonths(dayMs: number, months: number): number {
+  const d = new Date(dayMs);
+  const total = d.getUTCMonth() + months;
+  const year = d.getUTCFullYear() + Math.floor(total / 12);
+  const month = ((total % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay));
+}
+
+function checkBounds(fromMs: number, toMs: number): void {
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) {
+    throw new RangeError('dateRange needs finite bounds');
+  }
+  if (fromMs > toMs) throw new RangeError('dateRange: from is after to');
+}
+
+/** How many points dateRange(fromMs, toMs, step) gives, without building them. */
+export function rangeCount(fromMs: number, toMs: number, step: RangeStep): number {
+  checkBounds(fromMs, toMs);
+  const first = endOfDay(fromMs);
+  const last = endOfDay(toMs);
+  const spanDays = Math.round((last - first) / DAY_MS);
   switch (step) {
     case 'day':
-      return 1;
+      return spanDays + 1;
     case 'week':
-      return 7;
+      return Math.floor(spanDays / 7) + 1 + (spanDays % 7 === 0 ? 0 : 1);
+    case 'month':
+    case 'year': {
+      const every = step === 'year' ? 12 : 1;
+      const firstDay = first - (DAY_MS - 1);
+      const a = new Date(first);
+      const b = new Date(last);
+      let steps = Math.floor(((b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth()) / every);
+      if (addMonths(firstDay, steps * every) > last) steps -= 1;
+      const landsOnLast = addMonths(firstDay, steps * every) + DAY_MS - 1 === last;
+      return steps + 1 + (landsOnLast ? 0 : 1);
+    }
     default: {
       const unknown: never = step;
       throw new RangeError(`Unknown step: ${String(unknown)}`);
@@ -120,25 +170,35 @@ function stepDays(step: RangeStep): number {
 }
 
 /**
- * End-of-day bounds from the day of `fromMs` to the day of `toMs`. The day of `toMs` is always the
- * last point, even when the step overshoots it, so a curve always ends at the requested date.
+ * The finest step whose range from `fromMs` to `toMs` stays within MAX_RANGE_POINTS (a default
+ * view must work for any history: a stance of 2014 is 4,000 days ago; years cover events an older
+ * version let in before 1900), or null when not even years fit. The one place that chooses a step: the metrics API, the PDF and the dashboard's
+ * Trends (through the API) use it.
+ */
+export function fittingStep(fromMs: number, toMs: number): RangeStep | null {
+  return RANGE_STEPS.find((step) => rangeCount(fromMs, toMs, step) <= MAX_RANGE_POINTS) ?? null;
+}
+
+/**
+ * End-of-day bounds from the day of `fromMs` to the day of `toMs`, every day, week, calendar month
+ * or year (the same day of the month, or the month's last day when it is shorter). The day of `toMs`
+ * is always the last point, even when the step overshoots it, so a curve always ends at the
+ * requested date. More than MAX_RANGE_POINTS is a RangeTooLongError naming a step that fits.
  */
 export function dateRange(fromMs: number, toMs: number, step: RangeStep): number[] {
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) {
-    throw new RangeError('dateRange needs finite bounds');
-  }
-  if (fromMs > toMs) throw new RangeError('dateRange: from is after to');
-  const every = stepDays(step);
+  const count = rangeCount(fromMs, toMs, step);
+  if (count > MAX_RANGE_POINTS) throw new RangeTooLongError(count, step, fittingStep(fromMs, toMs));
   const first = endOfDay(fromMs);
   const last = endOfDay(toMs);
-  const spanDays = Math.round((last - first) / DAY_MS);
-  const stepped = Math.floor(spanDays / every) + 1;
-  const count = spanDays % every === 0 ? stepped : stepped + 1;
-  if (count > MAX_RANGE_POINTS) {
-    throw new RangeError(`dateRange would produce ${count} points (at most ${MAX_RANGE_POINTS})`);
-  }
   const out: number[] = [];
-  for (let t = first; t < last; t += every * DAY_MS) out.push(t);
+  if (step === 'month' || step === 'year') {
+    const every = step === 'year' ? 12 : 1;
+    const firstDay = first - (DAY_MS - 1);
+    for (let k = 0, t = first; t < last; k += 1, t = addMonths(firstDay, k * every) + DAY_MS - 1) out.push(t);
+  } else {
+    const every = step === 'week' ? 7 : 1;
+    for (let t = first; t < last; t += every * DAY_MS) out.push(t);
+  }
   out.push(last);
   return out;
 }

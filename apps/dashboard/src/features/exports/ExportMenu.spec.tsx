@@ -68,7 +68,7 @@ describe('ExportMenu', () => {
     );
   }
 
-  it('downloads with the viewer’s token, defaults "changes since" to a week before the date, and says what it got', async () => {
+  it('downloads with the viewer’s token, defaults the changes window to the week before the date, and says what it got', async () => {
     const fetchMock = jest.fn((_url: string, _init?: RequestInit) =>
       Promise.resolve({
         ok: true,
@@ -81,7 +81,8 @@ describe('ExportMenu', () => {
     );
     globalThis.fetch = fetchMock as unknown as typeof fetch;
     renderMenu();
-    expect((screen.getByLabelText('Changes since') as HTMLInputElement).value).toBe('2025-12-03');
+    expect((screen.getByLabelText('Changes effective from') as HTMLInputElement).value).toBe('2025-12-03');
+    expect(screen.getByTestId('changes-window').textContent).toBe('to 2025-12-10');
     fireEvent.click(screen.getByRole('button', { name: 'PDF briefing' }));
     await screen.findByText('Downloaded demo-2025-12-10.pdf (2 KB)');
     const [url, init] = fetchMock.mock.calls[0]!;

@@ -10,7 +10,7 @@ interface Props {
   params: DashboardParams;
 }
 
-/** A week before the viewed date: the default "changes since" of a briefing. */
+/** A week before the viewed date: the default start of a briefing's changes window. */
 function weekBefore(asOf: string | null): string {
   const end = asOf ? Date.parse(`${asOf}T00:00:00Z`) : Date.now();
   return new Date(end - 7 * 86_400_000).toISOString().slice(0, 10);
@@ -33,8 +33,12 @@ export function ExportMenu({ slug, params }: Props) {
           {params.knownAt ? `, as known at ${params.knownAt}` : ''}
           {params.cat || params.status || params.parties || params.q ? ', with the matrix filters' : ''}
         </p>
-        <label htmlFor={sinceId}>Changes since</label>
+        {/* The briefing lists the stance changes effective in this window (not those recorded in it). */}
+        <label htmlFor={sinceId}>Changes effective from</label>
         <input id={sinceId} type="date" value={since} max={params.asOf ?? undefined} onChange={(e) => setSince(e.target.value)} />
+        <span className="export-menu__hint" data-testid="changes-window">
+          to {params.asOf ?? 'today'}
+        </span>
         <ul>
           {EXPORT_CHOICES.map((choice) => (
             <li key={choice.id}>

@@ -13,7 +13,7 @@ export interface ExportChoice {
 }
 
 export const EXPORT_CHOICES: readonly ExportChoice[] = [
-  { id: 'pdf', format: 'pdf', label: 'PDF briefing', description: 'Matrix, changes since, notes with sources, convergence chart', filtered: true },
+  { id: 'pdf', format: 'pdf', label: 'PDF briefing', description: 'Matrix, changes in the window, notes with sources, convergence chart', filtered: true },
   { id: 'xlsx', format: 'xlsx', label: 'Spreadsheet (XLSX)', description: 'Matrix, every stance event, points, parties, documents, sources', filtered: true },
   { id: 'csv-matrix', format: 'csv', label: 'CSV: matrix', description: 'One row per point, one column per party', filtered: true, extra: { table: 'matrix' } },
   { id: 'csv-changes', format: 'csv', label: 'CSV: change log', description: 'Every stance event with all its fields', filtered: true, extra: { table: 'changes' } },

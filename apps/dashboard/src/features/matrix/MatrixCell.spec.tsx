@@ -43,6 +43,16 @@ describe('MatrixCell', () => {
     expect(td.dataset['position']).toBe(position);
   });
 
+  it('shows a scheduled position that has not taken effect yet as such, and in force once its day has come', () => {
+    const ahead = renderCell(stance('reject', { effectiveAt: '2999-02-01T00:00:00.000Z', recordedAt: '2025-11-22T09:00:00.000Z', scheduled: true }));
+    expect(ahead.textContent).toBe('Reject, scheduled from 2999-02-01');
+    expect(ahead.title).toContain('Reject (official) scheduled from 2999-02-01');
+    expect(ahead.dataset['scheduled']).toBe('');
+    const past = renderCell(stance('reject', { effectiveAt: '2025-12-01T00:00:00.000Z', recordedAt: '2025-11-22T09:00:00.000Z', scheduled: true }));
+    expect(past.textContent).toBe('Reject');
+    expect(past.title).toContain('Reject (official) since 2025-12-01');
+  });
+
   it('gives every position a different background', () => {
     const backgrounds = Object.values(POSITION_SWATCH).map((s) => s.background.toLowerCase());
     expect(new Set(backgrounds).size).toBe(backgrounds.length);

@@ -1,7 +1,7 @@
 import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
 import { memo } from 'react';
 import { useCellFlash } from '../live/flash-store';
-import { conditionsText, formatEffective, sourceText } from './cell-format';
+import { conditionsText, formatEffective, scheduledText, sourceText } from './cell-format';
 import { POSITION_SWATCH } from './palette';
 
 /** Opens the stance form for a cell (analyst mode). */
@@ -75,8 +75,9 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
   const label = POSITION_LABEL[stance.position];
   const conditions = conditionsText(stance, pointCodes);
   const source = sourceText(stance);
+  const scheduled = scheduledText(stance);
   const details = [
-    `${label} (${stance.confidence}) since ${formatEffective(stance)}`,
+    `${label} (${stance.confidence}) ${scheduled ?? `since ${formatEffective(stance)}`}`,
     conditions ? `Condition: ${conditions}` : null,
     source ? `Source: ${source}` : null,
   ]
@@ -91,6 +92,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
       data-point={pointId || undefined}
       data-party={partyId || undefined}
       data-changed={changedSinceVisit ? 'since-visit' : undefined}
+      data-scheduled={scheduled ? '' : undefined}
       style={POSITION_SWATCH[stance.position]}
       title={changedSinceVisit ? `${details}\nChanged since your last visit` : details}
     >
@@ -104,6 +106,12 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
             </span>
           ) : null}
           {stance.confidence !== 'official' ? <span className="cell__conf">{stance.confidence}</span> : null}
+          {scheduled ? (
+            <span className="cell__sched">
+              <span className="visually-hidden">, </span>
+              {scheduled}
+            </span>
+          ) : null}
           {changedSinceVisit ? (
             <span className="cell__new" title="Changed since your last visit">
               <span className="visually-hidden">, {CHANGED_SINCE_VISIT}</span>

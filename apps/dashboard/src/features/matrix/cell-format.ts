@@ -18,6 +18,15 @@ export function formatEffective(stance: Pick<StanceEvent, 'effectiveAt' | 'effec
   return stance.effectivePrecision === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+/**
+ * "scheduled from 2026-02-01" while a scheduled position (announced ahead, see `scheduled`) has not
+ * yet taken effect, else null: the current matrix shows the latest stance by effective date, which
+ * for such a cell lies in the future.
+ */
+export function scheduledText(stance: Pick<StanceEvent, 'effectiveAt' | 'effectivePrecision' | 'scheduled'>, now = Date.now()): string | null {
+  return stance.scheduled && Date.parse(stance.effectiveAt) > now ? `scheduled from ${formatEffective(stance)}` : null;
+}
+
 /** Where the stance was reported, for the tooltip. */
 export function sourceText(stance: StanceEvent): string | null {
   const { outlet, title, url } = stance.source;

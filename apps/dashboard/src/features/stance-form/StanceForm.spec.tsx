@@ -71,6 +71,22 @@ describe('StanceForm', () => {
     expect(document.getElementById(url.getAttribute('aria-describedby')!)!.textContent).toBe('must be an http(s) URL');
   });
 
+  it('refuses a date far ahead unless the position is marked as scheduled, then sends scheduled: true', async () => {
+    const submit = jest.fn<Promise<SubmitOutcome>, [StanceCreate]>(() => new Promise<SubmitOutcome>(() => undefined));
+    setup(submit);
+    fireEvent.click(screen.getByRole('radio', { name: 'Accept' }));
+    fill('Outlet', 'Reuters');
+    fill('Effective date', '2999-02-01');
+    fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
+    expect(submit).not.toHaveBeenCalled();
+    const date = screen.getByLabelText('Effective date');
+    expect(document.getElementById(date.getAttribute('aria-describedby')!)!.textContent).toMatch(/^is more than a day after now/);
+    fireEvent.click(screen.getByLabelText(/Scheduled: announced to take effect on a later date/));
+    fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
+    await waitFor(() => expect(submit).toHaveBeenCalledTimes(1));
+    expect(submit.mock.calls[0][0]).toMatchObject({ effectiveAt: '2999-02-01', scheduled: true });
+  });
+
   it('asks for a url or an outlet, as the API does', () => {
     setup();
     fireEvent.click(screen.getByRole('radio', { name: 'Accept' }));

@@ -180,8 +180,15 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
           'effectiveAt',
           'Effective date',
           <input id={fid('effectiveAt')} type="date" value={values.effectiveAt} onChange={(e) => set('effectiveAt', e.target.value)} {...invalid('effectiveAt')} />,
-          'UTC; back-dating allowed',
+          'UTC; back-dating allowed; a later date only for a scheduled position',
         )}
+        <div className={`form-row${errors.scheduled ? ' form-row--invalid' : ''}`}>
+          <label htmlFor={fid('scheduled')}>
+            <input id={fid('scheduled')} type="checkbox" checked={values.scheduled} onChange={(e) => set('scheduled', e.target.checked)} {...invalid('scheduled')} />{' '}
+            Scheduled: announced to take effect on a later date
+          </label>
+          {message('scheduled')}
+        </div>
         {row(
           'actorId',
           'Actor',

@@ -11,6 +11,8 @@ export interface StanceFormValues {
   outlet: string;
   confidence: Confidence | '';
   effectiveAt: string;
+  /** A position announced to take effect later: lets the effective date lie in the future. */
+  scheduled: boolean;
 }
 
 /** The form's fields; a schema path maps to one of them so its message shows next to it. */
@@ -31,6 +33,7 @@ export function emptyValues(now = new Date()): StanceFormValues {
     outlet: '',
     confidence: 'reported',
     effectiveAt: todayUtc(now),
+    scheduled: false,
   };
 }
 
@@ -49,6 +52,7 @@ export function toRequest(
     position: values.position === '' ? undefined : values.position,
     confidence: values.confidence === '' ? undefined : values.confidence,
     effectiveAt: values.effectiveAt,
+    scheduled: values.scheduled || undefined,
     source: { url: optional(values.sourceUrl), outlet: optional(values.outlet) },
     conditions: conditions ? { text: conditions } : undefined,
     note: optional(values.note),
@@ -61,7 +65,7 @@ export function toRequest(
 /** Maps a schema or API field path ("source.url", "body.source") to the form field that shows it. */
 export function fieldOf(path: string): FieldName | null {
   const p = path.replace(/^body\./, '');
-  if (p === 'position' || p === 'confidence' || p === 'effectiveAt' || p === 'note' || p === 'quote' || p === 'actorId') return p;
+  if (p === 'position' || p === 'confidence' || p === 'effectiveAt' || p === 'note' || p === 'quote' || p === 'actorId' || p === 'scheduled') return p;
   if (p === 'source.url') return 'sourceUrl';
   if (p === 'source.outlet' || p === 'source') return 'outlet';
   if (p.startsWith('conditions')) return 'conditions';

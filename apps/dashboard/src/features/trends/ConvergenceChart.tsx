@@ -1,4 +1,5 @@
-import type { ConvergencePoint, Milestone } from '@parley/contracts';
+import type { ConvergencePoint, MetricsView, Milestone } from '@parley/contracts';
+import { convergenceSpan } from '@parley/domain';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 interface Props {
@@ -6,37 +7,20 @@ interface Props {
   milestones: readonly Pick<Milestone, 'id' | 'title' | 'startsAt'>[];
   /** The dashboard's as-of day, drawn as a reference line. */
   asOf: string | null;
+  /** The series' spacing (the server picks a coarser one for a long history). */
+  step?: MetricsView['step'];
 }
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-const DAY_MS = 86_400_000;
-
-/**
- * Where the interesting part of the curve ends: the last day whose values differ from the day
- * before. A series fetched up to today otherwise ends in a long flat tail after the talks went quiet.
- */
-export function lastChangeIndex(series: readonly ConvergencePoint[]): number {
-  for (let i = series.length - 1; i > 0; i -= 1) {
-    const [a, b] = [series[i - 1], series[i]];
-    if (a && b && (a.agreed !== b.agreed || a.blocked !== b.blocked || a.addressed !== b.addressed || a.points !== b.points)) return i;
-  }
-  return series.length - 1;
-}
 
 /** Agreed / blocked / addressed points per day, with milestones as labelled lines on the time axis. */
-export function ConvergenceChart({ series, milestones, asOf }: Props) {
+export function ConvergenceChart({ series, milestones, asOf, step = 'day' }: Props) {
   const data = series.map((p) => ({ ...p, t: Date.parse(p.date) }));
   const marks = [...milestones].sort((a, b) => a.startsAt.localeCompare(b.startsAt)).map((m, i) => ({ ...m, n: i + 1, t: Date.parse(m.startsAt) }));
   const asOfT = asOf ? Date.parse(`${asOf}T23:59:59.999Z`) : null;
-  // From the first stance or milestone to the last change or milestone (or the as-of day), plus a few days.
-  const lastChange = data[lastChangeIndex(series)]?.t;
-  const starts = [data[0]?.t, ...marks.map((m) => m.t)].filter((t): t is number => t !== undefined);
-  // The curve's end (a few days after its last change or the as-of day, never past the data), then
-  // far enough for every milestone, even a future deadline.
-  const curveEnds = [lastChange, asOfT].filter((t): t is number => t !== undefined && t !== null);
-  const curveEnd = curveEnds.length > 0 ? Math.min(Math.max(...curveEnds) + 3 * DAY_MS, data.at(-1)?.t ?? Number.POSITIVE_INFINITY) : 0;
-  const end = Math.max(curveEnd, ...marks.map((m) => m.t + DAY_MS));
-  const domain: [number, number] = starts.length > 0 ? [Math.min(...starts), Math.max(end, Math.min(...starts) + DAY_MS)] : [0, 1];
+  // The same time axis as the PDF's: to the last change or the as-of day, and every milestone.
+  const span = convergenceSpan(series, marks.map((m) => m.t), asOfT);
+  const domain: [number, number] = span ? [span.from, span.to] : [0, 1];
   const shown = data.filter((d) => d.t <= domain[1]);
   const last = series.at(-1);
   const summary = last
@@ -86,8 +70,8 @@ export function ConvergenceChart({ series, milestones, asOf }: Props) {
         </ResponsiveContainer>
       </div>
       <figcaption className="hint">
-        Points agreed (solid), blocked (dashed) and addressed by at least one party (shaded), each day; numbered dotted
-        lines are milestones.
+        Points agreed (solid), blocked (dashed) and addressed by at least one party (shaded), each {step}; numbered
+        dotted lines are milestones.
       </figcaption>
       {marks.length > 0 ? (
         <ol className="milestones" aria-label="Milestones">
@@ -101,7 +85,7 @@ export function ConvergenceChart({ series, milestones, asOf }: Props) {
       <details className="chart__data">
         <summary>Data table</summary>
         <table className="data-table">
-          <caption className="visually-hidden">Convergence by day</caption>
+          <caption className="visually-hidden">Convergence by {step}</caption>
           <thead>
             <tr>
               <th scope="col">Date</th>

@@ -1,9 +1,10 @@
 import '../../testing/resize-observer';
 import type { ConvergencePoint } from '@parley/contracts';
 import { render, screen, within } from '@testing-library/react';
-import { ConvergenceChart, lastChangeIndex } from './ConvergenceChart';
+import { ConvergenceChart } from './ConvergenceChart';
 import { DistanceHeatmap, distanceColor } from './DistanceHeatmap';
 import { AgreedClaim } from './TrendsPanel';
+import { metricsPath } from './use-trends';
 
 const series: ConvergencePoint[] = [
   { date: '2025-11-20T23:59:59.999Z', agreed: 1, blocked: 3, addressed: 10, points: 28 },
@@ -37,11 +38,17 @@ describe('ConvergenceChart', () => {
   });
 });
 
-describe('lastChangeIndex', () => {
-  it('finds the last day that differs from the one before, ignoring a flat tail', () => {
-    const flat = { ...series[2]!, date: '2025-12-30T23:59:59.999Z' };
-    expect(lastChangeIndex([...series, flat, { ...flat, date: '2025-12-31T23:59:59.999Z' }])).toBe(2);
-    expect(lastChangeIndex(series.slice(0, 1))).toBe(0);
+describe('metricsPath', () => {
+  it('leaves the step to the server, which picks one that fits any history', () => {
+    const path = metricsPath('demo', { from: null, to: '2026-12-07', asOf: '2026-12-01', knownAt: null });
+    expect(path).toBe('/negotiations/demo/metrics?to=2026-12-07&asOf=2026-12-01');
+  });
+});
+
+describe('ConvergenceChart with a coarser step', () => {
+  it('says what each point of the curve stands for', () => {
+    render(<ConvergenceChart series={series} milestones={[]} asOf={null} step="week" />);
+    expect(screen.getByText(/addressed by at least one party \(shaded\), each week;/)).toBeTruthy();
   });
 });
 

@@ -43,7 +43,7 @@ export function TrendsPanel({ slug, asOf, knownAt }: Props) {
       <h3 id="trends-heading">Trends</h3>
       <AgreedClaim totals={metrics.data.totals} asOf={asOf} />
       {milestones.isError ? <ErrorNotice error={milestones.error} what="the milestones" /> : null}
-      <ConvergenceChart series={metrics.data.series} milestones={milestones.data ?? []} asOf={asOf} />
+      <ConvergenceChart series={metrics.data.series} milestones={milestones.data ?? []} asOf={asOf} step={metrics.data.step} />
       <h3>Party distances{asOf ? ` as of ${asOf}` : ''}</h3>
       {parties.isError ? (
         <ErrorNotice error={parties.error} what="the parties" onRetry={() => void parties.refetch()} />

@@ -19,16 +19,22 @@ export interface MetricsParams {
   knownAt: string | null;
 }
 
+/**
+ * The metrics request of the Trends page. No step: the server picks the finest that fits the
+ * history (day, week, month or year), so a negotiation with a stance of 2014 still has its curve.
+ */
+export function metricsPath(slug: string, params: MetricsParams): string {
+  const q = new URLSearchParams({ to: params.to });
+  if (params.from) q.set('from', params.from);
+  if (params.asOf) q.set('asOf', params.asOf);
+  if (params.knownAt) q.set('knownAt', params.knownAt);
+  return `/negotiations/${encodeURIComponent(slug)}/metrics?${q.toString()}`;
+}
+
 /** Query key: ['metrics', slug, params]. */
 export function useMetrics(slug: string, params: MetricsParams) {
   return useQuery({
     queryKey: ['metrics', slug, params],
-    queryFn: ({ signal }) => {
-      const q = new URLSearchParams({ step: 'day', to: params.to });
-      if (params.from) q.set('from', params.from);
-      if (params.asOf) q.set('asOf', params.asOf);
-      if (params.knownAt) q.set('knownAt', params.knownAt);
-      return getJson<MetricsView>(`/negotiations/${encodeURIComponent(slug)}/metrics?${q.toString()}`, signal);
-    },
+    queryFn: ({ signal }) => getJson<MetricsView>(metricsPath(slug, params), signal),
   });
 }
