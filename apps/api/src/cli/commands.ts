@@ -12,11 +12,12 @@ import { writeExport } from '../exports/write-export';
 import { generatePassword } from '../auth/crypto';
 import { AuthService } from '../auth/auth.service';
 import { backup, BackupError, restore } from '../backup/backup';
-import { createApp } from '../bootstrap';
+import { createApp, initialAdmin } from '../bootstrap';
 import { problemsOf } from '../common/validation';
 import type { AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { DemoLoader, DemoLoadError, describeCounts } from '../demo/demo-loader.service';
+import { adminLines } from '../start-up';
 import { UKRAINE_2025 } from '../demo/ukraine-2025';
 
 export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, demo:load and user:* also as npm run <command> -- …)
@@ -187,6 +188,10 @@ async function runCommand(argv: string[], config: AppConfig, print: (line: strin
 
 async function withApp(config: AppConfig, work: (app: Awaited<ReturnType<typeof createApp>>) => Promise<number>): Promise<number> {
   const app = await createApp({ ...config, logLevel: 'warn' });
+  const admin = initialAdmin(app);
+  // A command run on a new installation creates its first admin: said on stderr, where it cannot
+  // end up inside an export written to stdout.
+  if (admin.created) for (const line of adminLines(admin)) process.stderr.write(`${line}\n`);
   try {
     return await work(app);
   } finally {
