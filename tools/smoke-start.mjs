@@ -4,9 +4,15 @@
 //    to the whole process group: npm and the server), and a SIGTERM on top: npm must exit 0.
 // 2. Ctrl-C while the first start loads the demo: a clean exit 0, and the next start has the whole
 //    demo (one transaction: loaded entirely or not at all, never a partial one).
+//    The first start's last lines are the banner (address, first admin, its password file), after
+//    Nest's own lines; no route-mapping lines at the default log level (info). A later start ends
+//    with where the password file still is.
 // 3. A DB_PATH under a regular file: exit 1 with one clear line naming DB_PATH, no stack trace.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// 4. A PORT in use: exit 1 with one line naming PORT, before anything is written (no data folder).
+// 5. In a terminal (util-linux `script` gives it one): readable log lines, not JSON.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,10 +42,10 @@ function kill(child, signal) {
 }
 
 /** Starts a command in its own process group, as a terminal runs a foreground job. */
-function start(command, args, dir) {
+function start(command, args, dir, env = { LOG_LEVEL: 'warn' }) {
   const port = 3000 + Math.floor(Math.random() * 1000) + 1000;
   const child = spawn(command, args, {
-    env: { ...process.env, PORT: String(port), DB_PATH: join(dir, 'parley.sqlite'), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), DB_PATH: join(dir, 'parley.sqlite'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -74,10 +80,22 @@ async function expectCleanExit(run, after) {
 
 const node = (dir) => start(process.execPath, ['dist/api/apps/api/src/main.js'], dir);
 
-// 1. npm start, then Ctrl-C.
+const PASSWORD_FILE_LINE = /^The first admin's password is in \S*initial-admin-password\.txt /;
+
+/** The output's last lines must be `expected` (regular expressions), in that order. */
+function expectLastLines(output, expected, what) {
+  const lines = output.trimEnd().split('\n').map((line) => line.replace(/\r$/, ''));
+  const last = lines.slice(-expected.length);
+  if (!expected.every((re, i) => re.test(last[i] ?? ''))) fail(`${what}: the last lines are not ${expected.join(', ')}`, output);
+}
+
+// 1. npm start (at the default log level), then Ctrl-C.
 {
-  const run = start('npm', ['start'], freshDir());
-  await waitFor(run, `http://localhost:${run.port}`, 'npm start did not print its URL');
+  const run = start('npm', ['start'], freshDir(), { LOG_LEVEL: 'info' });
+  await waitFor(run, "The first admin's password is in", 'npm start did not print its banner');
+  // Nothing was asked of the server yet: the banner must be the end of what it printed.
+  expectLastLines(run.output, [new RegExp(`^Parley is running at http://localhost:${run.port} `), /^Created the first admin account: admin@parley\.local \/ \S{12,}$/, PASSWORD_FILE_LINE], 'npm start');
+  if (/Mapped \{|RoutesResolver|dependencies initialized/.test(run.output)) fail("Nest's route and module lines are printed at the default log level", run.output);
   const health = await fetch(`${run.base}/api/health`).then((r) => r.json());
   if (health.status !== 'ok') fail(`health: ${JSON.stringify(health)}`, run.output);
   const negotiations = await fetch(`${run.base}/api/negotiations`).then((r) => r.json());
@@ -105,7 +123,8 @@ const node = (dir) => start(process.execPath, ['dist/api/apps/api/src/main.js'],
   await expectCleanExit(first, 'Ctrl-C during the demo load');
 
   const second = node(dir);
-  await waitFor(second, `http://localhost:${second.port}`, 'the second start did not print its URL');
+  await waitFor(second, "The first admin's password is in", 'the second start did not remind where the first password is');
+  expectLastLines(second.output, [new RegExp(`^Parley is running at http://localhost:${second.port} `), PASSWORD_FILE_LINE], 'a later start');
   const base = `${second.base}/api/negotiations/ukraine-peace-2025`;
   const negotiations = await fetch(`${second.base}/api/negotiations`).then((r) => r.json());
   const parties = await fetch(`${base}/parties`).then((r) => r.json());
@@ -137,5 +156,38 @@ const node = (dir) => start(process.execPath, ['dist/api/apps/api/src/main.js'],
   if (code !== 1 || !output.startsWith(expected) || output.trim().split('\n').length !== 1) fail(`DB_PATH under a file: exit ${code}, expected one line starting "${expected}"`, output);
 }
 
+// 4. PORT in use.
+{
+  const holder = createServer();
+  await new Promise((resolve) => holder.listen({ port: 0, host: '0.0.0.0' }, resolve));
+  const { port } = holder.address();
+  const dataDir = join(freshDir(), 'data');
+  const busy = spawn(process.execPath, ['dist/api/apps/api/src/main.js'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  busy.stdout.on('data', (chunk) => (output += chunk));
+  busy.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => busy.on('exit', resolve));
+  holder.close();
+  const expected = new RegExp(`^PORT ${port} is in use; set PORT=\\d+`);
+  if (code !== 1 || !expected.test(output) || output.trim().split('\n').length !== 1) fail(`PORT in use: exit ${code}, expected one line matching ${expected}`, output);
+  if (existsSync(dataDir)) fail('PORT in use: the refused start created the data folder (database, first admin)', output);
+}
+
+// 5. In a terminal.
+{
+  if (spawnSync('script', ['--version']).status !== 0) fail('util-linux `script` is needed to give the server a terminal');
+  const dir = freshDir();
+  const port = 5000 + Math.floor(Math.random() * 1000);
+  const command = `PORT=${port} DB_PATH=${join(dir, 'parley.sqlite')} LOG_LEVEL=info LOAD_DEMO=never exec ${process.execPath} dist/api/apps/api/src/main.js`;
+  const run = start('script', ['-qec', command, '/dev/null'], dir, {});
+  await waitFor(run, "The first admin's password is in", 'the start in a terminal did not print its banner');
+  if (!/INFO.*\[NestApplication\] Nest application successfully started/.test(run.output)) fail('in a terminal, the log lines are not readable ones', run.output);
+  if (/^\{"level"/m.test(run.output)) fail('in a terminal, the log lines are JSON', run.output);
+  kill(run.child, 'SIGTERM');
+  await run.exited;
+}
+
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-console.log('smoke: OK (npm start: health, demo data, dashboard, API docs, clean Ctrl-C with exit 0; Ctrl-C during the demo load, then a complete demo; DB_PATH under a file: one clear line)');
+console.log(
+  "smoke: OK (npm start: the banner last, no route lines, health, demo data, dashboard, API docs, clean Ctrl-C with exit 0; Ctrl-C during the demo load, then a complete demo and the password file's reminder; DB_PATH under a file and PORT in use: one clear line, nothing written; readable logs in a terminal)",
+);

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from './config/app-config';
 import { AuthModule } from './auth/auth.module';
+import { logStream, stdoutLog } from './common/log-output';
 import { withoutSecrets } from './common/redact';
 import { CoreModule } from './database/database.module';
 import type { Db } from './database/db.service';
@@ -29,6 +30,8 @@ function httpLogOptions(config: AppConfig): PinoHttpOptions {
         url: withoutSecrets(req.url),
         remoteAddress: req.remoteAddress,
       }),
+      // The status says how it went; the response headers (CSP, HSTS…) are the same on every line.
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
@@ -43,7 +46,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, db),
         LoggerModule.forRoot({
-          pinoHttp: logDestination ? [httpLogOptions(config), logDestination] : httpLogOptions(config),
+          pinoHttp: [httpLogOptions(config), logDestination ?? logStream(stdoutLog(), process.stdout.isTTY === true)],
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         AuthModule,

@@ -9,8 +9,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
-import { AuthService } from './auth/auth.service';
+import { AuthService, type InitialAdmin } from './auth/auth.service';
 import { AppError } from './common/app-error';
+import { NestLogLevels } from './common/log-output';
 import { IMPORT_ROUTE } from './common/routes';
 import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './common/error.filter';
 import { parseJsonBody } from './common/json-body';
@@ -52,6 +53,13 @@ export interface RouteInfo {
 const ROUTES = new WeakMap<NestFastifyApplication, RouteInfo[]>();
 
 const DRAIN = new WeakMap<NestFastifyApplication, () => void>();
+
+const INITIAL_ADMIN = new WeakMap<NestFastifyApplication, InitialAdmin>();
+
+/** The first admin as this start found or created it, for the start-up banner. */
+export function initialAdmin(app: NestFastifyApplication): InitialAdmin {
+  return INITIAL_ADMIN.get(app) ?? { created: null, passwordFile: null };
+}
 
 /**
  * First step of a graceful stop, before app.close(). socket.io closes the shared HTTP server first
@@ -140,7 +148,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       bodyParser: false,
       abortOnError: false,
     });
-    app.useLogger(app.get(Logger));
+    app.useLogger(new NestLogLevels(app.get(Logger)));
     app.useWebSocketAdapter(new LiveIoAdapter(app, config.live.redisUrl));
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ErrorFilter(config.dashboardDir, config.bodyLimitBytes));
@@ -216,7 +224,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     }
     await app.init();
     ROUTES.set(app, routes);
-    await app.get(AuthService).ensureInitialAdmin();
+    INITIAL_ADMIN.set(app, await app.get(AuthService).ensureInitialAdmin());
     return app;
   } catch (err) {
     await db.close();

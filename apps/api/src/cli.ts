@@ -3,7 +3,12 @@ import { runCli } from './cli/commands';
 import { ConfigError, loadConfig } from './config/app-config';
 
 async function main(): Promise<number> {
-  return runCli(process.argv.slice(2), loadConfig(), (line) => console.log(line));
+  return runCli(
+    process.argv.slice(2),
+    loadConfig(),
+    (line) => console.log(line),
+    (line) => console.error(line),
+  );
 }
 
 main().then(

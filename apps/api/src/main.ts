@@ -1,13 +1,18 @@
 import './register-paths';
 import { ConfigError, loadConfig } from './config/app-config';
-import { beginShutdown, createApp, loadDemoIfEmpty } from './bootstrap';
+import { beginShutdown, createApp, initialAdmin, loadDemoIfEmpty } from './bootstrap';
+import { printAfterLogs } from './common/log-output';
 import { DatabaseOpenError } from './database/db.service';
+import { StartError, ensureCanListen, listenRefusal, startBanner } from './start-up';
 
 /** The same signal again within this time is the same Ctrl-C delivered twice (see stop). */
 const SAME_SIGNAL_MS = 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before the database is opened: a port in use must not leave an admin whose password was shown
+  // only in the refused start's output.
+  await ensureCanListen(config.port, config.host);
   const app = await createApp(config);
 
   // Installed before the demo load and before listening, so a Ctrl-C at any point from here on
@@ -58,12 +63,21 @@ async function main(): Promise<void> {
     if (loaded) console.log('Loaded the demo negotiation.');
   }
   if (stopping) return;
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // Taken since ensureCanListen looked (another start at the same moment).
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code ? await listenRefusal(code, config.port, config.host) : err;
+  }
+  const { port } = app.getHttpServer().address() as { port: number };
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
   const where = config.database.driver === 'sqlite' ? config.database.path : 'PostgreSQL';
-  console.log(`Parley is running at http://localhost:${config.port} (API docs: http://localhost:${config.port}/api/docs; data: ${where})`);
+  // The last lines of the start, after Nest's own (written through the same buffered output).
+  printAfterLogs(startBanner(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, where, initialAdmin(app)));
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError || err instanceof DatabaseOpenError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof StartError ? err.message : err);
   process.exit(1);
 });

@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AuditLog } from '../src/audit/audit.service';
+import { AuthService } from '../src/auth/auth.service';
 import { cliActor, runCli, USAGE } from '../src/cli/commands';
-import { createApp } from '../src/bootstrap';
+import { createApp, initialAdmin } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
 import { sql } from '../src/database/sql';
@@ -785,19 +786,18 @@ describe('headers, CORS and public reads', () => {
 });
 
 describe('first start and the command line', () => {
-  it('creates an admin with a generated password, printed once and kept in a 0600 file', async () => {
+  it('creates an admin with a generated password, shown by the start-up banner and kept in a 0600 file', async () => {
     const database = await freshDatabase();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-first-'));
-    const printed: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(String(line)));
     const app = await createApp({ ...loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir }), database: database.config });
-    log.mockRestore();
     try {
       const file = path.join(dataDir, 'initial-admin-password.txt');
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       expect(fs.statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
       const password = /password: (\S+)/.exec(fs.readFileSync(file, 'utf8'))![1];
-      expect(printed.join('\n')).toContain(password);
+      expect(initialAdmin(app)).toEqual({ created: { email: 'admin@parley.local', password }, passwordFile: file });
+      // What a later start finds: no new admin, the file to remind of while it is there.
+      expect(await app.get(AuthService).ensureInitialAdmin()).toEqual({ created: null, passwordFile: file });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.getHttpServer().address() as { port: number };
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
@@ -825,6 +825,7 @@ describe('first start and the command line', () => {
       expect(fs.existsSync(file)).toBe(true);
       expect((await call('/api/auth/password', session, { currentPassword: password, newPassword: 'my-own-password-1' })).status).toBe(204);
       expect(fs.existsSync(file)).toBe(false);
+      expect(await app.get(AuthService).ensureInitialAdmin()).toEqual({ created: null, passwordFile: null });
     } finally {
       await app.close();
       await database.drop();

@@ -398,6 +398,17 @@ describe('exports and imports', () => {
     expect((await t.get(`${base}/export.csv?table=everything`)).status).toBe(400);
     expect((await t.get('/api/negotiations/nope/export.json')).status).toBe(404);
   });
+
+  it('answers an unknown export format with a 400 that lists the formats', async () => {
+    for (const format of ['docx', 'PDF', '']) {
+      const res = await t.get(`${base}/export.${format}?asOf=2025-12-01`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.message).toBe(`Unknown export format '${format}': the formats are pdf, xlsx, csv, json, md (export.pdf, export.xlsx…)`);
+      expect(res.body.details).toEqual([{ field: 'format', message: 'must be one of pdf, xlsx, csv, json, md' }]);
+    }
+    expect((await t.request('POST', `${base}/export.docx`, {})).status).toBe(404); // no export is a POST
+  });
 });
 
 describe('import limits', () => {

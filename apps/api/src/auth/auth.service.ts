@@ -65,6 +65,14 @@ export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENT
 /** The growing delay after the FREE_ATTEMPTS-th failure in a row: 1 s, 2 s, 4 s… up to 15 min. */
 const lockSecondsAfter = (failures: number): number => (failures >= FREE_ATTEMPTS ? Math.min(2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_SECONDS) : 0);
 
+/** The first admin as a start found or created it. */
+export interface InitialAdmin {
+  /** Created by this start; `password` only when generated (null when it came from ADMIN_PASSWORD). */
+  created: { email: string; password: string | null } | null;
+  /** The file holding the generated first password, while it exists (see forgetInitialPassword). */
+  passwordFile: string | null;
+}
+
 @Injectable()
 export class AuthService {
   private secret: string | null = null;
@@ -114,11 +122,11 @@ export class AuthService {
 
   /**
    * First start without users: an admin from ADMIN_EMAIL/ADMIN_PASSWORD, or one with a generated
-   * password that is printed once and written to a 0600 file in the data folder.
+   * password written to a 0600 file in the data folder (the start-up banner shows both, see main.ts).
    */
-  async ensureInitialAdmin(): Promise<{ email: string; passwordFile: string | null } | null> {
+  async ensureInitialAdmin(): Promise<InitialAdmin> {
     this.jwtSecret();
-    if ((await this.db.read.count(UserEntity)) > 0) return null;
+    if ((await this.db.read.count(UserEntity)) > 0) return { created: null, passwordFile: this.initialPasswordFile() };
     const email = this.config.auth.adminEmail ?? 'admin@parley.local';
     const generated = this.config.auth.adminPassword === undefined;
     const password = this.config.auth.adminPassword ?? generatePassword();
@@ -126,15 +134,20 @@ export class AuthService {
       await this.createUser({ email, name: 'Administrator', role: 'admin', password }, 'system');
     } catch (err) {
       // Another node created the first admin at the same moment.
-      if (err instanceof AppError && err.statusCode === 409) return null;
+      if (err instanceof AppError && err.statusCode === 409) return { created: null, passwordFile: this.initialPasswordFile() };
       throw err;
     }
-    if (!generated) return { email, passwordFile: null };
+    if (!generated) return { created: { email, password: null }, passwordFile: null };
     const passwordFile = this.initialAdminFile();
     ensurePrivateDir(this.config.dataDir);
     fs.writeFileSync(passwordFile, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
-    console.log(`\nCreated the first admin account: ${email} / ${password}\n(also written to ${passwordFile}; change it after signing in)\n`);
-    return { email, passwordFile };
+    return { created: { email, password }, passwordFile };
+  }
+
+  /** The generated first password's file, while it is there (its admin has not changed it yet). */
+  private initialPasswordFile(): string | null {
+    const file = this.initialAdminFile();
+    return fs.existsSync(file) ? file : null;
   }
 
   /**

@@ -1,7 +1,9 @@
 import { EXPORT_FORMATS, ExportQuery, NegotiationDump, ROLES, UserCreate, type ExportFormat, type ImportReport } from '@parley/contracts';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../common/app-error';
 import { CsvImportService } from '../exports/csv-import.service';
@@ -10,11 +12,12 @@ import { writeExport } from '../exports/write-export';
 import { generatePassword } from '../auth/crypto';
 import { AuthService } from '../auth/auth.service';
 import { backup, BackupError, restore } from '../backup/backup';
-import { createApp } from '../bootstrap';
+import { createApp, initialAdmin } from '../bootstrap';
 import { problemsOf } from '../common/validation';
 import type { AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { DemoLoader, DemoLoadError, describeCounts } from '../demo/demo-loader.service';
+import { adminLines } from '../start-up';
 import { UKRAINE_2025 } from '../demo/ukraine-2025';
 
 export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, demo:load and user:* also as npm run <command> -- …)
@@ -58,11 +61,32 @@ export function cliActor(): string {
   return `cli:${user || 'unknown'}`;
 }
 
-/** The command-line tasks, as a function so tests run them in-process against a test database. */
-export async function runCli(argv: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
+/** Node's parseArgs refusals: an unknown option, an option without its value, an unexpected argument. */
+function isParseArgsError(err: unknown): err is Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/**
+ * The command-line tasks, as a function so tests run them in-process against a test database. A
+ * command line it cannot run (unknown command or option, a missing or invalid value) is answered
+ * with what is wrong and the usage on `printError` (stderr), and exit code 2.
+ */
+export async function runCli(argv: string[], config: AppConfig, print: (line: string) => void, printError: (line: string) => void = print): Promise<number> {
+  try {
+    return await runCommand(argv, config, print, printError);
+  } catch (err) {
+    if (!isParseArgsError(err)) throw err;
+    printError(`${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+}
+
+async function runCommand(argv: string[], config: AppConfig, print: (line: string) => void, printError: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'migrate': {
+      parseArgs({ args: rest, options: {} });
       const db = await Db.open(config.database);
       const { applied, pending } = await db.pendingMigrations();
       await db.close();
@@ -70,6 +94,7 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
       return 0;
     }
     case 'demo:load':
+      parseArgs({ args: rest, options: {} });
       return withApp(config, async (app) => {
         try {
           const { outcome, added } = await app.get(DemoLoader).load(UKRAINE_2025);
@@ -94,7 +119,7 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
       const options = { email: values.email, role: values.role, name: values.name ?? values.email?.split('@')[0], password };
       const parsed = UserCreate.safeParse(options);
       if (!parsed.success) {
-        print(`Invalid options: ${problemsOf(parsed.error, undefined, options).map((p) => `--${p.field} ${p.message}`).join('; ')}\n\n${USAGE}`);
+        printError(`Invalid options: ${problemsOf(parsed.error, undefined, options).map((p) => `--${p.field} ${p.message}`).join('; ')}\n\n${USAGE}`);
         return 2;
       }
       return withApp(config, async (app) => {
@@ -106,14 +131,14 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
     case 'user:reset-password': {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' } } });
       if (!values.email) {
-        print(`--email is required\n\n${USAGE}`);
+        printError(`--email is required\n\n${USAGE}`);
         return 2;
       }
       const email = values.email;
       const password = values.password ?? generatePassword();
       const parsed = UserCreate.shape.password.safeParse(password);
       if (!parsed.success) {
-        print(`Invalid --password: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        printError(`Invalid --password: ${parsed.error.issues[0]?.message ?? 'invalid'}\n\n${USAGE}`);
         return 2;
       }
       return withApp(config, async (app) => {
@@ -131,14 +156,14 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
       });
     }
     case 'export':
-      return exportCommand(rest, config, print);
+      return exportCommand(rest, config, print, printError);
     case 'import':
-      return importCommand(rest, config, print);
+      return importCommand(rest, config, print, printError);
     case 'backup':
     case 'restore': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
       if (positionals.length !== 1 || (command === 'restore' && values.json)) {
-        print(`${command} takes one file name\n\n${USAGE}`);
+        printError(`${command} takes one file name\n\n${USAGE}`);
         return 2;
       }
       try {
@@ -159,13 +184,17 @@ export async function runCli(argv: string[], config: AppConfig, print: (line: st
       print(USAGE);
       return 0;
     default:
-      print(command ? `Unknown command '${command}'.\n\n${USAGE}` : USAGE);
+      printError(command ? `Unknown command '${command}'.\n\n${USAGE}` : USAGE);
       return 2;
   }
 }
 
 async function withApp(config: AppConfig, work: (app: Awaited<ReturnType<typeof createApp>>) => Promise<number>): Promise<number> {
   const app = await createApp({ ...config, logLevel: 'warn' });
+  const admin = initialAdmin(app);
+  // A command run on a new installation creates its first admin: said on stderr, where it cannot
+  // end up inside an export written to stdout.
+  if (admin.created) for (const line of adminLines(admin)) process.stderr.write(`${line}\n`);
   try {
     return await work(app);
   } finally {
@@ -174,7 +203,7 @@ async function withApp(config: AppConfig, work: (app: Awaited<ReturnType<typeof 
 }
 
 
-async function exportCommand(args: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
+async function exportCommand(args: string[], config: AppConfig, print: (line: string) => void, printError: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -191,27 +220,48 @@ async function exportCommand(args: string[], config: AppConfig, print: (line: st
   const negotiation = positionals[0];
   const format = values.format;
   if (!negotiation || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    print(`export needs a negotiation (id or slug) and --format ${EXPORT_FORMATS.join('|')}\n\n${USAGE}`);
+    printError(`export needs a negotiation (id or slug) and --format ${EXPORT_FORMATS.join('|')}\n\n${USAGE}`);
     return 2;
   }
   const query = ExportQuery.safeParse({ asOf: values['as-of'], knownAt: values['known-at'], since: values.since, recordedSince: values['recorded-since'], table: values.table });
   if (!query.success) {
-    print(`Invalid options: ${problemsOf(query.error).map((p) => `${p.field} ${p.message}`).join('; ')}`);
+    printError(`Invalid options: ${problemsOf(query.error).map((p) => `${p.field} ${p.message}`).join('; ')}\n\n${USAGE}`);
     return 2;
   }
+  const out = values.out;
   return withApp(config, async (app) => {
-    const out = values.out ? fs.createWriteStream(values.out) : process.stdout;
-    await writeExport(app, negotiation, format as ExportFormat, query.data, out);
-    if (values.out) {
-      const file = out as fs.WriteStream;
-      if (!file.closed) await once(file, 'close');
-      print(`Wrote ${values.out} (${fs.statSync(values.out).size} bytes)`);
+    if (!out) {
+      await writeExport(app, negotiation, format as ExportFormat, query.data, process.stdout);
+      return 0;
     }
+    await writeWhole(out, (file) => writeExport(app, negotiation, format as ExportFormat, query.data, file));
+    print(`Wrote ${out} (${fs.statSync(out).size} bytes)`);
     return 0;
   });
 }
 
-async function importCommand(args: string[], config: AppConfig, print: (line: string) => void): Promise<number> {
+/**
+ * Writes `target` whole or not at all: into a temporary file beside it, renamed over it once
+ * complete. A failed export (an unknown negotiation, a full disk) leaves no file behind, and an
+ * earlier file of that name stays as it was.
+ */
+async function writeWhole(target: string, write: (file: fs.WriteStream) => Promise<void>): Promise<void> {
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  const file = fs.createWriteStream(temporary, { flags: 'wx' });
+  try {
+    await once(file, 'open');
+    await write(file);
+    if (!file.writableEnded) file.end();
+    if (!file.closed) await once(file, 'close');
+    fs.renameSync(temporary, target);
+  } catch (err) {
+    file.destroy();
+    fs.rmSync(temporary, { force: true });
+    throw err;
+  }
+}
+
+async function importCommand(args: string[], config: AppConfig, print: (line: string) => void, printError: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -219,7 +269,7 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
   });
   const file = positionals[0];
   if (!file || !fs.existsSync(file)) {
-    print(`import needs an existing file${file ? ` (no file '${file}')` : ''}\n\n${USAGE}`);
+    printError(`import needs an existing file${file ? ` (no file '${file}')` : ''}\n\n${USAGE}`);
     return 2;
   }
   const dryRun = values['dry-run'] ?? false;
@@ -229,7 +279,7 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
     try {
       if (file.toLowerCase().endsWith('.csv')) {
         if (!values.negotiation || (values.kind !== 'points' && values.kind !== 'stances')) {
-          print('A CSV import needs --negotiation <id or slug> and --kind points|stances');
+          printError(`A CSV import needs --negotiation <id or slug> and --kind points|stances\n\n${USAGE}`);
           return 2;
         }
         const csv = app.get(CsvImportService);

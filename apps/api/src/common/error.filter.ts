@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { ErrorBody, ErrorCode } from '@parley/contracts';
+import { EXPORT_FORMATS, type ErrorBody, type ErrorCode } from '@parley/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { AppError } from './app-error';
 import { withoutSecrets } from './redact';
-import { IMPORT_ROUTE } from './routes';
+import { EXPORT_PATH, IMPORT_ROUTE } from './routes';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -219,6 +219,10 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
+      if (status === 404) {
+        const unknownFormat = this.unknownExportFormat(request);
+        if (unknownFormat) return { ...unknownFormat, requestId };
+      }
       const message =
         status === 404
           ? `No route for ${request.method} ${request.url.split('?')[0]}`
@@ -255,6 +259,24 @@ export class ErrorFilter implements ExceptionFilter {
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'VALIDATION_FAILED', message, requestId };
     }
     return { statusCode: 500, error: REASONS[500], code: 'INTERNAL', message: 'Internal error; nothing was changed.', requestId };
+  }
+
+  /**
+   * export.docx and the like: a route that does not exist, but a 404 would tell a client who mistyped
+   * the format only that nothing is there. A 400 lists the formats there are.
+   */
+  private unknownExportFormat(request: FastifyRequest): ErrorBody | null {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+    const format = EXPORT_PATH.exec(request.url.split('?')[0])?.[1];
+    if (format === undefined) return null;
+    const formats = EXPORT_FORMATS.join(', ');
+    return {
+      statusCode: 400,
+      error: REASONS[400],
+      code: 'VALIDATION_FAILED',
+      message: `Unknown export format '${format}': the formats are ${formats} (export.${EXPORT_FORMATS[0]}, export.${EXPORT_FORMATS[1]}…)`,
+      details: [{ field: 'format', message: `must be one of ${formats}` }],
+    };
   }
 
   /** The 413 message, naming the route's limit and the setting that sets it (the import has its own). */
