@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { record } from './figures';
 import {
+  ADMIN,
   ApiNode,
   allChanges,
   call,
@@ -71,6 +72,12 @@ describe('disk full (SQLite on a size-limited tmpfs)', () => {
     expect((await write('before-full')).status).toBe(201);
     acknowledged.push('before-full');
 
+    const me = await call(s.node.url, 'GET', '/api/auth/me', { token: s.token });
+    const adminId = (me.body as { user: { id: string } }).user.id;
+    const created = await call(s.node.url, 'POST', '/api/auth/tokens', { token: s.token, body: { name: 'disk-full' } });
+    expect(created.status).toBe(201);
+    const apiToken = created.body as { id: string; token: string };
+
     const filler = fill(dir);
     // The WAL still has room for a few frames in its last pages; write until the disk says no.
     let first503: Answer | null = null;
@@ -85,6 +92,16 @@ describe('disk full (SQLite on a size-limited tmpfs)', () => {
     expect(first503).toMatchObject({ status: 503, body: { statusCode: 503, error: 'Service Unavailable', code: 'UNAVAILABLE' } });
     expect(first503!.body.message).toMatch(/disk is full; nothing was changed/);
     expect(first503!.headers?.get('retry-after')).toBe('5');
+
+    // The account writes while full: a sign-in counts its attempt before the password is checked, and
+    // an admin revokes a user's API token. Each is done whole or answered 503 with nothing done.
+    const login = await call(s.node.url, 'POST', '/api/auth/login', { body: { email: ADMIN.email, password: 'not-the-password' } });
+    expect([401, 503]).toContain(login.status);
+    const revokeWhileFull = await call(s.node.url, 'DELETE', `/api/users/${adminId}/tokens/${apiToken.id}`, { token: s.token });
+    expect([200, 503]).toContain(revokeWhileFull.status);
+    if (revokeWhileFull.status === 503) expect(revokeWhileFull.body).toMatchObject({ code: 'UNAVAILABLE' });
+    const tokenWorks = (await call(s.node.url, 'GET', '/api/auth/me', { token: apiToken.token })).status;
+    expect(tokenWorks).toBe(revokeWhileFull.status === 200 ? 401 : 200);
 
     // A burst while full: group commits that fail as a whole, every write told so.
     const burst = await Promise.all(Array.from({ length: 32 }, (_, i) => write(`burst-${i}`).then((r) => ({ note: `burst-${i}`, r }))));
@@ -109,6 +126,9 @@ describe('disk full (SQLite on a size-limited tmpfs)', () => {
     fs.rmSync(filler);
     const after = await write('after-free');
     expect(after.status).toBe(201);
+    // A revocation refused while full is made now; the token is revoked for good.
+    expect((await call(s.node.url, 'DELETE', `/api/users/${adminId}/tokens/${apiToken.id}`, { token: s.token })).status).toBe(200);
+    expect((await call(s.node.url, 'GET', '/api/auth/me', { token: apiToken.token })).status).toBe(401);
     acknowledged.push('after-free');
 
     const notes = (await allChanges(s.node.url, s.negotiationId, s.token)).map((c) => c.event.note ?? '');

@@ -130,8 +130,8 @@ describe('export → import round trip (property)', () => {
     const documents: { id: string }[] = [];
     for (const d of s.documents) {
       const { author, provisions, ...rest } = d;
-      // One provision per point at most.
-      const byPoint = new Map(provisions.map((p) => [pick(points, p.point)!.id, p]));
+      // One provision per point, and each number once, at most (numbers get their place as a suffix).
+      const byPoint = new Map(provisions.map((p, i) => [pick(points, p.point)!.id, { ...p, number: `${p.number}-${i + 1}` }]));
       documents.push(
         await create(`${base}/documents`, {
           ...rest,
