@@ -89,7 +89,7 @@ describe('time means what the page says', () => {
       expect(data.changesTotal).toBe(expected.length);
       expect(data.changes.map((e) => e.effectiveAt)).toEqual([...data.changes.map((e) => e.effectiveAt)].sort());
       expect(data.changesWindow).toEqual({ effectiveFrom: '2025-11-26T00:00:00.000Z', effectiveTo: '2025-12-03T23:59:59.999Z', recordedSince: null });
-      const { changesHeading } = await import('../src/exports/changes-window');
+      const { changesHeading } = await import('../src/exports/report-format');
       expect(changesHeading(data.changesWindow!)).toBe('Changes effective between 26 Nov 2025 and 3 Dec 2025');
       const pdf = await download(t, `${demo}/export.pdf?asOf=2025-12-03&since=2025-11-26`);
       expect(pdf.status).toBe(200);

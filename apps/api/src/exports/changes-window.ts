@@ -1,7 +1,6 @@
 import type { ExportQuery, StanceEvent } from '@parley/contracts';
 import { parseBound, parseInstant, parseSince, toIso } from '@parley/domain';
 import { badReference } from '../common/app-error';
-import { formatInstant } from './report-format';
 
 /**
  * Which stance events a report's "changes" section lists. `since` is about the negotiation's time:
@@ -52,15 +51,4 @@ export function inChangesWindow(e: StanceEvent, w: ChangesWindow): boolean {
     if (Date.parse(e.recordedAt) <= w.recordedAfter && !retracted) return false;
   }
   return true;
-}
-
-/**
- * The section's heading in words, the same in every format: "Changes effective between 26 Nov 2025
- * and 3 Dec 2025", "Changes recorded since 1 Dec 2025, 14:30 UTC", or both joined.
- */
-export function changesHeading(labels: ChangesWindow['labels'], format: (iso: string) => string = formatInstant): string {
-  const parts: string[] = [];
-  if (labels.effectiveFrom !== null) parts.push(`effective between ${format(labels.effectiveFrom)} and ${format(labels.effectiveTo)}`);
-  if (labels.recordedSince !== null) parts.push(`recorded since ${format(labels.recordedSince)}`);
-  return `Changes ${parts.join(', ')}`;
 }

@@ -4,10 +4,10 @@ import { POSITIONS } from '@parley/contracts';
 import type { ConvergencePoint, Milestone, StanceEvent } from '@parley/contracts';
 import { convergenceSpan, DAY_MS } from '@parley/domain';
 import type { ReportData } from './report-data';
-import { changesHeading } from './changes-window';
 import {
   CATEGORY_LABEL,
   CONDITIONS_MARK,
+  changesHeading,
   NO_POSITION_SHORT,
   NO_POSITION_SWATCH,
   POSITION_LABEL,

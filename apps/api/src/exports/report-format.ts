@@ -1,5 +1,6 @@
 import { POSITION_LABEL } from '@parley/contracts';
 import type { MatrixRow, Party, PlanDocument, Point, Position, StanceEvent, Swatch, TimePrecision } from '@parley/contracts';
+import type { ChangesWindow } from './changes-window';
 import type { ReportData } from './report-data';
 
 /**
@@ -184,6 +185,17 @@ export function formatEffective(value: string, precision: TimePrecision): string
     case 'time':
       return formatInstant(value);
   }
+}
+
+/**
+ * The section's heading in words, the same in every format: "Changes effective between 26 Nov 2025
+ * and 3 Dec 2025", "Changes recorded since 1 Dec 2025, 14:30 UTC", or both joined.
+ */
+export function changesHeading(labels: ChangesWindow['labels'], format: (iso: string) => string = formatInstant): string {
+  const parts: string[] = [];
+  if (labels.effectiveFrom !== null) parts.push(`effective between ${format(labels.effectiveFrom)} and ${format(labels.effectiveTo)}`);
+  if (labels.recordedSince !== null) parts.push(`recorded since ${format(labels.recordedSince)}`);
+  return `Changes ${parts.join(', ')}`;
 }
 
 // ---------- sources ----------

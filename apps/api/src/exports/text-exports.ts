@@ -2,7 +2,7 @@ import { POSITION_LABEL, type Party, type Point, type StanceEvent } from '@parle
 import { rowStatus, summarize } from '@parley/domain';
 import { stringify } from 'csv-stringify/sync';
 import type { EventStream, ReportData } from './report-data';
-import { changesHeading } from './changes-window';
+import { changesHeading } from './report-format';
 
 /**
  * CSV as RFC 4180 says (CRLF, quotes doubled), UTF-8, optionally with a BOM for Excel. Every cell

@@ -4,13 +4,13 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cutText, type StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
-import { changesHeading } from './changes-window';
 import {
   CATEGORY_LABEL,
   POSITION_LABEL,
   POSITION_SWATCH,
   ReportLookup,
   actorsText,
+  changesHeading,
   formatInstant,
   parseIso,
   sourceKey,
