@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { ApiError } from './app/api';
+import { ApiError } from './shared/api';
 import { AuthProvider } from './features/auth/AuthProvider';
 import { LiveForUrl } from './features/live/LiveForUrl';
 import './styles.css';

@@ -6,13 +6,13 @@ import { ExportMenu } from '../features/exports/ExportMenu';
 import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
-import { isUnauthenticated } from './api';
-import { ErrorNotice, Loading } from './QueryState';
+import { isUnauthenticated } from '../shared/api';
+import { ErrorNotice, Loading } from '../shared/QueryState';
 import { TimeBar } from '../features/time/TimeBar';
 import { useScreenMode } from '../features/views/use-screen-mode';
 import { ViewOutlet } from '../features/views/ViewOutlet';
 import { ViewSwitcher } from '../features/views/ViewSwitcher';
-import { useUrlParams } from './url-state';
+import { useUrlParams } from '../shared/url-state';
 
 export function App() {
   const [params, setParams] = useUrlParams();

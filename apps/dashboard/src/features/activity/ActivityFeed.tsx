@@ -1,7 +1,7 @@
 import { POSITION_LABEL, type ChangeItem } from '@parley/contracts';
 import { Fragment } from 'react';
-import { formatEffective } from '../matrix/cell-format';
-import { POSITION_SWATCH } from '../matrix/palette';
+import { formatEffective } from '../../shared/cell-format';
+import { POSITION_SWATCH } from '../../shared/palette';
 
 interface Props {
   /** Changes oldest first, as the API sends them; shown newest first. */

@@ -1,8 +1,8 @@
 import './activity.css';
 import { useEffect, useMemo } from 'react';
-import { ErrorNotice, Loading } from '../../app/QueryState';
-import { useMatrix } from '../matrix/use-matrix';
-import { actorNames, useParties } from '../party/use-parties';
+import { ErrorNotice, Loading } from '../../shared/QueryState';
+import { useMatrix } from '../../shared/use-matrix';
+import { actorNames, useParties } from '../../shared/use-parties';
 import { ActivityFeed } from './ActivityFeed';
 import { useLastVisit, writeLastSeen } from './last-seen';
 import { useChanges } from './use-changes';

@@ -1,7 +1,7 @@
 import type { ChangeItem, ChangesPage } from '@parley/contracts';
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 
 /** How many changes the feed shows. */
 export const FEED_SIZE = 50;

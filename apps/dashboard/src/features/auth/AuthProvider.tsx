@@ -1,10 +1,10 @@
 import type { LoginResult } from '@parley/contracts';
 import { QueryClientContext } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { onRejected, setReadCredential } from '../../app/credentials';
+import { onRejected, setReadCredential } from '../../shared/credentials';
 import { canEdit, loadSession, saveSession, type Session } from './session';
 import { saveShare, takeShareFromUrl } from './share-link';
-import { postJson, type WriteResult } from './write';
+import { postJson, type WriteResult } from '../../shared/write';
 
 export interface AuthState {
   session: Session | null;

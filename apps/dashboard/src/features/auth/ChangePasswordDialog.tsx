@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { FormActions } from '../modal/FormActions';
 import { Modal } from '../modal/Modal';
 import { useAuth } from './AuthProvider';
-import { postJson } from './write';
+import { postJson } from '../../shared/write';
 
 /**
  * Change your own password (POST /api/auth/password): the current one, the new one twice. Checked

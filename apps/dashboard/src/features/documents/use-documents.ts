@@ -1,6 +1,6 @@
 import type { PlanDocument } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 
 /** Query key of a negotiation's documents: ['documents', slug] (live changes reload it). */
 export function documentsKey(slug: string) {

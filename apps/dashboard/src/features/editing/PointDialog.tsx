@@ -1,7 +1,7 @@
 import { POINT_CATEGORIES, PointCreate, PointPatch, type Point, type PointCategory } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { CATEGORY_LABEL } from '../matrix/categories';
+import { CATEGORY_LABEL } from '../../shared/categories';
 import { Modal } from '../modal/Modal';
 import { Field, FormFooter } from './Field';
 import { useRecordValues } from './use-record-values';

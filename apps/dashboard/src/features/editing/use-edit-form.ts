@@ -1,7 +1,7 @@
 import type { FieldProblem } from '@parley/contracts';
 import { useCallback, useState } from 'react';
 import { useAuth } from '../auth/AuthProvider';
-import { sendJson } from '../auth/write';
+import { sendJson } from '../../shared/write';
 
 /** Field path ("title", "provisions.0.text") → message. */
 export type FieldErrors = Record<string, string>;

@@ -1,6 +1,6 @@
 import type { Point } from '@parley/contracts';
 import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 import { isMatrixKeyOf } from '../live/matrix-cache';
 
 /** The points of a negotiation in their order: ['points', slug] (live changes reload it). */

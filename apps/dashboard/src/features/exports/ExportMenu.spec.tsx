@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { parseParams } from '../../app/url-state';
+import { parseParams } from '../../shared/url-state';
 import { AuthProvider } from '../auth/AuthProvider';
 import { EXPORT_CHOICES, exportUrl, fileNameOf } from './export-links';
 import { ExportMenu } from './ExportMenu';

@@ -1,6 +1,6 @@
 import './exports.css';
 import { useId, useState } from 'react';
-import type { DashboardParams } from '../../app/url-state';
+import type { DashboardParams } from '../../shared/url-state';
 import { useAuth } from '../auth/AuthProvider';
 import { EXPORT_CHOICES, exportUrl, formatBytes } from './export-links';
 import { useDownload } from './use-download';

@@ -1,5 +1,5 @@
 import type { ExportFormat } from '@parley/contracts';
-import type { DashboardParams } from '../../app/url-state';
+import type { DashboardParams } from '../../shared/url-state';
 
 export interface ExportChoice {
   id: string;

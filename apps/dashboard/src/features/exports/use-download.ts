@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { toApiError } from '../../app/api';
+import { toApiError } from '../../shared/api';
 import { fileNameOf } from './export-links';
 
 export type DownloadState =

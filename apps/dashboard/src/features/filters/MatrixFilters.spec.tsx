@@ -1,7 +1,7 @@
 import type { MatrixRow, MatrixView, PlanDocument } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { parseParams, patchSearch, useUrlParams } from '../../app/url-state';
+import { parseParams, patchSearch, useUrlParams } from '../../shared/url-state';
 import { matrixView, row } from '../../testing/fixtures';
 import { MatrixPanel } from '../matrix/MatrixPanel';
 import { filterRows, toggleParty } from './matrix-filter';

@@ -1,8 +1,8 @@
 import './filters.css';
 import { POINT_CATEGORIES, type MatrixView, type PlanDocument } from '@parley/contracts';
 import { useId } from 'react';
-import { ROW_STATUSES, type DashboardParams, type RowStatus } from '../../app/url-state';
-import { CATEGORY_LABEL } from '../matrix/categories';
+import { ROW_STATUSES, type DashboardParams, type RowStatus } from '../../shared/url-state';
+import { CATEGORY_LABEL } from '../../shared/categories';
 import { isFiltered, NO_FILTER, shownPartyCodes, toggleParty, type MatrixFilter } from './matrix-filter';
 
 const STATUS_LABEL: Readonly<Record<RowStatus, string>> = {

@@ -1,6 +1,6 @@
 import type { MatrixRow, MatrixView } from '@parley/contracts';
 import { matchesSearch, rowStatus, searchTerms } from '@parley/domain';
-import type { DashboardParams } from '../../app/url-state';
+import type { DashboardParams } from '../../shared/url-state';
 
 // The same filters as the exports apply (libs/domain), kept here with the dashboard's URL names.
 export { rowStatus, searchTerms };

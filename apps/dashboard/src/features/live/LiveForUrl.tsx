@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useUrlParams } from '../../app/url-state';
+import { useUrlParams } from '../../shared/url-state';
 import { pickNegotiation, useNegotiations } from '../negotiations/use-negotiations';
 import { LiveProvider } from './LiveProvider';
 

@@ -2,7 +2,7 @@ import type { ChangeEntry, MatrixView } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 import { useAuth } from '../auth/AuthProvider';
 import { applyChange, replaceSnapshot } from './apply-change';
 import { CellFlashContext, CellFlashStore } from './flash-store';

@@ -1,5 +1,5 @@
 import { POSITION_LABEL, POSITIONS } from '@parley/contracts';
-import { POSITION_SWATCH } from './palette';
+import { POSITION_SWATCH } from '../../shared/palette';
 
 /**
  * Key to the cell colours, including the look of a cell with no stated position and the marker of a

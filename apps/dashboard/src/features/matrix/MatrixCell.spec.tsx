@@ -2,7 +2,7 @@ import type { StanceEvent } from '@parley/contracts';
 import { render } from '@testing-library/react';
 import { stance } from '../../testing/fixtures';
 import { MatrixCell } from './MatrixCell';
-import { POSITION_SWATCH } from './palette';
+import { POSITION_SWATCH } from '../../shared/palette';
 
 /** Renders one cell inside a valid table and returns its <td>. */
 function renderCell(s: StanceEvent | null, pointCodes?: ReadonlyMap<string, string>): HTMLTableCellElement {

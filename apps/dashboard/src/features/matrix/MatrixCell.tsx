@@ -1,8 +1,8 @@
 import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
 import { memo } from 'react';
 import { useCellFlash } from '../live/flash-store';
-import { conditionsText, formatEffective, scheduledText, sourceText } from './cell-format';
-import { POSITION_SWATCH } from './palette';
+import { conditionsText, formatEffective, scheduledText, sourceText } from '../../shared/cell-format';
+import { POSITION_SWATCH } from '../../shared/palette';
 
 /** Opens the stance form for a cell (analyst mode). */
 export type EditCell = (pointId: string, partyId: string) => void;

@@ -1,7 +1,7 @@
 import type { MatrixView } from '@parley/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ErrorNotice, Loading } from '../../app/QueryState';
-import type { DashboardParams } from '../../app/url-state';
+import { ErrorNotice, Loading } from '../../shared/QueryState';
+import type { DashboardParams } from '../../shared/url-state';
 import { useLastVisit, writeLastSeen } from '../activity/last-seen';
 import { SinceLastVisit } from '../activity/SinceLastVisit';
 import { useAuth } from '../auth/AuthProvider';
@@ -13,7 +13,7 @@ import type { StanceTarget } from '../stance-form/types';
 import { Legend } from './Legend';
 import { MatrixTable } from './MatrixTable';
 import { changedSince, summaryOver } from './summary';
-import { useMatrix } from './use-matrix';
+import { useMatrix } from '../../shared/use-matrix';
 
 interface Props {
   slug: string;

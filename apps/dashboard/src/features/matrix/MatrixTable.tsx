@@ -2,7 +2,7 @@ import type { MatrixRow, MatrixView } from '@parley/contracts';
 import { Fragment, memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from 'react';
 import './matrix-edit.css';
 import { useAutoScroll } from './use-auto-scroll';
-import { CATEGORY_LABEL } from './categories';
+import { CATEGORY_LABEL } from '../../shared/categories';
 import { ensureRover, gridElement, gridMove, gridPos, rove, type GridPos } from './grid-keys';
 import { MatrixCell, type EditCell } from './MatrixCell';
 import { matrixTotals, pointCodeMap, summaryOf } from './summary';

@@ -1,6 +1,6 @@
 import type { Negotiation } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 
 export function useNegotiations() {
   return useQuery({

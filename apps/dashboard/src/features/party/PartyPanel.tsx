@@ -1,8 +1,8 @@
 import './party.css';
-import { ErrorNotice, Loading } from '../../app/QueryState';
-import { useMatrix } from '../matrix/use-matrix';
+import { ErrorNotice, Loading } from '../../shared/QueryState';
+import { useMatrix } from '../../shared/use-matrix';
 import { PartyView } from './PartyView';
-import { useParties } from './use-parties';
+import { useParties } from '../../shared/use-parties';
 
 interface Props {
   slug: string;

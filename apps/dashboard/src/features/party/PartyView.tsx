@@ -1,6 +1,6 @@
 import type { MatrixView, Party } from '@parley/contracts';
 import { useId, useMemo } from 'react';
-import { conditionsText, formatEffective, sourceText } from '../matrix/cell-format';
+import { conditionsText, formatEffective, sourceText } from '../../shared/cell-format';
 import { MatrixCell } from '../matrix/MatrixCell';
 import { pointCodeMap } from '../matrix/summary';
 import { partyPositions } from './party-order';

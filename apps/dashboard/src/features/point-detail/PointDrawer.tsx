@@ -1,9 +1,9 @@
 import './point-detail.css';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { StanceEvent } from '@parley/contracts';
-import { ErrorNotice, Loading } from '../../app/QueryState';
+import { ErrorNotice, Loading } from '../../shared/QueryState';
 import { useAuth } from '../auth/AuthProvider';
-import { actorNames, useParties } from '../party/use-parties';
+import { actorNames, useParties } from '../../shared/use-parties';
 import { ProvisionDiff } from './ProvisionDiff';
 import { RetractDialog } from './RetractDialog';
 import { PointDialog } from '../editing/PointDialog';

@@ -2,7 +2,7 @@ import { RetractInput, type RecordStanceResult, type StanceEvent } from '@parley
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useAuth } from '../auth/AuthProvider';
-import { postJson } from '../auth/write';
+import { postJson } from '../../shared/write';
 import { applyCell } from '../live/apply-change';
 import { Modal } from '../modal/Modal';
 import { FormActions } from '../modal/FormActions';

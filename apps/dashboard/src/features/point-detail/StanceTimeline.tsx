@@ -1,6 +1,6 @@
 import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
-import { conditionsText, formatEffective } from '../matrix/cell-format';
-import { POSITION_SWATCH } from '../matrix/palette';
+import { conditionsText, formatEffective } from '../../shared/cell-format';
+import { POSITION_SWATCH } from '../../shared/palette';
 
 export interface TimelineParty {
   id: string;

@@ -1,6 +1,6 @@
 import type { PointHistory } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 
 /** Query key: ['point-history', slug, pointId, knownAt]. */
 export function usePointHistory(slug: string, pointId: string, knownAt: string | null) {

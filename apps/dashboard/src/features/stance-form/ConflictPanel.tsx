@@ -1,5 +1,5 @@
 import { POSITION_LABEL, type Actor, type StanceCreate, type StanceEvent } from '@parley/contracts';
-import { formatEffective } from '../matrix/cell-format';
+import { formatEffective } from '../../shared/cell-format';
 import type { CellUpdate } from '../live/matrix-cache';
 
 interface Props {

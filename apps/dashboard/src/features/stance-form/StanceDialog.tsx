@@ -2,11 +2,11 @@ import type { RecordStanceResult } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useAuth } from '../auth/AuthProvider';
-import { postJson } from '../auth/write';
+import { postJson } from '../../shared/write';
 import { applyCell } from '../live/apply-change';
 import type { CellUpdate } from '../live/matrix-cache';
 import { Modal } from '../modal/Modal';
-import { useParties } from '../party/use-parties';
+import { useParties } from '../../shared/use-parties';
 import { StanceForm } from './StanceForm';
 import type { StanceTarget, SubmitStance } from './types';
 

@@ -1,7 +1,7 @@
 import { CONFIDENCES, POSITION_LABEL, POSITIONS, type StanceCreate } from '@parley/contracts';
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { CellUpdate } from '../live/matrix-cache';
-import { POSITION_SWATCH } from '../matrix/palette';
+import { POSITION_SWATCH } from '../../shared/palette';
 import { ConflictPanel } from './ConflictPanel';
 import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
 import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';

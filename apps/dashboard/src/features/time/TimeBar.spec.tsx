@@ -1,7 +1,7 @@
 import type { Milestone } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { useUrlParams } from '../../app/url-state';
+import { useUrlParams } from '../../shared/url-state';
 import { matrixView, row, stance } from '../../testing/fixtures';
 import { TimeBar } from './TimeBar';
 import { STEP_MS } from './use-playback';

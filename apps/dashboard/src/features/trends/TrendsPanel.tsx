@@ -1,7 +1,7 @@
 import './trends.css';
 import type { MatrixView } from '@parley/contracts';
-import { ErrorNotice, Loading } from '../../app/QueryState';
-import { useParties } from '../party/use-parties';
+import { ErrorNotice, Loading } from '../../shared/QueryState';
+import { useParties } from '../../shared/use-parties';
 import { ConvergenceChart } from './ConvergenceChart';
 import { DistanceHeatmap } from './DistanceHeatmap';
 import { useMetrics, useMilestones } from './use-trends';

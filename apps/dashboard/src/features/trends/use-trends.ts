@@ -1,6 +1,6 @@
 import type { Milestone, MetricsView } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from '../../shared/api';
 
 /** Query key: ['milestones', slug]. */
 export function useMilestones(slug: string) {

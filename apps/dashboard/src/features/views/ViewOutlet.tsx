@@ -1,7 +1,7 @@
 import './views.css';
 import { lazy, Suspense, useCallback } from 'react';
-import { Loading } from '../../app/QueryState';
-import type { DashboardParams } from '../../app/url-state';
+import { Loading } from '../../shared/QueryState';
+import type { DashboardParams } from '../../shared/url-state';
 import { ActivityPanel } from '../activity/ActivityPanel';
 import { MatrixPanel } from '../matrix/MatrixPanel';
 import { PartyPanel } from '../party/PartyPanel';

@@ -1,4 +1,4 @@
-import { patchSearch, type DashboardParams, type ViewName } from '../../app/url-state';
+import { patchSearch, type DashboardParams, type ViewName } from '../../shared/url-state';
 
 const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'matrix', label: 'Matrix' },

@@ -1,6 +1,6 @@
 import type { MatrixView } from '@parley/contracts';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from './api';
 
 export interface MatrixOptions {
   /** Audit view: only what Parley had recorded by then (a day or an instant). */
@@ -11,7 +11,7 @@ export interface MatrixOptions {
 
 /**
  * Query key of a matrix: ['matrix', slug, asOf], plus knownAt and { documentId } when set. The plain
- * three-part key with asOf null is the "now" matrix the live client patches in place (live/matrix-cache).
+ * three-part key with asOf null is the "now" matrix the live client patches in place (features/live/matrix-cache).
  */
 export function matrixKey(slug: string | null, asOf: string | null, opts: MatrixOptions = {}): readonly unknown[] {
   const knownAt = opts.knownAt ?? null;

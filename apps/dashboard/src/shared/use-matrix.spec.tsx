@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { matrixView } from '../../testing/fixtures';
+import { matrixView } from '../testing/fixtures';
 import { matrixKey, useMatrix } from './use-matrix';
 
 describe('useMatrix', () => {

@@ -1,6 +1,6 @@
 import type { Party } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../../app/api';
+import { getJson } from './api';
 
 /** Query key of the parties (with their actors) of one negotiation: ['parties', slug]. */
 export function partiesKey(slug: string) {
