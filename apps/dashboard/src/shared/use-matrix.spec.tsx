@@ -6,7 +6,7 @@ import { matrixKey, useMatrix } from './use-matrix';
 
 describe('useMatrix', () => {
   it('passes asOf, knownAt and the document through to the API, each in its own cache entry', async () => {
-    const fetchMock = jest.fn((_url: string) => Promise.resolve({ ok: true, json: () => Promise.resolve(matrixView([], [])) }));
+    const fetchMock = jest.fn((_url: string) => Promise.resolve({ ok: true, text: () => Promise.resolve(JSON.stringify(matrixView([], []))) }));
     globalThis.fetch = fetchMock as unknown as typeof fetch;
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;

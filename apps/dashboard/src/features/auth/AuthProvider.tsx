@@ -1,10 +1,10 @@
 import type { LoginResult } from '@parley/contracts';
 import { QueryClientContext } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { postJson } from '../../shared/api';
 import { onRejected, setReadCredential } from '../../shared/credentials';
 import { canEdit, loadSession, saveSession, type Session } from './session';
 import { saveShare, takeShareFromUrl } from './share-link';
-import { postJson, type WriteResult } from '../../shared/write';
 
 export interface AuthState {
   session: Session | null;
@@ -16,7 +16,8 @@ export interface AuthState {
   analyst: boolean;
   /** Why the user was signed out or the share link dropped, if it was not their choice. */
   notice: string | null;
-  signIn: (email: string, password: string) => Promise<WriteResult<LoginResult>>;
+  /** Signs in; a refusal is thrown as an ApiError. */
+  signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** The API answered 401 to a write: forget the session and say so (what is on screen stays, form entries too). */
   expire: () => void;
@@ -93,14 +94,10 @@ export function AuthProvider({ children, initial, initialShare }: Props) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const result = await postJson<LoginResult>('/auth/login', { email, password });
-      if (result.ok) {
-        const { token, expiresAt, user } = result.body;
-        // A share link is not needed any more once signed in.
-        change({ session: { token, expiresAt, user: { id: user.id, email: user.email, name: user.name, role: user.role } }, share: null }, 'refresh');
-        setNotice(null);
-      }
-      return result;
+      const { token, expiresAt, user } = await postJson<LoginResult>('/auth/login', { email, password });
+      // A share link is not needed any more once signed in.
+      change({ session: { token, expiresAt, user: { id: user.id, email: user.email, name: user.name, role: user.role } }, share: null }, 'refresh');
+      setNotice(null);
     },
     [change],
   );
@@ -109,7 +106,7 @@ export function AuthProvider({ children, initial, initialShare }: Props) {
     const token = current.current.session?.token;
     change({ ...current.current, session: null }, 'reset');
     // Best effort: the token stops working on the server; the tab forgets it either way.
-    if (token) await postJson('/auth/logout', undefined, { token });
+    if (token) await postJson('/auth/logout', undefined, { token }).catch(() => undefined);
   }, [change]);
 
   /** Forgets a session the API refused. After a write, nothing is refetched: an open form keeps its entries until the user signs in again. */

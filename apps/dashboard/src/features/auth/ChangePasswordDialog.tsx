@@ -1,9 +1,9 @@
 import { PASSWORD_MIN_LENGTH, PasswordChange } from '@parley/contracts';
 import { useId, useState, type FormEvent } from 'react';
+import { asApiError, postJson } from '../../shared/api';
 import { FormActions } from '../modal/FormActions';
 import { Modal } from '../modal/Modal';
 import { useAuth } from './AuthProvider';
-import { postJson } from '../../shared/write';
 
 /**
  * Change your own password (POST /api/auth/password): the current one, the new one twice. Checked
@@ -26,15 +26,20 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
     if (!checked.success) return setError(checked.error.issues.map((i) => `${LABELS[String(i.path[0])] ?? 'Password'} ${i.message}`).join('; '));
     if (repeated !== newPassword) return setError('The new password and its repetition differ');
     setBusy(true);
-    const result = await postJson<void>('/auth/password', checked.data, { token: session?.token });
-    setBusy(false);
-    if (result.ok) return setDone(true);
-    if (result.status === 401) {
-      expire();
-      onClose();
-      return;
+    try {
+      await postJson<void>('/auth/password', checked.data, { token: session?.token });
+    } catch (err) {
+      const refused = asApiError(err);
+      setBusy(false);
+      if (refused.status === 401) {
+        expire();
+        onClose();
+        return;
+      }
+      return setError(refused.message);
     }
-    setError(result.error.message);
+    setBusy(false);
+    setDone(true);
   };
 
   if (done) {

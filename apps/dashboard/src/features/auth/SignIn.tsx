@@ -1,5 +1,6 @@
 import './auth.css';
 import { useId, useState, type FormEvent } from 'react';
+import { asApiError } from '../../shared/api';
 import { FormActions } from '../modal/FormActions';
 import { Modal } from '../modal/Modal';
 import { useAuth } from './AuthProvider';
@@ -96,10 +97,16 @@ function SignInForm({ onDone, onCancel }: { onDone?: () => void; onCancel?: () =
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const result = await signIn(email, password);
+    try {
+      await signIn(email, password);
+    } catch (err) {
+      const refused = asApiError(err);
+      setBusy(false);
+      setError(refused.details.map((d) => `${d.field.replace(/^body\./, '')}: ${d.message}`).join('; ') || refused.message);
+      return;
+    }
     setBusy(false);
-    if (result.ok) onDone?.();
-    else setError(result.error.details?.map((d) => `${d.field.replace(/^body\./, '')}: ${d.message}`).join('; ') || result.error.message);
+    onDone?.();
   };
 
   return (

@@ -1,7 +1,7 @@
 import type { FieldProblem } from '@parley/contracts';
 import { useCallback, useState } from 'react';
+import { asApiError, sendJson } from '../../shared/api';
 import { useAuth } from '../auth/AuthProvider';
-import { sendJson } from '../../shared/write';
 
 /** Field path ("title", "provisions.0.text") → message. */
 export type FieldErrors = Record<string, string>;
@@ -20,9 +20,9 @@ export function validateWith<T>(schema: Schema<T>, body: unknown): { ok: true; d
   return { ok: false, errors };
 }
 
-function detailsToErrors(details: readonly FieldProblem[] | undefined): FieldErrors {
+function detailsToErrors(details: readonly FieldProblem[]): FieldErrors {
   const errors: FieldErrors = {};
-  for (const d of details ?? []) errors[d.field.replace(/^body\./, '') || 'form'] ??= d.message;
+  for (const d of details) errors[d.field.replace(/^body\./, '') || 'form'] ??= d.message;
   return errors;
 }
 
@@ -63,25 +63,29 @@ export function useEditForm(): EditForm {
       setErrors({});
       setFormError(null);
       setBusy(true);
-      const res = await sendJson<never>(method, path, checked.data, { token });
+      let saved: never;
+      try {
+        saved = await sendJson<never>(method, path, checked.data, { token });
+      } catch (err) {
+        const refused = asApiError(err);
+        setBusy(false);
+        if (refused.status === 401) {
+          expire();
+          setFormError('Your session expired. Sign in again; your entries are still here.');
+        } else if (refused.status === 409 && refused.code === 'VERSION_CONFLICT') {
+          setConflict(true);
+        } else if (refused.status === 400 || refused.status === 422) {
+          const next = detailsToErrors(refused.details);
+          setErrors(next);
+          setFormError(Object.keys(next).length > 0 ? 'Some fields need attention.' : refused.message);
+        } else {
+          setFormError(refused.message);
+        }
+        return false;
+      }
       setBusy(false);
-      if (res.ok) {
-        onSaved(res.body);
-        return true;
-      }
-      if (res.status === 401) {
-        expire();
-        setFormError('Your session expired. Sign in again; your entries are still here.');
-      } else if (res.status === 409 && res.error.code === 'VERSION_CONFLICT') {
-        setConflict(true);
-      } else if (res.status === 400 || res.status === 422) {
-        const next = detailsToErrors(res.error.details);
-        setErrors(next);
-        setFormError(Object.keys(next).length > 0 ? 'Some fields need attention.' : res.error.message);
-      } else {
-        setFormError(res.error.message);
-      }
-      return false;
+      onSaved(saved);
+      return true;
     },
     [token, expire],
   );

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { parseParams } from '../../shared/url-state';
 import { AuthProvider } from '../auth/AuthProvider';
-import { EXPORT_CHOICES, exportUrl, fileNameOf } from './export-links';
+import { EXPORT_CHOICES, exportPath, fileNameOf } from './export-links';
 import { ExportMenu } from './ExportMenu';
 
 const session = {
@@ -19,8 +19,8 @@ function choice(id: string) {
 describe('export links', () => {
   it('carry the date, audit bound, filters and document of the view', () => {
     const params = parseParams('?n=demo&asOf=2025-12-01&knownAt=2025-12-05&cat=territory&status=blocked&parties=UA,RU&q=donbas%20zone&doc=d1');
-    const url = new URL(exportUrl('demo', choice('pdf'), params, '2025-11-24'), 'http://x');
-    expect(url.pathname).toBe('/api/negotiations/demo/export.pdf');
+    const url = new URL(exportPath('demo', choice('pdf'), params, '2025-11-24'), 'http://x');
+    expect(url.pathname).toBe('/negotiations/demo/export.pdf');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       asOf: '2025-12-01',
       knownAt: '2025-12-05',
@@ -35,8 +35,8 @@ describe('export links', () => {
 
   it('ask for the change log as CSV, the dump without filters, and every party when none is shown', () => {
     const params = parseParams('?n=demo&asOf=2025-12-01&parties=-');
-    expect(exportUrl('demo', choice('csv-changes'), params, null)).toBe('/api/negotiations/demo/export.csv?asOf=2025-12-01&table=changes');
-    expect(exportUrl('demo', choice('json'), params, '2025-11-01')).toBe('/api/negotiations/demo/export.json');
+    expect(exportPath('demo', choice('csv-changes'), params, null)).toBe('/negotiations/demo/export.csv?asOf=2025-12-01&table=changes');
+    expect(exportPath('demo', choice('json'), params, '2025-11-01')).toBe('/negotiations/demo/export.json');
   });
 
   it('take the file name the server proposes', () => {

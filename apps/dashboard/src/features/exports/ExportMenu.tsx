@@ -2,7 +2,7 @@ import './exports.css';
 import { useId, useState } from 'react';
 import type { DashboardParams } from '../../shared/url-state';
 import { useAuth } from '../auth/AuthProvider';
-import { EXPORT_CHOICES, exportUrl, formatBytes } from './export-links';
+import { EXPORT_CHOICES, exportPath, formatBytes } from './export-links';
 import { useDownload } from './use-download';
 
 interface Props {
@@ -45,7 +45,7 @@ export function ExportMenu({ slug, params }: Props) {
               <button
                 type="button"
                 disabled={running}
-                onClick={() => void start(exportUrl(slug, choice, params, since || null), choice.label, `${slug}.${choice.format}`)}
+                onClick={() => void start(exportPath(slug, choice, params, since || null), choice.label, `${slug}.${choice.format}`)}
               >
                 {choice.label}
               </button>

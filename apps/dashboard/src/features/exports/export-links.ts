@@ -23,8 +23,8 @@ export const EXPORT_CHOICES: readonly ExportChoice[] = [
 
 type Scope = Pick<DashboardParams, 'asOf' | 'knownAt' | 'cat' | 'status' | 'parties' | 'q' | 'doc'>;
 
-/** The export URL for what is on screen: the same date, audit bound, filters and document numbering. */
-export function exportUrl(slug: string, choice: ExportChoice, scope: Scope, since: string | null): string {
+/** The export's path under /api for what is on screen: the same date, audit bound, filters and document numbering. */
+export function exportPath(slug: string, choice: ExportChoice, scope: Scope, since: string | null): string {
   const q = new URLSearchParams();
   if (choice.filtered) {
     if (scope.asOf) q.set('asOf', scope.asOf);
@@ -39,7 +39,7 @@ export function exportUrl(slug: string, choice: ExportChoice, scope: Scope, sinc
   }
   for (const [k, v] of Object.entries(choice.extra ?? {})) q.set(k, v);
   const s = q.toString();
-  return `/api/negotiations/${encodeURIComponent(slug)}/export.${choice.format}${s ? `?${s}` : ''}`;
+  return `/negotiations/${encodeURIComponent(slug)}/export.${choice.format}${s ? `?${s}` : ''}`;
 }
 
 /** The file name the server proposes (Content-Disposition), or a fallback. */

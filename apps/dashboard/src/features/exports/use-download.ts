@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { toApiError } from '../../shared/api';
+import { download } from '../../shared/api';
 import { fileNameOf } from './export-links';
 
 export type DownloadState =
@@ -17,33 +17,15 @@ export function useDownload(token: string | null) {
   const abort = useRef<AbortController | null>(null);
 
   const start = useCallback(
-    async (url: string, label: string, fallbackName: string) => {
+    async (path: string, label: string, fallbackName: string) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
       setState({ phase: 'running', label, received: 0 });
       try {
-        const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
-        if (!response.ok) throw toApiError(response.status, response.statusText, await response.text());
-        const chunks: Uint8Array[] = [];
-        let received = 0;
-        const reader = response.body?.getReader();
-        if (reader) {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            chunks.push(value);
-            received += value.byteLength;
-            setState({ phase: 'running', label, received });
-          }
-        } else {
-          const buffer = new Uint8Array(await response.arrayBuffer());
-          chunks.push(buffer);
-          received = buffer.byteLength;
-        }
-        const fileName = fileNameOf(response.headers.get('content-disposition'), fallbackName);
-        const blob = new Blob(chunks as BlobPart[], { type: response.headers.get('content-type') ?? 'application/octet-stream' });
-        const href = URL.createObjectURL(blob);
+        const file = await download(path, token, controller.signal, (received) => setState({ phase: 'running', label, received }));
+        const fileName = fileNameOf(file.disposition, fallbackName);
+        const href = URL.createObjectURL(file.blob);
         const a = document.createElement('a');
         a.href = href;
         a.download = fileName;
@@ -51,7 +33,7 @@ export function useDownload(token: string | null) {
         a.click();
         a.remove();
         setTimeout(() => URL.revokeObjectURL(href), 60_000);
-        setState({ phase: 'done', label, fileName, size: received });
+        setState({ phase: 'done', label, fileName, size: file.size });
       } catch (err) {
         if (controller.signal.aborted) {
           setState({ phase: 'idle' });

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { ImportReport } from '@parley/contracts';
 import { AuthProvider } from '../auth/AuthProvider';
 import { ImportDialog } from './ImportDialog';
-import { fileKind, importUrl } from './send-import';
+import { fileKind, importPath } from './send-import';
 
 const session = {
   token: 'tok-7',
@@ -28,7 +28,7 @@ function answers(...bodies: { status: number; body: unknown }[]) {
   const mock = jest.fn((_url: string, _init?: RequestInit) => {
     const next = queue.shift();
     if (!next) throw new Error('unexpected request');
-    return Promise.resolve({ ok: next.status < 300, status: next.status, statusText: '', json: () => Promise.resolve(next.body) });
+    return Promise.resolve({ ok: next.status < 300, status: next.status, statusText: '', text: () => Promise.resolve(JSON.stringify(next.body)) });
   });
   globalThis.fetch = mock as unknown as typeof fetch;
   return mock;
@@ -52,8 +52,8 @@ function pick(name: string, text: string) {
 
 describe('import helpers', () => {
   it('send CSV rows into the negotiation on screen, and a dump on its own', () => {
-    expect(importUrl('stances', 'demo', true)).toBe('/api/negotiations/import?dryRun=true&negotiation=demo&kind=stances');
-    expect(importUrl('dump', 'demo', false)).toBe('/api/negotiations/import');
+    expect(importPath('stances', 'demo', true)).toBe('/negotiations/import?dryRun=true&negotiation=demo&kind=stances');
+    expect(importPath('dump', 'demo', false)).toBe('/negotiations/import');
     expect(fileKind('Rows.CSV')).toBe('csv');
     expect(fileKind('dump.json')).toBe('json');
     expect(fileKind('notes.txt')).toBeNull();

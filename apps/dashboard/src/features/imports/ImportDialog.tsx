@@ -2,6 +2,7 @@ import './imports.css';
 import type { ImportReport } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
+import { asApiError } from '../../shared/api';
 import { useAuth } from '../auth/AuthProvider';
 import { Modal } from '../modal/Modal';
 import { fileKind, sendImport, type ImportKind } from './send-import';
@@ -82,18 +83,22 @@ export function ImportDialog({ slug, onClose, onOpen }: Props) {
     if (!file || !kind || dumpRefused) return;
     setBusy(true);
     setError(null);
-    const answer = await sendImport(kind, slug, file.text, dryRun, session?.token ?? null);
-    setBusy(false);
-    if (!answer.ok) {
+    let answer: ImportReport;
+    try {
+      answer = await sendImport(kind, slug, file.text, dryRun, session?.token ?? null);
+    } catch (err) {
+      const refused = asApiError(err);
+      setBusy(false);
       setChecked(null);
-      setProblems(answer.error.details ?? []);
-      setError(answer.error.message);
+      setProblems([...refused.details]);
+      setError(refused.message);
       return;
     }
-    setProblems(answer.report.errors);
-    if (dryRun) setChecked(answer.report);
+    setBusy(false);
+    setProblems(answer.errors);
+    if (dryRun) setChecked(answer);
     else {
-      setDone(answer.report);
+      setDone(answer);
       setChecked(null);
       await client.invalidateQueries();
     }

@@ -2,7 +2,7 @@ import { RetractInput, type RecordStanceResult, type StanceEvent } from '@parley
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useAuth } from '../auth/AuthProvider';
-import { postJson } from '../../shared/write';
+import { asApiError, postJson } from '../../shared/api';
 import { applyCell } from '../live/apply-change';
 import { Modal } from '../modal/Modal';
 import { FormActions } from '../modal/FormActions';
@@ -39,25 +39,29 @@ export function RetractDialog({ slug, event, label, onClose }: Props) {
     setFieldError(null);
     setFormError(null);
     setBusy(true);
-    const res = await postJson<RecordStanceResult>(`/stance-events/${encodeURIComponent(event.id)}/retract`, parsed.data, {
-      token: session?.token,
-    });
+    let retracted: RecordStanceResult;
+    try {
+      retracted = await postJson<RecordStanceResult>(`/stance-events/${encodeURIComponent(event.id)}/retract`, parsed.data, {
+        token: session?.token,
+      });
+    } catch (err) {
+      const refused = asApiError(err);
+      setBusy(false);
+      if (refused.status === 401) {
+        expire();
+        setFormError('Your session expired. Sign in again; the reason you typed is still here.');
+        return;
+      }
+      const reasonProblem = refused.details.find((d) => d.field.replace(/^body\./, '') === 'reason');
+      if (reasonProblem) setFieldError(reasonProblem.message);
+      else setFormError(refused.code === 'ALREADY_RETRACTED' ? 'This event was already retracted (perhaps by someone else). Close and look again.' : refused.message);
+      return;
+    }
     setBusy(false);
-    if (res.ok) {
-      // Show the cell as it is after the retraction at once; the live update that follows is a no-op.
-      applyCell(queryClient, slug, res.body.cell);
-      void queryClient.invalidateQueries({ queryKey: ['point-history', slug, event.pointId] });
-      onClose();
-      return;
-    }
-    if (res.status === 401) {
-      expire();
-      setFormError('Your session expired. Sign in again; the reason you typed is still here.');
-      return;
-    }
-    const reasonProblem = res.error.details?.find((d) => d.field.replace(/^body\./, '') === 'reason');
-    if (reasonProblem) setFieldError(reasonProblem.message);
-    else setFormError(res.error.code === 'ALREADY_RETRACTED' ? 'This event was already retracted (perhaps by someone else). Close and look again.' : res.error.message);
+    // Show the cell as it is after the retraction at once; the live update that follows is a no-op.
+    applyCell(queryClient, slug, retracted.cell);
+    void queryClient.invalidateQueries({ queryKey: ['point-history', slug, event.pointId] });
+    onClose();
   };
 
   return (

@@ -2,7 +2,7 @@ import type { RecordStanceResult } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useAuth } from '../auth/AuthProvider';
-import { postJson } from '../../shared/write';
+import { asApiError, postJson } from '../../shared/api';
 import { applyCell } from '../live/apply-change';
 import type { CellUpdate } from '../live/matrix-cache';
 import { Modal } from '../modal/Modal';
@@ -26,22 +26,26 @@ export function StanceDialog({ slug, target, onClose }: Props) {
 
   const submit = useCallback<SubmitStance>(
     async (body, idempotencyKey) => {
-      const res = await postJson<RecordStanceResult>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
-        token,
-        headers: { 'idempotency-key': idempotencyKey },
-      });
-      if (res.ok) return { kind: 'saved', result: res.body };
-      if (res.status === 401) {
-        expire();
-        return { kind: 'expired' };
+      try {
+        const result = await postJson<RecordStanceResult>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
+          token,
+          headers: { 'idempotency-key': idempotencyKey },
+        });
+        return { kind: 'saved', result };
+      } catch (err) {
+        const refused = asApiError(err);
+        if (refused.status === 401) {
+          expire();
+          return { kind: 'expired' };
+        }
+        if (refused.status === 409 && refused.code === 'VERSION_CONFLICT' && refused.current) {
+          return { kind: 'conflict', theirs: refused.current as CellUpdate };
+        }
+        if (refused.status === 400 || refused.status === 422) {
+          return { kind: 'invalid', message: refused.message, details: [...refused.details] };
+        }
+        return { kind: 'error', message: refused.message };
       }
-      if (res.status === 409 && res.error.code === 'VERSION_CONFLICT' && res.error.current) {
-        return { kind: 'conflict', theirs: res.error.current as CellUpdate };
-      }
-      if (res.status === 400 || res.status === 422) {
-        return { kind: 'invalid', message: res.error.message, details: res.error.details ?? [] };
-      }
-      return { kind: 'error', message: res.error.message };
     },
     [slug, token, expire],
   );
