@@ -1,6 +1,5 @@
 import type { ChangeItem, ChangesPage } from '@parley/contracts';
-import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { getJson } from '../../shared/api';
 
 /** How many changes the feed shows. */
@@ -42,14 +41,3 @@ export function addLiveChange(client: QueryClient, slug: string, item: ChangeIte
   });
 }
 
-/** A callback for the live client: add a received change to the feed, or refetch it when none is given. */
-export function useLiveChangeHandler(slug: string): (item?: ChangeItem) => void {
-  const client = useQueryClient();
-  return useCallback(
-    (item?: ChangeItem) => {
-      if (item) addLiveChange(client, slug, item);
-      else void client.invalidateQueries({ queryKey: changesKey(slug) });
-    },
-    [client, slug],
-  );
-}
