@@ -11,6 +11,7 @@ import { DemoModule } from './demo/demo.module';
 import { DocumentsModule } from './documents/documents.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { MatrixModule } from './matrix/matrix.module';
 import { MilestonesModule } from './milestones/milestones.module';
@@ -59,6 +60,7 @@ export class AppModule {
         StancesModule,
         MatrixModule,
         ExportsModule,
+        ImportsModule,
         LiveModule,
         DemoModule,
       ],

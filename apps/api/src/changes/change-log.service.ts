@@ -121,7 +121,7 @@ export class ChangeLog {
     );
     const stored = rows.map((row) => ({ seq: num(row.seq), kind: row.kind, entityId: row.entity_id, data: row.data }));
     const rebuilt = await rebuildRecorded(manager, stored);
-    // Stored by record() (typed by kind) or by a dump import (checked against its kind, see DumpService).
+    // Stored by record() (typed by kind) or by a dump import (checked against its kind, see imports/dump-check.ts).
     return rows.map((row, i) => ({
       negotiationId,
       seq: stored[i].seq,

@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../common/app-error';
-import { CsvImportService } from '../exports/csv-import.service';
-import { DumpService } from '../exports/dump.service';
 import { writeExport } from '../exports/write-export';
+import { CsvImportService } from '../imports/csv-import.service';
+import { DumpImporter } from '../imports/dump-importer';
 import { generatePassword } from '../auth/crypto';
 import { AuthService } from '../auth/auth.service';
 import { backup, BackupError, restore } from '../backup/backup';
@@ -301,7 +301,7 @@ async function importCommand(args: string[], config: AppConfig, print: (line: st
           for (const p of problemsOf(parsed.error, undefined, body).slice(0, 50)) print(`  ${p.field}: ${p.message}`);
           return 1;
         }
-        report = await app.get(DumpService).import(parsed.data, dryRun, cliActor());
+        report = await app.get(DumpImporter).import(parsed.data, dryRun, cliActor());
       }
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -5,7 +5,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { changesWindowOf, inChangesWindow } from './changes-window';
-import { DumpService } from './dump.service';
+import { DumpWriter } from './dump/dump-writer';
 import { ExportsService } from './exports.service';
 import { renderPdf } from './pdf-report';
 import { changesCsv, markdownDigest, matrixCsv, namesOf } from './text-exports';
@@ -40,7 +40,7 @@ function day(query: ExportQuery): string {
 export class ExportRunner {
   constructor(
     private readonly exports: ExportsService,
-    private readonly dumps: DumpService,
+    private readonly dumps: DumpWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

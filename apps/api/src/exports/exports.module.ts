@@ -6,8 +6,7 @@ import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { PartiesModule } from '../parties/parties.module';
 import { PointsModule } from '../points/points.module';
 import { StancesModule } from '../stances/stances.module';
-import { CsvImportService } from './csv-import.service';
-import { DumpService } from './dump.service';
+import { DumpWriter } from './dump/dump-writer';
 import { ExportsController } from './exports.controller';
 import { ExportRunner } from './export-runner';
 import { ExportsService } from './exports.service';
@@ -15,7 +14,7 @@ import { ExportsService } from './exports.service';
 @Module({
   imports: [NegotiationsModule, PartiesModule, PointsModule, DocumentsModule, MilestonesModule, StancesModule, MatrixModule],
   controllers: [ExportsController],
-  providers: [ExportsService, DumpService, CsvImportService, ExportRunner],
-  exports: [ExportsService, DumpService, CsvImportService, ExportRunner],
+  providers: [ExportsService, DumpWriter, ExportRunner],
+  exports: [ExportsService, DumpWriter, ExportRunner],
 })
 export class ExportsModule {}

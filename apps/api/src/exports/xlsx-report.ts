@@ -2,21 +2,14 @@ import * as ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cutText, type StanceEvent } from '@parley/contracts';
+import type { StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
-import {
-  CATEGORY_LABEL,
-  POSITION_LABEL,
-  POSITION_SWATCH,
-  ReportLookup,
-  actorsText,
-  changesHeading,
-  formatInstant,
-  parseIso,
-  sourceKey,
-  summaryLabel,
-  totalsOf,
-} from './report-format';
+import { CATEGORY_LABEL, POSITION_LABEL, POSITION_SWATCH, ReportLookup, parseIso, sourceKey, summaryLabel } from './report-format';
+import { addRow, addSheet, argb, cellText, type ColumnSpec, DATE_ONLY, DATE_TIME, dateCell, type Sheet, type Value } from './xlsx/cells';
+import { type SourceTally, writeAbout, writeDocuments, writeParties, writePoints, writeSources } from './xlsx/reference-sheets';
+
+export { cellText } from './xlsx/cells';
+export type { SourceTally } from './xlsx/reference-sheets';
 
 /**
  * The spreadsheet export: Matrix, Changes (every stance event), Points, Parties, Documents,
@@ -27,7 +20,7 @@ import {
  * Only the distinct sources are kept while the events stream by (for the Sources sheet, written
  * last). If `out` fails (client gone), the event stream stops being read and the promise rejects.
  * If rendering fails half-way, `out` is destroyed: a truncated download, never a corrupt file
- * that looks complete.
+ * that looks complete. The cell toolkit is xlsx/cells.ts; the reference sheets are xlsx/reference-sheets.ts.
  */
 export async function renderXlsx(data: ReportData, events: EventStream, out: NodeJS.WritableStream): Promise<void> {
   // A PassThrough between the zip and `out`: pipeline() gives us backpressure and error handling.
@@ -86,71 +79,6 @@ export async function renderXlsx(data: ReportData, events: EventStream, out: Nod
     throw err;
   }
   await piping;
-}
-
-// ---------- cells ----------
-
-type Value = ExcelJS.CellValue;
-type Sheet = ExcelJS.Worksheet;
-
-const DATE_TIME = 'yyyy-mm-dd hh:mm:ss';
-const DATE_ONLY = 'yyyy-mm-dd';
-/** Excel refuses cells longer than this. */
-const MAX_CELL = 32_767;
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF1F5' } };
-
-const argb = (hex: string): string => `FF${hex.replace('#', '').toUpperCase()}`;
-
-/**
- * Text for a cell or any other string of the workbook: characters XML 1.0 cannot carry (C0 controls
- * but tab, LF and CR; U+FFFE, U+FFFF) dropped, and DEL (exceljs drops it), an unpaired surrogate replaced by U+FFFD, line breaks
- * as LF, cut to Excel's limit without splitting a pair. Only the workbook's copy: the stored value
- * is untouched, and the JSON dump has it exact.
- */
-export function cellText(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const clean = value
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g, '')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    // A literal CR would be read back as LF (XML's line-end normalization): say LF, as Excel does.
-    .replace(/\r\n?/g, '\n');
-  return cutText(clean, MAX_CELL);
-}
-
-/** An ISO timestamp as a real Excel date (UTC), or an empty cell. */
-function dateCell(value: string | null | undefined): Date | null {
-  return parseIso(value ?? null);
-}
-
-interface ColumnSpec {
-  header: string;
-  width: number;
-  /** Number format for the whole column (dates). */
-  numFmt?: string;
-}
-
-function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ColumnSpec[], xSplit: number): Sheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit, ySplit: 1 }] });
-  ws.columns = columns.map((c) => ({ width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
-  const header = ws.addRow(columns.map((c) => cellText(c.header)));
-  header.font = { bold: true };
-  header.alignment = { vertical: 'middle', wrapText: true };
-  header.eachCell((cell) => {
-    cell.fill = HEADER_FILL;
-  });
-  header.commit();
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  return ws;
-}
-
-/** Adds and commits one row; string values are cleaned, dates get their column's format. */
-function addRow(ws: Sheet, values: Value[], columns: ColumnSpec[]): ExcelJS.Row {
-  const row = ws.addRow(values.map((v) => (typeof v === 'string' ? cellText(v) : v)));
-  columns.forEach((c, i) => {
-    if (c.numFmt && values[i] instanceof Date) row.getCell(i + 1).numFmt = c.numFmt;
-  });
-  return row;
 }
 
 // ---------- Matrix ----------
@@ -247,14 +175,6 @@ const PACE_EVERY = 500;
 /** Checks without zip output after which the writer waits for the zip to catch up. */
 const MAX_IDLE_CHECKS = 4;
 
-export interface SourceTally {
-  outlet: string | null;
-  title: string | null;
-  url: string | null;
-  publishedAt: string | null;
-  events: number;
-}
-
 export function changeRow(e: StanceEvent, lookup: ReportLookup): Value[] {
   const party = lookup.party(e.partyId);
   const point = lookup.point(e.pointId);
@@ -334,138 +254,4 @@ async function writeChanges(
   }
   ws.commit();
   return sources;
-}
-
-// ---------- reference sheets ----------
-
-function writePoints(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): void {
-  const byId = new Map(data.allPoints.map((p) => [p.id, p.code]));
-  const inDocument = new Map(data.rows.map((r) => [r.point.id, r]));
-  const columns: ColumnSpec[] = [
-    { header: 'Code', width: 12 },
-    { header: 'Title', width: 44 },
-    { header: 'Category', width: 18 },
-    { header: data.document === null ? 'No. in document' : `No. in ${data.document.shortTitle || data.document.title}`, width: 12 },
-    { header: 'Description', width: 50 },
-    { header: 'Derived from', width: 24 },
-    { header: 'Sort order', width: 10 },
-    { header: 'Created (UTC)', width: 20, numFmt: DATE_TIME },
-    { header: 'Updated (UTC)', width: 20, numFmt: DATE_TIME },
-  ];
-  const ws = addSheet(wb, 'Points', columns, 2);
-  for (const p of data.allPoints) {
-    addRow(
-      ws,
-      [
-        p.code,
-        p.title,
-        CATEGORY_LABEL[p.category],
-        inDocument.get(p.id)?.number ?? null,
-        p.description || null,
-        p.derivedFrom.map((d) => `${byId.get(d.pointId) ?? d.pointId} (${d.kind})`).join(', ') || null,
-        p.sortOrder,
-        dateCell(p.createdAt),
-        dateCell(p.updatedAt),
-      ],
-      columns,
-    ).commit();
-  }
-  ws.commit();
-}
-
-function writeParties(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData, lookup: ReportLookup): void {
-  const columns: ColumnSpec[] = [
-    { header: 'Code', width: 10 },
-    { header: 'Name', width: 28 },
-    { header: 'Kind', width: 13 },
-    { header: 'Colour', width: 10 },
-    { header: 'Parent', width: 10 },
-    { header: 'In matrix', width: 10 },
-    { header: 'Actors', width: 60 },
-    { header: 'Description', width: 50 },
-  ];
-  const shown = new Set(data.parties.map((p) => p.id));
-  const ws = addSheet(wb, 'Parties', columns, 2);
-  for (const p of data.allParties) {
-    const row = addRow(
-      ws,
-      [p.code, p.name, p.kind, p.color, lookup.partyCode(p.parentId), shown.has(p.id) ? 'yes' : 'no', actorsText(p) || null, p.description || null],
-      columns,
-    );
-    if (/^#[0-9a-f]{6}$/i.test(p.color)) {
-      row.getCell(4).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(p.color) } };
-    }
-    row.commit();
-  }
-  ws.commit();
-}
-
-function writeDocuments(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData, lookup: ReportLookup): void {
-  const columns: ColumnSpec[] = [
-    { header: 'Document', width: 34 },
-    { header: 'Short title', width: 14 },
-    { header: 'Published (UTC)', width: 14, numFmt: DATE_ONLY },
-    { header: 'Author', width: 10 },
-    { header: 'No.', width: 8 },
-    { header: 'Point code', width: 12 },
-    { header: 'Point', width: 40 },
-    { header: 'Text', width: 80 },
-  ];
-  const ws = addSheet(wb, 'Documents', columns, 2);
-  for (const d of data.documents) {
-    for (const prov of d.provisions) {
-      const point = lookup.point(prov.pointId);
-      const row = addRow(
-        ws,
-        [d.title, d.shortTitle || null, dateCell(d.publishedAt), lookup.partyCode(d.authorPartyId), prov.number, point.code, point.title, prov.text],
-        columns,
-      );
-      row.getCell(3).numFmt = d.publishedPrecision === 'day' ? DATE_ONLY : DATE_TIME;
-      row.commit();
-    }
-  }
-  ws.commit();
-}
-
-function writeSources(wb: ExcelJS.stream.xlsx.WorkbookWriter, sources: Map<string, SourceTally>): void {
-  const columns: ColumnSpec[] = [
-    { header: 'Outlet', width: 24 },
-    { header: 'Title', width: 44 },
-    { header: 'URL', width: 60 },
-    { header: 'Published (UTC)', width: 20, numFmt: DATE_TIME },
-    { header: 'Events citing', width: 10 },
-  ];
-  const ws = addSheet(wb, 'Sources', columns, 1);
-  const sorted = [...sources.values()].sort(
-    (a, b) => b.events - a.events || (a.outlet ?? '').localeCompare(b.outlet ?? '') || (a.url ?? '').localeCompare(b.url ?? ''),
-  );
-  for (const s of sorted) addRow(ws, [s.outlet, s.title, s.url, dateCell(s.publishedAt), s.events], columns).commit();
-  ws.commit();
-}
-
-function writeAbout(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): void {
-  const columns: ColumnSpec[] = [
-    { header: 'Field', width: 22 },
-    { header: 'Value', width: 80 },
-  ];
-  const ws = addSheet(wb, 'About', columns, 0);
-  const totals = totalsOf(data.rows);
-  const rows: [string, Value][] = [
-    ['Negotiation', data.negotiation.title],
-    ['Description', data.negotiation.description || null],
-    ['Status', data.negotiation.status],
-    ['Positions as of', data.asOf === null ? 'now' : formatInstant(data.asOf)],
-    ['As known at', data.knownAt === null ? 'now' : formatInstant(data.knownAt)],
-    ['Changes', data.changesWindow === null ? 'every stance event' : changesHeading(data.changesWindow).replace(/^Changes /, '')],
-    ['Numbering', data.document?.title ?? 'point codes'],
-    ['Filters', data.filters ?? 'none'],
-    ['Generated', formatInstant(data.generatedAt)],
-    ['Points', totals.points],
-    ['Agreed', totals.agreed],
-    ['Blocked', totals.blocked],
-    ['Parties', data.parties.length],
-    ['Sequence number', data.negotiation.seq],
-  ];
-  for (const r of rows) addRow(ws, r, columns).commit();
-  ws.commit();
 }

@@ -19,8 +19,8 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { StancesService } from '../stances/stances.service';
-import { CHANGES_CSV_COLUMNS } from './text-exports';
-import { importRefused } from './dump.service';
+import { CHANGES_CSV_COLUMNS } from '../exports/text-exports';
+import { importRefused } from './import-refused';
 
 /** Most data rows in one CSV import (the body size limit applies too). */
 export const CSV_IMPORT_MAX_ROWS = 100_000;
