@@ -21,7 +21,7 @@ import { In, type EntityManager, type ObjectLiteral, type EntityTarget } from 't
 import { AuditLog } from '../audit/audit.service';
 import { AppError, conflict } from '../common/app-error';
 import { ChangeEntity } from '../changes/change.entity';
-import { rebuildRecorded, storedForm } from '../changes/stored-change';
+import { rebuildRecorded, storedForm } from '../stances/stored-change';
 import { Db } from '../database/db.service';
 import { insertRows, num, numOrNull, sql } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';

@@ -4,7 +4,7 @@ import { ExportQuery, ImportQuery, NegotiationDump, type ExportFormat, type Impo
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { AppError, invalid } from '../common/app-error';
 import { Author, CurrentPrincipal } from '../common/author.decorator';
