@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
+import { ENTITIES } from '../src/entities';
 import { HISTORY_DAYS, HISTORY_START, writeSynthetic } from './synthetic';
 
 /**
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const size of sizes) {
     const database = { driver: 'sqlite' as const, path: path.join(dir, `e-${size}.sqlite`), synchronous: 'NORMAL' as const };
-    const seedDb = await Db.open(database);
+    const seedDb = await Db.open(database, ENTITIES);
     const synthetic = await writeSynthetic(seedDb, { events: size, points: 200, parties: 50 });
     await seedDb.close();
     const app = await createApp({ ...loadConfig({ LOG_LEVEL: 'silent', LOAD_DEMO: 'never', DATA_DIR: dir, VIEW_ACCESS: 'public', ADMIN_EMAIL: 'bench@example.org', ADMIN_PASSWORD: 'bench-password-1' }), database });

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import type { DatabaseConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
 import { sql } from '../src/database/sql';
+import { ENTITIES } from '../src/entities';
 import { writeSynthetic, type Synthetic } from './synthetic';
 
 export interface History {
@@ -50,7 +51,7 @@ export async function history(driver: 'sqlite' | 'postgres', events: number, pgU
     };
   }
   const started = Date.now();
-  const db = await Db.open(database);
+  const db = await Db.open(database, ENTITIES);
   try {
     const slug = `bench-${events}`;
     const { rows } = await sql<{ id: string; seq: number | string }>(db.read, 'SELECT id, seq FROM negotiations WHERE slug = ?', [slug]);

@@ -2,10 +2,12 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from './config/app-config';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ChangesModule } from './changes/changes.module';
 import { logStream, stdoutLog } from './common/log-output';
 import { withoutSecrets } from './common/redact';
-import { CoreModule } from './database/database.module';
+import { CoreModule } from './core/core.module';
 import type { Db } from './database/db.service';
 import { DemoModule } from './demo/demo.module';
 import { DocumentsModule } from './documents/documents.module';
@@ -18,7 +20,9 @@ import { MilestonesModule } from './milestones/milestones.module';
 import { NegotiationsModule } from './negotiations/negotiations.module';
 import { PartiesModule } from './parties/parties.module';
 import { PointsModule } from './points/points.module';
+import { ShareLinksModule } from './share-links/share-links.module';
 import { StancesModule } from './stances/stances.module';
+import { UsersModule } from './users/users.module';
 
 function httpLogOptions(config: AppConfig): PinoHttpOptions {
   return {
@@ -51,6 +55,10 @@ export class AppModule {
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         AuthModule,
+        UsersModule,
+        ShareLinksModule,
+        AuditModule,
+        ChangesModule,
         HealthModule,
         NegotiationsModule,
         PartiesModule,

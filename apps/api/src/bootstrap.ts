@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
-import { AuthService, type InitialAdmin } from './auth/auth.service';
+import type { InitialAdmin } from './auth/initial-admin';
 import { AppError } from './common/app-error';
 import { NestLogLevels } from './common/log-output';
 import { IMPORT_ROUTE } from './common/routes';
@@ -18,8 +18,10 @@ import { parseJsonBody } from './common/json-body';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
+import { ENTITIES } from './entities';
 import { DemoLoader } from './demo/demo-loader.service';
 import { UKRAINE_2025 } from './demo/ukraine-2025';
+import { UsersService } from './users/users.service';
 
 /** The API speaks JSON only; other bodies are refused before they are parsed. */
 function isJson(contentType: string | undefined): boolean {
@@ -119,7 +121,7 @@ function lingerOverLimit(defaultLimit: number) {
 
 /** Builds the whole application (HTTP API, OpenAPI, dashboard) on an opened, migrated database. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
-  const db = await Db.open(config.database);
+  const db = await Db.open(config.database, ENTITIES);
   try {
     const adapter = new FastifyAdapter({
       bodyLimit: config.bodyLimitBytes,
@@ -224,7 +226,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     }
     await app.init();
     ROUTES.set(app, routes);
-    INITIAL_ADMIN.set(app, await app.get(AuthService).ensureInitialAdmin());
+    INITIAL_ADMIN.set(app, await app.get(UsersService).ensureInitialAdmin());
     return app;
   } catch (err) {
     await db.close();

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { InitialAdmin } from './auth/auth.service';
+import type { InitialAdmin } from './auth/initial-admin';
 
 /** A start refused for a reason the operator can fix, told in one line (no stack trace). */
 export class StartError extends Error {

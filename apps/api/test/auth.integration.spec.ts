@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AuditLog } from '../src/audit/audit.service';
-import { AuthService } from '../src/auth/auth.service';
+import { UsersService } from '../src/users/users.service';
 import { cliActor, runCli, USAGE } from '../src/cli/commands';
 import { createApp, initialAdmin } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
@@ -797,7 +797,7 @@ describe('first start and the command line', () => {
       const password = /password: (\S+)/.exec(fs.readFileSync(file, 'utf8'))![1];
       expect(initialAdmin(app)).toEqual({ created: { email: 'admin@parley.local', password }, passwordFile: file });
       // What a later start finds: no new admin, the file to remind of while it is there.
-      expect(await app.get(AuthService).ensureInitialAdmin()).toEqual({ created: null, passwordFile: file });
+      expect(await app.get(UsersService).ensureInitialAdmin()).toEqual({ created: null, passwordFile: file });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.getHttpServer().address() as { port: number };
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
@@ -825,7 +825,7 @@ describe('first start and the command line', () => {
       expect(fs.existsSync(file)).toBe(true);
       expect((await call('/api/auth/password', session, { currentPassword: password, newPassword: 'my-own-password-1' })).status).toBe(204);
       expect(fs.existsSync(file)).toBe(false);
-      expect(await app.get(AuthService).ensureInitialAdmin()).toEqual({ created: null, passwordFile: null });
+      expect(await app.get(UsersService).ensureInitialAdmin()).toEqual({ created: null, passwordFile: null });
     } finally {
       await app.close();
       await database.drop();

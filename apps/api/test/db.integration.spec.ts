@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AuditLog } from '../src/audit/audit.service';
 import { Db, DatabaseOpenError } from '../src/database/db.service';
 import { insertRows, sql } from '../src/database/sql';
+import { ENTITIES } from '../src/entities';
 import { DRIVER, freshDatabase, type TestDatabase } from './harness';
 
 describe('Db.write', () => {
@@ -11,7 +12,7 @@ describe('Db.write', () => {
   let db: Db;
   beforeAll(async () => {
     database = await freshDatabase();
-    db = await Db.open(database.config);
+    db = await Db.open(database.config, ENTITIES);
   });
   afterAll(async () => {
     await db.close();
@@ -75,7 +76,7 @@ describe('Db.write', () => {
   });
 
   it('finishes every accepted write before closing, and refuses writes after', async () => {
-    const other = await Db.open(database.config, { migrate: false });
+    const other = await Db.open(database.config, ENTITIES, { migrate: false });
     const pending = Array.from({ length: 20 }, (_, i) =>
       other.write((tx) => new AuditLog(other).record(tx.manager, { actor: 'closing', action: 'close-test', entityType: 't', entityId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` })),
     );
@@ -94,7 +95,7 @@ describe('Db.open on SQLite', () => {
     if (database.config.driver !== 'sqlite') throw new Error('SQLite only');
     try {
       for (const [walAutocheckpoint, expected] of [[undefined, 10_000], [2345, 2345]] as const) {
-        const db = await Db.open({ ...database.config, walAutocheckpoint });
+        const db = await Db.open({ ...database.config, walAutocheckpoint }, ENTITIES);
         try {
           const rows = await db.write((tx) => tx.manager.query('PRAGMA wal_autocheckpoint'));
           expect(rows).toEqual([{ wal_autocheckpoint: expected }]);
@@ -122,7 +123,7 @@ describe('Db.open on a DB_PATH that cannot be a database file', () => {
     ['a file where its folder should be', () => path.join(file, 'x.sqlite'), 'EEXIST'],
     ['a file further up its folder path', () => path.join(file, 'sub', 'x.sqlite'), 'ENOTDIR'],
   ])('%s: a clear message naming DB_PATH, not a file-system stack', async (_name, dbPath, code) => {
-    const error = await Db.open({ driver: 'sqlite', path: dbPath(), synchronous: 'FULL' }).then(
+    const error = await Db.open({ driver: 'sqlite', path: dbPath(), synchronous: 'FULL' }, ENTITIES).then(
       () => null,
       (e: unknown) => e,
     );
@@ -140,7 +141,7 @@ describe('insertRows', () => {
   let db: Db;
   beforeAll(async () => {
     database = await freshDatabase();
-    db = await Db.open(database.config);
+    db = await Db.open(database.config, ENTITIES);
     await db.write((tx) => sql(tx.manager, 'CREATE TABLE scratch (k integer PRIMARY KEY, s varchar(50), t text, n bigint, b boolean)'));
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@parley/migrations';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { Db, runMigrations } from '../src/database/db.service';
+import { ENTITIES } from '../src/entities';
 import { freshDatabase, type TestDatabase } from './harness';
 
 const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
@@ -12,7 +13,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    ds = new DataSource(dataSourceOptions(database.config));
+    ds = new DataSource(dataSourceOptions(database.config, ENTITIES));
     await ds.initialize();
   });
   afterAll(async () => {
@@ -83,7 +84,7 @@ describe('migrations', () => {
   });
 
   it('can be opened concurrently by several nodes (migrations under a lock) and report nothing pending', async () => {
-    const nodes = await Promise.all([Db.open(database.config), Db.open(database.config)]);
+    const nodes = await Promise.all([Db.open(database.config, ENTITIES), Db.open(database.config, ENTITIES)]);
     for (const node of nodes) expect(await node.pendingMigrations()).toEqual({ applied: MIGRATIONS.length, pending: 0 });
     await Promise.all(nodes.map((node) => node.close()));
   });
@@ -100,7 +101,7 @@ describe('the login_failures migration', () => {
     const database = await freshDatabase();
     const before = MIGRATIONS.findIndex((m) => m.name === 'LoginFailures1764892800000');
     expect(before).toBeGreaterThan(0);
-    const older = new DataSource({ ...dataSourceOptions(database.config), migrations: MIGRATIONS.slice(0, before) });
+    const older = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, before) });
     await older.initialize();
     try {
       await runMigrations(older);
@@ -117,7 +118,7 @@ describe('the login_failures migration', () => {
       await older.destroy();
     }
 
-    const current = new DataSource(dataSourceOptions(database.config));
+    const current = new DataSource(dataSourceOptions(database.config, ENTITIES));
     await current.initialize();
     try {
       await runMigrations(current);

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditPage, AuditQuery } from '@parley/contracts';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { Input } from '../common/validation';
 import { AuditLog } from './audit.service';

@@ -5,9 +5,9 @@ import { AppError } from '../common/app-error';
 import { isUuid } from '../common/ids';
 import type { WithPrincipal } from '../common/principal';
 import { Db } from '../database/db.service';
+import { sql } from '../database/sql';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
-import { StanceEventEntity } from '../stances/stance.entities';
-import { ACCESS_KEY, type AccessLevel } from './access';
+import { ACCESS_KEY, type AccessLevel } from '../common/access';
 import { AccessService } from './access.service';
 
 /** "Authorization: Bearer …", or `?share=pls_…` so a share link works as a plain URL (embeds). */
@@ -72,8 +72,9 @@ export class AccessGuard implements CanActivate {
     }
     const eventId = params['eventId'];
     if (eventId && isUuid(eventId)) {
-      const event = await this.db.read.findOne(StanceEventEntity, { select: { negotiationId: true }, where: { id: eventId } });
-      return event?.negotiationId ?? null;
+      // By table name: the guard stands below the stances feature and needs this one column.
+      const { rows } = await sql<{ negotiation_id: string }>(this.db.read, 'SELECT negotiation_id FROM stance_events WHERE id = ?', [eventId]);
+      return rows[0]?.negotiation_id ?? null;
     }
     return null;
   }

@@ -3,7 +3,7 @@ import type { Role } from '@parley/contracts';
 import { AppError } from '../common/app-error';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { AccessLevel } from './access';
+import type { AccessLevel } from '../common/access';
 import { AuthService, unauthenticated } from './auth.service';
 
 const forbidden = (message: string) => new AppError(403, 'FORBIDDEN', message);

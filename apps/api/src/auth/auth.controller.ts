@@ -6,7 +6,8 @@ import { Returns } from '../common/api-responses';
 import { CurrentPrincipal } from '../common/author.decorator';
 import type { Principal } from '../common/principal';
 import { Input } from '../common/validation';
-import { Access } from './access';
+import { Access } from '../common/access';
+import { ApiTokensService } from './api-tokens.service';
 import { AuthService } from './auth.service';
 
 type UserPrincipal = Principal & { kind: 'user' };
@@ -14,7 +15,10 @@ type UserPrincipal = Principal & { kind: 'user' };
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly apiTokens: ApiTokensService,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -66,7 +70,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Your API tokens (never the tokens themselves)' })
   @Returns(200, z.array(ApiToken), 'Tokens', [401])
   tokens(@CurrentPrincipal() principal: UserPrincipal): Promise<ApiToken[]> {
-    return this.auth.listTokens(principal.userId);
+    return this.apiTokens.listTokens(principal.userId);
   }
 
   @Post('tokens')
@@ -76,7 +80,7 @@ export class AuthController {
   @Input({ body: ApiTokenCreate })
   @Returns(201, ApiTokenCreated, 'Created', [400, 401])
   createToken(@CurrentPrincipal() principal: UserPrincipal, @Body() body: ApiTokenCreate): Promise<ApiTokenCreated> {
-    return this.auth.createToken(principal, body);
+    return this.apiTokens.createToken(principal, body);
   }
 
   @Delete('tokens/:tokenId')
@@ -84,6 +88,6 @@ export class AuthController {
   @ApiOperation({ summary: 'Revoke one of your API tokens (it stops working at once)' })
   @Returns(200, ApiToken, 'Revoked', [401, 404])
   revokeToken(@CurrentPrincipal() principal: UserPrincipal, @Param('tokenId') tokenId: string): Promise<ApiToken> {
-    return this.auth.revokeToken(principal.userId, tokenId, principal.email);
+    return this.apiTokens.revokeToken(principal.userId, tokenId, principal.email);
   }
 }

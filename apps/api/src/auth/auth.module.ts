@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AuditController } from '../audit/audit.controller';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { NegotiationsModule } from '../negotiations/negotiations.module';
-import { ShareLinksController } from '../share-links/share-links.controller';
-import { ShareLinksService } from '../share-links/share-links.service';
-import { UsersController } from '../users/users.controller';
-import { AccessEvents } from './access-events';
 import { AccessGuard } from './access.guard';
 import { AccessService } from './access.service';
+import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -18,10 +13,9 @@ const MINUTE = 60_000;
 /** The routes that check a password. */
 const PASSWORD_CHECKS = new Set<unknown>([AuthController.prototype.login, AuthController.prototype.changePassword]);
 
-/** Accounts, tokens, share links, audit, and the two global guards: rate limit, then access. */
+/** Sign-in, sessions, API tokens, the access check, and the two global guards: rate limit, then access. */
 @Module({
   imports: [
-    NegotiationsModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -39,15 +33,14 @@ const PASSWORD_CHECKS = new Set<unknown>([AuthController.prototype.login, AuthCo
       }),
     }),
   ],
-  controllers: [AuthController, UsersController, ShareLinksController, AuditController],
+  controllers: [AuthController],
   providers: [
     AuthService,
+    ApiTokensService,
     AccessService,
-    AccessEvents,
-    ShareLinksService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, AccessService, AccessEvents],
+  exports: [AuthService, ApiTokensService, AccessService],
 })
 export class AuthModule {}

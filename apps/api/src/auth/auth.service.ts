@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginInput, LoginResult, PasswordChange, Role, User } from '@parley/contracts';
-import { parseBound, toIso } from '@parley/domain';
+import type { LoginInput, LoginResult, PasswordChange, Role, User } from '@parley/contracts';
+import { toIso } from '@parley/domain';
 import * as fs from 'node:fs';
-import { IsNull, Not, type EntityManager } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import * as path from 'node:path';
 import { AuditLog } from '../audit/audit.service';
-import { AccessEvents } from './access-events';
-import { AppError, conflict, notFound } from '../common/app-error';
-import { isUuid, newId } from '../common/ids';
+import { AccessEvents } from '../common/access-events';
+import { AppError } from '../common/app-error';
+import { generatePassword, hashPassword, sha256, signJwt, verifyJwt, verifyPassword, type SessionClaims } from '../common/crypto';
+import { newId } from '../common/ids';
 import { ensurePrivateDir } from '../common/private-files';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -15,8 +16,8 @@ import { Db } from '../database/db.service';
 import { num, numOrNull, sql } from '../database/sql';
 import { ShareLinkEntity } from '../share-links/share-link.entity';
 import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth.entities';
-import { generatePassword, hashPassword, randomToken, sha256, signJwt, verifyJwt, verifyPassword, type SessionClaims } from './crypto';
-import { toApiToken, toUser } from './user.mapper';
+import { forgetInitialPassword } from './initial-admin';
+import { toUser } from './user.mapper';
 
 /** Failed logins allowed before each further failure locks the account for a growing delay. */
 const FREE_ATTEMPTS = 5;
@@ -31,7 +32,6 @@ const FAILURES_KEPT_MS = 24 * 3600_000;
 const VERIFIED_TOKENS = 10_000;
 const LAST_USED_GRANULARITY_MS = 5 * 60_000;
 const WRONG_CREDENTIALS = 'Wrong email or password';
-const INITIAL_ADMIN_FILE = 'initial-admin-password.txt';
 
 const USER_COLUMNS = 'u.id AS user_id, u.email, u.name, u.role, u.disabled_at';
 
@@ -54,25 +54,12 @@ const userPrincipal = (row: PrincipalRow, via: { session: string } | { token: st
   tokenId: 'token' in via ? via.token : null,
 });
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT';
-}
-
 export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENTICATED', message);
 
 /** The growing delay after the FREE_ATTEMPTS-th failure in a row: 1 s, 2 s, 4 s… up to 15 min. */
 const lockSecondsAfter = (failures: number): number => (failures >= FREE_ATTEMPTS ? Math.min(2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_SECONDS) : 0);
 
-/** The first admin as a start found or created it. */
-export interface InitialAdmin {
-  /** Created by this start; `password` only when generated (null when it came from ADMIN_PASSWORD). */
-  created: { email: string; password: string | null } | null;
-  /** The file holding the generated first password, while it exists (see forgetInitialPassword). */
-  passwordFile: string | null;
-}
-
+/** Sign-in, sessions and their lockout, and resolving any credential to a principal. */
 @Injectable()
 export class AuthService {
   private secret: string | null = null;
@@ -104,6 +91,11 @@ export class AuthService {
     return claims.exp > Math.floor(now / 1000) ? claims : null;
   }
 
+  /** Makes sure the JWT secret exists (generated at the first start, before any request needs it). */
+  ensureSecret(): void {
+    this.jwtSecret();
+  }
+
   /** The JWT secret from config, or one generated once and kept (mode 0600) in the data folder. */
   private jwtSecret(): string {
     if (this.secret) return this.secret;
@@ -118,36 +110,6 @@ export class AuthService {
       }
     }
     return (this.secret = fs.readFileSync(file, 'utf8').trim());
-  }
-
-  /**
-   * First start without users: an admin from ADMIN_EMAIL/ADMIN_PASSWORD, or one with a generated
-   * password written to a 0600 file in the data folder (the start-up banner shows both, see main.ts).
-   */
-  async ensureInitialAdmin(): Promise<InitialAdmin> {
-    this.jwtSecret();
-    if ((await this.db.read.count(UserEntity)) > 0) return { created: null, passwordFile: this.initialPasswordFile() };
-    const email = this.config.auth.adminEmail ?? 'admin@parley.local';
-    const generated = this.config.auth.adminPassword === undefined;
-    const password = this.config.auth.adminPassword ?? generatePassword();
-    try {
-      await this.createUser({ email, name: 'Administrator', role: 'admin', password }, 'system');
-    } catch (err) {
-      // Another node created the first admin at the same moment.
-      if (err instanceof AppError && err.statusCode === 409) return { created: null, passwordFile: this.initialPasswordFile() };
-      throw err;
-    }
-    if (!generated) return { created: { email, password: null }, passwordFile: null };
-    const passwordFile = this.initialAdminFile();
-    ensurePrivateDir(this.config.dataDir);
-    fs.writeFileSync(passwordFile, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
-    return { created: { email, password }, passwordFile };
-  }
-
-  /** The generated first password's file, while it is there (its admin has not changed it yet). */
-  private initialPasswordFile(): string | null {
-    const file = this.initialAdminFile();
-    return fs.existsSync(file) ? file : null;
   }
 
   /**
@@ -190,10 +152,6 @@ export class AuthService {
     return { token, expiresAt: toIso(expiresAt), user: toUser(user) };
   }
 
-  private initialAdminFile(): string {
-    return path.join(this.config.dataDir, INITIAL_ADMIN_FILE);
-  }
-
   /**
    * The signed-in user changes their own password: the current one must be right (a stolen session
    * alone cannot take the account over). A refusal writes nothing, as any refused request; guesses
@@ -232,18 +190,8 @@ export class AuthService {
       tx.afterCommit(() => this.accessEvents.publish({ kind: 'user', userId: user.id }));
       return count;
     });
-    this.forgetInitialPassword(user.email);
+    forgetInitialPassword(this.config.dataDir, user.email);
     return { sessionsEnded };
-  }
-
-  /** The generated first password is no longer valid once its admin has chosen another: its file goes. */
-  private forgetInitialPassword(email: string): void {
-    const file = this.initialAdminFile();
-    try {
-      if (/^email: (.+)$/m.exec(fs.readFileSync(file, 'utf8'))?.[1] === email) fs.rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
   }
 
   /** Seconds until sign-in may be tried again for this address; null when it is not locked. */
@@ -376,160 +324,5 @@ export class AuthService {
     if (principal.kind !== 'user') return null;
     const user = await this.db.read.findOneBy(UserEntity, { id: principal.userId });
     return user ? toUser(user) : null;
-  }
-
-  // ---- API tokens ----
-
-  async listTokens(userId: string): Promise<ApiToken[]> {
-    const rows = await this.db.read.find(ApiTokenEntity, { where: { userId }, order: { createdAt: 'DESC' } });
-    return rows.map(toApiToken);
-  }
-
-  async createToken(principal: Principal & { kind: 'user' }, input: ApiTokenCreate): Promise<ApiTokenCreated> {
-    const token = randomToken('plt');
-    const row: ApiTokenEntity = {
-      id: newId(),
-      userId: principal.userId,
-      name: input.name,
-      tokenHash: sha256(token),
-      prefix: token.slice(0, 12),
-      createdAt: Date.now(),
-      expiresAt: input.expiresAt ? parseBound(input.expiresAt) : null,
-      lastUsedAt: null,
-      revokedAt: null,
-    };
-    await this.db.write(async (tx) => {
-      await tx.manager.insert(ApiTokenEntity, row);
-      await this.audit.record(tx.manager, { actor: principal.email, action: 'api_token.created', entityType: 'api_token', entityId: row.id, after: toApiToken(row) });
-    });
-    return { ...toApiToken(row), token };
-  }
-
-  /** A user's API tokens, for an admin: 404 when there is no such user. */
-  async listTokensOf(userId: string): Promise<ApiToken[]> {
-    await this.getUser(userId);
-    return this.listTokens(userId);
-  }
-
-  /**
-   * Revokes one token of `userId` (the caller's own, or any user's for an admin): a token of another
-   * user is answered as an unknown one (404), so a path cannot be used to probe ids.
-   */
-  async revokeToken(userId: string, tokenId: string, actor: string): Promise<ApiToken> {
-    return this.db.write(async (tx) => {
-      if (!isUuid(userId) || !(await tx.manager.existsBy(UserEntity, { id: userId }))) throw notFound('User', userId);
-      const row = isUuid(tokenId) ? await tx.manager.findOneBy(ApiTokenEntity, { id: tokenId, userId }) : null;
-      if (!row) throw notFound('API token', tokenId);
-      if (row.revokedAt !== null) return toApiToken(row);
-      const revoked = { ...row, revokedAt: Date.now() };
-      await tx.manager.update(ApiTokenEntity, { id: row.id }, { revokedAt: revoked.revokedAt });
-      await this.audit.record(tx.manager, {
-        actor,
-        action: 'api_token.revoked',
-        entityType: 'api_token',
-        entityId: row.id,
-        before: toApiToken(row),
-        after: { ...toApiToken(revoked), userId },
-      });
-      tx.afterCommit(() => this.accessEvents.publish({ kind: 'api-token', tokenId: row.id }));
-      return toApiToken(revoked);
-    });
-  }
-
-  // ---- users ----
-
-  async createUser(input: { email: string; name: string; role: Role; password: string }, actor: string): Promise<User> {
-    const passwordHash = await hashPassword(input.password);
-    return this.db.write(async (tx) => {
-      if (await tx.manager.existsBy(UserEntity, { email: input.email })) throw conflict('CONFLICT', `a user with email '${input.email}' already exists`);
-      const now = Date.now();
-      const user: UserEntity = { id: newId(), email: input.email, name: input.name, role: input.role, passwordHash, disabledAt: null, createdAt: now, updatedAt: now };
-      try {
-        await tx.manager.insert(UserEntity, user);
-      } catch (err) {
-        // Two creations of the same email at once (two nodes creating the first admin): one wins.
-        if (isUniqueViolation(err)) throw conflict('CONFLICT', `a user with email '${input.email}' already exists`);
-        throw err;
-      }
-      await this.audit.record(tx.manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUser(user) });
-      return toUser(user);
-    });
-  }
-
-  async updateUser(userId: string, patch: { name?: string; role?: Role; disabled?: boolean; password?: string }, actor: string): Promise<User> {
-    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-    return this.db.write(async (tx) => {
-      // Read (and on PostgreSQL locked) before the user: two admins demoting each other at once
-      // cannot both succeed and leave no admin.
-      const admins = patch.role !== undefined || patch.disabled !== undefined ? await this.activeAdmins(tx.manager) : null;
-      const current = await tx.manager.findOneBy(UserEntity, { id: userId });
-      if (!current) throw notFound('User', userId);
-      const now = Date.now();
-      const next: UserEntity = {
-        ...current,
-        name: patch.name ?? current.name,
-        role: patch.role ?? current.role,
-        disabledAt: patch.disabled === undefined ? current.disabledAt : patch.disabled ? (current.disabledAt ?? now) : null,
-        passwordHash: passwordHash ?? current.passwordHash,
-        updatedAt: now,
-      };
-      const staysActiveAdmin = next.role === 'admin' && next.disabledAt === null;
-      if (admins !== null && !staysActiveAdmin && admins.length === 1 && admins[0] === userId) {
-        throw conflict(
-          'CONFLICT',
-          `${current.email} is the last active admin; ${next.role !== 'admin' ? 'taking the admin role from' : 'disabling'} them would leave nobody to manage users and negotiations. Make another user an admin first; nothing was changed.`,
-        );
-      }
-      await tx.manager.update(UserEntity, { id: userId }, {
-        name: next.name,
-        role: next.role,
-        disabledAt: next.disabledAt,
-        passwordHash: next.passwordHash,
-        updatedAt: now,
-      });
-      // A new password starts the address's failure count afresh (an admin's or the CLI's reset unlocks).
-      if (passwordHash) await tx.manager.delete(LoginFailureEntity, { email: current.email });
-      // A reset password or a disabled account may mean the account was taken over: every session
-      // and API token issued before ends for good, so enabling the account again brings none back.
-      // Enabling also revokes what is left, tokens that outlived a disable made before this rule.
-      const endsCredentials = passwordHash !== undefined || patch.disabled === true || (patch.disabled === false && current.disabledAt !== null);
-      const ended = endsCredentials ? await this.endCredentials(tx.manager, userId, now) : null;
-      const changes = { ...toUser(next), ...(passwordHash ? { passwordChanged: true } : {}), ...ended };
-      await this.audit.record(tx.manager, { actor, action: 'user.updated', entityType: 'user', entityId: userId, before: toUser(current), after: changes });
-      // Ended sessions, a disabled account or another role: what the user's open sockets may read is checked again.
-      if (endsCredentials || next.disabledAt !== current.disabledAt || next.role !== current.role) {
-        tx.afterCommit(() => this.accessEvents.publish({ kind: 'user', userId }));
-      }
-      return toUser(next);
-    });
-  }
-
-  /** Revokes every open session and API token of the user; the counts go into the audit entry. */
-  private async endCredentials(manager: EntityManager, userId: string, now: number): Promise<{ sessionsEnded: number; apiTokensRevoked: number }> {
-    const sessions = await manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
-    const tokens = await manager.update(ApiTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
-    return { sessionsEnded: sessions.affected ?? 0, apiTokensRevoked: tokens.affected ?? 0 };
-  }
-
-  /** Ids of the enabled admins; on PostgreSQL their rows stay locked until the transaction ends. */
-  private async activeAdmins(manager: EntityManager): Promise<string[]> {
-    const lock = manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
-    const { rows } = await sql<{ id: string }>(manager, `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id${lock}`);
-    return rows.map((r) => r.id);
-  }
-
-  async findUserByEmail(email: string): Promise<User | null> {
-    const user = await this.db.read.findOneBy(UserEntity, { email: email.toLowerCase() });
-    return user ? toUser(user) : null;
-  }
-
-  async getUser(id: string): Promise<User> {
-    const user = isUuid(id) ? await this.db.read.findOneBy(UserEntity, { id }) : null;
-    if (!user) throw notFound('User', id);
-    return toUser(user);
-  }
-
-  async listUsers(): Promise<User[]> {
-    return (await this.db.read.find(UserEntity, { order: { createdAt: 'ASC' } })).map(toUser);
   }
 }

@@ -5,6 +5,7 @@ import { PRIVATE_FILE_MODE, ensurePrivateDir, ensurePrivateFile } from '../commo
 import type { DatabaseConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { dataSourceOptions } from '../database/data-source-options';
+import { ENTITIES } from '../entities';
 
 /** A JSON backup: every table of the schema, read in one consistent snapshot. */
 interface JsonBackup {
@@ -40,7 +41,7 @@ export async function backup(config: DatabaseConfig, file: string, format: 'nati
   if (fs.existsSync(target)) throw new BackupError(`${target} already exists; choose a new file name (a backup never overwrites one).`);
   if (config.driver === 'sqlite' && !fs.existsSync(config.path)) throw new BackupError(`There is no database at ${config.path} to back up.`);
   const kind = config.driver === 'sqlite' && format === 'native' ? 'sqlite' : 'json';
-  const db = await Db.open(config, { migrate: false });
+  const db = await Db.open(config, ENTITIES, { migrate: false });
   let rows: Record<string, number>;
   try {
     rows = kind === 'sqlite' ? await vacuumInto(db.writerDataSource, target) : await dumpJson(db.writerDataSource, target);
@@ -58,7 +59,7 @@ async function vacuumInto(ds: DataSource, target: string): Promise<Record<string
   ensurePrivateFile(target);
   await ds.query('VACUUM INTO ?', [target]);
   // Count what the copy holds (read-only: the backup file is left exactly as written).
-  const copy = new DataSource({ ...dataSourceOptions({ driver: 'sqlite', path: target, synchronous: 'FULL' }, 'reader'), migrations: [] });
+  const copy = new DataSource({ ...dataSourceOptions({ driver: 'sqlite', path: target, synchronous: 'FULL' }, ENTITIES, 'reader'), migrations: [] });
   await copy.initialize();
   try {
     return await countRows(copy, await tablesInOrder(ds));
@@ -88,11 +89,11 @@ export async function restore(config: DatabaseConfig, file: string): Promise<Bac
     fs.copyFileSync(source, partial);
     fs.chmodSync(partial, PRIVATE_FILE_MODE); // the copy took the backup file's mode
     fs.renameSync(partial, config.path);
-    const db = await Db.open(config);
+    const db = await Db.open(config, ENTITIES);
     await db.close();
   } else {
     const parsed = parseJson(source);
-    const db = await Db.open(config);
+    const db = await Db.open(config, ENTITIES);
     try {
       await load(db, parsed);
     } finally {
@@ -277,7 +278,7 @@ async function refuseNonEmpty(config: DatabaseConfig): Promise<void> {
 
 /** Rows per entity table (a table the schema does not have yet counts 0). */
 export async function countRowsOf(config: DatabaseConfig): Promise<Record<string, number>> {
-  const db = await Db.open(config, { migrate: false });
+  const db = await Db.open(config, ENTITIES, { migrate: false });
   try {
     return await countRows(db.writerDataSource, await tablesInOrder(db.writerDataSource));
   } finally {

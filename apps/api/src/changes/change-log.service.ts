@@ -6,7 +6,6 @@ import type { Tx } from '../database/db.service';
 import { insertRows, sql, num } from '../database/sql';
 import { notFound } from '../common/app-error';
 import { AuditLog } from '../audit/audit.service';
-import { rebuildRecorded, storedData } from './stored-change';
 
 export type ChangeListener = (entry: ChangeEntry) => void;
 /** Hears the changes of one negotiation committed together (a batch, an import, a group of writes), in order. */
@@ -28,6 +27,27 @@ export type ChangeInput = {
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
+/** A change-log row as read with hand-written SQL (the data still JSON text). */
+export interface StoredChangeRow {
+  seq: number;
+  kind: string;
+  entityId: string;
+  data: string;
+}
+
+/**
+ * A kind whose data is kept in `change_log.data` in another form than it was published, and
+ * rebuilt when the log is read. The feature that owns the kind provides it (a recorded stance:
+ * stances/stored-change.ts), so the log itself knows no feature's rows.
+ */
+export interface StoredForm {
+  kind: ChangeKind;
+  /** What to store for a change's data (serialized into the JSON column). */
+  store(data: unknown): unknown;
+  /** The published data of the rows it stored, by seq; other rows are left out (their stored text is their data). */
+  rebuild(manager: EntityManager, rows: readonly StoredChangeRow[]): Promise<Map<number, unknown>>;
+}
+
 /**
  * The negotiation's gap-free change counter and its log. Services record; listeners (the live
  * gateway) hear about a change only after its transaction committed.
@@ -37,8 +57,20 @@ export class ChangeLog {
   private readonly logger = new Logger('ChangeLog');
   private readonly listeners = new Set<ChangeListener>();
   private readonly groupListeners = new Set<ChangeGroupListener>();
+  private readonly storedForms = new Map<string, StoredForm>();
 
   constructor(private readonly audit: AuditLog) {}
+
+  /** A feature keeps its kind's data in another form (registered when its module starts). */
+  keepAs(form: StoredForm): void {
+    this.storedForms.set(form.kind, form);
+  }
+
+  /** The JSON text to store for a change's data. */
+  private storedData(kind: string, data: unknown): string {
+    const form = this.storedForms.get(kind);
+    return JSON.stringify(form ? form.store(data) : data);
+  }
 
   /**
    * Takes the negotiation's next sequence number inside the transaction. On PostgreSQL the UPDATE
@@ -67,7 +99,7 @@ export class ChangeLog {
   /**
    * Appends many changes with one multi-row statement (stance events recorded together); each is
    * published after commit, in order. The data is serialized once here (a recorded stance as
-   * references to its events: see stored-change.ts).
+   * references to its events: see StoredForm).
    */
   async recordMany(tx: Tx, changes: ChangeInput[]): Promise<void> {
     if (changes.length === 0) return;
@@ -75,7 +107,7 @@ export class ChangeLog {
       tx.manager,
       'change_log',
       ['negotiation_id', 'seq', 'kind', 'entity_id', 'data', 'before', 'recorded_at', 'recorded_by'],
-      changes.map((c) => [c.negotiationId, c.seq, c.kind, c.entityId, storedData(c.kind, c.data), JSON.stringify(c.before ?? null) /* as the entity's transformer stores it */, c.recordedAt, c.recordedBy]),
+      changes.map((c) => [c.negotiationId, c.seq, c.kind, c.entityId, this.storedData(c.kind, c.data), JSON.stringify(c.before ?? null) /* as the entity's transformer stores it */, c.recordedAt, c.recordedBy]),
     );
     for (const change of changes) {
       if (change.kind.startsWith('stance.')) continue;
@@ -120,7 +152,10 @@ export class ChangeLog {
       [negotiationId, afterSeq, limit],
     );
     const stored = rows.map((row) => ({ seq: num(row.seq), kind: row.kind, entityId: row.entity_id, data: row.data }));
-    const rebuilt = await rebuildRecorded(manager, stored);
+    const rebuilt = new Map<number, unknown>();
+    for (const form of this.storedForms.values()) {
+      for (const [seq, data] of await form.rebuild(manager, stored)) rebuilt.set(seq, data);
+    }
     // Stored by record() (typed by kind) or by a dump import (checked against its kind, see imports/dump-check.ts).
     return rows.map((row, i) => ({
       negotiationId,

@@ -3,7 +3,7 @@ import type { ChangeKind } from '@parley/contracts';
 import { epochMs, jsonText } from '../database/columns';
 
 /**
- * The negotiation's stream: one row per change, numbered without gaps (its data as stored-change.ts keeps it). It drives live replay,
+ * The negotiation's stream: one row per change, numbered without gaps (its data as ChangeLog stores it, see StoredForm). It drives live replay,
  * "changes since" and the audit trail (before/after of every edit).
  */
 @Entity('change_log')

@@ -9,16 +9,17 @@ import { AppError } from '../common/app-error';
 import { writeExport } from '../exports/write-export';
 import { CsvImportService } from '../imports/csv-import.service';
 import { DumpImporter } from '../imports/dump-importer';
-import { generatePassword } from '../auth/crypto';
-import { AuthService } from '../auth/auth.service';
+import { generatePassword } from '../common/crypto';
 import { backup, BackupError, restore } from '../backup/backup';
 import { createApp, initialAdmin } from '../bootstrap';
 import { problemsOf } from '../common/validation';
 import type { AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
+import { ENTITIES } from '../entities';
 import { DemoLoader, DemoLoadError, describeCounts } from '../demo/demo-loader.service';
 import { adminLines } from '../start-up';
 import { UKRAINE_2025 } from '../demo/ukraine-2025';
+import { UsersService } from '../users/users.service';
 
 export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, demo:load and user:* also as npm run <command> -- …)
   migrate                                   apply pending database migrations
@@ -87,7 +88,7 @@ async function runCommand(argv: string[], config: AppConfig, print: (line: strin
   switch (command) {
     case 'migrate': {
       parseArgs({ args: rest, options: {} });
-      const db = await Db.open(config.database);
+      const db = await Db.open(config.database, ENTITIES);
       const { applied, pending } = await db.pendingMigrations();
       await db.close();
       print(`Migrations applied: ${applied}, pending: ${pending}`);
@@ -123,7 +124,7 @@ async function runCommand(argv: string[], config: AppConfig, print: (line: strin
         return 2;
       }
       return withApp(config, async (app) => {
-        const user = await app.get(AuthService).createUser(parsed.data, cliActor());
+        const user = await app.get(UsersService).createUser(parsed.data, cliActor());
         print(`Created ${user.role} ${user.email}${values.password ? '' : ` with password: ${password}`}`);
         return 0;
       });
@@ -142,14 +143,14 @@ async function runCommand(argv: string[], config: AppConfig, print: (line: strin
         return 2;
       }
       return withApp(config, async (app) => {
-        const auth = app.get(AuthService);
-        const user = await auth.findUserByEmail(email);
+        const users = app.get(UsersService);
+        const user = await users.findUserByEmail(email);
         if (!user) {
           print(`No user with email ${email}`);
           return 1;
         }
         // Resetting is how an operator gives an account back, so it also lifts a disable; said aloud.
-        await auth.updateUser(user.id, { password, disabled: false }, cliActor());
+        await users.updateUser(user.id, { password, disabled: false }, cliActor());
         const reenabled = user.disabled ? '; the account was disabled and is enabled again' : '';
         print(`New password for ${user.email}${values.password ? ' set' : `: ${password}`} (every session and API token of the user was ended${reenabled})`);
         return 0;

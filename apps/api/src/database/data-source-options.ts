@@ -2,13 +2,15 @@ import * as sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '@parley/migrations';
 import type { DatabaseConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming-strategy';
 
+/** The entity classes TypeORM maps (the app's list is src/entities.ts). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+
 /** One options object for the app, the CLI and the tests. `synchronize` is never on: migrations own the schema. */
-export function dataSourceOptions(db: DatabaseConfig, role: 'writer' | 'reader' = 'writer'): DataSourceOptions {
+export function dataSourceOptions(db: DatabaseConfig, entities: EntityList, role: 'writer' | 'reader' = 'writer'): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'all' as const,
     namingStrategy: new SnakeNamingStrategy(),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, type EntityList } from './data-source-options';
 
 export interface Tx {
   manager: EntityManager;
@@ -74,8 +74,8 @@ export class Db implements OnApplicationShutdown {
     private readonly reader: DataSource,
   ) {}
 
-  static async open(config: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Db> {
-    const writer = new DataSource(dataSourceOptions(config, 'writer'));
+  static async open(config: DatabaseConfig, entities: EntityList, options: { migrate?: boolean } = {}): Promise<Db> {
+    const writer = new DataSource(dataSourceOptions(config, entities, 'writer'));
     try {
       if (config.driver === 'sqlite') {
         // SQLite would create the file 0644 (and its -wal, -shm alike): it holds password and token hashes.
@@ -99,7 +99,7 @@ export class Db implements OnApplicationShutdown {
         await writer.query(`PRAGMA wal_autocheckpoint = ${config.walAutocheckpoint ?? DEFAULT_WAL_AUTOCHECKPOINT}`);
       }
       if (options.migrate !== false) await runMigrations(writer);
-      const reader = config.driver === 'sqlite' ? new DataSource(dataSourceOptions(config, 'reader')) : writer;
+      const reader = config.driver === 'sqlite' ? new DataSource(dataSourceOptions(config, entities, 'reader')) : writer;
       if (reader !== writer) {
         await reader.initialize();
         await reader.query('PRAGMA busy_timeout = 10000');

@@ -4,7 +4,7 @@ import { ExportQuery, NegotiationDump, type ExportFormat } from '@parley/contrac
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { Input } from '../common/validation';
 import { CONTENT_TYPES, ExportRunner } from './export-runner';

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HealthView } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Db } from '../database/db.service';
 
 const started = Date.now();

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportQuery, NegotiationDump, type ImportReport } from '@parley/contracts';
 import type { FastifyRequest } from 'fastify';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { AppError, invalid } from '../common/app-error';
 import { Author, CurrentPrincipal } from '../common/author.decorator';

@@ -24,7 +24,7 @@ import {
 } from '@parley/contracts';
 import type { Server, Socket } from 'socket.io';
 import { In } from 'typeorm';
-import { AccessEvents, concerns, type Revocation } from '../auth/access-events';
+import { AccessEvents, concerns, type Revocation } from '../common/access-events';
 import { shareTokenOf } from '../auth/access.guard';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MatrixQuery, MatrixView, MetricsQuery, MetricsView } from '@parley/contracts';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { Input } from '../common/validation';
 import { MatrixService } from './matrix.service';

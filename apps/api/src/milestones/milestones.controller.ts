@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Milestone, MilestoneCreate, MilestonePatch } from '@parley/contracts';
 import { z } from 'zod';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';

@@ -16,7 +16,7 @@ import {
   summarizeBatch,
 } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
-import { Access } from '../auth/access';
+import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { AppError, invalid } from '../common/app-error';
 import { Author, CurrentPrincipal } from '../common/author.decorator';

@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ChangeLog } from '../changes/change-log.service';
 import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { StancesController } from './stances.controller';
 import { StancesService } from './stances.service';
+import { RECORDED_STANCE_FORM } from './stored-change';
 
 @Module({ imports: [NegotiationsModule], controllers: [StancesController], providers: [StancesService], exports: [StancesService] })
-export class StancesModule {}
+export class StancesModule {
+  /** A recorded stance is logged as references to its events (see stored-change.ts). */
+  constructor(changes: ChangeLog) {
+    changes.keepAs(RECORDED_STANCE_FORM);
+  }
+}

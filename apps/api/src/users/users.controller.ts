@@ -2,23 +2,27 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiToken, User, UserCreate, UserPatch } from '@parley/contracts';
 import { z } from 'zod';
-import { Access } from '../auth/access';
-import { AuthService } from '../auth/auth.service';
+import { Access } from '../common/access';
+import { ApiTokensService } from '../auth/api-tokens.service';
 import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
+import { UsersService } from './users.service';
 
 @ApiTags('users')
 @Controller('users')
 @Access('admin')
 export class UsersController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly apiTokens: ApiTokensService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List users' })
   @Returns(200, z.array(User), 'Users', [401, 403])
   list(): Promise<User[]> {
-    return this.auth.listUsers();
+    return this.users.listUsers();
   }
 
   @Post()
@@ -27,14 +31,14 @@ export class UsersController {
   @Input({ body: UserCreate })
   @Returns(201, User, 'Created', [400, 401, 403, 409])
   create(@Body() body: UserCreate, @Author() author: string): Promise<User> {
-    return this.auth.createUser(body, author);
+    return this.users.createUser(body, author);
   }
 
   @Get(':userId')
   @ApiOperation({ summary: 'Get a user' })
   @Returns(200, User, 'The user', [401, 403, 404])
   get(@Param('userId') userId: string): Promise<User> {
-    return this.auth.getUser(userId);
+    return this.users.getUser(userId);
   }
 
   @Patch(':userId')
@@ -46,14 +50,14 @@ export class UsersController {
   @Input({ body: UserPatch })
   @Returns(200, User, 'Updated', [400, 401, 403, 404, 409])
   update(@Param('userId') userId: string, @Body() body: UserPatch, @Author() author: string): Promise<User> {
-    return this.auth.updateUser(userId, body, author);
+    return this.users.updateUser(userId, body, author);
   }
 
   @Get(':userId/tokens')
   @ApiOperation({ summary: "A user's API tokens, revoked ones included (never the tokens themselves)" })
   @Returns(200, z.array(ApiToken), 'Tokens', [401, 403, 404])
   tokens(@Param('userId') userId: string): Promise<ApiToken[]> {
-    return this.auth.listTokensOf(userId);
+    return this.users.listTokensOf(userId);
   }
 
   @Delete(':userId/tokens/:tokenId')
@@ -63,6 +67,6 @@ export class UsersController {
   })
   @Returns(200, ApiToken, 'Revoked', [401, 403, 404])
   revokeToken(@Param('userId') userId: string, @Param('tokenId') tokenId: string, @Author() author: string): Promise<ApiToken> {
-    return this.auth.revokeToken(userId, tokenId, author);
+    return this.apiTokens.revokeToken(userId, tokenId, author);
   }
 }

@@ -9,7 +9,7 @@ import type {
   NegotiationDump,
 } from '@parley/contracts';
 import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
-import { storedForm } from '../../changes/stored-change';
+import { storedForm } from '../../stances/stored-change';
 import { ChangeEntity } from '../../changes/change.entity';
 import { num, numOrNull } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '../common/principal';
+import type { Principal } from './principal';
 
 /**
  * A credential (or every credential of a user) stopped opening anything: a share link or API token

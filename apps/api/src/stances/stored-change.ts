@@ -1,7 +1,8 @@
 import type { RecordStanceResult, StanceEvent } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
+import type { StoredChangeRow, StoredForm } from '../changes/change-log.service';
 import { sql } from '../database/sql';
-import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import { toStanceEvent, type EventRow } from './stance.mapper';
 
 /**
  * How a change's data is kept in the `change_log.data` column.
@@ -30,17 +31,6 @@ export function storedForm(kind: string, data: unknown): unknown {
   const { cell } = data as RecordStanceResult;
   const stored: StoredRecordedStance = { ref: 'stance-event', version: cell.version, currentId: cell.current?.id ?? null };
   return stored;
-}
-
-/** The JSON text to store for a change's data. */
-export const storedData = (kind: string, data: unknown): string => JSON.stringify(storedForm(kind, data));
-
-/** A change-log row as read with hand-written SQL (the data still JSON text). */
-export interface StoredChangeRow {
-  seq: number;
-  kind: string;
-  entityId: string;
-  data: string;
 }
 
 /** Events per lookup (one parameter each). */
@@ -84,3 +74,10 @@ export async function rebuildRecorded(manager: EntityManager, rows: readonly Sto
   }
   return out;
 }
+
+/** The change log keeps a recorded stance in this form (registered by StancesModule). */
+export const RECORDED_STANCE_FORM: StoredForm = {
+  kind: 'stance.recorded',
+  store: (data) => storedForm('stance.recorded', data),
+  rebuild: rebuildRecorded,
+};

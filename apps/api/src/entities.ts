@@ -1,0 +1,42 @@
+import type { EntityList } from './database/data-source-options';
+import { AuditEntity } from './audit/audit.entity';
+import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth/auth.entities';
+import { ShareLinkEntity } from './share-links/share-link.entity';
+import { ChangeEntity } from './changes/change.entity';
+import { DocumentEntity, ProvisionEntity } from './documents/document.entity';
+import { MilestoneEntity } from './milestones/milestone.entity';
+import { NegotiationEntity } from './negotiations/negotiation.entity';
+import { ActorEntity, PartyEntity } from './parties/party.entity';
+import { PointEntity, PointLineageEntity } from './points/point.entity';
+import {
+  CurrentStanceEntity,
+  IdempotencyKeyEntity,
+  StanceEventEntity,
+  StanceRetractionEntity,
+} from './stances/stance.entities';
+
+/**
+ * Every feature's tables, assembled here at the top so that database/ imports no feature: whoever
+ * opens the database (bootstrap, the CLI, backups, tests) hands this list to `Db.open`.
+ */
+export const ENTITIES: EntityList = [
+  NegotiationEntity,
+  PartyEntity,
+  ActorEntity,
+  PointEntity,
+  PointLineageEntity,
+  DocumentEntity,
+  ProvisionEntity,
+  MilestoneEntity,
+  StanceEventEntity,
+  StanceRetractionEntity,
+  CurrentStanceEntity,
+  IdempotencyKeyEntity,
+  ChangeEntity,
+  UserEntity,
+  SessionEntity,
+  ApiTokenEntity,
+  ShareLinkEntity,
+  AuditEntity,
+  LoginFailureEntity,
+];
