@@ -4,7 +4,6 @@ import type {
   ChangeItem,
   ChangesPage,
   ChangesQuery,
-  FieldProblem,
   HistoryQuery,
   PointHistory,
   RecordStanceResult,
@@ -147,18 +146,11 @@ export class StancesService {
     );
   }
 
-  /** Records events inside a caller's transaction, in order; references must have been checked (checkRefsOf). */
+  /** Records events inside a caller's transaction, in order; references must have been checked (checkRefs). */
   async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
     const items = inputs.map((input, i) => ({ input, field: field(i), author }));
     const outcomes = await recordStances(tx, this.recorder, negotiationId, items, true);
     return outcomes.map((outcome) => (outcome as { ok: true; result: RecordStanceResult }).result);
-  }
-
-  /** The references of stance inputs that do not resolve in the negotiation, by field. */
-  async refProblems(negotiationId: string, inputs: StanceCreate[], prefix: (index: number) => string): Promise<FieldProblem[]> {
-    const fresh = await StanceRefs.load(this.db.read, negotiationId);
-    this.refs.set(negotiationId, fresh);
-    return inputs.flatMap((input, i) => fresh.problems(input, prefix(i)));
   }
 
   /**
