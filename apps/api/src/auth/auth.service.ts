@@ -12,6 +12,7 @@ import { ensurePrivateDir } from '../common/private-files';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
+import { dialectOf, isUniqueViolation } from '../database/dialect';
 import { num, numOrNull, sql } from '../database/sql';
 import { ShareLinkEntity } from '../share-links/share-link.entity';
 import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth.entities';
@@ -53,12 +54,6 @@ const userPrincipal = (row: PrincipalRow, via: { session: string } | { token: st
   sessionId: 'session' in via ? via.session : null,
   tokenId: 'token' in via ? via.token : null,
 });
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT';
-}
 
 export const unauthenticated = (message: string) => new AppError(401, 'UNAUTHENTICATED', message);
 
@@ -513,8 +508,7 @@ export class AuthService {
 
   /** Ids of the enabled admins; on PostgreSQL their rows stay locked until the transaction ends. */
   private async activeAdmins(manager: EntityManager): Promise<string[]> {
-    const lock = manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
-    const { rows } = await sql<{ id: string }>(manager, `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id${lock}`);
+    const { rows } = await sql<{ id: string }>(manager, `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id${dialectOf(manager).forUpdate}`);
     return rows.map((r) => r.id);
   }
 

@@ -41,3 +41,8 @@ export function dataSourceOptions(db: DatabaseConfig, role: 'writer' | 'reader' 
     },
   };
 }
+
+/** A read-only connection to a SQLite file of this schema (a backup copy being counted). */
+export function fileReaderOptions(file: string): DataSourceOptions {
+  return dataSourceOptions({ driver: 'sqlite', path: file, synchronous: 'FULL' }, 'reader');
+}

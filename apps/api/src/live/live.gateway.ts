@@ -15,7 +15,7 @@ import { shareTokenOf } from '../auth/access.guard';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
 import { clientAddress, trustFunction } from '../common/client-address';
-import { errorBodyOf } from '../common/error.filter';
+import { errorBodyOf } from '../http/error.filter';
 import { problemsOf } from '../common/validation';
 import { ChangeLog } from '../changes/change-log.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
