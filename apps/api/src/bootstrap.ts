@@ -13,7 +13,7 @@ import type { InitialAdmin } from './auth/initial-admin';
 import { AppError } from './common/app-error';
 import { NestLogLevels } from './common/log-output';
 import { IMPORT_ROUTE } from './common/routes';
-import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './common/error.filter';
+import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './http/error.filter';
 import { parseJsonBody } from './common/json-body';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';

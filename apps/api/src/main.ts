@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { beginShutdown, createApp, initialAdmin, loadDemoIfEmpty } from './bootstrap';
 import { printAfterLogs } from './common/log-output';
 import { DatabaseOpenError } from './database/db.service';
+import { databaseFile } from './database/dialect';
 import { StartError, ensureCanListen, listenRefusal, startBanner } from './start-up';
 
 /** The same signal again within this time is the same Ctrl-C delivered twice (see stop). */
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   }
   const { port } = app.getHttpServer().address() as { port: number };
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
-  const where = config.database.driver === 'sqlite' ? config.database.path : 'PostgreSQL';
+  const where = databaseFile(config.database) ?? 'PostgreSQL';
   // The last lines of the start, after Nest's own (written through the same buffered output).
   printAfterLogs(startBanner(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, where, initialAdmin(app)));
 }

@@ -1,6 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { LONE_SURROGATE_MESSAGE } from '@parley/contracts';
-import { ErrorFilter } from '../src/common/error.filter';
+import { ErrorFilter } from '../src/http/error.filter';
 import { DRIVER, fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';

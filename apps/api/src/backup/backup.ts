@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { PRIVATE_FILE_MODE, ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
-import { dataSourceOptions } from '../database/data-source-options';
+import { fileReaderOptions } from '../database/data-source-options';
+import { databaseFile, databasePlace, dialectOf } from '../database/dialect';
 import { ENTITIES } from '../entities';
 
 /** A JSON backup: every table of the schema, read in one consistent snapshot. */
@@ -39,8 +40,9 @@ export interface BackupSummary {
 export async function backup(config: DatabaseConfig, file: string, format: 'native' | 'json' = 'native'): Promise<BackupSummary> {
   const target = path.resolve(file);
   if (fs.existsSync(target)) throw new BackupError(`${target} already exists; choose a new file name (a backup never overwrites one).`);
-  if (config.driver === 'sqlite' && !fs.existsSync(config.path)) throw new BackupError(`There is no database at ${config.path} to back up.`);
-  const kind = config.driver === 'sqlite' && format === 'native' ? 'sqlite' : 'json';
+  const databasePath = databaseFile(config);
+  if (databasePath !== null && !fs.existsSync(databasePath)) throw new BackupError(`There is no database at ${databasePath} to back up.`);
+  const kind = databasePath !== null && format === 'native' ? 'sqlite' : 'json';
   const db = await Db.open(config, ENTITIES, { migrate: false });
   let rows: Record<string, number>;
   try {
@@ -59,7 +61,7 @@ async function vacuumInto(ds: DataSource, target: string): Promise<Record<string
   ensurePrivateFile(target);
   await ds.query('VACUUM INTO ?', [target]);
   // Count what the copy holds (read-only: the backup file is left exactly as written).
-  const copy = new DataSource({ ...dataSourceOptions({ driver: 'sqlite', path: target, synchronous: 'FULL' }, ENTITIES, 'reader'), migrations: [] });
+  const copy = new DataSource({ ...fileReaderOptions(target, ENTITIES), migrations: [] });
   await copy.initialize();
   try {
     return await countRows(copy, await tablesInOrder(ds));
@@ -77,18 +79,19 @@ export async function restore(config: DatabaseConfig, file: string): Promise<Bac
   const source = path.resolve(file);
   if (!fs.existsSync(source)) throw new BackupError(`No backup at ${source}.`);
   const isSqlite = readMagic(source) === SQLITE_MAGIC;
-  if (isSqlite && config.driver !== 'sqlite') {
+  const databasePath = databaseFile(config);
+  if (isSqlite && databasePath === null) {
     throw new BackupError('This is a SQLite backup; it restores only into the SQLite mode (unset DATABASE_URL). Back up to JSON from PostgreSQL instead.');
   }
   await refuseNonEmpty(config);
-  if (isSqlite && config.driver === 'sqlite') {
+  if (isSqlite && databasePath !== null) {
     // The target holds no data (checked above): replace it, with its WAL, by the backup.
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(config.path + suffix, { force: true });
-    ensurePrivateDir(path.dirname(config.path));
-    const partial = `${config.path}.restoring`;
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(databasePath + suffix, { force: true });
+    ensurePrivateDir(path.dirname(databasePath));
+    const partial = `${databasePath}.restoring`;
     fs.copyFileSync(source, partial);
     fs.chmodSync(partial, PRIVATE_FILE_MODE); // the copy took the backup file's mode
-    fs.renameSync(partial, config.path);
+    fs.renameSync(partial, databasePath);
     const db = await Db.open(config, ENTITIES);
     await db.close();
   } else {
@@ -206,7 +209,7 @@ async function dumpJson(ds: DataSource, target: string): Promise<Record<string, 
     await runner.connect();
     // One snapshot for every table: the dump is consistent while writes go on. (SQLite: a read
     // transaction sees one snapshot from its first read on.)
-    await runner.query(ds.options.type === 'postgres' ? 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+    await runner.query(dialectOf(ds.manager).beginSnapshot);
     const migrations = (await runner.query('SELECT name FROM migrations ORDER BY timestamp')) as { name: string }[];
     fs.writeSync(fd, `{"format":"parley-backup","version":1,"createdAt":${JSON.stringify(new Date().toISOString())},"migrations":${JSON.stringify(migrations.map((m) => m.name))},"tables":{`);
     for (const [t, table] of (await tablesInOrder(ds)).entries()) {
@@ -252,24 +255,22 @@ async function load(db: Db, backupData: JsonBackup): Promise<void> {
         const chunk = rows.slice(i, i + perStatement);
         const params: unknown[] = [];
         const tuples = chunk.map((row) => {
-          const marks = columns.map((column) => {
-            params.push(row[column] ?? null);
-            return db.driver === 'postgres' ? `$${params.length}` : '?';
-          });
-          return `(${marks.join(', ')})`;
+          for (const column of columns) params.push(row[column] ?? null);
+          return `(${columns.map(() => '?').join(', ')})`;
         });
-        await manager.query(`INSERT INTO ${quote(table.name)} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+        await manager.query(dialectOf(manager).placeholders(`INSERT INTO ${quote(table.name)} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`), params);
       }
     }
   });
 }
 
 async function refuseNonEmpty(config: DatabaseConfig): Promise<void> {
-  if (config.driver === 'sqlite' && !fs.existsSync(config.path)) return;
+  const databasePath = databaseFile(config);
+  if (databasePath !== null && !fs.existsSync(databasePath)) return;
   const rows = await countRowsOf(config);
   const filled = Object.entries(rows).filter(([, n]) => n > 0);
   if (filled.length > 0) {
-    const where = config.driver === 'sqlite' ? config.path : `schema ${config.schema ?? '(default)'}`;
+    const where = databasePlace(config);
     throw new BackupError(
       `Refusing to restore into a non-empty installation (${where} holds ${filled.map(([t, n]) => `${n} ${t}`).join(', ')}). Restore into an empty one: a new DB_PATH, or an empty PostgreSQL schema.`,
     );

@@ -3,7 +3,7 @@ import type { ChangeEntry, ChangeKind, ChangePayloads } from '@parley/contracts'
 import { toIso } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
 import type { Tx } from '../database/db.service';
-import { insertRows, sql, num } from '../database/sql';
+import { insertRows, lockRow, sql, num } from '../database/sql';
 import { notFound } from '../common/app-error';
 import { AuditLog } from '../audit/audit.service';
 
@@ -86,9 +86,7 @@ export class ChangeLog {
 
   /** Serializes with other writers of the negotiation without taking a number (SQLite is serialized already). */
   async lock(tx: Tx, negotiationId: string): Promise<void> {
-    if (tx.manager.connection.options.type === 'postgres') {
-      await sql(tx.manager, 'SELECT id FROM negotiations WHERE id = ? FOR UPDATE', [negotiationId]);
-    }
+    await lockRow(tx.manager, 'negotiations', negotiationId);
   }
 
   /** Appends one change; audited (unless a stance event) and published after commit, like recordMany. */

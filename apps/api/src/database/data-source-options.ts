@@ -43,3 +43,8 @@ export function dataSourceOptions(db: DatabaseConfig, entities: EntityList, role
     },
   };
 }
+
+/** A read-only connection to a SQLite file of this schema (a backup copy being counted). */
+export function fileReaderOptions(file: string, entities: EntityList): DataSourceOptions {
+  return dataSourceOptions({ driver: 'sqlite', path: file, synchronous: 'FULL' }, entities, 'reader');
+}

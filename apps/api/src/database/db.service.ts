@@ -5,6 +5,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
 import { dataSourceOptions, type EntityList } from './data-source-options';
+import { dialectOfConfig, isStorageFailure } from './dialect';
 
 export interface Tx {
   manager: EntityManager;
@@ -115,6 +116,16 @@ export class Db implements OnApplicationShutdown {
 
   get driver(): 'sqlite' | 'postgres' {
     return this.config.driver;
+  }
+
+  /** Which database this is, as /api/health reports it. Code outside database/ never branches on it: it asks the dialect. */
+  get engine(): 'sqlite' | 'postgres' {
+    return this.config.driver;
+  }
+
+  /** Whether this process is the only writer (SQLite), so a copy of what it wrote stays true until it writes again. */
+  get singleWriter(): boolean {
+    return dialectOfConfig(this.config).singleWriter;
   }
 
   /** For reads: sees committed data only. */
@@ -335,15 +346,6 @@ function openFailure(config: DatabaseConfig, err: unknown): unknown {
     `Cannot open the database DB_PATH=${config.path} for writing (${code}): check that its folder exists, is writable and has free space.`,
     code,
   );
-}
-
-/** SQLite failures of the storage itself (not of one statement's data): they may end the transaction. */
-const STORAGE_FAILURES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_NOMEM', 'SQLITE_CORRUPT', 'SQLITE_BUSY', 'SQLITE_PROTOCOL']);
-
-function isStorageFailure(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e.driverError?.code ?? e.code;
-  return typeof code === 'string' && STORAGE_FAILURES.has(code);
 }
 
 /**

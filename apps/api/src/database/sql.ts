@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { dialectOf } from './dialect';
 
 export interface SqlResult<Row> {
   rows: Row[];
@@ -14,11 +15,7 @@ export async function sql<Row = Record<string, unknown>>(
   text: string,
   params: unknown[] = [],
 ): Promise<SqlResult<Row>> {
-  let query = text;
-  if (manager.connection.options.type === 'postgres') {
-    let n = 0;
-    query = text.replace(/\?/g, () => `$${++n}`);
-  }
+  const query = dialectOf(manager).placeholders(text);
   // A transaction's manager has its own runner; a plain manager gets one for this query only.
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   let result: { records?: Row[]; raw?: unknown; affected?: number };
@@ -44,15 +41,15 @@ const JSON_ROWS = 5_000;
  * Multi-row INSERT of `rows` (values in `columns` order): one statement for many rows instead of one
  * per row.
  *
- * On SQLite the rows go in as one JSON text parameter unpacked by `json_each`: the driver binds
- * each parameter on the main thread (about a microsecond apiece: a batch of 1,000 events has 22,000),
- * while SQLite parses the JSON on its own thread. Rows holding anything but strings, finite numbers,
- * booleans and nulls (which JSON would not carry unchanged) take the parameter path, as does
- * PostgreSQL, in statements under the drivers' parameter limits.
+ * Where the dialect says so (SQLite) the rows go in as one JSON text parameter unpacked by
+ * `json_each`: the driver binds each parameter on the main thread (about a microsecond apiece: a
+ * batch of 1,000 events has 22,000), while SQLite parses the JSON on its own thread. Rows holding
+ * anything but strings, finite numbers, booleans and nulls (which JSON would not carry unchanged)
+ * take the parameter path, as does PostgreSQL, in statements under the drivers' parameter limits.
  */
 export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: unknown[][], suffix = ''): Promise<void> {
   const head = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) `;
-  if (manager.connection.options.type !== 'postgres' && rows.every(jsonSafe)) {
+  if (dialectOf(manager).jsonRows && rows.every(jsonSafe)) {
     for (let i = 0; i < rows.length; i += JSON_ROWS) {
       const chunk = rows.slice(i, i + JSON_ROWS);
       // A column with one value in every row (the negotiation, the author, the time, the many
@@ -85,4 +82,28 @@ function jsonSafe(row: unknown[]): boolean {
     if (value !== null && type !== 'string' && type !== 'boolean' && !(type === 'number' && Number.isFinite(value))) return false;
   }
   return true;
+}
+
+/** Locks one row until the transaction ends where writers run side by side (PostgreSQL); nothing to do where one writer runs (SQLite). */
+export async function lockRow(manager: EntityManager, table: string, id: string): Promise<void> {
+  const { forUpdate } = dialectOf(manager);
+  if (forUpdate) await sql(manager, `SELECT id FROM ${table} WHERE id = ?${forUpdate}`, [id]);
+}
+
+/**
+ * Many rows of `columns` (their values in order) read by `select`. Where the dialect says so
+ * (SQLite) they come back as one JSON value, made into rows by `fromTuple`: the sqlite3 driver's row
+ * objects cost several times more than JSON.parse of the same data. Elsewhere the driver's rows
+ * are returned as they are.
+ */
+export async function selectMany<Row, Tuple extends unknown[]>(
+  manager: EntityManager,
+  columns: readonly string[],
+  select: string,
+  params: unknown[],
+  fromTuple: (tuple: Tuple) => Row,
+): Promise<Row[]> {
+  if (!dialectOf(manager).jsonRows) return (await sql<Row>(manager, select, params)).rows;
+  const { rows } = await sql<{ j: string | null }>(manager, `SELECT json_group_array(json_array(${columns.join(', ')})) AS j FROM (${select})`, params);
+  return (JSON.parse(rows[0]?.j ?? '[]') as Tuple[]).map(fromTuple);
 }

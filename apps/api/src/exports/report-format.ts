@@ -13,7 +13,6 @@ export { POSITION_SWATCH, type Swatch } from '@parley/contracts';
 
 /** Fill and text of a cell with no stated position: white with a grey dash, never a score of 0. */
 export const NO_POSITION_SWATCH: Swatch = { background: '#ffffff', color: '#8a8a8a' };
-export const NO_POSITION_LABEL = 'No position';
 export const NO_POSITION_SHORT = '-';
 
 /** Short labels for narrow matrix cells; colour is never the only cue. */

@@ -24,7 +24,7 @@ export class HealthController {
       status: ok ? 'ok' : 'error',
       database: up ? 'up' : 'down',
       migrations,
-      driver: this.db.driver,
+      driver: this.db.engine,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     };
   }

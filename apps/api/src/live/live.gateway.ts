@@ -8,78 +8,32 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import {
-  JoinRequest,
-  LIVE_PATH,
-  type ChangeEntry,
-  type ClientToServerEvents,
-  type ErrorBody,
-  type JoinAck,
-  type LiveAuth,
-  type LiveConnectError,
-  type PresenceNotice,
-  type RefusedNotice,
-  type ResyncNotice,
-  type ServerToClientEvents,
-} from '@parley/contracts';
-import type { Server, Socket } from 'socket.io';
+import { JoinRequest, LIVE_PATH, type ChangeEntry, type ErrorBody, type JoinAck, type LiveAuth, type LiveConnectError, type ResyncNotice } from '@parley/contracts';
 import { In } from 'typeorm';
-import { AccessEvents, concerns, type Revocation } from '../common/access-events';
+import { AccessEvents } from '../common/access-events';
 import { shareTokenOf } from '../auth/access.guard';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
 import { clientAddress, trustFunction } from '../common/client-address';
-import { errorBodyOf } from '../common/error.filter';
-import type { Principal } from '../common/principal';
+import { errorBodyOf } from '../http/error.filter';
 import { problemsOf } from '../common/validation';
 import { ChangeLog } from '../changes/change-log.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
+import { AccessRecheck } from './access-recheck';
 import { AddressSlots } from './address-slots';
 import { backlogBytes, cutOff, drained, type Connection } from './backlog';
 import { EventBudget } from './event-budget';
-
-interface SocketData {
-  principal: Principal | null;
-  /** What the socket authenticated with, checked again on revocations and every head interval. */
-  credential: string | undefined;
-  /** Negotiations this socket watches. */
-  joined: Set<string>;
-  /** The joins sent so far, served one after the other: settles when the last one was answered. */
-  joins: Promise<unknown>;
-  /** Per negotiation (as the join named it): the latest join, which replaces those before it. */
-  latestJoin: Map<string, JoinTicket>;
-}
-
-/** One join on its way: a later join of the same negotiation on the socket replaces it. */
-interface JoinTicket {
-  replaced: boolean;
-}
-
-/** Between the nodes (through the Redis adapter). */
-interface NodeEvents {
-  /** A revocation made on one node reaches sockets on all. */
-  revoked: (revocation: Revocation) => void;
-  /** A node's new count of a negotiation's viewers, for the other nodes to show to theirs. */
-  presence: (notice: PresenceNotice) => void;
-  /** Each other node answers with its own number of viewers of each negotiation asked about, in order. */
-  viewers: (negotiationIds: string[], answer: (counts: number[]) => void) => void;
-}
-
-type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
+import { type JoinTicket, type LiveServer, type LiveSocket, room } from './live-server';
+import { Presence } from './presence';
 
 /** Changes read and sent at once by a join's replay (about 1-2 KB each). */
 const REPLAY_PAGE = 200;
 /** A replay sends its next page only once the socket holds at most this much unread. */
 const REPLAY_BACKLOG_BYTES = 256 * 1024;
-const PRESENCE_DEBOUNCE_MS = 250;
 const SLOW_CONSUMER_CHECK_MS = 1_000;
-/** A refused socket gets this long to read its notice before its connection is dropped anyway. */
-const REFUSED_GRACE_MS = 5_000;
-const room = (negotiationId: string) => `n:${negotiationId}`;
 
 function failure(statusCode: 400 | 401 | 403 | 409, code: ErrorBody['code'], message: string, details?: ErrorBody['details']): JoinAck {
   const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict' }[statusCode];
@@ -110,15 +64,12 @@ function refusal(err: unknown): Error & { data: LiveConnectError } {
 export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconnect<LiveSocket>, BeforeApplicationShutdown, OnApplicationShutdown {
   @WebSocketServer() private server!: LiveServer;
   private readonly logger = new Logger('Live');
-  private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
-  /** Per negotiation: how many of its viewers this node had when it last pushed a count. */
-  private readonly viewersAtLastPush = new Map<string, number>();
-  /** Per negotiation with viewers here: the count they were last shown (absent: some have been shown none yet). */
-  private readonly shownViewers = new Map<string, number>();
-  private presenceRefreshRunning = false;
-  /** The last refresh failed (logged once per outage, not every interval). */
-  private presenceRefreshFailing = false;
+  /** Viewer counts (set up in afterInit). */
+  private presence!: Presence;
+  /** Credentials checked again while sockets stay open (set up in afterInit). */
+  private accessRecheck!: AccessRecheck;
   private timers: NodeJS.Timeout[] = [];
+  /** What to stop at shutdown: subscriptions, and the timers of presence. */
   private unsubscribe: (() => void)[] = [];
   /** Every open engine.io connection, including one whose socket ended while its close waits to be sent. */
   private readonly connections = new Set<Connection>();
@@ -126,7 +77,6 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   private slots!: AddressSlots;
   /** Open sockets (namespace connections) on each engine.io connection. */
   private readonly socketsOn = new WeakMap<Connection, number>();
-  private recheckRunning = false;
 
   constructor(
     private readonly changes: ChangeLog,
@@ -178,27 +128,19 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         },
       );
     });
-    this.unsubscribe = [
-      this.changes.subscribeGroups((entries) => this.broadcast(entries)),
-      this.accessEvents.subscribe((revocation) => {
-        void this.recheck((principal) => concerns(revocation, principal));
-        // Other nodes check their sockets too (without Redis there are none, and the default adapter
-        // does not carry server-side events). A lost message is caught by the periodic check.
-        if (this.config.live.redisUrl) this.server.serverSideEmit('revoked', revocation);
-      }),
-    ];
-    server.on('revoked', (revocation) => void this.recheck((principal) => concerns(revocation, principal)));
-    server.on('presence', (notice) => this.showPresence(notice));
-    server.on('viewers', (negotiationIds, answer) => answer(negotiationIds.map((id) => this.viewersHere(id))));
+    const acrossNodes = Boolean(this.config.live.redisUrl);
+    this.accessRecheck = new AccessRecheck(server, this.access, this.accessEvents, acrossNodes);
+    this.presence = new Presence(server, acrossNodes);
+    this.unsubscribe = [this.changes.subscribeGroups((entries) => this.broadcast(entries)), () => this.accessRecheck.stop(), () => this.presence.stop()];
     this.timers = [
       setInterval(() => {
-        const watched = this.watchedHere();
+        const watched = this.presence.watchedHere();
         void this.announceHeads(watched);
         // Corrects counts a push missed: a node that died (its viewers went without a word), a
         // count that failed while Redis was down, notices that crossed between nodes.
-        void this.refreshPresence(watched);
+        void this.presence.refresh(watched);
         // Expiry, and revocations this node did not hear about (made by the CLI, or a message Redis lost).
-        void this.recheckAll();
+        void this.accessRecheck.recheckAll();
       }, this.config.live.headIntervalMs),
       setInterval(() => this.dropSlowConsumers(), SLOW_CONSUMER_CHECK_MS),
     ];
@@ -323,9 +265,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         await socket.join(room(negotiationId));
         socket.data.joined.add(negotiationId);
         joinedHere = negotiationId;
-        // This viewer has been shown no count yet: the next count is shown here even if unchanged.
-        this.shownViewers.delete(negotiationId);
-        this.schedulePresence(negotiationId);
+        this.presence.joined(negotiationId);
       }
       const head = (await this.negotiations.resolve(negotiationId)).seq;
       const since = parsed.data.sinceSeq;
@@ -355,7 +295,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         // Not half-joined: the retried join replays from the start.
         await socket.leave(room(joinedHere));
         socket.data.joined.delete(joinedHere);
-        this.schedulePresence(joinedHere);
+        this.presence.schedule(joinedHere);
       }
       return { ok: false, error };
     }
@@ -367,12 +307,12 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     if (typeof negotiationId !== 'string' || !socket.data.joined.has(negotiationId)) return { ok: false };
     await socket.leave(room(negotiationId));
     socket.data.joined.delete(negotiationId);
-    this.schedulePresence(negotiationId);
+    this.presence.schedule(negotiationId);
     return { ok: true };
   }
 
   handleDisconnect(socket: LiveSocket): void {
-    for (const negotiationId of socket.data.joined ?? []) this.schedulePresence(negotiationId);
+    for (const negotiationId of socket.data.joined ?? []) this.presence.schedule(negotiationId);
   }
 
   /**
@@ -393,88 +333,6 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     return { connections: this.connections.size, maxBytes };
   }
 
-  /**
-   * Viewer counts across all nodes, debounced so a burst of joins sends one update, and sent only
-   * when this node's number of viewers changed (a rejoin, or a join and a leave, change nothing).
-   * The count only changes when some node's does, and that node tells every node, each of which
-   * shows it to its own viewers (see showPresence). What this misses (a node that died, a count
-   * that failed) the periodic refreshPresence corrects.
-   */
-  private schedulePresence(negotiationId: string): void {
-    if (this.presenceTimers.has(negotiationId)) return;
-    const timer = setTimeout(() => {
-      this.presenceTimers.delete(negotiationId);
-      const here = this.viewersHere(negotiationId);
-      if (this.viewersAtLastPush.get(negotiationId) === here) return;
-      if (here > 0) this.viewersAtLastPush.set(negotiationId, here);
-      else this.viewersAtLastPush.delete(negotiationId);
-      this.countViewers([negotiationId]).then(
-        ([viewers]) => {
-          const notice: PresenceNotice = { negotiationId, viewers };
-          this.showPresence(notice);
-          if (this.config.live.redisUrl) this.server.serverSideEmit('presence', notice);
-        },
-        (err: unknown) => this.logger.warn(`presence count failed: ${String(err)}`),
-      );
-    }, PRESENCE_DEBOUNCE_MS);
-    timer.unref();
-    this.presenceTimers.set(negotiationId, timer);
-  }
-
-  /** Shows a count to this node's viewers of the negotiation, unless it is the one they were last shown. */
-  private showPresence(notice: PresenceNotice): void {
-    const { negotiationId, viewers } = notice;
-    if (this.viewersHere(negotiationId) === 0) {
-      this.shownViewers.delete(negotiationId);
-      return;
-    }
-    if (this.shownViewers.get(negotiationId) === viewers) return;
-    this.shownViewers.set(negotiationId, viewers);
-    this.server.local.to(room(negotiationId)).emit('presence', notice);
-  }
-
-  /** Counts again the viewers of the negotiations watched here and shows the counts that changed. */
-  private async refreshPresence(negotiationIds: string[]): Promise<void> {
-    // A count waits up to the adapter's request timeout (Redis down): one round at a time.
-    if (negotiationIds.length === 0 || this.presenceRefreshRunning) return;
-    this.presenceRefreshRunning = true;
-    try {
-      const counts = await this.countViewers(negotiationIds);
-      negotiationIds.forEach((negotiationId, i) => this.showPresence({ negotiationId, viewers: counts[i] }));
-      this.presenceRefreshFailing = false;
-    } catch (err) {
-      if (!this.presenceRefreshFailing) this.logger.warn(`viewer counts cannot be refreshed for now (${String(err)}); retried every head interval`);
-      this.presenceRefreshFailing = true;
-    } finally {
-      this.presenceRefreshRunning = false;
-    }
-  }
-
-  /**
-   * The viewers of each negotiation across all nodes: this node's own, plus what every other node
-   * answers (only numbers travel, not the sockets as fetchSockets would send them). Fails when a node
-   * does not answer in time or Redis is down; the next refresh asks again.
-   */
-  private async countViewers(negotiationIds: string[]): Promise<number[]> {
-    const counts = negotiationIds.map((id) => this.viewersHere(id));
-    if (!this.config.live.redisUrl) return counts;
-    const answers = await this.server.serverSideEmitWithAck('viewers', negotiationIds);
-    for (const answer of answers) {
-      if (!Array.isArray(answer) || answer.length !== counts.length) throw new Error(`a node answered the viewer count with ${JSON.stringify(answer)}`);
-      answer.forEach((n, i) => (counts[i] += n));
-    }
-    return counts;
-  }
-
-  private viewersHere(negotiationId: string): number {
-    return this.server.of('/').adapter.rooms.get(room(negotiationId))?.size ?? 0;
-  }
-
-  /** The negotiations this node's sockets watch. */
-  private watchedHere(): string[] {
-    return [...this.server.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('n:')).map((r) => r.slice(2));
-  }
-
   /** Tells this node's viewers the latest sequence number, so one that missed the last change notices. */
   private async announceHeads(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -484,61 +342,6 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     } catch (err) {
       this.logger.warn(`head announcement failed: ${String(err)}`);
     }
-  }
-
-  /**
-   * Checks again, against the database, the credentials of this node's sockets whose principal
-   * `affected` selects (one lookup per distinct credential), and whether they still open every
-   * negotiation the socket watches. A socket whose access ended is told why and closed. A database
-   * that cannot answer refuses nobody: the next round checks again.
-   */
-  private async recheck(affected: (principal: Principal) => boolean): Promise<void> {
-    const byCredential = new Map<string, LiveSocket[]>();
-    for (const socket of this.server.sockets.sockets.values()) {
-      const { principal, credential } = socket.data;
-      if (!principal || !credential || !affected(principal)) continue;
-      byCredential.set(credential, [...(byCredential.get(credential) ?? []), socket]);
-    }
-    for (const [credential, sockets] of byCredential) {
-      let principal: Principal | null;
-      try {
-        principal = await this.access.principalOf(credential);
-      } catch (err) {
-        if (err instanceof AppError) for (const socket of sockets) this.refuse(socket, { code: 'UNAUTHENTICATED', message: err.message });
-        else this.logger.warn(`live access check failed; kept for now: ${String(err)}`);
-        continue;
-      }
-      for (const socket of sockets) {
-        socket.data.principal = principal;
-        for (const negotiationId of socket.data.joined) {
-          if (await this.access.canRead(principal, negotiationId)) continue;
-          this.refuse(socket, { code: 'FORBIDDEN', message: `These credentials no longer open negotiation '${negotiationId}'` });
-          break;
-        }
-      }
-    }
-  }
-
-  /** The periodic round over every credential; skipped while the previous one still runs. */
-  private async recheckAll(): Promise<void> {
-    if (this.recheckRunning) return;
-    this.recheckRunning = true;
-    try {
-      await this.recheck(() => true);
-    } finally {
-      this.recheckRunning = false;
-    }
-  }
-
-  /** Tells the client why, then closes its connection (the notice goes out before the close). */
-  private refuse(socket: LiveSocket, notice: RefusedNotice): void {
-    if (socket.disconnected) return;
-    this.logger.log(`closing a live socket: ${notice.message}`);
-    socket.emit('refused', notice);
-    const conn = socket.conn;
-    socket.disconnect(true);
-    // A client that does not read would keep the connection (and the notice) waiting for ever.
-    setTimeout(() => conn.close(true), REFUSED_GRACE_MS).unref();
   }
 
   /**
@@ -565,6 +368,6 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
 
   onApplicationShutdown(): void {
     for (const off of this.unsubscribe) off();
-    for (const timer of [...this.timers, ...this.presenceTimers.values()]) clearInterval(timer);
+    for (const timer of this.timers) clearInterval(timer);
   }
 }

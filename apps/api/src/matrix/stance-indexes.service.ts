@@ -4,7 +4,8 @@ import { POSITIONS } from '@parley/contracts';
 import { parseInstant, StanceIndex, type InForce } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db } from '../database/db.service';
-import { num, sql } from '../database/sql';
+import { dialectOf } from '../database/dialect';
+import { num, selectMany, sql } from '../database/sql';
 import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
 import { EventDetails, type EventFields } from './event-details';
 
@@ -298,24 +299,9 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   private async eventRows(negotiationId: string, which: number[] | { after: number; upTo: number; limit: number }): Promise<EventRow[]> {
     if (Array.isArray(which) && which.length === 0) return [];
     const select = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ');
-    const postgres = this.db.read.connection.options.type === 'postgres';
-    const [where, params]: [string, unknown[]] = Array.isArray(which)
-      ? [postgres ? 'e.seq = ANY(?::int[])' : 'e.seq IN (SELECT value FROM json_each(?))', [postgres ? which : JSON.stringify(which)]]
-      : ['e.seq > ? AND e.seq <= ?', [which.after, which.upTo]];
+    const { where, params } = Array.isArray(which) ? dialectOf(this.db.read).inList('e.seq', which) : { where: 'e.seq > ? AND e.seq <= ?', params: [which.after, which.upTo] };
     const page = Array.isArray(which) ? '' : `ORDER BY e.seq LIMIT ${which.limit}`;
-    if (postgres) {
-      const { rows } = await sql<EventRow>(this.db.read, `SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page}`, [negotiationId, ...params]);
-      return rows;
-    }
-    // SQLite: one JSON value instead of a row object per event; the sqlite3 driver's row objects
-    // cost several times more than JSON.parse of the same data.
-    const { rows } = await sql<{ j: string | null }>(
-      this.db.read,
-      `SELECT json_group_array(json_array(${EVENT_COLUMNS.join(', ')})) AS j
-         FROM (SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page})`,
-      [negotiationId, ...params],
-    );
-    return (JSON.parse(rows[0]?.j ?? '[]') as EventTuple[]).map(rowOfTuple);
+    return selectMany(this.db.read, EVENT_COLUMNS, `SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page}`, [negotiationId, ...params], rowOfTuple);
   }
 }
 

@@ -4,7 +4,6 @@ import type {
   ChangeItem,
   ChangesPage,
   ChangesQuery,
-  FieldProblem,
   HistoryQuery,
   PointHistory,
   RecordStanceResult,
@@ -19,6 +18,7 @@ import { isUuid, newOrderedId } from '../common/ids';
 import { findScoped } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db, type Tx } from '../database/db.service';
+import { isRefusedData } from '../database/dialect';
 import { num, sql } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
@@ -53,13 +53,6 @@ interface Waiting extends StanceItem {
   reject: (error: unknown) => void;
 }
 
-/** A statement refused for its data (SQLite SQLITE_CONSTRAINT*, PostgreSQL class 22/23), not for the database's state. */
-function isConstraintViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = String(e.driverError?.code ?? e.code ?? '');
-  return code.startsWith('SQLITE_CONSTRAINT') || /^2[23][0-9A-Z]{3}$/.test(code);
-}
-
 @Injectable()
 export class StancesService {
   private readonly refs = new Map<string, StanceRefs>();
@@ -73,7 +66,7 @@ export class StancesService {
     private readonly changes: ChangeLog,
     private readonly negotiations: NegotiationsService,
   ) {
-    this.recorder = { changes, cells: db.driver === 'sqlite' ? new CellCache() : undefined };
+    this.recorder = { changes, cells: db.singleWriter ? new CellCache() : undefined };
   }
 
   async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: IdempotencyKey): Promise<Replayable<RecordStanceResult>> {
@@ -117,7 +110,7 @@ export class StancesService {
       outcomes.forEach((outcome, i) => (outcome.ok ? taken[i].resolve(outcome.result) : taken[i].reject(outcome.error)));
     } catch (error) {
       if (taken.length === 0) take(); // refused before it started (shutting down)
-      if (taken.length > 1 && isConstraintViolation(error)) {
+      if (taken.length > 1 && isRefusedData(error)) {
         // Unexpected data in one write must not fail the others: record each alone.
         for (const item of taken) {
           this.db
@@ -147,18 +140,11 @@ export class StancesService {
     );
   }
 
-  /** Records events inside a caller's transaction, in order; references must have been checked (checkRefsOf). */
+  /** Records events inside a caller's transaction, in order; references must have been checked (checkRefs). */
   async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
     const items = inputs.map((input, i) => ({ input, field: field(i), author }));
     const outcomes = await recordStances(tx, this.recorder, negotiationId, items, true);
     return outcomes.map((outcome) => (outcome as { ok: true; result: RecordStanceResult }).result);
-  }
-
-  /** The references of stance inputs that do not resolve in the negotiation, by field. */
-  async refProblems(negotiationId: string, inputs: StanceCreate[], prefix: (index: number) => string): Promise<FieldProblem[]> {
-    const fresh = await StanceRefs.load(this.db.read, negotiationId);
-    this.refs.set(negotiationId, fresh);
-    return inputs.flatMap((input, i) => fresh.problems(input, prefix(i)));
   }
 
   /**

@@ -13,13 +13,8 @@ import { generatePassword, hashPassword } from '../common/crypto';
 import { isUuid, newId } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
+import { dialectOf, isUniqueViolation } from '../database/dialect';
 import { sql } from '../database/sql';
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT';
-}
 
 /** User accounts, for admins and the command line; the first admin at the first start. */
 @Injectable()
@@ -130,8 +125,7 @@ export class UsersService {
 
   /** Ids of the enabled admins; on PostgreSQL their rows stay locked until the transaction ends. */
   private async activeAdmins(manager: EntityManager): Promise<string[]> {
-    const lock = manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
-    const { rows } = await sql<{ id: string }>(manager, `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id${lock}`);
+    const { rows } = await sql<{ id: string }>(manager, `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id${dialectOf(manager).forUpdate}`);
     return rows.map((r) => r.id);
   }
 

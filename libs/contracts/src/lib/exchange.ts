@@ -19,7 +19,6 @@ export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'json', 'md'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const CSV_TABLES = ['matrix', 'changes'] as const;
-export type CsvTable = (typeof CSV_TABLES)[number];
 
 /** Row status filter, as the dashboard's: agreed / blocked / open (stated, neither) / none (no positions). */
 export const ROW_STATUSES = ['agreed', 'blocked', 'open', 'none'] as const;

@@ -109,8 +109,4 @@ export function instantOf(value: string): number {
   return Date.parse(DATE_RE.test(value) ? `${value}T00:00:00.000Z` : value);
 }
 
-export function isDayOnly(value: string): boolean {
-  return DATE_RE.test(value);
-}
-
 export const Timestamp = z.string().describe('ISO 8601 date-time in UTC');

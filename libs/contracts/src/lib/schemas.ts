@@ -257,11 +257,6 @@ export const EARLIEST_EFFECTIVE_AT = '1900-01-01';
  */
 export const SCHEDULE_TOLERANCE_MS = 86_400_000;
 
-/** Whether an event is a scheduled position: it takes effect more than a day after it was recorded. */
-export function isScheduled(effectiveAt: string, recordedAt: string): boolean {
-  return instantOf(effectiveAt) > instantOf(recordedAt) + SCHEDULE_TOLERANCE_MS;
-}
-
 /**
  * The time rules of a stance write, checked when the request arrives (`now`): no effectiveAt
  * before 1900; one more than a day ahead only as a scheduled position; a scheduled one in the future.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enumOf } from './primitives';
-import { POINT_CATEGORIES, type Position, type TimePrecision } from './positions';
+import { POINT_CATEGORIES } from './positions';
 import { StanceEvent, STEPS } from './schemas';
 
 /*
@@ -156,7 +156,3 @@ export const HealthView = z.object({
 });
 export type HealthView = z.infer<typeof HealthView>;
 
-export interface TimedPosition {
-  position: Position;
-  precision: TimePrecision;
-}

@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { AppError } from './app-error';
-import { withoutSecrets } from './redact';
-import { EXPORT_PATH, IMPORT_ROUTE } from './routes';
+import { AppError } from '../common/app-error';
+import { withoutSecrets } from '../common/redact';
+import { type DbFailure, dbFailureOf, isConflict, isUnavailable } from '../database/dialect';
+import { EXPORT_PATH, IMPORT_ROUTE } from '../common/routes';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -37,90 +38,36 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: 'UNAVAILABLE',
 };
 
-interface DriverError {
-  name?: string;
-  code?: string;
-  errno?: number;
-  statusCode?: number;
-  message?: string;
-}
-
-/**
- * Database failures that are the environment's fault, not the request's: retryable, 503. SQLite
- * reports its primary result code (`SQLITE_FULL`…); PostgreSQL an SQLSTATE, whose class says it:
- * 08 connection exception, 53 insufficient resources (53100 disk full), 57P0x shutdown or cannot
- * connect now, 28 a login refused.
- */
-const UNAVAILABLE_CODES = new Set([
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  'SQLITE_READONLY',
-  'SQLITE_FULL',
-  'SQLITE_IOERR',
-  'SQLITE_CANTOPEN',
-  'SQLITE_NOMEM',
-  'SQLITE_PROTOCOL',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'SHUTTING_DOWN', // a write that arrived after the database was closed for shutdown
-]);
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|28)/;
-/**
- * pg's own errors for a lost or unobtainable connection carry no code, only these messages; so does
- * TypeORM's for a PostgreSQL pool already closed (a request that arrives during shutdown).
- */
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Driver not Connected/i;
-
 /** Seconds a client should wait before retrying a write the database could not take. */
 const UNAVAILABLE_RETRY_AFTER = 5;
 
-function unavailableMessage(code: string | undefined): string {
-  if (code === 'SQLITE_FULL' || code === '53100') {
+function unavailableMessage(reason: DbFailure['reason']): string {
+  if (reason === 'disk-full') {
     return "The database's disk is full; nothing was changed. Reads still work; writes resume once space is freed.";
   }
-  if (code === 'SQLITE_READONLY') {
+  if (reason === 'read-only') {
     return 'The database is read-only; nothing was changed. Reads still work; writes resume once it is writable again.';
   }
   return 'The database is unavailable; nothing was changed. Try again shortly.';
 }
 
 /**
- * PostgreSQL SQLSTATE class 22, "data exception": the database refused a value of the request (a
+ * A data exception (PostgreSQL SQLSTATE class 22): the database refused a value of the request (a
  * NUL in text, a number out of range, a string too long). The request is at fault, so it is a 400;
  * validation should have caught it first, so it is also logged as a gap to close.
  */
-const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
-
-function dataExceptionMessage(code: string): string {
+function dataExceptionMessage({ code, reason }: DbFailure): string {
   const what =
-    code === '22021'
+    reason === 'bad-text'
       ? 'a text value contains a character the database cannot store (NUL) or an invalid byte sequence'
-      : code === '22001'
+      : reason === 'too-long'
         ? 'a text value is longer than the database allows'
-        : code === '22003'
+        : reason === 'out-of-range'
           ? 'a number is out of the range the database allows'
-          : code === '22007' || code === '22008'
+          : reason === 'bad-date'
             ? 'a date or time is out of the range the database allows'
             : 'a value is not one the database can store';
   return `Invalid request: ${what} (SQLSTATE ${code}); nothing was changed.`;
-}
-
-/** TypeORM's own errors for a connection it lost mid-transaction (PostgreSQL backend terminated). */
-const UNAVAILABLE_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'ConnectionIsNotSetError']);
-
-export function isUnavailable(driver: { code?: string; message?: string; name?: string }): boolean {
-  if (typeof driver.name === 'string' && UNAVAILABLE_ERRORS.has(driver.name)) return true;
-  const code = driver.code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE.test(code)))) return true;
-  return typeof driver.message === 'string' && UNAVAILABLE_MESSAGE.test(driver.message);
-}
-
-function unwrapDriverError(err: unknown): DriverError {
-  const e = err as DriverError & { driverError?: DriverError };
-  return e.driverError ?? e;
 }
 
 function appErrorBody(exception: AppError): ErrorBody {
@@ -135,8 +82,8 @@ function appErrorBody(exception: AppError): ErrorBody {
   };
 }
 
-function unavailableBody(code: string | undefined): ErrorBody {
-  return { statusCode: 503, error: REASONS[503], code: 'UNAVAILABLE', message: unavailableMessage(code), retryAfter: UNAVAILABLE_RETRY_AFTER };
+function unavailableBody(failure: DbFailure | null): ErrorBody {
+  return { statusCode: 503, error: REASONS[503], code: 'UNAVAILABLE', message: unavailableMessage(failure?.reason), retryAfter: UNAVAILABLE_RETRY_AFTER };
 }
 
 /**
@@ -145,11 +92,11 @@ function unavailableBody(code: string | undefined): ErrorBody {
  */
 export function errorBodyOf(exception: unknown): ErrorBody {
   if (exception instanceof AppError) return appErrorBody(exception);
-  const driver = unwrapDriverError(exception);
-  if (isUnavailable(driver)) return unavailableBody(driver.code);
+  const failure = dbFailureOf(exception);
+  if (isUnavailable(failure)) return unavailableBody(failure);
   // A value the database refused (e.g. a NUL in a name): the input's fault, asking again changes nothing.
-  if (typeof driver.code === 'string' && DATA_EXCEPTION.test(driver.code)) {
-    return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(driver.code) };
+  if (failure?.kind === 'data') {
+    return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(failure) };
   }
   return { statusCode: 500, error: REASONS[500], code: 'INTERNAL', message: 'Internal error; nothing was changed.' };
 }
@@ -233,13 +180,13 @@ export class ErrorFilter implements ExceptionFilter {
             : String((response as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'INTERNAL', message, requestId };
     }
-    const driver = unwrapDriverError(exception);
-    if (isUnavailable(driver)) return { ...unavailableBody(driver.code), requestId };
-    if (typeof driver.code === 'string' && DATA_EXCEPTION.test(driver.code)) {
-      this.logger.warn({ err: exception, requestId }, `${request.method} ${request.url.split('?')[0]}: the database refused a value (SQLSTATE ${driver.code}) that validation let through`);
-      return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(driver.code), requestId };
+    const failure = dbFailureOf(exception);
+    if (isUnavailable(failure)) return { ...unavailableBody(failure), requestId };
+    if (failure?.kind === 'data') {
+      this.logger.warn({ err: exception, requestId }, `${request.method} ${request.url.split('?')[0]}: the database refused a value (SQLSTATE ${failure.code}) that validation let through`);
+      return { statusCode: 400, error: REASONS[400], code: 'VALIDATION_FAILED', message: dataExceptionMessage(failure), requestId };
     }
-    if (driver.code === 'SQLITE_CONSTRAINT' || driver.code === '23505' || driver.code === '23503') {
+    if (isConflict(failure)) {
       return {
         statusCode: 409,
         error: REASONS[409],
@@ -249,13 +196,14 @@ export class ErrorFilter implements ExceptionFilter {
       };
     }
     // Errors raised by Fastify itself (body parsing, content type, size) carry a 4xx statusCode.
-    const status = driver.statusCode;
+    const fastify = exception as { code?: string; statusCode?: number; message?: string };
+    const status = fastify.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = driver.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      const message = fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? this.tooLarge(request)
-        : driver.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        : fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'Unsupported content type: send application/json'
-          : `Invalid request: ${driver.message ?? 'malformed'}`;
+          : `Invalid request: ${fastify.message ?? 'malformed'}`;
       return { statusCode: status, error: REASONS[status] ?? 'Error', code: CODE_BY_STATUS[status] ?? 'VALIDATION_FAILED', message, requestId };
     }
     return { statusCode: 500, error: REASONS[500], code: 'INTERNAL', message: 'Internal error; nothing was changed.', requestId };

@@ -1,32 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { ErrorFilter, isUnavailable } from './error.filter';
-
-describe('isUnavailable: which database failures are the environment’s (503), not the request’s', () => {
-  it.each([
-    [{ code: 'SQLITE_FULL' }],
-    [{ code: 'SQLITE_IOERR' }],
-    [{ code: 'SQLITE_READONLY' }],
-    [{ code: 'SQLITE_CANTOPEN' }],
-    [{ code: '57P01' }], // backend terminated
-    [{ code: '08006' }], // connection failure
-    [{ code: '53100' }], // disk full
-    [{ code: '28000' }], // login refused
-    [{ code: 'ECONNREFUSED' }],
-    [{ code: 'SHUTTING_DOWN' }],
-    [{ message: 'Connection terminated unexpectedly' }],
-    [{ name: 'QueryRunnerAlreadyReleasedError', message: 'Query runner already released.' }],
-    [{ name: 'TypeORMError', message: 'Driver not Connected' }], // PostgreSQL pool closed
-  ])('%j → unavailable', (error) => {
-    expect(isUnavailable(error)).toBe(true);
-  });
-
-  it.each([[{ code: 'SQLITE_CONSTRAINT' }], [{ code: '23505' }], [{ code: '22P02' }], [{ code: 'FST_ERR_CTP_BODY_TOO_LARGE' }], [{ message: 'boom' }], [{}]])(
-    '%j → not unavailable',
-    (error) => {
-      expect(isUnavailable(error)).toBe(false);
-    },
-  );
-});
+import { ErrorFilter } from './error.filter';
 
 describe('ErrorFilter: PostgreSQL data exceptions (SQLSTATE class 22) are the request’s fault', () => {
   function answer(exception: unknown): { status?: number; body?: Record<string, unknown> } {
