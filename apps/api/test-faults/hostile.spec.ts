@@ -54,7 +54,7 @@ describe('hostile input and limits (SQLite)', () => {
   let analystToken: string;
 
   beforeAll(async () => {
-    // Every generated socket payload reaches the handlers (a socket's event budget is checked in live.integration.spec.ts).
+    // Every generated socket payload reaches the handlers (a socket's event budget is checked in live-limits.integration.spec.ts).
     inst = await installation('sqlite', { LIVE_MAX_SOCKETS_PER_IP: String(SOCKET_LIMIT), LIVE_EVENTS_PER_MINUTE: '100000' });
     s = await stage(await startNode(inst, 'api-hostile'));
     const user = await call(s.node.url, 'POST', '/api/users', {

@@ -38,7 +38,7 @@ export interface StoredChangeRow {
 /**
  * A kind whose data is kept in `change_log.data` in another form than it was published, and
  * rebuilt when the log is read. The feature that owns the kind provides it (a recorded stance:
- * stances/stored-change.ts), so the log itself knows no feature's rows.
+ * stances/stance-row.ts), so the log itself knows no feature's rows.
  */
 export interface StoredForm {
   kind: ChangeKind;

@@ -5,12 +5,21 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
 import { dataSourceOptions, type EntityList } from './data-source-options';
-import { dialectOfConfig, isStorageFailure } from './dialect';
+import { dialectOfConfig, isRefusedData, isStorageFailure } from './dialect';
 
 export interface Tx {
   manager: EntityManager;
   /** Runs after the transaction has committed; never for a rolled-back one. */
   afterCommit(fn: () => void): void;
+}
+
+/** What one item of a write shared by several callers came to. */
+export type Outcome<R> = { ok: true; result: R } | { ok: false; error: unknown };
+
+/** Items waiting to share one write (see writeTogether). */
+interface Gathering {
+  items: unknown[];
+  settle: { resolve: (value: unknown) => void; reject: (reason: unknown) => void }[];
 }
 
 interface PendingWrite {
@@ -62,7 +71,10 @@ export const LOCKS = { demoLoad: 7_301_552_020 } as const;
 @Injectable()
 export class Db implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
+  /** The write queue (SQLite): run in order, committed in groups. */
   private pending: PendingWrite[] = [];
+  /** Writes that later items of the same key may still join: not started yet (see writeTogether). */
+  private readonly gathering = new Map<string, Gathering>();
   private flushing = false;
   private drained: Promise<void> = Promise.resolve();
   /** PostgreSQL transactions in progress (closing waits for them). */
@@ -157,6 +169,50 @@ export class Db implements OnApplicationShutdown {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work: work as (tx: Tx) => Promise<unknown>, weight, resolve: resolve as (value: unknown) => void, reject });
       this.flush();
+    });
+  }
+
+  /**
+   * Items of the same kind and key (a negotiation's single stance writes) that arrive while an
+   * earlier one waits to start share its write: `work` runs once with all of them, so N concurrent
+   * items cost the statements of one and share its commit. Each is answered after that commit with
+   * its own outcome; a refused one (409) changes nothing and does not hold up the others. If the
+   * whole write fails on unexpected data, each item is written alone, so one bad item cannot fail
+   * the others. On SQLite the shared write waits in the queue like any other; on PostgreSQL it
+   * waits for its connection.
+   */
+  writeTogether<I, R>(key: string, item: I, work: (tx: Tx, items: I[]) => Promise<Outcome<R>[]>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const settle = { resolve: resolve as (value: unknown) => void, reject };
+      const open = this.gathering.get(key);
+      if (open) {
+        open.items.push(item);
+        open.settle.push(settle);
+        return;
+      }
+      const gathering: Gathering = { items: [item], settle: [settle] };
+      this.gathering.set(key, gathering);
+      const start = (): I[] => {
+        // Closed from here on: later items start a write of their own.
+        if (this.gathering.get(key) === gathering) this.gathering.delete(key);
+        return gathering.items as I[];
+      };
+      this.write((tx) => work(tx, start())).then(
+        (outcomes) => outcomes.forEach((o, i) => (o.ok ? gathering.settle[i].resolve(o.result) : gathering.settle[i].reject(o.error))),
+        (error: unknown) => {
+          start(); // refused before it started (shutting down)
+          if (gathering.items.length > 1 && isRefusedData(error)) {
+            gathering.items.forEach((one, i) => {
+              this.write(async (tx) => (await work(tx, [one as I]))[0]).then(
+                (o) => (o.ok ? gathering.settle[i].resolve(o.result) : gathering.settle[i].reject(o.error)),
+                gathering.settle[i].reject,
+              );
+            });
+            return;
+          }
+          for (const { reject: fail } of gathering.settle) fail(error);
+        },
+      );
     });
   }
 

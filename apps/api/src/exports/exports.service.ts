@@ -11,7 +11,7 @@ import { toNegotiation } from '../negotiations/negotiation.mapper';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
-import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance-row';
 import { changesWindowOf, type ChangesWindow } from './changes-window';
 import { REPORT_CHANGES_LIMIT, type ReportData } from './report-data';
 

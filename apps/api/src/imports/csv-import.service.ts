@@ -10,15 +10,16 @@ import {
   type ImportReport,
   type Point,
 } from '@parley/contracts';
-import { parseInstant, precisionOf } from '@parley/domain';
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error';
 import { Db } from '../database/db.service';
+import { sql } from '../database/sql';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { StancesService } from '../stances/stances.service';
+import { contentKey, entityOfInput, entityOfRow, EVENT_SELECT_UNRETRACTED, type EventRow } from '../stances/stance-row';
 import { CHANGES_CSV_COLUMNS } from '../exports/text-exports';
 import { importRefused } from './import-refused';
 
@@ -190,39 +191,13 @@ export class CsvImportService {
 
   /** What identifies a recorded stance for "already imported": every field a CSV row carries. */
   private async signatures(negotiationId: string): Promise<Set<string>> {
-    const out = new Set<string>();
-    const rows = await this.db.read
-      .createQueryBuilder()
-      .select([
-        'e.party_id AS party_id', 'e.point_id AS point_id', 'e.position AS position', 'e.confidence AS confidence',
-        'e.effective_at AS effective_at', 'e.effective_precision AS effective_precision', 'e.conditions_text AS conditions_text',
-        'e.condition_point_ids AS condition_point_ids', 'e.note AS note', 'e.quote AS quote', 'e.actor_id AS actor_id',
-        'e.source_url AS source_url', 'e.source_outlet AS source_outlet', 'e.source_title AS source_title',
-        'e.source_published_at AS source_published_at',
-      ])
-      .from('stance_events', 'e')
-      .where('e.negotiation_id = :negotiationId', { negotiationId })
-      .getRawMany<Record<string, string | number | null>>();
-    for (const r of rows) {
-      out.add(
-        JSON.stringify([
-          r['party_id'], r['point_id'], r['position'], r['confidence'], Number(r['effective_at']), r['effective_precision'],
-          r['conditions_text'], JSON.parse(String(r['condition_point_ids'])) as string[], r['note'], r['quote'], r['actor_id'],
-          r['source_url'], r['source_outlet'], r['source_title'], r['source_published_at'] === null ? null : Number(r['source_published_at']),
-        ]),
-      );
-    }
-    return out;
+    const { rows } = await sql<EventRow>(this.db.read, `SELECT ${EVENT_SELECT_UNRETRACTED} FROM stance_events e WHERE e.negotiation_id = ?`, [negotiationId]);
+    return new Set(rows.map((row) => contentKey(entityOfRow(row))));
   }
 }
 
 function signature(s: StanceCreate): string {
-  return JSON.stringify([
-    s.partyId, s.pointId, s.position, s.confidence, parseInstant(s.effectiveAt), precisionOf(s.effectiveAt),
-    s.conditions?.text ?? null, [...new Set(s.conditions?.pointIds ?? [])], s.note ?? null, s.quote ?? null, s.actorId ?? null,
-    s.source.url ?? null, s.source.outlet ?? null, s.source.title ?? null,
-    s.source.publishedAt ? parseInstant(s.source.publishedAt) : null,
-  ]);
+  return contentKey(entityOfInput(s, '', 0, 0, ''));
 }
 
 /** Schema paths → the CSV column that holds them. */

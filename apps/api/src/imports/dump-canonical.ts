@@ -11,7 +11,7 @@ import {
   type DumpHead,
 } from '../exports/dump/dump-codecs';
 import { serialize } from '../exports/dump/dump-text';
-import { buildStanceEvent } from '../stances/stance.mapper';
+import { buildStanceEvent } from '../stances/stance-row';
 import { recordedCell } from './dump-check';
 
 /**

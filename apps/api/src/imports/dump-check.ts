@@ -93,7 +93,7 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
     const c = changeAt.get(r.seq);
     if (!c || c.kind !== 'stance.retracted' || c.entityId !== r.eventId) add(`${f}.seq`, `change ${r.seq} is not this retraction`, i);
   });
-  // A recorded stance's change is kept as references to its events (stored-change.ts): what it
+  // A recorded stance's change is kept as references to its events (stances/stance-row.ts): what it
   // names must be in the file, and its copies of the events are rebuilt from stanceEvents.
   const eventById = new Map(dump.stanceEvents.map((e) => [e.id, e]));
   dump.changes.forEach((c, i) => {

@@ -1,52 +1,7 @@
-import { POSITION_SCORE, SCHEDULE_TOLERANCE_MS, type Confidence, type Position, type StanceEvent, type TimePrecision } from '@parley/contracts';
-import { toIso } from '@parley/domain';
+import type { StanceEvent } from '@parley/contracts';
+import { DETAIL_TEXTS, viewOfDetails, type IndexedFields } from '../stances/stance-row';
 
-/** The fields of a stance event that the as-of index does not hold. */
-export interface EventFields {
-  seq: number;
-  id: string;
-  confidence: Confidence;
-  effectivePrecision: TimePrecision;
-  recordedBy: string;
-  conditionsText: string | null;
-  /** The stored JSON text of the condition point ids. */
-  conditionPointIds: string;
-  note: string | null;
-  quote: string | null;
-  actorId: string | null;
-  sourceUrl: string | null;
-  sourceOutlet: string | null;
-  sourceTitle: string | null;
-  sourcePublishedAt: number | null;
-  documentId: string | null;
-  milestoneId: string | null;
-}
-
-/** What the index gives for the event in force of a cell. */
-export interface IndexedFields {
-  partyId: string;
-  pointId: string;
-  position: Position;
-  effectiveAt: number;
-  recordedAt: number;
-}
-
-const TEXT_FIELDS = [
-  'confidence',
-  'effectivePrecision',
-  'recordedBy',
-  'conditionsText',
-  'conditionPointIds',
-  'note',
-  'quote',
-  'actorId',
-  'sourceUrl',
-  'sourceOutlet',
-  'sourceTitle',
-  'documentId',
-  'milestoneId',
-] as const satisfies readonly (keyof EventFields)[];
-const WIDTH = TEXT_FIELDS.length;
+const WIDTH = DETAIL_TEXTS.length;
 const NULL_REF = 0;
 /** Character codes of the lower-case hex digits. */
 const HEX_CODES = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
@@ -92,32 +47,29 @@ export class EventDetails {
     if (this.count + more > this.published.length) this.grow(this.count + more);
   }
 
-  add(fields: EventFields): void {
-    if (fields.seq <= this.lastSeq) return; // already held
+  /** An event: its seq, id, DETAIL_TEXTS' values (stance-row.ts) and source publication time. */
+  add(seq: number, id: string, texts: readonly (string | null)[], sourcePublishedAt: number | null): void {
+    if (seq <= this.lastSeq) return; // already held
     if (this.count === this.published.length) this.grow(Math.max(1024, this.count * 2));
     const slot = this.count++;
-    this.lastSeq = fields.seq;
-    if (fields.seq >= this.slotBySeq.length) {
-      const bigger = new Int32Array(Math.max(1024, fields.seq * 2));
+    this.lastSeq = seq;
+    if (seq >= this.slotBySeq.length) {
+      const bigger = new Int32Array(Math.max(1024, seq * 2));
       bigger.set(this.slotBySeq);
       this.slotBySeq = bigger;
     }
-    this.slotBySeq[fields.seq] = slot + 1;
-    if (UUID.test(fields.id)) {
-      const hex = fields.id.replace(/-/g, '');
+    this.slotBySeq[seq] = slot + 1;
+    if (UUID.test(id)) {
+      const hex = id.replace(/-/g, '');
       for (let k = 0; k < 4; k += 1) this.ids[slot * 4 + k] = Number.parseInt(hex.slice(k * 8, k * 8 + 8), 16);
     } else {
-      this.otherIds.set(slot, fields.id);
+      this.otherIds.set(slot, id);
     }
-    for (let c = 0; c < WIDTH; c += 1) this.refs[slot * WIDTH + c] = this.ref(fields[TEXT_FIELDS[c]]);
-    this.published[slot] = fields.sourcePublishedAt ?? Number.NaN;
+    for (let c = 0; c < WIDTH; c += 1) this.refs[slot * WIDTH + c] = this.ref(texts[c]);
+    this.published[slot] = sourcePublishedAt ?? Number.NaN;
   }
 
-  /**
-   * The API view of the event `seq` in force in a cell (visible, so without a known retraction),
-   * or null if not held. The same object as buildStanceEvent, built directly: this runs for every
-   * cell of every matrix, and an intermediate entity doubled its garbage.
-   */
+  /** The API view of the event `seq` in force in a cell (stance-row.ts, viewOfDetails), or null if not held. */
   view(seq: number, indexed: IndexedFields): StanceEvent | null {
     const slot = this.slotOf(seq);
     if (slot < 0) return null;
@@ -125,43 +77,13 @@ export class EventDetails {
     const t = this.strings;
     const at = slot * WIDTH;
     const published = this.published[slot];
-    const conditions = t[r[at + 4]];
-    return {
-      id: this.otherIds.size === 0 ? this.uuid(slot) : (this.otherIds.get(slot) ?? this.uuid(slot)),
-      negotiationId: this.negotiationId,
-      seq,
-      partyId: indexed.partyId,
-      pointId: indexed.pointId,
-      position: indexed.position,
-      score: POSITION_SCORE[indexed.position],
-      confidence: t[r[at]] as Confidence,
-      effectiveAt: toIso(indexed.effectiveAt),
-      effectivePrecision: t[r[at + 1]] as TimePrecision,
-      recordedAt: toIso(indexed.recordedAt),
-      recordedBy: t[r[at + 2]] ?? '',
-      scheduled: indexed.effectiveAt > indexed.recordedAt + SCHEDULE_TOLERANCE_MS,
-      source: {
-        url: t[r[at + 8]],
-        outlet: t[r[at + 9]],
-        title: t[r[at + 10]],
-        publishedAt: Number.isNaN(published) ? null : toIso(published),
-      },
-      conditions: {
-        text: t[r[at + 3]],
-        pointIds: conditions === null || conditions === '[]' ? [] : (JSON.parse(conditions) as string[]),
-      },
-      note: t[r[at + 5]],
-      quote: t[r[at + 6]],
-      actorId: t[r[at + 7]],
-      documentId: t[r[at + 11]],
-      milestoneId: t[r[at + 12]],
-      retraction: null,
-    };
+    const id = this.otherIds.size === 0 ? this.uuid(slot) : (this.otherIds.get(slot) ?? this.uuid(slot));
+    return viewOfDetails(id, this.negotiationId, seq, indexed, (i) => t[r[at + i]], Number.isNaN(published) ? null : published);
   }
 
-  private ref(value: string | number | null): number {
+  private ref(value: string | null): number {
     if (value === null) return NULL_REF;
-    const s = String(value);
+    const s = value;
     let n = this.stringNumber.get(s);
     if (n === undefined) {
       n = this.strings.push(s) - 1;

@@ -29,7 +29,7 @@ import { DocumentsService } from '../documents/documents.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
-import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance.mapper';
+import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance-row';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */

@@ -5,9 +5,9 @@ import { parseInstant, StanceIndex, type InForce } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db } from '../database/db.service';
 import { dialectOf } from '../database/dialect';
-import { num, selectMany, sql } from '../database/sql';
-import { toStanceEvent, type EventRow } from '../stances/stance.mapper';
-import { EventDetails, type EventFields } from './event-details';
+import { num, numOrNull, selectMany, sql } from '../database/sql';
+import { detailTextsOfRow, detailTextsOfView, EVENT_COLUMNS, EVENT_ONLY_SELECT, rowOfTuple, toStanceEvent, type EventRow } from '../stances/stance-row';
+import { EventDetails } from './event-details';
 
 /** Rows per query while an index is built: bounds the driver's row objects in memory at once. */
 const LOAD_PAGE = 20_000;
@@ -29,12 +29,6 @@ interface Entry {
   views: ViewCache;
   usedAt: number;
 }
-
-const EVENT_COLUMNS = [
-  'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
-  'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
-  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id',
-] as const;
 
 /**
  * One in-memory StanceIndex per negotiation, built from the database on first use and kept current
@@ -231,7 +225,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           effectiveAt: num(r.effective_at),
           recordedAt: num(r.recorded_at),
         });
-        details?.add(fieldsOfRow(r));
+        details?.add(num(r.seq), r.id, detailTextsOfRow(r), numOrNull(r.source_published_at));
       }
       if (rows.length < LOAD_PAGE) return;
       from = num(rows[rows.length - 1].seq);
@@ -269,7 +263,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           effectiveAt: Date.parse(event.effectiveAt),
           recordedAt: Date.parse(event.recordedAt),
         });
-        entry.details?.add(fieldsOfView(event));
+        entry.details?.add(event.seq, event.id, detailTextsOfView(event), event.source.publishedAt === null ? null : parseInstant(event.source.publishedAt));
       } else if (change.kind === 'stance.retracted') {
         const event = stanceOf(change.data);
         const at = event?.retraction ? Date.parse(event.retraction.recordedAt) : Number.NaN;
@@ -298,71 +292,10 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   /** Events by sequence numbers, or a page of them in seq order. */
   private async eventRows(negotiationId: string, which: number[] | { after: number; upTo: number; limit: number }): Promise<EventRow[]> {
     if (Array.isArray(which) && which.length === 0) return [];
-    const select = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ');
     const { where, params } = Array.isArray(which) ? dialectOf(this.db.read).inList('e.seq', which) : { where: 'e.seq > ? AND e.seq <= ?', params: [which.after, which.upTo] };
     const page = Array.isArray(which) ? '' : `ORDER BY e.seq LIMIT ${which.limit}`;
-    return selectMany(this.db.read, EVENT_COLUMNS, `SELECT ${select} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page}`, [negotiationId, ...params], rowOfTuple);
+    return selectMany(this.db.read, EVENT_COLUMNS, `SELECT ${EVENT_ONLY_SELECT} FROM stance_events e WHERE e.negotiation_id = ? AND ${where} ${page}`, [negotiationId, ...params], rowOfTuple);
   }
-}
-
-/** EVENT_COLUMNS' values in order, as SQLite's json_array gives them. */
-type EventTuple = [
-  string, string, number, string, string, EventRow['position'], EventRow['confidence'], number, EventRow['effective_precision'],
-  number, string, string | null, string, string | null, string | null, string | null, string | null,
-  string | null, string | null, number | null, string | null, string | null,
-];
-
-/** A literal of one fixed shape: a million rows are mapped when an index is built. */
-function rowOfTuple(v: EventTuple): EventRow {
-  return {
-    id: v[0], negotiation_id: v[1], seq: v[2], party_id: v[3], point_id: v[4], position: v[5], confidence: v[6],
-    effective_at: v[7], effective_precision: v[8], recorded_at: v[9], recorded_by: v[10], conditions_text: v[11],
-    condition_point_ids: v[12], note: v[13], quote: v[14], actor_id: v[15], source_url: v[16], source_outlet: v[17],
-    source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21],
-    r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
-  };
-}
-
-function fieldsOfRow(r: EventRow): EventFields {
-  return {
-    seq: num(r.seq),
-    id: r.id,
-    confidence: r.confidence,
-    effectivePrecision: r.effective_precision,
-    recordedBy: r.recorded_by,
-    conditionsText: r.conditions_text,
-    conditionPointIds: r.condition_point_ids,
-    note: r.note,
-    quote: r.quote,
-    actorId: r.actor_id,
-    sourceUrl: r.source_url,
-    sourceOutlet: r.source_outlet,
-    sourceTitle: r.source_title,
-    sourcePublishedAt: r.source_published_at === null ? null : num(r.source_published_at),
-    documentId: r.document_id,
-    milestoneId: r.milestone_id,
-  };
-}
-
-function fieldsOfView(e: StanceEvent): EventFields {
-  return {
-    seq: e.seq,
-    id: e.id,
-    confidence: e.confidence,
-    effectivePrecision: e.effectivePrecision,
-    recordedBy: e.recordedBy,
-    conditionsText: e.conditions.text,
-    conditionPointIds: JSON.stringify(e.conditions.pointIds),
-    note: e.note,
-    quote: e.quote,
-    actorId: e.actorId,
-    sourceUrl: e.source.url,
-    sourceOutlet: e.source.outlet,
-    sourceTitle: e.source.title,
-    sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt),
-    documentId: e.documentId,
-    milestoneId: e.milestoneId,
-  };
 }
 
 /**

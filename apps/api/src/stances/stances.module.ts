@@ -3,11 +3,11 @@ import { ChangeLog } from '../changes/change-log.service';
 import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { StancesController } from './stances.controller';
 import { StancesService } from './stances.service';
-import { RECORDED_STANCE_FORM } from './stored-change';
+import { RECORDED_STANCE_FORM } from './stance-row';
 
 @Module({ imports: [NegotiationsModule], controllers: [StancesController], providers: [StancesService], exports: [StancesService] })
 export class StancesModule {
-  /** A recorded stance is logged as references to its events (see stored-change.ts). */
+  /** A recorded stance is logged as references to its events (see stance-row.ts). */
   constructor(changes: ChangeLog) {
     changes.keepAs(RECORDED_STANCE_FORM);
   }

@@ -4,6 +4,7 @@ import type {
   ChangeItem,
   ChangesPage,
   ChangesQuery,
+  FieldProblem,
   HistoryQuery,
   PointHistory,
   RecordStanceResult,
@@ -13,20 +14,21 @@ import type {
 } from '@parley/contracts';
 import { parseBound, parseInstant, parseSince, toIso } from '@parley/domain';
 import { createHash } from 'node:crypto';
-import { AppError, badReference, conflict, notFound } from '../common/app-error';
-import { isUuid, newOrderedId } from '../common/ids';
+import type { EntityManager } from 'typeorm';
+import { AppError, badReference, invalid, notFound } from '../common/app-error';
+import { isUuid } from '../common/ids';
 import { findScoped } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db, type Tx } from '../database/db.service';
-import { isRefusedData } from '../database/dialect';
 import { num, sql } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
+import { MilestoneEntity } from '../milestones/milestone.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
+import { ActorEntity, PartyEntity } from '../parties/party.entity';
 import { PointEntity } from '../points/point.entity';
-import { IdempotencyKeyEntity, StanceEventEntity, StanceRetractionEntity, CurrentStanceEntity } from './stance.entities';
-import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
-import { StanceRefs } from './stance-refs';
-import { CellCache, recordStances, type RecorderDeps, type StanceItem } from './stance-recorder';
+import { IdempotencyKeyEntity, StanceEventEntity } from './stance.entities';
+import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance-row';
+import { CellCache, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
 
 /** An Idempotency-Key header and the user who sent it: the key is theirs alone. */
 export interface IdempotencyKey {
@@ -40,90 +42,29 @@ export interface Replayable<T> {
   replayed: boolean;
 }
 
-interface CellRow {
-  version: number | string;
-  event_id: string | null;
-  effective_at: number | string | null;
-  recorded_at: number | string | null;
-  seq: number | string | null;
-}
-
-interface Waiting extends StanceItem {
-  resolve: (result: RecordStanceResult) => void;
-  reject: (error: unknown) => void;
-}
-
 @Injectable()
 export class StancesService {
   private readonly refs = new Map<string, StanceRefs>();
-  /** Single writes per negotiation waiting to be recorded together (see recordTogether). */
-  private readonly waiting = new Map<string, Waiting[]>();
-
-  private readonly recorder: RecorderDeps;
+  private readonly writer: WriterDeps;
 
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
     private readonly negotiations: NegotiationsService,
   ) {
-    this.recorder = { changes, cells: db.singleWriter ? new CellCache() : undefined };
+    this.writer = { changes, cells: db.singleWriter ? new CellCache() : undefined };
   }
 
   async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: IdempotencyKey): Promise<Replayable<RecordStanceResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, [input], () => '');
-    if (idempotencyKey === undefined) return { status: 201, body: await this.recordTogether(negotiationId, input, author), replayed: false };
-    return this.idempotent(negotiationId, 'stance', idempotencyKey, input, async (tx) => {
-      const [outcome] = await recordStances(tx, this.recorder, negotiationId, [{ input, field: '', author }], true);
-      return (outcome as { ok: true; result: RecordStanceResult }).result;
-    });
-  }
-
-  /**
-   * Single writes waiting for the writer are recorded together: the first one schedules a write,
-   * and every write that arrives before that write starts joins it, so N concurrent writes cost the
-   * statements of one (see recordStances) and share its commit. Each is answered only after that
-   * commit, and a refused one (409) changes nothing and does not hold up the others.
-   */
-  private recordTogether(negotiationId: string, input: StanceCreate, author: string): Promise<RecordStanceResult> {
-    return new Promise((resolve, reject) => {
-      const item: Waiting = { input, field: '', author, resolve, reject };
-      const queue = this.waiting.get(negotiationId);
-      if (queue) {
-        queue.push(item);
-        return;
-      }
-      this.waiting.set(negotiationId, [item]);
-      void this.flushWaiting(negotiationId);
-    });
-  }
-
-  private async flushWaiting(negotiationId: string): Promise<void> {
-    let taken: Waiting[] = [];
-    const take = () => {
-      taken = this.waiting.get(negotiationId) ?? [];
-      this.waiting.delete(negotiationId);
-      return taken;
-    };
-    try {
-      const outcomes = await this.db.write((tx) => recordStances(tx, this.recorder, negotiationId, take(), false));
-      outcomes.forEach((outcome, i) => (outcome.ok ? taken[i].resolve(outcome.result) : taken[i].reject(outcome.error)));
-    } catch (error) {
-      if (taken.length === 0) take(); // refused before it started (shutting down)
-      if (taken.length > 1 && isRefusedData(error)) {
-        // Unexpected data in one write must not fail the others: record each alone.
-        for (const item of taken) {
-          this.db
-            .write(async (tx) => {
-              const [outcome] = await recordStances(tx, this.recorder, negotiationId, [item], true);
-              return (outcome as { ok: true; result: RecordStanceResult }).result;
-            })
-            .then(item.resolve, item.reject);
-        }
-        return;
-      }
-      for (const item of taken) item.reject(error);
+    const item = { input, field: '', author };
+    if (idempotencyKey === undefined) {
+      // Concurrent single writes of a negotiation share one write (Db.writeTogether), each with its own outcome.
+      const body = await this.db.writeTogether(negotiationId, item, (tx, items) => recordStances(tx, this.writer, negotiationId, items, false));
+      return { status: 201, body, replayed: false };
     }
+    return this.idempotent(negotiationId, 'stance', idempotencyKey, input, async (tx) => resultOf((await recordStances(tx, this.writer, negotiationId, [item], true))[0]));
   }
 
   /** All or nothing: one transaction; any invalid item or stale version rejects the whole batch. */
@@ -143,8 +84,7 @@ export class StancesService {
   /** Records events inside a caller's transaction, in order; references must have been checked (checkRefs). */
   async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
     const items = inputs.map((input, i) => ({ input, field: field(i), author }));
-    const outcomes = await recordStances(tx, this.recorder, negotiationId, items, true);
-    return outcomes.map((outcome) => (outcome as { ok: true; result: RecordStanceResult }).result);
+    return (await recordStances(tx, this.writer, negotiationId, items, true)).map(resultOf);
   }
 
   /**
@@ -167,61 +107,8 @@ export class StancesService {
   }
 
   /** retract inside a caller's transaction (the demo loader writes a whole negotiation in one). */
-  async retractIn(tx: Tx, eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
-    const event = isUuid(eventId) ? await tx.manager.findOneBy(StanceEventEntity, { id: eventId }) : null;
-    if (!event) throw notFound('Stance event', eventId);
-    const seq = await this.changes.nextSeq(tx, event.negotiationId);
-    const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
-    if (existing) {
-      throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await this.loadEvent(tx, event.id));
-    }
-    const now = Date.now();
-    await tx.manager.insert(StanceRetractionEntity, {
-      id: newOrderedId(now),
-      negotiationId: event.negotiationId,
-      eventId: event.id,
-      seq,
-      reason: input.reason,
-      recordedAt: now,
-      recordedBy: author,
-    });
-    const cell = await this.readCell(tx, event.negotiationId, event.partyId, event.pointId);
-    // The cell falls back to its latest event that is still standing, if any.
-    const { rows } = await sql<{ id: string }>(
-      tx.manager,
-      `SELECT e.id FROM stance_events e
-        WHERE e.negotiation_id = ? AND e.party_id = ? AND e.point_id = ?
-          AND NOT EXISTS (SELECT 1 FROM stance_retractions r WHERE r.event_id = e.id)
-        ORDER BY e.effective_at DESC, e.recorded_at DESC, e.seq DESC LIMIT 1`,
-      [event.negotiationId, event.partyId, event.pointId],
-    );
-    const version = num(cell?.version ?? 0) + 1;
-    const currentId = rows[0]?.id ?? null;
-    await tx.manager.upsert(
-      CurrentStanceEntity,
-      { negotiationId: event.negotiationId, partyId: event.partyId, pointId: event.pointId, eventId: currentId, version },
-      ['negotiationId', 'partyId', 'pointId'],
-    );
-    const retracted = await this.loadEvent(tx, event.id);
-    const result: RecordStanceResult = {
-      event: retracted,
-      cell: {
-        partyId: event.partyId,
-        pointId: event.pointId,
-        version,
-        current: currentId ? await this.loadEvent(tx, currentId) : null,
-      },
-    };
-    await this.changes.record(tx, {
-      negotiationId: event.negotiationId,
-      seq,
-      kind: 'stance.retracted',
-      entityId: event.id,
-      data: result,
-      recordedAt: now,
-      recordedBy: author,
-    });
-    return result;
+  retractIn(tx: Tx, eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
+    return retractStance(tx, this.writer, eventId, input, author);
   }
 
   async changesOf(negotiation: string, query: ChangesQuery): Promise<ChangesPage> {
@@ -335,23 +222,6 @@ export class StancesService {
     return toStanceEvent(rows[0]);
   }
 
-  private async readCell(tx: Tx, negotiationId: string, partyId: string, pointId: string): Promise<CellRow | undefined> {
-    const { rows } = await sql<CellRow>(
-      tx.manager,
-      `SELECT c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
-         FROM current_stances c LEFT JOIN stance_events e ON e.id = c.event_id
-        WHERE c.negotiation_id = ? AND c.party_id = ? AND c.point_id = ?`,
-      [negotiationId, partyId, pointId],
-    );
-    return rows[0];
-  }
-
-  private async loadEvent(tx: Tx, eventId: string): Promise<StanceEvent> {
-    const { rows } = await sql<EventRow>(tx.manager, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id = ?`, [eventId]);
-    if (!rows[0]) throw notFound('Stance event', eventId);
-    return toStanceEvent(rows[0]);
-  }
-
   /**
    * Runs a write at most once per Idempotency-Key: the first response is stored in the same
    * transaction as the write, and a retry gets it back instead of a duplicate.
@@ -396,5 +266,70 @@ export class StancesService {
 class ReplayFound extends Error {
   constructor(readonly result: Replayable<unknown>) {
     super('idempotent replay');
+  }
+}
+
+/** The result of an item recorded all or nothing (a refused item has thrown). */
+const resultOf = (outcome: StanceOutcome | undefined): RecordStanceResult => (outcome as { ok: true; result: RecordStanceResult }).result;
+
+/** The ids a stance may refer to, loaded once per request (entities are never deleted, so this cannot go stale). */
+class StanceRefs {
+  private constructor(
+    private readonly parties: Set<string>,
+    private readonly points: Set<string>,
+    private readonly actorParty: Map<string, string>,
+    private readonly documents: Set<string>,
+    private readonly milestones: Set<string>,
+  ) {}
+
+  static async load(manager: EntityManager, negotiationId: string): Promise<StanceRefs> {
+    const [parties, points, documents, milestones] = await Promise.all([
+      manager.find(PartyEntity, { select: { id: true }, where: { negotiationId } }),
+      manager.find(PointEntity, { select: { id: true }, where: { negotiationId } }),
+      manager.find(DocumentEntity, { select: { id: true }, where: { negotiationId } }),
+      manager.find(MilestoneEntity, { select: { id: true }, where: { negotiationId } }),
+    ]);
+    const actors = parties.length
+      ? await manager
+          .createQueryBuilder(ActorEntity, 'a')
+          .select(['a.id', 'a.partyId'])
+          .innerJoin(PartyEntity, 'p', 'p.id = a.party_id')
+          .where('p.negotiation_id = :negotiationId', { negotiationId })
+          .getMany()
+      : [];
+    return new StanceRefs(
+      new Set(parties.map((p) => p.id)),
+      new Set(points.map((p) => p.id)),
+      new Map(actors.map((a) => [a.id, a.partyId])),
+      new Set(documents.map((d) => d.id)),
+      new Set(milestones.map((m) => m.id)),
+    );
+  }
+
+  problems(input: StanceCreate, prefix = ''): FieldProblem[] {
+    const out: FieldProblem[] = [];
+    const at = (field: string, message: string) => out.push({ field: `${prefix}${field}`, message });
+    if (!this.parties.has(input.partyId)) at('partyId', `party '${input.partyId}' does not exist in this negotiation`);
+    if (!this.points.has(input.pointId)) at('pointId', `point '${input.pointId}' does not exist in this negotiation`);
+    if (input.actorId !== undefined) {
+      const party = this.actorParty.get(input.actorId);
+      if (party === undefined) at('actorId', `actor '${input.actorId}' does not exist in this negotiation`);
+      else if (party !== input.partyId) at('actorId', `actor '${input.actorId}' speaks for another party`);
+    }
+    if (input.documentId !== undefined && !this.documents.has(input.documentId)) {
+      at('documentId', `document '${input.documentId}' does not exist in this negotiation`);
+    }
+    if (input.milestoneId !== undefined && !this.milestones.has(input.milestoneId)) {
+      at('milestoneId', `milestone '${input.milestoneId}' does not exist in this negotiation`);
+    }
+    for (const [i, pointId] of (input.conditions?.pointIds ?? []).entries()) {
+      if (!this.points.has(pointId)) at(`conditions.pointIds.${i}`, `point '${pointId}' does not exist in this negotiation`);
+    }
+    return out;
+  }
+
+  check(inputs: StanceCreate[], prefix: (index: number) => string): void {
+    const problems = inputs.flatMap((input, i) => this.problems(input, prefix(i)));
+    if (problems.length) throw invalid(problems);
   }
 }

@@ -9,7 +9,6 @@ import type {
   NegotiationDump,
 } from '@parley/contracts';
 import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
-import { storedForm } from '../../stances/stored-change';
 import { ChangeEntity } from '../../changes/change.entity';
 import { num, numOrNull } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';
@@ -17,7 +16,8 @@ import { MilestoneEntity } from '../../milestones/milestone.entity';
 import { NegotiationEntity } from '../../negotiations/negotiation.entity';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
-import { StanceEventEntity, StanceRetractionEntity } from '../../stances/stance.entities';
+import type { StanceRetractionEntity } from '../../stances/stance.entities';
+import { entityOfExchange, exchangeOfEntity, storedForm } from '../../stances/stance-row';
 
 /**
  * One codec per record of the dump: how a stored row becomes the dump's object (`toDump`, the
@@ -173,32 +173,8 @@ export const milestoneCodec = {
 };
 
 export const stanceEventCodec = {
-  toDump: (e: StanceEventEntity): DumpEvent => ({
-    id: e.id,
-    seq: e.seq,
-    partyId: e.partyId,
-    pointId: e.pointId,
-    position: e.position,
-    confidence: e.confidence,
-    effectiveAt: toIso(e.effectiveAt),
-    effectivePrecision: e.effectivePrecision,
-    recordedAt: toIso(e.recordedAt),
-    recordedBy: e.recordedBy,
-    conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
-    note: e.note,
-    quote: e.quote,
-    actorId: e.actorId,
-    source: { url: e.sourceUrl, outlet: e.sourceOutlet, title: e.sourceTitle, publishedAt: toIsoOrNull(e.sourcePublishedAt) },
-    documentId: e.documentId,
-    milestoneId: e.milestoneId,
-  }),
-  toRows: (e: DumpEvent, negotiationId: string): StanceEventEntity => ({
-    id: e.id, negotiationId, seq: e.seq, partyId: e.partyId, pointId: e.pointId, position: e.position, confidence: e.confidence,
-    effectiveAt: at(e.effectiveAt), effectivePrecision: e.effectivePrecision, recordedAt: at(e.recordedAt), recordedBy: e.recordedBy,
-    conditionsText: e.conditions.text, conditionPointIds: e.conditions.pointIds, note: e.note, quote: e.quote, actorId: e.actorId,
-    sourceUrl: e.source.url, sourceOutlet: e.source.outlet, sourceTitle: e.source.title,
-    sourcePublishedAt: atOrNull(e.source.publishedAt), documentId: e.documentId, milestoneId: e.milestoneId,
-  }),
+  toDump: exchangeOfEntity,
+  toRows: entityOfExchange,
   canonical: (e: DumpEvent, negotiationId: string): DumpEvent => stanceEventCodec.toDump(stanceEventCodec.toRows(e, negotiationId)),
 };
 
@@ -223,7 +199,7 @@ export interface ChangeLogRow {
 }
 
 export const changeCodec = {
-  /** `rebuilt`: a recorded stance's published data, rebuilt from its events (stored-change.ts); other data is written as stored. */
+  /** `rebuilt`: a recorded stance's published data, rebuilt from its events (stances/stance-row.ts); other data is written as stored. */
   toDump: (r: ChangeLogRow, rebuilt: unknown): ChangeLine => ({
     seq: num(r.seq),
     kind: r.kind,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DUMP_FORMAT, DUMP_VERSION, type DumpEvent, type DumpRetraction } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
-import { rebuildRecorded } from '../../stances/stored-change';
+import { rebuildRecorded } from '../../stances/stance-row';
 import { Db } from '../../database/db.service';
 import { num, sql } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';

@@ -1,12 +1,25 @@
-import type { RecordStanceResult, StanceCreate, StanceEvent } from '@parley/contracts';
-import { compareFacts, parseInstant, precisionOf } from '@parley/domain';
+import type { RecordStanceResult, RetractInput, StanceCreate, StanceEvent } from '@parley/contracts';
 import { conflict, notFound } from '../common/app-error';
-import { newOrderedId } from '../common/ids';
+import { isUuid, newOrderedId } from '../common/ids';
 import type { ChangeInput, ChangeLog } from '../changes/change-log.service';
-import type { Tx } from '../database/db.service';
+import type { Outcome, Tx } from '../database/db.service';
 import { insertRows, num, sql } from '../database/sql';
-import { buildStanceEvent, EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance.mapper';
-import type { StanceEventEntity } from './stance.entities';
+import { StanceEventEntity, StanceRetractionEntity } from './stance.entities';
+import {
+  buildStanceEvent,
+  CELL_FROM,
+  CELL_SELECT,
+  cellAfterRecord,
+  cellKey,
+  cellOf,
+  entityOfInput,
+  EVENT_COLUMNS,
+  eventValues,
+  loadEvents,
+  STANDING_EVENT_SQL,
+  type Cell,
+  type CellRow,
+} from './stance-row';
 
 export interface StanceItem {
   input: StanceCreate;
@@ -16,34 +29,18 @@ export interface StanceItem {
   author: string;
 }
 
-export type StanceOutcome = { ok: true; result: RecordStanceResult } | { ok: false; error: unknown };
+export type StanceOutcome = Outcome<RecordStanceResult>;
 
-export interface RecorderDeps {
+export interface WriterDeps {
   changes: ChangeLog;
   /** The writer's copy of the cells (SQLite: one process writes); absent, the cells are read from the tables. */
   cells?: CellCache;
 }
 
-interface Cell {
-  version: number;
-  /** The event in force: its id and ordering keys (null: no event, or all retracted). */
-  current: { id: string; effectiveAt: number; recordedAt: number; seq: number } | null;
-  /** Its API shape when known (recorded or loaded by a write since the cells were read); else loaded when needed. */
-  view: StanceEvent | null;
-}
-
-interface CellRow {
-  party_id: string | null;
-  point_id: string | null;
-  version: number | string;
-  event_id: string | null;
-  effective_at: number | string | null;
-  recorded_at: number | string | null;
-  seq: number | string | null;
-}
-
-/** Cells per projection read, and events per load (up to two parameters each). */
+/** Cells per projection read (two parameters each). */
 const CELL_CHUNK = 1_000;
+const CELL_COLUMNS = ['negotiation_id', 'party_id', 'point_id', 'event_id', 'version'] as const;
+const UPSERT_CELL = 'ON CONFLICT (negotiation_id, party_id, point_id) DO UPDATE SET event_id = excluded.event_id, version = excluded.version';
 /** Negotiations whose cells the writer keeps (the least recently written one goes first). */
 const CACHED_NEGOTIATIONS = 8;
 
@@ -87,14 +84,6 @@ export class CellCache {
   }
 }
 
-const EVENT_COLUMNS = [
-  'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
-  'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
-  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id',
-] as const;
-
-const cellKey = (partyId: string, pointId: string) => `${partyId}\u0000${pointId}`;
-
 /**
  * Records stance events in a transaction with a fixed number of statements, whatever their number:
  * read the cells they touch, take their sequence numbers at once, insert the events, upsert the
@@ -108,7 +97,7 @@ const cellKey = (partyId: string, pointId: string) => `${partyId}\u0000${pointId
  */
 export async function recordStances(
   tx: Tx,
-  { changes, cells: cache }: RecorderDeps,
+  { changes, cells: cache }: WriterDeps,
   negotiationId: string,
   items: StanceItem[],
   allOrNothing: boolean,
@@ -128,7 +117,7 @@ export async function recordStances(
     const key = cellKey(input.partyId, input.pointId);
     const cell = cells.get(key) ?? { version: 0, current: null, view: null };
     if (input.expectedVersion !== undefined && input.expectedVersion !== cell.version) {
-      const current = cell.view ?? (cell.current ? ((await loadEvents(tx, [cell.current.id])).get(cell.current.id) ?? null) : null);
+      const current = cell.view ?? (cell.current ? ((await loadEvents(tx.manager, [cell.current.id])).get(cell.current.id) ?? null) : null);
       const error = conflict(
         'VERSION_CONFLICT',
         `${field ? `${field}: ` : ''}the cell was changed by someone else meanwhile (now version ${cell.version}, you expected ${input.expectedVersion}); nothing was recorded`,
@@ -139,15 +128,9 @@ export async function recordStances(
       outcomes[i] = { ok: false, error };
       continue;
     }
-    const event = toEntity(input, negotiationId, ++seq, now, author);
+    const event = entityOfInput(input, negotiationId, ++seq, now, author);
     const view = buildStanceEvent(event);
-    // A back-dated event becomes current only if it is the latest by effective time.
-    const becomesCurrent = cell.current === null || compareFacts(cell.current, event) <= 0;
-    const next: Cell = {
-      version: cell.version + 1,
-      current: becomesCurrent ? { id: event.id, effectiveAt: event.effectiveAt, recordedAt: event.recordedAt, seq: event.seq } : cell.current,
-      view: becomesCurrent ? view : cell.view,
-    };
+    const { next, inForce: becomesCurrent } = cellAfterRecord(cell, event, view);
     cells.set(key, next);
     touched.set(key, { partyId: input.partyId, pointId: input.pointId });
     pending.push({ i, event, view, version: next.version, becomesCurrent, current: next.current, currentView: next.view, author });
@@ -158,12 +141,12 @@ export async function recordStances(
   await insertRows(
     tx.manager,
     'current_stances',
-    ['negotiation_id', 'party_id', 'point_id', 'event_id', 'version'],
+    CELL_COLUMNS,
     [...touched].map(([key, t]) => {
       const cell = cells.get(key) as Cell;
       return [negotiationId, t.partyId, t.pointId, cell.current?.id ?? null, cell.version];
     }),
-    'ON CONFLICT (negotiation_id, party_id, point_id) DO UPDATE SET event_id = excluded.event_id, version = excluded.version',
+    UPSERT_CELL,
   );
   await sql(tx.manager, 'update negotiations set seq = ? where id = ?', [seq, negotiationId]);
 
@@ -171,7 +154,7 @@ export async function recordStances(
   // has it, else loaded once per event (and then kept in the cell).
   const recorded = new Map(pending.flatMap((p) => (p.currentView ? [[p.event.id, p.view] as const, [p.currentView.id, p.currentView] as const] : [[p.event.id, p.view] as const])));
   const older = [...new Set(pending.flatMap((p) => (!p.becomesCurrent && p.current && !recorded.has(p.current.id) ? [p.current.id] : [])))];
-  const viewOf = new Map([...(await loadEvents(tx, older)), ...recorded]);
+  const viewOf = new Map([...(await loadEvents(tx.manager, older)), ...recorded]);
   for (const key of touched.keys()) {
     const cell = cells.get(key) as Cell;
     if (cell.current && !cell.view) cell.view = viewOf.get(cell.current.id) ?? null;
@@ -199,40 +182,6 @@ export async function recordStances(
   return outcomes;
 }
 
-function toEntity(input: StanceCreate, negotiationId: string, seq: number, now: number, author: string): StanceEventEntity {
-  return {
-    id: newOrderedId(now),
-    negotiationId,
-    seq,
-    partyId: input.partyId,
-    pointId: input.pointId,
-    position: input.position,
-    confidence: input.confidence,
-    effectiveAt: parseInstant(input.effectiveAt),
-    effectivePrecision: precisionOf(input.effectiveAt),
-    recordedAt: now,
-    recordedBy: author,
-    conditionsText: input.conditions?.text ?? null,
-    conditionPointIds: [...new Set(input.conditions?.pointIds ?? [])],
-    note: input.note ?? null,
-    quote: input.quote ?? null,
-    actorId: input.actorId ?? null,
-    sourceUrl: input.source.url ?? null,
-    sourceOutlet: input.source.outlet ?? null,
-    sourceTitle: input.source.title ?? null,
-    sourcePublishedAt: input.source.publishedAt ? parseInstant(input.source.publishedAt) : null,
-    documentId: input.documentId ?? null,
-    milestoneId: input.milestoneId ?? null,
-  };
-}
-
-function eventValues(e: StanceEventEntity): unknown[] {
-  return [
-    e.id, e.negotiationId, e.seq, e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision,
-    e.recordedAt, e.recordedBy, e.conditionsText, JSON.stringify(e.conditionPointIds), e.note, e.quote, e.actorId, e.sourceUrl,
-    e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId,
-  ];
-}
 
 /**
  * The cells through the writer's copy: the copy itself when it is the state at the head read here;
@@ -255,9 +204,7 @@ async function cachedCells(
   const all = new Map<string, Cell>();
   const { rows } = await sql<CellRow>(
     tx.manager,
-    `SELECT c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
-       FROM current_stances c LEFT JOIN stance_events e ON e.id = c.event_id
-      WHERE c.negotiation_id = ?`,
+    `SELECT ${CELL_SELECT} FROM ${CELL_FROM} WHERE c.negotiation_id = ?`,
     [negotiationId],
   );
   for (const row of rows) all.set(cellKey(row.party_id as string, row.point_id as string), cellOf(row));
@@ -276,16 +223,6 @@ class Overlay {
   }
 }
 
-function cellOf(row: CellRow): Cell {
-  return {
-    version: num(row.version),
-    current:
-      row.event_id !== null && row.effective_at !== null
-        ? { id: row.event_id, effectiveAt: num(row.effective_at), recordedAt: num(row.recorded_at), seq: num(row.seq) }
-        : null,
-    view: null,
-  };
-}
 
 /**
  * The negotiation's sequence head and the stored cells the items touch, with the ordering keys of
@@ -321,12 +258,50 @@ async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Pr
   return { head: head ?? 0, cells };
 }
 
-async function loadEvents(tx: Tx, ids: string[]): Promise<Map<string, StanceEvent>> {
-  const out = new Map<string, StanceEvent>();
-  for (let i = 0; i < ids.length; i += CELL_CHUNK) {
-    const chunk = ids.slice(i, i + CELL_CHUNK);
-    const { rows } = await sql<EventRow>(tx.manager, `SELECT ${EVENT_SELECT} FROM ${EVENT_FROM} WHERE e.id IN (${chunk.map(() => '?').join(', ')})`, chunk);
-    for (const row of rows) out.set(row.id, toStanceEvent(row));
+
+/**
+ * Retracts an event (a correction: it counts as never having happened, from now on). Takes the
+ * negotiation's next number; the cell's version goes up and it falls back to its latest standing
+ * event (stance-row.ts, rule 2).
+ */
+export async function retractStance(tx: Tx, { changes }: WriterDeps, eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
+  const event = isUuid(eventId) ? await tx.manager.findOneBy(StanceEventEntity, { id: eventId }) : null;
+  if (!event) throw notFound('Stance event', eventId);
+  const seq = await changes.nextSeq(tx, event.negotiationId);
+  const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
+  if (existing) {
+    throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await loadEvent(tx, event.id));
   }
-  return out;
+  const now = Date.now();
+  await tx.manager.insert(StanceRetractionEntity, {
+    id: newOrderedId(now),
+    negotiationId: event.negotiationId,
+    eventId: event.id,
+    seq,
+    reason: input.reason,
+    recordedAt: now,
+    recordedBy: author,
+  });
+  const { negotiationId, partyId, pointId } = event;
+  const { rows: cells } = await sql<CellRow>(
+    tx.manager,
+    `SELECT ${CELL_SELECT} FROM ${CELL_FROM} WHERE c.negotiation_id = ? AND c.party_id = ? AND c.point_id = ?`,
+    [negotiationId, partyId, pointId],
+  );
+  const { rows: standing } = await sql<{ id: string }>(tx.manager, STANDING_EVENT_SQL, [negotiationId, partyId, pointId]);
+  const version = (cells[0] ? cellOf(cells[0]).version : 0) + 1;
+  const currentId = standing[0]?.id ?? null;
+  await insertRows(tx.manager, 'current_stances', CELL_COLUMNS, [[negotiationId, partyId, pointId, currentId, version]], UPSERT_CELL);
+  const result: RecordStanceResult = {
+    event: await loadEvent(tx, event.id),
+    cell: { partyId, pointId, version, current: currentId ? await loadEvent(tx, currentId) : null },
+  };
+  await changes.record(tx, { negotiationId, seq, kind: 'stance.retracted', entityId: event.id, data: result, recordedAt: now, recordedBy: author });
+  return result;
+}
+
+async function loadEvent(tx: Tx, eventId: string): Promise<StanceEvent> {
+  const event = (await loadEvents(tx.manager, [eventId])).get(eventId);
+  if (!event) throw notFound('Stance event', eventId);
+  return event;
 }
