@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditLog } from '../src/audit/audit.service';
-import { Db, DatabaseOpenError } from '../src/database/db.service';
+import { Db, DatabaseOpenError, type Outcome, type Tx } from '../src/database/db.service';
 import { insertRows, sql } from '../src/database/sql';
 import { ENTITIES } from '../src/entities';
 import { DRIVER, freshDatabase, type TestDatabase } from './harness';
@@ -42,6 +42,30 @@ describe('Db.write', () => {
       Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 5 !== 0).map((i) => `writer-${i}`).sort(),
     );
     expect(committed.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 5 !== 0));
+  });
+
+  it('lets items of one key share a write that has not started, each with its own outcome; on unexpected data writes each alone', async () => {
+    const calls: number[][] = [];
+    const work = async (tx: Tx, items: number[]): Promise<Outcome<number>[]> => {
+      calls.push(items);
+      const id = (i: number) => `00000000-0000-4000-8000-${String(500 + i).padStart(12, '0')}`;
+      // A NULL actor violates a NOT NULL constraint: unexpected data that fails the whole write.
+      await insertRows(tx.manager, 'audit_log', ['id', 'at', 'actor', 'action', 'entity_type', 'entity_id', 'before', 'after'], items.map((i) => [
+        id(i), Date.now(), i === 13 ? null : `together-${i}`, 'together', 'test', id(i), null, null,
+      ]));
+      return items.map((i) => (i % 4 === 0 ? { ok: false, error: new Error(`refused ${i}`) } : { ok: true, result: i * 10 }));
+    };
+    const first = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => db.writeTogether('k', i, work)));
+    expect(first.map((o) => (o.status === 'fulfilled' ? o.value : String((o.reason as Error).message)))).toEqual([10, 20, 30, 'refused 4', 50]);
+    expect(calls).toEqual([[1, 2, 3, 4, 5]]);
+    calls.length = 0;
+    const second = await Promise.allSettled([11, 12, 13].map((i) => db.writeTogether('k', i, work)));
+    expect(second.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect((second[1] as PromiseRejectedResult).reason).toEqual(new Error('refused 12'));
+    expect(calls).toEqual([[11, 12, 13], [11], [12], [13]]);
+    const rows: { actor: string }[] = await db.read.query("SELECT actor FROM audit_log WHERE action = 'together' ORDER BY actor");
+    // The refused items were inserted, then the work answered them refused: the outcome is the work's to give.
+    expect(rows.map((r) => r.actor)).toEqual(['together-1', 'together-11', 'together-12', 'together-2', 'together-3', 'together-4', 'together-5']);
   });
 
   // PostgreSQL runs each write in its own transaction: there are no groups.

@@ -103,55 +103,24 @@ const idsOf = (json: string): string[] => (json === '[]' ? [] : (JSON.parse(json
 
 export function entityOfRow(r: EventRow): StanceEventEntity {
   return {
-    id: r.id,
-    negotiationId: r.negotiation_id,
-    seq: num(r.seq),
-    partyId: r.party_id,
-    pointId: r.point_id,
-    position: r.position,
-    confidence: r.confidence,
-    effectiveAt: num(r.effective_at),
-    effectivePrecision: r.effective_precision,
-    recordedAt: num(r.recorded_at),
-    recordedBy: r.recorded_by,
-    conditionsText: r.conditions_text,
-    conditionPointIds: idsOf(r.condition_point_ids),
-    note: r.note,
-    quote: r.quote,
-    actorId: r.actor_id,
-    sourceUrl: r.source_url,
-    sourceOutlet: r.source_outlet,
-    sourceTitle: r.source_title,
-    sourcePublishedAt: numOrNull(r.source_published_at),
-    documentId: r.document_id,
-    milestoneId: r.milestone_id,
+    id: r.id, negotiationId: r.negotiation_id, seq: num(r.seq), partyId: r.party_id, pointId: r.point_id, position: r.position,
+    confidence: r.confidence, effectiveAt: num(r.effective_at), effectivePrecision: r.effective_precision, recordedAt: num(r.recorded_at),
+    recordedBy: r.recorded_by, conditionsText: r.conditions_text, conditionPointIds: idsOf(r.condition_point_ids), note: r.note,
+    quote: r.quote, actorId: r.actor_id, sourceUrl: r.source_url, sourceOutlet: r.source_outlet, sourceTitle: r.source_title,
+    sourcePublishedAt: numOrNull(r.source_published_at), documentId: r.document_id, milestoneId: r.milestone_id,
   };
 }
 
 /** A new event from what an analyst or an import sent: numbered `seq`, recorded `now` by `author`. */
 export function entityOfInput(input: StanceCreate, negotiationId: string, seq: number, now: number, author: string): StanceEventEntity {
+  const { source, conditions } = input;
   return {
-    id: newOrderedId(now),
-    negotiationId,
-    seq,
-    partyId: input.partyId,
-    pointId: input.pointId,
-    position: input.position,
-    confidence: input.confidence,
-    effectiveAt: parseInstant(input.effectiveAt),
-    effectivePrecision: precisionOf(input.effectiveAt),
-    recordedAt: now,
-    recordedBy: author,
-    conditionsText: input.conditions?.text ?? null,
-    conditionPointIds: [...new Set(input.conditions?.pointIds ?? [])],
-    note: input.note ?? null,
-    quote: input.quote ?? null,
-    actorId: input.actorId ?? null,
-    sourceUrl: input.source.url ?? null,
-    sourceOutlet: input.source.outlet ?? null,
-    sourceTitle: input.source.title ?? null,
-    sourcePublishedAt: input.source.publishedAt ? parseInstant(input.source.publishedAt) : null,
-    documentId: input.documentId ?? null,
+    id: newOrderedId(now), negotiationId, seq, partyId: input.partyId, pointId: input.pointId, position: input.position,
+    confidence: input.confidence, effectiveAt: parseInstant(input.effectiveAt), effectivePrecision: precisionOf(input.effectiveAt),
+    recordedAt: now, recordedBy: author, conditionsText: conditions?.text ?? null, conditionPointIds: [...new Set(conditions?.pointIds ?? [])],
+    note: input.note ?? null, quote: input.quote ?? null, actorId: input.actorId ?? null, sourceUrl: source.url ?? null,
+    sourceOutlet: source.outlet ?? null, sourceTitle: source.title ?? null,
+    sourcePublishedAt: source.publishedAt ? parseInstant(source.publishedAt) : null, documentId: input.documentId ?? null,
     milestoneId: input.milestoneId ?? null,
   };
 }
