@@ -13,9 +13,12 @@ import { storedForm } from '../../stances/stored-change';
 import { ChangeEntity } from '../../changes/change.entity';
 import { num, numOrNull } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';
+import { documentFields } from '../../documents/document.mapper';
 import { MilestoneEntity } from '../../milestones/milestone.entity';
 import { NegotiationEntity } from '../../negotiations/negotiation.entity';
+import { toNegotiation } from '../../negotiations/negotiation.mapper';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
+import { partyFields } from '../../parties/party.mapper';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
 import { StanceEventEntity, StanceRetractionEntity } from '../../stances/stance.entities';
 
@@ -46,17 +49,8 @@ const at = parseInstant;
 const atOrNull = (value: string | null): number | null => (value === null ? null : at(value));
 
 export const negotiationCodec = {
-  toDump: (n: NegotiationEntity): DumpNegotiation => ({
-    id: n.id,
-    slug: n.slug,
-    title: n.title,
-    description: n.description,
-    status: n.status,
-    seq: n.seq,
-    version: n.version,
-    createdAt: toIso(n.createdAt),
-    updatedAt: toIso(n.updatedAt),
-  }),
+  /** The dump's negotiation is the API's, field for field. */
+  toDump: (n: NegotiationEntity): DumpNegotiation => toNegotiation(n),
   toRows: (n: DumpNegotiation): NegotiationEntity => ({
     id: n.id, slug: n.slug, title: n.title, description: n.description, status: n.status, seq: n.seq, version: n.version, createdAt: at(n.createdAt), updatedAt: at(n.updatedAt),
   }),
@@ -67,13 +61,7 @@ export const negotiationCodec = {
 export const partyCodec = {
   toDump: (p: PartyEntity, actors: ActorEntity[]): DumpParty => ({
     id: p.id,
-    code: p.code,
-    name: p.name,
-    kind: p.kind,
-    color: p.color,
-    parentId: p.parentId,
-    description: p.description,
-    sortOrder: p.sortOrder,
+    ...partyFields(p),
     version: p.version,
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
@@ -123,13 +111,7 @@ export const pointCodec = {
 export const documentCodec = {
   toDump: (d: DocumentEntity, provisions: ProvisionEntity[]): DumpDocument => ({
     id: d.id,
-    title: d.title,
-    shortTitle: d.shortTitle,
-    authorPartyId: d.authorPartyId,
-    publishedAt: toIso(d.publishedAt),
-    publishedPrecision: d.publishedPrecision,
-    description: d.description,
-    sourceUrl: d.sourceUrl,
+    ...documentFields(d),
     version: d.version,
     createdAt: toIso(d.createdAt),
     updatedAt: toIso(d.updatedAt),
