@@ -8,6 +8,7 @@ import type {
   DumpRetraction,
   NegotiationDump,
 } from '@parley/contracts';
+import { DUMP_FORMAT, DUMP_VERSION } from '@parley/contracts';
 import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
 import { storedForm } from '../../stances/stored-change';
 import { ChangeEntity } from '../../changes/change.entity';
@@ -229,4 +230,42 @@ export const changeCodec = {
     data: JSON.stringify(data),
     before: c.before === undefined || c.before === null ? null : JSON.stringify(c.before),
   }),
+};
+
+/** The rows the dump's head is written from: the negotiation and its records, in the dump's order. */
+export interface HeadRows {
+  negotiation: NegotiationEntity;
+  parties: PartyEntity[];
+  actors: ActorEntity[];
+  points: PointEntity[];
+  lineage: PointLineageEntity[];
+  documents: DocumentEntity[];
+  provisions: ProvisionEntity[];
+  milestones: MilestoneEntity[];
+}
+
+/** The head: format, version and the records besides the three long streams, in the dump's key order. */
+export const headCodec = {
+  toDump: (r: HeadRows): DumpHead => ({
+    format: DUMP_FORMAT,
+    version: DUMP_VERSION,
+    negotiation: negotiationCodec.toDump(r.negotiation),
+    parties: r.parties.map((p) => partyCodec.toDump(p, r.actors.filter((a) => a.partyId === p.id))),
+    points: r.points.map((p) => pointCodec.toDump(p, r.lineage.filter((l) => l.pointId === p.id))),
+    documents: r.documents.map((d) => documentCodec.toDump(d, r.provisions.filter((v) => v.documentId === d.id))),
+    milestones: r.milestones.map((ms) => milestoneCodec.toDump(ms)),
+  }),
+  /** A parsed file's head as the writer would write it. */
+  canonical: (dump: NegotiationDump): DumpHead => {
+    const id = dump.negotiation.id;
+    return {
+      format: DUMP_FORMAT,
+      version: DUMP_VERSION,
+      negotiation: negotiationCodec.canonical(dump.negotiation),
+      parties: dump.parties.map((p) => partyCodec.canonical(p, id)),
+      points: dump.points.map((p) => pointCodec.canonical(p, id)),
+      documents: dump.documents.map((d) => documentCodec.canonical(d, id)),
+      milestones: dump.milestones.map((ms) => milestoneCodec.canonical(ms, id)),
+    };
+  },
 };
