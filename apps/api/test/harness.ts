@@ -232,3 +232,6 @@ export const stance = (partyId: string, pointId: string, extra: Record<string, u
   source: { outlet: 'Reuters', title: 'A headline' },
   ...extra,
 });
+
+/** Waits `ms` milliseconds (a token's lifetime, a lockout's end). */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, type PlanDocument } from '@parley/contracts';
-import { compareDocuments, naturalCompare, parseInstant, precisionOf, toIso } from '@parley/domain';
+import { compareDocuments, naturalCompare, parseInstant, precisionOf } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
 import { AppError, badReference, invalid } from '../common/app-error';
 import { newId } from '../common/ids';
@@ -11,25 +11,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartyEntity } from '../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../points/point.entity';
 import { DocumentEntity, ProvisionEntity } from './document.entity';
-
-export const toDocument = (d: DocumentEntity, provisions: ProvisionEntity[]): PlanDocument => ({
-  id: d.id,
-  negotiationId: d.negotiationId,
-  title: d.title,
-  shortTitle: d.shortTitle,
-  authorPartyId: d.authorPartyId,
-  publishedAt: toIso(d.publishedAt),
-  publishedPrecision: d.publishedPrecision,
-  description: d.description,
-  sourceUrl: d.sourceUrl,
-  provisions: provisions
-    .filter((p) => p.documentId === d.id)
-    .sort((a, b) => a.sortOrder - b.sortOrder)
-    .map((p) => ({ pointId: p.pointId, number: p.number, text: p.text })),
-  version: d.version,
-  createdAt: toIso(d.createdAt),
-  updatedAt: toIso(d.updatedAt),
-});
+import { toDocument } from './document.mapper';
 
 @Injectable()
 export class DocumentsService {

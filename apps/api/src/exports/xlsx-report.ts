@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
 import { CATEGORY_LABEL, POSITION_LABEL, POSITION_SWATCH, ReportLookup, parseIso, sourceKey, summaryLabel } from './report-format';
-import { addRow, addSheet, argb, cellText, type ColumnSpec, DATE_ONLY, DATE_TIME, dateCell, type Sheet, type Value } from './xlsx/cells';
+import { addRow, addSheet, argb, cellText, type ColumnSpec, DATE_TIME, dateCell, dateFormatOf, type Sheet, solidFill, type Value } from './xlsx/cells';
 import { type SourceTally, writeAbout, writeDocuments, writeParties, writePoints, writeSources } from './xlsx/reference-sheets';
 
 export { cellText } from './xlsx/cells';
@@ -122,7 +122,7 @@ function writeMatrix(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): 
       if (stance === null) return;
       const swatch = POSITION_SWATCH[stance.position];
       const cell = r.getCell(firstParty + i);
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(swatch.background) } };
+      cell.fill = solidFill(swatch.background);
       cell.font = { color: { argb: argb(swatch.color) }, bold: true };
       cell.alignment = { horizontal: 'center' };
     });
@@ -235,10 +235,10 @@ async function writeChanges(
   let n = 0;
   for await (const e of events) {
     const row = addRow(ws, changeRow(e, lookup), CHANGE_COLUMNS);
-    row.getCell(EFFECTIVE_COLUMN).numFmt = e.effectivePrecision === 'day' ? DATE_ONLY : DATE_TIME;
+    row.getCell(EFFECTIVE_COLUMN).numFmt = dateFormatOf(e.effectivePrecision);
     const swatch = POSITION_SWATCH[e.position];
     const pos = row.getCell(POSITION_COLUMN);
-    pos.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(swatch.background) } };
+    pos.fill = solidFill(swatch.background);
     pos.font = { color: { argb: argb(swatch.color) } };
     row.commit();
 

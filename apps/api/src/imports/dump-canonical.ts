@@ -1,15 +1,5 @@
-import { DUMP_FORMAT, DUMP_VERSION, type DumpChange, type NegotiationDump, type RecordStanceResult, type StanceEvent } from '@parley/contracts';
-import {
-  changeCodec,
-  documentCodec,
-  milestoneCodec,
-  negotiationCodec,
-  partyCodec,
-  pointCodec,
-  retractionCodec,
-  stanceEventCodec,
-  type DumpHead,
-} from '../exports/dump/dump-codecs';
+import type { DumpChange, NegotiationDump, RecordStanceResult, StanceEvent } from '@parley/contracts';
+import { changeCodec, headCodec, retractionCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
 import { serialize } from '../exports/dump/dump-text';
 import { buildStanceEvent } from '../stances/stance-row';
 import { recordedCell } from './dump-check';
@@ -21,15 +11,7 @@ import { recordedCell } from './dump-check';
  */
 export async function* serializeParsed(dump: NegotiationDump): AsyncGenerator<string> {
   const id = dump.negotiation.id;
-  const head: DumpHead = {
-    format: DUMP_FORMAT,
-    version: DUMP_VERSION,
-    negotiation: negotiationCodec.canonical(dump.negotiation),
-    parties: dump.parties.map((p) => partyCodec.canonical(p, id)),
-    points: dump.points.map((p) => pointCodec.canonical(p, id)),
-    documents: dump.documents.map((d) => documentCodec.canonical(d, id)),
-    milestones: dump.milestones.map((ms) => milestoneCodec.canonical(ms, id)),
-  };
+  const head = headCodec.canonical(dump);
   async function* of<T>(items: T[]): AsyncGenerator<T> {
     yield* items;
   }

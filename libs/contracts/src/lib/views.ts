@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { enumOf } from './primitives';
 import { POINT_CATEGORIES } from './positions';
-import { StanceEvent, STEPS } from './schemas';
+import { STEPS } from './queries';
+import { StanceEvent } from './schemas';
 
 /*
  * The read views (matrix, metrics, changes, point history, document comparison) as zod schemas, so

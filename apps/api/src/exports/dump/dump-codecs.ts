@@ -8,13 +8,17 @@ import type {
   DumpRetraction,
   NegotiationDump,
 } from '@parley/contracts';
+import { DUMP_FORMAT, DUMP_VERSION } from '@parley/contracts';
 import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
 import { ChangeEntity } from '../../changes/change.entity';
 import { num, numOrNull } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';
+import { documentFields } from '../../documents/document.mapper';
 import { MilestoneEntity } from '../../milestones/milestone.entity';
 import { NegotiationEntity } from '../../negotiations/negotiation.entity';
+import { toNegotiation } from '../../negotiations/negotiation.mapper';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
+import { partyFields } from '../../parties/party.mapper';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
 import type { StanceRetractionEntity } from '../../stances/stance.entities';
 import { entityOfExchange, exchangeOfEntity, storedForm } from '../../stances/stance-row';
@@ -46,17 +50,8 @@ const at = parseInstant;
 const atOrNull = (value: string | null): number | null => (value === null ? null : at(value));
 
 export const negotiationCodec = {
-  toDump: (n: NegotiationEntity): DumpNegotiation => ({
-    id: n.id,
-    slug: n.slug,
-    title: n.title,
-    description: n.description,
-    status: n.status,
-    seq: n.seq,
-    version: n.version,
-    createdAt: toIso(n.createdAt),
-    updatedAt: toIso(n.updatedAt),
-  }),
+  /** The dump's negotiation is the API's, field for field. */
+  toDump: (n: NegotiationEntity): DumpNegotiation => toNegotiation(n),
   toRows: (n: DumpNegotiation): NegotiationEntity => ({
     id: n.id, slug: n.slug, title: n.title, description: n.description, status: n.status, seq: n.seq, version: n.version, createdAt: at(n.createdAt), updatedAt: at(n.updatedAt),
   }),
@@ -67,13 +62,7 @@ export const negotiationCodec = {
 export const partyCodec = {
   toDump: (p: PartyEntity, actors: ActorEntity[]): DumpParty => ({
     id: p.id,
-    code: p.code,
-    name: p.name,
-    kind: p.kind,
-    color: p.color,
-    parentId: p.parentId,
-    description: p.description,
-    sortOrder: p.sortOrder,
+    ...partyFields(p),
     version: p.version,
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
@@ -123,13 +112,7 @@ export const pointCodec = {
 export const documentCodec = {
   toDump: (d: DocumentEntity, provisions: ProvisionEntity[]): DumpDocument => ({
     id: d.id,
-    title: d.title,
-    shortTitle: d.shortTitle,
-    authorPartyId: d.authorPartyId,
-    publishedAt: toIso(d.publishedAt),
-    publishedPrecision: d.publishedPrecision,
-    description: d.description,
-    sourceUrl: d.sourceUrl,
+    ...documentFields(d),
     version: d.version,
     createdAt: toIso(d.createdAt),
     updatedAt: toIso(d.updatedAt),
@@ -223,4 +206,42 @@ export const changeCodec = {
     data: JSON.stringify(data),
     before: c.before === undefined || c.before === null ? null : JSON.stringify(c.before),
   }),
+};
+
+/** The rows the dump's head is written from: the negotiation and its records, in the dump's order. */
+export interface HeadRows {
+  negotiation: NegotiationEntity;
+  parties: PartyEntity[];
+  actors: ActorEntity[];
+  points: PointEntity[];
+  lineage: PointLineageEntity[];
+  documents: DocumentEntity[];
+  provisions: ProvisionEntity[];
+  milestones: MilestoneEntity[];
+}
+
+/** The head: format, version and the records besides the three long streams, in the dump's key order. */
+export const headCodec = {
+  toDump: (r: HeadRows): DumpHead => ({
+    format: DUMP_FORMAT,
+    version: DUMP_VERSION,
+    negotiation: negotiationCodec.toDump(r.negotiation),
+    parties: r.parties.map((p) => partyCodec.toDump(p, r.actors.filter((a) => a.partyId === p.id))),
+    points: r.points.map((p) => pointCodec.toDump(p, r.lineage.filter((l) => l.pointId === p.id))),
+    documents: r.documents.map((d) => documentCodec.toDump(d, r.provisions.filter((v) => v.documentId === d.id))),
+    milestones: r.milestones.map((ms) => milestoneCodec.toDump(ms)),
+  }),
+  /** A parsed file's head as the writer would write it. */
+  canonical: (dump: NegotiationDump): DumpHead => {
+    const id = dump.negotiation.id;
+    return {
+      format: DUMP_FORMAT,
+      version: DUMP_VERSION,
+      negotiation: negotiationCodec.canonical(dump.negotiation),
+      parties: dump.parties.map((p) => partyCodec.canonical(p, id)),
+      points: dump.points.map((p) => pointCodec.canonical(p, id)),
+      documents: dump.documents.map((d) => documentCodec.canonical(d, id)),
+      milestones: dump.milestones.map((ms) => milestoneCodec.canonical(ms, id)),
+    };
+  },
 };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DUMP_FORMAT, DUMP_VERSION, type DumpEvent, type DumpRetraction } from '@parley/contracts';
+import type { DumpEvent, DumpRetraction } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { rebuildRecorded } from '../../stances/stance-row';
@@ -13,19 +13,7 @@ import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
 import { StanceEventEntity, StanceRetractionEntity } from '../../stances/stance.entities';
 import { EVENT_PAGE } from '../exports.service';
-import {
-  changeCodec,
-  documentCodec,
-  milestoneCodec,
-  negotiationCodec,
-  partyCodec,
-  pointCodec,
-  retractionCodec,
-  stanceEventCodec,
-  type ChangeLine,
-  type ChangeLogRow,
-  type DumpHead,
-} from './dump-codecs';
+import { changeCodec, headCodec, retractionCodec, stanceEventCodec, type ChangeLine, type ChangeLogRow, type DumpHead } from './dump-codecs';
 import { serialize } from './dump-text';
 
 const MAX_SNAPSHOT_TRIES = 5;
@@ -149,13 +137,5 @@ async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHea
       .getMany(),
     m.find(MilestoneEntity, { where: { negotiationId: n.id }, order: { startsAt: 'ASC', id: 'ASC' } }),
   ]);
-  return {
-    format: DUMP_FORMAT,
-    version: DUMP_VERSION,
-    negotiation: negotiationCodec.toDump(n),
-    parties: parties.map((p) => partyCodec.toDump(p, actors.filter((a) => a.partyId === p.id))),
-    points: points.map((p) => pointCodec.toDump(p, lineage.filter((l) => l.pointId === p.id))),
-    documents: documents.map((d) => documentCodec.toDump(d, provisions.filter((v) => v.documentId === d.id))),
-    milestones: milestones.map((ms) => milestoneCodec.toDump(ms)),
-  };
+  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones });
 }

@@ -15,6 +15,12 @@ const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: 
 
 export const argb = (hex: string): string => `FF${hex.replace('#', '').toUpperCase()}`;
 
+/** A solid background of the colour `hex` (#rrggbb). */
+export const solidFill = (hex: string): ExcelJS.Fill => ({ type: 'pattern', pattern: 'solid', fgColor: { argb: argb(hex) } });
+
+/** The format of a time of this precision: a day shows as a date, a finer time with its clock time. */
+export const dateFormatOf = (precision: string): string => (precision === 'day' ? DATE_ONLY : DATE_TIME);
+
 /**
  * Text for a cell or any other string of the workbook: characters XML 1.0 cannot carry (C0 controls
  * but tab, LF and CR; U+FFFE, U+FFFF) dropped, and DEL (exceljs drops it), an unpaired surrogate replaced by U+FFFD, line breaks

@@ -1,7 +1,7 @@
 import type * as ExcelJS from 'exceljs';
 import type { ReportData } from '../report-data';
 import { actorsText, CATEGORY_LABEL, changesHeading, formatInstant, type ReportLookup, totalsOf } from '../report-format';
-import { addRow, addSheet, argb, type ColumnSpec, DATE_ONLY, DATE_TIME, dateCell, type Value } from './cells';
+import { addRow, addSheet, type ColumnSpec, DATE_ONLY, DATE_TIME, dateCell, dateFormatOf, solidFill, type Value } from './cells';
 
 /** The spreadsheet's reference sheets: Points, Parties, Documents, Sources and About. */
 
@@ -69,7 +69,7 @@ export function writeParties(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: Repor
       columns,
     );
     if (/^#[0-9a-f]{6}$/i.test(p.color)) {
-      row.getCell(4).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(p.color) } };
+      row.getCell(4).fill = solidFill(p.color);
     }
     row.commit();
   }
@@ -96,7 +96,7 @@ export function writeDocuments(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: Rep
         [d.title, d.shortTitle || null, dateCell(d.publishedAt), lookup.partyCode(d.authorPartyId), prov.number, point.code, point.title, prov.text],
         columns,
       );
-      row.getCell(3).numFmt = d.publishedPrecision === 'day' ? DATE_ONLY : DATE_TIME;
+      row.getCell(3).numFmt = dateFormatOf(d.publishedPrecision);
       row.commit();
     }
   }

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { DateInput, enumOf, Id, LIMITS } from './primitives';
+
+/*
+ * The query strings of the read endpoints (matrix, changes, metrics, comparison, point history).
+ */
+
+export const MatrixQuery = z.strictObject({
+  asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
+  knownAt: DateInput.optional().describe('Only what Parley had recorded by this time (a day means its end)'),
+  documentId: Id.optional().describe('Number and order the points as in this document'),
+});
+export type MatrixQuery = z.infer<typeof MatrixQuery>;
+
+const SeqParam = z.coerce
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(0, 'must be 0 or more');
+
+export const ChangesQuery = z.strictObject({
+  since: DateInput.optional().describe('Recorded after this time; a day (YYYY-MM-DD) includes that whole day'),
+  until: DateInput.optional().describe('Recorded at or before this time; a day includes that whole day'),
+  effectiveFrom: DateInput.optional().describe('Effective at or after this time; a day includes that whole day'),
+  effectiveTo: DateInput.optional().describe('Effective at or before this time; a day includes that whole day. Before effectiveFrom is a 400'),
+  sinceSeq: SeqParam.optional().describe('Only changes with a higher sequence number'),
+  partyId: Id.optional(),
+  pointId: Id.optional(),
+  limit: z.coerce
+    .number({ error: 'must be an integer' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(LIMITS.pageSize, `must be at most ${LIMITS.pageSize}`)
+    .optional(),
+});
+export type ChangesQuery = z.infer<typeof ChangesQuery>;
+
+/** Steps of a metrics series, finest first. */
+export const STEPS = ['day', 'week', 'month', 'year'] as const;
+export const MetricsQuery = z.strictObject({
+  from: DateInput.optional().describe('First day of the series (default: the earliest stance)'),
+  to: DateInput.optional().describe('Last day of the series (default: asOf, else now)'),
+  step: enumOf(STEPS)
+    .optional()
+    .describe('Spacing of the series; by default the finest of day, week, month, year that gives at most 3,660 points'),
+  asOf: DateInput.optional(),
+  knownAt: DateInput.optional(),
+});
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+export const CompareQuery = z.strictObject({ a: Id, b: Id });
+export type CompareQuery = z.infer<typeof CompareQuery>;
+
+export const HistoryQuery = z.strictObject({
+  partyId: Id.optional(),
+  knownAt: DateInput.optional(),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
