@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { renderPdf } from '../pdf-report';
 import { readPdf, type PdfText } from '../../testing/pdf-text';
 import { buildReport, renderToBuffer } from '../../testing/report-fixture';
@@ -12,6 +13,18 @@ import { plain, REPLACEMENT, safe } from './safe-text';
 
 const pdfOf = (report: ReportData): Promise<Buffer> => renderToBuffer((out) => renderPdf(report, out));
 const notesOf = (doc: PdfText): string => doc.all.slice(doc.all.lastIndexOf('Notes by point'));
+
+/** The table tags of every TrueType font file embedded in `pdf` (FontFile2 streams, as pdfkit writes them: deflated). */
+function embeddedFontTables(pdf: Buffer): string[][] {
+  const text = pdf.toString('latin1');
+  const fonts: string[][] = [];
+  for (const ref of text.matchAll(/\/FontFile2 (\d+) 0 R/g)) {
+    const head = new RegExp(`\\n${ref[1]} 0 obj\\s*<<[^>]*/Length (\\d+)[^>]*>>\\s*stream\\n`).exec(text)!;
+    const font = inflateSync(pdf.subarray(head.index + head[0].length, head.index + head[0].length + Number(head[1])));
+    fonts.push(Array.from({ length: font.readUInt16BE(4) }, (_, i) => font.toString('latin1', 12 + i * 16, 16 + i * 16)));
+  }
+  return fonts;
+}
 
 describe('the PDF briefing in any script', () => {
   const report = buildUnicodeReport();
@@ -48,6 +61,15 @@ describe('the PDF briefing in any script', () => {
     const fontFile = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf')).length;
     expect(pdf.length).toBeLessThan(fontFile / 5);
     expect(pdf.toString('latin1')).toContain('+DejaVuSansCondensed-Bold');
+  });
+
+  it('embeds two faces (italics are the regular one slanted) without the unused hinting tables', () => {
+    const fonts = embeddedFontTables(pdf);
+    expect(fonts).toHaveLength(2);
+    for (const tables of fonts) {
+      expect(tables).toEqual(expect.arrayContaining(['glyf', 'loca', 'hmtx', 'head']));
+      for (const hinting of ['cvt ', 'fpgm', 'prep']) expect(tables).not.toContain(hinting);
+    }
   });
 
   it('costs at most half again the size of the same report in Latin letters only', async () => {
