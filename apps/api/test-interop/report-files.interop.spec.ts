@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import type { StanceEvent } from '@parley/contracts';
-import { renderPdf, safe } from '../src/exports/pdf-report';
+import { renderPdf } from '../src/exports/pdf-report';
 import { renderXlsx } from '../src/exports/xlsx-report';
 import { buildReport, renderToBuffer, SMALL_CELLS } from '../src/testing/report-fixture';
+import { buildUnicodeReport, UNICODE_TEXT } from '../src/testing/unicode-report';
 import { libreOfficeCsv, pdfInfo, pdfText, workDir } from './programs';
 
 // The renderers' files opened by poppler and LibreOffice; src/exports/*.spec.ts check the same files
@@ -24,14 +25,31 @@ describe('the PDF briefing in poppler', () => {
     for (let n = 1; n <= info.pages; n++) expect(pdfText(file, n)).toContain(`Page ${n} of ${info.pages}`);
     const all = pdfText(file);
     expect(all).toContain('Positions as of 30 Nov 2025, as known at 1 Dec 2025, 08:00 UTC');
-    for (const r of small.rows) expect(all).toContain(safe(r.point.title));
+    for (const r of small.rows) expect(all).toContain(r.point.title);
   });
 
   it('lays the matrix out in rows: point, category, one label per party, summary', () => {
     const matrix = pdfText(file, 2);
-    expect(matrix).toMatch(/Size of Ukraine's armed forces\s+Military\s+Acc\s+Cond\*\s+Acc\s+-\s+Agreed/);
+    expect(matrix).toMatch(/Size of Ukraine’s armed forces\s+Military\s+Acc\s+Cond\*\s+Acc\s+-\s+Agreed/);
     expect(matrix).toMatch(/Security guarantees modelled on Article 5\s+Security guarantees\s+-\s+Cond\*\s+RED\s+-\s+Blocked/);
     expect(matrix).toMatch(/Amnesty for all parties\s+Legal\s+Acc\s+Cond\*\s+-\s+-\s+Agreed/);
+  });
+});
+
+describe('the PDF briefing in any script, in poppler', () => {
+  it('pdftotext gives back Russian and Ukrainian quotes, Greek, accented Latin and symbols exactly; pdfinfo the Cyrillic title', async () => {
+    const files = workDir();
+    try {
+      const file = files.write('unicode.pdf', await renderToBuffer((out) => renderPdf(buildUnicodeReport(), out)));
+      expect(pdfInfo(file).title).toBe(UNICODE_TEXT.title);
+      const all = pdfText(file);
+      for (const quote of [UNICODE_TEXT.russian, UNICODE_TEXT.ukrainian, UNICODE_TEXT.greek]) expect(all).toContain(`"${quote}"`);
+      expect(all).toContain(`Note: ${UNICODE_TEXT.latin}`);
+      expect(all).toContain(`Conditions: ${UNICODE_TEXT.symbols}`);
+      expect(all).toContain(UNICODE_TEXT.pointTitle);
+    } finally {
+      files.cleanup();
+    }
   });
 });
 

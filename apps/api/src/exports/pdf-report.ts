@@ -8,9 +8,8 @@ import { drawContents, drawFooters, drawTitlePage } from './pdf/cover';
 import { drawMatrix } from './pdf/matrix';
 import { drawNotes } from './pdf/notes';
 import { MARGIN, Writer, type Doc } from './pdf/pdf-kit';
-import { safe } from './pdf/safe-text';
+import { plain } from './pdf/safe-text';
 
-export { safe } from './pdf/safe-text';
 export { partyGroups } from './pdf/matrix';
 export { niceStep } from './pdf/chart';
 
@@ -37,9 +36,9 @@ export function layoutPdf(data: ReportData): Doc {
     autoFirstPage: false,
     // A fixed CreationDate also fixes the file ID pdfkit derives from the info: same data, same bytes.
     info: {
-      Title: safe(data.negotiation.title),
+      Title: plain(data.negotiation.title),
       Author: 'Parley',
-      Subject: safe(`Positions as of ${data.asOf === null ? 'now' : formatInstant(data.asOf)}`),
+      Subject: plain(`Positions as of ${data.asOf === null ? 'now' : formatInstant(data.asOf)}`),
       Creator: 'Parley',
       Producer: 'Parley (pdfkit)',
       CreationDate: generated,

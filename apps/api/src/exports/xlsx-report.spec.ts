@@ -141,7 +141,7 @@ describe('renderXlsx', () => {
     // A stance with conditions lists the linked point codes; a non-retracted one says "no".
     const conditional = record(ws, 1 + events.findIndex((x) => x.conditions.text === 'Only with a binding treaty') + 1);
     expect(conditional).toMatchObject({ Conditions: 'Only with a binding treaty', 'Condition points': 'P001', Retracted: 'no', 'Retracted at (UTC)': null });
-    // Unicode text is kept as it is (only the PDF has to transliterate).
+    // Unicode text is kept as it is (the PDF prints it as it is, too).
     const quoted = events.findIndex((x) => x.quote?.startsWith('\u041c\u0438') ?? false);
     expect(record(ws, quoted + 2).Quote).toBe('\u041c\u0438 \u043d\u0435 \u0432\u0456\u0434\u0434\u0430\u043c\u043e \u0414\u043e\u043d\u0431\u0430\u0441');
   });

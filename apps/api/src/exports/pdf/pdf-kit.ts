@@ -1,5 +1,6 @@
 // The PDFKit namespace (the document's type) comes with pdfkit's declarations.
 import type {} from 'pdfkit';
+import { BOLD, FONT, ITALIC, ITALIC_ANGLE, registerFonts } from './fonts';
 import { safe } from './safe-text';
 
 /**
@@ -10,9 +11,7 @@ import { safe } from './safe-text';
 export type Doc = PDFKit.PDFDocument;
 export type Layout = 'portrait' | 'landscape';
 
-export const FONT = 'Helvetica';
-export const BOLD = 'Helvetica-Bold';
-export const ITALIC = 'Helvetica-Oblique';
+export { BOLD, FONT, ITALIC };
 export const INK = '#1a1a1a';
 export const MUTED = '#5f6368';
 export const RULE = '#c8c8c8';
@@ -20,7 +19,7 @@ export const ACCENT = '#2166ac';
 export const HEADER_BG = '#eef1f5';
 export const STRIPE_BG = '#f7f7f7';
 export const MARGIN = { top: 40, left: 40, right: 40, bottom: 50 };
-/** Line height of Helvetica relative to its size (ascender + descender + gap, as pdfkit lays it). */
+/** Line height of the font relative to its size (ascender + descender + gap, as pdfkit lays it: 1.164 for DejaVu Sans). */
 export const LINE = 1.16;
 
 export interface TextStyle {
@@ -35,8 +34,12 @@ export class Writer {
   /** Where the contents list goes on the title page, filled in once section pages are known. */
   contentsY = 0;
   private layout: Layout = 'portrait';
+  /** pdfkit's `oblique` option for the current style: the slant of ITALIC, or none. */
+  private oblique: number | false = false;
 
-  constructor(readonly doc: Doc) {}
+  constructor(readonly doc: Doc) {
+    registerFonts(doc);
+  }
 
   get left(): number {
     return MARGIN.left;
@@ -83,13 +86,14 @@ export class Writer {
   }
 
   style(s: TextStyle): void {
-    this.doc.font(s.font ?? FONT).fontSize(s.size ?? 9).fillColor(s.color ?? INK);
+    this.oblique = s.font === ITALIC ? ITALIC_ANGLE : false;
+    this.doc.font(s.font === undefined || s.font === ITALIC ? FONT : s.font).fontSize(s.size ?? 9).fillColor(s.color ?? INK);
   }
 
   /** One line of text at (x, y), never wrapped and never paginated. */
   line(text: string, x: number, y: number, s: TextStyle = {}): void {
     this.style(s);
-    this.doc.text(safe(text), x, y, { lineBreak: false });
+    this.doc.text(safe(text), x, y, { lineBreak: false, oblique: this.oblique });
   }
 
   /** One line truncated with "..." to `width`; `align` within that width. */
@@ -98,13 +102,13 @@ export class Writer {
     const fitted = this.fit(safe(text), width);
     const w = this.doc.widthOfString(fitted);
     const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0;
-    this.doc.text(fitted, x + Math.max(0, dx), y, { lineBreak: false });
+    this.doc.text(fitted, x + Math.max(0, dx), y, { lineBreak: false, oblique: this.oblique });
   }
 
   /** Wrapped text from (x, doc.y); moves doc.y below it. pdfkit breaks pages inside very long text. */
   para(text: string, x: number, width: number, s: TextStyle = {}, gap = 2): void {
     this.style(s);
-    this.doc.text(safe(text), x, this.doc.y, { width, lineGap: 0.5 });
+    this.doc.text(safe(text), x, this.doc.y, { width, lineGap: 0.5, oblique: this.oblique });
     this.doc.y += gap;
   }
 

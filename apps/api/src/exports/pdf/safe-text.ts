@@ -1,104 +1,55 @@
+import { hasGlyph } from './fonts';
+
 /**
- * Text that the PDF standard fonts can draw.
- *
- * The briefing uses the 14 standard PDF fonts (Helvetica) so that no font file ships with the API.
- * pdfkit encodes them in WinAnsi (Windows-1252), which has Latin-1 plus a few typographic signs and
- * nothing else: Cyrillic (Ukrainian and Russian names and quotes), Greek, CJK, the minus sign "−",
- * arrows or emoji would come out as wrong glyphs (mojibake) or missing boxes. Every string drawn
- * goes through `safe()`, which
- * - maps typographic punctuation to ASCII (curly quotes, dashes, minus, ellipsis, arrows, bullets),
- * - transliterates Cyrillic to Latin (a simple scheme, readable rather than reversible),
- * - drops accents that Latin-1 cannot show (e.g. "ł" stays "?", "ă" becomes "a"),
- * - and replaces anything else with "?".
- * The spreadsheet and the JSON/Markdown exports keep the original text; embedding a Unicode font
- * (e.g. Noto Sans) is the fix if the PDF must show it verbatim.
+ * Text as the briefing draws it. The embedded font (pdf/fonts.ts) draws Latin, Cyrillic, Greek and
+ * the usual symbols as they are; every string drawn goes through `safe()`, which only
+ * - joins CR LF and CR into LF, and turns a tab or a line/paragraph separator into a space or a line break,
+ * - drops control characters and invisible formatting characters (zero-width spaces and joiners,
+ *   soft hyphens, byte order marks, variation selectors),
+ * - composes letters and their accents (NFC), so "e" + U+0301 and "é" draw alike,
+ * - and replaces a character the font has no glyph for by its compatibility form when the font has
+ *   that (a full-width "Ａ" becomes "A"), by a space when it is a space, and otherwise by U+FFFD "�":
+ *   visible, so that a reader sees that something is missing, never a silent drop.
+ * The document's metadata (title, subject) is not drawn with the font: `plain()` only cleans it.
  */
 
-const TYPOGRAPHIC: Readonly<Record<string, string>> = {
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201A': "'",
-  '\u201B': "'",
-  '\u2032': "'",
-  '\u201C': '"',
-  '\u201D': '"',
-  '\u201E': '"',
-  '\u201F': '"',
-  '\u2033': '"',
-  '\u00AB': '"',
-  '\u00BB': '"',
-  '\u2039': "'",
-  '\u203A': "'",
-  '\u2010': '-',
-  '\u2011': '-',
-  '\u2012': '-',
-  '\u2013': '-',
-  '\u2014': '-',
-  '\u2015': '-',
-  '\u2212': '-',
-  '\u2026': '...',
-  '\u2022': '-',
-  '\u00B7': '-',
-  '\u2192': '->',
-  '\u21D2': '=>',
-  '\u2190': '<-',
-  '\u2194': '<->',
-  '\u2264': '<=',
-  '\u2265': '>=',
-  '\u2260': '!=',
-  '\u2248': '~',
-  '\u20AC': 'EUR',
-  '\u2116': 'No.',
-  '\u2122': '(TM)',
-  '\u00A0': ' ',
-  '\u2002': ' ',
-  '\u2003': ' ',
-  '\u2009': ' ',
-  '\u202F': ' ',
-  '\u200B': '',
-  '\u200C': '',
-  '\u200D': '',
-  '\u2060': '',
-  '\uFEFF': '',
-  '\u00AD': '',
-  '\t': ' ',
-};
+export const REPLACEMENT = '\uFFFD';
 
-const CYRILLIC: Readonly<Record<string, string>> = {
-  а: 'a', б: 'b', в: 'v', г: 'h', ґ: 'g', д: 'd', е: 'e', є: 'ye', ё: 'yo', ж: 'zh', з: 'z', и: 'y',
-  і: 'i', ї: 'yi', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't',
-  у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e',
-  ю: 'yu', я: 'ya', ў: 'u',
-};
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+const CONTROL = /\p{Cc}/u;
+const SPACE = /\s/u;
 
-function transliterate(ch: string): string | null {
-  const lower = ch.toLowerCase();
-  const latin = CYRILLIC[lower];
-  if (latin === undefined) return null;
-  if (lower === ch || latin === '') return latin;
-  return latin.charAt(0).toUpperCase() + latin.slice(1);
+const ASCII = /^[\x20-\x7e\n]*$/;
+
+function drawableChars(text: string): boolean {
+  for (const ch of text) if (!hasGlyph(ch.codePointAt(0) ?? 0)) return false;
+  return true;
 }
 
-const isLatin1Printable = (code: number): boolean => (code >= 0x20 && code <= 0x7e) || (code >= 0xa1 && code <= 0xff);
+/** What the font draws for a character it has no glyph for. */
+function substitute(ch: string): string {
+  if (SPACE.test(ch)) return ' ';
+  const compatible = ch.normalize('NFKC');
+  return compatible !== ch && compatible.length > 0 && drawableChars(compatible) ? compatible : REPLACEMENT;
+}
 
 export function safe(text: string | null | undefined): string {
   if (text === null || text === undefined) return '';
+  const lines = text.replace(/\r\n?|[\u2028\u2029]/g, '\n');
+  if (ASCII.test(lines)) return lines; // the font has every printable ASCII character
   let out = '';
-  for (const ch of text.replace(/\r\n?/g, '\n')) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\n' || isLatin1Printable(code)) {
-      out += ch;
-      continue;
-    }
-    const mapped = TYPOGRAPHIC[ch] ?? transliterate(ch);
-    if (mapped !== null && mapped !== undefined) {
-      out += mapped;
-      continue;
-    }
-    if (code < 0x20 || (code >= 0x7f && code < 0xa0)) continue; // control characters: drop
-    // A letter with a diacritic Latin-1 lacks: keep the base letter when it is ASCII.
-    const base = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-    out += base.length > 0 && [...base].every((c) => isLatin1Printable(c.codePointAt(0) ?? 0)) ? base : '?';
+  for (const ch of lines.normalize('NFC')) {
+    if (ch === '\n') out += ch;
+    else if (ch === '\t') out += ' ';
+    else if (CONTROL.test(ch) || INVISIBLE.test(ch)) continue;
+    else out += hasGlyph(ch.codePointAt(0) ?? 0) ? ch : substitute(ch);
   }
+  return out;
+}
+
+/** For the document's information (title, subject), which PDF readers show in their own fonts: line breaks and controls become spaces, invisible characters go. */
+export function plain(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFC')) out += CONTROL.test(ch) || ch === '\u2028' || ch === '\u2029' ? ' ' : INVISIBLE.test(ch) ? '' : ch;
   return out;
 }
