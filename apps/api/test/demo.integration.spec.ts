@@ -13,7 +13,7 @@ import { NegotiationsService } from '../src/negotiations/negotiations.service';
 import { PartiesService } from '../src/parties/parties.service';
 import { PointsService } from '../src/points/points.service';
 import { StancesService } from '../src/stances/stances.service';
-import { DRIVER, fingerprint, startApp, type TestApp } from './harness';
+import { DRIVER, fingerprint, seed, stance, startApp, type TestApp } from './harness';
 
 const SLUG = UKRAINE_2025.negotiation.slug;
 const base = `/api/negotiations/${SLUG}`;
@@ -187,6 +187,20 @@ describe('demo dataset: an honest reconstruction of the seed files', () => {
     expect(metrics.series[0].agreed).toBe(28);
   });
 
+  it('the recorded time is the loader\'s alone: the API refuses a recordedAt and records at the clock', async () => {
+    const s = await seed(t, 'Not the demo');
+    const stances = `/api/negotiations/${s.negotiationId}/stances`;
+    const refused = await t.post(stances, { ...stance(s.parties[0].id, s.points[0].id), recordedAt: '2025-11-20T00:00:00Z' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('recordedAt');
+    const before = Date.now();
+    const recorded = await t.post(stances, stance(s.parties[0].id, s.points[0].id));
+    expect(recorded.status).toBe(201);
+    expect(Date.parse(recorded.body.event.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+    const retracted = await t.post(`/api/stance-events/${recorded.body.event.id}/retract`, { reason: 'test' });
+    expect(Date.parse(retracted.body.event.retraction.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
   it('describes itself as a paraphrased reconstruction', async () => {
     const n = (await t.get(base)).body;
     expect(n.description).toMatch(/paraphrased reconstruction from public reporting/);
@@ -286,7 +300,15 @@ describe('demo load: all or nothing, and an interrupted older load is completed'
   });
 
   // Real failures of real rules, late in the load: everything before them was written in the transaction.
+  const swapped = [...UKRAINE_2025.stances];
+  [swapped[29], swapped[80]] = [swapped[80], swapped[29]];
   const broken: [string, DemoDataset, string][] = [
+    ['two stances are listed out of the order of their recordedAt', { ...UKRAINE_2025, stances: swapped }, 'list the stances in the order of recordedAt'],
+    [
+      'a retraction is recorded before the stance it retracts',
+      { ...UKRAINE_2025, retractions: UKRAINE_2025.retractions.map((r) => ({ ...r, recordedAt: '2025-11-30T00:00:00Z' })) },
+      "is not after the stance's",
+    ],
     ['the last retraction retracts an event already retracted', { ...UKRAINE_2025, retractions: [...UKRAINE_2025.retractions, UKRAINE_2025.retractions[0]] }, 'was already retracted'],
     [
       'the last milestone ends before it starts',

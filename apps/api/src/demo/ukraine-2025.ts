@@ -60,7 +60,7 @@ export const UKRAINE_2025: DemoDataset = {
       kind: 'state',
       color: '#D55E00',
       description:
-        'The Russian Federation. Occupies most of the contested territory and deals mainly through direct contacts with the US envoys.',
+        'The Russian Federation. Deals with the plan mainly through direct talks with the US envoys.',
       actors: [
         { key: 'putin', name: 'Vladimir Putin', role: 'President' },
         { key: 'ushakov', name: 'Yuri Ushakov', role: 'Kremlin foreign-policy aide' },
@@ -140,12 +140,12 @@ export const UKRAINE_2025: DemoDataset = {
     { code: 'p16', title: 'Russia legislates non-aggression', category: 'legal', description: 'Russia enshrines in law a policy of not attacking Europe and Ukraine.' },
     { code: 'p17', title: 'Extension of nuclear arms-control treaties', category: 'military', description: 'Washington and Moscow prolong their nuclear arms-control arrangements.' },
     { code: 'p18', title: 'Ukraine stays non-nuclear under the NPT', category: 'military', description: 'Ukraine confirms its non-nuclear-weapon status.' },
-    { code: 'p19', title: 'Zaporizhzhia nuclear plant', category: 'economy', description: 'Restart, control and sharing of the output of the occupied Zaporizhzhia power plant.' },
+    { code: 'p19', title: 'Zaporizhzhia nuclear plant', category: 'economy', description: 'Restart, control and sharing of the output of the Zaporizhzhia nuclear power plant.' },
     { code: 'p20', title: 'Tolerance education and minority protection', category: 'humanitarian', description: 'Education for tolerance and protection of linguistic and religious minorities, including the status of Russian.' },
     { code: 'p21', title: 'Territorial arrangements and the line of contact', category: 'territory', description: 'The status of Crimea, Donbas, Kherson and Zaporizhzhia and where the dividing line runs.' },
     { code: 'p22', title: 'No change of territorial arrangements by force', category: 'territory', description: 'Both sides renounce force to alter the settled lines.' },
     { code: 'p23', title: 'Dnipro and Black Sea commercial access', category: 'economy', description: "Ukraine's commercial shipping on the Dnipro and grain exports across the Black Sea are protected." },
-    { code: 'p24', title: 'All-for-all exchange; return of civilians and children', category: 'humanitarian', description: 'A humanitarian committee handles prisoner exchanges and the return of detained civilians and deported children.' },
+    { code: 'p24', title: 'All-for-all exchange; return of civilians and children', category: 'humanitarian', description: 'A humanitarian committee handles an all-for-all prisoner exchange and the return of civilians and children.' },
     { code: 'p25', title: 'Elections in Ukraine', category: 'political', description: 'Timing of Ukrainian elections after the agreement: within 100 days in the US draft.' },
     { code: 'p26', title: 'Full amnesty for wartime acts', category: 'legal', description: 'A blanket amnesty covering all parties for acts committed during the war.' },
     { code: 'p27', title: 'Legally binding deal overseen by a Peace Council', category: 'legal', description: 'The agreement binds the parties and is supervised by a council chaired by the US president.' },
