@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ChangesPage, MatrixView, Party } from '@parley/contracts';
 import { createApp, loadDemoIfEmpty } from '../src/bootstrap';
 import { runCli } from '../src/cli/commands';
 import { DocumentsService } from '../src/documents/documents.service';
-import { DemoLoader, DemoLoadError } from '../src/demo/demo-loader.service';
+import { apiSourceOf, DemoLoader, DemoLoadError, PARAPHRASED } from '../src/demo/demo-loader.service';
 import type { DemoDataset } from '../src/demo/demo-dataset';
 import { UKRAINE_2025 } from '../src/demo/ukraine-2025';
 import { MilestonesService } from '../src/milestones/milestones.service';
@@ -10,7 +13,7 @@ import { NegotiationsService } from '../src/negotiations/negotiations.service';
 import { PartiesService } from '../src/parties/parties.service';
 import { PointsService } from '../src/points/points.service';
 import { StancesService } from '../src/stances/stances.service';
-import { DRIVER, fingerprint, startApp, type TestApp } from './harness';
+import { DRIVER, fingerprint, seed, stance, startApp, type TestApp } from './harness';
 
 const SLUG = UKRAINE_2025.negotiation.slug;
 const base = `/api/negotiations/${SLUG}`;
@@ -73,6 +76,137 @@ describe('demo dataset', () => {
   });
 });
 
+/** The seed files the demo is built from (a copy of ../shared/seed/, so a clean clone has them). */
+const SEED_DIR = path.join(__dirname, 'fixtures', 'seed');
+const FACTS = fs.readFileSync(path.join(SEED_DIR, 'FACTS.md'), 'utf8');
+const ARTICLE = fs.readFileSync(path.join(SEED_DIR, 'seed-article.txt'), 'utf8');
+/** The seed article's headline: its first line. */
+const HEADLINE = ARTICLE.split('\n')[0].trim();
+/** Straight and curly quotes alike, one space: quotes are compared by their words. */
+const plain = (text: string) => text.replace(/[“”"]/g, '"').replace(/[‘’']/g, "'").replace(/\s+/g, ' ');
+/** Every passage the seed files put in quotation marks (straight or curly). */
+const QUOTED = [...plain(`${FACTS}\n${ARTICLE}`).matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+const DAY_MS = 86_400_000;
+
+describe('demo dataset: an honest reconstruction of the seed files', () => {
+  let t: TestApp;
+  let events: ChangesPage['items'][number]['event'][];
+  let seqOrder: { kind: string; recordedAt: string }[];
+  beforeAll(async () => {
+    t = await startApp();
+    await t.app.get(DemoLoader).load(UKRAINE_2025);
+    const items = (await t.get<ChangesPage>(`${base}/changes?limit=1000`)).body.items;
+    events = items.filter((c) => c.kind === 'stance.recorded').map((c) => c.event);
+    seqOrder = items.map((c) => ({ kind: c.kind, recordedAt: c.kind === 'stance.retracted' ? c.event.retraction!.recordedAt : c.event.recordedAt }));
+  });
+  afterAll(() => t.close());
+
+  it('the seed fixture is the project seed (where ../shared/seed exists beside the repository)', () => {
+    const shared = path.join(__dirname, '..', '..', '..', '..', 'shared', 'seed');
+    expect(HEADLINE).toMatch(/^NATO discusses the next steps/);
+    if (!fs.existsSync(shared)) return; // a clean clone: the fixture stands alone
+    expect(FACTS).toBe(fs.readFileSync(path.join(shared, 'FACTS.md'), 'utf8'));
+    expect(ARTICLE).toBe(fs.readFileSync(path.join(shared, 'seed-article.txt'), 'utf8'));
+  });
+
+  it('no source carries a URL, outlet or headline the seed files do not give', () => {
+    expect(FACTS).toContain('BBC News Brasil');
+    for (const s of UKRAINE_2025.stances) {
+      expect(s.source.url).toBeUndefined();
+      if (s.source.kind === 'paraphrased_reporting') {
+        expect([s.source.outlet, s.source.title]).toEqual([undefined, undefined]);
+        expect(s.source.description).toEqual(expect.any(String));
+        expect(s.source.publishedAt).toBe(s.effectiveAt);
+      } else {
+        expect(s.source).toEqual({ kind: 'news_report', outlet: 'BBC News Brasil', title: HEADLINE, publishedAt: '2025-12-03', language: 'en' });
+      }
+    }
+    expect(UKRAINE_2025.documents.every((d) => d.sourceUrl === undefined)).toBe(true);
+    // As the API stores them: no URL, the seed headline or none, the seed outlet or the paraphrase label.
+    expect(events.length).toBe(UKRAINE_2025.stances.length);
+    for (const e of events) {
+      expect(e.source.url).toBeNull();
+      if (e.source.outlet === 'BBC News Brasil') expect(e.source.title).toBe(HEADLINE);
+      else {
+        expect(e.source.outlet?.startsWith(`${PARAPHRASED}: `)).toBe(true);
+        expect(e.source.title).toBeNull();
+      }
+    }
+    expect(events.filter((e) => e.source.outlet === 'BBC News Brasil').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('every quote is words the seed files put in quotation marks', () => {
+    const quoted = UKRAINE_2025.stances.filter((s) => s.quote !== undefined);
+    expect(quoted.length).toBeGreaterThanOrEqual(8);
+    for (const s of quoted) expect(QUOTED.some((q) => q.includes(plain(s.quote!)))).toBe(true);
+    expect(QUOTED.some((q) => q.includes('Telegram'))).toBe(false);
+    expect(UKRAINE_2025.stances.some((s) => /telegram/i.test(JSON.stringify(s)))).toBe(false);
+  });
+
+  it('every official event is its own party speaking: its actor is one of the party\'s actors', async () => {
+    const parties = (await t.get<Party[]>(`${base}/parties`)).body;
+    const official = events.filter((e) => e.confidence === 'official');
+    expect(official.length).toBeGreaterThanOrEqual(10);
+    for (const e of official) {
+      const party = parties.find((p) => p.id === e.partyId)!;
+      expect(party.actors.map((a) => a.id)).toContain(e.actorId);
+    }
+  });
+
+  it('records each stance hours to two days after it took effect, in the order it was learnt', () => {
+    for (const e of events) {
+      const lag = Date.parse(e.recordedAt) - Date.parse(e.effectiveAt);
+      expect(lag).toBeGreaterThan(0);
+      expect(lag).toBeLessThanOrEqual(2 * DAY_MS);
+    }
+    // Sequence numbers follow recorded time, retractions included.
+    const times = seqOrder.map((c) => c.recordedAt);
+    expect(times).toEqual([...times].sort());
+    expect(seqOrder.some((c) => c.kind === 'stance.retracted')).toBe(true);
+  });
+
+  it('"known at" differs from "as of": a day after the Moscow talks, the seed article was not yet recorded', async () => {
+    const matrix = async (query: string) => (await t.get<MatrixView>(`${base}/matrix?${query}`)).body;
+    const cellsOf = (m: MatrixView) => m.rows.flatMap((r) => Object.entries(r.cells).map(([party, c]) => `${r.point.code}/${party}:${c.stance?.id ?? '-'}`)).sort();
+    // Effective 2 Dec, recorded on 3 Dec: as of that day, known at the next midnight differs.
+    const asOf = cellsOf(await matrix('asOf=2025-12-02'));
+    const knownNextDay = cellsOf(await matrix('asOf=2025-12-02&knownAt=2025-12-03T00:00:00Z'));
+    expect(knownNextDay).not.toEqual(asOf);
+    expect(cellsOf(await matrix('asOf=2025-12-02&knownAt=2025-12-04'))).toEqual(asOf);
+  });
+
+  it('the United States accepts all 28 points of its own draft as of 20 Nov, and the curve starts at 28 agreed', async () => {
+    const m = (await t.get<MatrixView>(`${base}/matrix?asOf=2025-11-20`)).body;
+    const us = m.parties.find((p) => p.code === 'US')!;
+    const draft = UKRAINE_2025.documents.find((d) => d.key === 'us28')!;
+    expect(draft.provisions).toHaveLength(28);
+    for (const { pointCode } of draft.provisions) {
+      expect(m.rows.find((r) => r.point.code === pointCode)?.cells[us.id]?.stance?.position).toBe('accept');
+    }
+    const metrics = (await t.get(`${base}/metrics?from=2025-11-20&to=2025-12-31`)).body;
+    expect(metrics.series[0].agreed).toBe(28);
+  });
+
+  it('the recorded time is the loader\'s alone: the API refuses a recordedAt and records at the clock', async () => {
+    const s = await seed(t, 'Not the demo');
+    const stances = `/api/negotiations/${s.negotiationId}/stances`;
+    const refused = await t.post(stances, { ...stance(s.parties[0].id, s.points[0].id), recordedAt: '2025-11-20T00:00:00Z' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('recordedAt');
+    const before = Date.now();
+    const recorded = await t.post(stances, stance(s.parties[0].id, s.points[0].id));
+    expect(recorded.status).toBe(201);
+    expect(Date.parse(recorded.body.event.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+    const retracted = await t.post(`/api/stance-events/${recorded.body.event.id}/retract`, { reason: 'test' });
+    expect(Date.parse(retracted.body.event.retraction.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('describes itself as a paraphrased reconstruction', async () => {
+    const n = (await t.get(base)).body;
+    expect(n.description).toMatch(/paraphrased reconstruction from public reporting/);
+  });
+});
+
 /** What a loaded demo holds, by its human keys (ids differ between databases). */
 async function contentOf(t: TestApp): Promise<unknown> {
   const parties = (await t.get(`${base}/parties`)).body as { id: string; code: string; name: string; parentId: string | null; actors: { name: string }[] }[];
@@ -91,7 +225,8 @@ async function contentOf(t: TestApp): Promise<unknown> {
     points: points.map((p) => ({ code: p.code, title: p.title, lineage: p.derivedFrom.length })),
     documents: documents.map((d) => ({ title: d.title, provisions: d.provisions.map((p) => `${codeOf.get(p.pointId)}=${p.number}`) })),
     milestones: milestones.map((m) => ({ title: m.title, parties: m.partyIds.map((id) => codeOf.get(id)) })),
-    changes: changes.map((c) => `${c.kind} ${codeOf.get(c.event.partyId)}/${codeOf.get(c.event.pointId)} ${c.event.position} ${c.event.effectiveAt} ${c.event.note ?? ''}`),
+    // As a set: a completed older load has its retractions after all the stances, not at their time.
+    changes: changes.map((c) => `${c.kind} ${codeOf.get(c.event.partyId)}/${codeOf.get(c.event.pointId)} ${c.event.position} ${c.event.effectiveAt} ${c.event.note ?? ''}`).sort(),
     matrices,
   };
 }
@@ -138,7 +273,7 @@ async function olderPartialLoad(app: NestFastifyApplication, data: DemoDataset, 
       position: s.position,
       confidence: s.confidence,
       effectiveAt: s.effectiveAt,
-      source: s.source,
+      source: apiSourceOf(s.source),
       conditions: s.conditions ? { text: s.conditions.text, pointIds: s.conditions.pointCodes?.map((c) => pointId.get(c)!) } : undefined,
       note: s.note,
       quote: s.quote,
@@ -165,7 +300,15 @@ describe('demo load: all or nothing, and an interrupted older load is completed'
   });
 
   // Real failures of real rules, late in the load: everything before them was written in the transaction.
+  const swapped = [...UKRAINE_2025.stances];
+  [swapped[29], swapped[80]] = [swapped[80], swapped[29]];
   const broken: [string, DemoDataset, string][] = [
+    ['two stances are listed out of the order of their recordedAt', { ...UKRAINE_2025, stances: swapped }, 'list the stances in the order of recordedAt'],
+    [
+      'a retraction is recorded before the stance it retracts',
+      { ...UKRAINE_2025, retractions: UKRAINE_2025.retractions.map((r) => ({ ...r, recordedAt: '2025-11-30T00:00:00Z' })) },
+      "is not after the stance's",
+    ],
     ['the last retraction retracts an event already retracted', { ...UKRAINE_2025, retractions: [...UKRAINE_2025.retractions, UKRAINE_2025.retractions[0]] }, 'was already retracted'],
     [
       'the last milestone ends before it starts',

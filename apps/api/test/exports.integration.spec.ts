@@ -357,9 +357,10 @@ describe('exports and imports', () => {
     const current = (await t.get(`${base}/matrix`)).body as MatrixView; // earlier tests renamed and added points
     for (const row of current.rows) expect(solid(text)).toContain(solid(row.point.title));
     expect(text).toContain('Changes effective between 20 Nov 2025 and 29 Dec 2025');
-    // A known change: Russia moved to a red line on NATO membership on 24 Nov (in reading order: the
-    // wrapped title comes whole before the position; pdftotext -layout in test-interop/ shows the rows).
-    expect(text).toMatch(/24 Nov 2025 p07 Ukraine renounces NATO membership Accept -> Red line/);
+    // A known change: Russia moved from accepting the territorial terms to a red line on 27 Nov (in
+    // reading order: the wrapped title comes whole before the position; pdftotext -layout in
+    // test-interop/ shows the rows).
+    expect(text).toMatch(/27 Nov 2025 p21 Territorial arrangements and the line of contact Accept -> Red line/);
     const pages = pdf.pages.length;
     expect(pages).toBeGreaterThan(2);
     expect(text).toContain(`Page ${pages} of ${pages}`);

@@ -106,16 +106,17 @@ describe('dashboard end to end', () => {
     const page = await newPage();
     await page.getByLabel('As of').fill('2025-11-22');
     await page.getByRole('table', { name: /as of 2025-11-22/ }).waitFor();
+    // Russia on territory: accepting the US draft as a basis on 21 Nov, a red line since 27 Nov.
     await page.waitForFunction(
-      ([p, q]) => document.querySelector(`td[data-point="${p}"][data-party="${q}"]`)?.getAttribute('data-position') === 'red_line',
-      [ids('p06', 'UA').pointId, ids('p06', 'UA').partyId] as const,
+      ([p, q]) => document.querySelector(`td[data-point="${p}"][data-party="${q}"]`)?.getAttribute('data-position') === 'accept',
+      [ids('p21', 'RU').pointId, ids('p21', 'RU').partyId] as const,
     );
     expect(new URL(page.url()).searchParams.get('asOf')).toBe('2025-11-22');
     await page.screenshot({ path: join(SHOTS, 'matrix-as-of.png') });
     await page.getByRole('button', { name: 'Now' }).click();
     await page.waitForFunction(
-      ([p, q]) => document.querySelector(`td[data-point="${p}"][data-party="${q}"]`)?.getAttribute('data-position') === 'accept',
-      [ids('p06', 'UA').pointId, ids('p06', 'UA').partyId] as const,
+      ([p, q]) => document.querySelector(`td[data-point="${p}"][data-party="${q}"]`)?.getAttribute('data-position') === 'red_line',
+      [ids('p21', 'RU').pointId, ids('p21', 'RU').partyId] as const,
     );
   });
 

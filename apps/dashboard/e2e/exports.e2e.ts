@@ -75,7 +75,8 @@ describe('exports from the dashboard', () => {
     const header = csv.slice(0, csv.indexOf('Summary'));
     expect(header).toMatch(/RU\s+Russia.*UA\s+Ukraine.*US\s+United States/s);
     expect(header).not.toContain('NATO');
-    expect(csv).toMatch(/p21,Territorial arrangements and the line of contact,.*Red line,Red line/);
+    // As of 10 Dec: Russia's red line (Ushakov, 2 Dec), Ukraine's and the US's open answers (21 and 24 Nov).
+    expect(csv).toMatch(/p21,Territorial arrangements and the line of contact,.*Red line,Unclear,Unclear/);
     rmSync(home, { recursive: true, force: true });
   });
 

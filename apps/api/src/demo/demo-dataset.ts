@@ -60,13 +60,48 @@ export interface DemoDataset {
     /** YYYY-MM-DD or ISO date-time with zone */
     effectiveAt: string;
     actor?: string;
-    source: { outlet: string; url?: string; title?: string; publishedAt?: string };
+    source: DemoSource;
+    /**
+     * When Parley learnt it (ISO date-time with zone): after `effectiveAt` by a plausible delay, so
+     * "known at" differs from "as of" on the demo. The loader records the stances and retractions in
+     * this order, so their sequence numbers follow it.
+     */
+    recordedAt: string;
     conditions?: { text?: string; pointCodes?: string[] };
     note?: string;
     quote?: string;
     document?: string;
     milestone?: string;
   }[];
-  /** Corrections recorded after the stances: each retracts the stance with that key. */
-  retractions: { stanceKey: string; reason: string }[];
+  /** Corrections: each retracts the stance with that key, at its own `recordedAt` (after that stance's). */
+  retractions: { stanceKey: string; reason: string; recordedAt: string }[];
+}
+
+/** What kind of thing a source is (the same kinds as the negotiation's source records). */
+export type DemoSourceKind =
+  | 'official_statement'
+  | 'interview'
+  | 'press_conference'
+  | 'news_report'
+  | 'leak'
+  | 'document'
+  | 'paraphrased_reporting';
+
+/**
+ * A source as a record: the fields of the negotiation's sources. A publication has its outlet and
+ * headline; a fact known only from paraphrased public reporting has neither, and no URL, but a
+ * `description` saying what it is (speaker and venue, e.g. "Vladimir Putin, Bishkek").
+ */
+export interface DemoSource {
+  kind: DemoSourceKind;
+  outlet?: string;
+  /** The headline, exactly as published. */
+  title?: string;
+  url?: string;
+  /** YYYY-MM-DD */
+  publishedAt?: string;
+  /** BCP 47 language tag of the text Parley holds. */
+  language?: string;
+  /** What the source is when it has no headline: speaker and venue. */
+  description?: string;
 }

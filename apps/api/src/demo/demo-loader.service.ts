@@ -11,7 +11,9 @@ import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.ent
 import { StancesService } from '../stances/stances.service';
 import { ChangeEntity } from '../changes/change.entity';
 import { Db, LOCKS, type Tx } from '../database/db.service';
-import type { DemoDataset } from './demo-dataset';
+import { num, sql } from '../database/sql';
+import { parseInstant } from '@parley/domain';
+import type { DemoDataset, DemoSource } from './demo-dataset';
 
 const AUTHOR = 'demo-loader';
 
@@ -204,43 +206,65 @@ export class DemoLoader {
       milestoneId.set(m.key, milestone.id);
     }
 
-    // The stance events were always recorded in one batch (all or nothing), in the dataset's order.
-    let eventIds = (await tx.manager.find(StanceEventEntity, { select: { id: true }, where: { negotiationId, recordedBy: AUTHOR }, order: { seq: 'ASC' } })).map((e) => e.id);
+    // The stances in the dataset's order, which is the order of their recordedAt (checked): their
+    // sequence numbers follow the time Parley learnt them. A retraction is recorded at its own time,
+    // between the stances learnt before and after it.
+    const times = recordingTimes(data);
+    const inputs: StanceCreate[] = data.stances.map((s) => ({
+      partyId: need(partyId, s.party, 'party'),
+      pointId: need(pointId, s.point, 'point'),
+      position: s.position,
+      confidence: s.confidence,
+      effectiveAt: s.effectiveAt,
+      source: apiSourceOf(s.source),
+      conditions: s.conditions ? { text: s.conditions.text, pointIds: s.conditions.pointCodes?.map((c) => need(pointId, c, 'point')) } : undefined,
+      note: s.note,
+      quote: s.quote,
+      actorId: s.actor ? need(actorId, s.actor, 'actor') : undefined,
+      documentId: s.document ? need(documentId, s.document, 'document') : undefined,
+      milestoneId: s.milestone ? need(milestoneId, s.milestone, 'milestone') : undefined,
+    }));
+    const eventIdByKey = new Map<string, string>();
+    const keep = (from: number, ids: string[]) => ids.forEach((id, j) => data.stances[from + j].key && eventIdByKey.set(data.stances[from + j].key as string, id));
+
+    const eventIds = (await tx.manager.find(StanceEventEntity, { select: { id: true }, where: { negotiationId, recordedBy: AUTHOR }, order: { seq: 'ASC' } })).map((e) => e.id);
     if (eventIds.length === 0) {
-      const events: StanceCreate[] = data.stances.map((s) => ({
-        partyId: need(partyId, s.party, 'party'),
-        pointId: need(pointId, s.point, 'point'),
-        position: s.position,
-        confidence: s.confidence,
-        effectiveAt: s.effectiveAt,
-        source: s.source,
-        conditions: s.conditions
-          ? { text: s.conditions.text, pointIds: s.conditions.pointCodes?.map((c) => need(pointId, c, 'point')) }
-          : undefined,
-        note: s.note,
-        quote: s.quote,
-        actorId: s.actor ? need(actorId, s.actor, 'actor') : undefined,
-        documentId: s.document ? need(documentId, s.document, 'document') : undefined,
-        milestoneId: s.milestone ? need(milestoneId, s.milestone, 'milestone') : undefined,
-      }));
-      const results = await this.stances.recordManyIn(tx, negotiationId, events, AUTHOR, (i) => `stances.${i}`);
-      eventIds = results.map((r) => r.event.id);
-      added.stanceEvents = eventIds.length;
-    } else if (eventIds.length !== data.stances.length) {
+      let next = 0;
+      const recordUpTo = async (until: number) => {
+        let end = next;
+        while (end < inputs.length && times.stances[end] <= until) end++;
+        if (end === next) return;
+        const results = await this.stances.recordManyIn(tx, negotiationId, inputs.slice(next, end), AUTHOR, (i) => `stances.${next + i}`, (i) => times.stances[next + i]);
+        keep(next, results.map((r) => r.event.id));
+        added.stanceEvents += results.length;
+        next = end;
+      };
+      for (const [j, r] of data.retractions.entries()) {
+        await recordUpTo(times.retractions[j]);
+        await this.stances.retractIn(tx, need(eventIdByKey, r.stanceKey, 'stance'), { reason: r.reason }, AUTHOR, times.retractions[j]);
+        added.retractions++;
+      }
+      await recordUpTo(Number.POSITIVE_INFINITY);
+      return { outcome: existing ? 'completed' : 'loaded', added };
+    }
+    if (eventIds.length !== data.stances.length) {
       throw new DemoLoadError(
         `The demo negotiation '${slug}' holds ${eventIds.length} of the demo's ${data.stances.length} stance events: it was not written by this version of the loader and cannot be completed; nothing was changed.`,
       );
     }
 
-    const eventIdByKey = new Map<string, string>();
-    data.stances.forEach((s, i) => s.key && eventIdByKey.set(s.key, eventIds[i]));
+    // An older loader wrote every stance event in one batch, in the dataset's order, and the
+    // retractions after them: complete those, no earlier than the events it recorded.
+    keep(0, eventIds);
+    const { rows } = await sql<{ latest: number | string | null }>(tx.manager, 'SELECT MAX(recorded_at) AS latest FROM stance_events WHERE negotiation_id = ?', [negotiationId]);
+    const floor = rows[0]?.latest == null ? 0 : num(rows[0].latest);
     const retracted = new Set(
       (await tx.manager.find(StanceRetractionEntity, { select: { eventId: true }, where: { negotiationId, eventId: In(eventIds) } })).map((r) => r.eventId),
     );
-    for (const r of data.retractions) {
+    for (const [j, r] of data.retractions.entries()) {
       const eventId = need(eventIdByKey, r.stanceKey, 'stance');
       if (retracted.has(eventId)) continue; // by the interrupted load being completed
-      await this.stances.retractIn(tx, eventId, { reason: r.reason }, AUTHOR);
+      await this.stances.retractIn(tx, eventId, { reason: r.reason }, AUTHOR, Math.max(times.retractions[j], floor));
       added.retractions++;
     }
     return { outcome: existing ? 'completed' : 'loaded', added };
@@ -252,6 +276,49 @@ export function describeCounts(counts: DemoCounts): string {
     .filter(([, n]) => n > 0)
     .map(([what, n]) => `${n} ${what.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`);
   return parts.length > 0 ? parts.join(', ') : 'nothing';
+}
+
+/**
+ * The source as the stance API takes it today (outlet, title, publishedAt, url). A paraphrased
+ * source has no outlet: its kind and description stand in the outlet field, so that it reads as
+ * what it is and two different paraphrased sources of one day stay apart. Kind, language and
+ * description go to the API as they are once sources are records.
+ */
+export function apiSourceOf(source: DemoSource): StanceCreate['source'] {
+  return {
+    outlet: source.outlet ?? `${PARAPHRASED}: ${source.description ?? 'no description'}`,
+    title: source.title,
+    publishedAt: source.publishedAt,
+    url: source.url,
+  };
+}
+
+/** The outlet field of a source known only from paraphrased public reporting (see apiSourceOf). */
+export const PARAPHRASED = 'Public reporting, paraphrased';
+
+/**
+ * The epoch times of the dataset's stances and retractions, checked: each stance is recorded after
+ * it takes effect and no earlier than the stance before it; each retraction after its stance.
+ */
+export function recordingTimes(data: DemoDataset): { stances: number[]; retractions: number[] } {
+  const stances = data.stances.map((s, i) => {
+    const at = Date.parse(s.recordedAt);
+    if (!Number.isFinite(at) || at <= parseInstant(s.effectiveAt)) throw new Error(`Demo stance ${i}: recordedAt '${s.recordedAt}' is not after its effectiveAt '${s.effectiveAt}'`);
+    return at;
+  });
+  stances.forEach((at, i) => {
+    if (i > 0 && at < stances[i - 1]) throw new Error(`Demo stance ${i} is recorded before the stance listed before it: list the stances in the order of recordedAt`);
+  });
+  const retractions = data.retractions.map((r) => {
+    const at = Date.parse(r.recordedAt);
+    const i = data.stances.findIndex((s) => s.key === r.stanceKey);
+    if (!Number.isFinite(at) || (i >= 0 && at <= stances[i])) throw new Error(`Demo retraction of '${r.stanceKey}': recordedAt '${r.recordedAt}' is not after the stance's`);
+    return at;
+  });
+  retractions.forEach((at, j) => {
+    if (j > 0 && at < retractions[j - 1]) throw new Error('Demo retractions must be listed in the order of recordedAt');
+  });
+  return { stances, retractions };
 }
 
 function need(map: Map<string, string>, key: string, what: string): string {

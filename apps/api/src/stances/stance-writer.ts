@@ -27,6 +27,11 @@ export interface StanceItem {
   field: string;
   /** Who records it (recordedBy). */
   author: string;
+  /**
+   * When it is recorded (epoch ms) instead of the write's time: only the demo loader sets it, to
+   * replay a history learnt over time; it must record such items in this order. The API never does.
+   */
+  recordedAt?: number;
 }
 
 export type StanceOutcome = Outcome<RecordStanceResult>;
@@ -113,7 +118,7 @@ export async function recordStances(
   const touched = new Map<string, { partyId: string; pointId: string }>();
   let seq = head;
   const now = Date.now();
-  for (const [i, { input, field, author }] of items.entries()) {
+  for (const [i, { input, field, author, recordedAt }] of items.entries()) {
     const key = cellKey(input.partyId, input.pointId);
     const cell = cells.get(key) ?? { version: 0, current: null, view: null };
     if (input.expectedVersion !== undefined && input.expectedVersion !== cell.version) {
@@ -128,7 +133,7 @@ export async function recordStances(
       outcomes[i] = { ok: false, error };
       continue;
     }
-    const event = entityOfInput(input, negotiationId, ++seq, now, author);
+    const event = entityOfInput(input, negotiationId, ++seq, recordedAt ?? now, author);
     const view = buildStanceEvent(event);
     const { next, inForce: becomesCurrent } = cellAfterRecord(cell, event, view);
     cells.set(key, next);
@@ -172,7 +177,7 @@ export async function recordStances(
       },
     };
     outcomes[p.i] = { ok: true, result };
-    entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: now, recordedBy: p.author });
+    entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: p.event.recordedAt, recordedBy: p.author });
   }
   await changes.recordMany(tx, entries);
   if (cache) {
@@ -264,7 +269,15 @@ async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Pr
  * negotiation's next number; the cell's version goes up and it falls back to its latest standing
  * event (stance-row.ts, rule 2).
  */
-export async function retractStance(tx: Tx, { changes }: WriterDeps, eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
+export async function retractStance(
+  tx: Tx,
+  { changes }: WriterDeps,
+  eventId: string,
+  input: RetractInput,
+  author: string,
+  /** As StanceItem.recordedAt: the demo loader's history only. */
+  recordedAt?: number,
+): Promise<RecordStanceResult> {
   const event = isUuid(eventId) ? await tx.manager.findOneBy(StanceEventEntity, { id: eventId }) : null;
   if (!event) throw notFound('Stance event', eventId);
   const seq = await changes.nextSeq(tx, event.negotiationId);
@@ -272,7 +285,7 @@ export async function retractStance(tx: Tx, { changes }: WriterDeps, eventId: st
   if (existing) {
     throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await loadEvent(tx, event.id));
   }
-  const now = Date.now();
+  const now = recordedAt ?? Date.now();
   await tx.manager.insert(StanceRetractionEntity, {
     id: newOrderedId(now),
     negotiationId: event.negotiationId,

@@ -81,9 +81,19 @@ export class StancesService {
     );
   }
 
-  /** Records events inside a caller's transaction, in order; references must have been checked (checkRefs). */
-  async recordManyIn(tx: Tx, negotiationId: string, inputs: StanceCreate[], author: string, field: (index: number) => string): Promise<RecordStanceResult[]> {
-    const items = inputs.map((input, i) => ({ input, field: field(i), author }));
+  /**
+   * Records events inside a caller's transaction, in order; references must have been checked
+   * (checkRefs). `recordedAt` (the demo loader only, in increasing order): when each was learnt.
+   */
+  async recordManyIn(
+    tx: Tx,
+    negotiationId: string,
+    inputs: StanceCreate[],
+    author: string,
+    field: (index: number) => string,
+    recordedAt?: (index: number) => number,
+  ): Promise<RecordStanceResult[]> {
+    const items = inputs.map((input, i) => ({ input, field: field(i), author, recordedAt: recordedAt?.(i) }));
     return (await recordStances(tx, this.writer, negotiationId, items, true)).map(resultOf);
   }
 
@@ -107,8 +117,8 @@ export class StancesService {
   }
 
   /** retract inside a caller's transaction (the demo loader writes a whole negotiation in one). */
-  retractIn(tx: Tx, eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
-    return retractStance(tx, this.writer, eventId, input, author);
+  retractIn(tx: Tx, eventId: string, input: RetractInput, author: string, recordedAt?: number): Promise<RecordStanceResult> {
+    return retractStance(tx, this.writer, eventId, input, author, recordedAt);
   }
 
   async changesOf(negotiation: string, query: ChangesQuery): Promise<ChangesPage> {
