@@ -61,12 +61,13 @@ describe('renderPdf', () => {
     expect(all).not.toContain('Changes effective');
   });
 
-  it('prints per-point notes with conditions, quotes, sources and actors, in their own script and punctuation', async () => {
+  it('prints per-point notes with conditions, quotes with their language and translation, sources and actors, in their own script and punctuation', async () => {
     const { all } = await render(small);
     const notes = all.slice(all.lastIndexOf('Notes by point'));
     expect(notes).toContain('Conditions: Cap of 800,000 \u2212 not 600,000');
     expect(notes).toContain('"We will not accept a \u201Ccap\u201D on our army \u2014 never\u2026"');
-    expect(notes).toContain('"Ми не віддамо Донбас"');
+    expect(notes).toContain('"Ми не віддамо Донбас" (uk)');
+    expect(notes).toContain('Translation (en): "We will not give up Donbas"');
     expect(notes).toContain('Source: Kyiv Independent, Report 10, https://news.example.org/10, published 25 Nov 2025');
     expect(notes).toContain('Actor: Андрій Єрмак');
     // "Use of frozen Russian assets" has one stance (EU, unclear); a point without stances is skipped.

@@ -15,7 +15,7 @@ import {
 } from '../report-format';
 import { BOLD, ITALIC, LINE, MUTED, type TextStyle, type Writer } from './pdf-kit';
 
-/** Per-point notes: each party's stance in force with its conditions, note, quote, source and actor. */
+/** Per-point notes: each party's stance in force with its conditions, note, quote (with its language and translation), source and actor. */
 
 export function drawNotes(w: Writer, data: ReportData, lookup: ReportLookup): void {
   const { doc } = w;
@@ -74,7 +74,10 @@ function noteLines(e: StanceEvent, lookup: ReportLookup): NoteLine[] {
     lines.push({ text: `Conditions: ${text}`, style: plain });
   }
   if (e.note) lines.push({ text: `Note: ${e.note}`, style: plain });
-  if (e.quote) lines.push({ text: `"${e.quote}"`, style: { font: ITALIC, size: 8.5 } });
+  if (e.quote) lines.push({ text: `"${e.quote}"${e.quoteLanguage ? ` (${e.quoteLanguage})` : ''}`, style: { font: ITALIC, size: 8.5 } });
+  if (e.quote && e.translation) {
+    lines.push({ text: `Translation${e.translationLanguage ? ` (${e.translationLanguage})` : ''}: "${e.translation}"`, style: { size: 8, color: MUTED } });
+  }
   const src = [sourceText(e.source), e.source.url ?? '', e.source.publishedAt ? `published ${formatDay(e.source.publishedAt)}` : '']
     .filter((s) => s !== '')
     .join(', ');
