@@ -103,17 +103,12 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
     const item = () => {
       const party = pick(s.parties);
       const day = new Date(START + Math.floor(random() * 20) * DAY).toISOString();
-      const quoted = random() < 0.3;
-      const translated = quoted && random() < 0.5;
       return stance(party.id, pick(s.points).id, {
         position: pick(POSITIONS),
         // Mostly days, a few of them: many equal effective times, ordered by recordedAt then seq.
         effectiveAt: random() < 0.8 ? day.slice(0, 10) : day.replace('T00:00', `T${String(Math.floor(random() * 24)).padStart(2, '0')}:17`),
         note: random() < 0.5 ? `n${ids.length}` : undefined,
-        quote: quoted ? `“цитата ${ids.length}”` : undefined,
-        quoteLanguage: quoted ? pick(['ru', 'uk', 'en']) : undefined,
-        translation: translated ? `“quote ${ids.length}”` : undefined,
-        translationLanguage: translated ? 'en' : undefined,
+        quote: random() < 0.3 ? `“quote ${ids.length}”` : undefined,
         confidence: pick(['official', 'reported', 'leaked', 'unverified']),
         actorId: party.actors.length > 0 && random() < 0.5 ? pick(party.actors).id : undefined,
         conditions: random() < 0.3 ? { text: 'only if', pointIds: [pick(s.points).id] } : undefined,

@@ -1,5 +1,4 @@
 import {
-  canonicalLanguage,
   POSITION_SCORE,
   SCHEDULE_TOLERANCE_MS,
   type Confidence,
@@ -29,8 +28,7 @@ import type { StanceEventEntity } from './stance.entities';
 export const EVENT_COLUMNS = [
   'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
   'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
-  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id', 'quote_language', 'translation',
-  'translation_language',
+  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id',
 ] as const;
 
 /** A row as the driver gives it (PostgreSQL's bigint as text), with its retraction when joined (`r_*`, else null). */
@@ -58,9 +56,6 @@ export interface EventRow {
   source_published_at: number | string | null;
   document_id: string | null;
   milestone_id: string | null;
-  quote_language: string | null;
-  translation: string | null;
-  translation_language: string | null;
   r_id: string | null;
   r_seq: number | string | null;
   r_reason: string | null;
@@ -81,7 +76,7 @@ export const EVENT_SELECT_UNRETRACTED = `${EVENT_ONLY_SELECT}, NULL AS r_id, NUL
 export type EventTuple = [
   string, string, number, string, string, Position, Confidence, number, TimePrecision,
   number, string, string | null, string, string | null, string | null, string | null, string | null,
-  string | null, string | null, number | null, string | null, string | null, string | null, string | null, string | null,
+  string | null, string | null, number | null, string | null, string | null,
 ];
 
 /** A literal of one fixed shape: a million rows are mapped when an index is built. */
@@ -90,8 +85,8 @@ export function rowOfTuple(v: EventTuple): EventRow {
     id: v[0], negotiation_id: v[1], seq: v[2], party_id: v[3], point_id: v[4], position: v[5], confidence: v[6],
     effective_at: v[7], effective_precision: v[8], recorded_at: v[9], recorded_by: v[10], conditions_text: v[11],
     condition_point_ids: v[12], note: v[13], quote: v[14], actor_id: v[15], source_url: v[16], source_outlet: v[17],
-    source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21], quote_language: v[22],
-    translation: v[23], translation_language: v[24], r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
+    source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21],
+    r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
   };
 }
 
@@ -100,12 +95,9 @@ export function eventValues(e: StanceEventEntity): unknown[] {
   return [
     e.id, e.negotiationId, e.seq, e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision,
     e.recordedAt, e.recordedBy, e.conditionsText, JSON.stringify(e.conditionPointIds), e.note, e.quote, e.actorId, e.sourceUrl,
-    e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId, e.quoteLanguage, e.translation, e.translationLanguage,
+    e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId,
   ];
 }
-
-/** A language tag in its canonical form (validated by the schema before it gets here). */
-const languageOf = (tag: string | undefined): string | null => (tag === undefined ? null : (canonicalLanguage(tag) ?? tag));
 
 const idsOf = (json: string): string[] => (json === '[]' ? [] : (JSON.parse(json) as string[]));
 
@@ -116,7 +108,6 @@ export function entityOfRow(r: EventRow): StanceEventEntity {
     recordedBy: r.recorded_by, conditionsText: r.conditions_text, conditionPointIds: idsOf(r.condition_point_ids), note: r.note,
     quote: r.quote, actorId: r.actor_id, sourceUrl: r.source_url, sourceOutlet: r.source_outlet, sourceTitle: r.source_title,
     sourcePublishedAt: numOrNull(r.source_published_at), documentId: r.document_id, milestoneId: r.milestone_id,
-    quoteLanguage: r.quote_language, translation: r.translation, translationLanguage: r.translation_language,
   };
 }
 
@@ -130,8 +121,7 @@ export function entityOfInput(input: StanceCreate, negotiationId: string, seq: n
     note: input.note ?? null, quote: input.quote ?? null, actorId: input.actorId ?? null, sourceUrl: source.url ?? null,
     sourceOutlet: source.outlet ?? null, sourceTitle: source.title ?? null,
     sourcePublishedAt: source.publishedAt ? parseInstant(source.publishedAt) : null, documentId: input.documentId ?? null,
-    milestoneId: input.milestoneId ?? null, quoteLanguage: languageOf(input.quoteLanguage), translation: input.translation ?? null,
-    translationLanguage: languageOf(input.translationLanguage),
+    milestoneId: input.milestoneId ?? null,
   };
 }
 
@@ -155,9 +145,6 @@ export function buildStanceEvent(e: StanceEventEntity, retraction: StanceEvent['
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
     note: e.note,
     quote: e.quote,
-    quoteLanguage: e.quoteLanguage,
-    translation: e.translation,
-    translationLanguage: e.translationLanguage,
     actorId: e.actorId,
     documentId: e.documentId,
     milestoneId: e.milestoneId,
@@ -191,9 +178,6 @@ export function exchangeOfEntity(e: StanceEventEntity): DumpEvent {
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
     note: e.note,
     quote: e.quote,
-    quoteLanguage: e.quoteLanguage,
-    translation: e.translation,
-    translationLanguage: e.translationLanguage,
     actorId: e.actorId,
     source: { url: e.sourceUrl, outlet: e.sourceOutlet, title: e.sourceTitle, publishedAt: toIsoOrNull(e.sourcePublishedAt) },
     documentId: e.documentId,
@@ -209,7 +193,6 @@ export function entityOfExchange(e: DumpEvent, negotiationId: string): StanceEve
     recordedBy: e.recordedBy, conditionsText: e.conditions.text, conditionPointIds: e.conditions.pointIds, note: e.note, quote: e.quote,
     actorId: e.actorId, sourceUrl: e.source.url, sourceOutlet: e.source.outlet, sourceTitle: e.source.title,
     sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt), documentId: e.documentId, milestoneId: e.milestoneId,
-    quoteLanguage: languageOf(e.quoteLanguage ?? undefined), translation: e.translation ?? null, translationLanguage: languageOf(e.translationLanguage ?? undefined),
   };
 }
 
@@ -220,8 +203,7 @@ export function entityOfExchange(e: DumpEvent, negotiationId: string): StanceEve
 export function contentKey(e: StanceEventEntity): string {
   return JSON.stringify([
     e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision, e.conditionsText, e.conditionPointIds,
-    e.note, e.quote, e.actorId, e.sourceUrl, e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.quoteLanguage, e.translation,
-    e.translationLanguage,
+    e.note, e.quote, e.actorId, e.sourceUrl, e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt,
   ]);
 }
 
@@ -239,14 +221,14 @@ export interface IndexedFields {
 /** The fields kept as texts, in this order (the condition ids as their JSON text); the publication date is kept apart. */
 export const DETAIL_TEXTS = [
   'confidence', 'effectivePrecision', 'recordedBy', 'conditionsText', 'conditionPointIds', 'note', 'quote', 'actorId',
-  'sourceUrl', 'sourceOutlet', 'sourceTitle', 'documentId', 'milestoneId', 'quoteLanguage', 'translation', 'translationLanguage',
+  'sourceUrl', 'sourceOutlet', 'sourceTitle', 'documentId', 'milestoneId',
 ] as const satisfies readonly (keyof StanceEventEntity)[];
 
 /** DETAIL_TEXTS' values of a row (the JSON text of the condition ids as stored). */
 export function detailTextsOfRow(r: EventRow): (string | null)[] {
   return [
     r.confidence, r.effective_precision, r.recorded_by, r.conditions_text, r.condition_point_ids, r.note, r.quote, r.actor_id,
-    r.source_url, r.source_outlet, r.source_title, r.document_id, r.milestone_id, r.quote_language, r.translation, r.translation_language,
+    r.source_url, r.source_outlet, r.source_title, r.document_id, r.milestone_id,
   ];
 }
 
@@ -254,7 +236,7 @@ export function detailTextsOfRow(r: EventRow): (string | null)[] {
 export function detailTextsOfView(e: StanceEvent): (string | null)[] {
   return [
     e.confidence, e.effectivePrecision, e.recordedBy, e.conditions.text, JSON.stringify(e.conditions.pointIds), e.note, e.quote, e.actorId,
-    e.source.url, e.source.outlet, e.source.title, e.documentId, e.milestoneId, e.quoteLanguage, e.translation, e.translationLanguage,
+    e.source.url, e.source.outlet, e.source.title, e.documentId, e.milestoneId,
   ];
 }
 
@@ -290,9 +272,6 @@ export function viewOfDetails(
     conditions: { text: text(3), pointIds: conditions === null ? [] : idsOf(conditions) },
     note: text(5),
     quote: text(6),
-    quoteLanguage: text(13),
-    translation: text(14),
-    translationLanguage: text(15),
     actorId: text(7),
     documentId: text(11),
     milestoneId: text(12),

@@ -20,9 +20,6 @@ export class StanceEventEntity {
   @Column({ type: 'text', transformer: jsonText }) conditionPointIds!: string[];
   @Column({ type: 'text', nullable: true }) note!: string | null;
   @Column({ type: 'text', nullable: true }) quote!: string | null;
-  @Column({ type: 'varchar', length: 35, nullable: true }) quoteLanguage!: string | null;
-  @Column({ type: 'text', nullable: true }) translation!: string | null;
-  @Column({ type: 'varchar', length: 35, nullable: true }) translationLanguage!: string | null;
   @Column({ type: 'varchar', length: 36, nullable: true }) actorId!: string | null;
   @Column({ type: 'varchar', length: 2000, nullable: true }) sourceUrl!: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) sourceOutlet!: string | null;

@@ -15,8 +15,6 @@ export interface CellSpec {
   conditions?: string;
   note?: string;
   quote?: string;
-  quoteLanguage?: string;
-  translation?: string;
   actor?: number;
 }
 
@@ -107,9 +105,6 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
       conditions: { text: c.conditions ?? null, pointIds: c.conditions ? [points[0].id] : [] },
       note: c.note ?? null,
       quote: c.quote ?? null,
-      quoteLanguage: c.quoteLanguage ?? null,
-      translation: c.translation ?? null,
-      translationLanguage: c.translation ? 'en' : null,
       actorId: c.actor === undefined ? null : parties[c.party].actors[c.actor].id,
       documentId: document.id,
       milestoneId: null,
@@ -215,7 +210,7 @@ export const SMALL_CELLS: CellSpec[] = [
   { party: 2, point: 0, position: 'accept', day: '2025-11-21' },
   { party: 1, point: 1, position: 'conditional', day: '2025-11-22', conditions: 'Only with a binding treaty', note: 'Ratified by the Senate', actor: 1 },
   { party: 2, point: 1, position: 'red_line', day: '2025-11-22', note: 'No NATO troops', actor: 1 },
-  { party: 1, point: 2, position: 'red_line', day: '2025-11-21', quote: 'Ми не віддамо Донбас', quoteLanguage: 'uk', translation: 'We will not give up Donbas', actor: 0 },
+  { party: 1, point: 2, position: 'red_line', day: '2025-11-21', quote: 'Ми не віддамо Донбас', actor: 0 },
   { party: 2, point: 2, position: 'accept', day: '2025-11-21' },
   { party: 3, point: 3, position: 'amend', day: '2025-11-23', note: 'Wants the snap-back clause', actor: 0 },
   { party: 3, point: 4, position: 'unclear', day: '2025-11-24' },

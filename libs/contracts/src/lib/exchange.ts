@@ -12,7 +12,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, enumOf, Id, LanguageTag, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
+import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
 
 // ---------- exports ----------
 export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'json', 'md'] as const;
@@ -130,10 +130,6 @@ const DumpEvent = z.strictObject({
   conditions: z.strictObject({ text: Nullable(LongText), pointIds: z.array(Id).max(LIMITS.listItems) }),
   note: Nullable(LongText),
   quote: Nullable(LongText),
-  // Absent from dumps written before quotes kept their language: read as null.
-  quoteLanguage: Nullable(LanguageTag).default(null),
-  translation: Nullable(LongText).default(null),
-  translationLanguage: Nullable(LanguageTag).default(null),
   actorId: Nullable(Id),
   source: z.strictObject({
     url: Nullable(Url),
@@ -221,9 +217,6 @@ export const STANCE_CSV_COLUMNS = [
   'conditionPoints',
   'note',
   'quote',
-  'quoteLanguage',
-  'translation',
-  'translationLanguage',
   'actor',
   'sourceUrl',
   'sourceOutlet',

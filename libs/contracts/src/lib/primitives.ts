@@ -72,22 +72,6 @@ export const Url = z
   .regex(NO_NUL, NO_NUL_MESSAGE)
   .refine(isWellFormed, LONE_SURROGATE_MESSAGE);
 
-/** The canonical form of a BCP 47 language tag ('EN-gb' → 'en-GB'), or null if it is none. */
-export function canonicalLanguage(tag: string): string | null {
-  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag) || tag.length > 35) return null;
-  try {
-    return Intl.getCanonicalLocales(tag)[0] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** A language as a BCP 47 tag: `en`, `ru`, `uk`, `pt-BR`. Stored in its canonical form. */
-export const LanguageTag = z
-  .string({ error: 'must be a string' })
-  .refine((tag) => canonicalLanguage(tag) !== null, 'must be a BCP 47 language tag such as en, ru, uk or pt-BR')
-  .describe('A BCP 47 language tag such as en, ru, uk or pt-BR');
-
 export const Color = z.string({ error: 'must be a string' }).regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4');
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -9,7 +9,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, enumOf, Id, instantOf, LanguageTag, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
+import { Code, Color, DateInput, enumOf, Id, instantOf, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
   .number({ error: 'must be an integer' })
@@ -297,10 +297,7 @@ export const StanceCreate = z.strictObject({
     })
     .optional(),
   note: LongText.optional(),
-  quote: LongText.optional().describe('The words as spoken or written, in their original language'),
-  quoteLanguage: LanguageTag.optional().describe("The quote's language (needs a quote)"),
-  translation: LongText.optional().describe('A translation of the quote (needs a quote)'),
-  translationLanguage: LanguageTag.optional().describe("The translation's language (needs a translation)"),
+  quote: LongText.optional(),
   actorId: Id.optional(),
   documentId: Id.optional().describe('The plan version this stance reacts to'),
   milestoneId: Id.optional(),
@@ -310,11 +307,6 @@ export const StanceCreate = z.strictObject({
 }).superRefine((s, ctx) => {
   const problem = effectiveAtProblem(s.effectiveAt, s.scheduled, Date.now());
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
-  if (s.quote === undefined && s.quoteLanguage !== undefined) ctx.addIssue({ code: 'custom', path: ['quoteLanguage'], message: 'needs a quote' });
-  if (s.quote === undefined && s.translation !== undefined) ctx.addIssue({ code: 'custom', path: ['translation'], message: 'needs a quote' });
-  if (s.translation === undefined && s.translationLanguage !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['translationLanguage'], message: 'needs a translation' });
-  }
 });
 export type StanceCreate = z.infer<typeof StanceCreate>;
 
@@ -363,10 +355,7 @@ export const StanceEvent = z.object({
   source: Source,
   conditions: z.object({ text: z.string().nullable(), pointIds: z.array(z.string()) }),
   note: z.string().nullable(),
-  quote: z.string().nullable().describe('In its original language'),
-  quoteLanguage: z.string().nullable(),
-  translation: z.string().nullable(),
-  translationLanguage: z.string().nullable(),
+  quote: z.string().nullable(),
   actorId: z.string().nullable(),
   documentId: z.string().nullable(),
   milestoneId: z.string().nullable(),

@@ -6,10 +6,6 @@ export interface StanceFormValues {
   conditions: string;
   note: string;
   quote: string;
-  /** The quote's language (a BCP 47 tag: ru, uk, en…) and an optional translation with its own. */
-  quoteLanguage: string;
-  translation: string;
-  translationLanguage: string;
   actorId: string;
   sourceUrl: string;
   outlet: string;
@@ -32,9 +28,6 @@ export function emptyValues(now = new Date()): StanceFormValues {
     conditions: '',
     note: '',
     quote: '',
-    quoteLanguage: '',
-    translation: '',
-    translationLanguage: '',
     actorId: '',
     sourceUrl: '',
     outlet: '',
@@ -64,9 +57,6 @@ export function toRequest(
     conditions: conditions ? { text: conditions } : undefined,
     note: optional(values.note),
     quote: optional(values.quote),
-    quoteLanguage: optional(values.quoteLanguage),
-    translation: optional(values.translation),
-    translationLanguage: optional(values.translationLanguage),
     actorId: optional(values.actorId),
     expectedVersion,
   };
@@ -75,8 +65,7 @@ export function toRequest(
 /** Maps a schema or API field path ("source.url", "body.source") to the form field that shows it. */
 export function fieldOf(path: string): FieldName | null {
   const p = path.replace(/^body\./, '');
-  const own: readonly string[] = ['position', 'confidence', 'effectiveAt', 'note', 'quote', 'quoteLanguage', 'translation', 'translationLanguage', 'actorId', 'scheduled'];
-  if (own.includes(p)) return p as FieldName;
+  if (p === 'position' || p === 'confidence' || p === 'effectiveAt' || p === 'note' || p === 'quote' || p === 'actorId' || p === 'scheduled') return p;
   if (p === 'source.url') return 'sourceUrl';
   if (p === 'source.outlet' || p === 'source') return 'outlet';
   if (p.startsWith('conditions')) return 'conditions';
