@@ -27,6 +27,8 @@ export class StanceEventEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) sourcePublishedAt!: number | null;
   @Column({ type: 'varchar', length: 36, nullable: true }) documentId!: string | null;
   @Column({ type: 'varchar', length: 36, nullable: true }) milestoneId!: string | null;
+  /** The source cited (null: none); the four source_* columns above keep the citation as it was recorded. */
+  @Column({ type: 'varchar', length: 36, nullable: true }) sourceId!: string | null;
 }
 
 /** A correction: the event it names counts as never having happened, from recordedAt on. */

@@ -101,7 +101,7 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
       recordedAt: `${c.day}T12:00:00.000Z`,
       recordedBy: 'analyst@example.org',
       scheduled: false,
-      source: { url: `https://news.example.org/${seq}`, outlet: 'Kyiv Independent', title: `Report ${seq}`, publishedAt: day },
+      source: { id: uuid(6, seq), kind: 'news_report', url: `https://news.example.org/${seq}`, outlet: 'Kyiv Independent', title: `Report ${seq}`, publishedAt: day, language: 'en', description: null },
       conditions: { text: c.conditions ?? null, pointIds: c.conditions ? [points[0].id] : [] },
       note: c.note ?? null,
       quote: c.quote ?? null,
