@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { CONFIDENCES, LONE_SURROGATE_MESSAGE, MILESTONE_KINDS, NEGOTIATION_STATUSES, PARTY_KINDS, POINT_CATEGORIES, POSITIONS, isWellFormed } from '@parley/contracts';
+import { CONFIDENCES, LONE_SURROGATE_MESSAGE, MILESTONE_KINDS, NEGOTIATION_STATUSES, PARTY_KINDS, POINT_CATEGORIES, POSITIONS, SOURCE_KINDS, isWellFormed } from '@parley/contracts';
 import { cellText } from '../src/exports/xlsx-report';
 import { startApp, type TestApp } from './harness';
 
@@ -60,7 +60,15 @@ const scenario = fc.record({
       position: fc.constantFrom(...POSITIONS),
       confidence: fc.constantFrom(...CONFIDENCES),
       effectiveAt: dateInput,
-      source: fc.record({ outlet: named(), url: optional(url), title: optional(text()), publishedAt: optional(dateInput) }),
+      source: fc.record({
+        outlet: named(),
+        url: optional(url),
+        title: optional(text()),
+        publishedAt: optional(dateInput),
+        kind: optional(fc.constantFrom(...SOURCE_KINDS)),
+        language: optional(fc.constantFrom('en', 'uk', 'ru', 'pt-BR')),
+        description: optional(text(20)),
+      }),
       conditions: optional(fc.record({ text: optional(text(20)), points: fc.array(fc.nat(), { maxLength: 2 }) })),
       note: optional(text(20)),
       quote: optional(text(20)),

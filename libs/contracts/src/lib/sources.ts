@@ -93,7 +93,7 @@ export const SourceInput = z
     description: LongText.optional(),
   })
   .superRefine((s, ctx) => {
-    const inline = Object.keys(s).filter((k) => k !== 'id');
+    const inline = Object.entries(s).flatMap(([k, v]) => (k !== 'id' && v !== undefined ? [k] : []));
     if (s.id !== undefined && inline.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['id'], message: `cites an existing source: send either id or the inline fields, not both (also given: ${inline.join(', ')})` });
     } else if (s.id === undefined && inline.length > 0 && !identifying(s)) {
