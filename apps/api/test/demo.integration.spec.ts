@@ -242,7 +242,9 @@ describe('demo dataset, loaded by two nodes at once', () => {
       const negotiations = (await t.get('/api/negotiations')).body as { slug: string; seq: number }[];
       expect(negotiations.map((n) => n.slug)).toEqual([UKRAINE_2025.negotiation.slug]);
       const d = UKRAINE_2025;
-      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + d.stances.length + d.retractions.length);
+      // Each distinct source the stances cite is created once, by the first stance citing it.
+      const sources = ((await t.get(`/api/negotiations/${d.negotiation.slug}/sources`)).body as unknown[]).length;
+      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources + d.stances.length + d.retractions.length);
     } finally {
       await other.close();
       await t.close();

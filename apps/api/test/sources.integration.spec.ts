@@ -190,6 +190,12 @@ describe('sources', () => {
     const ria = sources.filter((x) => x.outlet === 'RIA Novosti');
     expect(ria).toEqual([expect.objectContaining({ kind: 'interview', language: 'ru', title: 'Интервью' })]);
     expect(((await t.get(`${base}/sources/${ria[0].id}`)).body as SourceDetail).citedBy).toBe(2);
+    // The change-log CSV carries the kind and language back out, in the import's columns.
+    const exported = await (await fetch(`${t.url}${base}/export.csv?table=changes`, { headers: { authorization: `Bearer ${t.adminToken}` } })).text();
+    const [header, ...lines] = exported.trim().split('\r\n');
+    const columns = header.split(',');
+    const riaLine = lines.map((l) => l.split(',')).find((cells) => cells[columns.indexOf('sourceOutlet')] === 'RIA Novosti');
+    expect([riaLine?.[columns.indexOf('sourceKind')], riaLine?.[columns.indexOf('sourceLanguage')]]).toEqual(['interview', 'ru']);
 
     const bad = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, `party,point,position,effectiveAt,sourceOutlet,sourceKind\nAA,${s.points[1].code},amend,2025-11-24,X,rumour\n`, { 'content-type': 'text/csv' });
     expect(bad.status).toBe(400);

@@ -20,7 +20,7 @@ export function stance(position: Position, overrides: Partial<StanceEvent> = {})
     recordedAt: '2025-11-22T09:00:00.000Z',
     recordedBy: 'test',
     scheduled: false,
-    source: { url: null, outlet: 'Reuters', title: null, publishedAt: null },
+    source: { id: 'source-reuters', kind: 'news_report', url: null, outlet: 'Reuters', title: null, publishedAt: null, language: null, description: null },
     conditions: { text: null, pointIds: [] },
     note: null,
     quote: null,

@@ -8,6 +8,17 @@ import { DateInput, enumOf, Id, LIMITS, LongText, PlainString, Timestamp, Url } 
 export const SOURCE_KINDS = ['official_statement', 'interview', 'press_conference', 'news_report', 'leak', 'document', 'paraphrased_reporting'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
+/** How a kind reads in the dashboard and the reports. */
+export const SOURCE_KIND_LABEL: Record<SourceKind, string> = {
+  official_statement: 'Official statement',
+  interview: 'Interview',
+  press_conference: 'Press conference',
+  news_report: 'News report',
+  leak: 'Leak',
+  document: 'Document',
+  paraphrased_reporting: 'Public reporting, paraphrased',
+};
+
 /** The kind of a source given without one: a news report when it names an outlet, else a document (as the migration chose). */
 export const defaultSourceKind = (outlet: string | null | undefined): SourceKind => (outlet ? 'news_report' : 'document');
 

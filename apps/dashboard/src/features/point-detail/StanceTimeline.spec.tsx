@@ -19,7 +19,7 @@ const standing = stance('reject', {
   effectivePrecision: 'time',
   actorId: 'actor-peskov',
   quote: 'Unacceptable',
-  source: { url: 'https://example.org/a', outlet: 'TASS', title: 'Kremlin statement', publishedAt: null },
+  source: { id: 'source-tass', kind: 'official_statement', url: 'https://example.org/a', outlet: 'TASS', title: 'Kremlin statement', publishedAt: '2025-11-24T00:00:00.000Z', language: 'ru', description: null },
 });
 const ukraine = stance('accept', { partyId: 'ua', effectiveAt: '2025-11-20T00:00:00.000Z' });
 
@@ -56,6 +56,9 @@ describe('StanceTimeline', () => {
     expect(second.textContent).toContain('Dmitry Peskov (spokesman)');
     expect(second.textContent).toContain('“Unacceptable”');
     expect(within(second).getByRole('link', { name: 'TASS — Kremlin statement' }).getAttribute('href')).toBe('https://example.org/a');
+    // The source record's fields: its kind, publication day and language.
+    expect(second.querySelector('.event__source')?.textContent).toBe('Source: Official statement · TASS — Kremlin statement · published 2025-11-24 · in ru');
+    expect(second.querySelector('.event__source [lang="ru"]')).not.toBeNull();
     const ua = within(screen.getByRole('region', { name: 'Ukraine' })).getByRole('listitem');
     expect(ua.textContent).toContain('2025-11-20');
     expect(ua.textContent).not.toContain('UTC');

@@ -87,7 +87,7 @@ describe('StanceForm', () => {
     expect(submit.mock.calls[0][0]).toMatchObject({ effectiveAt: '2999-02-01', scheduled: true });
   });
 
-  it('asks for a url or an outlet, as the API does', () => {
+  it('asks for a url or an outlet (the API also takes none, for imports; a stance entered by hand names its source)', () => {
     setup();
     fireEvent.click(screen.getByRole('radio', { name: 'Accept' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
@@ -130,7 +130,7 @@ describe('StanceForm', () => {
       actorId: ACTOR,
       recordedBy: 'colleague@example.org',
       effectiveAt: '2025-11-24T00:00:00.000Z',
-      source: { url: null, outlet: 'Reuters', title: 'Kremlin aide speaks', publishedAt: null },
+      source: { id: 'source-1', kind: 'news_report', url: null, outlet: 'Reuters', title: 'Kremlin aide speaks', publishedAt: null, language: null, description: null },
     });
     const submit = jest
       .fn<Promise<SubmitOutcome>, [StanceCreate, string]>()

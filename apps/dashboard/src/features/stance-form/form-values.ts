@@ -74,16 +74,21 @@ export function fieldOf(path: string): FieldName | null {
 
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
-/** Validates with the shared StanceCreate schema: the same rules and messages as the API. */
+/** The form's own rule on top of the API's: a stance entered by hand names its source (the API also takes none, for imports of unsourced history). */
+export const SOURCE_NEEDED = 'needs at least a url or an outlet';
+
+/** Validates with the shared StanceCreate schema: the same rules and messages as the API, plus SOURCE_NEEDED. */
 export function validate(
   values: StanceFormValues,
   target: { partyId: string; pointId: string },
   expectedVersion: number,
 ): { ok: true; body: StanceCreate } | { ok: false; errors: FieldErrors; other: string[] } {
   const parsed = StanceCreate.safeParse(toRequest(values, target, expectedVersion));
-  if (parsed.success) return { ok: true, body: parsed.data };
-  const errors: FieldErrors = {};
+  const unsourced = optional(values.sourceUrl) === undefined && optional(values.outlet) === undefined;
+  if (parsed.success && !unsourced) return { ok: true, body: parsed.data };
+  const errors: FieldErrors = unsourced ? { outlet: SOURCE_NEEDED } : {};
   const other: string[] = [];
+  if (parsed.success) return { ok: false, errors, other };
   for (const issue of parsed.error.issues) {
     const path = issue.path.map(String).join('.');
     const field = fieldOf(path);
