@@ -72,6 +72,7 @@ const scenario = fc.record({
       conditions: optional(fc.record({ text: optional(text(20)), points: fc.array(fc.nat(), { maxLength: 2 }) })),
       note: optional(text(20)),
       quote: optional(text(20)),
+      language: optional(fc.record({ quote: fc.constantFrom('uk', 'ru', 'pt-BR'), translation: optional(text(20)), translationLanguage: fc.constantFrom('en', 'de') })),
       actor: optional(fc.nat()),
       document: optional(fc.nat()),
       milestone: optional(fc.nat()),
@@ -167,6 +168,10 @@ describe('export → import round trip (property)', () => {
         conditions: st.conditions ? { text: st.conditions.text, pointIds: conditionPoints } : undefined,
         note: st.note,
         quote: st.quote,
+        // A language and a translation only beside a quote (the API refuses them alone).
+        quoteLanguage: st.quote !== undefined ? st.language?.quote : undefined,
+        translation: st.quote !== undefined ? st.language?.translation : undefined,
+        translationLanguage: st.quote !== undefined && st.language?.translation !== undefined ? st.language.translationLanguage : undefined,
         actorId: pick(party.actors, st.actor)?.id,
         documentId: pick(documents, st.document)?.id,
         milestoneId: pick(milestones, st.milestone)?.id,

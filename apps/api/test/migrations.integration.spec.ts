@@ -246,3 +246,30 @@ describe('the sources migration', () => {
     }
   });
 });
+
+describe('the quote translation migration', () => {
+  it('adds the quote language and translation columns to stance_events, and takes them away again', async () => {
+    const database = await freshDatabase();
+    const ds = new DataSource(dataSourceOptions(database.config, ENTITIES));
+    await ds.initialize();
+    const columns = async () => {
+      const runner = ds.createQueryRunner();
+      try {
+        return (await runner.getTable('stance_events'))?.columns.map((c) => c.name) ?? [];
+      } finally {
+        await runner.release();
+      }
+    };
+    try {
+      await runMigrations(ds);
+      expect(MIGRATIONS.at(-1)?.name).toBe('QuoteTranslation1765152000000');
+      expect(await columns()).toEqual(expect.arrayContaining(['quote', 'quote_language', 'translation', 'translation_language']));
+      await ds.undoLastMigration({ transaction: 'all' });
+      expect(await columns()).toContain('quote');
+      expect((await columns()).filter((c) => c.includes('translation') || c === 'quote_language')).toEqual([]);
+    } finally {
+      await ds.destroy();
+      await database.drop();
+    }
+  });
+});

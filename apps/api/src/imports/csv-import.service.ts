@@ -150,6 +150,9 @@ export class CsvImportService {
         conditions: row['conditions'] || conditionIds.length > 0 ? { text: row['conditions'] || undefined, pointIds: conditionIds.length > 0 ? conditionIds : undefined } : undefined,
         note: row['note'] || undefined,
         quote: row['quote'] || undefined,
+        quoteLanguage: row['quoteLanguage'] || undefined,
+        translation: row['translation'] || undefined,
+        translationLanguage: row['translationLanguage'] || undefined,
         actorId,
         // A yes on a day now past is moot (the row is history), so a file imported earlier imports again.
         scheduled: scheduled && instantOf(row['effectiveAt'] ?? '') > Date.now() ? true : undefined,

@@ -29,7 +29,8 @@ import type { StanceEventEntity } from './stance.entities';
 export const EVENT_COLUMNS = [
   'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
   'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
-  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id', 'source_id',
+  'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id', 'source_id', 'quote_language',
+  'translation', 'translation_language',
 ] as const;
 
 /** A row as the driver gives it (PostgreSQL's bigint as text), with its retraction when joined (`r_*`, else null). */
@@ -58,6 +59,9 @@ export interface EventRow {
   document_id: string | null;
   milestone_id: string | null;
   source_id: string | null;
+  quote_language: string | null;
+  translation: string | null;
+  translation_language: string | null;
   /** The cited source's record (alias s), when joined (EVENT_SELECT); absent from rows read without it. */
   s_kind?: SourceKind | null;
   s_outlet?: string | null;
@@ -100,7 +104,8 @@ export function citedOfRow(r: EventRow): CitedSource {
 export type EventTuple = [
   string, string, number, string, string, Position, Confidence, number, TimePrecision,
   number, string, string | null, string, string | null, string | null, string | null, string | null,
-  string | null, string | null, number | null, string | null, string | null, string | null,
+  string | null, string | null, number | null, string | null, string | null, string | null, string | null,
+  string | null, string | null,
 ];
 
 /** A literal of one fixed shape: a million rows are mapped when an index is built. */
@@ -110,6 +115,7 @@ export function rowOfTuple(v: EventTuple): EventRow {
     effective_at: v[7], effective_precision: v[8], recorded_at: v[9], recorded_by: v[10], conditions_text: v[11],
     condition_point_ids: v[12], note: v[13], quote: v[14], actor_id: v[15], source_url: v[16], source_outlet: v[17],
     source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21], source_id: v[22],
+    quote_language: v[23], translation: v[24], translation_language: v[25],
     r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
   };
 }
@@ -119,7 +125,8 @@ export function eventValues(e: StanceEventEntity): unknown[] {
   return [
     e.id, e.negotiationId, e.seq, e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision,
     e.recordedAt, e.recordedBy, e.conditionsText, JSON.stringify(e.conditionPointIds), e.note, e.quote, e.actorId, e.sourceUrl,
-    e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId, e.sourceId,
+    e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId, e.sourceId, e.quoteLanguage,
+    e.translation, e.translationLanguage,
   ];
 }
 
@@ -132,7 +139,7 @@ export function entityOfRow(r: EventRow): StanceEventEntity {
     recordedBy: r.recorded_by, conditionsText: r.conditions_text, conditionPointIds: idsOf(r.condition_point_ids), note: r.note,
     quote: r.quote, actorId: r.actor_id, sourceUrl: r.source_url, sourceOutlet: r.source_outlet, sourceTitle: r.source_title,
     sourcePublishedAt: numOrNull(r.source_published_at), documentId: r.document_id, milestoneId: r.milestone_id,
-    sourceId: r.source_id,
+    sourceId: r.source_id, quoteLanguage: r.quote_language, translation: r.translation, translationLanguage: r.translation_language,
   };
 }
 
@@ -153,7 +160,8 @@ export function entityOfInput(input: StanceCreate, negotiationId: string, seq: n
     note: input.note ?? null, quote: input.quote ?? null, actorId: input.actorId ?? null, sourceUrl: source.url ?? null,
     sourceOutlet: source.outlet ?? null, sourceTitle: source.title ?? null,
     sourcePublishedAt: source.publishedAt ? parseInstant(source.publishedAt) : null, documentId: input.documentId ?? null,
-    milestoneId: input.milestoneId ?? null, sourceId: cited?.id ?? null,
+    milestoneId: input.milestoneId ?? null, sourceId: cited?.id ?? null, quoteLanguage: input.quoteLanguage ?? null,
+    translation: input.translation ?? null, translationLanguage: input.translationLanguage ?? null,
   };
 }
 
@@ -177,6 +185,9 @@ export function buildStanceEvent(e: StanceEventEntity, source: CitedSource, retr
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
     note: e.note,
     quote: e.quote,
+    quoteLanguage: e.quoteLanguage,
+    translation: e.translation,
+    translationLanguage: e.translationLanguage,
     actorId: e.actorId,
     documentId: e.documentId,
     milestoneId: e.milestoneId,
@@ -211,6 +222,9 @@ export function exchangeOfEntity(e: StanceEventEntity): DumpEvent {
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
     note: e.note,
     quote: e.quote,
+    quoteLanguage: e.quoteLanguage,
+    translation: e.translation,
+    translationLanguage: e.translationLanguage,
     actorId: e.actorId,
     source: { url: e.sourceUrl, outlet: e.sourceOutlet, title: e.sourceTitle, publishedAt: toIsoOrNull(e.sourcePublishedAt) },
     sourceId: e.sourceId,
@@ -227,7 +241,8 @@ export function entityOfExchange(e: DumpEvent, negotiationId: string): StanceEve
     recordedBy: e.recordedBy, conditionsText: e.conditions.text, conditionPointIds: e.conditions.pointIds, note: e.note, quote: e.quote,
     actorId: e.actorId, sourceUrl: e.source.url, sourceOutlet: e.source.outlet, sourceTitle: e.source.title,
     sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt), documentId: e.documentId, milestoneId: e.milestoneId,
-    sourceId: e.sourceId ?? null,
+    sourceId: e.sourceId ?? null, quoteLanguage: e.quoteLanguage ?? null, translation: e.translation ?? null,
+    translationLanguage: e.translationLanguage ?? null,
   };
 }
 
@@ -238,7 +253,8 @@ export function entityOfExchange(e: DumpEvent, negotiationId: string): StanceEve
 export function contentKey(e: StanceEventEntity): string {
   return JSON.stringify([
     e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision, e.conditionsText, e.conditionPointIds,
-    e.note, e.quote, e.actorId, e.sourceUrl, e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt,
+    e.note, e.quote, e.actorId, e.sourceUrl, e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.quoteLanguage, e.translation,
+    e.translationLanguage,
   ]);
 }
 
@@ -259,14 +275,14 @@ export interface IndexedFields {
  */
 export const DETAIL_TEXTS = [
   'confidence', 'effectivePrecision', 'recordedBy', 'conditionsText', 'conditionPointIds', 'note', 'quote', 'actorId',
-  'sourceId', 'documentId', 'milestoneId',
+  'sourceId', 'documentId', 'milestoneId', 'quoteLanguage', 'translation', 'translationLanguage',
 ] as const satisfies readonly (keyof StanceEventEntity)[];
 
 /** DETAIL_TEXTS' values of a row (the JSON text of the condition ids as stored). */
 export function detailTextsOfRow(r: EventRow): (string | null)[] {
   return [
     r.confidence, r.effective_precision, r.recorded_by, r.conditions_text, r.condition_point_ids, r.note, r.quote, r.actor_id,
-    r.source_id, r.document_id, r.milestone_id,
+    r.source_id, r.document_id, r.milestone_id, r.quote_language, r.translation, r.translation_language,
   ];
 }
 
@@ -274,7 +290,7 @@ export function detailTextsOfRow(r: EventRow): (string | null)[] {
 export function detailTextsOfView(e: StanceEvent): (string | null)[] {
   return [
     e.confidence, e.effectivePrecision, e.recordedBy, e.conditions.text, JSON.stringify(e.conditions.pointIds), e.note, e.quote, e.actorId,
-    e.source.id, e.documentId, e.milestoneId,
+    e.source.id, e.documentId, e.milestoneId, e.quoteLanguage, e.translation, e.translationLanguage,
   ];
 }
 
@@ -312,6 +328,9 @@ export function viewOfDetails(
     conditions: { text: text(3), pointIds: conditions === null ? [] : idsOf(conditions) },
     note: text(5),
     quote: text(6),
+    quoteLanguage: text(11),
+    translation: text(12),
+    translationLanguage: text(13),
     actorId: text(7),
     documentId: text(9),
     milestoneId: text(10),

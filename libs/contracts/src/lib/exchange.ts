@@ -51,7 +51,11 @@ export type ExportQuery = z.infer<typeof ExportQuery>;
 
 // ---------- the JSON dump ----------
 export const DUMP_FORMAT = 'parley.negotiation-dump';
-/** 2: sources are records (`sources`, and `sourceId` on each event). A version 1 dump still imports: its sources are derived from the events' inline fields. */
+/**
+ * 2: sources are records (`sources`, and `sourceId` on each event), and a quote has its language
+ * and a translation. A version 1 dump still imports: its sources are derived from the events'
+ * inline fields, its quotes have no language.
+ */
 export const DUMP_VERSION = 2;
 
 /** An exact instant, as the dump writes them (ISO 8601 with a zone). */
@@ -145,6 +149,9 @@ const DumpEvent = z.strictObject({
   conditions: z.strictObject({ text: Nullable(LongText), pointIds: z.array(Id).max(LIMITS.listItems) }),
   note: Nullable(LongText),
   quote: Nullable(LongText),
+  quoteLanguage: Nullable(LanguageTag).optional().describe('Absent in a version 1 dump'),
+  translation: Nullable(LongText).optional().describe('Absent in a version 1 dump'),
+  translationLanguage: Nullable(LanguageTag).optional().describe('Absent in a version 1 dump'),
   actorId: Nullable(Id),
   source: z.strictObject({
     url: Nullable(Url),
@@ -235,6 +242,9 @@ export const STANCE_CSV_COLUMNS = [
   'conditionPoints',
   'note',
   'quote',
+  'quoteLanguage',
+  'translation',
+  'translationLanguage',
   'actor',
   'sourceUrl',
   'sourceOutlet',

@@ -45,6 +45,11 @@ describe('StanceCreate', () => {
     expect(both.error?.issues[0]).toMatchObject({ path: ['source', 'id'] });
     expect(both.error?.issues[0].message).toContain('either id or the inline fields');
   });
+  it('takes a quote with its language and a translation, but neither language nor translation without what it belongs to', () => {
+    expect(StanceCreate.safeParse({ ...valid, quote: 'Нет', quoteLanguage: 'ru', translation: 'No', translationLanguage: 'en' }).success).toBe(true);
+    expect(StanceCreate.safeParse({ ...valid, translation: 'No' }).error?.issues[0]).toMatchObject({ path: ['translation'], message: 'needs a quote' });
+    expect(StanceCreate.safeParse({ ...valid, quote: 'Нет', translationLanguage: 'en' }).error?.issues[0]).toMatchObject({ path: ['translationLanguage'], message: 'needs a translation' });
+  });
   it('refuses a source with only a kind or a language, an unknown kind and a malformed language tag', () => {
     expect(StanceCreate.safeParse({ ...valid, source: { kind: 'leak' } }).error?.issues[0]).toMatchObject({ path: ['source'] });
     expect(StanceCreate.safeParse({ ...valid, source: { outlet: 'R', kind: 'rumour' } }).error?.issues[0]).toMatchObject({ path: ['source', 'kind'] });

@@ -9,7 +9,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
-import { CitedSource, SourceInput } from './sources';
+import { CitedSource, LanguageTag, SourceInput } from './sources';
 import { Code, Color, DateInput, enumOf, Id, instantOf, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
@@ -287,7 +287,10 @@ export const StanceCreate = z.strictObject({
     })
     .optional(),
   note: LongText.optional(),
-  quote: LongText.optional(),
+  quote: LongText.optional().describe('The words as said, in their original language'),
+  quoteLanguage: LanguageTag.optional().describe("The quote's language"),
+  translation: LongText.optional().describe('The quote translated (needs a quote)'),
+  translationLanguage: LanguageTag.optional().describe("The translation's language"),
   actorId: Id.optional(),
   documentId: Id.optional().describe('The plan version this stance reacts to'),
   milestoneId: Id.optional(),
@@ -297,6 +300,9 @@ export const StanceCreate = z.strictObject({
 }).superRefine((s, ctx) => {
   const problem = effectiveAtProblem(s.effectiveAt, s.scheduled, Date.now());
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  for (const [field, needs] of [['quoteLanguage', 'quote'], ['translation', 'quote'], ['translationLanguage', 'translation']] as const) {
+    if (s[field] !== undefined && s[needs] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `needs a ${needs}` });
+  }
 });
 export type StanceCreate = z.infer<typeof StanceCreate>;
 
@@ -339,6 +345,9 @@ export const StanceEvent = z.object({
   conditions: z.object({ text: z.string().nullable(), pointIds: z.array(z.string()) }),
   note: z.string().nullable(),
   quote: z.string().nullable(),
+  quoteLanguage: z.string().nullable(),
+  translation: z.string().nullable(),
+  translationLanguage: z.string().nullable(),
   actorId: z.string().nullable(),
   documentId: z.string().nullable(),
   milestoneId: z.string().nullable(),

@@ -81,7 +81,18 @@ function EventItem({
           <strong>Retracted</strong> on {event.retraction.recordedAt.slice(0, 10)}: {event.retraction.reason}
         </p>
       ) : null}
-      {event.quote ? <blockquote className="event__quote">“{event.quote}”</blockquote> : null}
+      {event.quote ? (
+        <blockquote className="event__quote">
+          <p lang={event.quoteLanguage ?? undefined}>
+            “{event.quote}”{event.quoteLanguage ? <span className="event__lang"> ({event.quoteLanguage})</span> : null}
+          </p>
+          {event.translation ? (
+            <p className="event__translation" lang={event.translationLanguage ?? undefined}>
+              Translation{event.translationLanguage ? <span className="event__lang"> ({event.translationLanguage})</span> : null}: “{event.translation}”
+            </p>
+          ) : null}
+        </blockquote>
+      ) : null}
       {event.note ? <p className="event__note">{event.note}</p> : null}
       {conditions ? <p className="event__cond">Condition: {conditions}</p> : null}
       {source ? (
