@@ -140,7 +140,10 @@ export async function recordStances(
       cited = book.find(input.source);
       if (!cited && input.source.id !== undefined) {
         // Checked before the write (StancesService.checkRefs); a source of another negotiation is refused here too.
-        throw badReference(`${field ? `${field}.` : ''}source.id`, `source '${input.source.id}' does not exist in this negotiation`);
+        const error = badReference(`${field ? `${field}.` : ''}source.id`, `source '${input.source.id}' does not exist in this negotiation`);
+        if (allOrNothing) throw error;
+        outcomes[i] = { ok: false, error };
+        continue;
       }
       if (!cited) {
         cited = book.create(input.source, now);
