@@ -97,6 +97,18 @@ describe('sources', () => {
     expect(later.body.event.source.id).toBe(events[2].source.id);
   });
 
+  it('concurrent writes citing the same new source inline create it once', async () => {
+    const url = 'https://example.org/concurrent';
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => t.post(`${base}/stances`, stance(s.parties[i % 3].id, s.points[i % 4].id, { note: `concurrent ${i}`, source: { outlet: 'AFP', url } }))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(201));
+    const made = ((await t.get(`${base}/sources`)).body as Source[]).filter((x) => x.url === url);
+    expect(made).toHaveLength(1);
+    expect(new Set(answers.map((r) => r.body.event.source.id))).toEqual(new Set([made[0].id]));
+    expect(((await t.get(`${base}/sources/${made[0].id}`)).body as SourceDetail).citedBy).toBe(6);
+  });
+
   it('refuses with a 400 naming the field and changes nothing: unknown or foreign source ids, both forms at once, bad kinds and tags', async () => {
     const other = await seed(t, 'Other negotiation');
     const foreign = (await t.post(`/api/negotiations/${other.negotiationId}/sources`, { outlet: 'Elsewhere' })).body as Source;
