@@ -149,6 +149,8 @@ async function main(): Promise<void> {
     const negotiation = await api('POST', '/api/negotiations', token, { title: `Live bench ${count}` });
     const party = await api('POST', `/api/negotiations/${negotiation.id}/parties`, token, { code: 'AA', name: 'A' });
     const point = await api('POST', `/api/negotiations/${negotiation.id}/points`, token, { title: 'P', category: 'military' });
+    // The source each write cites inline: found, not created, so that every message is one stance change.
+    await api('POST', `/api/negotiations/${negotiation.id}/sources`, token, { outlet: 'Reuters', title: 'A headline of ordinary length for the benchmark' });
     const sinceSeq = (await api('GET', `/api/negotiations/${negotiation.id}`, token)).seq as number;
     let payload: unknown = null;
     const { results: parley, memory: parleyMemory } = await runFleet(

@@ -1,6 +1,7 @@
 import type { EntityList } from './database/data-source-options';
 import { AuditEntity } from './audit/audit.entity';
 import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth/auth.entities';
+import { SourceEntity } from './sources/source.entity';
 import { ShareLinkEntity } from './share-links/share-link.entity';
 import { ChangeEntity } from './changes/change.entity';
 import { DocumentEntity, ProvisionEntity } from './documents/document.entity';
@@ -28,6 +29,7 @@ export const ENTITIES: EntityList = [
   DocumentEntity,
   ProvisionEntity,
   MilestoneEntity,
+  SourceEntity,
   StanceEventEntity,
   StanceRetractionEntity,
   CurrentStanceEntity,

@@ -33,6 +33,8 @@ interface Op {
   /** Event ids the acknowledgement returned. */
   eventIds: string[];
   retries: number;
+  /** The URL of the new source its items cite inline (created in the same transaction), if any. */
+  sourceUrl: string | null;
 }
 
 describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL during a write burst (%s)', (driver) => {
@@ -76,13 +78,16 @@ describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL during a write burst (%s)
         const batch = random() < 0.3;
         const size = batch ? 2 + Math.floor(random() * 4) : 1;
         const notes = Array.from({ length: size }, (_, i) => `fault:${driver}:${key}:${i}`);
+        // A fifth of the writes cite a source not seen before: it is created in the stance write's transaction.
+        const sourceUrl = random() < 0.2 ? `https://faults.example/${driver}/${key}` : null;
         const items = notes.map((note) =>
           stanceBody(s.parties[Math.floor(random() * s.parties.length)], s.points[Math.floor(random() * s.points.length)], note, {
             position: POSITIONS[Math.floor(random() * POSITIONS.length)],
             effectiveAt: `2025-12-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+            ...(sourceUrl ? { source: { outlet: 'Faults', url: sourceUrl } } : {}),
           }),
         );
-        const op: Op = { key, notes, batch, final: { status: 0, body: undefined }, eventIds: [], retries: 0 };
+        const op: Op = { key, notes, batch, final: { status: 0, body: undefined }, eventIds: [], retries: 0, sourceUrl };
         ops.push(op);
         // Half of the unanswered writes are retried with the same Idempotency-Key once the node is
         // back (as a careful client would); the others are abandoned.
@@ -142,6 +147,15 @@ describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL during a write burst (%s)
     }
     const known = new Set(ops.flatMap((o) => o.notes));
     for (const note of byNote.keys()) if (!known.has(note)) problems.push(`unknown event with note ${note}`);
+    // A source created by a write exists exactly when its events do, once, and they cite it.
+    const sources = (await call(s.node.url, 'GET', `${base}/sources`, { token: s.token })).body as { id: string; url: string | null }[];
+    const citing = new Map(changes.map((c) => [c.event.id, (c.event as { source?: { id: string | null } }).source?.id ?? null]));
+    for (const op of ops.filter((o) => o.sourceUrl !== null)) {
+      const made = sources.filter((x) => x.url === op.sourceUrl);
+      const events = op.notes.flatMap((note) => byNote.get(note) ?? []);
+      if (made.length !== (events.length > 0 ? 1 : 0)) problems.push(`${op.key}: ${made.length} sources for ${events.length} events`);
+      else if (events.some((id) => citing.get(id) !== made[0]?.id)) problems.push(`${op.key}: its events do not cite its source`);
+    }
     expect(problems).toEqual([]);
 
     // Sequence numbers: gap-free from 1 in the change log, and the stance changes from the API follow
@@ -152,7 +166,10 @@ describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL during a write burst (%s)
       expect(log.map((l) => l.seq)).toEqual(Array.from({ length: log.length }, (_, i) => i + 1));
       const head = (await call(s.node.url, 'GET', base, { token: s.token })).body.seq as number;
       expect(head).toBe(log.length);
-      expect(changes.map((c) => c.seq)).toEqual(Array.from({ length: head - head0 }, (_, i) => head0 + i + 1));
+      // The stance changes, and the sources their writes created, follow the set-up without a gap.
+      expect(log.filter((l) => l.seq > head0).map((l) => l.kind).filter((k) => !k.startsWith('stance.') && k !== 'source.created')).toEqual([]);
+      expect(changes.map((c) => c.seq)).toEqual(log.filter((l) => l.seq > head0 && l.kind.startsWith('stance.')).map((l) => l.seq));
+      expect(log.at(-1)?.seq).toBe(head);
       expect(await projectionMismatches(probe)).toEqual([]);
       if (driver === 'sqlite') expect(await probe.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
 

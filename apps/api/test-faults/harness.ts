@@ -280,6 +280,9 @@ export async function stage(node: ApiNode, parties = 4, points = 6): Promise<Sta
   const pointIds: string[] = [];
   for (let i = 0; i < parties; i++) partyIds.push((await call(node.url, 'POST', `${base}/parties`, { token, body: { code: `P${i}`, name: `Party ${i}` } })).body.id);
   for (let i = 0; i < points; i++) pointIds.push((await call(node.url, 'POST', `${base}/points`, { token, body: { title: `Point ${i}`, category: 'military' } })).body.id);
+  // The source stanceBody cites inline: a stance write finds it instead of creating it (one change each, as before sources were records).
+  const source = await call(node.url, 'POST', `${base}/sources`, { token, body: { outlet: 'Faults' } });
+  if (source.status !== 201) throw new Error(`source: ${JSON.stringify(source.body)}`);
   return { node, token, negotiationId: n.body.id, parties: partyIds, points: pointIds };
 }
 

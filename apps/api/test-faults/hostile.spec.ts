@@ -90,8 +90,33 @@ describe('hostile input and limits (SQLite)', () => {
 
     const longNote = await call(s.node.url, 'POST', `${base}/stances`, { token: s.token, body: stanceBody(s.parties[0], s.points[0], 'n'.repeat(LIMITS.longText + 1)) });
     expect(longNote).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'note', message: expect.stringMatching(/at most/) }] } });
+    const longTranslation = await call(s.node.url, 'POST', `${base}/stances`, {
+      token: s.token,
+      body: stanceBody(s.parties[0], s.points[0], 'quoted', { quote: 'Нет.', quoteLanguage: 'ru-'.repeat(5_000), translation: 't'.repeat(LIMITS.longText + 1) }),
+    });
+    expect(longTranslation).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(longTranslation.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['quoteLanguage', 'translation']);
     const longTitle = await call(s.node.url, 'POST', '/api/negotiations', { token: s.token, body: { title: 't'.repeat(LIMITS.title + 1) } });
     expect(longTitle).toMatchObject({ status: 400, body: { details: [{ field: 'title', message: `must be at most ${LIMITS.title} characters` }] } });
+
+    // A source's fields, on its own routes and inline in a stance: each refused naming the field.
+    const sourceId = (await call(s.node.url, 'GET', `${base}/sources`, { token: s.token })).body[0].id as string;
+    const sourceCases: [string, string, Record<string, unknown>, string][] = [
+      ['POST', `${base}/sources`, { outlet: 'o'.repeat(LIMITS.title + 1) }, 'outlet'],
+      ['POST', `${base}/sources`, { title: 't'.repeat(501) }, 'title'],
+      ['POST', `${base}/sources`, { url: `https://example.org/${'u'.repeat(LIMITS.url)}` }, 'url'],
+      ['POST', `${base}/sources`, { description: 'd'.repeat(LIMITS.longText + 1) }, 'description'],
+      ['POST', `${base}/sources`, { outlet: 'x', language: 'x'.repeat(300) }, 'language'],
+      ['PATCH', `${base}/sources/${sourceId}`, { kind: 'rumour' }, 'kind'],
+      ['PATCH', `${base}/sources/${sourceId}`, { expectedVersion: -1 }, 'expectedVersion'],
+      ['POST', `${base}/stances`, stanceBody(s.parties[0], s.points[0], 'inline', { source: { id: sourceId, url: 'https://example.org/both' } }), 'source.id'],
+      ['POST', `${base}/stances`, stanceBody(s.parties[0], s.points[0], 'inline', { source: { id: 'not-a-uuid' } }), 'source.id'],
+      ['POST', `${base}/stances`, stanceBody(s.parties[0], s.points[0], 'inline', { source: { outlet: 'x', language: 'en_GB\u0000' } }), 'source.language'],
+    ];
+    for (const [method, path, body, field] of sourceCases) {
+      const answer = await call(s.node.url, method, path, { token: s.token, body });
+      expect({ field, status: answer.status, fields: answer.body.details?.map((d: { field: string }) => d.field) }).toEqual({ field, status: 400, fields: expect.arrayContaining([field]) });
+    }
 
     const form = await call(s.node.url, 'POST', `${base}/stances`, { token: s.token, raw: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(form).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
@@ -126,7 +151,7 @@ describe('hostile input and limits (SQLite)', () => {
       await Promise.all(sockets.map(closed));
     }
     expect(await fingerprint(probe, 'sqlite')).toEqual(before);
-    record('limits', { limitsChecked: 6 });
+    record('limits', { limitsChecked: 7 + sourceCases.length });
   });
 
   it(`answers ${HTTP_RUNS} generated malformed requests to every route of the OpenAPI document without a 5xx, in the one error shape, and changes nothing`, async () => {
@@ -140,7 +165,10 @@ describe('hostile input and limits (SQLite)', () => {
       }
     }
     expect(routes.length).toBeGreaterThan(30);
-    const ids = [s.negotiationId, ...s.parties, ...s.points];
+    // A real source too, so that its routes are tried with an id that resolves.
+    const sources = (await call(s.node.url, 'GET', `/api/negotiations/${s.negotiationId}/sources`, { token: s.token })).body as { id: string }[];
+    expect(sources.length).toBeGreaterThan(0);
+    const ids = [s.negotiationId, ...s.parties, ...s.points, ...sources.map((x) => x.id)];
 
     const garbageText = fc.oneof(
       { arbitrary: fc.string({ maxLength: 50 }), weight: 3 },

@@ -47,6 +47,8 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     pointIds = [];
     for (const code of ['AA', 'BB']) partyIds.push((await call(a.url, 'POST', `/api/negotiations/${negotiationId}/parties`, token, { code, name: code })).body.id);
     for (let i = 0; i < 3; i++) pointIds.push((await call(b.url, 'POST', `/api/negotiations/${negotiationId}/points`, token, { title: `P${i}`, category: 'military' })).body.id);
+    // The source record() cites inline: each write finds it instead of creating it (one change per write).
+    await call(a.url, 'POST', `/api/negotiations/${negotiationId}/sources`, token, { outlet: 'Wire' });
   });
 
   afterAll(async () => {

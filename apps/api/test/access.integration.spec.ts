@@ -115,6 +115,14 @@ const TABLE: Record<string, Case | Case[]> = {
       return { path: `${n}/documents/compare?a=${id}&b=${id}` };
     },
   },
+  'GET /api/negotiations/:negotiationId/sources': { level: 'read', call: ({ n }) => ({ path: `${n}/sources` }) },
+  // A URL per call: a second source with the same URL is a 409.
+  'POST /api/negotiations/:negotiationId/sources': { level: 'analyst', call: ({ n }) => ({ path: `${n}/sources`, body: { outlet: 'Reuters', url: `https://example.org/access/${next()}` } }) },
+  'GET /api/negotiations/:negotiationId/sources/:sourceId': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/sources/${(await t.get(`${n}/sources`)).body[0].id}` }) },
+  'PATCH /api/negotiations/:negotiationId/sources/:sourceId': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({ path: `${n}/sources/${(await t.get(`${n}/sources`)).body[0].id}`, body: { description: `d${next()}` } }),
+  },
   'GET /api/negotiations/:negotiationId/milestones': { level: 'read', call: ({ n }) => ({ path: `${n}/milestones` }) },
   'POST /api/negotiations/:negotiationId/milestones': { level: 'analyst', call: ({ n }) => ({ path: `${n}/milestones`, body: { title: 'M', kind: 'meeting', startsAt: '2025-11-23' } }) },
   'GET /api/negotiations/:negotiationId/milestones/:milestoneId': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/milestones/${(await t.get(`${n}/milestones`)).body[0].id}` }) },

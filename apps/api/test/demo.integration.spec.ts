@@ -5,7 +5,7 @@ import type { ChangesPage, MatrixView, Party } from '@parley/contracts';
 import { createApp, loadDemoIfEmpty } from '../src/bootstrap';
 import { runCli } from '../src/cli/commands';
 import { DocumentsService } from '../src/documents/documents.service';
-import { apiSourceOf, DemoLoader, DemoLoadError, PARAPHRASED } from '../src/demo/demo-loader.service';
+import { apiSourceOf, DemoLoader, DemoLoadError } from '../src/demo/demo-loader.service';
 import type { DemoDataset } from '../src/demo/demo-dataset';
 import { UKRAINE_2025 } from '../src/demo/ukraine-2025';
 import { MilestonesService } from '../src/milestones/milestones.service';
@@ -56,7 +56,7 @@ describe('demo dataset', () => {
     const changes = (await t.get(`${base}/changes?limit=1000`)).body.items as { kind: string; event: { effectiveAt: string; source: { outlet: string | null } } }[];
     const recorded = changes.filter((c) => c.kind === 'stance.recorded');
     expect(recorded.length).toBeGreaterThanOrEqual(40);
-    expect(recorded.every((c) => c.event.source.outlet)).toBe(true);
+    expect(recorded.every((c) => (c.event.source.outlet ?? c.event.source.description) !== null)).toBe(true);
     const dates = recorded.map((c) => c.event.effectiveAt).sort();
     expect(dates[0] >= '2025-11-20').toBe(true);
     expect(dates.at(-1)! < '2025-12-30').toBe(true);
@@ -122,14 +122,14 @@ describe('demo dataset: an honest reconstruction of the seed files', () => {
       }
     }
     expect(UKRAINE_2025.documents.every((d) => d.sourceUrl === undefined)).toBe(true);
-    // As the API stores them: no URL, the seed headline or none, the seed outlet or the paraphrase label.
+    // As the API shows them: no URL; the seed article under its outlet and headline, or paraphrased
+    // public reporting with neither outlet nor headline, described by its speaker and venue.
     expect(events.length).toBe(UKRAINE_2025.stances.length);
     for (const e of events) {
       expect(e.source.url).toBeNull();
-      if (e.source.outlet === 'BBC News Brasil') expect(e.source.title).toBe(HEADLINE);
+      if (e.source.outlet === 'BBC News Brasil') expect(e.source).toMatchObject({ kind: 'news_report', title: HEADLINE });
       else {
-        expect(e.source.outlet?.startsWith(`${PARAPHRASED}: `)).toBe(true);
-        expect(e.source.title).toBeNull();
+        expect(e.source).toMatchObject({ kind: 'paraphrased_reporting', outlet: null, title: null, description: expect.any(String) });
       }
     }
     expect(events.filter((e) => e.source.outlet === 'BBC News Brasil').length).toBeGreaterThanOrEqual(5);
@@ -385,7 +385,9 @@ describe('demo dataset, loaded by two nodes at once', () => {
       const negotiations = (await t.get('/api/negotiations')).body as { slug: string; seq: number }[];
       expect(negotiations.map((n) => n.slug)).toEqual([UKRAINE_2025.negotiation.slug]);
       const d = UKRAINE_2025;
-      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + d.stances.length + d.retractions.length);
+      // Each distinct source the stances cite is created once, by the first stance citing it.
+      const sources = ((await t.get(`/api/negotiations/${d.negotiation.slug}/sources`)).body as unknown[]).length;
+      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources + d.stances.length + d.retractions.length);
     } finally {
       await other.close();
       await t.close();

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { CONFIDENCES, LONE_SURROGATE_MESSAGE, MILESTONE_KINDS, NEGOTIATION_STATUSES, PARTY_KINDS, POINT_CATEGORIES, POSITIONS, isWellFormed } from '@parley/contracts';
+import { CONFIDENCES, LONE_SURROGATE_MESSAGE, MILESTONE_KINDS, NEGOTIATION_STATUSES, PARTY_KINDS, POINT_CATEGORIES, POSITIONS, SOURCE_KINDS, isWellFormed } from '@parley/contracts';
 import { cellText } from '../src/exports/xlsx-report';
 import { startApp, type TestApp } from './harness';
 
@@ -60,10 +60,19 @@ const scenario = fc.record({
       position: fc.constantFrom(...POSITIONS),
       confidence: fc.constantFrom(...CONFIDENCES),
       effectiveAt: dateInput,
-      source: fc.record({ outlet: named(), url: optional(url), title: optional(text()), publishedAt: optional(dateInput) }),
+      source: fc.record({
+        outlet: named(),
+        url: optional(url),
+        title: optional(text()),
+        publishedAt: optional(dateInput),
+        kind: optional(fc.constantFrom(...SOURCE_KINDS)),
+        language: optional(fc.constantFrom('en', 'uk', 'ru', 'pt-BR')),
+        description: optional(text(20)),
+      }),
       conditions: optional(fc.record({ text: optional(text(20)), points: fc.array(fc.nat(), { maxLength: 2 }) })),
       note: optional(text(20)),
       quote: optional(text(20)),
+      language: optional(fc.record({ quote: fc.constantFrom('uk', 'ru', 'pt-BR'), translation: optional(text(20)), translationLanguage: fc.constantFrom('en', 'de') })),
       actor: optional(fc.nat()),
       document: optional(fc.nat()),
       milestone: optional(fc.nat()),
@@ -159,6 +168,10 @@ describe('export → import round trip (property)', () => {
         conditions: st.conditions ? { text: st.conditions.text, pointIds: conditionPoints } : undefined,
         note: st.note,
         quote: st.quote,
+        // A language and a translation only beside a quote (the API refuses them alone).
+        quoteLanguage: st.quote !== undefined ? st.language?.quote : undefined,
+        translation: st.quote !== undefined ? st.language?.translation : undefined,
+        translationLanguage: st.quote !== undefined && st.language?.translation !== undefined ? st.language.translationLanguage : undefined,
         actorId: pick(party.actors, st.actor)?.id,
         documentId: pick(documents, st.document)?.id,
         milestoneId: pick(milestones, st.milestone)?.id,

@@ -52,7 +52,11 @@ describe('exports and imports', () => {
 
     it('is complete: every event, retracted ones too, with its sequence number, and the gap-free change log', async () => {
       const dump = JSON.parse(dumpText);
-      expect(dump).toMatchObject({ format: 'parley.negotiation-dump', version: 1, negotiation: { slug: SLUG } });
+      expect(dump).toMatchObject({ format: 'parley.negotiation-dump', version: 2, negotiation: { slug: SLUG } });
+      // Every source an event cites is in the dump, and every dumped source is cited or was created on its own.
+      const sourceIds = new Set((dump.sources as { id: string }[]).map((x) => x.id));
+      expect(sourceIds.size).toBeGreaterThan(0);
+      expect((dump.stanceEvents as { sourceId: string | null }[]).every((e) => e.sourceId === null || sourceIds.has(e.sourceId))).toBe(true);
       const changes = (await t.get(`${base}/changes?limit=1000`)).body.items as { kind: string; seq: number; event: { id: string } }[];
       const recorded = changes.filter((c) => c.kind === 'stance.recorded');
       expect(dump.stanceEvents.map((e: { id: string; seq: number }) => `${e.seq}:${e.id}`)).toEqual(recorded.map((c) => `${c.seq}:${c.event.id}`));
@@ -234,12 +238,12 @@ describe('exports and imports', () => {
       const header = 'party,point,position,confidence,effectiveAt,conditions,conditionPoints,note,quote,actor,sourceUrl,sourceOutlet\r\n';
       const good = (i: number) => `EU,p0${(i % 9) + 1},conditional,official,2025-12-${String(10 + i).padStart(2, '0')},,,,"row ${i}",,https://example.org/${i},Reuters\r\n`;
       const rows = Array.from({ length: 9 }, (_, i) => good(i));
-      const bad = [...rows.slice(0, 4), 'EU,p02,perhaps,official,2025-12-40,,,,,,,\r\n', ...rows.slice(4)];
+      const bad = [...rows.slice(0, 4), 'EU,p02,perhaps,official,2025-12-40,,,,,,not a url,\r\n', ...rows.slice(4)];
       const before = await fingerprint(t.db);
       const refused = await postCsv(t, `negotiation=${SLUG}&kind=stances`, header + bad.join(''));
       expect(refused.status).toBe(400);
       const fields = refused.body.details.map((d: { field: string }) => d.field);
-      expect(fields).toEqual(expect.arrayContaining(['row 5: position', 'row 5: effectiveAt', 'row 5: sourceUrl/sourceOutlet']));
+      expect(fields).toEqual(expect.arrayContaining(['row 5: position', 'row 5: effectiveAt', 'row 5: sourceUrl']));
       expect(await fingerprint(t.db)).toEqual(before);
 
       const dry = await postCsv(t, `negotiation=${SLUG}&kind=stances&dryRun=true`, header + rows.join(''));
@@ -249,10 +253,11 @@ describe('exports and imports', () => {
       const seqBefore = (await t.get(base)).body.seq;
       const ok = await postCsv(t, `negotiation=${SLUG}&kind=stances`, header + rows.join(''));
       expect(ok.status).toBe(200);
-      expect((await t.get(base)).body.seq).toBe(seqBefore + 9);
+      // Each row cites a URL not seen before: its source takes a number before its stance.
+      expect((await t.get(base)).body.seq).toBe(seqBefore + 18);
       const again = await postCsv(t, `negotiation=${SLUG}&kind=stances`, header + rows.join(''));
       expect(again.body).toMatchObject({ unchanged: true, counts: { stanceEvents: { created: 0, unchanged: 9 } } });
-      expect((await t.get(base)).body.seq).toBe(seqBefore + 9);
+      expect((await t.get(base)).body.seq).toBe(seqBefore + 18);
     });
 
     it('an exported change log imports into another negotiation with the same codes', async () => {

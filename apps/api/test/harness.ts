@@ -165,6 +165,7 @@ const TABLES = [
   'documents',
   'provisions',
   'milestones',
+  'sources',
   'stance_events',
   'stance_retractions',
   'current_stances',
@@ -199,7 +200,7 @@ export interface Seeded {
   points: { id: string; code: string }[];
 }
 
-/** A small negotiation made through the API: 3 parties (the first with two actors), 4 points. */
+/** A small negotiation made through the API: 3 parties (the first with two actors), 4 points, and the source `stance()` cites. */
 export async function seed(t: TestApp, title = 'Test negotiation'): Promise<Seeded> {
   const n = await t.post('/api/negotiations', { title, description: 'for tests' });
   expect(n.status).toBe(201);
@@ -220,6 +221,8 @@ export async function seed(t: TestApp, title = 'Test negotiation'): Promise<Seed
     expect(res.status).toBe(201);
     points.push(res.body);
   }
+  // The source `stance()` cites inline, so that a stance write finds it instead of creating it (one change, not two).
+  expect((await t.post(`${base}/sources`, { outlet: 'Reuters', title: 'A headline' })).status).toBe(201);
   return { negotiationId: n.body.id, slug: n.body.slug, parties, points };
 }
 

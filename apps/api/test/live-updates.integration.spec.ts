@@ -88,7 +88,9 @@ describe('live updates', () => {
     const milestone = await write('milestone.created', t.post(`${n}/milestones`, { title: 'M', kind: 'meeting', startsAt: '2025-11-23', partyIds: [party.id] }));
     await write('milestone.updated', t.patch(`${n}/milestones/${milestone.id}`, { title: 'M2' }));
     await write('negotiation.updated', t.patch(n, { description: 'edited' }));
-    const recorded = await write('stance.recorded', t.post(`${n}/stances`, stance(party.id, point.id)));
+    const source = await write('source.created', t.post(`${n}/sources`, { outlet: 'Reuters', title: 'A headline' }));
+    await write('source.updated', t.patch(`${n}/sources/${source.id}`, { language: 'en' }));
+    const recorded = await write('stance.recorded', t.post(`${n}/stances`, stance(party.id, point.id, { source: { id: source.id } })));
     await write('stance.retracted', t.post(`/api/stance-events/${recorded.event.id}/retract`, { reason: 'wrong' }));
 
     await until(`${answers.length} changes`, () => v.changes.length === answers.length);

@@ -103,12 +103,17 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
     const item = () => {
       const party = pick(s.parties);
       const day = new Date(START + Math.floor(random() * 20) * DAY).toISOString();
+      const quoted = random() < 0.3;
+      const translated = quoted && random() < 0.5;
       return stance(party.id, pick(s.points).id, {
         position: pick(POSITIONS),
         // Mostly days, a few of them: many equal effective times, ordered by recordedAt then seq.
         effectiveAt: random() < 0.8 ? day.slice(0, 10) : day.replace('T00:00', `T${String(Math.floor(random() * 24)).padStart(2, '0')}:17`),
         note: random() < 0.5 ? `n${ids.length}` : undefined,
-        quote: random() < 0.3 ? `“quote ${ids.length}”` : undefined,
+        quote: quoted ? `“цитата ${ids.length}”` : undefined,
+        quoteLanguage: quoted ? pick(['ru', 'uk', 'en']) : undefined,
+        translation: translated ? `“quote ${ids.length}”` : undefined,
+        translationLanguage: translated ? 'en' : undefined,
         confidence: pick(['official', 'reported', 'leaked', 'unverified']),
         actorId: party.actors.length > 0 && random() < 0.5 ? pick(party.actors).id : undefined,
         conditions: random() < 0.3 ? { text: 'only if', pointIds: [pick(s.points).id] } : undefined,
@@ -135,6 +140,11 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
         if (retracted.status < 300) recordedAt.push(Date.parse(retracted.body.event.retraction.recordedAt));
       }
       if (i % 4 === 0) await t.patch(`${base}/points/${pick(s.points).id}`, { description: `edit ${i}` });
+      // A corrected source shows on every event citing it, at any date.
+      if (i % 6 === 2) {
+        const sources = (await t.get<{ id: string }[]>(`${base}/sources`)).body;
+        expect((await t.patch(`${base}/sources/${pick(sources).id}`, { title: `corrected ${i}`, language: pick(['en', 'uk', null]) })).status).toBe(200);
+      }
       if (i % 15 === 0) expect(await viaIndex()).toEqual(await reference());
     }
     for (let i = 0; i < 40; i++) {
@@ -216,6 +226,11 @@ describe('an index sees the writes of another node on the same database', () => 
 
     await onOther('POST', `/api/stance-events/${late.event.id}/retract`, { reason: 'misreported' });
     expect(await cellOf(a.id)).toMatchObject({ version: 3, stance: { position: 'accept' } });
+    // A source corrected through the other node: this node's views show the correction.
+    const cited = (await cellOf(a.id))?.stance?.source.id as string;
+    await onOther('PATCH', `${base}/sources/${cited}`, { title: 'Corrected elsewhere' });
+    expect((await cellOf(a.id))?.stance?.source).toMatchObject({ id: cited, title: 'Corrected elsewhere' });
+    expect((await cellOf(a.id, '?asOf=2025-12-02'))?.stance?.source.title).toBe('Corrected elsewhere');
     const metrics = await t.get<MetricsView>(`${base}/metrics?from=2025-12-01&to=2025-12-03`);
     expect(metrics.body.series.map((p) => p.addressed)).toEqual([1, 1, 1]);
   });

@@ -5,7 +5,7 @@ import { Db, runMigrations } from '../src/database/db.service';
 import { ENTITIES } from '../src/entities';
 import { freshDatabase, type TestDatabase } from './harness';
 
-const TABLES = ['negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
+const TABLES = ['sources', 'negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -66,6 +66,8 @@ describe('migrations', () => {
       ix_events_point_party_time: ['point_id', 'party_id', 'effective_at', 'recorded_at', 'seq'],
       uq_events_seq: ['negotiation_id', 'seq'],
       ix_events_recorded: ['negotiation_id', 'recorded_at'],
+      // a source's citations (its count, and the corroboration built on it)
+      ix_events_source: ['source_id'],
     });
   });
 
@@ -118,7 +120,7 @@ describe('the login_failures migration', () => {
       await older.destroy();
     }
 
-    const current = new DataSource(dataSourceOptions(database.config, ENTITIES));
+    const current = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, before + 1) });
     await current.initialize();
     try {
       await runMigrations(current);
@@ -145,6 +147,128 @@ describe('the login_failures migration', () => {
       ]);
     } finally {
       await current.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('the sources migration', () => {
+  const N1 = '00000000-0000-4000-8000-000000000001';
+  const N2 = '00000000-0000-4000-8000-000000000002';
+  const U1 = 'https://news.example.org/1';
+
+  it('makes records of existing citations per negotiation (same URL, else same outlet, title and date), cites them, and goes down again', async () => {
+    const database = await freshDatabase();
+    const before = MIGRATIONS.findIndex((m) => m.name === 'Sources1765065600000');
+    expect(before).toBeGreaterThan(0);
+    const older = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, before) });
+    await older.initialize();
+    const ids: Record<string, string> = {};
+    try {
+      await runMigrations(older);
+      for (const [i, n] of [N1, N2].entries()) {
+        await older.query(`INSERT INTO negotiations (id, slug, title, description, status, seq, version, created_at, updated_at) VALUES ('${n}', 'n${i}', 'N', '', 'active', 10, 1, 1, 1)`);
+        await older.query(`INSERT INTO parties (id, negotiation_id, code, name, kind, color, parent_id, description, sort_order, version, created_at, updated_at) VALUES ('${n.slice(0, -3)}a0${i}', '${n}', 'P', 'P', 'state', '#000000', NULL, '', 0, 1, 1, 1)`);
+        await older.query(`INSERT INTO points (id, negotiation_id, code, title, category, description, sort_order, version, created_at, updated_at) VALUES ('${n.slice(0, -3)}b0${i}', '${n}', 'p', 'P', 'security', '', 0, 1, 1, 1)`);
+      }
+      const event = async (name: string, n: string, seq: number, recordedAt: number, url: string | null, outlet: string | null, title: string | null, publishedAt: number | null) => {
+        const id = `00000000-0000-4000-9000-${String(seq + (n === N2 ? 100 : 0)).padStart(12, '0')}`;
+        ids[name] = id;
+        const i = n === N1 ? 0 : 1;
+        const v = (x: string | number | null) => (x === null ? 'NULL' : typeof x === 'number' ? String(x) : `'${x}'`);
+        await older.query(
+          `INSERT INTO stance_events (id, negotiation_id, seq, party_id, point_id, position, confidence, effective_at, effective_precision, recorded_at, recorded_by, conditions_text, condition_point_ids, note, quote, actor_id, source_url, source_outlet, source_title, source_published_at, document_id, milestone_id)
+           VALUES ('${id}', '${n}', ${seq}, '${n.slice(0, -3)}a0${i}', '${n.slice(0, -3)}b0${i}', 'accept', 'reported', 1000, 'day', ${recordedAt}, 'a@test.local', NULL, '[]', NULL, NULL, NULL, ${v(url)}, ${v(outlet)}, ${v(title)}, ${v(publishedAt)}, NULL, NULL)`,
+        );
+      };
+      await event('byUrl', N1, 1, 5_000, U1, 'Reuters', 'First headline', 86_400_000);
+      await event('sameUrl', N1, 2, 6_000, U1, 'Reuters', 'Headline changed later', null);
+      await event('ap', N1, 3, 7_000, null, 'AP', 'Talks', 86_400_000);
+      await event('apAgain', N1, 4, 8_000, null, 'AP', 'Talks', 86_400_000);
+      await event('apUndated', N1, 5, 9_000, null, 'AP', 'Talks', null);
+      await event('nothing', N1, 6, 9_500, null, null, null, null);
+      await event('otherNegotiation', N2, 1, 4_000, U1, null, null, null);
+    } finally {
+      await older.destroy();
+    }
+
+    const current = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, before + 1) });
+    await current.initialize();
+    try {
+      await runMigrations(current);
+      const sources = ((await current.query('SELECT * FROM sources ORDER BY created_at')) as Record<string, unknown>[]).map((r) => ({
+        id: r['id'],
+        negotiationId: r['negotiation_id'],
+        kind: r['kind'],
+        outlet: r['outlet'],
+        title: r['title'],
+        url: r['url'],
+        publishedAt: r['published_at'] === null ? null : Number(r['published_at']),
+        version: Number(r['version']),
+        createdAt: Number(r['created_at']),
+      }));
+      expect(sources.map(({ id: _id, ...rest }) => rest)).toEqual([
+        { negotiationId: N2, kind: 'document', outlet: null, title: null, url: U1, publishedAt: null, version: 1, createdAt: 4_000 },
+        { negotiationId: N1, kind: 'news_report', outlet: 'Reuters', title: 'First headline', url: U1, publishedAt: 86_400_000, version: 1, createdAt: 5_000 },
+        { negotiationId: N1, kind: 'news_report', outlet: 'AP', title: 'Talks', url: null, publishedAt: 86_400_000, version: 1, createdAt: 7_000 },
+        { negotiationId: N1, kind: 'news_report', outlet: 'AP', title: 'Talks', url: null, publishedAt: null, version: 1, createdAt: 9_000 },
+      ]);
+      for (const s of sources) expect(s.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const cited = Object.fromEntries(
+        ((await current.query('SELECT id, source_id FROM stance_events')) as { id: string; source_id: string | null }[]).map((r) => [r.id, r.source_id]),
+      );
+      const [n2Url, n1Url, ap, apUndated] = sources.map((s) => s.id);
+      expect(Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, cited[id]]))).toEqual({
+        byUrl: n1Url,
+        sameUrl: n1Url,
+        ap,
+        apAgain: ap,
+        apUndated,
+        nothing: null,
+        otherNegotiation: n2Url,
+      });
+      // The citation as recorded stays on the event.
+      const kept = (await current.query(`SELECT source_title FROM stance_events WHERE id = '${ids['sameUrl']}'`)) as { source_title: string }[];
+      expect(kept[0].source_title).toBe('Headline changed later');
+
+      await current.undoLastMigration({ transaction: 'all' });
+      const runner = current.createQueryRunner();
+      try {
+        expect(await runner.hasTable('sources')).toBe(false);
+        expect((await runner.getTable('stance_events'))?.columns.map((c) => c.name)).not.toContain('source_id');
+      } finally {
+        await runner.release();
+      }
+      expect(Number(((await current.query('SELECT COUNT(*) AS n FROM stance_events')) as { n: number | string }[])[0].n)).toBe(7);
+    } finally {
+      await current.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('the quote translation migration', () => {
+  it('adds the quote language and translation columns to stance_events, and takes them away again', async () => {
+    const database = await freshDatabase();
+    const ds = new DataSource(dataSourceOptions(database.config, ENTITIES));
+    await ds.initialize();
+    const columns = async () => {
+      const runner = ds.createQueryRunner();
+      try {
+        return (await runner.getTable('stance_events'))?.columns.map((c) => c.name) ?? [];
+      } finally {
+        await runner.release();
+      }
+    };
+    try {
+      await runMigrations(ds);
+      expect(MIGRATIONS.at(-1)?.name).toBe('QuoteTranslation1765152000000');
+      expect(await columns()).toEqual(expect.arrayContaining(['quote', 'quote_language', 'translation', 'translation_language']));
+      await ds.undoLastMigration({ transaction: 'all' });
+      expect(await columns()).toContain('quote');
+      expect((await columns()).filter((c) => c.includes('translation') || c === 'quote_language')).toEqual([]);
+    } finally {
+      await ds.destroy();
       await database.drop();
     }
   });

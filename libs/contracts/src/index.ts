@@ -2,6 +2,7 @@ export * from './lib/positions';
 export * from './lib/errors';
 export * from './lib/primitives';
 export * from './lib/schemas';
+export * from './lib/sources';
 export * from './lib/queries';
 export * from './lib/views';
 export * from './lib/changes';

@@ -6,6 +6,7 @@ import type {
   PartyKind,
   PointCategory,
   Position,
+  SourceKind,
 } from '@parley/contracts';
 
 /**
@@ -77,15 +78,6 @@ export interface DemoDataset {
   retractions: { stanceKey: string; reason: string; recordedAt: string }[];
 }
 
-/** What kind of thing a source is (the same kinds as the negotiation's source records). */
-export type DemoSourceKind =
-  | 'official_statement'
-  | 'interview'
-  | 'press_conference'
-  | 'news_report'
-  | 'leak'
-  | 'document'
-  | 'paraphrased_reporting';
 
 /**
  * A source as a record: the fields of the negotiation's sources. A publication has its outlet and
@@ -93,7 +85,8 @@ export type DemoSourceKind =
  * `description` saying what it is (speaker and venue, e.g. "Vladimir Putin, Bishkek").
  */
 export interface DemoSource {
-  kind: DemoSourceKind;
+  /** What kind of thing it is: the kinds of the negotiation's source records. */
+  kind: SourceKind;
   outlet?: string;
   /** The headline, exactly as published. */
   title?: string;

@@ -278,23 +278,18 @@ export function describeCounts(counts: DemoCounts): string {
   return parts.length > 0 ? parts.join(', ') : 'nothing';
 }
 
-/**
- * The source as the stance API takes it today (outlet, title, publishedAt, url). A paraphrased
- * source has no outlet: its kind and description stand in the outlet field, so that it reads as
- * what it is and two different paraphrased sources of one day stay apart. Kind, language and
- * description go to the API as they are once sources are records.
- */
+/** The source as the stance API takes it inline: the write finds the negotiation's source record or creates it. */
 export function apiSourceOf(source: DemoSource): StanceCreate['source'] {
   return {
-    outlet: source.outlet ?? `${PARAPHRASED}: ${source.description ?? 'no description'}`,
+    kind: source.kind,
+    outlet: source.outlet,
     title: source.title,
     publishedAt: source.publishedAt,
     url: source.url,
+    language: source.language,
+    description: source.description,
   };
 }
-
-/** The outlet field of a source known only from paraphrased public reporting (see apiSourceOf). */
-export const PARAPHRASED = 'Public reporting, paraphrased';
 
 /**
  * The epoch times of the dataset's stances and retractions, checked: each stance is recorded after

@@ -203,8 +203,9 @@ export function sourceText(source: StanceEvent['source']): string {
   return [source.outlet, source.title].filter((s): s is string => s !== null && s !== '').join(', ');
 }
 
-/** Identity of a source for de-duplication: its URL, else outlet + title. */
+/** Identity of a source for de-duplication: its record, else its URL, else outlet + title. */
 export function sourceKey(source: StanceEvent['source']): string {
+  if (source.id !== null) return `i:${source.id}`;
   if (source.url !== null && source.url !== '') return `u:${source.url}`;
   return `o:${source.outlet ?? ''}\u0000${source.title ?? ''}`;
 }

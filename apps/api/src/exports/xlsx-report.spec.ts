@@ -130,6 +130,8 @@ describe('renderXlsx', () => {
       'Source outlet': 'Kyiv Independent',
       'Source title': 'Report 2',
       'Source published (UTC)': new Date('2025-11-19T00:00:00.000Z'),
+      'Source kind': 'News report',
+      'Source language': 'en',
       'Document id': report.documents[0].id,
       Document: 'US 28-point draft',
       'Milestone id': milestoneId,
@@ -168,12 +170,12 @@ describe('renderXlsx', () => {
     const sources = sheet(wb, 'Sources');
     // Every fixture event cites its own URL.
     expect(sources.rowCount).toBe(1 + events.length);
-    expect(record(sources, 2)).toMatchObject({ Outlet: 'Kyiv Independent', 'Events citing': 1 });
+    expect(record(sources, 2)).toMatchObject({ Outlet: 'Kyiv Independent', Kind: 'News report', Language: 'en', 'Events citing': 1 });
     expect(record(sheet(wb, 'About'), 5)).toEqual({ Field: 'Positions as of', Value: '30 Nov 2025' });
   });
 
   it('counts the events citing each source', async () => {
-    const shared = events.map((e) => ({ ...e, source: { ...e.source, url: 'https://tass.example/1', title: 'Same story' } }));
+    const shared = events.map((e) => ({ ...e, source: { ...e.source, id: events[0].source.id, url: 'https://tass.example/1', title: 'Same story' } }));
     const buffer = await renderToBuffer((out) => renderXlsx(report, streamOf(shared), out));
     const ws = sheet(await load(buffer), 'Sources');
     expect(ws.rowCount).toBe(2);

@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { StanceEvent } from '@parley/contracts';
+import { SOURCE_KIND_LABEL, type StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
 import { CATEGORY_LABEL, POSITION_LABEL, POSITION_SWATCH, ReportLookup, parseIso, sourceKey, summaryLabel } from './report-format';
 import { addRow, addSheet, argb, cellText, type ColumnSpec, DATE_TIME, dateCell, dateFormatOf, type Sheet, solidFill, type Value } from './xlsx/cells';
@@ -154,11 +154,16 @@ const CHANGE_COLUMNS: ColumnSpec[] = [
   { header: 'Condition points', width: 16 },
   { header: 'Note', width: 40 },
   { header: 'Quote', width: 40 },
+  { header: 'Quote language', width: 10 },
+  { header: 'Translation', width: 40 },
+  { header: 'Translation language', width: 10 },
   { header: 'Actor', width: 22 },
   { header: 'Source URL', width: 40 },
   { header: 'Source outlet', width: 20 },
   { header: 'Source title', width: 30 },
   { header: 'Source published (UTC)', width: 20, numFmt: DATE_TIME },
+  { header: 'Source kind', width: 16 },
+  { header: 'Source language', width: 10 },
   { header: 'Document id', width: 38 },
   { header: 'Document', width: 30 },
   { header: 'Milestone id', width: 38 },
@@ -197,11 +202,16 @@ export function changeRow(e: StanceEvent, lookup: ReportLookup): Value[] {
     e.conditions.pointIds.map((id) => lookup.point(id).code).join(', ') || null,
     e.note,
     e.quote,
+    e.quoteLanguage,
+    e.translation,
+    e.translationLanguage,
     lookup.actorName(e.actorId),
     e.source.url,
     e.source.outlet,
     e.source.title,
     dateCell(e.source.publishedAt),
+    e.source.kind === null ? null : SOURCE_KIND_LABEL[e.source.kind],
+    e.source.language,
     e.documentId,
     doc?.title ?? null,
     e.milestoneId,

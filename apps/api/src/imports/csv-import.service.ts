@@ -19,7 +19,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { StancesService } from '../stances/stances.service';
-import { contentKey, entityOfInput, entityOfRow, EVENT_SELECT_UNRETRACTED, type EventRow } from '../stances/stance-row';
+import { contentKey, entityOfInput, entityOfRow, EVENT_ONLY_FROM, EVENT_SELECT_UNRETRACTED, type EventRow } from '../stances/stance-row';
 import { CHANGES_CSV_COLUMNS } from '../exports/text-exports';
 import { importRefused } from './import-refused';
 
@@ -144,10 +144,15 @@ export class CsvImportService {
           outlet: row['sourceOutlet'] || undefined,
           title: row['sourceTitle'] || undefined,
           publishedAt: row['sourcePublishedAt'] || undefined,
+          kind: row['sourceKind'] || undefined,
+          language: row['sourceLanguage'] || undefined,
         },
         conditions: row['conditions'] || conditionIds.length > 0 ? { text: row['conditions'] || undefined, pointIds: conditionIds.length > 0 ? conditionIds : undefined } : undefined,
         note: row['note'] || undefined,
         quote: row['quote'] || undefined,
+        quoteLanguage: row['quoteLanguage'] || undefined,
+        translation: row['translation'] || undefined,
+        translationLanguage: row['translationLanguage'] || undefined,
         actorId,
         // A yes on a day now past is moot (the row is history), so a file imported earlier imports again.
         scheduled: scheduled && instantOf(row['effectiveAt'] ?? '') > Date.now() ? true : undefined,
@@ -191,7 +196,7 @@ export class CsvImportService {
 
   /** What identifies a recorded stance for "already imported": every field a CSV row carries. */
   private async signatures(negotiationId: string): Promise<Set<string>> {
-    const { rows } = await sql<EventRow>(this.db.read, `SELECT ${EVENT_SELECT_UNRETRACTED} FROM stance_events e WHERE e.negotiation_id = ?`, [negotiationId]);
+    const { rows } = await sql<EventRow>(this.db.read, `SELECT ${EVENT_SELECT_UNRETRACTED} FROM ${EVENT_ONLY_FROM} WHERE e.negotiation_id = ?`, [negotiationId]);
     return new Set(rows.map((row) => contentKey(entityOfRow(row))));
   }
 }
@@ -211,7 +216,9 @@ const STANCE_FIELD = (path: string) =>
     'source.outlet': 'sourceOutlet',
     'source.title': 'sourceTitle',
     'source.publishedAt': 'sourcePublishedAt',
-    source: 'sourceUrl/sourceOutlet',
+    'source.kind': 'sourceKind',
+    'source.language': 'sourceLanguage',
+    source: 'sourceUrl/sourceOutlet/sourceTitle',
     'conditions.text': 'conditions',
   })[path] ?? (path.startsWith('conditions.pointIds') ? 'conditionPoints' : path);
 

@@ -1,13 +1,14 @@
 import type { DumpChange, NegotiationDump, RecordStanceResult, StanceEvent } from '@parley/contracts';
-import { changeCodec, headCodec, retractionCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
+import { changeCodec, headCodec, retractionCodec, sourceCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
 import { serialize } from '../exports/dump/dump-text';
+import { citedOf, NO_SOURCE } from '../sources/source.mapper';
 import { buildStanceEvent } from '../stances/stance-row';
 import { recordedCell } from './dump-check';
 
 /**
  * A checked file through the same serializer as the database's dump, each object re-created with the
  * dump's key order (so a file whose keys were reordered still compares equal): equal to the writer's
- * bytes exactly when the file is the negotiation already stored.
+ * bytes exactly when the file is the negotiation already stored. `dump` is in today's form (dump-upgrade.ts).
  */
 export async function* serializeParsed(dump: NegotiationDump): AsyncGenerator<string> {
   const id = dump.negotiation.id;
@@ -16,7 +17,10 @@ export async function* serializeParsed(dump: NegotiationDump): AsyncGenerator<st
     yield* items;
   }
   // A recorded stance's change data as the database gives it back: rebuilt from the events.
-  const views = new Map(dump.stanceEvents.map((e) => [e.id, buildStanceEvent(stanceEventCodec.toRows(e, id))]));
+  const sources = new Map((dump.sources ?? []).map((s) => [s.id, citedOf(sourceCodec.toRows(s, id))]));
+  const views = new Map(
+    dump.stanceEvents.map((e) => [e.id, buildStanceEvent(stanceEventCodec.toRows(e, id), e.sourceId ? (sources.get(e.sourceId) ?? NO_SOURCE) : NO_SOURCE)]),
+  );
   yield* serialize(
     head,
     of(dump.stanceEvents.map((e) => stanceEventCodec.canonical(e, id))),

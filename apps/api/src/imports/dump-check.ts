@@ -60,6 +60,13 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
     }),
   );
 
+  const sources = unique(dump.sources ?? [], 'sources');
+  const urls = new Set<string>();
+  (dump.sources ?? []).forEach((s, i) => {
+    if (s.url !== null && urls.has(s.url)) add(`sources.${i}.url`, `another source of the file has the URL '${s.url}'`, i);
+    if (s.url !== null) urls.add(s.url);
+  });
+
   const changeAt = new Map<number, DumpChange>();
   dump.changes.forEach((c, i) => {
     if (c.seq !== i + 1) add(`changes.${i}.seq`, `must be ${i + 1}: the change log is numbered 1, 2, 3… without gaps`, i);
@@ -78,6 +85,7 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
     if (e.actorId !== null && actors.get(e.actorId) !== e.partyId) add(`${f}.actorId`, `actor '${e.actorId}' is not an actor of party '${e.partyId}' in the file`, i);
     if (e.documentId !== null && !documents.has(e.documentId)) add(`${f}.documentId`, `document '${e.documentId}' is not in the file`, i);
     if (e.milestoneId !== null && !milestones.has(e.milestoneId)) add(`${f}.milestoneId`, `milestone '${e.milestoneId}' is not in the file`, i);
+    if (e.sourceId !== undefined && e.sourceId !== null && !sources.has(e.sourceId)) add(`${f}.sourceId`, `source '${e.sourceId}' is not in the file`, i);
     e.conditions.pointIds.forEach((id, j) => {
       if (!points.has(id)) add(`${f}.conditions.pointIds.${j}`, `point '${id}' is not in the file`, i);
     });

@@ -8,15 +8,17 @@ import { ChangeEntity } from '../changes/change.entity';
 import { Db } from '../database/db.service';
 import { insertRows } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
-import { changeCodec, documentCodec, milestoneCodec, negotiationCodec, partyCodec, pointCodec, retractionCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
+import { changeCodec, documentCodec, milestoneCodec, negotiationCodec, partyCodec, pointCodec, retractionCodec, sourceCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
 import { DumpWriter } from '../exports/dump/dump-writer';
 import { MilestoneEntity } from '../milestones/milestone.entity';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { ActorEntity, PartyEntity } from '../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../points/point.entity';
+import { SourceEntity } from '../sources/source.entity';
 import { CurrentStanceEntity, StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { serializeParsed } from './dump-canonical';
 import { checkDump } from './dump-check';
+import { withSources } from './dump-upgrade';
 import { importRefused } from './import-refused';
 
 /**
@@ -37,7 +39,9 @@ export class DumpImporter {
    * numbers and times. A negotiation already here with the same content is left alone (re-importing
    * the same file changes nothing); one with a different history is refused with 409.
    */
-  async import(dump: NegotiationDump, dryRun: boolean, author: string): Promise<ImportReport> {
+  async import(file: NegotiationDump, dryRun: boolean, author: string): Promise<ImportReport> {
+    // A dump from before sources were records gets them from its events' inline citations.
+    const dump = withSources(file);
     const problems = checkDump(dump);
     const n = dump.negotiation;
     const counts = {
@@ -48,6 +52,7 @@ export class DumpImporter {
       documents: dump.documents.length,
       provisions: dump.documents.reduce((sum, d) => sum + d.provisions.length, 0),
       milestones: dump.milestones.length,
+      sources: dump.sources?.length ?? 0,
       stanceEvents: dump.stanceEvents.length,
       retractions: dump.retractions.length,
       changes: dump.changes.length,
@@ -125,6 +130,7 @@ export class DumpImporter {
     await taken(PointEntity, dump.points.map((p) => p.id), 'Point');
     await taken(DocumentEntity, dump.documents.map((d) => d.id), 'Document');
     await taken(MilestoneEntity, dump.milestones.map((d) => d.id), 'Milestone');
+    await taken(SourceEntity, (dump.sources ?? []).map((s) => s.id), 'Source');
     await taken(StanceEventEntity, dump.stanceEvents.map((e) => e.id), 'Stance event');
     await taken(StanceRetractionEntity, dump.retractions.map((r) => r.id), 'Retraction');
   }
@@ -157,6 +163,7 @@ export class DumpImporter {
     await insert(DocumentEntity, documents.map((d) => d.document));
     await insert(ProvisionEntity, documents.flatMap((d) => d.provisions));
     await insert(MilestoneEntity, dump.milestones.map((ms) => milestoneCodec.toRows(ms, id)));
+    await insert(SourceEntity, (dump.sources ?? []).map((x) => sourceCodec.toRows(x, id)));
     await insert(StanceEventEntity, dump.stanceEvents.map((e) => stanceEventCodec.toRows(e, id)));
     await insert(StanceRetractionEntity, dump.retractions.map((r) => retractionCodec.toRows(r, id)));
     await insert(ChangeEntity, dump.changes.map((c) => changeCodec.toRows(c, id)));

@@ -1,4 +1,4 @@
-import type { StanceEvent } from '@parley/contracts';
+import type { CitedSource, StanceEvent } from '@parley/contracts';
 import { DETAIL_TEXTS, viewOfDetails, type IndexedFields } from '../stances/stance-row';
 
 const WIDTH = DETAIL_TEXTS.length;
@@ -14,8 +14,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * The displayed fields of a negotiation's stance events, compact, so that the matrix shows any
  * date's events without reading them from the database: ids as 16 bytes, every text as a number
  * into one table of distinct strings (outlets, authors, actors, documents repeat; a unique note
- * costs its own length), the publication date as a double — about 80 bytes per event plus the
- * distinct texts. Events are added in increasing seq, as the index receives them.
+ * costs its own length), the cited source as its id (its fields are the negotiation's sources',
+ * looked up when a view is built) — about 70 bytes per event plus the distinct texts. Events are
+ * added in increasing seq, as the index receives them.
  */
 export class EventDetails {
   private count = 0;
@@ -24,7 +25,7 @@ export class EventDetails {
   private slotBySeq = new Int32Array(0);
   private ids = new Uint32Array(0);
   private refs = new Int32Array(0);
-  private published = new Float64Array(0);
+  private capacity = 0;
   /** Ids that are not lower-case UUIDs (none are, today) are kept as they are. */
   private readonly otherIds = new Map<number, string>();
   /** Distinct texts; number 0 stands for null. */
@@ -40,17 +41,17 @@ export class EventDetails {
 
   /** Typed arrays plus the distinct strings (two bytes a character, an upper bound). */
   get bytes(): number {
-    return this.slotBySeq.byteLength + this.ids.byteLength + this.refs.byteLength + this.published.byteLength + this.textBytes;
+    return this.slotBySeq.byteLength + this.ids.byteLength + this.refs.byteLength + this.textBytes;
   }
 
   reserve(more: number): void {
-    if (this.count + more > this.published.length) this.grow(this.count + more);
+    if (this.count + more > this.capacity) this.grow(this.count + more);
   }
 
-  /** An event: its seq, id, DETAIL_TEXTS' values (stance-row.ts) and source publication time. */
-  add(seq: number, id: string, texts: readonly (string | null)[], sourcePublishedAt: number | null): void {
+  /** An event: its seq, id and DETAIL_TEXTS' values (stance-row.ts). */
+  add(seq: number, id: string, texts: readonly (string | null)[]): void {
     if (seq <= this.lastSeq) return; // already held
-    if (this.count === this.published.length) this.grow(Math.max(1024, this.count * 2));
+    if (this.count === this.capacity) this.grow(Math.max(1024, this.count * 2));
     const slot = this.count++;
     this.lastSeq = seq;
     if (seq >= this.slotBySeq.length) {
@@ -66,19 +67,17 @@ export class EventDetails {
       this.otherIds.set(slot, id);
     }
     for (let c = 0; c < WIDTH; c += 1) this.refs[slot * WIDTH + c] = this.ref(texts[c]);
-    this.published[slot] = sourcePublishedAt ?? Number.NaN;
   }
 
-  /** The API view of the event `seq` in force in a cell (stance-row.ts, viewOfDetails), or null if not held. */
-  view(seq: number, indexed: IndexedFields): StanceEvent | null {
+  /** The API view of the event `seq` in force in a cell (stance-row.ts, viewOfDetails), or null if not held; `sourceOf`: a source's view by id. */
+  view(seq: number, indexed: IndexedFields, sourceOf: (id: string) => CitedSource): StanceEvent | null {
     const slot = this.slotOf(seq);
     if (slot < 0) return null;
     const r = this.refs;
     const t = this.strings;
     const at = slot * WIDTH;
-    const published = this.published[slot];
     const id = this.otherIds.size === 0 ? this.uuid(slot) : (this.otherIds.get(slot) ?? this.uuid(slot));
-    return viewOfDetails(id, this.negotiationId, seq, indexed, (i) => t[r[at + i]], Number.isNaN(published) ? null : published);
+    return viewOfDetails(id, this.negotiationId, seq, indexed, (i) => t[r[at + i]], sourceOf);
   }
 
   private ref(value: string | null): number {
@@ -119,10 +118,8 @@ export class EventDetails {
     ids.set(this.ids.subarray(0, this.count * 4));
     const refs = new Int32Array(capacity * WIDTH);
     refs.set(this.refs.subarray(0, this.count * WIDTH));
-    const published = new Float64Array(capacity);
-    published.set(this.published.subarray(0, this.count));
     this.ids = ids;
     this.refs = refs;
-    this.published = published;
+    this.capacity = capacity;
   }
 }

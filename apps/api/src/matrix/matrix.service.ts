@@ -29,7 +29,7 @@ import { DocumentsService } from '../documents/documents.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
-import { EVENT_SELECT, toStanceEvent, type EventRow } from '../stances/stance-row';
+import { EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from '../stances/stance-row';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -150,6 +150,7 @@ export class MatrixService {
             `SELECT c.party_id AS c_party_id, c.point_id AS c_point_id, c.version AS c_version, ${EVENT_SELECT}
                FROM current_stances c
                LEFT JOIN stance_events e ON e.id = c.event_id
+               ${SOURCE_JOIN}
                LEFT JOIN stance_retractions r ON r.event_id = e.id
               WHERE c.negotiation_id = ?`,
             [negotiationId],
@@ -164,6 +165,7 @@ export class MatrixService {
                     AND e2.effective_at <= ? AND e2.recorded_at <= ?
                     AND NOT EXISTS (SELECT 1 FROM stance_retractions r2 WHERE r2.event_id = e2.id AND r2.recorded_at <= ?)
                   ORDER BY e2.effective_at DESC, e2.recorded_at DESC, e2.seq DESC LIMIT 1)
+               ${SOURCE_JOIN}
                LEFT JOIN stance_retractions r ON r.event_id = e.id
               WHERE c.negotiation_id = ?`,
             [asOf ?? END_OF_TIME, knownAt ?? END_OF_TIME, knownAt ?? END_OF_TIME, negotiationId],

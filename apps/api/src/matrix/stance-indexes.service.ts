@@ -1,12 +1,15 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ChangeEntry, StanceEvent } from '@parley/contracts';
+import type { ChangeEntry, CitedSource, StanceEvent } from '@parley/contracts';
 import { POSITIONS } from '@parley/contracts';
-import { parseInstant, StanceIndex, type InForce } from '@parley/domain';
+import { StanceIndex, type InForce } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db } from '../database/db.service';
 import { dialectOf } from '../database/dialect';
-import { num, numOrNull, selectMany, sql } from '../database/sql';
+import { In } from 'typeorm';
+import { num, selectMany, sql } from '../database/sql';
 import { detailTextsOfRow, detailTextsOfView, EVENT_COLUMNS, EVENT_ONLY_SELECT, rowOfTuple, toStanceEvent, type EventRow } from '../stances/stance-row';
+import { SourceEntity } from '../sources/source.entity';
+import { citedOf, NO_SOURCE } from '../sources/source.mapper';
 import { EventDetails } from './event-details';
 
 /** Rows per query while an index is built: bounds the driver's row objects in memory at once. */
@@ -27,6 +30,8 @@ interface Entry {
   /** Build and catch-up run one at a time per negotiation; the live stream waits meanwhile. */
   updating: Promise<void> | null;
   views: ViewCache;
+  /** The negotiation's sources as stances show them, by id: a view's source is one lookup, and a `source.updated` keeps it current. */
+  sources: Map<string, CitedSource>;
   usedAt: number;
 }
 
@@ -90,7 +95,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   private entryOf(negotiationId: string): Entry {
     let entry = this.entries.get(negotiationId);
     if (!entry) {
-      entry = { index: null, details: null, updating: null, views: new ViewCache(CACHED_VIEWS), usedAt: 0 };
+      entry = { index: null, details: null, updating: null, views: new ViewCache(CACHED_VIEWS), sources: new Map(), usedAt: 0 };
       this.entries.set(negotiationId, entry);
     }
     entry.usedAt = Date.now();
@@ -119,6 +124,8 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
     const entry = this.entries.get(negotiationId);
     const cache = entry?.views ?? new ViewCache(CACHED_VIEWS);
     const details = entry?.details ?? null;
+    const sources = entry?.sources ?? new Map<string, CitedSource>();
+    const sourceOf = (id: string): CitedSource => sources.get(id) ?? { ...NO_SOURCE, id };
     const keepAll = index.size <= CACHED_VIEWS;
     const out = new Array<StanceEvent | null>(at.seq.length).fill(null);
     const missing = new Map<number, number>();
@@ -133,7 +140,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           position: POSITIONS[at.position[c]],
           effectiveAt: at.effectiveAt[c],
           recordedAt: at.recordedAt[c],
-        });
+        }, sourceOf);
         if (shown) {
           view = shown;
           if (keepAll || at.current[c] === 1) cache.put(seq, view);
@@ -145,7 +152,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
     const seqs = [...missing.keys()];
     for (let i = 0; i < seqs.length; i += SEQ_CHUNK) {
       for (const row of await this.eventRows(negotiationId, seqs.slice(i, i + SEQ_CHUNK))) {
-        const view = toStanceEvent({ ...row, r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null });
+        const view = toStanceEvent({ ...row, r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null }, undefined, row.source_id === null ? NO_SOURCE : sourceOf(row.source_id));
         const c = missing.get(view.seq);
         if (c === undefined) continue;
         out[c] = view;
@@ -172,9 +179,17 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
 
   private async bringUpTo(negotiationId: string, entry: Entry, head: number): Promise<void> {
     try {
-      if (entry.index && (await this.catchUp(negotiationId, entry.index, entry.details, head))) return;
+      if (entry.index) {
+        const after = entry.index.lastSeq;
+        if (await this.catchUp(negotiationId, entry.index, entry.details, head)) {
+          await this.catchUpSources(negotiationId, entry, after, head);
+          return;
+        }
+      }
       entry.index = null;
       entry.details = null;
+      entry.sources = await this.loadSources(negotiationId, {});
+      entry.views = new ViewCache(CACHED_VIEWS);
       const built = await this.build(negotiationId, head);
       entry.index = built.index;
       entry.details = built.details;
@@ -225,11 +240,33 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           effectiveAt: num(r.effective_at),
           recordedAt: num(r.recorded_at),
         });
-        details?.add(num(r.seq), r.id, detailTextsOfRow(r), numOrNull(r.source_published_at));
+        details?.add(num(r.seq), r.id, detailTextsOfRow(r));
       }
       if (rows.length < LOAD_PAGE) return;
       from = num(rows[rows.length - 1].seq);
     }
+  }
+
+  /** The negotiation's sources (all, or those changed in a range of sequence numbers) as stances show them. */
+  private async loadSources(negotiationId: string, where: { ids?: string[] }): Promise<Map<string, CitedSource>> {
+    const out = new Map<string, CitedSource>();
+    if (where.ids?.length === 0) return out;
+    const rows = await this.db.read.find(SourceEntity, { where: where.ids ? { negotiationId, id: In(where.ids) } : { negotiationId } });
+    for (const s of rows) out.set(s.id, citedOf(s));
+    return out;
+  }
+
+  /** The sources created or corrected after `after` (another node's writes): into the map, and cached views dropped when one changed. */
+  private async catchUpSources(negotiationId: string, entry: Entry, after: number, head: number): Promise<void> {
+    if (head <= after) return;
+    const { rows } = await sql<{ entity_id: string; kind: string }>(
+      this.db.read,
+      `SELECT entity_id, kind FROM change_log WHERE negotiation_id = ? AND seq > ? AND seq <= ? AND kind IN ('source.created', 'source.updated')`,
+      [negotiationId, after, head],
+    );
+    if (rows.length === 0) return;
+    for (const [id, source] of await this.loadSources(negotiationId, { ids: [...new Set(rows.map((r) => r.entity_id))] })) entry.sources.set(id, source);
+    if (rows.some((r) => r.kind === 'source.updated')) entry.views = new ViewCache(CACHED_VIEWS);
   }
 
   /** False when a retraction names an event the index does not hold (it is then rebuilt). */
@@ -263,11 +300,15 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           effectiveAt: Date.parse(event.effectiveAt),
           recordedAt: Date.parse(event.recordedAt),
         });
-        entry.details?.add(event.seq, event.id, detailTextsOfView(event), event.source.publishedAt === null ? null : parseInstant(event.source.publishedAt));
+        entry.details?.add(event.seq, event.id, detailTextsOfView(event));
       } else if (change.kind === 'stance.retracted') {
         const event = stanceOf(change.data);
         const at = event?.retraction ? Date.parse(event.retraction.recordedAt) : Number.NaN;
         if (!event || Number.isNaN(at) || !index.retract(event.seq, at, change.seq)) return;
+      } else if (change.kind === 'source.created' || change.kind === 'source.updated') {
+        entry.sources.set(change.data.id, citedOf(change.data));
+        // Cached views show the source's old fields.
+        if (change.kind === 'source.updated') entry.views = new ViewCache(CACHED_VIEWS);
       }
       index.lastSeq = change.seq;
     } catch (err) {

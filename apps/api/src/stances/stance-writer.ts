@@ -1,9 +1,11 @@
-import type { RecordStanceResult, RetractInput, StanceCreate, StanceEvent } from '@parley/contracts';
-import { conflict, notFound } from '../common/app-error';
+import { citesSource, type RecordStanceResult, type RetractInput, type StanceCreate, type StanceEvent } from '@parley/contracts';
+import { badReference, conflict, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
 import type { ChangeInput, ChangeLog } from '../changes/change-log.service';
 import type { Outcome, Tx } from '../database/db.service';
 import { insertRows, num, sql } from '../database/sql';
+import type { SourceEntity } from '../sources/source.entity';
+import { citedOf, NO_SOURCE, SOURCE_COLUMNS, SourceBook, sourceValues, toSource } from '../sources/source.mapper';
 import { StanceEventEntity, StanceRetractionEntity } from './stance.entities';
 import {
   buildStanceEvent,
@@ -15,11 +17,11 @@ import {
   entityOfInput,
   EVENT_COLUMNS,
   eventValues,
-  loadEvents,
   STANDING_EVENT_SQL,
   type Cell,
   type CellRow,
 } from './stance-row';
+import { loadEvents } from './stance-log';
 
 export interface StanceItem {
   input: StanceCreate;
@@ -95,7 +97,9 @@ export class CellCache {
  * projection and append the change log, each as multi-row statements. The rules are those of one
  * write at a time, applied in order in memory: `expectedVersion` is compared with the cell as the
  * earlier items leave it, an event becomes current only if it is the latest by effective time, and
- * only the items that pass take a number (no gaps).
+ * only the items that pass take a number (no gaps). An item citing an inline source that the
+ * negotiation does not hold yet creates it (sources/source.mapper.ts, the dedup rule): the source
+ * takes the number before the item's, and later items of the write cite the same source.
  *
  * `allOrNothing`: the first refused item throws (a batch, an import). Otherwise each item gets its
  * own outcome (concurrent single writes committed together), and the refused ones change nothing.
@@ -116,6 +120,9 @@ export async function recordStances(
   const outcomes: StanceOutcome[] = [];
   const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; currentView: StanceEvent | null; author: string }[] = [];
   const touched = new Map<string, { partyId: string; pointId: string }>();
+  const citing = items.filter(({ input }) => citesSource(input.source)).map(({ input }) => input.source);
+  const book = citing.length > 0 ? await SourceBook.load(tx.manager, negotiationId, citing) : null;
+  const created: { seq: number; source: SourceEntity; author: string }[] = [];
   let seq = head;
   const now = Date.now();
   for (const [i, { input, field, author, recordedAt }] of items.entries()) {
@@ -133,8 +140,23 @@ export async function recordStances(
       outcomes[i] = { ok: false, error };
       continue;
     }
-    const event = entityOfInput(input, negotiationId, ++seq, recordedAt ?? now, author);
-    const view = buildStanceEvent(event);
+    let cited: SourceEntity | null = null;
+    if (book && citesSource(input.source)) {
+      cited = book.find(input.source);
+      if (!cited && input.source.id !== undefined) {
+        // Checked before the write (StancesService.checkRefs); a source of another negotiation is refused here too.
+        const error = badReference(`${field ? `${field}.` : ''}source.id`, `source '${input.source.id}' does not exist in this negotiation`);
+        if (allOrNothing) throw error;
+        outcomes[i] = { ok: false, error };
+        continue;
+      }
+      if (!cited) {
+        cited = book.create(input.source, recordedAt ?? now);
+        created.push({ seq: ++seq, source: cited, author });
+      }
+    }
+    const event = entityOfInput(input, negotiationId, ++seq, recordedAt ?? now, author, cited);
+    const view = buildStanceEvent(event, cited ? citedOf(cited) : NO_SOURCE);
     const { next, inForce: becomesCurrent } = cellAfterRecord(cell, event, view);
     cells.set(key, next);
     touched.set(key, { partyId: input.partyId, pointId: input.pointId });
@@ -142,6 +164,7 @@ export async function recordStances(
   }
   if (pending.length === 0) return outcomes;
 
+  if (created.length > 0) await insertRows(tx.manager, 'sources', SOURCE_COLUMNS, created.map((c) => sourceValues(c.source)));
   await insertRows(tx.manager, 'stance_events', EVENT_COLUMNS, pending.map((p) => eventValues(p.event)));
   await insertRows(
     tx.manager,
@@ -165,7 +188,9 @@ export async function recordStances(
     if (cell.current && !cell.view) cell.view = viewOf.get(cell.current.id) ?? null;
   }
 
-  const entries: ChangeInput[] = [];
+  const entries: ChangeInput[] = created.map((c) => ({
+    negotiationId, seq: c.seq, kind: 'source.created', entityId: c.source.id, data: toSource(c.source), recordedAt: c.source.createdAt, recordedBy: c.author,
+  }));
   for (const p of pending) {
     const result: RecordStanceResult = {
       event: p.view,
@@ -179,14 +204,13 @@ export async function recordStances(
     outcomes[p.i] = { ok: true, result };
     entries.push({ negotiationId, seq: p.event.seq, kind: 'stance.recorded', entityId: p.event.id, data: result, recordedAt: p.event.recordedAt, recordedBy: p.author });
   }
-  await changes.recordMany(tx, entries);
+  await changes.recordMany(tx, entries.sort((a, b) => a.seq - b.seq));
   if (cache) {
     const touchedCells = new Map([...touched.keys()].map((key) => [key, cells.get(key) as Cell]));
     tx.afterCommit(() => cache.committed(negotiationId, head, seq, touchedCells, all));
   }
   return outcomes;
 }
-
 
 /**
  * The cells through the writer's copy: the copy itself when it is the state at the head read here;

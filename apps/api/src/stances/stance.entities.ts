@@ -27,6 +27,12 @@ export class StanceEventEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) sourcePublishedAt!: number | null;
   @Column({ type: 'varchar', length: 36, nullable: true }) documentId!: string | null;
   @Column({ type: 'varchar', length: 36, nullable: true }) milestoneId!: string | null;
+  /** The source cited (null: none); the four source_* columns above keep the citation as it was recorded. */
+  @Column({ type: 'varchar', length: 36, nullable: true }) sourceId!: string | null;
+  /** The quote's language (BCP-47), and an optional translation of it in another. */
+  @Column({ type: 'varchar', length: 35, nullable: true }) quoteLanguage!: string | null;
+  @Column({ type: 'text', nullable: true }) translation!: string | null;
+  @Column({ type: 'varchar', length: 35, nullable: true }) translationLanguage!: string | null;
 }
 
 /** A correction: the event it names counts as never having happened, from recordedAt on. */

@@ -3,7 +3,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { StancesController } from './stances.controller';
 import { StancesService } from './stances.service';
-import { RECORDED_STANCE_FORM } from './stance-row';
+import { RECORDED_STANCE_FORM } from './stance-log';
 
 @Module({ imports: [NegotiationsModule], controllers: [StancesController], providers: [StancesService], exports: [StancesService] })
 export class StancesModule {

@@ -26,8 +26,9 @@ import { MilestoneEntity } from '../milestones/milestone.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { ActorEntity, PartyEntity } from '../parties/party.entity';
 import { PointEntity } from '../points/point.entity';
+import { SourceEntity } from '../sources/source.entity';
 import { IdempotencyKeyEntity, StanceEventEntity } from './stance.entities';
-import { EVENT_FROM, EVENT_SELECT, toStanceEvent, type EventRow } from './stance-row';
+import { EVENT_FROM, EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from './stance-row';
 import { CellCache, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
 
 /** An Idempotency-Key header and the user who sent it: the key is theirs alone. */
@@ -165,6 +166,7 @@ export class StancesService {
       `SELECT c.seq AS c_seq, c.kind AS c_kind, c.recorded_at AS c_recorded_at, ${EVENT_SELECT}
          FROM change_log c
          JOIN stance_events e ON e.id = c.entity_id
+         ${SOURCE_JOIN}
          LEFT JOIN stance_retractions r ON r.event_id = e.id
         WHERE ${where.join(' AND ')}
         ORDER BY c.seq ASC LIMIT ?`,
@@ -290,14 +292,16 @@ class StanceRefs {
     private readonly actorParty: Map<string, string>,
     private readonly documents: Set<string>,
     private readonly milestones: Set<string>,
+    private readonly sources: Set<string>,
   ) {}
 
   static async load(manager: EntityManager, negotiationId: string): Promise<StanceRefs> {
-    const [parties, points, documents, milestones] = await Promise.all([
+    const [parties, points, documents, milestones, sources] = await Promise.all([
       manager.find(PartyEntity, { select: { id: true }, where: { negotiationId } }),
       manager.find(PointEntity, { select: { id: true }, where: { negotiationId } }),
       manager.find(DocumentEntity, { select: { id: true }, where: { negotiationId } }),
       manager.find(MilestoneEntity, { select: { id: true }, where: { negotiationId } }),
+      manager.find(SourceEntity, { select: { id: true }, where: { negotiationId } }),
     ]);
     const actors = parties.length
       ? await manager
@@ -313,6 +317,7 @@ class StanceRefs {
       new Map(actors.map((a) => [a.id, a.partyId])),
       new Set(documents.map((d) => d.id)),
       new Set(milestones.map((m) => m.id)),
+      new Set(sources.map((s) => s.id)),
     );
   }
 
@@ -331,6 +336,9 @@ class StanceRefs {
     }
     if (input.milestoneId !== undefined && !this.milestones.has(input.milestoneId)) {
       at('milestoneId', `milestone '${input.milestoneId}' does not exist in this negotiation`);
+    }
+    if (input.source.id !== undefined && !this.sources.has(input.source.id)) {
+      at('source.id', `source '${input.source.id}' does not exist in this negotiation`);
     }
     for (const [i, pointId] of (input.conditions?.pointIds ?? []).entries()) {
       if (!this.points.has(pointId)) at(`conditions.pointIds.${i}`, `point '${pointId}' does not exist in this negotiation`);

@@ -15,6 +15,8 @@ export interface CellSpec {
   conditions?: string;
   note?: string;
   quote?: string;
+  quoteLanguage?: string;
+  translation?: string;
   actor?: number;
 }
 
@@ -101,10 +103,13 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
       recordedAt: `${c.day}T12:00:00.000Z`,
       recordedBy: 'analyst@example.org',
       scheduled: false,
-      source: { url: `https://news.example.org/${seq}`, outlet: 'Kyiv Independent', title: `Report ${seq}`, publishedAt: day },
+      source: { id: uuid(6, seq), kind: 'news_report', url: `https://news.example.org/${seq}`, outlet: 'Kyiv Independent', title: `Report ${seq}`, publishedAt: day, language: 'en', description: null },
       conditions: { text: c.conditions ?? null, pointIds: c.conditions ? [points[0].id] : [] },
       note: c.note ?? null,
       quote: c.quote ?? null,
+      quoteLanguage: c.quoteLanguage ?? null,
+      translation: c.translation ?? null,
+      translationLanguage: c.translation ? 'en' : null,
       actorId: c.actor === undefined ? null : parties[c.party].actors[c.actor].id,
       documentId: document.id,
       milestoneId: null,
@@ -210,7 +215,7 @@ export const SMALL_CELLS: CellSpec[] = [
   { party: 2, point: 0, position: 'accept', day: '2025-11-21' },
   { party: 1, point: 1, position: 'conditional', day: '2025-11-22', conditions: 'Only with a binding treaty', note: 'Ratified by the Senate', actor: 1 },
   { party: 2, point: 1, position: 'red_line', day: '2025-11-22', note: 'No NATO troops', actor: 1 },
-  { party: 1, point: 2, position: 'red_line', day: '2025-11-21', quote: 'Ми не віддамо Донбас', actor: 0 },
+  { party: 1, point: 2, position: 'red_line', day: '2025-11-21', quote: 'Ми не віддамо Донбас', quoteLanguage: 'uk', translation: 'We will not give up Donbas', actor: 0 },
   { party: 2, point: 2, position: 'accept', day: '2025-11-21' },
   { party: 3, point: 3, position: 'amend', day: '2025-11-23', note: 'Wants the snap-back clause', actor: 0 },
   { party: 3, point: 4, position: 'unclear', day: '2025-11-24' },

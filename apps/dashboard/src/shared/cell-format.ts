@@ -1,4 +1,4 @@
-import type { StanceEvent } from '@parley/contracts';
+import { SOURCE_KIND_LABEL, type StanceEvent } from '@parley/contracts';
 
 /** The stance's conditions as one line of text, or null when it has none. */
 export function conditionsText(stance: StanceEvent, pointCodes?: ReadonlyMap<string, string>): string | null {
@@ -27,8 +27,23 @@ export function scheduledText(stance: Pick<StanceEvent, 'effectiveAt' | 'effecti
   return stance.scheduled && Date.parse(stance.effectiveAt) > now ? `scheduled from ${formatEffective(stance)}` : null;
 }
 
-/** Where the stance was reported, for the tooltip. */
+/** Where the stance was reported, for the tooltip: the source's kind and what names it ("News report: Reuters"). */
 export function sourceText(stance: StanceEvent): string | null {
-  const { outlet, title, url } = stance.source;
-  return outlet ?? title ?? url ?? null;
+  const { kind, outlet, title, url, description } = stance.source;
+  const name = outlet ?? title ?? description ?? url ?? null;
+  if (name === null) return null;
+  return kind ? `${SOURCE_KIND_LABEL[kind]}: ${name}` : name;
+}
+
+/** Everything the source record says, for a stance's detail: kind, outlet — title, publication day, language, description. */
+export function sourceDetail(stance: StanceEvent): { kind: string | null; headline: string; published: string | null; language: string | null; description: string | null } | null {
+  const { kind, outlet, title, url, publishedAt, language, description } = stance.source;
+  if (!outlet && !title && !url && !description && !publishedAt) return null;
+  return {
+    kind: kind ? SOURCE_KIND_LABEL[kind] : null,
+    headline: [outlet, title].filter(Boolean).join(' — '),
+    published: publishedAt ? publishedAt.slice(0, 10) : null,
+    language,
+    description,
+  };
 }

@@ -1,3 +1,4 @@
+import type { Source } from './sources';
 import type { Milestone, Negotiation, Party, PlanDocument, Point, RecordStanceResult } from './schemas';
 
 /**
@@ -15,6 +16,8 @@ export const CHANGE_KINDS = [
   'document.updated',
   'milestone.created',
   'milestone.updated',
+  'source.created',
+  'source.updated',
   'stance.recorded',
   'stance.retracted',
 ] as const;
@@ -36,6 +39,8 @@ export interface ChangePayloads {
   'document.updated': PlanDocument;
   'milestone.created': Milestone;
   'milestone.updated': Milestone;
+  'source.created': Source;
+  'source.updated': Source;
   'stance.recorded': RecordStanceResult;
   'stance.retracted': RecordStanceResult;
 }

@@ -13,6 +13,7 @@ import {
   TIME_PRECISIONS,
 } from './positions';
 import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
+import { LanguageTag, SOURCE_KINDS } from './sources';
 
 // ---------- exports ----------
 export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'json', 'md'] as const;
@@ -50,7 +51,12 @@ export type ExportQuery = z.infer<typeof ExportQuery>;
 
 // ---------- the JSON dump ----------
 export const DUMP_FORMAT = 'parley.negotiation-dump';
-export const DUMP_VERSION = 1;
+/**
+ * 2: sources are records (`sources`, and `sourceId` on each event), and a quote has its language
+ * and a translation. A version 1 dump still imports: its sources are derived from the events'
+ * inline fields, its quotes have no language.
+ */
+export const DUMP_VERSION = 2;
 
 /** An exact instant, as the dump writes them (ISO 8601 with a zone). */
 const Instant = DateInput;
@@ -115,6 +121,19 @@ const DumpMilestone = z.strictObject({
   createdAt: Instant,
   updatedAt: Instant,
 });
+const DumpSource = z.strictObject({
+  id: Id,
+  kind: enumOf(SOURCE_KINDS),
+  outlet: Nullable(PlainString.max(200)),
+  title: Nullable(PlainString.max(500)),
+  url: Nullable(Url),
+  publishedAt: Nullable(Instant),
+  language: Nullable(LanguageTag),
+  description: Nullable(LongText),
+  version: Count,
+  createdAt: Instant,
+  updatedAt: Instant,
+});
 const Author = PlainString.min(1).max(200);
 const DumpEvent = z.strictObject({
   id: Id,
@@ -130,13 +149,17 @@ const DumpEvent = z.strictObject({
   conditions: z.strictObject({ text: Nullable(LongText), pointIds: z.array(Id).max(LIMITS.listItems) }),
   note: Nullable(LongText),
   quote: Nullable(LongText),
+  quoteLanguage: Nullable(LanguageTag).optional().describe('Absent in a version 1 dump'),
+  translation: Nullable(LongText).optional().describe('Absent in a version 1 dump'),
+  translationLanguage: Nullable(LanguageTag).optional().describe('Absent in a version 1 dump'),
   actorId: Nullable(Id),
   source: z.strictObject({
     url: Nullable(Url),
     outlet: Nullable(PlainString.max(200)),
     title: Nullable(ShortText),
     publishedAt: Nullable(Instant),
-  }),
+  }).describe('The citation as it was recorded'),
+  sourceId: Nullable(Id).optional().describe('The source record cited (absent in a version 1 dump)'),
   documentId: Nullable(Id),
   milestoneId: Nullable(Id),
 });
@@ -158,7 +181,7 @@ const DumpChange = z.strictObject({
  */
 export const NegotiationDump = z.strictObject({
   format: z.literal(DUMP_FORMAT, { error: `must be "${DUMP_FORMAT}"` }),
-  version: z.literal(DUMP_VERSION, { error: `must be ${DUMP_VERSION} (the dump format this Parley reads)` }),
+  version: z.union([z.literal(1), z.literal(DUMP_VERSION)], { error: `must be 1 or ${DUMP_VERSION} (the dump formats this Parley reads)` }),
   negotiation: z.strictObject({
     id: Id,
     slug: Code,
@@ -174,6 +197,7 @@ export const NegotiationDump = z.strictObject({
   points: z.array(DumpPoint),
   documents: z.array(DumpDocument),
   milestones: z.array(DumpMilestone),
+  sources: z.array(DumpSource).optional().describe('Absent in a version 1 dump'),
   stanceEvents: z.array(DumpEvent),
   retractions: z.array(DumpRetraction),
   changes: z.array(DumpChange),
@@ -184,6 +208,7 @@ export type DumpPoint = z.infer<typeof DumpPoint>;
 export type DumpDocument = z.infer<typeof DumpDocument>;
 export type DumpMilestone = z.infer<typeof DumpMilestone>;
 export type DumpEvent = z.infer<typeof DumpEvent>;
+export type DumpSource = z.infer<typeof DumpSource>;
 export type DumpRetraction = z.infer<typeof DumpRetraction>;
 export type DumpChange = z.infer<typeof DumpChange>;
 
@@ -217,11 +242,16 @@ export const STANCE_CSV_COLUMNS = [
   'conditionPoints',
   'note',
   'quote',
+  'quoteLanguage',
+  'translation',
+  'translationLanguage',
   'actor',
   'sourceUrl',
   'sourceOutlet',
   'sourceTitle',
   'sourcePublishedAt',
+  'sourceKind',
+  'sourceLanguage',
   'scheduled',
 ] as const;
 /** Columns that must be present (the others may be left out of the header). */

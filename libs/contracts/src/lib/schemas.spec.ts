@@ -36,9 +36,27 @@ describe('StanceCreate', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['recordedBy'] });
   });
-  it('needs a source with a url or an outlet', () => {
-    const result = StanceCreate.safeParse({ ...valid, source: { title: 'x' } });
-    expect(result.error?.issues[0]).toMatchObject({ path: ['source'], message: 'needs at least a url or an outlet' });
+  it('takes a source by id, or inline, or none ({}), but not id and inline fields together', () => {
+    const id = '0190a0b0-0000-7000-8000-000000000001';
+    expect(StanceCreate.safeParse({ ...valid, source: { id } }).success).toBe(true);
+    expect(StanceCreate.safeParse({ ...valid, source: { title: 'x', kind: 'interview', language: 'pt-BR' } }).success).toBe(true);
+    expect(StanceCreate.safeParse({ ...valid, source: {} }).success).toBe(true);
+    const both = StanceCreate.safeParse({ ...valid, source: { id, outlet: 'Reuters' } });
+    expect(both.error?.issues[0]).toMatchObject({ path: ['source', 'id'] });
+    expect(both.error?.issues[0].message).toContain('either id or the inline fields');
+  });
+  it('takes a quote with its language and a translation, but neither language nor translation without what it belongs to', () => {
+    expect(StanceCreate.safeParse({ ...valid, quote: 'Нет', quoteLanguage: 'ru', translation: 'No', translationLanguage: 'en' }).success).toBe(true);
+    expect(StanceCreate.safeParse({ ...valid, translation: 'No' }).error?.issues[0]).toMatchObject({ path: ['translation'], message: 'needs a quote' });
+    expect(StanceCreate.safeParse({ ...valid, quote: 'Нет', translationLanguage: 'en' }).error?.issues[0]).toMatchObject({ path: ['translationLanguage'], message: 'needs a translation' });
+  });
+  it('refuses a source with only a kind or a language, an unknown kind and a malformed language tag', () => {
+    expect(StanceCreate.safeParse({ ...valid, source: { kind: 'leak' } }).error?.issues[0]).toMatchObject({ path: ['source'] });
+    expect(StanceCreate.safeParse({ ...valid, source: { outlet: 'R', kind: 'rumour' } }).error?.issues[0]).toMatchObject({ path: ['source', 'kind'] });
+    expect(StanceCreate.safeParse({ ...valid, source: { outlet: 'R', language: 'english' } }).error?.issues[0]).toMatchObject({
+      path: ['source', 'language'],
+      message: 'must be a BCP-47 language tag like en, uk or pt-BR',
+    });
   });
   it('refuses a javascript: source url', () => {
     expect(StanceCreate.safeParse({ ...valid, source: { url: 'javascript:alert(1)' } }).success).toBe(false);

@@ -9,6 +9,7 @@ import {
   POSITIONS,
   TIME_PRECISIONS,
 } from './positions';
+import { CitedSource, LanguageTag, SourceInput } from './sources';
 import { Code, Color, DateInput, enumOf, Id, instantOf, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
@@ -237,17 +238,6 @@ export const Milestone = z.object({
 export type Milestone = z.infer<typeof Milestone>;
 
 // ---------- stances ----------
-export const SourceInput = z
-  .strictObject({
-    url: Url.optional(),
-    outlet: PlainString.trim().min(1, 'must not be empty').max(LIMITS.title, `must be at most ${LIMITS.title} characters`).optional(),
-    title: PlainString.max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
-    publishedAt: DateInput.optional(),
-  })
-  .refine((s) => s.url !== undefined || s.outlet !== undefined, {
-    error: 'needs at least a url or an outlet',
-  });
-
 /** The earliest effectiveAt accepted: an older one is a typo (and would stretch every chart). */
 export const EARLIEST_EFFECTIVE_AT = '1900-01-01';
 /**
@@ -289,7 +279,7 @@ export const StanceCreate = z.strictObject({
     .boolean({ error: 'must be true or false' })
     .optional()
     .describe('true: a position announced to take effect later (effectiveAt in the future); the matrix shows it as scheduled'),
-  source: SourceInput,
+  source: SourceInput.describe('The source cited: { id } of an existing source, or the inline fields (found or created); {} cites none'),
   conditions: z
     .strictObject({
       text: LongText.optional(),
@@ -297,7 +287,10 @@ export const StanceCreate = z.strictObject({
     })
     .optional(),
   note: LongText.optional(),
-  quote: LongText.optional(),
+  quote: LongText.optional().describe('The words as said, in their original language'),
+  quoteLanguage: LanguageTag.optional().describe("The quote's language"),
+  translation: LongText.optional().describe('The quote translated (needs a quote)'),
+  translationLanguage: LanguageTag.optional().describe("The translation's language"),
   actorId: Id.optional(),
   documentId: Id.optional().describe('The plan version this stance reacts to'),
   milestoneId: Id.optional(),
@@ -307,6 +300,9 @@ export const StanceCreate = z.strictObject({
 }).superRefine((s, ctx) => {
   const problem = effectiveAtProblem(s.effectiveAt, s.scheduled, Date.now());
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  for (const [field, needs] of [['quoteLanguage', 'quote'], ['translation', 'quote'], ['translationLanguage', 'translation']] as const) {
+    if (s[field] !== undefined && s[needs] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `needs a ${needs}` });
+  }
 });
 export type StanceCreate = z.infer<typeof StanceCreate>;
 
@@ -322,13 +318,6 @@ export const RetractInput = z.strictObject({
   reason: PlainString.trim().min(1, 'must not be empty').max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`),
 });
 export type RetractInput = z.infer<typeof RetractInput>;
-
-export const Source = z.object({
-  url: z.string().nullable(),
-  outlet: z.string().nullable(),
-  title: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-});
 
 export const Retraction = z.object({
   id: z.string(),
@@ -352,10 +341,13 @@ export const StanceEvent = z.object({
   recordedAt: Timestamp,
   recordedBy: z.string(),
   scheduled: z.boolean().describe('Recorded as a scheduled position: effectiveAt more than a day after recordedAt'),
-  source: Source,
+  source: CitedSource,
   conditions: z.object({ text: z.string().nullable(), pointIds: z.array(z.string()) }),
   note: z.string().nullable(),
   quote: z.string().nullable(),
+  quoteLanguage: z.string().nullable(),
+  translation: z.string().nullable(),
+  translationLanguage: z.string().nullable(),
   actorId: z.string().nullable(),
   documentId: z.string().nullable(),
   milestoneId: z.string().nullable(),

@@ -6,6 +6,7 @@ import type {
   DumpParty,
   DumpPoint,
   DumpRetraction,
+  DumpSource,
   NegotiationDump,
 } from '@parley/contracts';
 import { DUMP_FORMAT, DUMP_VERSION } from '@parley/contracts';
@@ -20,8 +21,10 @@ import { toNegotiation } from '../../negotiations/negotiation.mapper';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { partyFields } from '../../parties/party.mapper';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
+import type { SourceEntity } from '../../sources/source.entity';
 import type { StanceRetractionEntity } from '../../stances/stance.entities';
-import { entityOfExchange, exchangeOfEntity, storedForm } from '../../stances/stance-row';
+import { storedForm } from '../../stances/stance-log';
+import { entityOfExchange, exchangeOfEntity } from '../../stances/stance-row';
 
 /**
  * One codec per record of the dump: how a stored row becomes the dump's object (`toDump`, the
@@ -31,8 +34,8 @@ import { entityOfExchange, exchangeOfEntity, storedForm } from '../../stances/st
  * (for "is this file already here?"): for most records `toDump(toRows(x))`.
  */
 
-/** What the dump holds besides the three long streams. */
-export type DumpHead = Omit<NegotiationDump, 'stanceEvents' | 'retractions' | 'changes'>;
+/** What the dump holds besides the three long streams (a dump written here always has its sources). */
+export type DumpHead = Omit<NegotiationDump, 'stanceEvents' | 'retractions' | 'changes' | 'sources'> & { sources: DumpSource[] };
 type DumpNegotiation = NegotiationDump['negotiation'];
 
 /** A change-log entry as the dump writes it: its data kept as the JSON text stored. */
@@ -155,6 +158,27 @@ export const milestoneCodec = {
   canonical: (ms: DumpMilestone, negotiationId: string): DumpMilestone => milestoneCodec.toDump(milestoneCodec.toRows(ms, negotiationId)),
 };
 
+export const sourceCodec = {
+  toDump: (s: SourceEntity): DumpSource => ({
+    id: s.id,
+    kind: s.kind,
+    outlet: s.outlet,
+    title: s.title,
+    url: s.url,
+    publishedAt: toIsoOrNull(s.publishedAt),
+    language: s.language,
+    description: s.description,
+    version: s.version,
+    createdAt: toIso(s.createdAt),
+    updatedAt: toIso(s.updatedAt),
+  }),
+  toRows: (s: DumpSource, negotiationId: string): SourceEntity => ({
+    id: s.id, negotiationId, kind: s.kind, outlet: s.outlet, title: s.title, url: s.url, publishedAt: atOrNull(s.publishedAt),
+    language: s.language, description: s.description, version: s.version, createdAt: at(s.createdAt), updatedAt: at(s.updatedAt),
+  }),
+  canonical: (s: DumpSource, negotiationId: string): DumpSource => sourceCodec.toDump(sourceCodec.toRows(s, negotiationId)),
+};
+
 export const stanceEventCodec = {
   toDump: exchangeOfEntity,
   toRows: entityOfExchange,
@@ -218,6 +242,7 @@ export interface HeadRows {
   documents: DocumentEntity[];
   provisions: ProvisionEntity[];
   milestones: MilestoneEntity[];
+  sources: SourceEntity[];
 }
 
 /** The head: format, version and the records besides the three long streams, in the dump's key order. */
@@ -230,6 +255,7 @@ export const headCodec = {
     points: r.points.map((p) => pointCodec.toDump(p, r.lineage.filter((l) => l.pointId === p.id))),
     documents: r.documents.map((d) => documentCodec.toDump(d, r.provisions.filter((v) => v.documentId === d.id))),
     milestones: r.milestones.map((ms) => milestoneCodec.toDump(ms)),
+    sources: r.sources.map((x) => sourceCodec.toDump(x)),
   }),
   /** A parsed file's head as the writer would write it. */
   canonical: (dump: NegotiationDump): DumpHead => {
@@ -242,6 +268,7 @@ export const headCodec = {
       points: dump.points.map((p) => pointCodec.canonical(p, id)),
       documents: dump.documents.map((d) => documentCodec.canonical(d, id)),
       milestones: dump.milestones.map((ms) => milestoneCodec.canonical(ms, id)),
+      sources: (dump.sources ?? []).map((x) => sourceCodec.canonical(x, id)),
     };
   },
 };

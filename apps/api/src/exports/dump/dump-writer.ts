@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DumpEvent, DumpRetraction } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
-import { rebuildRecorded } from '../../stances/stance-row';
+import { rebuildRecorded } from '../../stances/stance-log';
 import { Db } from '../../database/db.service';
 import { num, sql } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';
@@ -11,6 +11,7 @@ import type { NegotiationEntity } from '../../negotiations/negotiation.entity';
 import { NegotiationsService } from '../../negotiations/negotiations.service';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
+import { SourceEntity } from '../../sources/source.entity';
 import { StanceEventEntity, StanceRetractionEntity } from '../../stances/stance.entities';
 import { EVENT_PAGE } from '../exports.service';
 import { changeCodec, headCodec, retractionCodec, stanceEventCodec, type ChangeLine, type ChangeLogRow, type DumpHead } from './dump-codecs';
@@ -110,7 +111,7 @@ export class DumpWriter {
 }
 
 async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHead> {
-  const [parties, actors, points, lineage, documents, provisions, milestones] = await Promise.all([
+  const [parties, actors, points, lineage, documents, provisions, milestones, sources] = await Promise.all([
     m.find(PartyEntity, { where: { negotiationId: n.id }, order: { sortOrder: 'ASC', code: 'ASC' } }),
     m
       .createQueryBuilder(ActorEntity, 'a')
@@ -136,6 +137,7 @@ async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHea
       .addOrderBy('v.point_id', 'ASC')
       .getMany(),
     m.find(MilestoneEntity, { where: { negotiationId: n.id }, order: { startsAt: 'ASC', id: 'ASC' } }),
+    m.find(SourceEntity, { where: { negotiationId: n.id }, order: { createdAt: 'ASC', id: 'ASC' } }),
   ]);
-  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones });
+  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones, sources });
 }

@@ -1,4 +1,5 @@
 import type * as ExcelJS from 'exceljs';
+import { SOURCE_KIND_LABEL, type SourceKind } from '@parley/contracts';
 import type { ReportData } from '../report-data';
 import { actorsText, CATEGORY_LABEL, changesHeading, formatInstant, type ReportLookup, totalsOf } from '../report-format';
 import { addRow, addSheet, type ColumnSpec, DATE_ONLY, DATE_TIME, dateCell, dateFormatOf, solidFill, type Value } from './cells';
@@ -7,10 +8,13 @@ import { addRow, addSheet, type ColumnSpec, DATE_ONLY, DATE_TIME, dateCell, date
 
 /** A distinct source of the Changes sheet's events, with how many cite it. */
 export interface SourceTally {
+  kind: SourceKind | null;
   outlet: string | null;
   title: string | null;
   url: string | null;
   publishedAt: string | null;
+  language: string | null;
+  description: string | null;
   events: number;
 }
 
@@ -109,13 +113,16 @@ export function writeSources(wb: ExcelJS.stream.xlsx.WorkbookWriter, sources: Ma
     { header: 'Title', width: 44 },
     { header: 'URL', width: 60 },
     { header: 'Published (UTC)', width: 20, numFmt: DATE_TIME },
+    { header: 'Kind', width: 16 },
+    { header: 'Language', width: 10 },
+    { header: 'Description', width: 40 },
     { header: 'Events citing', width: 10 },
   ];
   const ws = addSheet(wb, 'Sources', columns, 1);
   const sorted = [...sources.values()].sort(
     (a, b) => b.events - a.events || (a.outlet ?? '').localeCompare(b.outlet ?? '') || (a.url ?? '').localeCompare(b.url ?? ''),
   );
-  for (const s of sorted) addRow(ws, [s.outlet, s.title, s.url, dateCell(s.publishedAt), s.events], columns).commit();
+  for (const s of sorted) addRow(ws, [s.outlet, s.title, s.url, dateCell(s.publishedAt), s.kind === null ? null : SOURCE_KIND_LABEL[s.kind], s.language, s.description, s.events], columns).commit();
   ws.commit();
 }
 

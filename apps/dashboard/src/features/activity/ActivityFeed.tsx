@@ -1,6 +1,6 @@
 import { POSITION_LABEL, type ChangeItem } from '@parley/contracts';
 import { Fragment } from 'react';
-import { formatEffective } from '../../shared/cell-format';
+import { formatEffective, sourceText } from '../../shared/cell-format';
 import { POSITION_SWATCH } from '../../shared/palette';
 
 interface Props {
@@ -68,7 +68,7 @@ export function ActivityFeed({ items, parties, points, actors, lastSeen, onOpenP
                   {c.kind === 'stance.retracted' ? <>Reason: {c.reason} · </> : null}
                   {actor ? <>said by {actor} · </> : null}
                   effective {formatEffective(e)} · {e.confidence}
-                  {e.source.outlet ? <> · {e.source.outlet}</> : null} · recorded by {e.recordedBy},{' '}
+                  {sourceText(e) ? <> · {sourceText(e)}</> : null} · recorded by {e.recordedBy},{' '}
                   <time dateTime={c.recordedAt}>{when(c.recordedAt)}</time> · #{c.seq}
                 </p>
               </li>

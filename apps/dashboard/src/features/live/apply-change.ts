@@ -4,7 +4,7 @@ import type { CellFlashStore } from './flash-store';
 import { applyCellUpdate, isCurrentMatrixKey, isMatrixKeyOf, type CellUpdate } from './matrix-cache';
 
 /** Lists kept per negotiation under ['<list>', slug, ...]. */
-const LISTS = ['parties', 'points', 'documents', 'milestones'] as const;
+const LISTS = ['parties', 'points', 'documents', 'milestones', 'sources'] as const;
 
 function keyOf(kind: ChangeKind): { lists: readonly string[]; matrix: boolean; negotiations: boolean } {
   switch (kind) {
@@ -24,6 +24,11 @@ function keyOf(kind: ChangeKind): { lists: readonly string[]; matrix: boolean; n
     case 'milestone.created':
     case 'milestone.updated':
       return { lists: ['milestones'], matrix: false, negotiations: false };
+    case 'source.created':
+      return { lists: ['sources'], matrix: false, negotiations: false };
+    case 'source.updated':
+      // Every stance citing it shows the corrected source: applyChange reloads the stance views too.
+      return { lists: ['sources'], matrix: true, negotiations: false };
     case 'negotiation.created':
     case 'negotiation.updated':
       return { lists: [], matrix: false, negotiations: true };
@@ -72,6 +77,7 @@ export function applyChange(client: QueryClient, slug: string, entry: ChangeEntr
   for (const list of affects.lists) void client.invalidateQueries({ queryKey: [list, slug] });
   if (affects.matrix) void client.invalidateQueries({ predicate: (q) => isMatrixKeyOf(q.queryKey, slug) });
   if (affects.negotiations) void client.invalidateQueries({ queryKey: ['negotiations'] });
+  if (entry.kind === 'source.updated') void client.invalidateQueries({ predicate: (q) => q.queryKey[1] === slug });
 }
 
 /** After a resync notice: puts a fresh snapshot in place of every "now" matrix and reloads the others. */

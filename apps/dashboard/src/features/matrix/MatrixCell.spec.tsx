@@ -107,6 +107,6 @@ describe('MatrixCell', () => {
     const td = renderCell(stance('reject', { confidence: 'leaked' }));
     expect(td.textContent).toBe('Rejectleaked');
     expect(td.title).toContain('Reject (leaked) since 2025-11-21');
-    expect(td.title).toContain('Source: Reuters');
+    expect(td.title).toContain('Source: News report: Reuters');
   });
 });

@@ -18,8 +18,11 @@ const standing = stance('reject', {
   effectiveAt: '2025-11-24T14:30:00.000Z',
   effectivePrecision: 'time',
   actorId: 'actor-peskov',
-  quote: 'Unacceptable',
-  source: { url: 'https://example.org/a', outlet: 'TASS', title: 'Kremlin statement', publishedAt: null },
+  quote: 'Неприемлемо',
+  quoteLanguage: 'ru',
+  translation: 'Unacceptable',
+  translationLanguage: 'en',
+  source: { id: 'source-tass', kind: 'official_statement', url: 'https://example.org/a', outlet: 'TASS', title: 'Kremlin statement', publishedAt: '2025-11-24T00:00:00.000Z', language: 'ru', description: null },
 });
 const ukraine = stance('accept', { partyId: 'ua', effectiveAt: '2025-11-20T00:00:00.000Z' });
 
@@ -54,8 +57,13 @@ describe('StanceTimeline', () => {
     const second = within(russia).getAllByRole('listitem')[1]!;
     expect(second.textContent).toContain('2025-11-24 14:30 UTC');
     expect(second.textContent).toContain('Dmitry Peskov (spokesman)');
-    expect(second.textContent).toContain('“Unacceptable”');
+    // The quote as said, in its language, beside its translation.
+    expect(second.querySelector('.event__quote [lang="ru"]')?.textContent).toBe('“Неприемлемо” (ru)');
+    expect(second.querySelector('.event__translation[lang="en"]')?.textContent).toBe('Translation (en): “Unacceptable”');
     expect(within(second).getByRole('link', { name: 'TASS — Kremlin statement' }).getAttribute('href')).toBe('https://example.org/a');
+    // The source record's fields: its kind, publication day and language.
+    expect(second.querySelector('.event__source')?.textContent).toBe('Source: Official statement · TASS — Kremlin statement · published 2025-11-24 · in ru');
+    expect(second.querySelector('.event__source [lang="ru"]')).not.toBeNull();
     const ua = within(screen.getByRole('region', { name: 'Ukraine' })).getByRole('listitem');
     expect(ua.textContent).toContain('2025-11-20');
     expect(ua.textContent).not.toContain('UTC');

@@ -1,5 +1,5 @@
 import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
-import { conditionsText, formatEffective } from '../../shared/cell-format';
+import { conditionsText, formatEffective, sourceDetail } from '../../shared/cell-format';
 import { POSITION_SWATCH } from '../../shared/palette';
 
 export interface TimelineParty {
@@ -38,7 +38,8 @@ function EventItem({
   const conditions = conditionsText(event, pointCodes);
   const actor = event.actorId ? (actors.get(event.actorId) ?? null) : null;
   const after = bound !== null && Date.parse(event.effectiveAt) > bound;
-  const { url, outlet, title } = event.source;
+  const source = sourceDetail(event);
+  const { url } = event.source;
   const retracted = event.retraction !== null;
 
   const headline = (
@@ -80,19 +81,40 @@ function EventItem({
           <strong>Retracted</strong> on {event.retraction.recordedAt.slice(0, 10)}: {event.retraction.reason}
         </p>
       ) : null}
-      {event.quote ? <blockquote className="event__quote">“{event.quote}”</blockquote> : null}
+      {event.quote ? (
+        <blockquote className="event__quote">
+          <p lang={event.quoteLanguage ?? undefined}>
+            “{event.quote}”{event.quoteLanguage ? <span className="event__lang"> ({event.quoteLanguage})</span> : null}
+          </p>
+          {event.translation ? (
+            <p className="event__translation" lang={event.translationLanguage ?? undefined}>
+              Translation{event.translationLanguage ? <span className="event__lang"> ({event.translationLanguage})</span> : null}: “{event.translation}”
+            </p>
+          ) : null}
+        </blockquote>
+      ) : null}
       {event.note ? <p className="event__note">{event.note}</p> : null}
       {conditions ? <p className="event__cond">Condition: {conditions}</p> : null}
-      {outlet || title || url ? (
+      {source ? (
         <p className="event__source">
           Source:{' '}
+          {source.kind ? <span className="event__source-kind">{source.kind}</span> : null}
+          {source.kind && (source.headline || url) ? ' · ' : null}
           {url ? (
             <a href={url} target="_blank" rel="noreferrer noopener">
-              {[outlet, title].filter(Boolean).join(' — ') || url}
+              {source.headline || url}
             </a>
           ) : (
-            [outlet, title].filter(Boolean).join(' — ')
+            source.headline
           )}
+          {source.published ? <> · published {source.published}</> : null}
+          {source.language ? (
+            <>
+              {' '}
+              · in <span lang={source.language}>{source.language}</span>
+            </>
+          ) : null}
+          {source.description ? <span className="event__source-description"> · {source.description}</span> : null}
         </p>
       ) : null}
     </li>

@@ -1,4 +1,4 @@
-import { POSITION_LABEL, type Actor, type StanceCreate, type StanceEvent } from '@parley/contracts';
+import { POSITION_LABEL, SOURCE_KIND_LABEL, type Actor, type StanceCreate, type StanceEvent } from '@parley/contracts';
 import { formatEffective } from '../../shared/cell-format';
 import type { CellUpdate } from '../live/matrix-cache';
 
@@ -20,7 +20,7 @@ function theirRows(s: StanceEvent | null, actors: readonly Actor[]): [string, st
   if (!s) return [['Position', 'No stated position (their change retracted it)']];
   return [
     ['Position', `${POSITION_LABEL[s.position]} (${s.confidence})`],
-    ['Source', [s.source.outlet, s.source.title, s.source.url].filter(Boolean).join(' · ') || '—'],
+    ['Source', [s.source.kind ? SOURCE_KIND_LABEL[s.source.kind] : null, s.source.outlet, s.source.title, s.source.description, s.source.url].filter(Boolean).join(' · ') || '—'],
     ['Who', [actorName(actors, s.actorId), `recorded by ${s.recordedBy}`].filter(Boolean).join(', ')],
     ['When', `effective ${formatEffective(s)}; recorded ${s.recordedAt.slice(0, 16).replace('T', ' ')} UTC`],
     ...(s.conditions.text ? ([['Conditions', s.conditions.text]] as [string, string][]) : []),

@@ -87,7 +87,7 @@ describe('StanceForm', () => {
     expect(submit.mock.calls[0][0]).toMatchObject({ effectiveAt: '2999-02-01', scheduled: true });
   });
 
-  it('asks for a url or an outlet, as the API does', () => {
+  it('asks for a url or an outlet (the API also takes none, for imports; a stance entered by hand names its source)', () => {
     setup();
     fireEvent.click(screen.getByRole('radio', { name: 'Accept' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
@@ -123,6 +123,26 @@ describe('StanceForm', () => {
     expect(key).toMatch(/.{8,}/);
   });
 
+  it('sends a quote with its language and a translation, and says a language needs a quote', async () => {
+    const submit = jest.fn<Promise<SubmitOutcome>, [StanceCreate, string]>().mockResolvedValue({
+      kind: 'saved',
+      result: { event: stance('reject'), cell: { partyId: PARTY, pointId: POINT, version: 4, current: stance('reject') } },
+    });
+    const { onSaved } = setup(submit);
+    fireEvent.click(screen.getByRole('radio', { name: 'Reject' }));
+    fill('Outlet', 'TASS');
+    fill('Quote language', 'ru');
+    fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
+    expect(screen.getByLabelText('Quote language').closest('.form-row')?.textContent).toContain('needs a quote');
+    expect(submit).not.toHaveBeenCalled();
+    fill('Quote (original words)', 'Это неприемлемо');
+    fill('Translation', 'This is unacceptable');
+    fill('Translation language', 'en');
+    fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(submit.mock.calls[0]![0]).toMatchObject({ quote: 'Это неприемлемо', quoteLanguage: 'ru', translation: 'This is unacceptable', translationLanguage: 'en' });
+  });
+
   it('on 409 shows their stance next to mine; "Keep mine" resubmits against their version', async () => {
     const theirs = stance('accept', {
       partyId: PARTY,
@@ -130,7 +150,7 @@ describe('StanceForm', () => {
       actorId: ACTOR,
       recordedBy: 'colleague@example.org',
       effectiveAt: '2025-11-24T00:00:00.000Z',
-      source: { url: null, outlet: 'Reuters', title: 'Kremlin aide speaks', publishedAt: null },
+      source: { id: 'source-1', kind: 'news_report', url: null, outlet: 'Reuters', title: 'Kremlin aide speaks', publishedAt: null, language: null, description: null },
     });
     const submit = jest
       .fn<Promise<SubmitOutcome>, [StanceCreate, string]>()

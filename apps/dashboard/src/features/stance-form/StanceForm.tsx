@@ -212,7 +212,20 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
           <input id={fid('sourceUrl')} type="url" value={values.sourceUrl} onChange={(e) => set('sourceUrl', e.target.value)} {...invalid('sourceUrl')} />,
         )}
       </div>
-      {row('quote', 'Quote', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
+      {row('quote', 'Quote (original words)', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
+      <div className="form-grid">
+        {row(
+          'quoteLanguage',
+          'Quote language',
+          <input id={fid('quoteLanguage')} type="text" placeholder="e.g. ru, uk, en" value={values.quoteLanguage} onChange={(e) => set('quoteLanguage', e.target.value)} {...invalid('quoteLanguage')} />,
+        )}
+        {row(
+          'translationLanguage',
+          'Translation language',
+          <input id={fid('translationLanguage')} type="text" placeholder="e.g. en" value={values.translationLanguage} onChange={(e) => set('translationLanguage', e.target.value)} {...invalid('translationLanguage')} />,
+        )}
+      </div>
+      {row('translation', 'Translation', <textarea id={fid('translation')} rows={2} value={values.translation} onChange={(e) => set('translation', e.target.value)} {...invalid('translation')} />)}
       {row('note', 'Note', <textarea id={fid('note')} rows={2} value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
       <FormActions error={formError} busy={busy} label="Save stance" busyLabel="Saving…" onCancel={onCancel} />
     </form>

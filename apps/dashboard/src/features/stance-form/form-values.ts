@@ -6,6 +6,10 @@ export interface StanceFormValues {
   conditions: string;
   note: string;
   quote: string;
+  /** The quote's language (a BCP 47 tag: ru, uk, en…) and an optional translation with its own. */
+  quoteLanguage: string;
+  translation: string;
+  translationLanguage: string;
   actorId: string;
   sourceUrl: string;
   outlet: string;
@@ -28,6 +32,9 @@ export function emptyValues(now = new Date()): StanceFormValues {
     conditions: '',
     note: '',
     quote: '',
+    quoteLanguage: '',
+    translation: '',
+    translationLanguage: '',
     actorId: '',
     sourceUrl: '',
     outlet: '',
@@ -57,6 +64,9 @@ export function toRequest(
     conditions: conditions ? { text: conditions } : undefined,
     note: optional(values.note),
     quote: optional(values.quote),
+    quoteLanguage: optional(values.quoteLanguage),
+    translation: optional(values.translation),
+    translationLanguage: optional(values.translationLanguage),
     actorId: optional(values.actorId),
     expectedVersion,
   };
@@ -65,7 +75,8 @@ export function toRequest(
 /** Maps a schema or API field path ("source.url", "body.source") to the form field that shows it. */
 export function fieldOf(path: string): FieldName | null {
   const p = path.replace(/^body\./, '');
-  if (p === 'position' || p === 'confidence' || p === 'effectiveAt' || p === 'note' || p === 'quote' || p === 'actorId' || p === 'scheduled') return p;
+  const own: readonly string[] = ['position', 'confidence', 'effectiveAt', 'note', 'quote', 'quoteLanguage', 'translation', 'translationLanguage', 'actorId', 'scheduled'];
+  if (own.includes(p)) return p as FieldName;
   if (p === 'source.url') return 'sourceUrl';
   if (p === 'source.outlet' || p === 'source') return 'outlet';
   if (p.startsWith('conditions')) return 'conditions';
@@ -74,16 +85,21 @@ export function fieldOf(path: string): FieldName | null {
 
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
-/** Validates with the shared StanceCreate schema: the same rules and messages as the API. */
+/** The form's own rule on top of the API's: a stance entered by hand names its source (the API also takes none, for imports of unsourced history). */
+export const SOURCE_NEEDED = 'needs at least a url or an outlet';
+
+/** Validates with the shared StanceCreate schema: the same rules and messages as the API, plus SOURCE_NEEDED. */
 export function validate(
   values: StanceFormValues,
   target: { partyId: string; pointId: string },
   expectedVersion: number,
 ): { ok: true; body: StanceCreate } | { ok: false; errors: FieldErrors; other: string[] } {
   const parsed = StanceCreate.safeParse(toRequest(values, target, expectedVersion));
-  if (parsed.success) return { ok: true, body: parsed.data };
-  const errors: FieldErrors = {};
+  const unsourced = optional(values.sourceUrl) === undefined && optional(values.outlet) === undefined;
+  if (parsed.success && !unsourced) return { ok: true, body: parsed.data };
+  const errors: FieldErrors = unsourced ? { outlet: SOURCE_NEEDED } : {};
   const other: string[] = [];
+  if (parsed.success) return { ok: false, errors, other };
   for (const issue of parsed.error.issues) {
     const path = issue.path.map(String).join('.');
     const field = fieldOf(path);
