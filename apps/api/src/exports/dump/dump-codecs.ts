@@ -22,6 +22,7 @@ import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { partyFields } from '../../parties/party.mapper';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
 import type { SourceEntity } from '../../sources/source.entity';
+import { toSource } from '../../sources/source.mapper';
 import type { StanceRetractionEntity } from '../../stances/stance.entities';
 import { storedForm } from '../../stances/stance-log';
 import { entityOfExchange, exchangeOfEntity } from '../../stances/stance-row';
@@ -159,19 +160,11 @@ export const milestoneCodec = {
 };
 
 export const sourceCodec = {
-  toDump: (s: SourceEntity): DumpSource => ({
-    id: s.id,
-    kind: s.kind,
-    outlet: s.outlet,
-    title: s.title,
-    url: s.url,
-    publishedAt: toIsoOrNull(s.publishedAt),
-    language: s.language,
-    description: s.description,
-    version: s.version,
-    createdAt: toIso(s.createdAt),
-    updatedAt: toIso(s.updatedAt),
-  }),
+  /** The API's shape without the negotiation (the dump's key order is the API's). */
+  toDump: (s: SourceEntity): DumpSource => {
+    const { negotiationId: _, ...record } = toSource(s);
+    return record;
+  },
   toRows: (s: DumpSource, negotiationId: string): SourceEntity => ({
     id: s.id, negotiationId, kind: s.kind, outlet: s.outlet, title: s.title, url: s.url, publishedAt: atOrNull(s.publishedAt),
     language: s.language, description: s.description, version: s.version, createdAt: at(s.createdAt), updatedAt: at(s.updatedAt),
