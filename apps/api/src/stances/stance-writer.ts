@@ -17,11 +17,11 @@ import {
   entityOfInput,
   EVENT_COLUMNS,
   eventValues,
+  loadEvents,
   STANDING_EVENT_SQL,
   type Cell,
   type CellRow,
 } from './stance-row';
-import { loadEvents } from './stance-log';
 
 export interface StanceItem {
   input: StanceCreate;

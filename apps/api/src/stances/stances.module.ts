@@ -3,11 +3,15 @@ import { ChangeLog } from '../changes/change-log.service';
 import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { StancesController } from './stances.controller';
 import { StancesService } from './stances.service';
-import { RECORDED_STANCE_FORM } from './stance-log';
+import type { StoredForm } from '../changes/change-log.service';
+import { rebuildRecorded } from './stance-log';
+import { storedForm } from './stance-row';
+
+/** The change log keeps a recorded stance as references to its events (stance-row.ts), rebuilt when read (stance-log.ts). */
+const RECORDED_STANCE_FORM: StoredForm = { kind: 'stance.recorded', store: (data) => storedForm('stance.recorded', data), rebuild: rebuildRecorded };
 
 @Module({ imports: [NegotiationsModule], controllers: [StancesController], providers: [StancesService], exports: [StancesService] })
 export class StancesModule {
-  /** A recorded stance is logged as references to its events (see stance-row.ts). */
   constructor(changes: ChangeLog) {
     changes.keepAs(RECORDED_STANCE_FORM);
   }

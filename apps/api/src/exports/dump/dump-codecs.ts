@@ -24,7 +24,7 @@ import { PointEntity, PointLineageEntity } from '../../points/point.entity';
 import type { SourceEntity } from '../../sources/source.entity';
 import { toSource } from '../../sources/source.mapper';
 import type { StanceRetractionEntity } from '../../stances/stance.entities';
-import { storedForm } from '../../stances/stance-log';
+import { storedForm } from '../../stances/stance-row';
 import { entityOfExchange, exchangeOfEntity } from '../../stances/stance-row';
 
 /**
