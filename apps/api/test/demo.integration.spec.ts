@@ -205,6 +205,15 @@ describe('demo dataset: an honest reconstruction of the seed files', () => {
     const n = (await t.get(base)).body;
     expect(n.description).toMatch(/paraphrased reconstruction from public reporting/);
   });
+
+  it('the digest names each change\'s source as what it is: paraphrased reporting by its speaker and venue, never "no source"', async () => {
+    const res = await fetch(`${t.url}${base}/export.md?since=2025-11-01`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split('\n').filter((l) => l.startsWith('- 2025-'));
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.filter((l) => l.includes('(no source)'))).toEqual([]);
+    expect(lines.some((l) => /\(Public reporting, paraphrased: [^)]+\)/.test(l))).toBe(true);
+  });
 });
 
 /** What a loaded demo holds, by its human keys (ids differ between databases). */

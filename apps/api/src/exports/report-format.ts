@@ -1,4 +1,4 @@
-import { POSITION_LABEL } from '@parley/contracts';
+import { POSITION_LABEL, SOURCE_KIND_LABEL } from '@parley/contracts';
 import type { MatrixRow, Party, PlanDocument, Point, Position, StanceEvent, Swatch, TimePrecision } from '@parley/contracts';
 import type { ChangesWindow } from './changes-window';
 import type { ReportData } from './report-data';
@@ -200,7 +200,10 @@ export function changesHeading(labels: ChangesWindow['labels'], format: (iso: st
 // ---------- sources ----------
 
 export function sourceText(source: StanceEvent['source']): string {
-  return [source.outlet, source.title].filter((s): s is string => s !== null && s !== '').join(', ');
+  const named = [source.outlet, source.title].filter((s): s is string => s !== null && s !== '').join(', ');
+  if (named !== '' || source.description === null) return named;
+  // A source without outlet or headline (paraphrased public reporting, a document): its kind and what it is.
+  return source.kind === null ? source.description : `${SOURCE_KIND_LABEL[source.kind]}: ${source.description}`;
 }
 
 /** Identity of a source for de-duplication: its record, else its URL, else outlet + title. */

@@ -2,7 +2,7 @@ import { POSITION_LABEL, type Party, type Point, type StanceEvent } from '@parle
 import { rowStatus, summarize } from '@parley/domain';
 import { stringify } from 'csv-stringify/sync';
 import type { EventStream, ReportData } from './report-data';
-import { changesHeading } from './report-format';
+import { changesHeading, sourceText } from './report-format';
 
 /**
  * CSV as RFC 4180 says (CRLF, quotes doubled), UTF-8, optionally with a BOM for Excel. Every cell
@@ -214,7 +214,7 @@ export function markdownDigest(data: ReportData, dashboardUrl: string | null): s
     for (const e of data.changes.slice(-20).reverse()) {
       const party = names.party.get(e.partyId)?.code ?? '?';
       const point = names.point.get(e.pointId);
-      const source = e.source.outlet ?? e.source.url ?? 'no source';
+      const source = sourceText(e.source) || (e.source.url ?? 'no source');
       const retracted = e.retraction ? ` ~~retracted: ${md(e.retraction.reason)}~~` : '';
       out.push(
         `- ${dateOf(e.effectiveAt, e.effectivePrecision).slice(0, 10)} **${party}** ${POSITION_LABEL[e.position].toLowerCase()} on ${md(point ? `${point.code} ${point.title}` : e.pointId)} (${md(source)})${retracted}`,
