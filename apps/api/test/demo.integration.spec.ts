@@ -53,7 +53,7 @@ describe('demo dataset', () => {
     expect(documents).toHaveLength(4);
     expect(documents[0].provisions).toHaveLength(28);
     expect((await t.get(`${base}/milestones`)).body.length).toBeGreaterThanOrEqual(10);
-    const changes = (await t.get(`${base}/changes?limit=1000`)).body.items as { kind: string; event: { effectiveAt: string; source: { outlet: string | null } } }[];
+    const changes = (await t.get(`${base}/changes?limit=1000`)).body.items as { kind: string; event: { effectiveAt: string; source: { outlet: string | null; description: string | null } } }[];
     const recorded = changes.filter((c) => c.kind === 'stance.recorded');
     expect(recorded.length).toBeGreaterThanOrEqual(40);
     expect(recorded.every((c) => (c.event.source.outlet ?? c.event.source.description) !== null)).toBe(true);
