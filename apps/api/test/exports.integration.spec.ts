@@ -180,10 +180,12 @@ describe('exports and imports', () => {
           const stance = row.cells[party.id]?.stance;
           expect(rows[i][party.code]).toBe(stance ? POSITION_LABEL[stance.position] : '');
         }
+        const corroborated = matrix.parties.filter((p) => row.cells[p.id]?.corroboration.corroborated).map((p) => `${p.code} (${row.cells[p.id]?.corroboration.outlets} outlets)`);
+        expect(rows[i]['corroborated']).toBe(corroborated.join('; '));
       }
 
       const filtered = parse((await download(t, `${base}/export.csv?parties=UA,RU&category=territory`)).bytes.toString('utf8'), { columns: true }) as Record<string, string>[];
-      expect(Object.keys(filtered[0])).toEqual(['number', 'code', 'title', 'category', 'status', 'spread', 'RU', 'UA']);
+      expect(Object.keys(filtered[0])).toEqual(['number', 'code', 'title', 'category', 'status', 'spread', 'RU', 'UA', 'corroborated']);
       expect(filtered.length).toBe(matrix.rows.filter((r) => r.point.category === 'territory').length);
       expect(filtered.every((r) => r['category'] === 'territory')).toBe(true);
 

@@ -117,7 +117,13 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
         confidence: pick(['official', 'reported', 'leaked', 'unverified']),
         actorId: party.actors.length > 0 && random() < 0.5 ? pick(party.actors).id : undefined,
         conditions: random() < 0.3 ? { text: 'only if', pointIds: [pick(s.points).id] } : undefined,
-        source: random() < 0.5 ? { outlet: pick(['Reuters', 'AP']), url: `https://example.org/${ids.length}`, publishedAt: day.slice(0, 10) } : { outlet: 'TASS', title: 'A headline' },
+        // Corroboration: several articles of one outlet (spelt with other case and spaces), sources without an outlet, events citing none.
+        source: pick([
+          () => ({ outlet: pick(['Reuters', 'AP', ' reuters', 'The  Guardian', 'the guardian']), url: `https://example.org/${ids.length}`, publishedAt: day.slice(0, 10) }),
+          () => ({ outlet: 'TASS', title: 'A headline' }),
+          () => ({ kind: 'paraphrased_reporting', description: pick(['Witkoff, in Moscow', 'Rutte, at NATO']) }),
+          () => ({}),
+        ])(),
       });
     };
     for (let i = 0; i < 60; i++) {
@@ -144,6 +150,8 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
       if (i % 6 === 2) {
         const sources = (await t.get<{ id: string }[]>(`${base}/sources`)).body;
         expect((await t.patch(`${base}/sources/${pick(sources).id}`, { title: `corrected ${i}`, language: pick(['en', 'uk', null]) })).status).toBe(200);
+        // A corrected outlet changes which outlets corroborate, at every date.
+        if (i % 12 === 2) expect((await t.patch(`${base}/sources/${pick(sources).id}`, { outlet: pick(['AP', 'Kyiv Independent']) })).status).toBe(200);
       }
       if (i % 15 === 0) expect(await viaIndex()).toEqual(await reference());
     }
@@ -153,7 +161,20 @@ describe('the in-memory as-of index answers exactly as the SQL path', () => {
       const knownAt = pick(recordedAt) + pick([-1, 0, 1]);
       views.push([asOf, undefined], [undefined, knownAt], [asOf, knownAt], [START + Math.floor(random() * 20) * DAY, knownAt]);
     }
-    for (const [asOf, knownAt] of views) expect({ asOf, knownAt, cells: await viaIndex(asOf, knownAt) }).toEqual({ asOf, knownAt, cells: await reference(asOf, knownAt) });
+    const seen = { corroborated: 0, single: 0, sourcesWithoutOutlets: 0 };
+    for (const [asOf, knownAt] of views) {
+      const cells = await viaIndex(asOf, knownAt);
+      expect({ asOf, knownAt, cells }).toEqual({ asOf, knownAt, cells: await reference(asOf, knownAt) });
+      for (const cell of Object.values(cells).flatMap((byParty) => Object.values(byParty))) {
+        if (cell.corroboration.corroborated) seen.corroborated += 1;
+        else if (cell.corroboration.outlets === 1) seen.single += 1;
+        if (cell.corroboration.sources > cell.corroboration.outlets) seen.sourcesWithoutOutlets += 1;
+      }
+    }
+    // Each case occurs, or the equality proves little.
+    expect(seen.corroborated).toBeGreaterThan(0);
+    expect(seen.single).toBeGreaterThan(0);
+    expect(seen.sourcesWithoutOutlets).toBeGreaterThan(0);
   });
 
   it('answers the same after a restart, from an index built from the tables alone', async () => {

@@ -82,7 +82,7 @@ describe('exports from the dashboard', () => {
 
   it('downloads both CSVs, the Markdown digest and the JSON dump', async () => {
     const matrix = await exportFile('CSV: matrix');
-    expect(readFileSync(matrix.file, 'utf8').split('\r\n')[0]).toBe('number,code,title,category,status,spread,RU,UA,US');
+    expect(readFileSync(matrix.file, 'utf8').split('\r\n')[0]).toBe('number,code,title,category,status,spread,RU,UA,US,corroborated');
     const changes = await exportFile('CSV: change log');
     expect(readFileSync(changes.file, 'utf8').split('\r\n')[0]).toMatch(/^seq,recordedAt,recordedBy,party,/);
     const md = await exportFile('Markdown digest');

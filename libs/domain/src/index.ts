@@ -4,5 +4,6 @@ export * from './lib/metrics';
 export * from './lib/diff';
 export * from './lib/compare';
 export * from './lib/matrix-filter';
+export * from './lib/corroboration';
 export * from './lib/stance-index';
 export * from './lib/chart-span';

@@ -39,6 +39,19 @@ export function positionOf(row: MatrixRow, partyId: string): StanceEvent | null 
 }
 
 /** "Agreed", "Blocked", "Spread 3" or "No positions": the row summary shown in both reports. */
+/**
+ * The parties whose stance in force on the row is corroborated by two or more independent outlets
+ * (libs/domain corroboration.ts), with the count: "UA (2 outlets); RU (3 outlets)"; empty when none.
+ */
+export function corroboratedText(row: MatrixRow, parties: readonly Pick<Party, 'id' | 'code'>[]): string {
+  return parties
+    .flatMap((p) => {
+      const c = row.cells[p.id]?.corroboration;
+      return c?.corroborated ? [`${p.code} (${c.outlets} outlets)`] : [];
+    })
+    .join('; ');
+}
+
 export function summaryLabel(row: MatrixRow): string {
   const s = row.summary;
   if (s.stated === 0 || s.spread === null) return 'No positions';

@@ -2,7 +2,7 @@ import { POSITION_LABEL, type Party, type Point, type StanceEvent } from '@parle
 import { rowStatus, summarize } from '@parley/domain';
 import { stringify } from 'csv-stringify/sync';
 import type { EventStream, ReportData } from './report-data';
-import { changesHeading, sourceText } from './report-format';
+import { changesHeading, corroboratedText, sourceText } from './report-format';
 
 /**
  * CSV as RFC 4180 says (CRLF, quotes doubled), UTF-8, optionally with a BOM for Excel. Every cell
@@ -68,7 +68,7 @@ export const CHANGES_CSV_COLUMNS = [
 ] as const;
 
 export function matrixCsv(data: ReportData, bom: boolean): string {
-  const header = ['number', 'code', 'title', 'category', 'status', 'spread', ...data.parties.map((p) => p.code)];
+  const header = ['number', 'code', 'title', 'category', 'status', 'spread', ...data.parties.map((p) => p.code), 'corroborated'];
   const out = [bom ? BOM : '', csvLine(header)];
   for (const row of data.rows) {
     out.push(
@@ -83,6 +83,7 @@ export function matrixCsv(data: ReportData, bom: boolean): string {
           const stance = row.cells[p.id]?.stance;
           return stance ? POSITION_LABEL[stance.position] : '';
         }),
+        corroboratedText(row, data.parties),
       ]),
     );
   }

@@ -36,6 +36,9 @@ function record(ws: ExcelJS.Worksheet, rowNumber: number): Record<string, ExcelJ
 describe('renderXlsx', () => {
   // since = before every event, so report.changes holds the full event list for the stream.
   const report = buildReport({ parties: 4, points: 6, cells: SMALL_CELLS, since: '2025-01-01T00:00:00.000Z' });
+  // One stance corroborated by three outlets, for the Matrix sheet's last column.
+  const firstCell = report.rows[0].cells[report.parties[0].id];
+  if (firstCell) firstCell.corroboration = { outlets: 3, sources: 4, corroborated: true };
   const milestoneId = report.milestones[1].id;
   const events: StanceEvent[] = report.changes.map((e, i) =>
     i === 1
@@ -97,6 +100,10 @@ describe('renderXlsx', () => {
     expect(ws.getRow(2).getCell(9).value).toBe('Agreed');
     expect(ws.getRow(3).getCell(7).value).toBe('Red line');
     expect(ws.getRow(3).getCell(9).value).toBe('Blocked');
+    expect(header[13]).toBe('Corroborated (2+ outlets)');
+    expect(firstCell?.stance).not.toBeNull();
+    expect(ws.getRow(2).getCell(13).value).toBe(`${report.parties[0].code} (3 outlets)`);
+    expect(ws.getRow(3).getCell(13).value).toBeNull();
   });
 
   it('writes every stance event to Changes with all its fields and real dates', () => {

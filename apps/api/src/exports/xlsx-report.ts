@@ -4,7 +4,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SOURCE_KIND_LABEL, type StanceEvent } from '@parley/contracts';
 import type { EventStream, ReportData } from './report-data';
-import { CATEGORY_LABEL, POSITION_LABEL, POSITION_SWATCH, ReportLookup, parseIso, sourceKey, summaryLabel } from './report-format';
+import { CATEGORY_LABEL, POSITION_LABEL, POSITION_SWATCH, ReportLookup, corroboratedText, parseIso, sourceKey, summaryLabel } from './report-format';
 import { addRow, addSheet, argb, cellText, type ColumnSpec, DATE_TIME, dateCell, dateFormatOf, type Sheet, solidFill, type Value } from './xlsx/cells';
 import { type SourceTally, writeAbout, writeDocuments, writeParties, writePoints, writeSources } from './xlsx/reference-sheets';
 
@@ -95,6 +95,7 @@ function writeMatrix(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): 
     { header: 'Stated', width: 8 },
     { header: 'Silent', width: 8 },
     { header: 'Spread', width: 8 },
+    { header: 'Corroborated (2+ outlets)', width: 24 },
   ];
   const ws = addSheet(wb, 'Matrix', columns, 2);
   const firstParty = 5;
@@ -114,6 +115,7 @@ function writeMatrix(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: ReportData): 
         row.summary.stated,
         row.summary.silent.length,
         row.summary.spread,
+        corroboratedText(row, data.parties) || null,
       ],
       columns,
     );

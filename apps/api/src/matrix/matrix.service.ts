@@ -12,7 +12,9 @@ import type {
   Position,
 } from '@parley/contracts';
 import {
+  corroboration,
   dateRange,
+  NO_CORROBORATION,
   fittingStep,
   MAX_RANGE_POINTS,
   parseBound,
@@ -30,6 +32,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from '../stances/stance-row';
+import { corroborationFromTables, corroborationKey } from './corroboration-sql';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -132,7 +135,11 @@ export class MatrixService {
       const pointId = index.pointOf(c);
       let forPoint = byPoint.get(pointId);
       if (!forPoint) byPoint.set(pointId, (forPoint = {}));
-      forPoint[index.partyOf(c)] = { version: index.versionOf(c), stance: views[c] };
+      forPoint[index.partyOf(c)] = {
+        version: index.versionOf(c),
+        stance: views[c],
+        corroboration: at.seq[c] < 0 ? NO_CORROBORATION : corroboration(at.outlets[c], at.sources[c]),
+      };
     }
     return byPoint;
   }
@@ -143,38 +150,38 @@ export class MatrixService {
    * reference the in-memory index is tested against.
    */
   async cellsFromTables(negotiationId: string, asOf?: number, knownAt?: number): Promise<Map<string, Record<string, MatrixCell>>> {
-    const { rows } =
-      asOf === undefined && knownAt === undefined
-        ? await sql<CellRow>(
-            this.db.read,
-            `SELECT c.party_id AS c_party_id, c.point_id AS c_point_id, c.version AS c_version, ${EVENT_SELECT}
-               FROM current_stances c
-               LEFT JOIN stance_events e ON e.id = c.event_id
-               ${SOURCE_JOIN}
-               LEFT JOIN stance_retractions r ON r.event_id = e.id
-              WHERE c.negotiation_id = ?`,
-            [negotiationId],
-          )
-        : await sql<CellRow>(
-            this.db.read,
-            `SELECT c.party_id AS c_party_id, c.point_id AS c_point_id, c.version AS c_version, ${EVENT_SELECT}
-               FROM current_stances c
-               LEFT JOIN stance_events e ON e.id = (
-                 SELECT e2.id FROM stance_events e2
-                  WHERE e2.negotiation_id = c.negotiation_id AND e2.party_id = c.party_id AND e2.point_id = c.point_id
-                    AND e2.effective_at <= ? AND e2.recorded_at <= ?
-                    AND NOT EXISTS (SELECT 1 FROM stance_retractions r2 WHERE r2.event_id = e2.id AND r2.recorded_at <= ?)
-                  ORDER BY e2.effective_at DESC, e2.recorded_at DESC, e2.seq DESC LIMIT 1)
-               ${SOURCE_JOIN}
-               LEFT JOIN stance_retractions r ON r.event_id = e.id
-              WHERE c.negotiation_id = ?`,
-            [asOf ?? END_OF_TIME, knownAt ?? END_OF_TIME, knownAt ?? END_OF_TIME, negotiationId],
-          );
+    const unbounded = asOf === undefined && knownAt === undefined;
+    const bounds = { asOf: asOf ?? END_OF_TIME, knownAt: knownAt ?? END_OF_TIME };
+    const inForceId = unbounded
+      ? 'c.event_id'
+      : `(SELECT e2.id FROM stance_events e2
+           WHERE e2.negotiation_id = c.negotiation_id AND e2.party_id = c.party_id AND e2.point_id = c.point_id
+             AND e2.effective_at <= ? AND e2.recorded_at <= ?
+             AND NOT EXISTS (SELECT 1 FROM stance_retractions r2 WHERE r2.event_id = e2.id AND r2.recorded_at <= ?)
+           ORDER BY e2.effective_at DESC, e2.recorded_at DESC, e2.seq DESC LIMIT 1)`;
+    const inForceParams = unbounded ? [] : [bounds.asOf, bounds.knownAt, bounds.knownAt];
+    const [{ rows }, corroborations] = await Promise.all([
+      sql<CellRow>(
+        this.db.read,
+        `SELECT c.party_id AS c_party_id, c.point_id AS c_point_id, c.version AS c_version, ${EVENT_SELECT}
+           FROM current_stances c
+           LEFT JOIN stance_events e ON e.id = ${inForceId}
+           ${SOURCE_JOIN}
+           LEFT JOIN stance_retractions r ON r.event_id = e.id
+          WHERE c.negotiation_id = ?`,
+        [...inForceParams, negotiationId],
+      ),
+      corroborationFromTables(this.db.read, negotiationId, inForceId, inForceParams, bounds),
+    ]);
     const byPoint = new Map<string, Record<string, MatrixCell>>();
     for (const row of rows) {
       let forPoint = byPoint.get(row.c_point_id);
       if (!forPoint) byPoint.set(row.c_point_id, (forPoint = {}));
-      forPoint[row.c_party_id] = { version: num(row.c_version), stance: row.id ? toStanceEvent(row, knownAt) : null };
+      forPoint[row.c_party_id] = {
+        version: num(row.c_version),
+        stance: row.id ? toStanceEvent(row, knownAt) : null,
+        corroboration: (row.id ? corroborations.get(corroborationKey(row.c_party_id, row.c_point_id)) : undefined) ?? NO_CORROBORATION,
+      };
     }
     return byPoint;
   }

@@ -191,6 +191,8 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       entry.sources = await this.loadSources(negotiationId, {});
       entry.views = new ViewCache(CACHED_VIEWS);
       const built = await this.build(negotiationId, head);
+      // Outlets for corroboration, kept current by the source changes (apply, catchUpSources).
+      for (const [id, source] of entry.sources) built.index.setOutlet(id, source.outlet);
       entry.index = built.index;
       entry.details = built.details;
       this.evict(negotiationId);
@@ -239,6 +241,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           position: r.position,
           effectiveAt: num(r.effective_at),
           recordedAt: num(r.recorded_at),
+          sourceId: r.source_id,
         });
         details?.add(num(r.seq), r.id, detailTextsOfRow(r));
       }
@@ -265,7 +268,10 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       [negotiationId, after, head],
     );
     if (rows.length === 0) return;
-    for (const [id, source] of await this.loadSources(negotiationId, { ids: [...new Set(rows.map((r) => r.entity_id))] })) entry.sources.set(id, source);
+    for (const [id, source] of await this.loadSources(negotiationId, { ids: [...new Set(rows.map((r) => r.entity_id))] })) {
+      entry.sources.set(id, source);
+      entry.index?.setOutlet(id, source.outlet);
+    }
     if (rows.some((r) => r.kind === 'source.updated')) entry.views = new ViewCache(CACHED_VIEWS);
   }
 
@@ -299,6 +305,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           position: event.position,
           effectiveAt: Date.parse(event.effectiveAt),
           recordedAt: Date.parse(event.recordedAt),
+          sourceId: event.source.id,
         });
         entry.details?.add(event.seq, event.id, detailTextsOfView(event));
       } else if (change.kind === 'stance.retracted') {
@@ -307,6 +314,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
         if (!event || Number.isNaN(at) || !index.retract(event.seq, at, change.seq)) return;
       } else if (change.kind === 'source.created' || change.kind === 'source.updated') {
         entry.sources.set(change.data.id, citedOf(change.data));
+        index.setOutlet(change.data.id, change.data.outlet);
         // Cached views show the source's old fields.
         if (change.kind === 'source.updated') entry.views = new ViewCache(CACHED_VIEWS);
       }

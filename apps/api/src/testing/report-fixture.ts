@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { POSITION_SCORE } from '@parley/contracts';
+import { corroborationOf } from '@parley/domain';
 import type { MatrixRow, Milestone, Party, PlanDocument, Point, Position, StanceEvent } from '@parley/contracts';
 import type { ReportData } from '../exports/report-data';
 
@@ -130,7 +131,7 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
     for (const party of parties) {
       const stance = current.get(`${party.id}/${p.id}`) ?? null;
       if (stance) {
-        cells[party.id] = { version: 1, stance };
+        cells[party.id] = { version: 1, stance, corroboration: corroborationOf([{ position: stance.position, sourceId: stance.source.id, outlet: stance.source.outlet }]) };
         scores.push(stance.score);
       } else silent.push(party.id);
     }

@@ -1,4 +1,4 @@
-import { SOURCE_KIND_LABEL, type StanceEvent } from '@parley/contracts';
+import { SOURCE_KIND_LABEL, type Corroboration, type StanceEvent } from '@parley/contracts';
 
 /** The stance's conditions as one line of text, or null when it has none. */
 export function conditionsText(stance: StanceEvent, pointCodes?: ReadonlyMap<string, string>): string | null {
@@ -46,4 +46,16 @@ export function sourceDetail(stance: StanceEvent): { kind: string | null; headli
     language,
     description,
   };
+}
+
+/**
+ * Who supports a stance in force (libs/domain corroboration.ts): "corroborated by 2 independent
+ * outlets", "single source", "single outlet (3 sources)", "2 sources, none naming an outlet", or
+ * "no source cited".
+ */
+export function corroborationText(c: Corroboration): string {
+  if (c.corroborated) return `corroborated by ${c.outlets} independent outlets`;
+  if (c.sources === 0) return 'no source cited';
+  if (c.sources === 1) return 'single source';
+  return c.outlets === 1 ? `single outlet (${c.sources} sources)` : `${c.sources} sources, none naming an outlet`;
 }

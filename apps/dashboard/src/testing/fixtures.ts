@@ -51,7 +51,7 @@ export function row(
       silent.push(partyId);
       continue;
     }
-    cells[partyId] = { version: 1, stance: stance(position, { partyId, pointId: id }) };
+    cells[partyId] = { version: 1, stance: stance(position, { partyId, pointId: id }), corroboration: { outlets: 1, sources: 1, corroborated: false } };
     scores.push(POSITION_SCORE[position]);
   }
   const summary: PointMetrics = {

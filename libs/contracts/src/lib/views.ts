@@ -14,12 +14,26 @@ const Count = z.number().int().min(0);
 
 const PointRef = z.object({ id: z.string(), code: z.string(), title: z.string(), category: enumOf(POINT_CATEGORIES) });
 
+/**
+ * How many independent outlets support a cell's stance in force: the sources of its run (the visible,
+ * unretracted events with that position since the last visible event with another one). Rule and
+ * definition: libs/domain corroboration.ts.
+ */
+export const Corroboration = z.object({
+  outlets: Count.describe('Distinct outlets (case and spaces ignored) among the sources of the events supporting the stance in force'),
+  sources: Count.describe('Distinct sources cited by those events, with or without an outlet'),
+  corroborated: z.boolean().describe('At least two independent outlets (two articles of one outlet count once)'),
+});
+export type Corroboration = z.infer<typeof Corroboration>;
+
 /** One cell of the matrix: a (party, point) pair. Absent from `cells` = no event ever (version 0). */
 export const MatrixCell = z.object({
   /** The cell's current version (use it as `expectedVersion`); counts every event and retraction on it. */
   version: Count.describe("The cell's current version (use it as expectedVersion); counts every event and retraction on it"),
   /** The stance in force for the requested asOf/knownAt, or null: no stated position. */
   stance: StanceEvent.nullable().describe('The stance in force for the requested asOf/knownAt; null: no stated position'),
+  /** Who supports that stance (all zero when there is none). */
+  corroboration: Corroboration.describe('Independent outlets and sources supporting the stance in force (all zero without one)'),
 });
 export type MatrixCell = z.infer<typeof MatrixCell>;
 

@@ -165,6 +165,7 @@ describe('StanceIndex', () => {
     for (let seq = 1; seq <= 1_000; seq += 1) {
       index.add({ seq, partyId: `party${seq % 10}`, pointId: `point${seq % 20}`, position: 'accept', effectiveAt: seq, recordedAt: seq });
     }
-    expect(index.bytes / index.size).toBeLessThan(48);
+    // 33 bytes an event (its source number included) plus spare capacity.
+    expect(index.bytes / index.size).toBeLessThan(56);
   });
 });

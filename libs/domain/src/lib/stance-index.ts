@@ -1,8 +1,10 @@
 import { POSITIONS } from '@parley/contracts';
 import type { ConvergencePoint, Position } from '@parley/contracts';
+import { outletKey } from './corroboration';
 import { isAgreeing, isBlocking, type ConvergenceOptions } from './metrics';
 import type { TimeView } from './projection';
 import { toIso } from './time';
+import { currentOf, inForce, insertInOrder, newCell, upperBound, type Cell } from './stance-index-cell';
 
 /** What the index keeps of a stance event: enough to decide which one is in force, nothing to show. */
 export interface IndexedEvent {
@@ -12,6 +14,8 @@ export interface IndexedEvent {
   position: Position;
   effectiveAt: number;
   recordedAt: number;
+  /** The cited source's id (null or absent: none), for corroboration; its outlet comes from setOutlet. */
+  sourceId?: string | null;
 }
 
 /** A cell as the index sees it at a time view: its version and the sequence number of the event in force. */
@@ -40,6 +44,9 @@ export interface InForce {
   recordedAt: Float64Array;
   /** 1 when that event is also the cell's event in force without a time bound (its current one). */
   current: Uint8Array;
+  /** Corroboration of that event's position (corroboration.ts): distinct outlets and sources of its run. */
+  outlets: Int32Array;
+  sources: Int32Array;
 }
 
 const POSITION_CODE = new Map<Position, number>(POSITIONS.map((p, i) => [p, i]));
@@ -49,41 +56,10 @@ const FLAGS = POSITIONS.map((p) => (isAgreeing(p) ? AGREES : 0) | (isBlocking(p)
 /** Keys cells by (party, point) number; a negotiation never has 2^20 points. */
 const POINT_SPAN = 0x100000;
 
-interface Cell {
-  party: number;
-  point: number;
-  size: number;
-  version: number;
-  // The cell's events sorted by compareFacts (effectiveAt, recordedAt, seq), one array per field:
-  // a binary search and a walk read contiguous memory instead of jumping around a million rows.
-  seq: Int32Array;
-  effective: Float64Array;
-  recorded: Float64Array;
-  /** recordedAt of the retraction; NaN when the event was never retracted. */
-  retracted: Float64Array;
-  position: Uint8Array;
-}
-
-const FIRST_CAPACITY = 4;
-
-function newCell(party: number, point: number): Cell {
-  return {
-    party,
-    point,
-    size: 0,
-    version: 0,
-    seq: new Int32Array(FIRST_CAPACITY),
-    effective: new Float64Array(FIRST_CAPACITY),
-    recorded: new Float64Array(FIRST_CAPACITY),
-    retracted: new Float64Array(FIRST_CAPACITY),
-    position: new Uint8Array(FIRST_CAPACITY),
-  };
-}
-
 /**
  * A compact, in-memory as-of index of one negotiation's stance events, with the same rules as
  * currentStances / isVisible / compareFacts. Each cell keeps its events sorted by compareFacts in
- * typed arrays (29 bytes an event, plus spare capacity), so "the event in force at T" is a binary
+ * typed arrays (33 bytes an event with its source number, plus spare capacity), so "the event in force at T" is a binary
  * search per cell whatever the length of the history, and a million events take tens of megabytes
  * instead of a million objects. A sorted seq column (with each event's cell) finds the event a
  * retraction names. Events must be added in increasing seq (the order of the change stream).
@@ -101,6 +77,14 @@ export class StanceIndex {
   private seqs = new Int32Array(0);
   private cellOf = new Int32Array(0);
   private minEffective = Number.POSITIVE_INFINITY;
+  /** Sources by number, and each one's outlet number (-1: no outlet; outlets keyed by outletKey). */
+  private readonly sourceNumber = new Map<string, number>();
+  private sourceOutlet = new Int32Array(64).fill(-1);
+  private readonly outletNumber = new Map<string, number>();
+  /** Scratch marks of the sources and outlets counted for a cell, stamped per cell: nothing is cleared or allocated per cell. */
+  private sourceMark = new Int32Array(0);
+  private outletMark = new Int32Array(0);
+  private stamp = 0;
 
   constructor(capacity = 0) {
     this.grow(capacity);
@@ -123,7 +107,7 @@ export class StanceIndex {
   get bytes(): number {
     let cells = 0;
     for (const c of this.cells) {
-      cells += c.seq.byteLength + c.effective.byteLength + c.recorded.byteLength + c.retracted.byteLength + c.position.byteLength;
+      cells += c.seq.byteLength + c.effective.byteLength + c.recorded.byteLength + c.retracted.byteLength + c.position.byteLength + c.source.byteLength;
     }
     return this.seqs.byteLength + this.cellOf.byteLength + cells;
   }
@@ -147,8 +131,23 @@ export class StanceIndex {
     if (event.effectiveAt < this.minEffective) this.minEffective = event.effectiveAt;
     const cell = this.cells[cellNo];
     cell.version += 1;
-    insertInOrder(cell, event, code);
+    insertInOrder(cell, event.seq, event.effectiveAt, event.recordedAt, code, event.sourceId ? this.sourceFor(event.sourceId) : -1);
     this.lastSeq = Math.max(this.lastSeq, event.seq);
+  }
+
+  /** Sets (or corrects) a source's outlet, which corroboration counts; a source never set has none. */
+  setOutlet(sourceId: string, outlet: string | null): void {
+    const source = this.sourceFor(sourceId);
+    const key = outletKey(outlet);
+    let n = -1;
+    if (key !== null) {
+      n = this.outletNumber.get(key) ?? -1;
+      if (n < 0) {
+        n = this.outletNumber.size;
+        this.outletNumber.set(key, n);
+      }
+    }
+    this.sourceOutlet[source] = n;
   }
 
   /** Records the retraction of the event with sequence number `eventSeq`; false if the index does not hold it. */
@@ -189,8 +188,20 @@ export class StanceIndex {
     const asOf = view.asOf ?? Number.POSITIVE_INFINITY;
     const knownAt = view.knownAt ?? Number.POSITIVE_INFINITY;
     const n = this.cells.length;
-    const out: InForce = { seq: new Int32Array(n), position: new Uint8Array(n), effectiveAt: new Float64Array(n), recordedAt: new Float64Array(n), current: new Uint8Array(n) };
+    const out: InForce = {
+      seq: new Int32Array(n),
+      position: new Uint8Array(n),
+      effectiveAt: new Float64Array(n),
+      recordedAt: new Float64Array(n),
+      current: new Uint8Array(n),
+      outlets: new Int32Array(n),
+      sources: new Int32Array(n),
+    };
     const unbounded = asOf === Number.POSITIVE_INFINITY && knownAt === Number.POSITIVE_INFINITY;
+    this.readyMarks();
+    const sourceMark = this.sourceMark;
+    const outletMark = this.outletMark;
+    const sourceOutlet = this.sourceOutlet;
     for (let c = 0; c < n; c += 1) {
       const cell = this.cells[c];
       const j = inForce(cell, asOf, knownAt);
@@ -203,8 +214,52 @@ export class StanceIndex {
       out.effectiveAt[c] = cell.effective[j];
       out.recordedAt[c] = cell.recorded[j];
       out.current[c] = unbounded || j === currentOf(cell) ? 1 : 0;
+      // The run (corroboration.ts): back from j over visible events while the position holds.
+      const stamp = (this.stamp += 1);
+      const position = cell.position[j];
+      let sources = 0;
+      let outlets = 0;
+      for (let k = j; k >= 0; k -= 1) {
+        if (!(cell.recorded[k] <= knownAt) || cell.retracted[k] <= knownAt) continue;
+        if (cell.position[k] !== position) break;
+        const source = cell.source[k];
+        if (source < 0 || sourceMark[source] === stamp) continue;
+        sourceMark[source] = stamp;
+        sources += 1;
+        const outlet = sourceOutlet[source];
+        if (outlet >= 0 && outletMark[outlet] !== stamp) {
+          outletMark[outlet] = stamp;
+          outlets += 1;
+        }
+      }
+      out.sources[c] = sources;
+      out.outlets[c] = outlets;
     }
     return out;
+  }
+
+  /** Marks as long as the numbers of sources and outlets, and a stamp that cannot wrap during one call. */
+  private readyMarks(): void {
+    if (this.sourceMark.length < this.sourceNumber.size || this.stamp > 0x3fffffff) {
+      this.sourceMark = new Int32Array(Math.max(64, this.sourceNumber.size * 2));
+      this.outletMark = new Int32Array(this.sourceMark.length);
+      this.stamp = 0;
+    }
+    if (this.outletMark.length < this.outletNumber.size) this.outletMark = new Int32Array(this.outletNumber.size * 2);
+  }
+
+  private sourceFor(sourceId: string): number {
+    let n = this.sourceNumber.get(sourceId);
+    if (n === undefined) {
+      n = this.sourceNumber.size;
+      this.sourceNumber.set(sourceId, n);
+      if (n >= this.sourceOutlet.length) {
+        const bigger = new Int32Array(this.sourceOutlet.length * 2).fill(-1);
+        bigger.set(this.sourceOutlet);
+        this.sourceOutlet = bigger;
+      }
+    }
+    return n;
   }
 
   /** The party of a cell, by cell number. */
@@ -334,71 +389,6 @@ export class StanceIndex {
     this.seqs = seqs;
     this.cellOf = cellOf;
   }
-}
-
-/** Index in the cell of its greatest visible event at (asOf, knownAt), or -1. */
-function inForce(cell: Cell, asOf: number, knownAt: number): number {
-  for (let j = upperBound(cell, asOf) - 1; j >= 0; j -= 1) {
-    // A NaN retraction time (never retracted) compares false: the event stays visible.
-    if (cell.recorded[j] <= knownAt && !(cell.retracted[j] <= knownAt)) return j;
-  }
-  return -1;
-}
-
-/** inForce without a time bound, without a search: the cell's last event never retracted, or -1. */
-function currentOf(cell: Cell): number {
-  for (let j = cell.size - 1; j >= 0; j -= 1) if (Number.isNaN(cell.retracted[j])) return j;
-  return -1;
-}
-
-/** Index in the cell of its first event with effectiveAt > at. */
-function upperBound(cell: Cell, at: number): number {
-  let lo = 0;
-  let hi = cell.size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cell.effective[mid] <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Inserts after every event it does not precede (its seq is the greatest so far, so ties go after). */
-function insertInOrder(cell: Cell, event: IndexedEvent, code: number): void {
-  const eff = event.effectiveAt;
-  const rec = event.recordedAt;
-  let lo = 0;
-  let hi = cell.size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const e = cell.effective[mid];
-    if (e < eff || (e === eff && cell.recorded[mid] <= rec)) lo = mid + 1;
-    else hi = mid;
-  }
-  if (cell.size === cell.seq.length) {
-    const capacity = cell.size * 2;
-    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, next: T): T => {
-      next.set(old as never);
-      return next;
-    };
-    cell.seq = widen(cell.seq, new Int32Array(capacity));
-    cell.effective = widen(cell.effective, new Float64Array(capacity));
-    cell.recorded = widen(cell.recorded, new Float64Array(capacity));
-    cell.retracted = widen(cell.retracted, new Float64Array(capacity));
-    cell.position = widen(cell.position, new Uint8Array(capacity));
-  }
-  const n = cell.size;
-  cell.seq.copyWithin(lo + 1, lo, n);
-  cell.effective.copyWithin(lo + 1, lo, n);
-  cell.recorded.copyWithin(lo + 1, lo, n);
-  cell.retracted.copyWithin(lo + 1, lo, n);
-  cell.position.copyWithin(lo + 1, lo, n);
-  cell.seq[lo] = event.seq;
-  cell.effective[lo] = eff;
-  cell.recorded[lo] = rec;
-  cell.retracted[lo] = Number.NaN;
-  cell.position[lo] = code;
-  cell.size = n + 1;
 }
 
 /** For each internal number, the position of its id in `ids` (-1 when absent; the first occurrence wins). */

@@ -25,7 +25,7 @@ const parties = [
 function view(): MatrixView {
   const rows = [row('p1', 'P1', 'One', { ua: 'accept', ru: 'reject' }), row('p2', 'P2', 'Two', { ua: 'amend', ru: 'red_line' })];
   const at = (seq: number, position: 'accept' | 'reject' | 'amend' | 'red_line', pointId: string, partyId: string) =>
-    ({ version: 1, stance: stance(position, { seq, pointId, partyId }) });
+    ({ version: 1, stance: stance(position, { seq, pointId, partyId }), corroboration: { outlets: 1, sources: 1, corroborated: false } });
   rows[0]!.cells = { ua: at(10, 'accept', 'p1', 'ua'), ru: at(55, 'reject', 'p1', 'ru') };
   rows[1]!.cells = { ua: at(20, 'amend', 'p2', 'ua'), ru: at(58, 'red_line', 'p2', 'ru') };
   return { ...matrixView(rows, parties), seq: 60 };

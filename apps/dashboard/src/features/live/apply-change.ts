@@ -1,5 +1,6 @@
 import type { ChangeEntry, ChangeKind, MatrixView } from '@parley/contracts';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { scheduleCorroborationRefresh } from './corroboration-refresh';
 import type { CellFlashStore } from './flash-store';
 import { applyCellUpdate, isCurrentMatrixKey, isMatrixKeyOf, type CellUpdate } from './matrix-cache';
 
@@ -65,7 +66,8 @@ export function applyCell(client: QueryClient, slug: string, cell: CellUpdate, s
 /** Applies one live change to the TanStack Query cache of the negotiation `slug`. */
 export function applyChange(client: QueryClient, slug: string, entry: ChangeEntry, flash?: CellFlashStore): void {
   if (entry.kind === 'stance.recorded' || entry.kind === 'stance.retracted') {
-    applyCell(client, slug, entry.data.cell, entry.seq, flash);
+    // The changed cell's corroboration is provisional until the matrix is read again.
+    if (applyCell(client, slug, entry.data.cell, entry.seq, flash)) scheduleCorroborationRefresh(client, slug);
     // Views derived from the stance history (point history, activity, metrics) reload if shown.
     void client.invalidateQueries({
       predicate: (q) =>

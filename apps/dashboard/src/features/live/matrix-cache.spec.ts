@@ -1,5 +1,5 @@
 import { matrixView, row, stance } from '../../testing/fixtures';
-import { applyCellUpdate, isCurrentMatrixKey } from './matrix-cache';
+import { applyCellUpdate, isCurrentMatrixKey, mergeCorroboration } from './matrix-cache';
 
 const parties = [
   { id: 'ua', code: 'UA', name: 'Ukraine', color: '#0057b7', parentId: null },
@@ -19,7 +19,7 @@ describe('applyCellUpdate', () => {
     expect(after!.rows[1]).toBe(before.rows[1]);
     expect(after!.rows[0]).not.toBe(before.rows[0]);
     expect(after!.rows[0]!.cells['ua']).toBe(before.rows[0]!.cells['ua']);
-    expect(after!.rows[0]!.cells['ru']).toEqual({ version: 2, stance: expect.objectContaining({ position: 'red_line' }) });
+    expect(after!.rows[0]!.cells['ru']).toEqual({ version: 2, stance: expect.objectContaining({ position: 'red_line' }), corroboration: { outlets: 1, sources: 1, corroborated: false } });
     // The row summary follows the new cell.
     expect(after!.rows[0]!.summary).toMatchObject({ agreed: false, blocked: true, spread: 4 });
     expect(before.rows[0]!.cells['ru']!.version).toBe(1);
@@ -35,7 +35,7 @@ describe('applyCellUpdate', () => {
 
   it('keeps a retracted cell as "no stated position" with its new version', () => {
     const after = applyCellUpdate(view(), { partyId: 'ua', pointId: 'p2', version: 2, current: null });
-    expect(after!.rows[1]!.cells['ua']).toEqual({ version: 2, stance: null });
+    expect(after!.rows[1]!.cells['ua']).toEqual({ version: 2, stance: null, corroboration: { outlets: 0, sources: 0, corroborated: false } });
     expect(after!.rows[1]!.summary.stated).toBe(0);
   });
 
@@ -54,5 +54,38 @@ describe('isCurrentMatrixKey', () => {
     expect(isCurrentMatrixKey(['matrix', 'other', null], 's')).toBe(false);
     expect(isCurrentMatrixKey(['matrix', 's', null, null, { documentId: 'd1' }], 's')).toBe(true);
     expect(isCurrentMatrixKey(['matrix', 's', '2025-11-22', null, { documentId: 'd1' }], 's')).toBe(false);
+  });
+});
+
+describe('corroboration of a live-updated cell', () => {
+  const corroborated = { outlets: 2, sources: 3, corroborated: true };
+  const withCorroborated = () => {
+    const v = view();
+    v.rows[0]!.cells['ua'] = { ...v.rows[0]!.cells['ua']!, corroboration: corroborated };
+    return v;
+  };
+
+  it('keeps the count while the position holds, and counts the one event in force when it changes, until the matrix is read again', () => {
+    const same = applyCellUpdate(withCorroborated(), { partyId: 'ua', pointId: 'p1', version: 2, current: stance('accept', { partyId: 'ua', pointId: 'p1' }) });
+    expect(same!.rows[0]!.cells['ua']!.corroboration).toEqual(corroborated);
+    const other = applyCellUpdate(withCorroborated(), {
+      partyId: 'ua',
+      pointId: 'p1',
+      version: 2,
+      current: stance('reject', { partyId: 'ua', pointId: 'p1', source: { id: 'doc', kind: 'document', url: null, outlet: null, title: 'A plan', publishedAt: null, language: null, description: null } }),
+    });
+    expect(other!.rows[0]!.cells['ua']!.corroboration).toEqual({ outlets: 0, sources: 1, corroborated: false });
+  });
+
+  it('takes a read matrix\'s corroboration only for cells at the same version, keeping every other object', () => {
+    const cached = view();
+    const read = withCorroborated();
+    read.rows[1]!.cells['ua'] = { ...read.rows[1]!.cells['ua']!, version: 5, corroboration: corroborated };
+    const merged = mergeCorroboration(cached, read);
+    expect(merged.rows[0]!.cells['ua']!.corroboration).toEqual(corroborated);
+    expect(merged.rows[0]!.cells['ru']).toBe(cached.rows[0]!.cells['ru']);
+    // Read at another version than the one cached: left for the next read.
+    expect(merged.rows[1]).toBe(cached.rows[1]);
+    expect(mergeCorroboration(merged, read)).toBe(merged);
   });
 });

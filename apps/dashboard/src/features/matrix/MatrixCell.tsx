@@ -1,7 +1,7 @@
-import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
+import { POSITION_LABEL, type Corroboration, type StanceEvent } from '@parley/contracts';
 import { memo } from 'react';
 import { useCellFlash } from '../live/flash-store';
-import { conditionsText, formatEffective, scheduledText, sourceText } from '../../shared/cell-format';
+import { conditionsText, corroborationText, formatEffective, scheduledText, sourceText } from '../../shared/cell-format';
 import { POSITION_SWATCH } from '../../shared/palette';
 
 /** Opens the stance form for a cell (analyst mode). */
@@ -10,6 +10,8 @@ export type EditCell = (pointId: string, partyId: string) => void;
 interface Props {
   /** The stance in force, or null: the party has stated no position on the point. */
   stance: StanceEvent | null;
+  /** Who supports that stance; absent where a view has no matrix cell (a party's own page). */
+  corroboration?: Corroboration;
   /** Point id → code, to name the points a condition depends on. */
   pointCodes?: ReadonlyMap<string, string>;
   pointId?: string;
@@ -33,12 +35,14 @@ export const CHANGED_SINCE_VISIT = 'changed since your last visit';
  * The content sits in a `.cell__box` of fixed size with CSS containment, so the browser lays out only
  * that box again when the label changes, not the whole table.
  */
-export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false, changedSinceVisit = false }: Props) {
+export const MatrixCell = memo(function MatrixCell({ stance, corroboration, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false, changedSinceVisit = false }: Props) {
   const flash = useCellFlash(pointId, partyId);
   // Two identical animations, alternated, so a second change within the highlight time restarts it.
   // cell--button (analyst mode) rather than a :has() rule, which makes every class change costlier to restyle.
   const extraClass = (flash ? ` cell--flash cell--flash-${flash % 2}` : '') + (onEdit ? ' cell--button' : '');
-  const value = (stance ? POSITION_LABEL[stance.position] : 'No stated position') + (changedSinceVisit ? `, ${CHANGED_SINCE_VISIT}` : '');
+  const support = stance && corroboration ? corroborationText(corroboration) : null;
+  // Named only when corroborated (the mark's meaning); every other count is in the tooltip.
+  const value = (stance ? POSITION_LABEL[stance.position] : 'No stated position') + (corroboration?.corroborated ? `, ${support}` : '') + (changedSinceVisit ? `, ${CHANGED_SINCE_VISIT}` : '');
   // In the grid, the button (analyst) or else the cell itself takes the focus.
   const nav = navigable ? ({ 'data-nav': '', tabIndex: -1 } as const) : {};
   const cellNav = navigable && !onEdit ? nav : {};
@@ -80,6 +84,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
     `${label} (${stance.confidence}) ${scheduled ?? `since ${formatEffective(stance)}`}`,
     conditions ? `Condition: ${conditions}` : null,
     source ? `Source: ${source}` : null,
+    support ? `Support: ${support}` : null,
   ]
     .filter(Boolean)
     .join('\n');
@@ -93,6 +98,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
       data-party={partyId || undefined}
       data-changed={changedSinceVisit ? 'since-visit' : undefined}
       data-scheduled={scheduled ? '' : undefined}
+      data-corroborated={corroboration?.corroborated ? '' : undefined}
       style={POSITION_SWATCH[stance.position]}
       title={changedSinceVisit ? `${details}\nChanged since your last visit` : details}
     >
@@ -103,6 +109,12 @@ export const MatrixCell = memo(function MatrixCell({ stance, pointCodes, pointId
             <span className="cell__cond" title={`Condition: ${conditions}`}>
               <span aria-hidden="true">*</span>
               <span className="visually-hidden">, condition: {conditions}</span>
+            </span>
+          ) : null}
+          {corroboration?.corroborated ? (
+            <span className="cell__corr" title={`Corroborated by ${corroboration.outlets} independent outlets`}>
+              <span aria-hidden="true">✓{corroboration.outlets}</span>
+              <span className="visually-hidden">, {support}</span>
             </span>
           ) : null}
           {stance.confidence !== 'official' ? <span className="cell__conf">{stance.confidence}</span> : null}

@@ -74,6 +74,7 @@ const MatrixRowView = memo(function MatrixRowView({ row, index, measure, lastSee
         <MatrixCell
           key={p.id}
           stance={stance}
+          corroboration={row.cells[p.id]?.corroboration}
           changedSinceVisit={lastSeen !== null && stance !== null && stance.seq > lastSeen}
           pointCodes={pointCodes}
           pointId={row.point.id}

@@ -2,7 +2,7 @@ import type { Party, PointHistory } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
-import { stance } from '../../testing/fixtures';
+import { matrixView, row, stance } from '../../testing/fixtures';
 import { PointDrawer } from './PointDrawer';
 
 const history: PointHistory = {
@@ -49,6 +49,20 @@ describe('PointDrawer', () => {
     client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
     client.setQueryData(['point-history', 'demo', 'p7', null], history);
     client.setQueryData(['parties', 'demo'], parties);
+  });
+
+  it('says who supports each party\'s stance in force on the point', () => {
+    const view = matrixView([row('p7', 'P7', 'NATO membership', { ua: 'reject', ru: 'red_line' })], [
+      { id: 'ua', code: 'UA', name: 'Ukraine', color: '#0057b7', parentId: null },
+      { id: 'ru', code: 'RU', name: 'Russia', color: '#d52b1e', parentId: null },
+    ]);
+    view.rows[0]!.cells['ua'] = { ...view.rows[0]!.cells['ua']!, corroboration: { outlets: 2, sources: 3, corroborated: true } };
+    client.setQueryData(['matrix', 'demo', null], view);
+    render(<Harness />);
+    fireEvent.click(screen.getByRole('button', { name: 'NATO membership' }));
+    const items = screen.getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toContain('Ukraine (Reject): corroborated by 2 independent outlets');
+    expect(items).toContain('Russia (Red line): single source');
   });
 
   it('is a labelled dialog that Escape closes, giving focus back to the opener', () => {

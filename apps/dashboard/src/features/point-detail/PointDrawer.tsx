@@ -4,6 +4,7 @@ import type { StanceEvent } from '@parley/contracts';
 import { ErrorNotice, Loading } from '../../shared/QueryState';
 import { useAuth } from '../auth/AuthProvider';
 import { actorNames, useParties } from '../../shared/use-parties';
+import { PointSupport } from './PointSupport';
 import { ProvisionDiff } from './ProvisionDiff';
 import { RetractDialog } from './RetractDialog';
 import { PointDialog } from '../editing/PointDialog';
@@ -82,6 +83,7 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
         <>
           <h4 className="drawer__section">Text in each document</h4>
           <ProvisionDiff provisions={history.data.provisions} />
+          <PointSupport slug={slug} pointId={pointId} asOf={asOf} knownAt={knownAt} />
           <h4 className="drawer__section">Stances</h4>
           <StanceTimeline
             events={history.data.events}
