@@ -50,7 +50,7 @@ describe('search', () => {
   it('finds a Cyrillic word in its quote, and its transliteration in the translation and elsewhere', async () => {
     const ru = await find('Запорожье');
     expect(ru.hits.map((h) => h.kind === 'stance' && h.stance.id)).toEqual([ids['ru']]);
-    expect(ru.hits[0]).toMatchObject({ kind: 'stance', field: 'quote', stance: { partyId: s.parties[1].id, pointId: s.points[0].id, position: 'red_line', effectiveAt: '2025-11-21T00:00:00.000Z', retracted: false, quoteLanguage: 'ru' } });
+    expect(ru.hits[0]).toMatchObject({ kind: 'stance', field: 'quote', stance: { partyId: s.parties[1].id, partyCode: 'BB', partyName: 'Party BB', pointId: s.points[0].id, pointCode: 'p01', pointTitle: 'Point 1', position: 'red_line', effectiveAt: '2025-11-21T00:00:00.000Z', retracted: false, quoteLanguage: 'ru' } });
     expect(ru.hits[0].snippet).toEqual([
       { text: 'Запорожье', match: true },
       { text: ' останется российским', match: false },

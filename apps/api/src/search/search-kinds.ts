@@ -25,13 +25,13 @@ const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String
 const stance: Searched<Raw> = {
   index: {
     fts: 'search_stances',
-    from: 'stance_events t',
+    from: 'stance_events t JOIN parties pa ON pa.id = t.party_id JOIN points po ON po.id = t.point_id',
     negotiation: 't.negotiation_id',
     keys: { event_id: 't.id' },
     columns: ['quote', 'translation', 'note'],
     where: 'quote IS NOT NULL OR translation IS NOT NULL OR note IS NOT NULL',
     newest: 't.seq DESC',
-    select: `t.id, t.party_id, t.point_id, t.position, t.effective_at, t.recorded_at, t.quote, t.translation, t.note, t.quote_language, t.translation_language,
+    select: `t.id, t.party_id, pa.code AS party_code, pa.name AS party_name, t.point_id, po.code AS point_code, po.title AS point_title, t.position, t.effective_at, t.recorded_at, t.quote, t.translation, t.note, t.quote_language, t.translation_language,
       (SELECT COUNT(*) FROM stance_retractions r WHERE r.event_id = t.id) AS retractions`,
   },
   fields: (r) => [
@@ -47,7 +47,11 @@ const stance: Searched<Raw> = {
     stance: {
       id: str(r['id']),
       partyId: str(r['party_id']),
+      partyCode: str(r['party_code']),
+      partyName: str(r['party_name']),
       pointId: str(r['point_id']),
+      pointCode: str(r['point_code']),
+      pointTitle: str(r['point_title']),
       position: r['position'] as Position,
       effectiveAt: toIso(num(r['effective_at'])),
       recordedAt: toIso(num(r['recorded_at'])),
@@ -80,12 +84,12 @@ const point: Searched<Raw> = {
 const provision: Searched<Raw> = {
   index: {
     fts: 'search_provisions',
-    from: 'provisions t JOIN documents d ON d.id = t.document_id',
+    from: 'provisions t JOIN documents d ON d.id = t.document_id JOIN points po ON po.id = t.point_id',
     negotiation: 'd.negotiation_id',
     keys: { document_id: 't.document_id', point_id: 't.point_id' },
     columns: ['text'],
     newest: 'd.published_at DESC, t.document_id DESC, t.sort_order',
-    select: 't.document_id, t.point_id, t.number, t.text, d.title AS document_title, d.published_at',
+    select: 't.document_id, t.point_id, po.code AS point_code, po.title AS point_title, t.number, t.text, d.title AS document_title, d.published_at',
   },
   fields: (r) => [['text', strOrNull(r['text'])]],
   time: (r) => num(r['published_at']),
@@ -93,7 +97,7 @@ const provision: Searched<Raw> = {
   hit: (r, ranked) => ({
     kind: 'provision',
     ...ranked,
-    provision: { documentId: str(r['document_id']), documentTitle: str(r['document_title']), publishedAt: toIso(num(r['published_at'])), pointId: str(r['point_id']), number: str(r['number']) },
+    provision: { documentId: str(r['document_id']), documentTitle: str(r['document_title']), publishedAt: toIso(num(r['published_at'])), pointId: str(r['point_id']), pointCode: str(r['point_code']), pointTitle: str(r['point_title']), number: str(r['number']) },
   }),
 };
 

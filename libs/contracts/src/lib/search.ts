@@ -56,7 +56,11 @@ export const SearchHit = z.discriminatedUnion('kind', [
     stance: z.object({
       id: Id,
       partyId: Id,
+      partyCode: z.string(),
+      partyName: z.string(),
       pointId: Id,
+      pointCode: z.string(),
+      pointTitle: z.string(),
       position: enumOf(POSITIONS),
       effectiveAt: Timestamp,
       recordedAt: Timestamp,
@@ -69,7 +73,7 @@ export const SearchHit = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('provision'),
     ...hitBase,
-    provision: z.object({ documentId: Id, documentTitle: z.string(), publishedAt: Timestamp, pointId: Id, number: z.string() }),
+    provision: z.object({ documentId: Id, documentTitle: z.string(), publishedAt: Timestamp, pointId: Id, pointCode: z.string(), pointTitle: z.string(), number: z.string() }),
   }),
   z.object({
     kind: z.literal('source'),
