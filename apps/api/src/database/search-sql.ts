@@ -20,6 +20,11 @@ export interface SearchIndex {
   keys: Record<string, string>;
   /** The text columns of `t`, in the order of the PostgreSQL index expression. */
   columns: readonly string[];
+  /**
+   * PostgreSQL: the indexed text when it is not the columns joined by spaces (e.g. a long text cut
+   * with left(…), since a tsvector holds at most 1 MB), exactly as in the index's expression.
+   */
+  text?: string;
   /** PostgreSQL: the partial index's predicate (on `t`'s columns), repeated so the planner uses it. */
   where?: string;
   /** PostgreSQL: newest first (SQLite: the FTS5 row order, newest last, is insertion order). */
@@ -51,7 +56,7 @@ function tsQuery(clauses: readonly SearchClause[]): string {
 export async function searchCandidates<Row>(manager: EntityManager, index: SearchIndex, negotiationId: string, clauses: readonly SearchClause[], limit: number): Promise<Row[]> {
   for (const c of clauses) for (const w of c.words) if (!/^[\p{L}\p{N}]+$/u.test(w)) throw new Error(`search word ${JSON.stringify(w)} is not letters and digits`);
   if (dialectOf(manager).textSearch === 'tsvector') {
-    const vector = `parley_search_vector(${index.columns.map((c) => `coalesce(t.${c}, '')`).join(` || ' ' || `)})`;
+    const vector = `parley_search_vector(${index.text ?? index.columns.map((c) => `coalesce(t.${c}, '')`).join(` || ' ' || `)})`;
     const where = index.where ? `(${index.where.replace(/\b(\w+) IS NOT NULL/g, 't.$1 IS NOT NULL')}) AND ` : '';
     const { rows } = await sql<Row>(
       manager,

@@ -11,6 +11,8 @@ import type { Fields, Ranked } from './rank';
  */
 export interface Searched<Row = Record<string, unknown>> {
   index: SearchIndex;
+  /** Candidates ranked (default CANDIDATES): fewer for long texts, each of which the ranking reads whole. */
+  candidates?: number;
   fields(row: Row): Fields;
   /** The time that breaks a tie of scores: newer first. */
   time(row: Row): number;

@@ -33,8 +33,9 @@ export class SearchService {
     let truncated = false;
     for (const kind of kinds) {
       const searched = SEARCHED[kind];
-      const rows = await searchCandidates<Record<string, unknown>>(this.db.read, searched.index, negotiationId, clauses, CANDIDATES);
-      if (rows.length === CANDIDATES) truncated = true;
+      const limit = searched.candidates ?? CANDIDATES;
+      const rows = await searchCandidates<Record<string, unknown>>(this.db.read, searched.index, negotiationId, clauses, limit);
+      if (rows.length === limit) truncated = true;
       for (const row of rows) {
         const ranked = rank(searched.fields(row), clauses);
         if (ranked) found.push({ hit: searched.hit(row, ranked), time: searched.time(row), order: SEARCH_KINDS.indexOf(kind), id: searched.id(row) });
