@@ -52,7 +52,11 @@ async function main(): Promise<void> {
         return out;
       };
       const totals = await Promise.all(QUERIES.map(async (q) => (await search.search(slug, { q })).total));
-      const inProcess = summary(await timed((q) => search.search(slug, { q })));
+      const samples = await timed((q) => search.search(slug, { q }));
+      const inProcess = summary(samples);
+      // Per query (samples run query by query, `repeats` rounds): the slowest kind of query shows.
+      const perQuery = QUERIES.map((q, i) => `${q} ${round(summary(samples.filter((_, k) => k % QUERIES.length === i)).p50)} ms`);
+      console.log(`${driver} ${size}: p50 per query: ${perQuery.join(', ')}`);
       const http = summary(
         await timed(async (q) => {
           const res = await fetch(`http://127.0.0.1:${port}/api/negotiations/${slug}/search?q=${encodeURIComponent(q)}`);
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
       const baseline = summary(like);
       await app.close();
       await h.drop();
-      const run = { driver, events: size, writeSeconds: round(h.writeSeconds), inProcess: { p50: round(inProcess.p50), p95: round(inProcess.p95) }, http: { p50: round(http.p50), p95: round(http.p95) }, likeP50: round(baseline.p50), totals };
+      const run = { driver, events: size, perQuery, writeSeconds: round(h.writeSeconds), inProcess: { p50: round(inProcess.p50), p95: round(inProcess.p95) }, http: { p50: round(http.p50), p95: round(http.p95) }, likeP50: round(baseline.p50), totals };
       runs.push(run);
       console.log(`${driver} | ${size} | ${h.writeSeconds.toFixed(1)} | ${ms(inProcess.p50)} / ${ms(inProcess.p95)} | ${ms(http.p50)} / ${ms(http.p95)} | ${ms(baseline.p50)} | ${totals.join(', ')}`);
     }

@@ -6,6 +6,7 @@ import { ENTITIES } from '../src/entities';
 import { searchCandidates } from '../src/database/search-sql';
 import { SEARCHED } from '../src/search/search-kinds';
 import { parseSearch } from '../src/search/search-query';
+import { wordsOf } from '../src/search/fold';
 import { freshDatabase, type TestDatabase } from './harness';
 
 const TABLES = ['sources', 'negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
@@ -322,6 +323,22 @@ describe('the search migration', () => {
       expect(await found('point', 'energodar')).toBe(1);
       await current.query(`DELETE FROM provisions`);
       expect(await found('provision', 'IAEA')).toBe(0);
+
+      // The database folds every Latin and Cyrillic letter as the ranking does (search/fold.ts).
+      const letters: string[] = [];
+      for (const [lo, hi] of [[0xc0, 0x24f], [0x1e00, 0x1eff], [0x400, 0x45f]]) for (let c = lo; c <= hi; c++) if (/\p{L}/u.test(String.fromCodePoint(c))) letters.push(String.fromCodePoint(c));
+      // SQLite's own table keeps ǡ Ǡ and folds the long s (ſ ẛ) to s: the only differences.
+      const words = letters.filter((l) => current.options.type === 'postgres' || !'Ǡǡſẛ'.includes(l)).map((l) => `x${l}x`);
+      let folded: string[];
+      if (current.options.type === 'postgres') {
+        folded = ((await current.query(`SELECT parley_search_vector(w)::text AS v FROM unnest($1::text[]) WITH ORDINALITY AS u(w, i) ORDER BY i`, [words])) as { v: string }[]).map((r) => r.v.replace(/^'(.*)':1$/, '$1'));
+      } else {
+        await current.query(`CREATE VIRTUAL TABLE temp.fold_check USING fts5(w, tokenize = 'unicode61 remove_diacritics 2')`);
+        await current.query(`CREATE VIRTUAL TABLE temp.fold_terms USING fts5vocab(temp, fold_check, instance)`);
+        for (const w of words) await current.query('INSERT INTO temp.fold_check (w) VALUES (?)', [w]);
+        folded = ((await current.query('SELECT term FROM temp.fold_terms ORDER BY doc')) as { term: string }[]).map((r) => r.term);
+      }
+      expect(folded).toEqual(words.map((w) => wordsOf(w).map((x) => x.word).join(' ')));
       await current.undoLastMigration({ transaction: 'all' });
       await expect(found('stance', 'запорожье')).rejects.toThrow();
     } finally {
