@@ -54,7 +54,7 @@ function tsQuery(clauses: readonly SearchClause[]): string {
  * the rows' fields).
  */
 export async function searchCandidates<Row>(manager: EntityManager, index: SearchIndex, negotiationId: string, clauses: readonly SearchClause[], limit: number): Promise<Row[]> {
-  for (const c of clauses) for (const w of c.words) if (!/^[\p{L}\p{N}]+$/u.test(w)) throw new Error(`search word ${JSON.stringify(w)} is not letters and digits`);
+  for (const c of clauses) for (const w of c.words) if (!/^[\p{L}\p{N}\p{M}]+$/u.test(w)) throw new Error(`search word ${JSON.stringify(w)} is not letters, marks and digits`);
   if (dialectOf(manager).textSearch === 'tsvector') {
     const vector = `parley_search_vector(${index.text ?? index.columns.map((c) => `coalesce(t.${c}, '')`).join(` || ' ' || `)})`;
     const where = index.where ? `(${index.where.replace(/\b(\w+) IS NOT NULL/g, 't.$1 IS NOT NULL')}) AND ` : '';
