@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = join(ROOT, 'docs/benchmarks.md');
-const SCENARIOS = ['write', 'batch', 'matrix', 'metrics', 'live', 'export', 'dashboard'];
+const SCENARIOS = ['write', 'batch', 'matrix', 'metrics', 'search', 'live', 'export', 'dashboard'];
 /**
  * Sizes the runner uses, so that `npm run bench` ends in about 10 minutes on a 2-core machine; a
  * variable already set in the environment wins. The scripts run alone keep their own (larger) defaults.

@@ -22,20 +22,21 @@ export interface History {
  * write); otherwise to a temp folder removed by drop(). PostgreSQL gets its own schema, dropped
  * (kept as bench_<events> and reused when BENCH_DB_DIR is set).
  */
-export async function history(driver: 'sqlite' | 'postgres', events: number, pgUrl?: string): Promise<History> {
+export async function history(driver: 'sqlite' | 'postgres', events: number, pgUrl?: string, { texts = false }: { texts?: boolean } = {}): Promise<History> {
+  const kind = texts ? 'text-' : '';
   let database: DatabaseConfig;
   let drop: () => Promise<void>;
   const keep = process.env['BENCH_DB_DIR'];
   if (driver === 'sqlite') {
     const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
     fs.mkdirSync(dir, { recursive: true });
-    database = { driver: 'sqlite', path: path.join(dir, `history-${events}.sqlite`), synchronous: 'NORMAL' };
+    database = { driver: 'sqlite', path: path.join(dir, `history-${kind}${events}.sqlite`), synchronous: 'NORMAL' };
     drop = async () => {
       if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     };
   } else {
     if (!pgUrl) throw new Error('PostgreSQL needs DATABASE_URL');
-    const schema = keep ? `bench_${events}` : `bench_${events}_${process.pid}`;
+    const schema = keep ? `bench_${kind.replace('-', '_')}${events}` : `bench_${kind.replace('-', '_')}${events}_${process.pid}`;
     const client = new Client({ connectionString: pgUrl });
     await client.connect();
     if (!keep) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -53,13 +54,13 @@ export async function history(driver: 'sqlite' | 'postgres', events: number, pgU
   const started = Date.now();
   const db = await Db.open(database, ENTITIES);
   try {
-    const slug = `bench-${events}`;
+    const slug = `bench-${kind}${events}`;
     const { rows } = await sql<{ id: string; seq: number | string }>(db.read, 'SELECT id, seq FROM negotiations WHERE slug = ?', [slug]);
     if (rows[0] && Number(rows[0].seq) === events) {
       return { database, synthetic: { negotiationId: rows[0].id, slug, events }, writeSeconds: 0, drop };
     }
     if (rows[0]) throw new Error(`${slug} in ${JSON.stringify(database)} is incomplete: remove the file`);
-    const synthetic = await writeSynthetic(db, { events, points: 200, parties: 50 });
+    const synthetic = await writeSynthetic(db, { events, points: 200, parties: 50, texts, slug });
     if (database.driver === 'postgres') await sql(db.read, 'ANALYZE');
     return { database, synthetic, writeSeconds: (Date.now() - started) / 1000, drop };
   } finally {

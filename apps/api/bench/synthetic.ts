@@ -24,15 +24,27 @@ export interface Synthetic {
   events: number;
 }
 
+/** Words of the synthetic quotes: a few place names in three scripts, then a long tail (w0…w4999), drawn with a Zipf-like skew. */
+const NAMES = ['Zaporizhzhia', 'Запорожье', 'Запоріжжя', 'Donbas', 'Genève', 'ceasefire', 'sanctions', 'referendum'];
+const TAIL = 5000;
+
+/** A sentence of `words` words: names one word in ten, else the tail (low numbers far more often). */
+function sentence(random: () => number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(random() < 0.1 ? NAMES[Math.floor(random() * NAMES.length)] : `w${Math.floor(TAIL ** random()) - 1}`);
+  return out.join(' ');
+}
+
 /**
  * Writes a negotiation with `points` × `parties` cells and `events` stance events spread over two
  * years straight into the tables (bulk SQL, bypassing the API: this measures reads), then builds the
  * current-stance projection with one SQL statement.
  */
-export async function writeSynthetic(db: Db, opts: { events: number; points: number; parties: number; seed?: number }): Promise<Synthetic> {
+export async function writeSynthetic(db: Db, opts: { events: number; points: number; parties: number; seed?: number; texts?: boolean; slug?: string }): Promise<Synthetic> {
   const random = prng(opts.seed ?? 42);
+  const texts = prng(7);
   const negotiationId = randomUUID();
-  const slug = `bench-${opts.events}`;
+  const slug = opts.slug ?? `bench-${opts.events}`;
   const now = Date.now();
   const w = db.writerDataSource.manager;
   await w.transaction(async (m) => {
@@ -52,8 +64,9 @@ export async function writeSynthetic(db: Db, opts: { events: number; points: num
       ]);
     }
     const ROWS = 500;
-    const columns = '(id, negotiation_id, seq, party_id, point_id, position, confidence, effective_at, effective_precision, recorded_at, recorded_by, condition_point_ids, source_outlet)';
-    const placeholders = `(${Array(13).fill('?').join(', ')})`;
+    // With texts: a quote on 60% of the events (8–20 words), a translation on a third of those, a note on 30%.
+    const columns = '(id, negotiation_id, seq, party_id, point_id, position, confidence, effective_at, effective_precision, recorded_at, recorded_by, condition_point_ids, source_outlet, quote, translation, note)';
+    const placeholders = `(${Array(16).fill('?').join(', ')})`;
     for (let start = 0; start < opts.events; start += ROWS) {
       const params: unknown[] = [];
       const count = Math.min(ROWS, opts.events - start);
@@ -65,6 +78,8 @@ export async function writeSynthetic(db: Db, opts: { events: number; points: num
           POSITIONS[Math.floor(random() * POSITIONS.length)], 'reported', effective, 'time',
           effective + Math.floor(random() * 3 * 86_400_000), 'bench', '[]', 'Bench',
         );
+        const quote = opts.texts && texts() < 0.6 ? sentence(texts, 8 + Math.floor(texts() * 13)) : null;
+        params.push(quote, quote && texts() < 0.33 ? sentence(texts, 10) : null, opts.texts && texts() < 0.3 ? sentence(texts, 6) : null);
       }
       await sql(m, `INSERT INTO stance_events ${columns} VALUES ${Array(count).fill(placeholders).join(', ')}`, params);
     }

@@ -21,6 +21,7 @@ import { NegotiationsModule } from './negotiations/negotiations.module';
 import { PartiesModule } from './parties/parties.module';
 import { PointsModule } from './points/points.module';
 import { ShareLinksModule } from './share-links/share-links.module';
+import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
 import { StancesModule } from './stances/stances.module';
 import { UsersModule } from './users/users.module';
@@ -67,6 +68,7 @@ export class AppModule {
         DocumentsModule,
         MilestonesModule,
         SourcesModule,
+        SearchModule,
         StancesModule,
         MatrixModule,
         ExportsModule,

@@ -174,6 +174,8 @@ describe('hostile input and limits (SQLite)', () => {
       { arbitrary: fc.string({ maxLength: 50 }), weight: 3 },
       { arbitrary: fc.string({ unit: 'grapheme', maxLength: 50 }), weight: 3 },
       fc.constantFrom("'; DROP TABLE stance_events; --", '../../etc/passwd', '%00', '\u0000', '𝕏'.repeat(300), 'null', 'undefined', '-1', '1e309', 'NaN', '0x10', ' '),
+      // The search's query languages (FTS5 MATCH, tsquery): each a word or a separator, never syntax.
+      fc.constantFrom('"', '"a', 'NEAR(a b)', 'a OR b', 'a:*', '-a', '*', 'a*', '{quote}: a', "'a' & !b", 'a <-> b', '^a', 'stance,point', 'nope,'),
       fc.integer().map(String),
       // Long strings: most fit in a URL, a few are over Node's header limit.
       fc.oneof({ arbitrary: fc.nat(14_000).map((n) => 'x'.repeat(n)), weight: 5 }, { arbitrary: fc.nat(70_000).map((n) => 'x'.repeat(n)), weight: 1 }),
@@ -193,7 +195,7 @@ describe('hostile input and limits (SQLite)', () => {
     );
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/merge-patch+json', 'application/json; charset=latin1', '', 'application/jsonx');
     const auth = fc.constantFrom<'admin' | 'analyst' | 'none' | 'garbage'>('admin', 'analyst', 'none', 'garbage');
-    const queryString = fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('asOf', 'knownAt', 'since', 'until', 'recordedSince', 'effectiveFrom', 'effectiveTo', 'sinceSeq', 'limit', 'from', 'to', 'step', 'a', 'b', 'partyId', 'pointId', 'documentId', 'share')), garbageText), { maxLength: 5 });
+    const queryString = fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('asOf', 'knownAt', 'since', 'until', 'recordedSince', 'effectiveFrom', 'effectiveTo', 'sinceSeq', 'limit', 'from', 'to', 'step', 'a', 'b', 'partyId', 'pointId', 'documentId', 'share', 'q', 'kinds')), garbageText), { maxLength: 5 });
     const request = fc.record({
       route: fc.constantFrom(...routes),
       params: fc.array(pathValue, { minLength: 3, maxLength: 3 }),

@@ -115,6 +115,7 @@ const TABLE: Record<string, Case | Case[]> = {
       return { path: `${n}/documents/compare?a=${id}&b=${id}` };
     },
   },
+  'GET /api/negotiations/:negotiationId/search': { level: 'read', call: ({ n }) => ({ path: `${n}/search?q=point` }) },
   'GET /api/negotiations/:negotiationId/sources': { level: 'read', call: ({ n }) => ({ path: `${n}/sources` }) },
   // A URL per call: a second source with the same URL is a 409.
   'POST /api/negotiations/:negotiationId/sources': { level: 'analyst', call: ({ n }) => ({ path: `${n}/sources`, body: { outlet: 'Reuters', url: `https://example.org/access/${next()}` } }) },

@@ -3,6 +3,10 @@ import { MIGRATIONS } from '@parley/migrations';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { Db, runMigrations } from '../src/database/db.service';
 import { ENTITIES } from '../src/entities';
+import { searchCandidates } from '../src/database/search-sql';
+import { SEARCHED } from '../src/search/search-kinds';
+import { parseSearch } from '../src/search/search-query';
+import { wordsOf } from '../src/search/fold';
 import { freshDatabase, type TestDatabase } from './harness';
 
 const TABLES = ['sources', 'negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
@@ -68,6 +72,8 @@ describe('migrations', () => {
       ix_events_recorded: ['negotiation_id', 'recorded_at'],
       // a source's citations (its count, and the corroboration built on it)
       ix_events_source: ['source_id'],
+      // search (PostgreSQL: a GIN index on the texts' tsvector; SQLite keeps it in an FTS5 table)
+      ...(ds.options.type === 'postgres' ? { ix_search_stances: expect.any(Array) } : {}),
     });
   });
 
@@ -250,7 +256,8 @@ describe('the sources migration', () => {
 describe('the quote translation migration', () => {
   it('adds the quote language and translation columns to stance_events, and takes them away again', async () => {
     const database = await freshDatabase();
-    const ds = new DataSource(dataSourceOptions(database.config, ENTITIES));
+    const upTo = MIGRATIONS.findIndex((m) => m.name === 'QuoteTranslation1765152000000') + 1;
+    const ds = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, upTo) });
     await ds.initialize();
     const columns = async () => {
       const runner = ds.createQueryRunner();
@@ -262,13 +269,80 @@ describe('the quote translation migration', () => {
     };
     try {
       await runMigrations(ds);
-      expect(MIGRATIONS.at(-1)?.name).toBe('QuoteTranslation1765152000000');
+      expect(ds.migrations.at(-1)?.name).toBe('QuoteTranslation1765152000000');
       expect(await columns()).toEqual(expect.arrayContaining(['quote', 'quote_language', 'translation', 'translation_language']));
       await ds.undoLastMigration({ transaction: 'all' });
       expect(await columns()).toContain('quote');
       expect((await columns()).filter((c) => c.includes('translation') || c === 'quote_language')).toEqual([]);
     } finally {
       await ds.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('the search migration', () => {
+  it('indexes the texts already there (events, points, provisions, sources), keeps new ones indexed, and goes down again', async () => {
+    const database = await freshDatabase();
+    const at = MIGRATIONS.findIndex((m) => m.name === 'Search1765242000000');
+    expect(at).toBeGreaterThan(0);
+    const older = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, at) });
+    await older.initialize();
+    const n = '00000000-0000-4000-8000-000000000001';
+    try {
+      await runMigrations(older);
+      await older.query(`INSERT INTO negotiations (id, slug, title, description, status, seq, version, created_at, updated_at) VALUES ('${n}', 'n', 'N', '', 'active', 10, 1, 1, 1)`);
+      await older.query(`INSERT INTO parties (id, negotiation_id, code, name, kind, color, parent_id, description, sort_order, version, created_at, updated_at) VALUES ('${n.slice(0, -1)}2', '${n}', 'P', 'P', 'state', '#000000', NULL, '', 0, 1, 1, 1)`);
+      await older.query(`INSERT INTO points (id, negotiation_id, code, title, category, description, sort_order, version, created_at, updated_at) VALUES ('${n.slice(0, -1)}3', '${n}', 'p', 'Запорожская АЭС', 'security', 'Zaporizhzhia plant', 0, 1, 1, 1)`);
+      await older.query(`INSERT INTO documents (id, negotiation_id, title, short_title, author_party_id, published_at, published_precision, description, source_url, version, created_at, updated_at) VALUES ('${n.slice(0, -1)}4', '${n}', 'D', 'D', NULL, 1, 'day', '', NULL, 1, 1, 1)`);
+      await older.query(`INSERT INTO provisions (document_id, point_id, number, text, sort_order) VALUES ('${n.slice(0, -1)}4', '${n.slice(0, -1)}3', '1', 'Nuclear plant under IAEA control', 0)`);
+      await older.query(`INSERT INTO sources (id, negotiation_id, kind, outlet, title, url, published_at, language, description, version, created_at, updated_at) VALUES ('${n.slice(0, -1)}5', '${n}', 'news_report', 'Kyiv Independent', 'Talks in Genève', NULL, NULL, NULL, NULL, 1, 1, 1)`);
+      for (const [i, quote] of ["'Запорожье наше'", 'NULL'].entries()) {
+        await older.query(
+          `INSERT INTO stance_events (id, negotiation_id, seq, party_id, point_id, position, confidence, effective_at, effective_precision, recorded_at, recorded_by, conditions_text, condition_point_ids, note, quote, actor_id, source_url, source_outlet, source_title, source_published_at, document_id, milestone_id)
+           VALUES ('${n.slice(0, -1)}${6 + i}', '${n}', ${i + 1}, '${n.slice(0, -1)}2', '${n.slice(0, -1)}3', 'accept', 'reported', 1000, 'day', 1000, 'a@test.local', NULL, '[]', NULL, ${quote}, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+        );
+      }
+    } finally {
+      await older.destroy();
+    }
+    const current = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, at + 1) });
+    await current.initialize();
+    const found = async (kind: keyof typeof SEARCHED, word: string) => (await searchCandidates<Record<string, unknown>>(current.manager, SEARCHED[kind].index, n, parseSearch(word), 10)).length;
+    try {
+      await runMigrations(current);
+      expect(await found('stance', 'запорожье')).toBe(1);
+      expect(await found('point', 'Запорожская')).toBe(1);
+      expect(await found('point', 'zaporizhzhia')).toBe(1);
+      expect(await found('provision', 'IAEA')).toBe(1);
+      expect(await found('source', 'geneve')).toBe(1);
+      expect(await found('source', 'kyiv')).toBe(1);
+      // Rows written later are indexed too, and a changed text replaces the old one.
+      await current.query(`UPDATE points SET title = 'Energodar' WHERE id = '${n.slice(0, -1)}3'`);
+      expect(await found('point', 'Запорожская')).toBe(0);
+      expect(await found('point', 'energodar')).toBe(1);
+      await current.query(`DELETE FROM provisions`);
+      expect(await found('provision', 'IAEA')).toBe(0);
+
+      // The database folds every Latin and Cyrillic letter as the ranking does (search/fold.ts).
+      const letters: string[] = [];
+      for (const [lo, hi] of [[0xc0, 0x24f], [0x1e00, 0x1eff], [0x400, 0x45f]]) for (let c = lo; c <= hi; c++) if (/\p{L}/u.test(String.fromCodePoint(c))) letters.push(String.fromCodePoint(c));
+      // SQLite's own table keeps ǡ Ǡ and folds the long s (ſ ẛ) to s: the only differences.
+      const words = letters.filter((l) => current.options.type === 'postgres' || !'Ǡǡſẛ'.includes(l)).map((l) => `x${l}x`);
+      let folded: string[];
+      if (current.options.type === 'postgres') {
+        folded = ((await current.query(`SELECT parley_search_vector(w)::text AS v FROM unnest($1::text[]) WITH ORDINALITY AS u(w, i) ORDER BY i`, [words])) as { v: string }[]).map((r) => r.v.replace(/^'(.*)':1$/, '$1'));
+      } else {
+        await current.query(`CREATE VIRTUAL TABLE temp.fold_check USING fts5(w, tokenize = 'unicode61 remove_diacritics 2')`);
+        await current.query(`CREATE VIRTUAL TABLE temp.fold_terms USING fts5vocab(temp, fold_check, instance)`);
+        for (const w of words) await current.query('INSERT INTO temp.fold_check (w) VALUES (?)', [w]);
+        folded = ((await current.query('SELECT term FROM temp.fold_terms ORDER BY doc')) as { term: string }[]).map((r) => r.term);
+      }
+      expect(folded).toEqual(words.map((w) => wordsOf(w).map((x) => x.word).join(' ')));
+      await current.undoLastMigration({ transaction: 'all' });
+      await expect(found('stance', 'запорожье')).rejects.toThrow();
+    } finally {
+      await current.destroy();
       await database.drop();
     }
   });

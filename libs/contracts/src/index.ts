@@ -3,6 +3,7 @@ export * from './lib/errors';
 export * from './lib/primitives';
 export * from './lib/schemas';
 export * from './lib/sources';
+export * from './lib/search';
 export * from './lib/queries';
 export * from './lib/views';
 export * from './lib/changes';

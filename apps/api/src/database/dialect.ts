@@ -27,6 +27,8 @@ export interface Dialect {
   readonly jsonRows: boolean;
   /** Opens a read-only transaction that sees one snapshot for all its statements. */
   readonly beginSnapshot: string;
+  /** Full-text search: FTS5 tables (SQLite) or GIN indexes on tsvector expressions (PostgreSQL); see search-sql.ts. */
+  readonly textSearch: 'fts5' | 'tsvector';
 }
 
 const SQLITE: Dialect = {
@@ -37,6 +39,7 @@ const SQLITE: Dialect = {
   jsonRows: true,
   // A read transaction sees one snapshot from its first read on.
   beginSnapshot: 'BEGIN',
+  textSearch: 'fts5',
 };
 
 const POSTGRES: Dialect = {
@@ -49,6 +52,7 @@ const POSTGRES: Dialect = {
   inList: (expr, values) => ({ where: `${expr} = ANY(?::int[])`, params: [values] }),
   jsonRows: false,
   beginSnapshot: 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  textSearch: 'tsvector',
 };
 
 /** The dialect a manager (of a transaction, or of a data source) speaks. */

@@ -6,6 +6,7 @@ import { ExportMenu } from '../features/exports/ExportMenu';
 import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
+import { SearchBox } from '../features/search/SearchBox';
 import { isUnauthenticated } from '../shared/api';
 import { ErrorNotice, Loading } from '../shared/QueryState';
 import { TimeBar } from '../features/time/TimeBar';
@@ -49,6 +50,7 @@ export function App() {
           {shareView ? null : <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n, point: null, party: null })} />}
           <AsOfInput value={params.asOf} onChange={(asOf) => setParams({ asOf }, { replace: true })} />
         </div>
+        {selected ? <SearchBox key={selected.slug} slug={selected.slug} onOpen={(patch) => setParams(patch)} /> : null}
         <ViewSwitcher params={params} onChange={(patch) => setParams(patch)} />
         <ConnectionIndicator />
         <nav aria-label="Links">

@@ -1,0 +1,37 @@
+import type { SearchHit } from '@parley/contracts';
+import type { DashboardParams } from '../../shared/url-state';
+
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Where a hit opens, as URL state: a stance opens its cell's point drawer at the day it took effect
+ * (so the matrix shows it in force, unless it was retracted or overtaken); a point its drawer at
+ * the date shown; a provision its point in its document's numbering at the document's date; a
+ * source the matrix at its publication date (the source panel is a later change).
+ */
+export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
+  switch (hit.kind) {
+    case 'stance':
+      return { view: 'matrix', point: hit.stance.pointId, asOf: day(hit.stance.effectiveAt) };
+    case 'point':
+      return { view: 'matrix', point: hit.point.id };
+    case 'provision':
+      return { view: 'matrix', point: hit.provision.pointId, doc: hit.provision.documentId, asOf: day(hit.provision.publishedAt) };
+    case 'source':
+      return hit.source.publishedAt ? { view: 'matrix', asOf: day(hit.source.publishedAt) } : { view: 'matrix' };
+  }
+}
+
+/** What a hit belongs to, in one line. */
+export function hitLabel(hit: SearchHit): string {
+  switch (hit.kind) {
+    case 'stance':
+      return `${hit.stance.partyName} on ${hit.stance.pointCode} ${hit.stance.pointTitle} · ${day(hit.stance.effectiveAt)}${hit.stance.retracted ? ' · retracted' : ''}`;
+    case 'point':
+      return `Point ${hit.point.code} ${hit.point.title}`;
+    case 'provision':
+      return `${hit.provision.documentTitle} § ${hit.provision.number} (point ${hit.provision.pointCode}) · ${day(hit.provision.publishedAt)}`;
+    case 'source':
+      return `Source: ${[hit.source.outlet, hit.source.title].filter(Boolean).join(' — ') || 'untitled'}${hit.source.publishedAt ? ` · ${day(hit.source.publishedAt)}` : ''}`;
+  }
+}
