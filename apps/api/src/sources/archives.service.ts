@@ -23,6 +23,16 @@ export interface StoredCopy {
   text: string;
 }
 
+/** A copy checked and read, ready to store. */
+export interface PreparedCopy {
+  type: ArchiveContentType;
+  text: string;
+  sha256: string;
+  size: number;
+  /** The bytes, base64. */
+  original: string;
+}
+
 /** The media type of a Content-Type header among those an archive takes, or a 415 (a text in a charset other than UTF-8 too). */
 export function archiveTypeOf(header: string | undefined): ArchiveContentType {
   const [media = '', ...params] = (header ?? '').split(';').map((p) => p.trim().toLowerCase());
@@ -57,38 +67,45 @@ export class ArchivesService {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     // Known before reading the body: a copy for a source that is not there is a 404, whatever it holds.
     await findScoped(this.db.read, SourceEntity, negotiationId, sourceId, 'Source');
+    const copy = await this.prepare(type, body);
+    return this.db.write((tx) => this.attachIn(tx, negotiationId, sourceId, copy, author));
+  }
+
+  /** Checks a copy and extracts its text (before any transaction: a PDF takes a child process). 400 or 413 when it cannot be taken. */
+  async prepare(type: ArchiveContentType, body: unknown): Promise<PreparedCopy> {
     if (!Buffer.isBuffer(body) || body.length === 0) throw invalid([{ field: 'body', message: 'must not be empty: send the copy as the request body' }]);
     if (body.length > this.config.archiveLimitBytes) {
       throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The copy is larger than the limit of ${this.config.archiveLimitBytes} bytes (ARCHIVE_LIMIT_BYTES); nothing was changed`);
     }
     const text = await extractText(body, type);
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    const original = body.toString('base64');
-    return this.db.write(async (tx: Tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      const current = await findScoped(tx.manager, SourceEntity, negotiationId, sourceId, 'Source');
-      const was = (await latestArchives(tx.manager, negotiationId, current.id)).get(current.id) ?? null;
-      const now = Date.now();
-      const copy: SourceArchiveEntity = {
-        id: newOrderedId(now),
-        negotiationId,
-        sourceId: current.id,
-        sha256,
-        size: body.length,
-        contentType: type,
-        original,
-        text,
-        textLength: text.length,
-        archivedAt: now,
-        archivedBy: author,
-      };
-      await tx.manager.insert(SourceArchiveEntity, copy);
-      const next: SourceEntity = { ...current, version: current.version + 1, updatedAt: now };
-      await tx.manager.update(SourceEntity, { id: current.id }, { version: next.version, updatedAt: now });
-      const view = toSource(next, archiveMetaOf(copy));
-      await this.changes.record(tx, { negotiationId, seq, kind: 'source.updated', entityId: current.id, data: view, before: toSource(current, was), recordedAt: now, recordedBy: author });
-      return view;
-    });
+    return { type, text, sha256: createHash('sha256').update(body).digest('hex'), size: body.length, original: body.toString('base64') };
+  }
+
+  /** Stores a prepared copy as the source's latest, in the caller's transaction (the demo loader attaches its seed article so). */
+  async attachIn(tx: Tx, negotiationId: string, sourceId: string, prepared: PreparedCopy, author: string): Promise<Source> {
+    const seq = await this.changes.nextSeq(tx, negotiationId);
+    const current = await findScoped(tx.manager, SourceEntity, negotiationId, sourceId, 'Source');
+    const was = (await latestArchives(tx.manager, negotiationId, current.id)).get(current.id) ?? null;
+    const now = Date.now();
+    const copy: SourceArchiveEntity = {
+      id: newOrderedId(now),
+      negotiationId,
+      sourceId: current.id,
+      sha256: prepared.sha256,
+      size: prepared.size,
+      contentType: prepared.type,
+      original: prepared.original,
+      text: prepared.text,
+      textLength: prepared.text.length,
+      archivedAt: now,
+      archivedBy: author,
+    };
+    await tx.manager.insert(SourceArchiveEntity, copy);
+    const next: SourceEntity = { ...current, version: current.version + 1, updatedAt: now };
+    await tx.manager.update(SourceEntity, { id: current.id }, { version: next.version, updatedAt: now });
+    const view = toSource(next, archiveMetaOf(copy));
+    await this.changes.record(tx, { negotiationId, seq, kind: 'source.updated', entityId: current.id, data: view, before: toSource(current, was), recordedAt: now, recordedBy: author });
+    return view;
   }
 
   /** The latest copy of a source, or 404 when the source has none. */

@@ -5,5 +5,5 @@ import { ArchivesService } from './archives.service';
 import { SourcesController } from './sources.controller';
 import { SourcesService } from './sources.service';
 
-@Module({ imports: [NegotiationsModule], controllers: [SourcesController, ArchivesController], providers: [SourcesService, ArchivesService], exports: [SourcesService] })
+@Module({ imports: [NegotiationsModule], controllers: [SourcesController, ArchivesController], providers: [SourcesService, ArchivesService], exports: [SourcesService, ArchivesService] })
 export class SourcesModule {}
