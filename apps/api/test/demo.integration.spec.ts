@@ -414,7 +414,7 @@ describe('demo dataset, loaded by two nodes at once', () => {
       const d = UKRAINE_2025;
       // Each distinct source the stances cite is created once, by the first stance citing it.
       const sources = ((await t.get(`/api/negotiations/${d.negotiation.slug}/sources`)).body as unknown[]).length;
-      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources + d.stances.length + d.retractions.length);
+      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources + d.stances.length + d.retractions.length + (d.archives?.length ?? 0));
     } finally {
       await other.close();
       await t.close();
