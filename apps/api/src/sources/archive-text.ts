@@ -28,7 +28,7 @@ const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg
 // Elements that end a line of text (block-level ones, line breaks, cells).
 const BLOCK = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul', 'title', 'body', 'caption',
+  'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul', 'body', 'caption',
 ]);
 
 interface HtmlNode {
@@ -41,7 +41,8 @@ interface HtmlNode {
 /**
  * An HTML page's readable text: parsed as a browser does (parse5, the WHATWG parser jsdom uses), with
  * scripts, styles and the head left out (the title kept as the first line), entities decoded, runs
- * of white space collapsed and one line per block. Nothing of it is ever served as HTML.
+ * of white space collapsed and one line per block. Walked with a stack of its own, not recursion:
+ * a page nested 100,000 deep is read like any other. Nothing of it is ever served as HTML.
  */
 export function htmlText(html: string): string {
   const lines: string[] = [];
@@ -51,39 +52,36 @@ export function htmlText(html: string): string {
     if (t !== '') lines.push(t);
     line = '';
   };
-  const title: string[] = [];
-  const walk = (node: HtmlNode, inHead: boolean): void => {
-    if (node.nodeName === '#text') {
-      if (inHead) title.push(node.value ?? '');
+  let title = '';
+  // A step: visit a node, or end the block a node opened.
+  const stack: ({ node: HtmlNode; inTitle: boolean } | 'end-block')[] = [{ node: parse(html) as unknown as HtmlNode, inTitle: false }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (step === 'end-block') {
+      endLine();
+      continue;
+    }
+    const { node, inTitle } = step;
+    const name = node.nodeName;
+    if (name === '#text') {
+      if (inTitle) title += node.value ?? '';
       else line += node.value ?? '';
-      return;
+      continue;
     }
-    if (node.nodeName === 'title') {
-      for (const child of node.childNodes ?? []) walk(child, true);
-      return;
+    if (name === '#comment' || (SKIPPED.has(name) && name !== 'head')) continue;
+    let children = node.childNodes ?? [];
+    // The head gives only its title.
+    if (name === 'head') children = children.filter((c) => c.nodeName === 'title');
+    const childInTitle = inTitle || name === 'title';
+    const block = BLOCK.has(name) && !childInTitle;
+    if (block) {
+      endLine();
+      stack.push('end-block');
     }
-    if (node.nodeName === '#comment' || (SKIPPED.has(node.nodeName) && node.nodeName !== 'head')) return;
-    const block = BLOCK.has(node.nodeName);
-    if (block) endLine();
-    for (const child of node.childNodes ?? []) walk(child, inHead);
-    if (block) endLine();
-  };
-  const doc = parse(html) as unknown as HtmlNode;
-  // The head is walked only for its title.
-  const visit = (node: HtmlNode): void => {
-    if (node.nodeName === 'head') {
-      for (const child of node.childNodes ?? []) if (child.nodeName === 'title') walk(child, false);
-      return;
-    }
-    if (node.nodeName === 'html' || node.nodeName === '#document') {
-      for (const child of node.childNodes ?? []) visit(child);
-      return;
-    }
-    walk(node, false);
-  };
-  visit(doc);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, inTitle: childInTitle });
+  }
   endLine();
-  const heading = title.join('').replace(/\s+/g, ' ').trim();
+  const heading = title.replace(/\s+/g, ' ').trim();
   return [heading, ...lines].filter((l) => l !== '').join('\n');
 }
 
