@@ -55,8 +55,7 @@ export function htmlText(html: string): string {
   let title = '';
   // A step: visit a node, or end the block a node opened.
   const stack: ({ node: HtmlNode; inTitle: boolean } | 'end-block')[] = [{ node: parse(html) as unknown as HtmlNode, inTitle: false }];
-  while (stack.length > 0) {
-    const step = stack.pop()!;
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
     if (step === 'end-block') {
       endLine();
       continue;
@@ -78,7 +77,7 @@ export function htmlText(html: string): string {
       endLine();
       stack.push('end-block');
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, inTitle: childInTitle });
+    for (const child of [...children].reverse()) stack.push({ node: child, inTitle: childInTitle });
   }
   endLine();
   const heading = title.replace(/\s+/g, ' ').trim();
