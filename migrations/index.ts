@@ -5,6 +5,16 @@ import { LoginFailures1764892800000 } from './1764892800000-login-failures';
 import { Sources1765065600000 } from './1765065600000-sources';
 import { QuoteTranslation1765152000000 } from './1765152000000-quote-translation';
 import { Search1765242000000 } from './1765242000000-search';
+import { SourceArchives1765324800000 } from './1765324800000-source-archives';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
-export const MIGRATIONS = [InitialSchema1764547200000, AccountsAndAudit1764633600000, EventCellIndex1764806400000, LoginFailures1764892800000, Sources1765065600000, QuoteTranslation1765152000000, Search1765242000000];
+export const MIGRATIONS = [
+  InitialSchema1764547200000,
+  AccountsAndAudit1764633600000,
+  EventCellIndex1764806400000,
+  LoginFailures1764892800000,
+  Sources1765065600000,
+  QuoteTranslation1765152000000,
+  Search1765242000000,
+  SourceArchives1765324800000,
+];

@@ -12,7 +12,7 @@ import { AppModule } from './app.module';
 import type { InitialAdmin } from './auth/initial-admin';
 import { AppError } from './common/app-error';
 import { NestLogLevels } from './common/log-output';
-import { IMPORT_ROUTE } from './common/routes';
+import { ARCHIVE_PATH, ARCHIVE_ROUTE, IMPORT_ROUTE } from './common/routes';
 import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './http/error.filter';
 import { parseJsonBody } from './common/json-body';
 import { LiveIoAdapter } from './live/live-io.adapter';
@@ -30,6 +30,11 @@ function isJson(contentType: string | undefined): boolean {
 
 function isCsv(contentType: string | undefined): boolean {
   return /^text\/csv\s*(;|$)/i.test(contentType ?? '');
+}
+
+/** What an archived copy of a source is sent as (`PUT …/sources/:sourceId/archive` only). */
+function isArchiveType(contentType: string | undefined): boolean {
+  return /^(text\/plain|text\/html|application\/pdf)\s*(;|$)/i.test(contentType ?? '');
 }
 
 function hasBody(headers: IncomingMessage['headers']): boolean {
@@ -139,10 +144,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
       // A negotiation dump or CSV file is larger than any other request: its own limit.
       if (route.url === IMPORT_ROUTE) route.bodyLimit = config.importLimitBytes;
+      // An archived copy of a source (a PDF, a page) has its own limit too.
+      if (route.url === ARCHIVE_ROUTE) route.bodyLimit = config.archiveLimitBytes;
     });
     adapter.getInstance().addHook('onRequest', lingerOverLimit(config.bodyLimitBytes));
     // CSV is read as text on the import route only (the hook below refuses it elsewhere).
     adapter.getInstance().addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.importLimitBytes }, (_req, body, done) => done(null, body));
+    // An archived copy is kept as the bytes sent (the hook below refuses these types elsewhere).
+    adapter.getInstance().addContentTypeParser(['text/plain', 'text/html', 'application/pdf'], { parseAs: 'buffer', bodyLimit: config.archiveLimitBytes }, (_req, body, done) => done(null, body));
     // Our JSON parser instead of Nest's (bodyParser: false): it names a refused __proto__ key.
     adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db, options.logDestination), adapter, {
@@ -202,7 +211,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     fastify.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/api') && hasBody(request.headers) && !isJson(request.headers['content-type'])) {
         const csvImport = isCsv(request.headers['content-type']) && request.url.split('?')[0] === IMPORT_ROUTE;
-        if (!csvImport) {
+        const archive = ARCHIVE_PATH.test(request.url.split('?')[0] ?? '');
+        if (archive && request.method === 'PUT' && !isArchiveType(request.headers['content-type'])) {
+          throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type: send an archived copy as text/plain (UTF-8), text/html or application/pdf; nothing was changed');
+        }
+        if (!csvImport && !(archive && request.method === 'PUT')) {
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', request.url.split('?')[0] === IMPORT_ROUTE ? 'Unsupported content type: send a negotiation dump as application/json or rows as text/csv' : 'Unsupported content type: send application/json');
         }
       }

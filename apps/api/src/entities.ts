@@ -2,6 +2,7 @@ import type { EntityList } from './database/data-source-options';
 import { AuditEntity } from './audit/audit.entity';
 import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth/auth.entities';
 import { SourceEntity } from './sources/source.entity';
+import { SourceArchiveEntity } from './sources/source-archive.entity';
 import { ShareLinkEntity } from './share-links/share-link.entity';
 import { ChangeEntity } from './changes/change.entity';
 import { DocumentEntity, ProvisionEntity } from './documents/document.entity';
@@ -30,6 +31,7 @@ export const ENTITIES: EntityList = [
   ProvisionEntity,
   MilestoneEntity,
   SourceEntity,
+  SourceArchiveEntity,
   StanceEventEntity,
   StanceRetractionEntity,
   CurrentStanceEntity,

@@ -42,9 +42,9 @@ export interface Answer {
 }
 
 /** One HTTP call; a refused or cut connection is an answer of status 0, not an exception. */
-export async function call(base: string, method: string, p: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<Answer> {
+export async function call(base: string, method: string, p: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.headers ?? {}) };
-  let body: string | undefined = options.raw;
+  let body: string | Buffer | undefined = options.raw;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';

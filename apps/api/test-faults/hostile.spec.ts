@@ -20,6 +20,8 @@ import {
 /** Node's limit on the request line and headers (see MAX_HEADER_BYTES in the error filter). */
 const MAX_HEADER_BYTES = 16 * 1024;
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+/** ARCHIVE_LIMIT_BYTES' default: a source's archived copy. */
+const ARCHIVE_LIMIT_BYTES = 5 * 1024 * 1024;
 const SOCKET_LIMIT = 20;
 const HTTP_RUNS = 3000;
 const SOCKET_RUNS = 600;
@@ -118,6 +120,23 @@ describe('hostile input and limits (SQLite)', () => {
       expect({ field, status: answer.status, fields: answer.body.details?.map((d: { field: string }) => d.field) }).toEqual({ field, status: 400, fields: expect.arrayContaining([field]) });
     }
 
+    // A source's archived copy: over its own limit, another type or charset, unreadable bytes, nothing.
+    const archive = `${base}/sources/${sourceId}/archive`;
+    const archiveCases: [string, string, number, string][] = [
+      ['x'.repeat(ARCHIVE_LIMIT_BYTES + 1), 'text/plain', 413, 'ARCHIVE_LIMIT_BYTES'],
+      ['\u0089PNG', 'image/png', 415, 'text/plain (UTF-8), text/html or application/pdf'],
+      ['caf\u00e9', 'text/plain; charset=windows-1252', 415, 'UTF-8'],
+      ['%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF', 'application/pdf', 400, 'pdf.js could not read it'],
+      ['<html><body>no pdf</body></html>', 'application/pdf', 400, 'no %PDF- header'],
+      ['', 'text/html', 400, 'must not be empty'],
+    ];
+    for (const [raw, type, status, says] of archiveCases) {
+      const answer = await call(s.node.url, 'PUT', archive, { token: s.token, raw, headers: { 'content-type': type } });
+      expect({ type, status: answer.status, says: answer.body?.message?.includes(says) }).toEqual({ type, status, says: true });
+    }
+    const notUtf8 = await call(s.node.url, 'PUT', archive, { token: s.token, raw: Buffer.from([0x63, 0x61, 0x66, 0xe9]), headers: { 'content-type': 'text/html' } });
+    expect(notUtf8).toMatchObject({ status: 400, body: { details: [{ field: 'body', message: expect.stringContaining('not UTF-8') }] } });
+
     const form = await call(s.node.url, 'POST', `${base}/stances`, { token: s.token, raw: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(form).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
 
@@ -151,7 +170,7 @@ describe('hostile input and limits (SQLite)', () => {
       await Promise.all(sockets.map(closed));
     }
     expect(await fingerprint(probe, 'sqlite')).toEqual(before);
-    record('limits', { limitsChecked: 7 + sourceCases.length });
+    record('limits', { limitsChecked: 8 + sourceCases.length + archiveCases.length });
   });
 
   it(`answers ${HTTP_RUNS} generated malformed requests to every route of the OpenAPI document without a 5xx, in the one error shape, and changes nothing`, async () => {
@@ -222,7 +241,10 @@ describe('hostile input and limits (SQLite)', () => {
         // A real session must not be ended by the logout route: it gets only garbage credentials.
         const token = r.auth === 'admin' && !logout ? s.token : r.auth === 'analyst' && !logout ? analystToken : r.auth === 'garbage' ? 'garbage.token.x' : undefined;
         const headers: Record<string, string> = {};
-        if (r.body !== undefined && r.contentType) headers['content-type'] = r.contentType;
+        // The archive route takes any text as a copy: there a text is sent as a PDF, which garbage never is.
+        const archive = r.route.method === 'PUT' && r.route.path.endsWith('/archive');
+        const contentType = archive && r.contentType.startsWith('text/') ? 'application/pdf' : r.contentType;
+        if (r.body !== undefined && contentType) headers['content-type'] = contentType;
         if (r.idempotencyKey !== undefined) headers['idempotency-key'] = r.idempotencyKey;
         if (r.requestId !== undefined) headers['x-request-id'] = r.requestId;
         const sendsBody = r.body !== undefined && r.route.method !== 'GET';

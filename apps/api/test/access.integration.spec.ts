@@ -40,6 +40,14 @@ interface Case {
   variant?: string;
 }
 
+/** A source of the negotiation with an archived copy (attached by the admin), by id. */
+async function archived(t: TestApp, n: string): Promise<string> {
+  const id = (await t.get(`${n}/sources`)).body[0].id as string;
+  const res = await t.request('PUT', `${n}/sources/${id}/archive`, 'An archived copy', { 'content-type': 'text/plain' });
+  if (res.status !== 200) throw new Error(`archive failed: ${JSON.stringify(res.body)}`);
+  return id;
+}
+
 /** Every route of the app with its rule (or rules) and a request that succeeds for an allowed role. */
 const TABLE: Record<string, Case | Case[]> = {
   'GET /api/health': { level: 'public', call: () => ({ path: '/api/health' }) },
@@ -120,6 +128,13 @@ const TABLE: Record<string, Case | Case[]> = {
   // A URL per call: a second source with the same URL is a 409.
   'POST /api/negotiations/:negotiationId/sources': { level: 'analyst', call: ({ n }) => ({ path: `${n}/sources`, body: { outlet: 'Reuters', url: `https://example.org/access/${next()}` } }) },
   'GET /api/negotiations/:negotiationId/sources/:sourceId': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/sources/${(await t.get(`${n}/sources`)).body[0].id}` }) },
+  'PUT /api/negotiations/:negotiationId/sources/:sourceId/archive': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({ path: `${n}/sources/${(await t.get(`${n}/sources`)).body[0].id}/archive`, body: `copy ${next()}`, headers: { 'content-type': 'text/plain' } }),
+  },
+  'GET /api/negotiations/:negotiationId/sources/:sourceId/archive': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/sources/${await archived(t, n)}/archive` }) },
+  'GET /api/negotiations/:negotiationId/sources/:sourceId/archive/original': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/sources/${await archived(t, n)}/archive/original` }) },
+  'GET /api/negotiations/:negotiationId/sources/:sourceId/stances': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/sources/${(await t.get(`${n}/sources`)).body[0].id}/stances` }) },
   'PATCH /api/negotiations/:negotiationId/sources/:sourceId': {
     level: 'analyst',
     call: async ({ t, n }) => ({ path: `${n}/sources/${(await t.get(`${n}/sources`)).body[0].id}`, body: { description: `d${next()}` } }),

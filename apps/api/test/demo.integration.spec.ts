@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { ChangesPage, MatrixView, Party } from '@parley/contracts';
+import type { ChangesPage, MatrixView, Party, Source } from '@parley/contracts';
+import { createHash } from 'node:crypto';
 import { createApp, loadDemoIfEmpty } from '../src/bootstrap';
 import { runCli } from '../src/cli/commands';
 import { DocumentsService } from '../src/documents/documents.service';
 import { apiSourceOf, DemoLoader, DemoLoadError } from '../src/demo/demo-loader.service';
 import type { DemoDataset } from '../src/demo/demo-dataset';
+import { SEED_ARTICLE_TEXT } from '../src/demo/seed-article';
 import { UKRAINE_2025 } from '../src/demo/ukraine-2025';
 import { MilestonesService } from '../src/milestones/milestones.service';
 import { NegotiationsService } from '../src/negotiations/negotiations.service';
@@ -37,6 +39,7 @@ describe('demo dataset', () => {
         milestones: UKRAINE_2025.milestones.length,
         stanceEvents: UKRAINE_2025.stances.length,
         retractions: UKRAINE_2025.retractions.length,
+        archives: 1,
       },
     });
     const after = await fingerprint(t.db);
@@ -107,6 +110,16 @@ describe('demo dataset: an honest reconstruction of the seed files', () => {
     if (!fs.existsSync(shared)) return; // a clean clone: the fixture stands alone
     expect(FACTS).toBe(fs.readFileSync(path.join(shared, 'FACTS.md'), 'utf8'));
     expect(ARTICLE).toBe(fs.readFileSync(path.join(shared, 'seed-article.txt'), 'utf8'));
+  });
+
+  it("the seed article's source has the article's text as its archived copy; no other source has one", async () => {
+    expect(SEED_ARTICLE_TEXT).toBe(ARTICLE);
+    const sources = (await t.get<Source[]>(`${base}/sources`)).body;
+    const seedSource = sources.find((s) => s.outlet === 'BBC News Brasil');
+    expect(seedSource?.archive).toMatchObject({ contentType: 'text/plain', size: Buffer.byteLength(ARTICLE), sha256: createHash('sha256').update(ARTICLE).digest('hex'), archivedBy: 'demo-loader' });
+    expect(sources.filter((s) => s.archive !== null)).toHaveLength(1);
+    const copy = await fetch(`${t.url}${base}/sources/${seedSource?.id}/archive`);
+    expect(await copy.text()).toBe(ARTICLE);
   });
 
   it('no source carries a URL, outlet or headline the seed files do not give', () => {
@@ -365,6 +378,20 @@ describe('demo load: all or nothing, and an interrupted older load is completed'
     }
   });
 
+  it('a demo loaded before sources had archived copies gets the seed article attached by the next load, once', async () => {
+    const t = await startApp();
+    try {
+      const loader = t.app.get(DemoLoader);
+      expect((await loader.load({ ...UKRAINE_2025, archives: undefined })).outcome).toBe('loaded');
+      expect((await t.get<Source[]>(`${base}/sources`)).body.every((s) => s.archive === null)).toBe(true);
+      expect(await loader.load(UKRAINE_2025)).toMatchObject({ outcome: 'completed', added: { archives: 1, stanceEvents: 0 } });
+      expect((await t.get<Source[]>(`${base}/sources`)).body.filter((s) => s.archive !== null).map((s) => s.outlet)).toEqual(['BBC News Brasil']);
+      expect((await loader.load(UKRAINE_2025)).outcome).toBe('present');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses, changing nothing, when a negotiation that is not the demo holds its slug', async () => {
     const t = await startApp();
     try {
@@ -396,7 +423,7 @@ describe('demo dataset, loaded by two nodes at once', () => {
       const d = UKRAINE_2025;
       // Each distinct source the stances cite is created once, by the first stance citing it.
       const sources = ((await t.get(`/api/negotiations/${d.negotiation.slug}/sources`)).body as unknown[]).length;
-      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources + d.stances.length + d.retractions.length);
+      expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources + d.stances.length + d.retractions.length + (d.archives?.length ?? 0));
     } finally {
       await other.close();
       await t.close();

@@ -166,6 +166,7 @@ const TABLES = [
   'provisions',
   'milestones',
   'sources',
+  'source_archives',
   'stance_events',
   'stance_retractions',
   'current_stances',

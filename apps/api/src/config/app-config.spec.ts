@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SQLITE_WAL_AUTOCHECKPOINT: 'lots' })).toThrow('SQLITE_WAL_AUTOCHECKPOINT="lots"');
   });
 
+  it('bounds an archived copy of a source by ARCHIVE_LIMIT_BYTES (5 MiB by default) and stops on a wrong value naming it', () => {
+    expect(loadConfig({}).archiveLimitBytes).toBe(5 * 1024 * 1024);
+    expect(loadConfig({ ARCHIVE_LIMIT_BYTES: '20971520' }).archiveLimitBytes).toBe(20 * 1024 * 1024);
+    expect(() => loadConfig({ ARCHIVE_LIMIT_BYTES: '100' })).toThrow('ARCHIVE_LIMIT_BYTES="100": must be at least 1024 bytes');
+    expect(() => loadConfig({ ARCHIVE_LIMIT_BYTES: '1e12' })).toThrow('ARCHIVE_LIMIT_BYTES="1e12": must be at most 268435456 bytes (256 MB)');
+    expect(() => loadConfig({ ARCHIVE_LIMIT_BYTES: 'big' })).toThrow('ARCHIVE_LIMIT_BYTES="big": must be a number of bytes');
+    expect(() => loadConfig({ ARCHIVE_LIMIT_BYTES: '2048.5' })).toThrow('ARCHIVE_LIMIT_BYTES="2048.5": must be a whole number of bytes');
+  });
+
   it('bounds what one live socket may send and how long a connection may go without opening the namespace', () => {
     expect(loadConfig({}).live).toMatchObject({ eventsPerMinute: 120, connectTimeoutMs: 10_000 });
     expect(loadConfig({ LIVE_EVENTS_PER_MINUTE: '600', LIVE_CONNECT_TIMEOUT_MS: '2000' }).live).toMatchObject({ eventsPerMinute: 600, connectTimeoutMs: 2_000 });

@@ -41,6 +41,12 @@ const EnvSchema = z.object({
   DASHBOARD_DIR: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(5 * 1024 * 1024),
   IMPORT_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
+  ARCHIVE_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(256 * 1024 * 1024, 'must be at most 268435456 bytes (256 MB)')
+    .default(5 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -155,6 +161,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Body limit of the import route (a negotiation dump or a CSV file). */
   importLimitBytes: number;
+  /** Largest archived copy of a source (`PUT …/sources/:sourceId/archive`: pasted text, HTML or PDF). */
+  archiveLimitBytes: number;
   shutdownTimeoutMs: number;
 }
 
@@ -246,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: e.PUBLIC_URL ?? null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     importLimitBytes: e.IMPORT_LIMIT_BYTES,
+    archiveLimitBytes: e.ARCHIVE_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -76,6 +76,8 @@ export interface DemoDataset {
   }[];
   /** Corrections: each retracts the stance with that key, at its own `recordedAt` (after that stance's). */
   retractions: { stanceKey: string; reason: string; recordedAt: string }[];
+  /** Archived copies (pasted text) of sources the stances cite, attached after them: each names its source as a stance cites it. */
+  archives?: { source: DemoSource; text: string }[];
 }
 
 

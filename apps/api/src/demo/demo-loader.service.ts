@@ -9,6 +9,10 @@ import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { StancesService } from '../stances/stances.service';
+import { ArchivesService } from '../sources/archives.service';
+import { latestArchives } from '../sources/archive-meta';
+import { SourceEntity } from '../sources/source.entity';
+import { citationKey, inlineFields } from '../sources/source.mapper';
 import { ChangeEntity } from '../changes/change.entity';
 import { Db, LOCKS, type Tx } from '../database/db.service';
 import { num, sql } from '../database/sql';
@@ -24,6 +28,8 @@ export interface DemoCounts {
   milestones: number;
   stanceEvents: number;
   retractions: number;
+  /** Archived copies of sources. */
+  archives: number;
 }
 
 export interface DemoLoadResult {
@@ -64,6 +70,7 @@ export class DemoLoader {
     private readonly documents: DocumentsService,
     private readonly milestones: MilestonesService,
     private readonly stances: StancesService,
+    private readonly archives: ArchivesService,
   ) {}
 
   async isEmpty(): Promise<boolean> {
@@ -98,7 +105,7 @@ export class DemoLoader {
 
   private async loadIn(tx: Tx, data: DemoDataset): Promise<DemoLoadResult> {
     const slug = data.negotiation.slug;
-    const added: DemoCounts = { parties: 0, points: 0, documents: 0, milestones: 0, stanceEvents: 0, retractions: 0 };
+    const added: DemoCounts = { parties: 0, points: 0, documents: 0, milestones: 0, stanceEvents: 0, retractions: 0, archives: 0 };
     const existing = await tx.manager.findOneBy(NegotiationEntity, { slug });
     if (existing) {
       const created = await tx.manager.findOneBy(ChangeEntity, { negotiationId: existing.id, kind: 'negotiation.created' });
@@ -110,7 +117,11 @@ export class DemoLoader {
         tx.manager.countBy(StanceRetractionEntity, { negotiationId: existing.id, recordedBy: AUTHOR }),
       ]);
       // The stances and then the retractions were the last steps of every version of this loader.
-      if (events === data.stances.length && retractions === data.retractions.length) return { outcome: 'present', added };
+      if (events === data.stances.length && retractions === data.retractions.length) {
+        // A demo loaded before sources had archived copies gets them now.
+        added.archives = await this.attachArchives(tx, existing.id, data);
+        return { outcome: added.archives > 0 ? 'completed' : 'present', added };
+      }
     }
     const negotiationId = existing?.id ?? (await this.negotiations.createIn(tx, data.negotiation, AUTHOR)).id;
 
@@ -245,6 +256,7 @@ export class DemoLoader {
         added.retractions++;
       }
       await recordUpTo(Number.POSITIVE_INFINITY);
+      added.archives = await this.attachArchives(tx, negotiationId, data);
       return { outcome: existing ? 'completed' : 'loaded', added };
     }
     if (eventIds.length !== data.stances.length) {
@@ -267,7 +279,25 @@ export class DemoLoader {
       await this.stances.retractIn(tx, eventId, { reason: r.reason }, AUTHOR, Math.max(times.retractions[j], floor));
       added.retractions++;
     }
+    added.archives = await this.attachArchives(tx, negotiationId, data);
     return { outcome: existing ? 'completed' : 'loaded', added };
+  }
+
+  /** Attaches the dataset's archived copies to the sources (created by the stances citing them) that have none yet; how many it attached. */
+  private async attachArchives(tx: Tx, negotiationId: string, data: DemoDataset): Promise<number> {
+    if (!data.archives?.length) return 0;
+    const sources = await tx.manager.find(SourceEntity, { where: { negotiationId } });
+    const byKey = new Map(sources.map((s) => [citationKey(s), s]));
+    const archived = await latestArchives(tx.manager, negotiationId);
+    let attached = 0;
+    for (const a of data.archives) {
+      const source = byKey.get(citationKey(inlineFields(apiSourceOf(a.source) ?? {})));
+      if (!source) throw new DemoLoadError(`The demo's archived copy names a source no stance cites (${a.source.outlet ?? a.source.description ?? '?'}); nothing was loaded.`);
+      if (archived.has(source.id)) continue;
+      await this.archives.attachIn(tx, negotiationId, source.id, await this.archives.prepare('text/plain', Buffer.from(a.text, 'utf8')), AUTHOR);
+      attached++;
+    }
+    return attached;
   }
 }
 

@@ -2,6 +2,8 @@ import type { DemoDataset } from './demo-dataset';
 import { DECEMBER, DECEMBER_RETRACTIONS } from './ukraine-2025-december';
 import { NOVEMBER } from './ukraine-2025-november';
 import { US28 } from './ukraine-2025-us28';
+import { SEED_ARTICLE_TEXT } from './seed-article';
+import { SEED } from './ukraine-2025-sources';
 
 /**
  * Demo negotiation: the US peace plan for Ukraine, November–December 2025.
@@ -390,4 +392,6 @@ export const UKRAINE_2025: DemoDataset = {
   stances: [...NOVEMBER, ...DECEMBER],
 
   retractions: DECEMBER_RETRACTIONS,
+  // The seed article's text, as the archived copy of its source (BBC News Brasil).
+  archives: [{ source: SEED, text: SEED_ARTICLE_TEXT }],
 };

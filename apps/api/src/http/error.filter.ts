@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { AppError } from '../common/app-error';
 import { withoutSecrets } from '../common/redact';
 import { type DbFailure, dbFailureOf, isConflict, isUnavailable } from '../database/dialect';
-import { EXPORT_PATH, IMPORT_ROUTE } from '../common/routes';
+import { ARCHIVE_PATH, EXPORT_PATH, IMPORT_ROUTE } from '../common/routes';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -230,7 +230,8 @@ export class ErrorFilter implements ExceptionFilter {
   /** The 413 message, naming the route's limit and the setting that sets it (the import has its own). */
   private tooLarge(request: FastifyRequest): string {
     const limit = request.routeOptions?.bodyLimit ?? this.bodyLimitBytes;
-    const setting = request.url.split('?')[0] === IMPORT_ROUTE ? 'IMPORT_LIMIT_BYTES' : 'BODY_LIMIT_BYTES';
+    const route = request.url.split('?')[0] ?? '';
+    const setting = route === IMPORT_ROUTE ? 'IMPORT_LIMIT_BYTES' : ARCHIVE_PATH.test(route) ? 'ARCHIVE_LIMIT_BYTES' : 'BODY_LIMIT_BYTES';
     return `The request body is larger than the limit of ${limit} bytes (${setting}); nothing was changed`;
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DumpChange, ImportProblem, NegotiationDump } from '@parley/contracts';
 
 /**
@@ -65,6 +66,13 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
   (dump.sources ?? []).forEach((s, i) => {
     if (s.url !== null && urls.has(s.url)) add(`sources.${i}.url`, `another source of the file has the URL '${s.url}'`, i);
     if (s.url !== null) urls.add(s.url);
+  });
+  unique(dump.sourceArchives ?? [], 'sourceArchives');
+  (dump.sourceArchives ?? []).forEach((a, i) => {
+    if (!sources.has(a.sourceId)) add(`sourceArchives.${i}.sourceId`, `source '${a.sourceId}' is not in the file`, i);
+    const bytes = Buffer.from(a.original, 'base64');
+    if (bytes.length !== a.size) add(`sourceArchives.${i}.size`, `is ${a.size} but the original holds ${bytes.length} bytes`, i);
+    if (createHash('sha256').update(bytes).digest('hex') !== a.sha256) add(`sourceArchives.${i}.sha256`, 'is not the SHA-256 of the original', i);
   });
 
   const changeAt = new Map<number, DumpChange>();

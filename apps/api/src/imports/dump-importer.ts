@@ -8,12 +8,13 @@ import { ChangeEntity } from '../changes/change.entity';
 import { Db } from '../database/db.service';
 import { insertRows } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
-import { changeCodec, documentCodec, milestoneCodec, negotiationCodec, partyCodec, pointCodec, retractionCodec, sourceCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
+import { changeCodec, documentCodec, milestoneCodec, negotiationCodec, partyCodec, pointCodec, retractionCodec, sourceArchiveCodec, sourceCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
 import { DumpWriter } from '../exports/dump/dump-writer';
 import { MilestoneEntity } from '../milestones/milestone.entity';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { ActorEntity, PartyEntity } from '../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../points/point.entity';
+import { SourceArchiveEntity } from '../sources/source-archive.entity';
 import { SourceEntity } from '../sources/source.entity';
 import { CurrentStanceEntity, StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { serializeParsed } from './dump-canonical';
@@ -53,6 +54,7 @@ export class DumpImporter {
       provisions: dump.documents.reduce((sum, d) => sum + d.provisions.length, 0),
       milestones: dump.milestones.length,
       sources: dump.sources?.length ?? 0,
+      sourceArchives: dump.sourceArchives?.length ?? 0,
       stanceEvents: dump.stanceEvents.length,
       retractions: dump.retractions.length,
       changes: dump.changes.length,
@@ -131,6 +133,7 @@ export class DumpImporter {
     await taken(DocumentEntity, dump.documents.map((d) => d.id), 'Document');
     await taken(MilestoneEntity, dump.milestones.map((d) => d.id), 'Milestone');
     await taken(SourceEntity, (dump.sources ?? []).map((s) => s.id), 'Source');
+    await taken(SourceArchiveEntity, (dump.sourceArchives ?? []).map((a) => a.id), 'Archived copy');
     await taken(StanceEventEntity, dump.stanceEvents.map((e) => e.id), 'Stance event');
     await taken(StanceRetractionEntity, dump.retractions.map((r) => r.id), 'Retraction');
   }
@@ -164,6 +167,7 @@ export class DumpImporter {
     await insert(ProvisionEntity, documents.flatMap((d) => d.provisions));
     await insert(MilestoneEntity, dump.milestones.map((ms) => milestoneCodec.toRows(ms, id)));
     await insert(SourceEntity, (dump.sources ?? []).map((x) => sourceCodec.toRows(x, id)));
+    await insert(SourceArchiveEntity, (dump.sourceArchives ?? []).map((a) => sourceArchiveCodec.toRows(a, id)));
     await insert(StanceEventEntity, dump.stanceEvents.map((e) => stanceEventCodec.toRows(e, id)));
     await insert(StanceRetractionEntity, dump.retractions.map((r) => retractionCodec.toRows(r, id)));
     await insert(ChangeEntity, dump.changes.map((c) => changeCodec.toRows(c, id)));

@@ -1,11 +1,11 @@
-import { defaultSourceKind, type CitedSource, type Source, type SourceInput } from '@parley/contracts';
+import { defaultSourceKind, type CitedSource, type Source, type SourceArchive, type SourceInput } from '@parley/contracts';
 import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
 import { In, IsNull, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { newOrderedId } from '../common/ids';
 import { SourceEntity } from './source.entity';
 
-/** A source record as the API returns it (and as `source.created`/`source.updated` carry it). */
-export const toSource = (s: SourceEntity): Source => ({
+/** A source record as the API returns it (and as `source.created`/`source.updated` carry it), with its latest archived copy. */
+export const toSource = (s: SourceEntity, archive: SourceArchive | null = null): Source => ({
   id: s.id,
   negotiationId: s.negotiationId,
   kind: s.kind,
@@ -18,6 +18,7 @@ export const toSource = (s: SourceEntity): Source => ({
   version: s.version,
   createdAt: toIso(s.createdAt),
   updatedAt: toIso(s.updatedAt),
+  archive,
 });
 
 /** What a stance that cites nothing shows as its source. */

@@ -9,6 +9,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { Db, type Tx } from '../database/db.service';
 import { num, sql } from '../database/sql';
 import { NegotiationsService } from '../negotiations/negotiations.service';
+import { latestArchives } from './archive-meta';
 import { SourceEntity } from './source.entity';
 import { toSource } from './source.mapper';
 
@@ -27,15 +28,21 @@ export class SourcesService {
 
   async list(negotiation: string): Promise<Source[]> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    const rows = await this.db.read.find(SourceEntity, { where: { negotiationId }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toSource);
+    const [rows, archives] = await Promise.all([
+      this.db.read.find(SourceEntity, { where: { negotiationId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      latestArchives(this.db.read, negotiationId),
+    ]);
+    return rows.map((s) => toSource(s, archives.get(s.id) ?? null));
   }
 
   async get(negotiation: string, sourceId: string): Promise<SourceDetail> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     const source = await findScoped(this.db.read, SourceEntity, negotiationId, sourceId, 'Source');
-    const { rows } = await sql<{ n: number | string }>(this.db.read, 'SELECT COUNT(*) AS n FROM stance_events WHERE source_id = ?', [source.id]);
-    return { ...toSource(source), citedBy: num(rows[0]?.n ?? 0) };
+    const [{ rows }, archives] = await Promise.all([
+      sql<{ n: number | string }>(this.db.read, 'SELECT COUNT(*) AS n FROM stance_events WHERE source_id = ?', [source.id]),
+      latestArchives(this.db.read, negotiationId, source.id),
+    ]);
+    return { ...toSource(source, archives.get(source.id) ?? null), citedBy: num(rows[0]?.n ?? 0) };
   }
 
   async create(negotiation: string, input: SourceCreate, author: string): Promise<Source> {
@@ -70,7 +77,8 @@ export class SourcesService {
     return this.db.write(async (tx: Tx) => {
       const seq = await this.changes.nextSeq(tx, negotiationId);
       const current = await findScoped(tx.manager, SourceEntity, negotiationId, sourceId, 'Source');
-      const before = toSource(current);
+      const archive = (await latestArchives(tx.manager, negotiationId, current.id)).get(current.id) ?? null;
+      const before = toSource(current, archive);
       checkVersion('Source', current.version, patch.expectedVersion, before);
       const pick = <T>(value: T | undefined, was: T): T => (value === undefined ? was : value);
       const now = Date.now();
@@ -92,7 +100,7 @@ export class SourcesService {
       if (next.url !== null && next.url !== current.url) await this.refuseTakenUrl(tx.manager, negotiationId, next.url, current.id);
       const { id, negotiationId: _n, createdAt: _c, ...fields } = next;
       await tx.manager.update(SourceEntity, { id }, fields);
-      const view = toSource(next);
+      const view = toSource(next, archive);
       await this.changes.record(tx, { negotiationId, seq, kind: 'source.updated', entityId: id, data: view, before, recordedAt: now, recordedBy: author });
       return view;
     });

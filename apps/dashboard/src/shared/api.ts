@@ -59,9 +59,9 @@ export function isUnauthenticated(error: unknown): boolean {
 }
 
 interface Call {
-  method?: 'POST' | 'PATCH';
+  method?: 'POST' | 'PATCH' | 'PUT';
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Blob;
   signal?: AbortSignal;
 }
 
@@ -138,6 +138,26 @@ export async function postText<T>(path: string, text: string, contentType: strin
     body: text,
   });
   return bodyOf<T>(response);
+}
+
+/** PUTs a body as it is (a source's archived copy: pasted text, an HTML or PDF file) with the session's token; returns the JSON answer. */
+export async function putBody<T>(path: string, body: string | Blob, contentType: string, opts: WriteOptions = {}): Promise<T> {
+  const response = await send(path, {
+    method: 'PUT',
+    headers: { accept: 'application/json', 'content-type': contentType, ...bearer(opts.token) },
+    body,
+  });
+  return bodyOf<T>(response);
+}
+
+/**
+ * Reads a text with the current read credential (session or share link) as a text/plain blob: an
+ * archived copy, opened in a new tab as plain text whatever the server sent (never as HTML).
+ */
+export async function readTextBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const credential = readCredential();
+  const response = await send(path, { headers: authorizationHeader(credential), signal }, credential);
+  return new Blob([await response.text()], { type: 'text/plain;charset=utf-8' });
 }
 
 export interface Downloaded {

@@ -13,7 +13,7 @@ import {
   TIME_PRECISIONS,
 } from './positions';
 import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
-import { LanguageTag, SOURCE_KINDS } from './sources';
+import { ARCHIVE_CONTENT_TYPES, LanguageTag, SOURCE_KINDS } from './sources';
 
 // ---------- exports ----------
 export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'json', 'md'] as const;
@@ -163,6 +163,20 @@ const DumpEvent = z.strictObject({
   documentId: Nullable(Id),
   milestoneId: Nullable(Id),
 });
+const DumpSourceArchive = z.strictObject({
+  id: Id,
+  sourceId: Id,
+  contentType: enumOf(ARCHIVE_CONTENT_TYPES),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex'),
+  size: Count,
+  archivedAt: Instant,
+  archivedBy: Author,
+  text: z.string({ error: 'must be a string' }).describe('The plain text extracted when it was archived'),
+  original: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .describe('The stored bytes, base64'),
+});
 const DumpRetraction = z.strictObject({ id: Id, eventId: Id, seq: Seq, reason: ShortText.min(1), recordedAt: Instant, recordedBy: Author });
 const DumpChange = z.strictObject({
   seq: Seq,
@@ -198,6 +212,7 @@ export const NegotiationDump = z.strictObject({
   documents: z.array(DumpDocument),
   milestones: z.array(DumpMilestone),
   sources: z.array(DumpSource).optional().describe('Absent in a version 1 dump'),
+  sourceArchives: z.array(DumpSourceArchive).optional().describe("Archived copies of sources, oldest first (every copy; a source shows its latest). Absent in a dump written before archived copies"),
   stanceEvents: z.array(DumpEvent),
   retractions: z.array(DumpRetraction),
   changes: z.array(DumpChange),
@@ -209,6 +224,7 @@ export type DumpDocument = z.infer<typeof DumpDocument>;
 export type DumpMilestone = z.infer<typeof DumpMilestone>;
 export type DumpEvent = z.infer<typeof DumpEvent>;
 export type DumpSource = z.infer<typeof DumpSource>;
+export type DumpSourceArchive = z.infer<typeof DumpSourceArchive>;
 export type DumpRetraction = z.infer<typeof DumpRetraction>;
 export type DumpChange = z.infer<typeof DumpChange>;
 

@@ -55,3 +55,15 @@ export const HistoryQuery = z.strictObject({
   knownAt: DateInput.optional(),
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const SourceStancesQuery = z.strictObject({
+  beforeSeq: SeqParam.optional().describe('Only events recorded before this sequence number (the next page: nextBeforeSeq of the last one)'),
+  limit: z.coerce
+    .number({ error: 'must be an integer' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(LIMITS.pageSize, `must be at most ${LIMITS.pageSize}`)
+    .optional()
+    .describe(`Events per page (default 200, at most ${LIMITS.pageSize})`),
+});
+export type SourceStancesQuery = z.infer<typeof SourceStancesQuery>;

@@ -67,6 +67,21 @@ export const SourcePatch = z.strictObject({
 });
 export type SourcePatch = z.infer<typeof SourcePatch>;
 
+/** The content types an archived copy is taken in (`PUT …/sources/:sourceId/archive`). */
+export const ARCHIVE_CONTENT_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
+export type ArchiveContentType = (typeof ARCHIVE_CONTENT_TYPES)[number];
+
+/** The stored copy of a source (the latest of its copies): what was stored, when and by whom. */
+export const SourceArchive = z.object({
+  sha256: z.string().describe('SHA-256 of the stored bytes, lower-case hex'),
+  size: z.number().describe('Size of the stored bytes'),
+  contentType: enumOf(ARCHIVE_CONTENT_TYPES),
+  archivedAt: Timestamp,
+  archivedBy: z.string(),
+  textLength: z.number().describe('Characters of the plain text extracted from it'),
+});
+export type SourceArchive = z.infer<typeof SourceArchive>;
+
 /** A negotiation's source: created once, cited by many stances. Never deleted. */
 export const Source = z.object({
   id: z.string(),
@@ -81,6 +96,7 @@ export const Source = z.object({
   version: z.number(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  archive: SourceArchive.nullable().describe('Its archived copy (the latest one attached), or null when it has none'),
 });
 export type Source = z.infer<typeof Source>;
 

@@ -171,3 +171,11 @@ export const HealthView = z.object({
 });
 export type HealthView = z.infer<typeof HealthView>;
 
+
+/** Every stance event citing one source, newest recorded first (retracted ones too, with their retraction). */
+export const SourceStancesPage = z.object({
+  sourceId: z.string(),
+  items: z.array(StanceEvent),
+  nextBeforeSeq: Count.nullable().describe('Pass as beforeSeq to get the next page; null when this page is the last'),
+});
+export type SourceStancesPage = z.infer<typeof SourceStancesPage>;

@@ -1,4 +1,5 @@
 import type { MatrixRow, MatrixView, Position, StanceEvent } from '@parley/contracts';
+import { NO_CORROBORATION } from './corroboration';
 import { filterMatrix, partyCodes, rowStatus, searchTerms } from './matrix-filter';
 import { pointMetrics } from './metrics';
 
@@ -12,7 +13,7 @@ function row(code: string, title: string, category: MatrixRow['point']['category
     point: { id, code, title, category },
     number: null,
     text,
-    cells: Object.fromEntries(Object.entries(cells).map(([party, position]) => [party, { version: 1, stance: stance(position) }])),
+    cells: Object.fromEntries(Object.entries(cells).map(([party, position]) => [party, { version: 1, stance: stance(position), corroboration: NO_CORROBORATION }])),
     summary: pointMetrics(id, ids, new Map(Object.entries(cells))),
   };
 }

@@ -7,6 +7,7 @@ import type {
   DumpPoint,
   DumpRetraction,
   DumpSource,
+  DumpSourceArchive,
   NegotiationDump,
 } from '@parley/contracts';
 import { DUMP_FORMAT, DUMP_VERSION } from '@parley/contracts';
@@ -21,6 +22,7 @@ import { toNegotiation } from '../../negotiations/negotiation.mapper';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { partyFields } from '../../parties/party.mapper';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
+import type { SourceArchiveEntity } from '../../sources/source-archive.entity';
 import type { SourceEntity } from '../../sources/source.entity';
 import { toSource } from '../../sources/source.mapper';
 import type { StanceRetractionEntity } from '../../stances/stance.entities';
@@ -36,7 +38,7 @@ import { entityOfExchange, exchangeOfEntity } from '../../stances/stance-row';
  */
 
 /** What the dump holds besides the three long streams (a dump written here always has its sources). */
-export type DumpHead = Omit<NegotiationDump, 'stanceEvents' | 'retractions' | 'changes' | 'sources'> & { sources: DumpSource[] };
+export type DumpHead = Omit<NegotiationDump, 'stanceEvents' | 'retractions' | 'changes' | 'sources' | 'sourceArchives'> & { sources: DumpSource[]; sourceArchives: DumpSourceArchive[] };
 type DumpNegotiation = NegotiationDump['negotiation'];
 
 /** A change-log entry as the dump writes it: its data kept as the JSON text stored. */
@@ -172,6 +174,26 @@ export const sourceCodec = {
   canonical: (s: DumpSource, negotiationId: string): DumpSource => sourceCodec.toDump(sourceCodec.toRows(s, negotiationId)),
 };
 
+/** An archived copy: its bytes as base64 (last, the long field), the text as extracted then (its length is derived). */
+export const sourceArchiveCodec = {
+  toDump: (a: SourceArchiveEntity): DumpSourceArchive => ({
+    id: a.id,
+    sourceId: a.sourceId,
+    contentType: a.contentType,
+    sha256: a.sha256,
+    size: a.size,
+    archivedAt: toIso(a.archivedAt),
+    archivedBy: a.archivedBy,
+    text: a.text,
+    original: a.original,
+  }),
+  toRows: (a: DumpSourceArchive, negotiationId: string): SourceArchiveEntity => ({
+    id: a.id, negotiationId, sourceId: a.sourceId, sha256: a.sha256, size: a.size, contentType: a.contentType, original: a.original,
+    text: a.text, textLength: a.text.length, archivedAt: at(a.archivedAt), archivedBy: a.archivedBy,
+  }),
+  canonical: (a: DumpSourceArchive, negotiationId: string): DumpSourceArchive => sourceArchiveCodec.toDump(sourceArchiveCodec.toRows(a, negotiationId)),
+};
+
 export const stanceEventCodec = {
   toDump: exchangeOfEntity,
   toRows: entityOfExchange,
@@ -236,6 +258,7 @@ export interface HeadRows {
   provisions: ProvisionEntity[];
   milestones: MilestoneEntity[];
   sources: SourceEntity[];
+  archives: SourceArchiveEntity[];
 }
 
 /** The head: format, version and the records besides the three long streams, in the dump's key order. */
@@ -249,6 +272,7 @@ export const headCodec = {
     documents: r.documents.map((d) => documentCodec.toDump(d, r.provisions.filter((v) => v.documentId === d.id))),
     milestones: r.milestones.map((ms) => milestoneCodec.toDump(ms)),
     sources: r.sources.map((x) => sourceCodec.toDump(x)),
+    sourceArchives: r.archives.map((a) => sourceArchiveCodec.toDump(a)),
   }),
   /** A parsed file's head as the writer would write it. */
   canonical: (dump: NegotiationDump): DumpHead => {
@@ -262,6 +286,7 @@ export const headCodec = {
       documents: dump.documents.map((d) => documentCodec.canonical(d, id)),
       milestones: dump.milestones.map((ms) => milestoneCodec.canonical(ms, id)),
       sources: (dump.sources ?? []).map((x) => sourceCodec.canonical(x, id)),
+      sourceArchives: (dump.sourceArchives ?? []).map((a) => sourceArchiveCodec.canonical(a, id)),
     };
   },
 };

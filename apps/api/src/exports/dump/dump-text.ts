@@ -14,7 +14,7 @@ export async function* serialize(
   changes: AsyncIterable<ChangeLine>,
 ): AsyncGenerator<string> {
   yield `{\n"format": ${JSON.stringify(head.format)},\n"version": ${head.version},\n"negotiation": ${JSON.stringify(head.negotiation)},\n`;
-  for (const key of ['parties', 'points', 'documents', 'milestones', 'sources'] as const) {
+  for (const key of ['parties', 'points', 'documents', 'milestones', 'sources', 'sourceArchives'] as const) {
     yield `${JSON.stringify(key)}: ${lines(head[key].map((item) => JSON.stringify(item)))},\n`;
   }
   yield* section('stanceEvents', events, (e) => JSON.stringify(e));

@@ -11,6 +11,7 @@ import type { NegotiationEntity } from '../../negotiations/negotiation.entity';
 import { NegotiationsService } from '../../negotiations/negotiations.service';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
+import { SourceArchiveEntity } from '../../sources/source-archive.entity';
 import { SourceEntity } from '../../sources/source.entity';
 import { StanceEventEntity, StanceRetractionEntity } from '../../stances/stance.entities';
 import { EVENT_PAGE } from '../exports.service';
@@ -111,7 +112,7 @@ export class DumpWriter {
 }
 
 async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHead> {
-  const [parties, actors, points, lineage, documents, provisions, milestones, sources] = await Promise.all([
+  const [parties, actors, points, lineage, documents, provisions, milestones, sources, archives] = await Promise.all([
     m.find(PartyEntity, { where: { negotiationId: n.id }, order: { sortOrder: 'ASC', code: 'ASC' } }),
     m
       .createQueryBuilder(ActorEntity, 'a')
@@ -138,6 +139,7 @@ async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHea
       .getMany(),
     m.find(MilestoneEntity, { where: { negotiationId: n.id }, order: { startsAt: 'ASC', id: 'ASC' } }),
     m.find(SourceEntity, { where: { negotiationId: n.id }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    m.find(SourceArchiveEntity, { where: { negotiationId: n.id }, order: { archivedAt: 'ASC', id: 'ASC' } }),
   ]);
-  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones, sources });
+  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones, sources, archives });
 }

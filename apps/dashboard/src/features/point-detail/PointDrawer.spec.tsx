@@ -1,6 +1,6 @@
 import type { Party, PointHistory } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { matrixView, row, stance } from '../../testing/fixtures';
 import { PointDrawer } from './PointDrawer';
@@ -49,6 +49,8 @@ describe('PointDrawer', () => {
     client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
     client.setQueryData(['point-history', 'demo', 'p7', null], history);
     client.setQueryData(['parties', 'demo'], parties);
+    client.setQueryData(['points', 'demo'], []);
+    client.setQueryData(['sources', 'demo'], new Map());
   });
 
   it('says who supports each party\'s stance in force on the point', () => {
@@ -78,5 +80,26 @@ describe('PointDrawer', () => {
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(opener);
+  });
+
+  it('says whether the cited source has an archived copy, and opens the list of every stance citing it', async () => {
+    const reuters = {
+      id: 'source-reuters', negotiationId: 'neg-1', kind: 'news_report' as const, outlet: 'Reuters', title: null, url: null, publishedAt: null, language: null, description: null,
+      version: 1, createdAt: '2025-11-20T00:00:00.000Z', updatedAt: '2025-11-20T00:00:00.000Z', archive: null,
+    };
+    client.setQueryData(['sources', 'demo'], new Map([[reuters.id, reuters]]));
+    client.setQueryData(['source-stances', 'demo', reuters.id], { sourceId: reuters.id, items: history.events, nextBeforeSeq: null });
+    render(<Harness />);
+    fireEvent.click(screen.getByRole('button', { name: 'NATO membership' }));
+    const drawer = screen.getByRole('dialog', { name: 'P7 · NATO membership' });
+    expect(drawer.textContent).toContain('no archived copy');
+
+    act(() => {
+      client.setQueryData(['sources', 'demo'], new Map([[reuters.id, { ...reuters, archive: { sha256: 'b'.repeat(64), size: 10, contentType: 'text/html' as const, archivedAt: '2025-11-21T00:00:00.000Z', archivedBy: 'ana', textLength: 8 } }]]));
+    });
+    expect(await screen.findByRole('link', { name: 'Open stored copy' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Every stance citing it' }));
+    const panel = screen.getByRole('dialog', { name: 'Source: Reuters' });
+    expect(panel.textContent).toContain('Ukraine on p7');
   });
 });

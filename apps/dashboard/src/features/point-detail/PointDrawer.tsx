@@ -1,6 +1,6 @@
 import './point-detail.css';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type { StanceEvent } from '@parley/contracts';
+import type { Source, StanceEvent } from '@parley/contracts';
 import { ErrorNotice, Loading } from '../../shared/QueryState';
 import { useAuth } from '../auth/AuthProvider';
 import { actorNames, useParties } from '../../shared/use-parties';
@@ -9,6 +9,10 @@ import { ProvisionDiff } from './ProvisionDiff';
 import { RetractDialog } from './RetractDialog';
 import { PointDialog } from '../editing/PointDialog';
 import { StanceTimeline } from './StanceTimeline';
+import { usePoints } from '../editing/use-lists';
+import { ArchiveStatus } from '../sources/ArchiveStatus';
+import { SourcePanel } from '../sources/SourcePanel';
+import { useSources } from '../sources/use-sources';
 import { usePointHistory } from './use-point-history';
 
 interface Props {
@@ -33,6 +37,16 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
   const [retracting, setRetracting] = useState<{ event: StanceEvent; label: string } | null>(null);
   // Stable, and kept for the dialog: the list re-renders when the history reloads.
   const onRetract = useCallback((event: StanceEvent, label: string) => setRetracting({ event, label }), []);
+  const sources = useSources(slug);
+  const points = usePoints(slug);
+  const [shownSource, setShownSource] = useState<Source | null>(null);
+  const sourceExtra = useCallback(
+    (event: StanceEvent) => {
+      const source = event.source.id ? sources.data?.get(event.source.id) : undefined;
+      return <ArchiveStatus slug={slug} source={source} onShowSource={source ? () => setShownSource(source) : undefined} />;
+    },
+    [slug, sources.data],
+  );
 
   // What had focus when the drawer opened (read during the first render, before focus moves in).
   const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
@@ -91,9 +105,19 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
             actors={actorNames(parties.data)}
             asOf={asOf}
             onRetract={analyst && !knownAt ? onRetract : undefined}
+            sourceExtra={sourceExtra}
           />
         </>
       )}
+      {shownSource ? (
+        <SourcePanel
+          slug={slug}
+          source={sources.data?.get(shownSource.id) ?? shownSource}
+          partyNames={new Map((parties.data ?? []).map((p) => [p.id, p.name]))}
+          pointCodes={new Map((points.data ?? []).map((p) => [p.id, p.code]))}
+          onClose={() => setShownSource(null)}
+        />
+      ) : null}
       {editing ? <PointDialog slug={slug} pointId={pointId} onClose={() => setEditing(false)} /> : null}
       {retracting ? (
         <RetractDialog

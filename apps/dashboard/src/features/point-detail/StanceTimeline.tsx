@@ -1,4 +1,5 @@
 import { POSITION_LABEL, type StanceEvent } from '@parley/contracts';
+import type { ReactNode } from 'react';
 import { conditionsText, formatEffective, sourceDetail } from '../../shared/cell-format';
 import { POSITION_SWATCH } from '../../shared/palette';
 
@@ -19,6 +20,8 @@ interface Props {
   asOf: string | null;
   /** Analyst mode: each event not yet retracted gets a "Retract" button. */
   onRetract?: (event: StanceEvent, label: string) => void;
+  /** Shown after a cited source (its archived copy, a link to every stance citing it). */
+  sourceExtra?: (event: StanceEvent) => ReactNode;
 }
 
 /** End of an as-of day (UTC) in ms; null = now, nothing is "after". */
@@ -33,7 +36,8 @@ function EventItem({
   pointCodes,
   bound,
   onRetract,
-}: { event: StanceEvent; partyName: string } & Pick<Props, 'actors' | 'pointCodes' | 'onRetract'> & { bound: number | null }) {
+  sourceExtra,
+}: { event: StanceEvent; partyName: string } & Pick<Props, 'actors' | 'pointCodes' | 'onRetract' | 'sourceExtra'> & { bound: number | null }) {
   const label = POSITION_LABEL[event.position];
   const conditions = conditionsText(event, pointCodes);
   const actor = event.actorId ? (actors.get(event.actorId) ?? null) : null;
@@ -115,6 +119,7 @@ function EventItem({
             </>
           ) : null}
           {source.description ? <span className="event__source-description"> · {source.description}</span> : null}
+          {event.source.id && sourceExtra ? <> · {sourceExtra(event)}</> : null}
         </p>
       ) : null}
     </li>
@@ -122,7 +127,7 @@ function EventItem({
 }
 
 /** Each party's stance events on one point, oldest first; retractions struck through with their reason. */
-export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRetract }: Props) {
+export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRetract, sourceExtra }: Props) {
   const bound = asOfBound(asOf);
   const byParty = new Map<string, StanceEvent[]>();
   for (const e of events) {
@@ -149,7 +154,7 @@ export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRe
           </h5>
           <ol className="timeline__events">
             {byParty.get(party.id)?.map((e) => (
-              <EventItem key={e.id} event={e} partyName={party.name} actors={actors} pointCodes={pointCodes} bound={bound} onRetract={onRetract} />
+              <EventItem key={e.id} event={e} partyName={party.name} actors={actors} pointCodes={pointCodes} bound={bound} onRetract={onRetract} sourceExtra={sourceExtra} />
             ))}
           </ol>
         </section>
