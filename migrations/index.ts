@@ -6,6 +6,7 @@ import { Sources1765065600000 } from './1765065600000-sources';
 import { QuoteTranslation1765152000000 } from './1765152000000-quote-translation';
 import { Search1765242000000 } from './1765242000000-search';
 import { SourceArchives1765324800000 } from './1765324800000-source-archives';
+import { SearchArchives1765411200000 } from './1765411200000-search-archives';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   QuoteTranslation1765152000000,
   Search1765242000000,
   SourceArchives1765324800000,
+  SearchArchives1765411200000,
 ];

@@ -3,7 +3,7 @@ import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 /** A hit as a short line: its kind, what it belongs to, its field and score. */
 const line = (h: SearchHit) =>
-  h.kind === 'stance' ? `stance ${h.stance.id.slice(-4)} ${h.field} ${h.score}` : h.kind === 'point' ? `point ${h.point.code} ${h.field} ${h.score}` : h.kind === 'provision' ? `provision ${h.provision.number} ${h.field} ${h.score}` : `source ${h.source.title} ${h.field} ${h.score}`;
+  h.kind === 'stance' ? `stance ${h.stance.id.slice(-4)} ${h.field} ${h.score}` : h.kind === 'point' ? `point ${h.point.code} ${h.field} ${h.score}` : h.kind === 'provision' ? `provision ${h.provision.number} ${h.field} ${h.score}` : `${h.kind} ${h.source.title} ${h.field} ${h.score}`;
 const marked = (h: SearchHit) => h.snippet.filter((p) => p.match).map((p) => p.text);
 
 /** One search over quotes (both languages), notes, points, provisions and sources; the same answers on SQLite and PostgreSQL. */
@@ -93,6 +93,21 @@ describe('search', () => {
     // A point's old title is no longer found once changed.
     expect((await find('"Point 3"')).hits).toHaveLength(0);
     expect((await find('"Point 2"')).hits.map(line)).toEqual(['point p02 title 4']);
+  });
+
+  it('finds words in a source\'s latest archived copy, naming the source, and not those only an older copy had', async () => {
+    const created = await t.post(`${base}/sources`, { outlet: 'Kyiv Post', title: 'Talks resume', publishedAt: '2025-11-23' });
+    expect(created.status).toBe(201);
+    const archive = (text: string) => t.request('PUT', `${base}/sources/${created.body.id}/archive`, text, { 'content-type': 'text/plain; charset=utf-8' });
+    expect((await archive('Delegates met in Bishkek before the summit.')).status).toBeLessThan(300);
+    expect((await find('Bishkek', '&kinds=archive')).hits).toHaveLength(1);
+    expect((await archive('Delegates met in Énergodar; the Запорізька plant was discussed.')).status).toBeLessThan(300);
+    const hits = (await find('energodar')).hits;
+    expect(hits).toEqual([expect.objectContaining({ kind: 'archive', field: 'archived', source: expect.objectContaining({ id: created.body.id, outlet: 'Kyiv Post' }) })]);
+    expect(marked(hits[0]!)).toEqual(['Énergodar']);
+    expect((await find('Запорізька')).hits.map((h) => h.kind)).toEqual(['archive']);
+    // The older copy is history: its words no longer find the source.
+    expect((await find('Bishkek')).hits).toEqual([]);
   });
 
   it('answers 400 naming q for a query without words, and never a 5xx for the query languages’ syntax', async () => {

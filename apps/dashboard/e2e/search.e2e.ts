@@ -2,7 +2,10 @@ import type { SearchResult } from '@parley/contracts';
 import { type Browser } from 'playwright-core';
 import { ApiProcess, freePort, launchChromium } from './server';
 
-/** The header's search on the demo: "Rutte" finds his stances, and a hit opens its cell at its date. */
+/**
+ * The header's search on the demo: "Rutte" finds his stances, a hit opens its cell at its date, the
+ * stance's source (the seed article) is shown archived, and its stored copy opens.
+ */
 let api: ApiProcess;
 let browser: Browser;
 let slug: string;
@@ -24,13 +27,14 @@ afterAll(async () => {
 });
 
 describe('search end to end', () => {
-  it('searches "Rutte", shows the matches marked, and opens the hit at its cell and date', async () => {
+  it('searches "Rutte", shows the matches marked, opens the hit at its cell and date, and there the archived source and its stored copy', async () => {
     const found = (await api.json<SearchResult>('GET', `/negotiations/${slug}/search?q=Rutte`)).body;
     const hit = found.hits[0];
     if (hit?.kind !== 'stance') throw new Error(`the demo's first hit for Rutte is not a stance: ${JSON.stringify(found).slice(0, 300)}`);
     const day = hit.stance.effectiveAt.slice(0, 10);
 
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
     await page.goto(`${api.url}/?n=${slug}`);
     await page.getByRole('table').waitFor({ timeout: 15_000 });
     await page.getByLabel('Search this negotiation').fill('Rutte');
@@ -51,6 +55,13 @@ describe('search end to end', () => {
     await drawer.getByRole('region', { name: hit.stance.partyName }).waitFor();
     await page.getByRole('table', { name: new RegExp(`as of ${day}`) }).waitFor();
     expect(await page.locator(`td[data-point="${hit.stance.pointId}"][data-party="${hit.stance.partyId}"]`).count()).toBe(1);
-    await page.close();
+    // Its source is the seed article, archived: the stored copy opens as plain text and names him.
+    const party = drawer.getByRole('region', { name: hit.stance.partyName });
+    await party.getByText('archived', { exact: true }).first().waitFor();
+    const [copy] = await Promise.all([context.waitForEvent('page'), party.getByRole('link', { name: 'Open stored copy' }).first().click()]);
+    await copy.waitForLoadState();
+    expect(await copy.evaluate(() => document.contentType)).toBe('text/plain');
+    expect(await copy.locator('body').innerText()).toContain('Mark Rutte');
+    await context.close();
   });
 });

@@ -127,5 +127,34 @@ const source: Searched<Raw> = {
   }),
 };
 
+/** An archived copy's text, limited as the index is: a tsvector holds at most 1 MB (migrations/1765411200000-search-archives.ts). */
+const ARCHIVE_CUT = 500_000;
+
+const archive: Searched<Raw> = {
+  index: {
+    fts: 'search_archives',
+    // Every copy is indexed; a source's latest is the one searched (an older copy is history).
+    from: `(SELECT a.* FROM source_archives a WHERE NOT EXISTS (SELECT 1 FROM source_archives n WHERE n.source_id = a.source_id AND (n.archived_at > a.archived_at OR (n.archived_at = a.archived_at AND n.id > a.id)))) t
+      JOIN sources s ON s.id = t.source_id`,
+    negotiation: 't.negotiation_id',
+    keys: { archive_id: 't.id' },
+    columns: ['text'],
+    text: `left(coalesce(t.text, ''), ${ARCHIVE_CUT})`,
+    newest: 't.archived_at DESC, t.id DESC',
+    select: `t.id AS archive_id, t.archived_at, substr(t.text, 1, ${ARCHIVE_CUT}) AS text, s.id, s.kind, s.outlet, s.title, s.published_at`,
+  },
+  // Each candidate's text is read whole by the ranking: fewer of them.
+  candidates: 20,
+  fields: (r) => [['archived', strOrNull(r['text'])]],
+  time: (r) => numOrNull(r['published_at']) ?? num(r['archived_at']),
+  id: (r) => str(r['archive_id']),
+  hit: (r, ranked) => ({
+    kind: 'archive',
+    ...ranked,
+    source: { id: str(r['id']), kind: r['kind'] as SourceKind, outlet: strOrNull(r['outlet']), title: strOrNull(r['title']), publishedAt: toIsoOrNull(numOrNull(r['published_at'])) },
+    archive: { id: str(r['archive_id']), archivedAt: toIso(num(r['archived_at'])) },
+  }),
+};
+
 /** The kinds, in the order that breaks a tie of score and time. */
-export const SEARCHED: Record<SearchKind, Searched<Raw>> = { stance, point, provision, source };
+export const SEARCHED: Record<SearchKind, Searched<Raw>> = { stance, point, provision, source, archive };

@@ -8,11 +8,11 @@ import { SOURCE_KINDS } from './sources';
  */
 
 /** What a hit can be. */
-export const SEARCH_KINDS = ['stance', 'point', 'provision', 'source'] as const;
+export const SEARCH_KINDS = ['stance', 'point', 'provision', 'source', 'archive'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** The text a hit matched in. */
-export const SEARCH_FIELDS = ['quote', 'translation', 'note', 'title', 'description', 'outlet', 'text'] as const;
+export const SEARCH_FIELDS = ['quote', 'translation', 'note', 'title', 'description', 'outlet', 'text', 'archived'] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 export const SEARCH_QUERY_MAX = 200;
@@ -79,6 +79,12 @@ export const SearchHit = z.discriminatedUnion('kind', [
     kind: z.literal('source'),
     ...hitBase,
     source: z.object({ id: Id, kind: enumOf(SOURCE_KINDS), outlet: z.string().nullable(), title: z.string().nullable(), publishedAt: Timestamp.nullable() }),
+  }),
+  z.object({
+    kind: z.literal('archive'),
+    ...hitBase,
+    source: z.object({ id: Id, kind: enumOf(SOURCE_KINDS), outlet: z.string().nullable(), title: z.string().nullable(), publishedAt: Timestamp.nullable() }),
+    archive: z.object({ id: Id, archivedAt: Timestamp }).describe("The source's archived copy the text is from (its latest)"),
   }),
 ]);
 export type SearchHit = z.infer<typeof SearchHit>;

@@ -162,9 +162,9 @@ export const milestoneCodec = {
 };
 
 export const sourceCodec = {
-  /** The API's shape without the negotiation (the dump's key order is the API's). */
+  /** The API's shape without the negotiation and the archive (copies travel in `sourceArchives`); the dump's key order is the API's. */
   toDump: (s: SourceEntity): DumpSource => {
-    const { negotiationId: _, ...record } = toSource(s);
+    const { negotiationId: _, archive: __, ...record } = toSource(s);
     return record;
   },
   toRows: (s: DumpSource, negotiationId: string): SourceEntity => ({

@@ -12,9 +12,9 @@ interface Props {
   onOpen: (patch: Partial<DashboardParams>) => void;
 }
 
-const KIND: Record<SearchHit['kind'], string> = { stance: 'Stance', point: 'Point', provision: 'Provision', source: 'Source' };
+const KIND: Record<SearchHit['kind'], string> = { stance: 'Stance', point: 'Point', provision: 'Provision', source: 'Source', archive: 'Archived copy' };
 
-/** The header's search over the negotiation's quotes, notes, points, provisions and sources. */
+/** The header's search over the negotiation's quotes, notes, points, provisions, sources and their archived copies. */
 export function SearchBox({ slug, onOpen }: Props) {
   const id = useId();
   const [text, setText] = useState('');

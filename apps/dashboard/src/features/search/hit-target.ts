@@ -7,7 +7,7 @@ const day = (iso: string) => iso.slice(0, 10);
  * Where a hit opens, as URL state: a stance opens its cell's point drawer at the day it took effect
  * (so the matrix shows it in force, unless it was retracted or overtaken); a point its drawer at
  * the date shown; a provision its point in its document's numbering at the document's date; a
- * source the matrix at its publication date (the source panel is a later change).
+ * source, or an archived copy's text, the matrix at the source's publication date.
  */
 export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
   switch (hit.kind) {
@@ -18,6 +18,7 @@ export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
     case 'provision':
       return { view: 'matrix', point: hit.provision.pointId, doc: hit.provision.documentId, asOf: day(hit.provision.publishedAt) };
     case 'source':
+    case 'archive':
       return hit.source.publishedAt ? { view: 'matrix', asOf: day(hit.source.publishedAt) } : { view: 'matrix' };
   }
 }
@@ -33,5 +34,7 @@ export function hitLabel(hit: SearchHit): string {
       return `${hit.provision.documentTitle} § ${hit.provision.number} (point ${hit.provision.pointCode}) · ${day(hit.provision.publishedAt)}`;
     case 'source':
       return `Source: ${[hit.source.outlet, hit.source.title].filter(Boolean).join(' — ') || 'untitled'}${hit.source.publishedAt ? ` · ${day(hit.source.publishedAt)}` : ''}`;
+    case 'archive':
+      return `Archived copy of ${[hit.source.outlet, hit.source.title].filter(Boolean).join(' — ') || 'a source'} · archived ${day(hit.archive.archivedAt)}`;
   }
 }
