@@ -59,6 +59,8 @@ describe('search end to end', () => {
     const party = drawer.getByRole('region', { name: hit.stance.partyName });
     await party.getByText('archived', { exact: true }).first().waitFor();
     const [copy] = await Promise.all([context.waitForEvent('page'), party.getByRole('link', { name: 'Open stored copy' }).first().click()]);
+    // The copy opens as a blob of plain text (fetched with the credential), never as HTML.
+    await copy.waitForURL(/^blob:/);
     await copy.waitForLoadState();
     expect(await copy.evaluate(() => document.contentType)).toBe('text/plain');
     expect(await copy.locator('body').innerText()).toContain('Mark Rutte');
