@@ -33,8 +33,12 @@ describe('nodes started together on an empty PostgreSQL database with LOAD_DEMO=
     const { token } = (await login.json()) as { token: string };
     const negotiations = (await (await fetch(`${nodes[2].url}/api/negotiations`, { headers: { authorization: `Bearer ${token}` } })).json()) as { slug: string; seq: number }[];
     expect(negotiations.map((n) => n.slug)).toEqual([UKRAINE_2025.negotiation.slug]);
-    // Loaded whole, by one node: one change for the negotiation and each of its records and events.
+    // Loaded whole, by one node: one change for the negotiation and each of its records and events,
+    // each distinct source its stances cite (created by the first stance citing it), and each
+    // archived copy attached.
     const d = UKRAINE_2025;
-    expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + d.stances.length + d.retractions.length);
+    const sources = (await (await fetch(`${nodes[0].url}/api/negotiations/${d.negotiation.slug}/sources`, { headers: { authorization: `Bearer ${token}` } })).json()) as unknown[];
+    expect(sources.length).toBeGreaterThan(0);
+    expect(negotiations[0].seq).toBe(1 + d.parties.length + d.points.length + d.documents.length + d.milestones.length + sources.length + d.stances.length + d.retractions.length + (d.archives?.length ?? 0));
   });
 });
