@@ -41,9 +41,20 @@ function kill(child, signal) {
   }
 }
 
+/** Ports fetch() refuses to reach (the Fetch standard's "bad ports") in the ranges used here. */
+const BAD_PORTS = new Set([4045, 4190, 5060, 5061]);
+
+/** A random port in [from, from + 1000) that fetch() may reach. */
+function randomPort(from) {
+  for (;;) {
+    const port = from + Math.floor(Math.random() * 1000);
+    if (!BAD_PORTS.has(port)) return port;
+  }
+}
+
 /** Starts a command in its own process group, as a terminal runs a foreground job. */
 function start(command, args, dir, env = { LOG_LEVEL: 'warn' }) {
-  const port = 3000 + Math.floor(Math.random() * 1000) + 1000;
+  const port = randomPort(4000);
   const child = spawn(command, args, {
     env: { ...process.env, PORT: String(port), DB_PATH: join(dir, 'parley.sqlite'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -177,7 +188,7 @@ function expectLastLines(output, expected, what) {
 {
   if (spawnSync('script', ['--version']).status !== 0) fail('util-linux `script` is needed to give the server a terminal');
   const dir = freshDir();
-  const port = 5000 + Math.floor(Math.random() * 1000);
+  const port = randomPort(5000);
   const command = `PORT=${port} DB_PATH=${join(dir, 'parley.sqlite')} LOG_LEVEL=info LOAD_DEMO=never exec ${process.execPath} dist/api/apps/api/src/main.js`;
   const run = start('script', ['-qec', command, '/dev/null'], dir, {});
   await waitFor(run, "The first admin's password is in", 'the start in a terminal did not print its banner');
