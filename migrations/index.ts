@@ -7,6 +7,7 @@ import { QuoteTranslation1765152000000 } from './1765152000000-quote-translation
 import { Search1765242000000 } from './1765242000000-search';
 import { SourceArchives1765324800000 } from './1765324800000-source-archives';
 import { SearchArchives1765411200000 } from './1765411200000-search-archives';
+import { Review1765584000000 } from './1765584000000-review';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Search1765242000000,
   SourceArchives1765324800000,
   SearchArchives1765411200000,
+  Review1765584000000,
 ];

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { NegotiationStatus } from '@parley/contracts';
+import type { NegotiationStatus, ReviewPolicy } from '@parley/contracts';
 import { epochMs } from '../database/columns';
 
 @Entity('negotiations')
@@ -9,6 +9,8 @@ export class NegotiationEntity {
   @Column({ type: 'varchar', length: 200 }) title!: string;
   @Column({ type: 'text' }) description!: string;
   @Column({ type: 'varchar', length: 20 }) status!: NegotiationStatus;
+  /** `required`: stance changes wait as proposals for a second person (review/). */
+  @Column({ type: 'varchar', length: 16, default: 'off' }) reviewPolicy!: ReviewPolicy;
   /** The change counter: the sequence number of the latest change. */
   @Column({ type: 'integer' }) seq!: number;
   @Column({ type: 'integer' }) version!: number;

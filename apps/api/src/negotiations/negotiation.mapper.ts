@@ -8,6 +8,7 @@ export const toNegotiation = (e: NegotiationEntity): Negotiation => ({
   title: e.title,
   description: e.description,
   status: e.status,
+  reviewPolicy: e.reviewPolicy,
   seq: e.seq,
   version: e.version,
   createdAt: toIso(e.createdAt),

@@ -64,6 +64,7 @@ export class NegotiationsService {
       title: input.title,
       description: input.description ?? '',
       status: input.status ?? 'active',
+      reviewPolicy: input.reviewPolicy ?? 'off',
       seq: 0,
       version: 1,
       createdAt: now,
@@ -99,6 +100,7 @@ export class NegotiationsService {
         title: patch.title ?? current.title,
         description: patch.description ?? current.description,
         status: patch.status ?? current.status,
+        reviewPolicy: patch.reviewPolicy ?? current.reviewPolicy,
         version: current.version + 1,
         updatedAt: now,
         seq,
@@ -107,6 +109,7 @@ export class NegotiationsService {
         title: next.title,
         description: next.description,
         status: next.status,
+        reviewPolicy: next.reviewPolicy,
         version: next.version,
         updatedAt: now,
       });

@@ -10,6 +10,7 @@ import {
   PARTY_KINDS,
   POINT_CATEGORIES,
   POSITIONS,
+  REVIEW_POLICIES,
   TIME_PRECISIONS,
 } from './positions';
 import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
@@ -202,6 +203,7 @@ export const NegotiationDump = z.strictObject({
     title: Title,
     description: LongText,
     status: enumOf(NEGOTIATION_STATUSES),
+    reviewPolicy: enumOf(REVIEW_POLICIES).optional().describe('Absent: off'),
     seq: Count,
     version: Count,
     createdAt: Instant,

@@ -41,6 +41,14 @@ export type PartyKind = (typeof PARTY_KINDS)[number];
 export const NEGOTIATION_STATUSES = ['draft', 'active', 'suspended', 'concluded', 'abandoned'] as const;
 export type NegotiationStatus = (typeof NEGOTIATION_STATUSES)[number];
 
+/**
+ * Whether a negotiation's stance changes need a second person before viewers see them: `off`
+ * (published when saved) or `required` (an analyst's change becomes a proposal that another analyst
+ * or an admin approves).
+ */
+export const REVIEW_POLICIES = ['off', 'required'] as const;
+export type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
+
 export const MILESTONE_KINDS = ['meeting', 'deadline', 'leak', 'statement', 'publication', 'other'] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
 

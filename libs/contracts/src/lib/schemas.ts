@@ -7,6 +7,7 @@ import {
   PARTY_KINDS,
   POINT_CATEGORIES,
   POSITIONS,
+  REVIEW_POLICIES,
   TIME_PRECISIONS,
 } from './positions';
 import { CitedSource, LanguageTag, SourceInput } from './sources';
@@ -19,11 +20,16 @@ const ExpectedVersion = z
   .describe('The version you last saw; the change is refused with 409 if it is no longer current.');
 
 // ---------- negotiations ----------
+const ReviewPolicyField = enumOf(REVIEW_POLICIES).describe(
+  "`off` (default): a stance change is published when saved. `required`: an analyst's (or admin's) new stance or retraction becomes a proposal that another analyst or an admin must approve before viewers see it",
+);
+
 export const NegotiationCreate = z.strictObject({
   title: Title,
   slug: Code.optional().describe('URL-friendly key, unique; derived from the title when omitted'),
   description: LongText.optional(),
   status: enumOf(NEGOTIATION_STATUSES).optional(),
+  reviewPolicy: ReviewPolicyField.optional(),
 });
 export type NegotiationCreate = z.infer<typeof NegotiationCreate>;
 
@@ -31,6 +37,7 @@ export const NegotiationPatch = z.strictObject({
   title: Title.optional(),
   description: LongText.optional(),
   status: enumOf(NEGOTIATION_STATUSES).optional(),
+  reviewPolicy: ReviewPolicyField.optional(),
   expectedVersion: ExpectedVersion.optional(),
 });
 export type NegotiationPatch = z.infer<typeof NegotiationPatch>;
@@ -41,6 +48,8 @@ export const Negotiation = z.object({
   title: z.string(),
   description: z.string(),
   status: enumOf(NEGOTIATION_STATUSES),
+  // Optional in the type: changes recorded before the policy existed replay without it (absent: off).
+  reviewPolicy: ReviewPolicyField.optional(),
   seq: z.number().describe('The latest sequence number of this negotiation (its change counter)'),
   version: z.number(),
   createdAt: Timestamp,

@@ -56,10 +56,19 @@ const at = parseInstant;
 const atOrNull = (value: string | null): number | null => (value === null ? null : at(value));
 
 export const negotiationCodec = {
-  /** The dump's negotiation is the API's, field for field. */
-  toDump: (n: NegotiationEntity): DumpNegotiation => toNegotiation(n),
+  /**
+   * The dump's negotiation is the API's, field for field, except the review policy: written only
+   * when `required`, so a dump of a negotiation without review is the same bytes as before it existed.
+   */
+  toDump: (n: NegotiationEntity): DumpNegotiation => {
+    const { reviewPolicy, ...rest } = toNegotiation(n);
+    if (reviewPolicy !== 'required') return rest;
+    const { seq, version, createdAt, updatedAt, ...start } = rest;
+    return { ...start, reviewPolicy, seq, version, createdAt, updatedAt };
+  },
   toRows: (n: DumpNegotiation): NegotiationEntity => ({
-    id: n.id, slug: n.slug, title: n.title, description: n.description, status: n.status, seq: n.seq, version: n.version, createdAt: at(n.createdAt), updatedAt: at(n.updatedAt),
+    id: n.id, slug: n.slug, title: n.title, description: n.description, status: n.status, reviewPolicy: n.reviewPolicy ?? 'off',
+    seq: n.seq, version: n.version, createdAt: at(n.createdAt), updatedAt: at(n.updatedAt),
   }),
   canonical: (n: DumpNegotiation): DumpNegotiation => negotiationCodec.toDump(negotiationCodec.toRows(n)),
 };
