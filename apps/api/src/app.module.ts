@@ -20,6 +20,7 @@ import { MilestonesModule } from './milestones/milestones.module';
 import { NegotiationsModule } from './negotiations/negotiations.module';
 import { PartiesModule } from './parties/parties.module';
 import { PointsModule } from './points/points.module';
+import { ReviewModule } from './review/review.module';
 import { ShareLinksModule } from './share-links/share-links.module';
 import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
@@ -70,6 +71,7 @@ export class AppModule {
         SourcesModule,
         SearchModule,
         StancesModule,
+        ReviewModule,
         MatrixModule,
         ExportsModule,
         ImportsModule,

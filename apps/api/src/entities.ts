@@ -10,6 +10,7 @@ import { MilestoneEntity } from './milestones/milestone.entity';
 import { NegotiationEntity } from './negotiations/negotiation.entity';
 import { ActorEntity, PartyEntity } from './parties/party.entity';
 import { PointEntity, PointLineageEntity } from './points/point.entity';
+import { ProposalEntity } from './review/proposal.entity';
 import {
   CurrentStanceEntity,
   IdempotencyKeyEntity,
@@ -43,4 +44,5 @@ export const ENTITIES: EntityList = [
   ShareLinkEntity,
   AuditEntity,
   LoginFailureEntity,
+  ProposalEntity,
 ];

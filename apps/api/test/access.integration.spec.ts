@@ -159,6 +159,11 @@ const TABLE: Record<string, Case | Case[]> = {
     level: 'read',
     call: async ({ t, n }) => ({ path: `/api/stance-events/${(await t.get(`${n}/changes?limit=1`)).body.items[0].event.id}` }),
   },
+  'GET /api/negotiations/:negotiationId/proposals': { level: 'analyst', call: ({ n }) => ({ path: `${n}/proposals` }) },
+  'GET /api/negotiations/:negotiationId/proposals/:proposalId': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({ path: `${n}/proposals/${(await t.get(`${n}/proposals`)).body.items[0].id}` }),
+  },
   'GET /api/negotiations/:negotiationId/changes': { level: 'read', call: ({ n }) => ({ path: `${n}/changes` }) },
   'GET /api/negotiations/:negotiationId/matrix': { level: 'read', call: ({ n }) => ({ path: `${n}/matrix` }) },
   'GET /api/negotiations/:negotiationId/metrics': { level: 'read', call: ({ n }) => ({ path: `${n}/metrics?from=2025-11-20&to=2025-11-30` }) },
@@ -219,6 +224,10 @@ describe('access: every route × every role (VIEW_ACCESS=private)', () => {
     await t.post(`${n}/documents`, { title: 'Doc', publishedAt: '2025-11-20' });
     await t.post(`${n}/milestones`, { title: 'Talks', kind: 'meeting', startsAt: '2025-11-23' });
     await t.post(`${n}/stances`, stance(s.parties[0].id, s.points[3].id));
+    // A proposal for the review routes: made while the negotiation required review, which is then off again.
+    await t.patch(n, { reviewPolicy: 'required' });
+    expect((await t.post(`${n}/stances`, stance(s.parties[1].id, s.points[3].id))).status).toBe(202);
+    await t.patch(n, { reviewPolicy: 'off' });
   });
   afterAll(() => t.close());
 

@@ -10,3 +10,4 @@ export * from './lib/changes';
 export * from './lib/auth';
 export * from './lib/live';
 export * from './lib/exchange';
+export * from './lib/review';

@@ -48,7 +48,7 @@ export class ExportRunner {
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
     switch (format) {
       case 'json': {
-        const dump = await this.dumps.open(negotiation);
+        const dump = await this.dumps.open(negotiation, query.includeProposals === true);
         return {
           fileName: `${dump.slug}-dump-seq${dump.seq}.json`,
           contentType: CONTENT_TYPES.json,

@@ -6,6 +6,8 @@ import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
+import { AppError, invalid } from '../common/app-error';
+import type { WithPrincipal } from '../common/principal';
 import { Input } from '../common/validation';
 import { CONTENT_TYPES, ExportRunner } from './export-runner';
 
@@ -26,7 +28,15 @@ export class ExportsController {
   constructor(private readonly runner: ExportRunner) {}
 
   /** Reads and checks first (a clean JSON error if that fails), then streams the file. */
-  private async send(id: string, format: ExportFormat, query: ExportQuery, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async send(id: string, format: ExportFormat, query: ExportQuery, req: FastifyRequest & WithPrincipal, reply: FastifyReply): Promise<void> {
+    if (query.includeProposals) {
+      // Proposals are for the desk: never for a viewer or a share link, and only in the dump.
+      if (format !== 'json') throw invalid([{ field: 'query.includeProposals', message: 'is for export.json only' }]);
+      const p = req.principal;
+      if (p?.kind !== 'user' || (p.role !== 'analyst' && p.role !== 'admin')) {
+        throw new AppError(403, 'FORBIDDEN', 'includeProposals needs the analyst role: proposals are for analysts and admins only');
+      }
+    }
     const job = await this.runner.prepare(id, format, query);
     const out = new PassThrough();
     const written = job.write(out).catch((err: unknown) => {

@@ -99,6 +99,8 @@ export class CsvImportService {
 
   async importStances(negotiation: string, text: string, dryRun: boolean, author: string): Promise<ImportReport> {
     const n = await this.negotiations.resolve(negotiation);
+    // Under review policy `required` each stance change is a proposal of its own: a file of them is refused (409), dry run or not.
+    await this.stances.refuseBulk(n.id, 'A CSV import of stances');
     const { rows, problems } = readCsv(text, 'stances');
     const [parties, points] = await Promise.all([this.parties.listIn(this.db.read, n.id), this.points.listIn(this.db.read, n.id)]);
     const partyByCode = new Map(parties.map((p) => [p.code, p]));

@@ -75,6 +75,9 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
     if (createHash('sha256').update(bytes).digest('hex') !== a.sha256) add(`sourceArchives.${i}.sha256`, 'is not the SHA-256 of the original', i);
   });
 
+  if (dump.proposals !== undefined) {
+    add('proposals', 'a dump with proposals (exported with includeProposals=true) is for reading: export it without them to import it');
+  }
   const changeAt = new Map<number, DumpChange>();
   dump.changes.forEach((c, i) => {
     if (c.seq !== i + 1) add(`changes.${i}.seq`, `must be ${i + 1}: the change log is numbered 1, 2, 3… without gaps`, i);

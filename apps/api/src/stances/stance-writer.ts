@@ -1,5 +1,5 @@
 import { citesSource, type RecordStanceResult, type RetractInput, type StanceCreate, type StanceEvent } from '@parley/contracts';
-import { badReference, conflict, notFound } from '../common/app-error';
+import { AppError, badReference, conflict, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
 import type { ChangeInput, ChangeLog } from '../changes/change-log.service';
 import type { Outcome, Tx } from '../database/db.service';
@@ -34,6 +34,11 @@ export interface StanceItem {
    * replay a history learnt over time; it must record such items in this order. The API never does.
    */
   recordedAt?: number;
+  /**
+   * Who approved it (review/: a proposal published). A negotiation whose review policy is
+   * `required` takes only approved items; any other is refused (409 REVIEW_REQUIRED).
+   */
+  approvedBy?: string;
 }
 
 export type StanceOutcome = Outcome<RecordStanceResult>;
@@ -115,7 +120,7 @@ export async function recordStances(
   // from a snapshot taken after the previous writer committed (a read that waited on the lock
   // itself would still see its old snapshot of the joined rows). SQLite has one writer: no lock.
   await changes.lock(tx, negotiationId);
-  const { head, all, cells } = cache ? await cachedCells(tx, cache, negotiationId, items) : { ...(await readCells(tx, negotiationId, items)), all: null };
+  const { head, all, cells, reviewed } = cache ? await cachedCells(tx, cache, negotiationId, items) : { ...(await readCells(tx, negotiationId, items)), all: null };
 
   const outcomes: StanceOutcome[] = [];
   const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; currentView: StanceEvent | null; author: string }[] = [];
@@ -125,7 +130,14 @@ export async function recordStances(
   const created: { seq: number; source: SourceEntity; author: string }[] = [];
   let seq = head;
   const now = Date.now();
-  for (const [i, { input, field, author, recordedAt }] of items.entries()) {
+  for (const [i, { input, field, author, recordedAt, approvedBy }] of items.entries()) {
+    if (reviewed && approvedBy === undefined) {
+      // The policy changed after the request was routed (or a bulk write did not ask): nothing is published unreviewed.
+      const error = unreviewed(field);
+      if (allOrNothing) throw error;
+      outcomes[i] = { ok: false, error };
+      continue;
+    }
     const key = cellKey(input.partyId, input.pointId);
     const cell = cells.get(key) ?? { version: 0, current: null, view: null };
     if (input.expectedVersion !== undefined && input.expectedVersion !== cell.version) {
@@ -223,12 +235,13 @@ async function cachedCells(
   cache: CellCache,
   negotiationId: string,
   items: StanceItem[],
-): Promise<{ head: number; all: Map<string, Cell> | null; cells: Overlay | Map<string, Cell> }> {
-  const { rows: heads } = await sql<{ seq: number | string }>(tx.manager, 'SELECT seq FROM negotiations WHERE id = ?', [negotiationId]);
+): Promise<{ head: number; reviewed: boolean; all: Map<string, Cell> | null; cells: Overlay | Map<string, Cell> }> {
+  const { rows: heads } = await sql<{ seq: number | string; review_policy: string }>(tx.manager, 'SELECT seq, review_policy FROM negotiations WHERE id = ?', [negotiationId]);
   if (heads.length === 0) throw notFound('Negotiation', negotiationId);
   const head = num(heads[0].seq);
+  const reviewed = heads[0].review_policy === 'required';
   const copy = cache.state(negotiationId, head);
-  if (copy.kind === 'exact') return { head, all: null, cells: new Overlay(copy.cells) };
+  if (copy.kind === 'exact') return { head, reviewed, all: null, cells: new Overlay(copy.cells) };
   if (copy.kind === 'behind') return { ...(await readCells(tx, negotiationId, items)), all: null };
   const all = new Map<string, Cell>();
   const { rows } = await sql<CellRow>(
@@ -237,8 +250,16 @@ async function cachedCells(
     [negotiationId],
   );
   for (const row of rows) all.set(cellKey(row.party_id as string, row.point_id as string), cellOf(row));
-  return { head, all, cells: new Overlay(all) };
+  return { head, reviewed, all, cells: new Overlay(all) };
 }
+
+/** A stance change refused because the negotiation requires review and nobody approved it. */
+export const unreviewed = (field: string) =>
+  new AppError(
+    409,
+    'REVIEW_REQUIRED',
+    `${field ? `${field}: ` : ''}this negotiation's review policy is 'required': a stance change is published only when another analyst or an admin approves its proposal; nothing was recorded`,
+  );
 
 /** A write's view of the cells: its own changes over a base it does not modify. */
 class Overlay {
@@ -258,19 +279,20 @@ class Overlay {
  * their current events. The cells are joined to the negotiation's row, so one statement serves a
  * single write.
  */
-async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; cells: Map<string, Cell> }> {
+async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; reviewed: boolean; cells: Map<string, Cell> }> {
   const wanted = new Map<string, [string, string]>();
   for (const { input } of items) wanted.set(cellKey(input.partyId, input.pointId), [input.partyId, input.pointId]);
   const pairs = [...wanted.values()];
   const cells = new Map<string, Cell>();
   let head: number | null = null;
+  let reviewed = false;
   for (let i = 0; i < pairs.length; i += CELL_CHUNK) {
     const chunk = pairs.slice(i, i + CELL_CHUNK);
     // A join with a VALUES list seeks each cell by the primary key (an OR of the pairs is several times slower).
     const values = chunk.map(() => '(?, ?)').join(', ');
-    const { rows } = await sql<CellRow & { head: number | string }>(
+    const { rows } = await sql<CellRow & { head: number | string; review_policy: string }>(
       tx.manager,
-      `SELECT n.seq AS head, c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
+      `SELECT n.seq AS head, n.review_policy, c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
          FROM negotiations n
          LEFT JOIN (current_stances c JOIN (VALUES ${values}) v ON c.party_id = v.column1 AND c.point_id = v.column2) ON c.negotiation_id = n.id
          LEFT JOIN stance_events e ON e.id = c.event_id
@@ -279,12 +301,13 @@ async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Pr
     );
     if (rows.length === 0) throw notFound('Negotiation', negotiationId);
     head ??= num(rows[0].head);
+    reviewed = rows[0].review_policy === 'required';
     for (const row of rows) {
       if (row.party_id === null || row.point_id === null) continue;
       cells.set(cellKey(row.party_id, row.point_id), cellOf(row));
     }
   }
-  return { head: head ?? 0, cells };
+  return { head: head ?? 0, reviewed, cells };
 }
 
 
@@ -301,10 +324,16 @@ export async function retractStance(
   author: string,
   /** As StanceItem.recordedAt: the demo loader's history only. */
   recordedAt?: number,
+  /** As StanceItem.approvedBy: a retraction proposed and approved (review/). */
+  approvedBy?: string,
 ): Promise<RecordStanceResult> {
   const event = isUuid(eventId) ? await tx.manager.findOneBy(StanceEventEntity, { id: eventId }) : null;
   if (!event) throw notFound('Stance event', eventId);
   const seq = await changes.nextSeq(tx, event.negotiationId);
+  if (approvedBy === undefined) {
+    const { rows: policy } = await sql<{ review_policy: string }>(tx.manager, 'SELECT review_policy FROM negotiations WHERE id = ?', [event.negotiationId]);
+    if (policy[0]?.review_policy === 'required') throw unreviewed('');
+  }
   const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
   if (existing) {
     throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await loadEvent(tx, event.id));

@@ -8,6 +8,7 @@ import {
   HistoryQuery,
   LIMITS,
   PointHistory,
+  Proposal,
   RecordStanceResult,
   RetractInput,
   StanceBatch,
@@ -68,10 +69,14 @@ export class StancesController {
   @Post('negotiations/:negotiationId/stances')
   @Access('analyst')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Record one stance event (optimistic lock with expectedVersion; idempotent with Idempotency-Key)' })
+  @ApiOperation({
+    summary:
+      "Record one stance event (optimistic lock with expectedVersion; idempotent with Idempotency-Key). Under the negotiation's review policy `required`: 202 with the proposal made instead, published only once another analyst or an admin approves it",
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Input({ body: StanceCreate })
   @Returns(201, RecordStanceResult, 'Recorded: the event and the cell after it', [400, 404, 409, 422])
+  @Returns(202, Proposal, 'Review required: the proposal, visible to analysts and admins only', [])
   async record(
     @Param('negotiationId') negotiationId: string,
     @Body() body: StanceCreate,
@@ -79,7 +84,7 @@ export class StancesController {
     @CurrentPrincipal() principal: Principal | null,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RecordStanceResult> {
+  ): Promise<RecordStanceResult | Proposal> {
     return send(reply, await this.stances.record(negotiationId, body, author, idempotencyKey(key, principal)));
   }
 
@@ -95,7 +100,12 @@ export class StancesController {
       '`return=minimal`: answer each item with its event id, seq, cell version and current event id instead of the events in full (about a tenth of the bytes; `Preference-Applied: return=minimal` confirms)',
   })
   @Input({ body: StanceBatch })
-  @Returns(201, BatchResult.or(BatchSummary), 'All recorded, in order: the events and their cells, or with `Prefer: return=minimal` a summary per item', [400, 404, 409, 422])
+  @Returns(
+    201,
+    BatchResult.or(BatchSummary),
+    "All recorded, in order: the events and their cells, or with `Prefer: return=minimal` a summary per item. Refused (409 REVIEW_REQUIRED) when the negotiation's review policy is `required`",
+    [400, 404, 409, 422],
+  )
   async batch(
     @Param('negotiationId') negotiationId: string,
     @Body() body: StanceBatch,
@@ -114,11 +124,17 @@ export class StancesController {
   @Post('stance-events/:eventId/retract')
   @Access('analyst')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Retract a stance event with a reason (a correction; nothing is deleted)' })
+  @ApiOperation({ summary: "Retract a stance event with a reason (a correction; nothing is deleted). Under review policy `required`: 202 with the proposal made instead" })
   @Input({ body: RetractInput })
   @Returns(201, RecordStanceResult, 'Retracted: the event with its retraction and the cell after it', [400, 404, 409])
-  retract(@Param('eventId') eventId: string, @Body() body: RetractInput, @Author() author: string): Promise<RecordStanceResult> {
-    return this.stances.retract(eventId, body, author);
+  @Returns(202, Proposal, 'Review required: the proposal, visible to analysts and admins only', [])
+  async retract(
+    @Param('eventId') eventId: string,
+    @Body() body: RetractInput,
+    @Author() author: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordStanceResult | Proposal> {
+    return send(reply, await this.stances.retract(eventId, body, author));
   }
 
   @Get('stance-events/:eventId')

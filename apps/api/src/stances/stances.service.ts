@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
   BatchResult,
+  Proposal,
   ChangeItem,
   ChangesPage,
   ChangesQuery,
@@ -29,6 +30,7 @@ import { PointEntity } from '../points/point.entity';
 import { SourceEntity } from '../sources/source.entity';
 import { IdempotencyKeyEntity, StanceEventEntity } from './stance.entities';
 import { EVENT_FROM, EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from './stance-row';
+import type { ReviewGate } from './review-gate';
 import { CellCache, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
 
 /** An Idempotency-Key header and the user who sent it: the key is theirs alone. */
@@ -47,6 +49,7 @@ export interface Replayable<T> {
 export class StancesService {
   private readonly refs = new Map<string, StanceRefs>();
   private readonly writer: WriterDeps;
+  private review: ReviewGate | null = null;
 
   constructor(
     private readonly db: Db,
@@ -56,9 +59,27 @@ export class StancesService {
     this.writer = { changes, cells: db.singleWriter ? new CellCache() : undefined };
   }
 
-  async record(negotiation: string, input: StanceCreate, author: string, idempotencyKey?: IdempotencyKey): Promise<Replayable<RecordStanceResult>> {
+  /** review/ provides the gate when it starts (it stands above stances/). */
+  useReview(gate: ReviewGate): void {
+    this.review = gate;
+  }
+
+  /** The writer's dependencies, for review/ to publish an approved proposal through the same writer. */
+  get writerDeps(): WriterDeps {
+    return this.writer;
+  }
+
+  /** Under review policy `required`: 202 with the proposal made instead (an Idempotency-Key is not kept for it). */
+  async record(
+    negotiation: string,
+    input: StanceCreate,
+    author: string,
+    idempotencyKey?: IdempotencyKey,
+  ): Promise<Replayable<RecordStanceResult | Proposal>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     await this.checkRefs(negotiationId, [input], () => '');
+    const proposal = await this.review?.stance(negotiationId, input, author);
+    if (proposal) return { status: 202, body: proposal, replayed: false };
     const item = { input, field: '', author };
     if (idempotencyKey === undefined) {
       // Concurrent single writes of a negotiation share one write (Db.writeTogether), each with its own outcome.
@@ -71,6 +92,7 @@ export class StancesService {
   /** All or nothing: one transaction; any invalid item or stale version rejects the whole batch. */
   async recordBatch(negotiation: string, inputs: StanceCreate[], author: string, idempotencyKey?: IdempotencyKey): Promise<Replayable<BatchResult>> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
+    await this.review?.refuseBulk(negotiationId, 'A batch of stances');
     await this.checkRefs(negotiationId, inputs, (i) => `events.${i}.`);
     return this.idempotent(
       negotiationId,
@@ -110,11 +132,19 @@ export class StancesService {
     fresh.check(inputs, prefix);
   }
 
-  async retract(eventId: string, input: RetractInput, author: string): Promise<RecordStanceResult> {
+  /** Under review policy `required`: 202 with the proposal made instead. */
+  async retract(eventId: string, input: RetractInput, author: string): Promise<Replayable<RecordStanceResult | Proposal>> {
     // An unknown id is refused without waiting for the writer.
     const known = isUuid(eventId) ? await this.db.read.existsBy(StanceEventEntity, { id: eventId }) : false;
     if (!known) throw notFound('Stance event', eventId);
-    return this.db.write((tx) => this.retractIn(tx, eventId, input, author));
+    const proposal = await this.review?.retraction(eventId, input, author);
+    if (proposal) return { status: 202, body: proposal, replayed: false };
+    return { status: 201, body: await this.db.write((tx) => this.retractIn(tx, eventId, input, author)), replayed: false };
+  }
+
+  /** Refuses (409) a bulk write of stances (a CSV import) into a negotiation that requires review. */
+  async refuseBulk(negotiationId: string, what: string): Promise<void> {
+    await this.review?.refuseBulk(negotiationId, what);
   }
 
   /** retract inside a caller's transaction (the demo loader writes a whole negotiation in one). */

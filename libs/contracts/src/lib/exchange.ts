@@ -47,6 +47,11 @@ export const ExportQuery = z.strictObject({
   q: PlainString.max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional().describe('Only points whose code, number, title or text contains every word'),
   table: enumOf(CSV_TABLES).optional().describe('CSV only: the matrix (default) or the change log of stance events'),
   bom: yes.optional().describe('CSV only: start with a UTF-8 byte-order mark (for Excel on Windows)'),
+  includeProposals: yes
+    .optional()
+    .describe(
+      'export.json only, analysts and admins only (403 otherwise): adds the negotiation\'s proposals (review before publish) as a last section `proposals`, oldest first. Such a dump is for reading: an import refuses it',
+    ),
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
@@ -218,6 +223,10 @@ export const NegotiationDump = z.strictObject({
   stanceEvents: z.array(DumpEvent),
   retractions: z.array(DumpRetraction),
   changes: z.array(DumpChange),
+  proposals: z
+    .array(z.unknown())
+    .optional()
+    .describe('Only in a dump asked for with includeProposals=true (staff): the proposals, as GET …/proposals shows them. An import refuses a dump that has them'),
 });
 export type NegotiationDump = z.infer<typeof NegotiationDump>;
 export type DumpParty = z.infer<typeof DumpParty>;

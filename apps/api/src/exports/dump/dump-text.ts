@@ -12,6 +12,8 @@ export async function* serialize(
   events: AsyncIterable<DumpEvent>,
   retractions: AsyncIterable<DumpRetraction>,
   changes: AsyncIterable<ChangeLine>,
+  /** Staff only (includeProposals): the proposals as JSON lines, after the change log. */
+  proposals?: AsyncIterable<string>,
 ): AsyncGenerator<string> {
   yield `{\n"format": ${JSON.stringify(head.format)},\n"version": ${head.version},\n"negotiation": ${JSON.stringify(head.negotiation)},\n`;
   for (const key of ['parties', 'points', 'documents', 'milestones', 'sources', 'sourceArchives'] as const) {
@@ -25,6 +27,10 @@ export async function* serialize(
     const fixed = JSON.stringify({ seq: c.seq, kind: c.kind, entityId: c.entityId, recordedAt: c.recordedAt, recordedBy: c.recordedBy });
     return `${fixed.slice(0, -1)},"data":${c.data},"before":${c.before ?? 'null'}}`;
   });
+  if (proposals) {
+    yield ',\n';
+    yield* section('proposals', proposals, (p) => p);
+  }
   yield '\n}\n';
 }
 

@@ -11,6 +11,8 @@ import type { NegotiationEntity } from '../../negotiations/negotiation.entity';
 import { NegotiationsService } from '../../negotiations/negotiations.service';
 import { ActorEntity, PartyEntity } from '../../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../../points/point.entity';
+import { ProposalEntity } from '../../review/proposal.entity';
+import { toProposal } from '../../review/proposal.mapper';
 import { SourceArchiveEntity } from '../../sources/source-archive.entity';
 import { SourceEntity } from '../../sources/source.entity';
 import { StanceEventEntity, StanceRetractionEntity } from '../../stances/stance.entities';
@@ -35,10 +37,27 @@ export class DumpWriter {
    * The dump as text chunks, streamed: memory stays bounded whatever the history's length. The
    * negotiation is resolved (and a missing one refused) before the first chunk.
    */
-  async open(negotiation: string): Promise<{ slug: string; seq: number; chunks: AsyncGenerator<string> }> {
+  async open(negotiation: string, withProposals = false): Promise<{ slug: string; seq: number; chunks: AsyncGenerator<string> }> {
     const { head, seq } = await this.snapshot(negotiation);
     const id = head.negotiation.id;
-    return { slug: head.negotiation.slug, seq, chunks: serialize(head, this.eventLines(id, seq), this.retractionLines(id, seq), this.changeLines(id, seq)) };
+    const proposals = withProposals ? this.proposalLines(id) : undefined;
+    return { slug: head.negotiation.slug, seq, chunks: serialize(head, this.eventLines(id, seq), this.retractionLines(id, seq), this.changeLines(id, seq), proposals) };
+  }
+
+  /** The proposals (review/), oldest first, as the API shows them; they are not numbered changes, so not cut at `seq`. */
+  private async *proposalLines(negotiationId: string): AsyncGenerator<string> {
+    let after = '';
+    for (;;) {
+      const rows = await this.db.read
+        .createQueryBuilder(ProposalEntity, 'p')
+        .where('p.negotiation_id = :negotiationId AND p.id > :after', { negotiationId, after })
+        .orderBy('p.id', 'ASC')
+        .limit(EVENT_PAGE)
+        .getMany();
+      for (const p of rows) yield JSON.stringify(toProposal(p));
+      if (rows.length < EVENT_PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
   }
 
   /**

@@ -1,0 +1,25 @@
+import type { Proposal, StanceCreate } from '@parley/contracts';
+import { toIso } from '@parley/domain';
+import type { ProposalEntity } from './proposal.entity';
+
+export const toProposal = (e: ProposalEntity): Proposal => {
+  const payload = JSON.parse(e.payload) as StanceCreate | { reason: string };
+  return {
+    id: e.id,
+    negotiationId: e.negotiationId,
+    kind: e.kind,
+    status: e.status,
+    partyId: e.partyId,
+    pointId: e.pointId,
+    baseVersion: e.baseVersion,
+    stance: e.kind === 'stance' ? (payload as StanceCreate) : null,
+    retraction: e.kind === 'retraction' ? { eventId: e.eventId as string, reason: (payload as { reason: string }).reason } : null,
+    author: e.author,
+    createdAt: toIso(e.createdAt),
+    updatedAt: toIso(e.updatedAt),
+    version: e.version,
+    decision:
+      e.decision && e.decidedBy && e.decidedAt !== null ? { decision: e.decision, by: e.decidedBy, at: toIso(e.decidedAt), note: e.decisionNote } : null,
+    published: e.publishedEventId && e.publishedSeq !== null ? { eventId: e.publishedEventId, seq: e.publishedSeq } : null,
+  };
+};
