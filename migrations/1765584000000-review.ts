@@ -11,6 +11,7 @@ export class Review1765584000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query("ALTER TABLE negotiations ADD COLUMN review_policy varchar(16) NOT NULL DEFAULT 'off'");
+    await q.query('ALTER TABLE stance_events ADD COLUMN approved_by varchar(200)');
     await q.query(`CREATE TABLE proposals (
       id varchar(36) PRIMARY KEY,
       negotiation_id varchar(36) NOT NULL REFERENCES negotiations(id),
@@ -38,6 +39,7 @@ export class Review1765584000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE proposals');
+    await q.query('ALTER TABLE stance_events DROP COLUMN approved_by');
     await q.query('ALTER TABLE negotiations DROP COLUMN review_policy');
   }
 }

@@ -164,6 +164,20 @@ const TABLE: Record<string, Case | Case[]> = {
     level: 'analyst',
     call: async ({ t, n }) => ({ path: `${n}/proposals/${(await t.get(`${n}/proposals`)).body.items[0].id}` }),
   },
+  'PATCH /api/negotiations/:negotiationId/proposals/:proposalId': {
+    level: 'analyst',
+    // The author edits: each allowed role its own proposal (made while review was required, then off again).
+    call: async ({ t, n, s, token, role }) => {
+      const author = role === 'analyst' || role === 'admin' ? token : t.adminToken;
+      const id = await proposal(t, n, s, author);
+      return { path: `${n}/proposals/${id}`, body: { stance: stance(s.parties[1].id, s.points[3].id, { note: `edited ${next()}` }) } };
+    },
+  },
+  'POST /api/negotiations/:negotiationId/proposals/:proposalId/decision': {
+    level: 'analyst',
+    // Another's proposal (a second analyst's), rejected so that the cell stays as it is.
+    call: async ({ t, n, s }) => ({ path: `${n}/proposals/${await proposal(t, n, s, (await t.user('analyst')).token)}/decision`, body: { decision: 'reject', note: 'no' } }),
+  },
   'GET /api/negotiations/:negotiationId/changes': { level: 'read', call: ({ n }) => ({ path: `${n}/changes` }) },
   'GET /api/negotiations/:negotiationId/matrix': { level: 'read', call: ({ n }) => ({ path: `${n}/matrix` }) },
   'GET /api/negotiations/:negotiationId/metrics': { level: 'read', call: ({ n }) => ({ path: `${n}/metrics?from=2025-11-20&to=2025-11-30` }) },
@@ -187,6 +201,15 @@ const TABLE: Record<string, Case | Case[]> = {
     },
   ],
 };
+
+/** A proposal by the holder of `token`: the negotiation requires review for the moment it is made. */
+async function proposal(t: TestApp, n: string, s: Seeded, token: string | null): Promise<string> {
+  await t.patch(n, { reviewPolicy: 'required' });
+  const res = await t.as(token).post(`${n}/stances`, stance(s.parties[1].id, s.points[3].id));
+  await t.patch(n, { reviewPolicy: 'off' });
+  if (res.status !== 202) throw new Error(`proposal failed: ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
 
 /** The smallest valid negotiation dump: a new negotiation with no history. */
 function emptyDump() {

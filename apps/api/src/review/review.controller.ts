@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Proposal, ProposalPage, ProposalQuery } from '@parley/contracts';
+import { Proposal, ProposalDecisionInput, ProposalDecisionResult, ProposalEdit, ProposalPage, ProposalQuery } from '@parley/contracts';
+import { Author } from '../common/author.decorator';
 import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { Input } from '../common/validation';
@@ -26,5 +27,30 @@ export class ReviewController {
   @Returns(200, Proposal, 'The proposal', [404])
   get(@Param('negotiationId') negotiationId: string, @Param('proposalId') proposalId: string): Promise<Proposal> {
     return this.review.get(negotiationId, proposalId);
+  }
+
+  @Patch(':proposalId')
+  @ApiOperation({ summary: 'The author edits their proposal (after a request for changes, or while open): the whole new stance, or a retraction’s reason; it is open again' })
+  @Input({ body: ProposalEdit })
+  @Returns(200, Proposal, 'The proposal after the edit', [400, 403, 404, 409])
+  edit(@Param('negotiationId') negotiationId: string, @Param('proposalId') proposalId: string, @Body() body: ProposalEdit, @Author() author: string): Promise<Proposal> {
+    return this.review.edit(negotiationId, proposalId, body, author);
+  }
+
+  @Post(':proposalId/decision')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Approve (publish: the next seq, recorded now, recordedBy the author, approvedBy you), reject (note: the reason) or ask for changes (note). Never your own proposal (403). 409 REVIEW_CONFLICT with both versions when the cell changed since the proposal’s base: approve again with rebase: true (or baseVersion), or reject',
+  })
+  @Input({ body: ProposalDecisionInput })
+  @Returns(200, ProposalDecisionResult, 'Decided: the proposal, and on approval the change published. A 409 REVIEW_CONFLICT carries `current`: { proposal, cell } (ReviewConflict); ALREADY_DECIDED: someone decided first', [400, 403, 404, 409])
+  decideOn(
+    @Param('negotiationId') negotiationId: string,
+    @Param('proposalId') proposalId: string,
+    @Body() body: ProposalDecisionInput,
+    @Author() reviewer: string,
+  ): Promise<ProposalDecisionResult> {
+    return this.review.decide(negotiationId, proposalId, body, reviewer);
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Proposal, ProposalPage, ProposalQuery, RetractInput, StanceCreate } from '@parley/contracts';
+import type { Proposal, ProposalDecisionInput, ProposalDecisionResult, ProposalEdit, ProposalPage, ProposalQuery, RetractInput, StanceCreate } from '@parley/contracts';
 import { AppError, conflict, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
 import { AuditLog } from '../audit/audit.service';
+import { ChangeLog } from '../changes/change-log.service';
+import { decide, editProposal } from './decisions';
 import { Db, type Tx } from '../database/db.service';
 import { num, sql } from '../database/sql';
 import { NegotiationsService } from '../negotiations/negotiations.service';
@@ -25,7 +27,21 @@ export class ReviewService implements OnModuleInit {
     private readonly audit: AuditLog,
     private readonly negotiations: NegotiationsService,
     private readonly stances: StancesService,
+    private readonly changes: ChangeLog,
   ) {}
+
+  /** Approve (publish), reject or ask for changes: one transaction; never the author's own (403). */
+  async decide(negotiation: string, proposalId: string, input: ProposalDecisionInput, reviewer: string): Promise<ProposalDecisionResult> {
+    const negotiationId = await this.negotiations.resolveId(negotiation);
+    return this.db.write((tx) => decide(tx, { writer: this.stances.writerDeps, changes: this.changes, audit: this.audit }, negotiationId, proposalId, input, reviewer));
+  }
+
+  /** The author's edit (after a request for changes, or while open): back to open. */
+  async edit(negotiation: string, proposalId: string, patch: ProposalEdit, author: string): Promise<Proposal> {
+    const negotiationId = await this.negotiations.resolveId(negotiation);
+    if (patch.stance) await this.stances.checkRefs(negotiationId, [patch.stance], () => 'stance.');
+    return this.db.write((tx) => editProposal(tx, { audit: this.audit }, negotiationId, proposalId, patch, author));
+  }
 
   onModuleInit(): void {
     this.stances.useReview({

@@ -4,7 +4,6 @@ import {
   SCHEDULE_TOLERANCE_MS,
   type Confidence,
   type DumpEvent,
-  type RecordStanceResult,
   type Position,
   type SourceKind,
   type StanceCreate,
@@ -32,7 +31,7 @@ export const EVENT_COLUMNS = [
   'id', 'negotiation_id', 'seq', 'party_id', 'point_id', 'position', 'confidence', 'effective_at', 'effective_precision',
   'recorded_at', 'recorded_by', 'conditions_text', 'condition_point_ids', 'note', 'quote', 'actor_id', 'source_url',
   'source_outlet', 'source_title', 'source_published_at', 'document_id', 'milestone_id', 'source_id', 'quote_language',
-  'translation', 'translation_language',
+  'translation', 'translation_language', 'approved_by',
 ] as const;
 
 /** A row as the driver gives it (PostgreSQL's bigint as text), with its retraction when joined (`r_*`, else null). */
@@ -64,6 +63,7 @@ export interface EventRow {
   quote_language: string | null;
   translation: string | null;
   translation_language: string | null;
+  approved_by: string | null;
   /** The cited source's record (alias s), when joined (EVENT_SELECT); absent from rows read without it. */
   s_kind?: SourceKind | null;
   s_outlet?: string | null;
@@ -107,7 +107,7 @@ export type EventTuple = [
   string, string, number, string, string, Position, Confidence, number, TimePrecision,
   number, string, string | null, string, string | null, string | null, string | null, string | null,
   string | null, string | null, number | null, string | null, string | null, string | null, string | null,
-  string | null, string | null,
+  string | null, string | null, string | null,
 ];
 
 /** A literal of one fixed shape: a million rows are mapped when an index is built. */
@@ -117,7 +117,7 @@ export function rowOfTuple(v: EventTuple): EventRow {
     effective_at: v[7], effective_precision: v[8], recorded_at: v[9], recorded_by: v[10], conditions_text: v[11],
     condition_point_ids: v[12], note: v[13], quote: v[14], actor_id: v[15], source_url: v[16], source_outlet: v[17],
     source_title: v[18], source_published_at: v[19], document_id: v[20], milestone_id: v[21], source_id: v[22],
-    quote_language: v[23], translation: v[24], translation_language: v[25],
+    quote_language: v[23], translation: v[24], translation_language: v[25], approved_by: v[26],
     r_id: null, r_seq: null, r_reason: null, r_recorded_at: null, r_recorded_by: null,
   };
 }
@@ -128,7 +128,7 @@ export function eventValues(e: StanceEventEntity): unknown[] {
     e.id, e.negotiationId, e.seq, e.partyId, e.pointId, e.position, e.confidence, e.effectiveAt, e.effectivePrecision,
     e.recordedAt, e.recordedBy, e.conditionsText, JSON.stringify(e.conditionPointIds), e.note, e.quote, e.actorId, e.sourceUrl,
     e.sourceOutlet, e.sourceTitle, e.sourcePublishedAt, e.documentId, e.milestoneId, e.sourceId, e.quoteLanguage,
-    e.translation, e.translationLanguage,
+    e.translation, e.translationLanguage, e.approvedBy,
   ];
 }
 
@@ -142,15 +142,18 @@ export function entityOfRow(r: EventRow): StanceEventEntity {
     quote: r.quote, actorId: r.actor_id, sourceUrl: r.source_url, sourceOutlet: r.source_outlet, sourceTitle: r.source_title,
     sourcePublishedAt: numOrNull(r.source_published_at), documentId: r.document_id, milestoneId: r.milestone_id,
     sourceId: r.source_id, quoteLanguage: r.quote_language, translation: r.translation, translationLanguage: r.translation_language,
+    approvedBy: r.approved_by,
   };
 }
 
 /**
  * A new event from what an analyst or an import sent: numbered `seq`, recorded `now` by `author`,
- * citing `cited` (the source found or created for it). The inline columns keep the citation as
- * recorded: the inline fields sent, or the record's fields when it was cited by id.
+ * citing `cited` (the source found or created for it); `approvedBy`: who approved its proposal. The
+ * inline columns keep the citation as recorded: the inline fields sent, or the record's fields when it was cited by id.
  */
-export function entityOfInput(input: StanceCreate, negotiationId: string, seq: number, now: number, author: string, cited: SourceEntity | null = null): StanceEventEntity {
+export function entityOfInput(
+  input: StanceCreate, negotiationId: string, seq: number, now: number, author: string, cited: SourceEntity | null = null, approvedBy: string | null = null,
+): StanceEventEntity {
   const { conditions } = input;
   const source = input.source.id !== undefined && cited
     ? { url: cited.url ?? undefined, outlet: cited.outlet ?? undefined, title: cited.title ?? undefined, publishedAt: cited.publishedAt === null ? undefined : toIso(cited.publishedAt) }
@@ -163,7 +166,7 @@ export function entityOfInput(input: StanceCreate, negotiationId: string, seq: n
     sourceOutlet: source.outlet ?? null, sourceTitle: source.title ?? null,
     sourcePublishedAt: source.publishedAt ? parseInstant(source.publishedAt) : null, documentId: input.documentId ?? null,
     milestoneId: input.milestoneId ?? null, sourceId: cited?.id ?? null, quoteLanguage: input.quoteLanguage ?? null,
-    translation: input.translation ?? null, translationLanguage: input.translationLanguage ?? null,
+    translation: input.translation ?? null, translationLanguage: input.translationLanguage ?? null, approvedBy,
   };
 }
 
@@ -182,6 +185,7 @@ export function buildStanceEvent(e: StanceEventEntity, source: CitedSource, retr
     effectivePrecision: e.effectivePrecision,
     recordedAt: toIso(e.recordedAt),
     recordedBy: e.recordedBy,
+    ...(e.approvedBy === null ? {} : { approvedBy: e.approvedBy }),
     scheduled: e.effectiveAt > e.recordedAt + SCHEDULE_TOLERANCE_MS,
     source,
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
@@ -221,6 +225,7 @@ export function exchangeOfEntity(e: StanceEventEntity): DumpEvent {
     effectivePrecision: e.effectivePrecision,
     recordedAt: toIso(e.recordedAt),
     recordedBy: e.recordedBy,
+    ...(e.approvedBy === null ? {} : { approvedBy: e.approvedBy }),
     conditions: { text: e.conditionsText, pointIds: e.conditionPointIds },
     note: e.note,
     quote: e.quote,
@@ -244,7 +249,7 @@ export function entityOfExchange(e: DumpEvent, negotiationId: string): StanceEve
     actorId: e.actorId, sourceUrl: e.source.url, sourceOutlet: e.source.outlet, sourceTitle: e.source.title,
     sourcePublishedAt: e.source.publishedAt === null ? null : parseInstant(e.source.publishedAt), documentId: e.documentId, milestoneId: e.milestoneId,
     sourceId: e.sourceId ?? null, quoteLanguage: e.quoteLanguage ?? null, translation: e.translation ?? null,
-    translationLanguage: e.translationLanguage ?? null,
+    translationLanguage: e.translationLanguage ?? null, approvedBy: e.approvedBy ?? null,
   };
 }
 
@@ -277,14 +282,14 @@ export interface IndexedFields {
  */
 export const DETAIL_TEXTS = [
   'confidence', 'effectivePrecision', 'recordedBy', 'conditionsText', 'conditionPointIds', 'note', 'quote', 'actorId',
-  'sourceId', 'documentId', 'milestoneId', 'quoteLanguage', 'translation', 'translationLanguage',
+  'sourceId', 'documentId', 'milestoneId', 'quoteLanguage', 'translation', 'translationLanguage', 'approvedBy',
 ] as const satisfies readonly (keyof StanceEventEntity)[];
 
 /** DETAIL_TEXTS' values of a row (the JSON text of the condition ids as stored). */
 export function detailTextsOfRow(r: EventRow): (string | null)[] {
   return [
     r.confidence, r.effective_precision, r.recorded_by, r.conditions_text, r.condition_point_ids, r.note, r.quote, r.actor_id,
-    r.source_id, r.document_id, r.milestone_id, r.quote_language, r.translation, r.translation_language,
+    r.source_id, r.document_id, r.milestone_id, r.quote_language, r.translation, r.translation_language, r.approved_by,
   ];
 }
 
@@ -292,7 +297,7 @@ export function detailTextsOfRow(r: EventRow): (string | null)[] {
 export function detailTextsOfView(e: StanceEvent): (string | null)[] {
   return [
     e.confidence, e.effectivePrecision, e.recordedBy, e.conditions.text, JSON.stringify(e.conditions.pointIds), e.note, e.quote, e.actorId,
-    e.source.id, e.documentId, e.milestoneId, e.quoteLanguage, e.translation, e.translationLanguage,
+    e.source.id, e.documentId, e.milestoneId, e.quoteLanguage, e.translation, e.translationLanguage, e.approvedBy ?? null,
   ];
 }
 
@@ -325,6 +330,7 @@ export function viewOfDetails(
     effectivePrecision: text(1) as TimePrecision,
     recordedAt: toIso(indexed.recordedAt),
     recordedBy: text(2) ?? '',
+    ...(text(14) === null ? {} : { approvedBy: text(14) as string }),
     scheduled: indexed.effectiveAt > indexed.recordedAt + SCHEDULE_TOLERANCE_MS,
     source: sourceId === null ? NO_SOURCE : sourceOf(sourceId),
     conditions: { text: text(3), pointIds: conditions === null ? [] : idsOf(conditions) },
@@ -404,34 +410,6 @@ export const STANDING_EVENT_SQL = `SELECT e.id FROM stance_events e
   WHERE e.negotiation_id = ? AND e.party_id = ? AND e.point_id = ?
     AND NOT EXISTS (SELECT 1 FROM stance_retractions r WHERE r.event_id = e.id)
   ORDER BY e.effective_at DESC, e.recorded_at DESC, e.seq DESC LIMIT 1`;
-
-// ---------- a recorded stance in the change log ----------
-
-/**
- * How a recorded stance is kept in `change_log.data`. It is by far the most frequent change, up to
- * a thousand per batch, so it stores references instead of copies: its event is the row
- * `entity_id` of `stance_events`, and the cell keeps only its version and the id of the event in
- * force. The published shape (`RecordStanceResult`) is rebuilt from `stance_events` when the log is
- * read (live replay, dumps). Both events are rebuilt without a retraction: the recorded event is
- * new at that point, and the event in force is, by definition, not retracted then. This keeps a
- * row at ~60 bytes instead of ~1.3 KB. Rows written before this form (the data in full) are read
- * as they are.
- */
-export interface StoredRecordedStance {
-  /** Marks the reference form. */
-  ref: 'stance-event';
-  version: number;
-  /** The event in force in the cell after the change (the change's own event, or an older one it did not displace). */
-  currentId: string | null;
-}
-
-/** What is stored for a change's data (serialized into the JSON column). */
-export function storedForm(kind: string, data: unknown): unknown {
-  if (kind !== 'stance.recorded') return data;
-  const { cell } = data as RecordStanceResult;
-  const stored: StoredRecordedStance = { ref: 'stance-event', version: cell.version, currentId: cell.current?.id ?? null };
-  return stored;
-}
 
 /** Events per lookup (one parameter each). */
 const ID_CHUNK = 1_000;

@@ -167,7 +167,7 @@ export async function recordStances(
         created.push({ seq: ++seq, source: cited, author });
       }
     }
-    const event = entityOfInput(input, negotiationId, ++seq, recordedAt ?? now, author, cited);
+    const event = entityOfInput(input, negotiationId, ++seq, recordedAt ?? now, author, cited, approvedBy ?? null);
     const view = buildStanceEvent(event, cited ? citedOf(cited) : NO_SOURCE);
     const { next, inForce: becomesCurrent } = cellAfterRecord(cell, event, view);
     cells.set(key, next);

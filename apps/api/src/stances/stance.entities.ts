@@ -33,6 +33,8 @@ export class StanceEventEntity {
   @Column({ type: 'varchar', length: 35, nullable: true }) quoteLanguage!: string | null;
   @Column({ type: 'text', nullable: true }) translation!: string | null;
   @Column({ type: 'varchar', length: 35, nullable: true }) translationLanguage!: string | null;
+  /** Who approved the proposal it was published from (review policy `required`); null: published when saved. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) approvedBy!: string | null;
 }
 
 /** A correction: the event it names counts as never having happened, from recordedAt on. */

@@ -6,8 +6,7 @@ import { SourceStancesService } from './source-stances.service';
 import { StancesController } from './stances.controller';
 import { StancesService } from './stances.service';
 import type { StoredForm } from '../changes/change-log.service';
-import { rebuildRecorded } from './stance-log';
-import { storedForm } from './stance-row';
+import { rebuildRecorded, storedForm } from './stance-log';
 
 /** The change log keeps a recorded stance as references to its events (stance-row.ts), rebuilt when read (stance-log.ts). */
 const RECORDED_STANCE_FORM: StoredForm = { kind: 'stance.recorded', store: (data) => storedForm('stance.recorded', data), rebuild: rebuildRecorded };

@@ -124,7 +124,7 @@ export class StancesService {
    * Checks every reference of the inputs. What a negotiation holds is only ever added to (nothing is
    * deleted), so known ids are kept; an unknown one reloads them before it is refused.
    */
-  private async checkRefs(negotiationId: string, inputs: StanceCreate[], prefix: (index: number) => string): Promise<void> {
+  async checkRefs(negotiationId: string, inputs: StanceCreate[], prefix: (index: number) => string): Promise<void> {
     const known = this.refs.get(negotiationId);
     if (known && inputs.every((input) => known.problems(input).length === 0)) return;
     const fresh = await StanceRefs.load(this.db.read, negotiationId);

@@ -152,6 +152,7 @@ const DumpEvent = z.strictObject({
   effectivePrecision: enumOf(TIME_PRECISIONS),
   recordedAt: Instant,
   recordedBy: Author,
+  approvedBy: Author.optional().describe('Who approved the proposal it was published from (review); absent when published as saved'),
   conditions: z.strictObject({ text: Nullable(LongText), pointIds: z.array(Id).max(LIMITS.listItems) }),
   note: Nullable(LongText),
   quote: Nullable(LongText),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enumOf, Id, LIMITS, PlainString, Timestamp } from './primitives';
-import { RetractInput, StanceCreate, StanceEvent } from './schemas';
+import { RecordStanceResult, RetractInput, StanceCreate, StanceEvent } from './schemas';
 
 /*
  * Review before publish (issue 17). Under a negotiation's review policy `required`, a new stance or
@@ -99,6 +99,13 @@ export const ProposalDecisionInput = z
     }
   });
 export type ProposalDecisionInput = z.infer<typeof ProposalDecisionInput>;
+
+/** A decision's answer: the proposal after it, and on approval the change published (the event or retraction and the cell). */
+export const ProposalDecisionResult = z.object({
+  proposal: Proposal,
+  published: RecordStanceResult.nullable(),
+});
+export type ProposalDecisionResult = z.infer<typeof ProposalDecisionResult>;
 
 /** A 409 on approval when the cell changed since the proposal's base: both sides, for the reviewer. */
 export const ReviewConflict = z.object({

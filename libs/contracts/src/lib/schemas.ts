@@ -349,6 +349,7 @@ export const StanceEvent = z.object({
   effectivePrecision: enumOf(TIME_PRECISIONS),
   recordedAt: Timestamp,
   recordedBy: z.string(),
+  approvedBy: z.string().optional().describe('Who approved the proposal this event was published from (review policy `required`); absent when published as saved'),
   scheduled: z.boolean().describe('Recorded as a scheduled position: effectiveAt more than a day after recordedAt'),
   source: CitedSource,
   conditions: z.object({ text: z.string().nullable(), pointIds: z.array(z.string()) }),

@@ -26,7 +26,7 @@ import type { SourceArchiveEntity } from '../../sources/source-archive.entity';
 import type { SourceEntity } from '../../sources/source.entity';
 import { toSource } from '../../sources/source.mapper';
 import type { StanceRetractionEntity } from '../../stances/stance.entities';
-import { storedForm } from '../../stances/stance-row';
+import { storedForm } from '../../stances/stance-log';
 import { entityOfExchange, exchangeOfEntity } from '../../stances/stance-row';
 
 /**
