@@ -33,11 +33,25 @@ export class Review1765584000000 implements MigrationInterface {
       published_event_id varchar(36),
       published_seq integer
     )`);
+    // The staff stream: proposal events, numbered per negotiation apart from the public seq.
+    await q.query('ALTER TABLE negotiations ADD COLUMN review_seq integer NOT NULL DEFAULT 0');
+    await q.query(`CREATE TABLE proposal_log (
+      negotiation_id varchar(36) NOT NULL REFERENCES negotiations(id),
+      seq integer NOT NULL,
+      kind varchar(32) NOT NULL,
+      proposal_id varchar(36) NOT NULL,
+      data text NOT NULL,
+      recorded_at bigint NOT NULL,
+      recorded_by varchar(200) NOT NULL,
+      PRIMARY KEY (negotiation_id, seq)
+    )`);
     await q.query('CREATE INDEX ix_proposals_negotiation ON proposals (negotiation_id, status, id)');
     await q.query('CREATE INDEX ix_proposals_cell ON proposals (negotiation_id, party_id, point_id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE proposal_log');
+    await q.query('ALTER TABLE negotiations DROP COLUMN review_seq');
     await q.query('DROP TABLE proposals');
     await q.query('ALTER TABLE stance_events DROP COLUMN approved_by');
     await q.query('ALTER TABLE negotiations DROP COLUMN review_policy');

@@ -18,6 +18,7 @@ import { clientAddress, trustFunction } from '../common/client-address';
 import { errorBodyOf } from '../http/error.filter';
 import { problemsOf } from '../common/validation';
 import { ChangeLog } from '../changes/change-log.service';
+import { ReviewLog } from '../changes/review-log.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
@@ -28,6 +29,7 @@ import { backlogBytes, cutOff, drained, type Connection } from './backlog';
 import { EventBudget } from './event-budget';
 import { type JoinTicket, type LiveServer, type LiveSocket, room } from './live-server';
 import { Presence } from './presence';
+import { broadcastReview, serveReviewJoin } from './review-stream';
 
 /** Changes read and sent at once by a join's replay (about 1-2 KB each). */
 const REPLAY_PAGE = 200;
@@ -85,6 +87,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     private readonly negotiations: NegotiationsService,
     private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reviewLog: ReviewLog,
   ) {}
 
   afterInit(server: LiveServer): void {
@@ -131,7 +134,13 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     const acrossNodes = Boolean(this.config.live.redisUrl);
     this.accessRecheck = new AccessRecheck(server, this.access, this.accessEvents, acrossNodes);
     this.presence = new Presence(server, acrossNodes);
-    this.unsubscribe = [this.changes.subscribeGroups((entries) => this.broadcast(entries)), () => this.accessRecheck.stop(), () => this.presence.stop()];
+    this.unsubscribe = [
+      this.changes.subscribeGroups((entries) => this.broadcast(entries)),
+      // Proposal events go to the staff rooms only (live/review-stream.ts).
+      this.reviewLog.subscribe((entries) => broadcastReview(this.server, entries)),
+      () => this.accessRecheck.stop(),
+      () => this.presence.stop(),
+    ];
     this.timers = [
       setInterval(() => {
         const watched = this.presence.watchedHere();
@@ -299,6 +308,15 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       }
       return { ok: false, error };
     }
+  }
+
+  /** Analysts and admins: a negotiation's proposal events (the staff stream), replayed after sinceSeq. Served in the socket's join order. */
+  @SubscribeMessage('joinReview')
+  joinReview(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+    const deps = { access: this.access, stream: this.reviewLog, negotiations: this.negotiations, db: this.db };
+    const answer = socket.data.joins.then(() => serveReviewJoin(socket, body, deps));
+    socket.data.joins = answer.catch(() => undefined);
+    return answer;
   }
 
   @SubscribeMessage('leave')

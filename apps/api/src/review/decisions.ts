@@ -2,6 +2,7 @@ import type { Proposal, ProposalDecisionInput, ProposalEdit, RecordStanceResult,
 import { AppError, conflict, invalid } from '../common/app-error';
 import type { ChangeLog } from '../changes/change-log.service';
 import type { AuditLog } from '../audit/audit.service';
+import type { ReviewLog } from '../changes/review-log.service';
 import type { Tx } from '../database/db.service';
 import { lockRow, num, sql } from '../database/sql';
 import { loadEvents } from '../stances/stance-row';
@@ -20,6 +21,7 @@ export interface DecisionDeps {
   writer: WriterDeps;
   changes: ChangeLog;
   audit: AuditLog;
+  stream: ReviewLog;
 }
 
 /** The proposal, locked for this transaction; 404 when it is not the negotiation's. */
@@ -92,6 +94,7 @@ export async function decide(
   await deps.audit.record(tx.manager, {
     actor: reviewer, action: `proposal.${p.status}`, entityType: 'proposal', entityId: p.id, negotiationId, before, after: proposal, at: now,
   });
+  await deps.stream.append(tx, negotiationId, 'proposal.decided', proposal, now, reviewer);
   return { proposal, published };
 }
 
@@ -111,7 +114,7 @@ async function publish(tx: Tx, writer: WriterDeps, p: ProposalEntity, reviewer: 
 /** The author's edit: the new content, back to open, based on the cell as it is now. */
 export async function editProposal(
   tx: Tx,
-  deps: Pick<DecisionDeps, 'audit'>,
+  deps: Pick<DecisionDeps, 'audit' | 'stream'>,
   negotiationId: string,
   proposalId: string,
   patch: ProposalEdit,
@@ -142,5 +145,6 @@ export async function editProposal(
   await tx.manager.save(ProposalEntity, p);
   const proposal = toProposal(p);
   await deps.audit.record(tx.manager, { actor: author, action: 'proposal.updated', entityType: 'proposal', entityId: p.id, negotiationId, before, after: proposal, at: now });
+  await deps.stream.append(tx, negotiationId, 'proposal.updated', proposal, now, author);
   return proposal;
 }

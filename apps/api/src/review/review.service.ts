@@ -4,6 +4,7 @@ import { AppError, conflict, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
 import { AuditLog } from '../audit/audit.service';
 import { ChangeLog } from '../changes/change-log.service';
+import { ReviewLog } from '../changes/review-log.service';
 import { decide, editProposal } from './decisions';
 import { Db, type Tx } from '../database/db.service';
 import { num, sql } from '../database/sql';
@@ -28,19 +29,20 @@ export class ReviewService implements OnModuleInit {
     private readonly negotiations: NegotiationsService,
     private readonly stances: StancesService,
     private readonly changes: ChangeLog,
+    private readonly stream: ReviewLog,
   ) {}
 
   /** Approve (publish), reject or ask for changes: one transaction; never the author's own (403). */
   async decide(negotiation: string, proposalId: string, input: ProposalDecisionInput, reviewer: string): Promise<ProposalDecisionResult> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write((tx) => decide(tx, { writer: this.stances.writerDeps, changes: this.changes, audit: this.audit }, negotiationId, proposalId, input, reviewer));
+    return this.db.write((tx) => decide(tx, { writer: this.stances.writerDeps, changes: this.changes, audit: this.audit, stream: this.stream }, negotiationId, proposalId, input, reviewer));
   }
 
   /** The author's edit (after a request for changes, or while open): back to open. */
   async edit(negotiation: string, proposalId: string, patch: ProposalEdit, author: string): Promise<Proposal> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
     if (patch.stance) await this.stances.checkRefs(negotiationId, [patch.stance], () => 'stance.');
-    return this.db.write((tx) => editProposal(tx, { audit: this.audit }, negotiationId, proposalId, patch, author));
+    return this.db.write((tx) => editProposal(tx, { audit: this.audit, stream: this.stream }, negotiationId, proposalId, patch, author));
   }
 
   onModuleInit(): void {
@@ -112,6 +114,7 @@ export class ReviewService implements OnModuleInit {
     await tx.manager.insert(ProposalEntity, entity);
     const proposal = toProposal(entity);
     await this.audit.record(tx.manager, { actor: p.author, action: 'proposal.created', entityType: 'proposal', entityId: entity.id, negotiationId: p.negotiationId, after: proposal, at: now });
+    await this.stream.append(tx, p.negotiationId, 'proposal.created', proposal, now, p.author);
     return proposal;
   }
 

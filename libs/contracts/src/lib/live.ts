@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChangeEntry } from './changes';
 import type { ErrorBody } from './errors';
+import type { ReviewEntry } from './review';
 
 /** socket.io path of the live API. */
 export const LIVE_PATH = '/api/socket.io';
@@ -72,12 +73,22 @@ export interface ServerToClientEvents {
   head: (notice: HeadNotice) => void;
   closing: (notice: ClosingNotice) => void;
   refused: (notice: RefusedNotice) => void;
+  /**
+   * Staff only (after `joinReview`): proposal events of a negotiation, in order of their own
+   * counter; never sent to viewers or share links.
+   */
+  proposals: (entries: ReviewEntry[]) => void;
 }
 
 /** Events the client sends. */
 export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: (result: JoinAck) => void) => void;
   leave: (request: { negotiationId: string }, ack: (result: { ok: boolean }) => void) => void;
+  /**
+   * Analysts and admins: the negotiation's proposal events after `sinceSeq` (the staff stream's own
+   * counter, 0 for all), then each new one as it is committed. `seq` in the answer is the stream's head.
+   */
+  joinReview: (request: JoinRequest, ack: (result: JoinAck) => void) => void;
 }
 
 /** Handshake `auth` payload: a session token, an API token (plt_…) or a share link token (pls_…). */

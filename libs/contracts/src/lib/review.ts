@@ -113,3 +113,21 @@ export const ReviewConflict = z.object({
   cell: z.object({ partyId: z.string(), pointId: z.string(), version: z.number(), current: StanceEvent.nullable() }),
 });
 export type ReviewConflict = z.infer<typeof ReviewConflict>;
+
+export const REVIEW_ENTRY_KINDS = ['proposal.created', 'proposal.updated', 'proposal.decided'] as const;
+export type ReviewEntryKind = (typeof REVIEW_ENTRY_KINDS)[number];
+
+/**
+ * The staff stream (socket event `proposals`, after `joinReview`): every proposal event of a
+ * negotiation, numbered by its own gap-free counter (not the public `seq`), replayed after `sinceSeq`.
+ */
+export interface ReviewEntry {
+  negotiationId: string;
+  seq: number;
+  kind: ReviewEntryKind;
+  proposalId: string;
+  recordedAt: string;
+  recordedBy: string;
+  /** The proposal after the event. */
+  data: Proposal;
+}
