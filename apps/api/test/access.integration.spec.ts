@@ -186,6 +186,7 @@ const TABLE: Record<string, Case | Case[]> = {
   'GET /api/negotiations/:negotiationId/export.csv': { level: 'read', call: ({ n }) => ({ path: `${n}/export.csv?table=changes` }) },
   'GET /api/negotiations/:negotiationId/export.json': { level: 'read', call: ({ n }) => ({ path: `${n}/export.json` }) },
   'GET /api/negotiations/:negotiationId/export.md': { level: 'read', call: ({ n }) => ({ path: `${n}/export.md` }) },
+  'GET /api/negotiations/:negotiationId/review-log.csv': { level: 'analyst', call: ({ n }) => ({ path: `${n}/review-log.csv` }) },
   'GET /api/schemas/negotiation-dump.json': { level: 'public', call: () => ({ path: '/api/schemas/negotiation-dump.json' }) },
   'POST /api/negotiations/import': [
     // A dump creates a negotiation: admins only, like POST /api/negotiations.

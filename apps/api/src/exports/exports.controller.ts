@@ -10,6 +10,7 @@ import { AppError, invalid } from '../common/app-error';
 import type { WithPrincipal } from '../common/principal';
 import { Input } from '../common/validation';
 import { CONTENT_TYPES, ExportRunner } from './export-runner';
+import { ReviewLogExport } from './review-log';
 
 const BOUNDS =
   'asOf: positions as the sources say they were then; knownAt: only what Parley had recorded by then; since: list the stance changes effective from it to asOf (after asOf is a 400); recordedSince: those recorded (or retracted) after it. The filters (category, status, parties, q, documentId) are those of the dashboard.';
@@ -25,7 +26,10 @@ export const DUMP_JSON_SCHEMA = {
 @Controller()
 @Access('read')
 export class ExportsController {
-  constructor(private readonly runner: ExportRunner) {}
+  constructor(
+    private readonly runner: ExportRunner,
+    private readonly reviewLog: ReviewLogExport,
+  ) {}
 
   /** Reads and checks first (a clean JSON error if that fails), then streams the file. */
   private async send(id: string, format: ExportFormat, query: ExportQuery, req: FastifyRequest & WithPrincipal, reply: FastifyReply): Promise<void> {
@@ -105,6 +109,22 @@ export class ExportsController {
   @Returns(200, null, 'The digest')
   markdown(@Param('negotiationId') id: string, @Query() query: ExportQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.send(id, 'md', query, req, reply);
+  }
+
+  @Get('negotiations/:negotiationId/review-log.csv')
+  @Access('analyst')
+  @ApiOperation({
+    summary: 'Review log (CSV, analysts and admins): one row per decision on a proposal — author, reviewer, decision, times, time to decision in seconds — then the proposals still open',
+  })
+  @ApiProduces(CONTENT_TYPES.csv)
+  @Returns(200, null, 'The CSV', [404])
+  async reviewLogCsv(@Param('negotiationId') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const { slug, text } = await this.reviewLog.csv(id);
+    await reply
+      .header('content-type', CONTENT_TYPES.csv)
+      .header('content-disposition', `attachment; filename="${slug}-review-log.csv"`)
+      .header('cache-control', 'private, no-store')
+      .send(text);
   }
 
   @Get('schemas/negotiation-dump.json')

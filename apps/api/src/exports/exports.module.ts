@@ -6,6 +6,7 @@ import { NegotiationsModule } from '../negotiations/negotiations.module';
 import { PartiesModule } from '../parties/parties.module';
 import { PointsModule } from '../points/points.module';
 import { StancesModule } from '../stances/stances.module';
+import { ReviewLogExport } from './review-log';
 import { DumpWriter } from './dump/dump-writer';
 import { ExportsController } from './exports.controller';
 import { ExportRunner } from './export-runner';
@@ -14,7 +15,7 @@ import { ExportsService } from './exports.service';
 @Module({
   imports: [NegotiationsModule, PartiesModule, PointsModule, DocumentsModule, MilestonesModule, StancesModule, MatrixModule],
   controllers: [ExportsController],
-  providers: [ExportsService, DumpWriter, ExportRunner],
+  providers: [ExportsService, DumpWriter, ExportRunner, ReviewLogExport],
   exports: [ExportsService, DumpWriter, ExportRunner],
 })
 export class ExportsModule {}
