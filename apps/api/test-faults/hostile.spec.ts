@@ -54,6 +54,7 @@ describe('hostile input and limits (SQLite)', () => {
   let probe: Probe;
   let before: Record<string, string | number>;
   let analystToken: string;
+  let proposalId: string;
 
   beforeAll(async () => {
     // Every generated socket payload reaches the handlers (a socket's event budget is checked in live-limits.integration.spec.ts).
@@ -69,6 +70,13 @@ describe('hostile input and limits (SQLite)', () => {
     for (let i = 0; i < 10; i++) {
       expect((await call(s.node.url, 'POST', `/api/negotiations/${s.negotiationId}/stances`, { token: s.token, body: stanceBody(s.parties[i % 4], s.points[i % 6], `seed ${i}`) })).status).toBe(201);
     }
+    // A proposal (review before publish), so that its routes are tried with an id that resolves.
+    const base = `/api/negotiations/${s.negotiationId}`;
+    expect((await call(s.node.url, 'PATCH', base, { token: s.token, body: { reviewPolicy: 'required' } })).status).toBe(200);
+    const proposed = await call(s.node.url, 'POST', `${base}/stances`, { token: analystToken, body: stanceBody(s.parties[0], s.points[0], 'proposed') });
+    expect(proposed.status).toBe(202);
+    proposalId = proposed.body.id;
+    expect((await call(s.node.url, 'PATCH', base, { token: s.token, body: { reviewPolicy: 'off' } })).status).toBe(200);
     probe = await inst.probe();
     before = await fingerprint(probe, 'sqlite');
   });
@@ -187,7 +195,7 @@ describe('hostile input and limits (SQLite)', () => {
     // A real source too, so that its routes are tried with an id that resolves.
     const sources = (await call(s.node.url, 'GET', `/api/negotiations/${s.negotiationId}/sources`, { token: s.token })).body as { id: string }[];
     expect(sources.length).toBeGreaterThan(0);
-    const ids = [s.negotiationId, ...s.parties, ...s.points, ...sources.map((x) => x.id)];
+    const ids = [s.negotiationId, ...s.parties, ...s.points, ...sources.map((x) => x.id), proposalId];
 
     const garbageText = fc.oneof(
       { arbitrary: fc.string({ maxLength: 50 }), weight: 3 },
@@ -214,7 +222,7 @@ describe('hostile input and limits (SQLite)', () => {
     );
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/merge-patch+json', 'application/json; charset=latin1', '', 'application/jsonx');
     const auth = fc.constantFrom<'admin' | 'analyst' | 'none' | 'garbage'>('admin', 'analyst', 'none', 'garbage');
-    const queryString = fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('asOf', 'knownAt', 'since', 'until', 'recordedSince', 'effectiveFrom', 'effectiveTo', 'sinceSeq', 'limit', 'from', 'to', 'step', 'a', 'b', 'partyId', 'pointId', 'documentId', 'share', 'q', 'kinds')), garbageText), { maxLength: 5 });
+    const queryString = fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('asOf', 'knownAt', 'since', 'until', 'recordedSince', 'effectiveFrom', 'effectiveTo', 'sinceSeq', 'limit', 'from', 'to', 'step', 'a', 'b', 'partyId', 'pointId', 'documentId', 'share', 'q', 'kinds', 'status', 'author', 'before', 'includeProposals')), garbageText), { maxLength: 5 });
     const request = fc.record({
       route: fc.constantFrom(...routes),
       params: fc.array(pathValue, { minLength: 3, maxLength: 3 }),
@@ -283,6 +291,7 @@ describe('hostile input and limits (SQLite)', () => {
         fc.asyncProperty(
           fc.oneof(
             fc.record({ kind: fc.constant('join' as const), payload: fc.oneof(fc.anything({ maxDepth: 4 }), fc.record({ negotiationId: fc.oneof(fc.string(), fc.constantFrom(s.negotiationId), fc.anything()), sinceSeq: fc.oneof(fc.integer(), fc.double(), fc.anything()) }), fc.uint8Array({ maxLength: 100 })) }),
+            fc.record({ kind: fc.constant('joinReview' as const), payload: fc.oneof(fc.anything({ maxDepth: 4 }), fc.record({ negotiationId: fc.oneof(fc.string(), fc.constantFrom(s.negotiationId), fc.anything()), sinceSeq: fc.oneof(fc.integer(), fc.double(), fc.anything()) })) }),
             fc.record({ kind: fc.constant('leave' as const), payload: fc.anything({ maxDepth: 3 }) }),
             fc.record({ kind: fc.constant('other' as const), event: fc.string({ minLength: 1, maxLength: 30 }).filter((e) => !['connect', 'disconnect', 'connect_error', 'disconnecting', 'newListener', 'removeListener'].includes(e)), payload: fc.anything({ maxDepth: 3 }) }),
             fc.record({ kind: fc.constant('huge' as const), payload: fc.integer({ min: 65 * 1024, max: 400 * 1024 }).map((n) => 'h'.repeat(n)) }),
@@ -290,11 +299,11 @@ describe('hostile input and limits (SQLite)', () => {
           async (m) => {
             tried++;
             if (!socket.connected) socket = await connected(s.node.url);
-            if (m.kind === 'join' || m.kind === 'leave') {
+            if (m.kind === 'join' || m.kind === 'joinReview' || m.kind === 'leave') {
               const ack = (await socket.timeout(10_000).emitWithAck(m.kind, m.payload)) as { ok: boolean; error?: { statusCode: number; code: string; message: string } };
               acks++;
               if (typeof ack?.ok !== 'boolean') throw new Error(`${m.kind} answered ${JSON.stringify(ack)}`);
-              if (m.kind === 'join' && !ack.ok && !(ack.error && ack.error.statusCode >= 400 && ack.error.statusCode < 500 && ack.error.message)) {
+              if (m.kind !== 'leave' && !ack.ok && !(ack.error && ack.error.statusCode >= 400 && ack.error.statusCode < 500 && ack.error.message)) {
                 throw new Error(`join refused without a clear error: ${JSON.stringify(ack)}`);
               }
             } else if (m.kind === 'other') {
