@@ -1,3 +1,4 @@
+import { StancesService } from '../src/stances/stances.service';
 import { fingerprint, seed, stance, startApp, type HttpClient, type Seeded, type TestApp } from './harness';
 import { until, watch } from './live-harness';
 
@@ -20,6 +21,8 @@ async function publicView(c: HttpClient, n: string, s: Seeded, eventId: string, 
     historyRetracted: `${n}/points/${s.points[1].id}/history`,
     event: `/api/stance-events/${eventId}`,
     sourceStances: `${n}/sources/${sourceId}/stances`,
+    source: `${n}/sources/${sourceId}`,
+    sources: `${n}/sources`,
     search: `${n}/search?q=zanzibar`,
     dump: `${n}/export.json`,
     csvChanges: `${n}/export.csv?table=changes`,
@@ -80,7 +83,8 @@ describe('proposals under review policy required', () => {
       kind: 'stance', status: 'open', author: analyst.email, partyId: s.parties[1].id, pointId: s.points[0].id, baseVersion: 0, version: 1,
       stance: body, retraction: null, decision: null, published: null,
     });
-    const byAdmin = await t.post(`${n}/stances`, stance(s.parties[2].id, s.points[0].id, { quote: 'zanzibar too' }));
+    // Citing a source the negotiation does not hold: it is created only if the proposal is approved.
+    const byAdmin = await t.post(`${n}/stances`, stance(s.parties[2].id, s.points[0].id, { quote: 'zanzibar too', source: { outlet: 'Zanzibar Times', url: 'https://zanzibar.example/1' } }));
     expect(byAdmin.status).toBe(202);
     expect(byAdmin.body.author).toBe('admin@test.local');
     const retraction = await t.as(analyst.token).post(`/api/stance-events/${standing}/retract`, { reason: 'zanzibar: misattributed' });
@@ -95,7 +99,7 @@ describe('proposals under review policy required', () => {
       share: await publicView(t.as(share), n, s, standing, sourceId),
     };
     for (const who of ['viewer', 'share'] as const) {
-      for (const key of ['matrix', 'matrixKnownAt', 'metrics', 'changes', 'history', 'historyRetracted', 'event', 'sourceStances', 'search', 'csvChanges', 'csvMatrix']) {
+      for (const key of ['matrix', 'matrixKnownAt', 'metrics', 'changes', 'history', 'historyRetracted', 'event', 'sourceStances', 'source', 'sources', 'search', 'csvChanges', 'csvMatrix']) {
         expect({ who, key, body: after[who][key] }).toEqual({ who, key, body: before[who][key] });
       }
       expect((after[who]['search'] as { hits?: unknown[] }).hits ?? []).toEqual([]);
@@ -211,6 +215,17 @@ describe('proposals under review policy required', () => {
     expect(stale.body).toMatchObject({ code: 'VERSION_CONFLICT', current: { version: 1, current: { id: standing } } });
     expect((await t.as(analyst.token).post(`/api/stance-events/${standing}/retract`, { reason: '' })).status).toBe(400);
     expect(await count()).toBe(had);
+  });
+
+  it('is guarded below the gate too: the stance writer refuses an unapproved stance or retraction there (409 REVIEW_REQUIRED), writing nothing', async () => {
+    // As a write routed just before the policy was switched on would reach it.
+    const stances = t.app.get(StancesService);
+    const before = await fingerprint(t.db);
+    const recorded = t.db.write((tx) => stances.recordManyIn(tx, s.negotiationId, [stance(s.parties[0].id, s.points[0].id) as never], 'someone@test.local', () => ''));
+    await expect(recorded).rejects.toMatchObject({ statusCode: 409, code: 'REVIEW_REQUIRED' });
+    const retracted = t.db.write((tx) => stances.retractIn(tx, standing, { reason: 'unreviewed' }, 'someone@test.local'));
+    await expect(retracted).rejects.toMatchObject({ statusCode: 409, code: 'REVIEW_REQUIRED' });
+    expect(await fingerprint(t.db)).toEqual(before);
   });
 
   it('publishes directly again once the policy is off (today’s behaviour)', async () => {
