@@ -211,7 +211,7 @@ describe('sources', () => {
 
     const bad = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, `party,point,position,effectiveAt,sourceOutlet,sourceKind\nAA,${s.points[1].code},amend,2025-11-24,X,rumour\n`, { 'content-type': 'text/csv' });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('row 1: sourceKind');
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('row 2: sourceKind');
   });
 });
 
