@@ -29,7 +29,15 @@ describe('url state', () => {
       parties: null,
       q: null,
       doc: null,
+      source: null,
     });
+  });
+
+  it('reads the sources view and the source whose panel is open (a shareable link; back closes it)', () => {
+    expect(parseParams('?view=sources&source=%20s-42%20')).toMatchObject({ view: 'sources', source: 's-42' });
+    expect(parseParams('?source=')).toMatchObject({ source: null });
+    expect(patchSearch('?n=a&source=s-42', { source: null })).toBe('?n=a');
+    expect(patchSearch('?n=a', { source: 's-42' })).toBe('?n=a&source=s-42');
   });
 
   it('falls back to the matrix for an unknown view and drops a malformed knownAt', () => {

@@ -1,7 +1,7 @@
 import { ROW_STATUSES, type RowStatus } from '@parley/contracts';
 import { useCallback, useSyncExternalStore } from 'react';
 
-export const VIEWS = ['matrix', 'trends', 'activity', 'party'] as const;
+export const VIEWS = ['matrix', 'trends', 'activity', 'party', 'sources'] as const;
 /** The screen shown in the main area; `matrix` is the default and is left out of the URL. */
 export type ViewName = (typeof VIEWS)[number];
 
@@ -30,6 +30,8 @@ export interface DashboardParams {
   q: string | null;
   /** Document whose numbering and text the matrix shows. */
   doc: string | null;
+  /** Source whose panel is open (every stance citing it, its archived copy), over any view. */
+  source: string | null;
 }
 
 /** agreed / blocked as the row summary says; open: positions stated, neither agreed nor blocked; none: no positions. */
@@ -71,6 +73,7 @@ export function parseParams(search: string): DashboardParams {
     // The search text is kept as typed (spaces included); only an empty one is dropped.
     q: q.get('q') || null,
     doc: q.get('doc')?.trim() || null,
+    source: q.get('source')?.trim() || null,
   };
 }
 

@@ -6,6 +6,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { Modal } from '../modal/Modal';
 import { ArchiveStatus } from './ArchiveStatus';
 import { AttachArchive } from './AttachArchive';
+import { sourceName } from './source-name';
 import { SOURCE_STANCES_PAGE, useSourceStances } from './use-sources';
 import './sources.css';
 
@@ -18,8 +19,7 @@ interface Props {
   onClose: () => void;
 }
 
-/** How a source is named: outlet and headline, else its description. */
-export const sourceName = (s: Pick<Source, 'outlet' | 'title' | 'description' | 'url'>): string => [s.outlet, s.title].filter(Boolean).join(' — ') || s.description || s.url || 'Source';
+export { sourceName } from './source-name';
 
 function CitingEvent({ event, partyNames, pointCodes }: { event: StanceEvent } & Pick<Props, 'partyNames' | 'pointCodes'>) {
   const retracted = event.retraction !== null;
