@@ -48,7 +48,7 @@ export function SourceFields({ values, mode, sources, set, row, fid, invalid }: 
             <label htmlFor={`${ids}-filter`}>Find a source</label>
             <input id={`${ids}-filter`} type="search" placeholder="outlet, headline, date (2025-11-20)…" value={filter} onChange={(e) => setFilter(e.target.value)} />
             <span className="hint" role="status">
-              {matching.length === sources.length ? `${sources.length} sources` : `${matching.length} of ${sources.length} match`}
+              {matching.length === sources.length ? `${sources.length} sources` : `${matching.length} of ${sources.length} sources match`}
               {matching.length > PICKER_LIMIT ? `; the first ${PICKER_LIMIT} are listed, type more to narrow` : ''}
             </span>
           </div>
@@ -65,8 +65,8 @@ export function SourceFields({ values, mode, sources, set, row, fid, invalid }: 
             </select>,
           )}
           {chosen ? (
-            <p className="hint stance-form__chosen">
-              {SOURCE_KIND_LABEL[chosen.kind]}
+            <p className="hint stance-form__chosen" aria-label="Chosen source">
+              <strong>{sourceLine(chosen)}</strong> · {SOURCE_KIND_LABEL[chosen.kind]}
               {chosen.language ? ` · in ${chosen.language}` : ''}
               {chosen.archive ? ' · archived' : ' · no archived copy'}
               {chosen.url ? (

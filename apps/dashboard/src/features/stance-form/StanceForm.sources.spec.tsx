@@ -1,6 +1,6 @@
 import type { Party, RecordStanceResult, SourceDetail } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { partiesKey } from '../../shared/use-parties';
 import { serve } from '../../testing/serve';
 import { sourceRecord, stance } from '../../testing/fixtures';
@@ -70,11 +70,11 @@ describe('the stance form cites a source', () => {
     expect(options()).toEqual(['— choose a source —', 'BBC News Brasil — O plano de paz · 2025-11-23', 'Kyiv Independent — Zaporízhzhia plant · 2025-11-22', 'TASS — Заявление МИД · 2025-11-21']);
     fill('Find a source', 'zaporizhzhia');
     expect(options()).toEqual(['— choose a source —', 'Kyiv Independent — Zaporízhzhia plant · 2025-11-22']);
-    expect(screen.getByText('1 of 3 match')).toBeTruthy();
+    expect(screen.getByText('1 of 3 sources match')).toBeTruthy();
     fill('Find a source', 'заявление 2025-11-21');
     expect(options()).toEqual(['— choose a source —', 'TASS — Заявление МИД · 2025-11-21']);
     fill('Cited source', TASS);
-    expect(screen.getByText(/News report · in ru · no archived copy/)).toBeTruthy();
+    expect(screen.getByLabelText('Chosen source').textContent).toBe('TASS — Заявление МИД · 2025-11-21 · News report · in ru · no archived copy');
     fireEvent.click(screen.getByRole('radio', { name: 'Reject' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
@@ -84,6 +84,16 @@ describe('the stance form cites a source', () => {
     expect(calls[0]!.headers['authorization']).toBe('Bearer tok-9');
     // The sources reload after the save: the cited one counts one more stance.
     await waitFor(() => expect(client.getQueryData<Map<string, SourceDetail>>(sourcesKey('demo'))?.get(TASS)?.citedBy).toBe(4));
+  });
+
+  it('keeps a new source being typed when the negotiation’s sources arrive after the form opened', async () => {
+    serve({});
+    const { client } = renderDialog([]);
+    fill('Outlet', 'Meduza');
+    act(() => client.setQueryData(sourcesKey('demo'), new Map(sources.map((s) => [s.id, s]))));
+    await screen.findByRole('radio', { name: /Cite a source of this negotiation \(3\)/ });
+    expect((screen.getByLabelText('Outlet') as HTMLInputElement).value).toBe('Meduza');
+    expect(screen.getByRole('radio', { name: 'Enter a new source' })).toHaveProperty('checked', true);
   });
 
   it('asks to choose a source before sending, and shows the API’s refusal of the chosen one next to the picker', async () => {

@@ -9,6 +9,7 @@ import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
 import { FormActions } from '../modal/FormActions';
 
 const NO_SOURCES: readonly Source[] = [];
+const NEW_SOURCE_FIELDS: readonly FieldName[] = ['outlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'sourceKind', 'sourceLanguage', 'sourceDescription'];
 
 function newKey(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -47,7 +48,9 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
   const mode = values.sourceMode ?? (sources.length > 0 ? 'existing' : 'new');
 
   const set = <K extends FieldName>(field: K, value: StanceFormValues[K]) => {
-    setValues((v) => ({ ...v, [field]: value }));
+    // Typing into a source's fields fixes how it is given: the sources arriving later do not switch the form away from them.
+    const fixes = field === 'sourceId' ? 'existing' : NEW_SOURCE_FIELDS.includes(field) ? 'new' : null;
+    setValues((v) => ({ ...v, [field]: value, ...(fixes && v.sourceMode === null ? { sourceMode: fixes } : {}) }));
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
