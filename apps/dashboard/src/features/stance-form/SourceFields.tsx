@@ -46,7 +46,19 @@ export function SourceFields({ values, mode, sources, set, row, fid, invalid }: 
         <>
           <div className="form-row">
             <label htmlFor={`${ids}-filter`}>Find a source</label>
-            <input id={`${ids}-filter`} type="search" placeholder="outlet, headline, date (2025-11-20)…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+            <input
+              id={`${ids}-filter`}
+              type="search"
+              placeholder="outlet, headline, date (2025-11-20)…"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              onKeyDown={(e) => {
+                // Enter chooses the one source that matches; it never sends the stance from here.
+                if (e.key !== 'Enter') return;
+                e.preventDefault();
+                if (matching.length === 1) set('sourceId', matching[0]!.id);
+              }}
+            />
             <span className="hint" role="status">
               {matching.length === sources.length ? `${sources.length} sources` : `${matching.length} of ${sources.length} sources match`}
               {matching.length > PICKER_LIMIT ? `; the first ${PICKER_LIMIT} are listed, type more to narrow` : ''}

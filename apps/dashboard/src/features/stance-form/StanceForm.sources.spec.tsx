@@ -73,7 +73,10 @@ describe('the stance form cites a source', () => {
     expect(screen.getByText('1 of 3 sources match')).toBeTruthy();
     fill('Find a source', 'заявление 2025-11-21');
     expect(options()).toEqual(['— choose a source —', 'TASS — Заявление МИД · 2025-11-21']);
-    fill('Cited source', TASS);
+    // Enter in the search box chooses the one match, and does not send the form.
+    fireEvent.keyDown(screen.getByLabelText('Find a source'), { key: 'Enter' });
+    expect((screen.getByLabelText('Cited source') as HTMLSelectElement).value).toBe(TASS);
+    expect(calls).toHaveLength(0);
     expect(screen.getByLabelText('Chosen source').textContent).toBe('TASS — Заявление МИД · 2025-11-21 · News report · in ru · no archived copy');
     fireEvent.click(screen.getByRole('radio', { name: 'Reject' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
