@@ -36,8 +36,9 @@ afterAll(async () => {
 describe('sources end to end', () => {
   it('an analyst cites an existing source from the stance form’s picker: the stance is recorded citing that source, which counts it', async () => {
     const matrix = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body;
-    const row = matrix.rows[0]!;
-    const party = matrix.parties[0]!;
+    const [row] = matrix.rows;
+    const [party] = matrix.parties;
+    if (!row || !party) throw new Error('the demo matrix is empty');
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     await page.goto(`${api.url}/?n=${slug}`);
@@ -59,9 +60,9 @@ describe('sources end to end', () => {
     await dialog.waitFor({ state: 'detached' });
 
     const citing = (await api.json<SourceStancesPage>('GET', `/negotiations/${slug}/sources/${seed.id}/stances`)).body;
-    const recorded = citing.items[0]!;
+    const [recorded] = citing.items;
     expect(recorded).toMatchObject({ pointId: row.point.id, partyId: party.id, position: 'unclear', note: 'Cites the seed article, picked in the browser test.' });
-    expect(recorded.source.id).toBe(seed.id);
+    expect(recorded?.source.id).toBe(seed.id);
     const after = (await api.json<SourceDetail>('GET', `/negotiations/${slug}/sources/${seed.id}`)).body;
     expect(after.citedBy).toBe(seed.citedBy + 1);
 
@@ -69,6 +70,11 @@ describe('sources end to end', () => {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Sources' }).click();
     const line = page.locator(`tr[data-source-id="${seed.id}"]`);
     await line.locator('td.num', { hasText: String(after.citedBy) }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'sources-view.png') });
+    // A source there opens its panel.
+    await line.getByRole('button', { name: seed.title ?? '' }).click();
+    await page.getByRole('dialog', { name: `Source: BBC News Brasil — ${seed.title}` }).getByRole('button', { name: 'Correct this source' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('source')).toBe(seed.id);
     await context.close();
   });
 

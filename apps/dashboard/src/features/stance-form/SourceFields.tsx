@@ -56,7 +56,8 @@ export function SourceFields({ values, mode, sources, set, row, fid, invalid }: 
                 // Enter chooses the one source that matches; it never sends the stance from here.
                 if (e.key !== 'Enter') return;
                 e.preventDefault();
-                if (matching.length === 1) set('sourceId', matching[0]!.id);
+                const [only, ...more] = matching;
+                if (only && more.length === 0) set('sourceId', only.id);
               }}
             />
             <span className="hint" role="status">

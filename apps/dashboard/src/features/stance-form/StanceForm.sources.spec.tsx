@@ -93,7 +93,9 @@ describe('the stance form cites a source', () => {
     serve({});
     const { client } = renderDialog([]);
     fill('Outlet', 'Meduza');
-    act(() => client.setQueryData(sourcesKey('demo'), new Map(sources.map((s) => [s.id, s]))));
+    act(() => {
+      client.setQueryData(sourcesKey('demo'), new Map(sources.map((s) => [s.id, s])));
+    });
     await screen.findByRole('radio', { name: /Cite a source of this negotiation \(3\)/ });
     expect((screen.getByLabelText('Outlet') as HTMLInputElement).value).toBe('Meduza');
     expect(screen.getByRole('radio', { name: 'Enter a new source' })).toHaveProperty('checked', true);
