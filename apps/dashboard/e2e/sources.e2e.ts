@@ -72,7 +72,7 @@ describe('sources end to end', () => {
     await line.locator('td.num', { hasText: String(after.citedBy) }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'sources-view.png') });
     // A source there opens its panel.
-    await line.getByRole('button', { name: seed.title ?? '' }).click();
+    await line.getByRole('button', { name: seed.title ?? '', exact: true }).click();
     await page.getByRole('dialog', { name: `Source: BBC News Brasil — ${seed.title}` }).getByRole('button', { name: 'Correct this source' }).waitFor();
     expect(new URL(page.url()).searchParams.get('source')).toBe(seed.id);
     await context.close();

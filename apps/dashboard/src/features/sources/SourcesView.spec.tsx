@@ -38,7 +38,7 @@ describe('SourcesView', () => {
   it('lists every source with its outlet, headline, date, kind, language, archive and citations, newest first; a viewer cannot edit', () => {
     serve({});
     const { onOpenSource } = renderView('viewer');
-    expect(within(table()).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Published (newest first)', 'Outlet', 'Headline', 'Kind', 'Language', 'Archived', 'Cited by']);
+    expect(within(table()).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Published (newest first)', 'Outlet', 'Headline or description', 'Kind', 'Language', 'Archived', 'Cited by']);
     expect(ids()).toEqual(['s-tass2', 's-bbc', 's-tass', 's-geneva']);
     expect(cells(rows()[1]!)).toEqual(['2025-11-23', 'BBC News Brasil', 'O plano de paz de Trump', 'News report', 'pt-BR', 'archived', '12']);
     expect(cells(rows()[3]!)).toEqual(['—', '—', 'Rubio to reporters in Geneva', 'Public reporting, paraphrased', '—', 'no copy', '2']);

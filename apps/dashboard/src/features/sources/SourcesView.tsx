@@ -95,7 +95,7 @@ export function SourcesView({ slug, onOpenSource }: Props) {
                 </button>
               </th>
               <th scope="col">Outlet</th>
-              <th scope="col">Headline</th>
+              <th scope="col">Headline or description</th>
               <th scope="col">Kind</th>
               <th scope="col">Language</th>
               <th scope="col">Archived</th>
