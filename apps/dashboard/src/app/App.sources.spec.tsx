@@ -51,6 +51,7 @@ function renderApp() {
     [['source-stances', 'demo', 's-bbc'], citing('s-bbc', 'ua')],
     [['source-stances', 'demo', 's-tass'], citing('s-tass', 'ua')],
     [['search', 'demo', 'plano'], found],
+    [['point-history', 'demo', 'p1', null], { point: { id: 'p1', code: 'P1', title: 'Ceasefire line', category: 'territory' }, provisions: [], events: citing('s-tass', 'ua').items.map((e) => ({ ...e, source: { ...e.source, id: 's-tass', outlet: 'TASS', title: 'Заявление' } })) }],
   ];
   for (const [key, data] of cache) client.setQueryData(key, data);
   return render(
@@ -107,6 +108,18 @@ describe('sources in the URL', () => {
     window.history.replaceState(null, '', '/?n=demo&source=s-gone');
     renderApp();
     expect(within(screen.getByRole('dialog', { name: 'Source' })).getByRole('status').textContent).toBe('This negotiation has no source “s-gone”.');
+  });
+
+  it('the point drawer’s “Every stance citing it” opens the source’s panel through the URL too, and Back returns to the drawer', async () => {
+    window.history.replaceState(null, '', '/?n=demo&point=p1');
+    renderApp();
+    const drawer = screen.getByRole('dialog', { name: 'P1 · Ceasefire line' });
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Every stance citing it' }));
+    expect(new URLSearchParams(window.location.search).get('source')).toBe('s-tass');
+    expect(screen.getByRole('dialog', { name: 'Source: TASS — Заявление' })).toBeTruthy();
+    await back();
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: /^Source:/ })).toBeNull());
+    expect(screen.getByRole('dialog', { name: 'P1 · Ceasefire line' })).toBeTruthy();
   });
 
   it('the header’s Sources link shows the sources view; a source there opens its panel, and Back goes back to the list', async () => {
