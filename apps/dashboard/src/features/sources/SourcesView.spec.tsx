@@ -4,7 +4,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { sourceRecord } from '../../testing/fixtures';
 import { serve } from '../../testing/serve';
 import { AuthProvider } from '../auth/AuthProvider';
-import { SourcesView } from './SourcesView';
+import { ROWS_SHOWN, SourcesView } from './SourcesView';
 import { sourcesKey } from './use-sources';
 
 const ARCHIVE = { sha256: 'c'.repeat(64), size: 900, contentType: 'text/plain' as const, archivedAt: '2025-11-24T09:00:00.000Z', archivedBy: 'ana@example.org', textLength: 880 };
@@ -66,6 +66,16 @@ describe('SourcesView', () => {
     fireEvent.click(sortBy);
     expect(sortBy.closest('th')!.getAttribute('aria-sort')).toBe('ascending');
     expect(ids()).toEqual(['s-tass', 's-bbc', 's-tass2', 's-geneva']);
+  });
+
+  it('renders at most ROWS_SHOWN rows of a long list and says the filters reach the others', () => {
+    serve({});
+    const many = Array.from({ length: ROWS_SHOWN + 20 }, (_, i) => sourceRecord({ id: `s-${i}`, outlet: `Outlet ${i}`, url: `https://example.org/${i}` }));
+    renderView(null, many);
+    expect(rows()).toHaveLength(ROWS_SHOWN);
+    expect(table().querySelector('caption')!.textContent).toBe(`${ROWS_SHOWN + 20} sources; the first ${ROWS_SHOWN} are listed, filter to see the others`);
+    fireEvent.change(screen.getByLabelText('Filter'), { target: { value: 'example.org/519' } });
+    expect(ids()).toEqual(['s-519']);
   });
 
   it('an analyst corrects a source: the shared schema’s messages first, then a PATCH with the version it was loaded at', async () => {

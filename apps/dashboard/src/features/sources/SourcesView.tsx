@@ -15,6 +15,9 @@ interface Props {
 
 type Order = 'newest' | 'oldest';
 
+/** Rows rendered at most (a negotiation can hold thousands of sources): the filters narrow the rest. */
+export const ROWS_SHOWN = 500;
+
 /** By publication date (undated ones last either way), then by outlet and headline. */
 function compare(order: Order) {
   return (a: SourceDetail, b: SourceDetail): number => {
@@ -86,6 +89,7 @@ export function SourcesView({ slug, onOpenSource }: Props) {
         <table className="sources-table">
           <caption>
             {shown.length === all.length ? `${all.length} sources` : `${shown.length} of ${all.length} sources`}
+            {shown.length > ROWS_SHOWN ? `; the first ${ROWS_SHOWN} are listed, filter to see the others` : ''}
           </caption>
           <thead>
             <tr>
@@ -104,7 +108,7 @@ export function SourcesView({ slug, onOpenSource }: Props) {
             </tr>
           </thead>
           <tbody>
-            {shown.map((s) => (
+            {shown.slice(0, ROWS_SHOWN).map((s) => (
               <tr key={s.id} data-source-id={s.id}>
                 <td>{publishedDay(s) ?? '—'}</td>
                 <td>{s.outlet ?? '—'}</td>
