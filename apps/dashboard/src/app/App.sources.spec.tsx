@@ -94,6 +94,15 @@ describe('sources in the URL', () => {
     expect(new URLSearchParams(window.location.search).get('source')).toBe('s-tass');
   });
 
+  it('a shared link to the sources view opens it filtered and ordered as it was', () => {
+    window.history.replaceState(null, '', '/?n=demo&view=sources&srcOutlet=BBC%20News%20Brasil&srcSort=oldest');
+    renderApp();
+    expect((screen.getByLabelText('Outlet') as HTMLSelectElement).value).toBe('BBC News Brasil');
+    const table = screen.getByRole('table', { name: '1 of 2 sources' });
+    expect(within(table).getByRole('button', { name: 'Published (oldest first)' })).toBeTruthy();
+    expect(within(table).getAllByRole('row').slice(1).map((r) => r.getAttribute('data-source-id'))).toEqual(['s-bbc']);
+  });
+
   it('a shared link opens the panel; a citing stance opens its point at its day; an unknown source says so', () => {
     window.history.replaceState(null, '', '/?n=demo&source=s-tass');
     const { unmount } = renderApp();
@@ -128,6 +137,12 @@ describe('sources in the URL', () => {
     fireEvent.click(within(screen.getByRole('navigation', { name: 'Views' })).getByRole('link', { name: 'Sources' }));
     expect(new URLSearchParams(window.location.search).get('view')).toBe('sources');
     const table = screen.getByRole('table', { name: '2 sources' });
+    // The filters are in the URL (replacing the entry, as the matrix's do), so a filtered list can be shared.
+    fireEvent.change(screen.getByLabelText('Filter'), { target: { value: 'tass' } });
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'news_report' } });
+    expect(new URLSearchParams(window.location.search).get('srcQ')).toBe('tass');
+    expect(new URLSearchParams(window.location.search).get('srcKind')).toBe('news_report');
+    expect(screen.getByRole('table', { name: '1 of 2 sources' })).toBe(table);
     fireEvent.click(within(table).getByRole('button', { name: 'Заявление' }));
     expect(screen.getByRole('dialog', { name: 'Source: TASS — Заявление' })).toBeTruthy();
     await back();

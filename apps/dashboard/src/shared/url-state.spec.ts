@@ -30,6 +30,10 @@ describe('url state', () => {
       q: null,
       doc: null,
       source: null,
+      srcQ: null,
+      srcKind: null,
+      srcOutlet: null,
+      srcSort: null,
     });
   });
 
@@ -38,6 +42,11 @@ describe('url state', () => {
     expect(parseParams('?source=')).toMatchObject({ source: null });
     expect(patchSearch('?n=a&source=s-42', { source: null })).toBe('?n=a');
     expect(patchSearch('?n=a', { source: 's-42' })).toBe('?n=a&source=s-42');
+  });
+
+  it('reads the sources view’s filters and order, dropping an unknown kind or order', () => {
+    expect(parseParams('?view=sources&srcQ=%D0%BC%D0%B8%D0%B4%20&srcKind=interview&srcOutlet=TASS&srcSort=oldest')).toMatchObject({ srcQ: 'мид ', srcKind: 'interview', srcOutlet: 'TASS', srcSort: 'oldest' });
+    expect(parseParams('?srcKind=rumour&srcSort=newest')).toMatchObject({ srcKind: null, srcSort: null });
   });
 
   it('falls back to the matrix for an unknown view and drops a malformed knownAt', () => {

@@ -1,10 +1,11 @@
 import type { SourceDetail } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
 import { sourceRecord } from '../../testing/fixtures';
 import { serve } from '../../testing/serve';
 import { AuthProvider } from '../auth/AuthProvider';
-import { ROWS_SHOWN, SourcesView } from './SourcesView';
+import { ROWS_SHOWN, SourcesView, type SourceFilters } from './SourcesView';
 import { sourcesKey } from './use-sources';
 
 const ARCHIVE = { sha256: 'c'.repeat(64), size: 900, contentType: 'text/plain' as const, archivedAt: '2025-11-24T09:00:00.000Z', archivedBy: 'ana@example.org', textLength: 880 };
@@ -19,14 +20,30 @@ function renderView(role: 'analyst' | 'viewer' | null, sources: SourceDetail[] =
   client.setQueryData(sourcesKey('demo'), new Map(sources.map((s) => [s.id, s])));
   const onOpenSource = jest.fn();
   const session = role ? { token: 'tok-3', expiresAt: '2999-01-01T00:00:00.000Z', user: { id: 'u1', email: 'ana@example.org', name: 'Ana', role } } : null;
+  const filtered = jest.fn();
+  // The view's filters live in the URL in the dashboard; here in state, as the URL would hold them.
+  function WithFilters() {
+    const [filters, setFilters] = useState<SourceFilters>({ srcQ: null, srcKind: null, srcOutlet: null, srcSort: null });
+    return (
+      <SourcesView
+        slug="demo"
+        filters={filters}
+        setFilters={(patch) => {
+          filtered(patch);
+          setFilters((f) => ({ ...f, ...patch }));
+        }}
+        onOpenSource={onOpenSource}
+      />
+    );
+  }
   render(
     <QueryClientProvider client={client}>
       <AuthProvider initial={session}>
-        <SourcesView slug="demo" onOpenSource={onOpenSource} />
+        <WithFilters />
       </AuthProvider>
     </QueryClientProvider>,
   );
-  return { onOpenSource, client };
+  return { onOpenSource, client, filtered };
 }
 
 const table = () => screen.getByRole('table');
@@ -49,8 +66,9 @@ describe('SourcesView', () => {
 
   it('filters by text (accents and case ignored), kind and outlet, and sorts by date either way (undated last)', () => {
     serve({});
-    renderView(null);
+    const { filtered } = renderView(null);
     fireEvent.change(screen.getByLabelText('Filter'), { target: { value: 'мид' } });
+    expect(filtered).toHaveBeenLastCalledWith({ srcQ: 'мид' });
     expect(ids()).toEqual(['s-tass']);
     expect(table().querySelector('caption')!.textContent).toBe('1 of 4 sources');
     fireEvent.change(screen.getByLabelText('Filter'), { target: { value: 'nonexistent words' } });
@@ -64,6 +82,7 @@ describe('SourcesView', () => {
     fireEvent.change(screen.getByLabelText('Outlet'), { target: { value: '' } });
     const sortBy = screen.getByRole('button', { name: 'Published (newest first)' });
     fireEvent.click(sortBy);
+    expect(filtered).toHaveBeenLastCalledWith({ srcSort: 'oldest' });
     expect(sortBy.closest('th')!.getAttribute('aria-sort')).toBe('ascending');
     expect(ids()).toEqual(['s-tass', 's-bbc', 's-tass2', 's-geneva']);
   });

@@ -1,14 +1,20 @@
 import { SOURCE_KIND_LABEL, type SourceDetail, type SourceKind } from '@parley/contracts';
 import { useId, useMemo, useState } from 'react';
 import { ErrorNotice, Loading } from '../../shared/QueryState';
+import type { DashboardParams } from '../../shared/url-state';
 import { useAuth } from '../auth/AuthProvider';
 import { SourceDialog } from './SourceDialog';
 import { publishedDay, sourceMatches } from './source-name';
 import { useSources } from './use-sources';
 import './sources.css';
 
+/** The view's filters and order, kept in the URL so a filtered list can be shared. */
+export type SourceFilters = Pick<DashboardParams, 'srcQ' | 'srcKind' | 'srcOutlet' | 'srcSort'>;
+
 interface Props {
   slug: string;
+  filters: SourceFilters;
+  setFilters: (patch: Partial<SourceFilters>) => void;
   /** Opens a source's panel (through the URL: `?source=<id>`). */
   onOpenSource: (sourceId: string) => void;
 }
@@ -37,19 +43,20 @@ function compare(order: Order) {
  * archived or not, and how many stances cite each; filtered by text, kind and outlet, sorted by date.
  * A source opens its panel (every stance citing it, its archived copy); analysts correct one here.
  */
-export function SourcesView({ slug, onOpenSource }: Props) {
+export function SourcesView({ slug, filters, setFilters, onOpenSource }: Props) {
   const ids = useId();
   const { analyst } = useAuth();
   const sources = useSources(slug);
-  const [text, setText] = useState('');
-  const [kind, setKind] = useState<SourceKind | ''>('');
-  const [outlet, setOutlet] = useState('');
-  const [order, setOrder] = useState<Order>('newest');
+  const text = filters.srcQ ?? '';
+  const kind = filters.srcKind ?? '';
+  const outlet = filters.srcOutlet ?? '';
+  const order: Order = filters.srcSort ?? 'newest';
   const [editing, setEditing] = useState<SourceDetail | null>(null);
 
   const all = useMemo(() => [...(sources.data?.values() ?? [])], [sources.data]);
-  const outlets = useMemo(() => [...new Set(all.flatMap((s) => (s.outlet ? [s.outlet] : [])))].sort((a, b) => a.localeCompare(b)), [all]);
-  const kinds = useMemo(() => [...new Set(all.map((s) => s.kind))], [all]);
+  // A kind or outlet named by the URL stays an option even when no source has it, so the select shows what filters.
+  const outlets = useMemo(() => [...new Set([...all.flatMap((s) => (s.outlet ? [s.outlet] : [])), ...(outlet ? [outlet] : [])])].sort((a, b) => a.localeCompare(b)), [all, outlet]);
+  const kinds = useMemo(() => [...new Set([...all.map((s) => s.kind), ...(kind ? [kind] : [])])], [all, kind]);
   const shown = useMemo(
     () => all.filter((s) => (kind === '' || s.kind === kind) && (outlet === '' || s.outlet === outlet) && sourceMatches(s, text)).sort(compare(order)),
     [all, kind, outlet, text, order],
@@ -63,9 +70,9 @@ export function SourcesView({ slug, onOpenSource }: Props) {
       <h3 id={`${ids}-title`}>Sources</h3>
       <form className="sources-view__filters" role="search" aria-label="Filter sources" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor={`${ids}-text`}>Filter</label>
-        <input id={`${ids}-text`} type="search" placeholder="outlet, headline, URL, date…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input id={`${ids}-text`} type="search" placeholder="outlet, headline, URL, date…" value={text} onChange={(e) => setFilters({ srcQ: e.target.value || null })} />
         <label htmlFor={`${ids}-kind`}>Kind</label>
-        <select id={`${ids}-kind`} value={kind} onChange={(e) => setKind(e.target.value as SourceKind | '')}>
+        <select id={`${ids}-kind`} value={kind} onChange={(e) => setFilters({ srcKind: (e.target.value || null) as SourceKind | null })}>
           <option value="">All kinds</option>
           {kinds.map((k) => (
             <option key={k} value={k}>
@@ -74,7 +81,7 @@ export function SourcesView({ slug, onOpenSource }: Props) {
           ))}
         </select>
         <label htmlFor={`${ids}-outlet`}>Outlet</label>
-        <select id={`${ids}-outlet`} value={outlet} onChange={(e) => setOutlet(e.target.value)}>
+        <select id={`${ids}-outlet`} value={outlet} onChange={(e) => setFilters({ srcOutlet: e.target.value || null })}>
           <option value="">All outlets</option>
           {outlets.map((o) => (
             <option key={o} value={o}>
@@ -94,7 +101,7 @@ export function SourcesView({ slug, onOpenSource }: Props) {
           <thead>
             <tr>
               <th scope="col" aria-sort={order === 'newest' ? 'descending' : 'ascending'}>
-                <button type="button" className="link-button" onClick={() => setOrder(order === 'newest' ? 'oldest' : 'newest')}>
+                <button type="button" className="link-button" onClick={() => setFilters({ srcSort: order === 'newest' ? 'oldest' : null })}>
                   Published {order === 'newest' ? '(newest first)' : '(oldest first)'}
                 </button>
               </th>

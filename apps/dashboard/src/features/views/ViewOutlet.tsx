@@ -64,7 +64,7 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
           />
         );
       case 'sources':
-        return <SourcesView slug={slug} onOpenSource={openSource} />;
+        return <SourcesView slug={slug} filters={params} setFilters={(patch) => setParams(patch, { replace: true })} onOpenSource={openSource} />;
     }
   })();
 
