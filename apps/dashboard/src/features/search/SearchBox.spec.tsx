@@ -41,6 +41,7 @@ describe('search', () => {
     const source = { id: 's', kind: 'news_report' as const, outlet: 'BBC', title: 'x', publishedAt: '2025-11-23T00:00:00.000Z' };
     // A source, or an archived copy's text, opens the source's panel through the URL, over the view shown.
     expect(hitTarget({ kind: 'source', score: 1, field: 'title', snippet: [], source })).toEqual({ source: 's' });
+    expect(hitTarget({ kind: 'archive', score: 1, field: 'text', snippet: [], source, archive: { id: 'a1', archivedAt: '2025-11-24T09:00:00.000Z' } })).toEqual({ source: 's' });
     expect(hitLabel({ ...stanceHit, stance: { ...stanceHit.stance, retracted: true } })).toBe('NATO on 7 NATO membership · 2025-11-22 · retracted');
   });
 
