@@ -37,6 +37,9 @@ describe('sources', () => {
     await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[0].id, { source: { id: source.id } }));
     await t.post(`${base}/stances`, stance(s.parties[1].id, s.points[0].id, { source: { id: source.id } }));
     expect(((await t.get(`${base}/sources/${source.id}`)).body as SourceDetail).citedBy).toBe(2);
+    const counted = (await t.get(`${base}/sources`)).body as SourceDetail[];
+    expect(counted.find((x) => x.id === source.id)?.citedBy).toBe(2);
+    expect(counted.find((x) => x.id === document.body.id)?.citedBy).toBe(0);
 
     const stale = await t.patch(`${base}/sources/${source.id}`, { title: 'x', expectedVersion: 0 });
     expect(stale.status).toBe(409);

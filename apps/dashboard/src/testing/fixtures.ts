@@ -1,4 +1,4 @@
-import type { MatrixRow, MatrixView, PointMetrics, Position, StanceEvent } from '@parley/contracts';
+import type { MatrixRow, MatrixView, PointMetrics, Position, SourceDetail, StanceEvent } from '@parley/contracts';
 import { POSITION_SCORE } from '@parley/contracts';
 
 let seq = 0;
@@ -69,4 +69,24 @@ export function row(
 
 export function matrixView(rows: MatrixRow[], parties: MatrixView['parties']): MatrixView {
   return { negotiationId: 'neg-1', seq: 42, asOf: null, knownAt: null, documentId: null, parties, rows };
+}
+
+/** A source record as `GET …/sources` lists it (with citedBy); override what the test is about. */
+export function sourceRecord(overrides: Partial<SourceDetail> & { id: string }): SourceDetail {
+  return {
+    negotiationId: 'neg-1',
+    kind: 'news_report',
+    outlet: null,
+    title: null,
+    url: null,
+    publishedAt: null,
+    language: null,
+    description: null,
+    version: 1,
+    createdAt: '2025-11-20T10:00:00.000Z',
+    updatedAt: '2025-11-20T10:00:00.000Z',
+    archive: null,
+    citedBy: 0,
+    ...overrides,
+  };
 }

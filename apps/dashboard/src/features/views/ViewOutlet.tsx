@@ -1,4 +1,5 @@
 import './views.css';
+import type { StanceEvent } from '@parley/contracts';
 import { lazy, Suspense, useCallback } from 'react';
 import { Loading } from '../../shared/QueryState';
 import type { DashboardParams } from '../../shared/url-state';
@@ -6,6 +7,8 @@ import { ActivityPanel } from '../activity/ActivityPanel';
 import { MatrixPanel } from '../matrix/MatrixPanel';
 import { PartyPanel } from '../party/PartyPanel';
 import { PointDrawer } from '../point-detail/PointDrawer';
+import { OpenSource } from '../sources/OpenSource';
+import { SourcesView } from '../sources/SourcesView';
 
 // recharts is most of the trends view's weight: load it only when the view is opened.
 const TrendsPanel = lazy(() => import('../trends/TrendsPanel'));
@@ -16,11 +19,17 @@ interface Props {
   setParams: (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void;
 }
 
-/** The screen chosen by `?view=`, and the point drawer when `?point=` is set. */
+/** The screen chosen by `?view=`, the point drawer when `?point=` is set, and a source's panel when `?source=` is. */
 export function ViewOutlet({ slug, params, setParams }: Props) {
   // Stable callbacks: the matrix rows are memoized.
   const openPoint = useCallback((point: string) => setParams({ point }), [setParams]);
   const openParty = useCallback((party: string) => setParams({ view: 'party', party }), [setParams]);
+  const openSource = useCallback((source: string) => setParams({ source }), [setParams]);
+  // A citing stance opens its point at the day it took effect, in place of the source's panel.
+  const openStance = useCallback(
+    (event: StanceEvent) => setParams({ source: null, point: event.pointId, asOf: event.effectiveAt.slice(0, 10) }),
+    [setParams],
+  );
   const big = params.screen === 'big';
 
   const view = (() => {
@@ -54,6 +63,8 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
             onOpenPoint={openPoint}
           />
         );
+      case 'sources':
+        return <SourcesView slug={slug} filters={params} setFilters={(patch) => setParams(patch, { replace: true })} onOpenSource={openSource} />;
     }
   })();
 
@@ -68,8 +79,10 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
           asOf={params.asOf}
           knownAt={params.knownAt}
           onClose={() => setParams({ point: null })}
+          onShowSource={openSource}
         />
       ) : null}
+      {params.source && !big ? <OpenSource key={params.source} slug={slug} sourceId={params.source} onClose={() => setParams({ source: null })} onOpenStance={openStance} /> : null}
     </div>
   );
 }

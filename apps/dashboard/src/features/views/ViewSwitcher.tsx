@@ -5,6 +5,7 @@ const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'trends', label: 'Trends' },
   { view: 'activity', label: 'Activity' },
   { view: 'party', label: 'Party' },
+  { view: 'sources', label: 'Sources' },
 ];
 
 interface Props {
