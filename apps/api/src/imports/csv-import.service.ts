@@ -10,7 +10,7 @@ import {
   type ImportReport,
   type Point,
 } from '@parley/contracts';
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error';
 import { Db } from '../database/db.service';
@@ -251,7 +251,8 @@ function readCsv(text: string, kind: 'points' | 'stances'): { rows: Row[]; rowNu
   let records: string[][];
   let rowNumbers: number[];
   try {
-    const parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, info: true }) as { record: string[]; info: { records: number; empty_lines: number } }[];
+    // With `info`, each record comes with the parser's counts (csv-parse's types do not model it).
+    const parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, info: true }) as unknown as { record: string[]; info: Info }[];
     records = parsed.map((r) => r.record);
     rowNumbers = parsed.slice(1).map((r) => r.info.records + r.info.empty_lines);
   } catch (err) {
