@@ -116,6 +116,13 @@ const TABLE: Record<string, Case | Case[]> = {
     level: 'analyst',
     call: async ({ t, n }) => ({ path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}`, body: { description: `d${next()}` } }),
   },
+  'PATCH /api/negotiations/:negotiationId/documents/:documentId/provisions': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({
+      path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}/provisions`,
+      body: { set: [{ pointId: (await t.get(`${n}/points`)).body[0].id, number: '1', text: `t${next()}` }] },
+    }),
+  },
   'GET /api/negotiations/:negotiationId/documents/compare': {
     level: 'read',
     call: async ({ t, n }) => {
