@@ -51,6 +51,8 @@ async function archived(t: TestApp, n: string): Promise<string> {
 /** Every route of the app with its rule (or rules) and a request that succeeds for an allowed role. */
 const TABLE: Record<string, Case | Case[]> = {
   'GET /api/health': { level: 'public', call: () => ({ path: '/api/health' }) },
+  'GET /api/health/live': { level: 'public', call: () => ({ path: '/api/health/live' }) },
+  'GET /api/health/ready': { level: 'public', call: () => ({ path: '/api/health/ready' }) },
   'POST /api/auth/login': { level: 'public', call: ({ t }) => ({ path: '/api/auth/login', body: { email: 'admin@test.local', password: 'admin-password-1' }, token: t.adminToken }) },
   'POST /api/auth/logout': {
     level: 'user',

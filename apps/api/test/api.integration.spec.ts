@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import { beginShutdown } from '../src/bootstrap';
 import { ADMIN, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 describe('API happy paths', () => {
@@ -17,6 +19,32 @@ describe('API happy paths', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', database: 'up', migrations: { pending: 0 } });
     expect(res.body.migrations.applied).toBeGreaterThan(0);
+  });
+
+  it('answers liveness and readiness apart, and is not ready once it begins to stop (still alive)', async () => {
+    const other = await startApp();
+    try {
+      expect((await other.get('/api/health/live')).body).toMatchObject({ status: 'ok' });
+      const ready = await other.get('/api/health/ready');
+      // No REDIS_URL: no Redis check at all.
+      expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up', migrations: 'applied', shutdown: 'running' } } });
+      beginShutdown(other.app);
+      // The drain ends kept-alive connections: ask on a new one each time.
+      const fresh = (p: string) =>
+        new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+          http
+            .get(`${other.url}${p}`, { agent: false }, (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+            })
+            .on('error', reject);
+        });
+      expect(await fresh('/api/health/ready')).toEqual({ status: 503, body: { status: 'error', checks: { database: 'up', migrations: 'applied', shutdown: 'stopping' } } });
+      expect((await fresh('/api/health/live')).status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves the OpenAPI document generated from the shared schemas', async () => {
