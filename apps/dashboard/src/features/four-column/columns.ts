@@ -1,0 +1,150 @@
+import type { CompareView, DiffPart, PlanDocument, Point } from '@parley/contracts';
+
+/**
+ * The four-column document (the EU trilogue format): the plan's versions as columns, its points as
+ * rows. Pure: built from the documents, the API's comparison of each neighbouring pair and the points.
+ */
+
+/** What became of a point in a column, against the column before it. */
+export type CellStatus = 'first' | 'same' | 'changed' | 'new' | 'dropped' | 'absent';
+
+/** A lineage link seen from this point: split or merged `from` another point, or `into` it. */
+export interface CellLink {
+  pointId: string;
+  code: string;
+  kind: string;
+  direction: 'from' | 'into';
+}
+
+export interface FourColumnCell {
+  status: CellStatus;
+  /** The provision's number and text in this document; null when the document leaves the point out. */
+  number: string | null;
+  text: string | null;
+  /** Word diff against the column before; null in the first column, or while the comparison loads. */
+  diff: readonly DiffPart[] | null;
+  /** The number in the column before, when the point was renumbered. */
+  renumberedFrom: string | null;
+  links: CellLink[];
+}
+
+export interface FourColumnRow {
+  pointId: string;
+  code: string;
+  title: string;
+  /** The point's own lineage (what it was split or merged from), whatever the columns shown. */
+  derivedFrom: CellLink[];
+  cells: FourColumnCell[];
+}
+
+/** The days up to which a document exists: published on or before the as-of day (null: now). */
+export function documentsAsOf(documents: readonly PlanDocument[], asOf: string | null): PlanDocument[] {
+  return documents.filter((d) => asOf === null || d.publishedAt.slice(0, 10) <= asOf);
+}
+
+/** The documents shown: those of `docs` (ids, comma-separated) that exist, in publication order; all when none is chosen. */
+export function chosenDocuments(existing: readonly PlanDocument[], docs: string | null): PlanDocument[] {
+  if (docs === null) return [...existing];
+  const ids = new Set(docs.split(',').map((s) => s.trim()));
+  const chosen = existing.filter((d) => ids.has(d.id));
+  return chosen.length > 0 ? chosen : [...existing];
+}
+
+/** The `docs` value for a set of chosen ids: null when every existing document is chosen (the default). */
+export function docsParam(existing: readonly PlanDocument[], chosen: ReadonlySet<string>): string | null {
+  const ids = existing.filter((d) => chosen.has(d.id)).map((d) => d.id);
+  return ids.length === 0 || ids.length === existing.length ? null : ids.join(',');
+}
+
+/**
+ * The rows: every point of any column, ordered by the last column's numbering, then the points it
+ * leaves out by the numbering of the latest column holding them (as the API's compare orders a pair).
+ * `comparisons[i]` compares column i-1 with column i (undefined while it loads; index 0 unused).
+ */
+export function fourColumnRows(
+  columns: readonly PlanDocument[],
+  comparisons: readonly (CompareView | undefined)[],
+  points: ReadonlyMap<string, Point>,
+): FourColumnRow[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  for (let i = columns.length - 1; i >= 0; i -= 1) {
+    for (const p of columns[i]!.provisions) {
+      if (!seen.has(p.pointId)) {
+        seen.add(p.pointId);
+        order.push(p.pointId);
+      }
+    }
+  }
+  const codeOf = (id: string) => points.get(id)?.code ?? id.slice(0, 8);
+  const byPoint = columns.map((d) => new Map(d.provisions.map((p) => [p.pointId, p])));
+  const compared = comparisons.map((c) => (c ? new Map(c.rows.map((r) => [r.pointId, r])) : null));
+
+  return order.map((pointId) => {
+    const point = points.get(pointId);
+    const parents = new Set(point?.derivedFrom.map((d) => d.pointId) ?? []);
+    const cells = columns.map((_, i): FourColumnCell => {
+      const here = byPoint[i]!.get(pointId);
+      const before = i > 0 ? byPoint[i - 1]!.get(pointId) : undefined;
+      const row = i > 0 ? compared[i]?.get(pointId) : undefined;
+      const links: CellLink[] = (row?.lineage ?? []).map((l) => ({
+        pointId: l.pointId,
+        code: codeOf(l.pointId),
+        kind: l.kind,
+        direction: parents.has(l.pointId) ? 'from' : 'into',
+      }));
+      if (!here) {
+        return { status: before ? 'dropped' : 'absent', number: null, text: null, diff: null, renumberedFrom: null, links: before ? links : [] };
+      }
+      const status: CellStatus = i === 0 ? 'first' : !before ? 'new' : before.text === here.text ? 'same' : 'changed';
+      return {
+        status,
+        number: here.number,
+        text: here.text,
+        diff: status === 'changed' && row ? row.diff : null,
+        renumberedFrom: before && before.number !== here.number ? before.number : null,
+        links,
+      };
+    });
+    return {
+      pointId,
+      code: point?.code ?? codeOf(pointId),
+      title: point?.title ?? '',
+      derivedFrom: (point?.derivedFrom ?? []).map((d) => ({ pointId: d.pointId, code: codeOf(d.pointId), kind: d.kind, direction: 'from' as const })),
+      cells,
+    };
+  });
+}
+
+const KIND_WORD: Record<string, [from: string, into: string]> = {
+  split: ['split from', 'split into'],
+  merge: ['merged from', 'merged into'],
+  reworded: ['reworded from', 'reworded as'],
+};
+
+/** "split from p05, p10", "merged into p29": the links grouped by kind and direction. */
+export function linkText(links: readonly CellLink[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const l of links) {
+    const words = KIND_WORD[l.kind] ?? [`${l.kind} from`, `${l.kind} into`];
+    const label = l.direction === 'from' ? words[0] : words[1];
+    groups.set(label, [...(groups.get(label) ?? []), l.code]);
+  }
+  return [...groups].map(([label, codes]) => `${label} ${codes.join(', ')}`);
+}
+
+/** What a cell says about the point's fate in that column, for the cell's label and the printout. */
+export function statusText(cell: FourColumnCell): string | null {
+  switch (cell.status) {
+    case 'new':
+      return 'new in this text';
+    case 'dropped':
+      return 'dropped';
+    case 'changed':
+      return 'changed';
+    case 'same':
+      return 'unchanged';
+    default:
+      return null;
+  }
+}
