@@ -29,6 +29,7 @@ const p20 = planDocument('d3', '20 points', '2025-12-24', [
   ['p1', '1', 'Fighting stops when all sign.'],
   ['p4', '5', 'Article-5-like guarantees.'],
   ['p2', '6', 'The army is capped at 800,000.'],
+  ['p5', '7', 'Amnesty for all.'],
 ]);
 
 /** What the API's compare route answers: the domain's comparison of the pair (the API computes it so). */
@@ -71,12 +72,12 @@ const param = (key: string) => new URLSearchParams(window.location.search).get(k
 afterEach(() => window.history.replaceState(null, '', '/'));
 
 describe('FourColumnView', () => {
-  it('shows the documents as columns in publication order and the points as rows, by the last text’s numbering', async () => {
+  it('shows the documents as columns in publication order and the points as rows, in the first text’s order with split points after their parent', async () => {
     const calls = renderView('?view=columns');
     await waitFor(() => expect(table()).toBeTruthy());
     expect(within(table()).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Point', 'US draft2025-11-20', 'E3 counter2025-11-23', '20 points2025-12-24']);
-    // The last column's order (1, 5, 6), then what it leaves out by the latest text holding it.
-    expect(bodyRows().map((r) => within(r).getByRole('rowheader').textContent?.slice(0, 3))).toEqual(['p01', 'p04', 'p02', 'p03', 'p05']);
+    // The first column's order; p04, brought in by the last text, right after p03 it was split from.
+    expect(bodyRows().map((r) => within(r).getByRole('rowheader').textContent?.slice(0, 3))).toEqual(['p01', 'p02', 'p03', 'p04', 'p05']);
     // Neighbouring pairs only: the API's compare is asked for d1–d2 and d2–d3.
     expect(calls.filter((c) => c.url.includes('/compare')).map((c) => c.url)).toEqual([
       '/api/negotiations/demo/documents/compare?a=d1&b=d2',
@@ -101,8 +102,12 @@ describe('FourColumnView', () => {
     expect(cellsOf('p03')[2]!.textContent).toBe('droppedsplit into p04');
     expect(cellsOf('p04')[2]!.textContent).toBe('5new in this textsplit from p03Article-5-like guarantees.');
     expect(within(rowOf('p04')).getByRole('rowheader').textContent).toContain('split from p03');
-    // The amnesty: dropped by the E3 text, then simply absent.
-    expect(cellsOf('p05').map((c) => c.getAttribute('data-status'))).toEqual(['first', 'dropped', 'absent']);
+    // The amnesty: dropped by the E3 text, back in the 20 points, marked against the US text it was last in.
+    expect(cellsOf('p05').map((c) => c.getAttribute('data-status'))).toEqual(['first', 'dropped', 'back']);
+    const back = cellsOf('p05')[2]!;
+    expect(back.textContent).toContain('renumbered from 4');
+    expect(back.textContent).toContain('back, marked against US draft');
+    expect(back.querySelector('del')?.textContent).toContain('Full');
   });
 
   it('shows only the documents published by the as-of day, and a chosen subset kept in the URL', async () => {
@@ -135,20 +140,20 @@ describe('FourColumnView', () => {
     await waitFor(() => expect(start.tabIndex).toBe(0));
     start.focus();
     fireEvent.keyDown(start, { key: 'j' });
-    expect(document.activeElement).toBe(within(rowOf('p04')).getByRole('rowheader'));
+    expect(document.activeElement).toBe(within(rowOf('p02')).getByRole('rowheader'));
     fireEvent.keyDown(document.activeElement!, { key: 'l' });
-    expect(document.activeElement).toBe(cellsOf('p04')[0]);
+    expect(document.activeElement).toBe(cellsOf('p02')[0]);
     fireEvent.keyDown(document.activeElement!, { key: 'ArrowRight' });
     fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
-    expect(document.activeElement).toBe(cellsOf('p02')[1]);
+    expect(document.activeElement).toBe(cellsOf('p03')[1]);
     fireEvent.keyDown(document.activeElement!, { key: 'k' });
     fireEvent.keyDown(document.activeElement!, { key: 'h' });
-    expect(document.activeElement).toBe(cellsOf('p04')[0]);
+    expect(document.activeElement).toBe(cellsOf('p02')[0]);
     // One element of the grid is in the tab order: the one last reached.
-    expect(within(table()).getAllByRole('cell').filter((c) => c.tabIndex === 0)).toEqual([cellsOf('p04')[0]]);
+    expect(within(table()).getAllByRole('cell').filter((c) => c.tabIndex === 0)).toEqual([cellsOf('p02')[0]]);
 
     fireEvent.keyDown(document.activeElement!, { key: 'Enter' });
-    expect(param('point')).toBe('p4');
+    expect(param('point')).toBe('p2');
 
     fireEvent.keyDown(document.activeElement!, { key: '?' });
     const help = screen.getByRole('dialog', { name: 'Keys of the four-column view' });

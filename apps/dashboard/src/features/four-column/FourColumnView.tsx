@@ -38,7 +38,7 @@ function Cell({ cell }: { cell: FourColumnCell }) {
     <>
       {cell.number !== null ? <span className="four-col__number">{cell.number}</span> : null}
       {cell.renumberedFrom !== null ? <span className="four-col__tag">renumbered from {cell.renumberedFrom}</span> : null}
-      {cell.status === 'new' || cell.status === 'dropped' ? <span className={`four-col__tag four-col__tag--${cell.status}`}>{status}</span> : null}
+      {cell.status === 'new' || cell.status === 'back' || cell.status === 'dropped' ? <span className={`four-col__tag four-col__tag--${cell.status}`}>{status}</span> : null}
       {links.map((l) => (
         <span key={l} className="four-col__tag four-col__tag--lineage">
           {l}

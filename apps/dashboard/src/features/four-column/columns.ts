@@ -1,4 +1,5 @@
 import type { CompareView, DiffPart, PlanDocument, Point } from '@parley/contracts';
+import { wordDiff } from '@parley/domain';
 
 /**
  * The four-column document (the EU trilogue format): the plan's versions as columns, its points as
@@ -6,7 +7,7 @@ import type { CompareView, DiffPart, PlanDocument, Point } from '@parley/contrac
  */
 
 /** What became of a point in a column, against the column before it. */
-export type CellStatus = 'first' | 'same' | 'changed' | 'new' | 'dropped' | 'absent';
+export type CellStatus = 'first' | 'same' | 'changed' | 'new' | 'back' | 'dropped' | 'absent';
 
 /** A lineage link seen from this point: split or merged `from` another point, or `into` it. */
 export interface CellLink {
@@ -21,8 +22,10 @@ export interface FourColumnCell {
   /** The provision's number and text in this document; null when the document leaves the point out. */
   number: string | null;
   text: string | null;
-  /** Word diff against the column before; null in the first column, or while the comparison loads. */
+  /** Word diff against the column before (for `back`: the latest earlier column holding the point); null when there is nothing to mark, or while the comparison loads. */
   diff: readonly DiffPart[] | null;
+  /** For `back`: the short title of the earlier column the text is marked against. */
+  againstTitle: string | null;
   /** The number in the column before, when the point was renumbered. */
   renumberedFrom: string | null;
   links: CellLink[];
@@ -57,8 +60,32 @@ export function docsParam(existing: readonly PlanDocument[], chosen: ReadonlySet
 }
 
 /**
- * The rows: every point of any column, ordered by the last column's numbering, then the points it
- * leaves out by the numbering of the latest column holding them (as the API's compare orders a pair).
+ * The row order, as a trilogue table reads: the first column's numbering; a point a later column
+ * brings in goes right after the parent it was split or merged from that stands lowest (after the
+ * parent's earlier children), or, without a parent shown, at the end in its column's numbering.
+ */
+export function rowOrder(columns: readonly PlanDocument[], points: ReadonlyMap<string, Point>): string[] {
+  const order: string[] = [];
+  const children = new Map<string, number>();
+  for (const column of columns) {
+    for (const p of column.provisions) {
+      if (order.includes(p.pointId)) continue;
+      const parents = (points.get(p.pointId)?.derivedFrom ?? []).map((d) => d.pointId).filter((id) => order.includes(id));
+      if (parents.length === 0) {
+        order.push(p.pointId);
+        continue;
+      }
+      const anchor = parents.reduce((a, b) => (order.indexOf(a) >= order.indexOf(b) ? a : b));
+      const after = children.get(anchor) ?? 0;
+      order.splice(order.indexOf(anchor) + 1 + after, 0, p.pointId);
+      children.set(anchor, after + 1);
+    }
+  }
+  return order;
+}
+
+/**
+ * The rows, in `rowOrder`, each cell marked against the column before it.
  * `comparisons[i]` compares column i-1 with column i (undefined while it loads; index 0 unused).
  */
 export function fourColumnRows(
@@ -66,16 +93,7 @@ export function fourColumnRows(
   comparisons: readonly (CompareView | undefined)[],
   points: ReadonlyMap<string, Point>,
 ): FourColumnRow[] {
-  const order: string[] = [];
-  const seen = new Set<string>();
-  for (let i = columns.length - 1; i >= 0; i -= 1) {
-    for (const p of columns[i]!.provisions) {
-      if (!seen.has(p.pointId)) {
-        seen.add(p.pointId);
-        order.push(p.pointId);
-      }
-    }
-  }
+  const order = rowOrder(columns, points);
   const codeOf = (id: string) => points.get(id)?.code ?? id.slice(0, 8);
   const byPoint = columns.map((d) => new Map(d.provisions.map((p) => [p.pointId, p])));
   const compared = comparisons.map((c) => (c ? new Map(c.rows.map((r) => [r.pointId, r])) : null));
@@ -94,15 +112,20 @@ export function fourColumnRows(
         direction: parents.has(l.pointId) ? 'from' : 'into',
       }));
       if (!here) {
-        return { status: before ? 'dropped' : 'absent', number: null, text: null, diff: null, renumberedFrom: null, links: before ? links : [] };
+        return { status: before ? 'dropped' : 'absent', number: null, text: null, diff: null, againstTitle: null, renumberedFrom: null, links: before ? links : [] };
       }
-      const status: CellStatus = i === 0 ? 'first' : !before ? 'new' : before.text === here.text ? 'same' : 'changed';
+      // Left out of the column before but in an earlier one: back, marked against the latest such text.
+      let earlier = -1;
+      if (i > 0 && !before) for (let k = i - 2; k >= 0 && earlier < 0; k -= 1) if (byPoint[k]!.has(pointId)) earlier = k;
+      const previous = before ?? (earlier >= 0 ? byPoint[earlier]!.get(pointId) : undefined);
+      const status: CellStatus = i === 0 ? 'first' : earlier >= 0 ? 'back' : !before ? 'new' : before.text === here.text ? 'same' : 'changed';
       return {
         status,
         number: here.number,
         text: here.text,
-        diff: status === 'changed' && row ? row.diff : null,
-        renumberedFrom: before && before.number !== here.number ? before.number : null,
+        diff: status === 'changed' && row ? row.diff : status === 'back' && previous!.text !== here.text ? wordDiff(previous!.text, here.text) : null,
+        againstTitle: status === 'back' ? columns[earlier]!.shortTitle || columns[earlier]!.title : null,
+        renumberedFrom: previous && previous.number !== here.number ? previous.number : null,
         links,
       };
     });
@@ -138,6 +161,8 @@ export function statusText(cell: FourColumnCell): string | null {
   switch (cell.status) {
     case 'new':
       return 'new in this text';
+    case 'back':
+      return `back, marked against ${cell.againstTitle}`;
     case 'dropped':
       return 'dropped';
     case 'changed':
