@@ -16,7 +16,9 @@ beforeAll(async () => {
   api = new ApiProcess(await freePort());
   await api.start();
   const list = await api.json<{ slug: string }[]>('GET', '/negotiations');
-  slug = list.body[0]!.slug;
+  const first = list.body[0];
+  if (!first) throw new Error('no demo negotiation');
+  slug = first.slug;
   browser = await launchChromium();
 });
 
@@ -71,7 +73,8 @@ describe('the four-column view', () => {
     await page.keyboard.press('ArrowRight');
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement;
-      return { row: el.closest('tr')?.getAttribute('data-row'), col: [...el.closest('tr')!.children].indexOf(el), point: el.closest('tr')?.getAttribute('data-point-id') };
+      const tr = el.closest('tr');
+      return { row: tr?.getAttribute('data-row'), col: tr ? [...tr.children].indexOf(el) : -1, point: tr?.getAttribute('data-point-id') };
     });
     expect(focused).toMatchObject({ row: '1', col: 2 });
     await page.keyboard.press('?');

@@ -38,7 +38,7 @@ const linkedLate = stance('conditional', {
   effectiveAt: '2025-12-05T00:00:00.000Z',
   retraction: { id: 'r1', seq: 6, reason: 'misattributed', recordedAt: '2025-12-06T00:00:00.000Z', recordedBy: 'ana' },
 });
-const during = stance('negotiable', { id: 'e-during', seq: 7, partyId: 'ua', pointId: 'p1', effectiveAt: '2025-12-03T00:00:00.000Z' });
+const during = stance('amend', { id: 'e-during', seq: 7, partyId: 'ua', pointId: 'p1', effectiveAt: '2025-12-03T00:00:00.000Z' });
 
 const recorded = (event: StanceEvent) => ({ kind: 'stance.recorded' as const, seq: event.seq, recordedAt: event.recordedAt, event });
 const page = (events: StanceEvent[], nextSinceSeq: number | null, extra: ChangesPage['items'] = []): ChangesPage => ({ items: [...events.map(recorded), ...extra], nextSinceSeq, seq: 9 });
@@ -124,7 +124,10 @@ describe('a milestone’s page', () => {
     expect(screen.queryByRole('heading', { name: /^Milestone/ })).toBeNull();
 
     window.history.replaceState(null, '', '/?n=demo&milestone=nope');
-    act(() => window.dispatchEvent(new PopStateEvent('popstate')));
+    await act(async () => {
+      window.dispatchEvent(new PopStateEvent('popstate'));
+      await Promise.resolve();
+    });
     expect(screen.getByText('This negotiation has no milestone “nope”.').getAttribute('role')).toBe('status');
   });
 });

@@ -57,18 +57,21 @@ const Row = memo(function Row({ row, index, columns }: { row: FourColumnRow; ind
         <span className="four-col__code">{row.code}</span> {row.title}
         {from.length > 0 ? <span className="four-col__from">{from.join('; ')}</span> : null}
       </th>
-      {row.cells.map((cell, i) => (
-        <td
-          key={columns[i]!.id}
-          data-nav
-          tabIndex={-1}
-          data-status={cell.status}
-          className={`four-col__cell four-col__cell--${cell.status}`}
-          aria-label={cell.status === 'absent' ? `${row.code} not in ${columns[i]!.shortTitle || columns[i]!.title}` : undefined}
-        >
-          <Cell cell={cell} />
-        </td>
-      ))}
+      {columns.map((d, i) => {
+        const cell = row.cells[i];
+        return cell ? (
+          <td
+            key={d.id}
+            data-nav
+            tabIndex={-1}
+            data-status={cell.status}
+            className={`four-col__cell four-col__cell--${cell.status}`}
+            aria-label={cell.status === 'absent' ? `${row.code} not in ${d.shortTitle || d.title}` : undefined}
+          >
+            <Cell cell={cell} />
+          </td>
+        ) : null;
+      })}
     </tr>
   );
 });

@@ -102,9 +102,9 @@ export function fourColumnRows(
     const point = points.get(pointId);
     const parents = new Set(point?.derivedFrom.map((d) => d.pointId) ?? []);
     const cells = columns.map((_, i): FourColumnCell => {
-      const here = byPoint[i]!.get(pointId);
-      const before = i > 0 ? byPoint[i - 1]!.get(pointId) : undefined;
-      const row = i > 0 ? compared[i]?.get(pointId) : undefined;
+      const here = byPoint[i]?.get(pointId);
+      const before = byPoint[i - 1]?.get(pointId);
+      const row = compared[i]?.get(pointId);
       const links: CellLink[] = (row?.lineage ?? []).map((l) => ({
         pointId: l.pointId,
         code: codeOf(l.pointId),
@@ -114,20 +114,22 @@ export function fourColumnRows(
       if (!here) {
         return { status: before ? 'dropped' : 'absent', number: null, text: null, diff: null, againstTitle: null, renumberedFrom: null, links: before ? links : [] };
       }
+      const base = { number: here.number, text: here.text, links };
+      if (i === 0) return { ...base, status: 'first', diff: null, againstTitle: null, renumberedFrom: null };
+      const renumberedFrom = (from: { number: string }) => (from.number !== here.number ? from.number : null);
+      if (before) {
+        const same = before.text === here.text;
+        return { ...base, status: same ? 'same' : 'changed', diff: !same && row ? row.diff : null, againstTitle: null, renumberedFrom: renumberedFrom(before) };
+      }
       // Left out of the column before but in an earlier one: back, marked against the latest such text.
-      let earlier = -1;
-      if (i > 0 && !before) for (let k = i - 2; k >= 0 && earlier < 0; k -= 1) if (byPoint[k]!.has(pointId)) earlier = k;
-      const previous = before ?? (earlier >= 0 ? byPoint[earlier]!.get(pointId) : undefined);
-      const status: CellStatus = i === 0 ? 'first' : earlier >= 0 ? 'back' : !before ? 'new' : before.text === here.text ? 'same' : 'changed';
-      return {
-        status,
-        number: here.number,
-        text: here.text,
-        diff: status === 'changed' && row ? row.diff : status === 'back' && previous!.text !== here.text ? wordDiff(previous!.text, here.text) : null,
-        againstTitle: status === 'back' ? columns[earlier]!.shortTitle || columns[earlier]!.title : null,
-        renumberedFrom: previous && previous.number !== here.number ? previous.number : null,
-        links,
-      };
+      for (let k = i - 2; k >= 0; k -= 1) {
+        const earlier = byPoint[k]?.get(pointId);
+        const title = columns[k]?.shortTitle || columns[k]?.title || '';
+        if (earlier) {
+          return { ...base, status: 'back', diff: earlier.text === here.text ? null : wordDiff(earlier.text, here.text), againstTitle: title, renumberedFrom: renumberedFrom(earlier) };
+        }
+      }
+      return { ...base, status: 'new', diff: null, againstTitle: null, renumberedFrom: null };
     });
     return {
       pointId,
@@ -169,7 +171,8 @@ export function statusText(cell: FourColumnCell): string | null {
       return 'changed';
     case 'same':
       return 'unchanged';
-    default:
+    case 'first':
+    case 'absent':
       return null;
   }
 }

@@ -12,7 +12,10 @@ export function compareKey(slug: string, a: string, b: string) {
  * with column i (index 0 has none). One request per pair, loaded together.
  */
 export function useComparisons(slug: string, columns: readonly PlanDocument[]) {
-  const pairs = columns.slice(1).map((d, i) => [columns[i]!, d] as const);
+  const pairs = columns.flatMap((d, i) => {
+    const before = columns[i - 1];
+    return before ? [[before, d] as const] : [];
+  });
   const results = useQueries({
     queries: pairs.map(([a, b]) => ({
       queryKey: [...compareKey(slug, a.id, b.id), a.version, b.version],

@@ -135,7 +135,7 @@ export function MilestonePage({ slug, milestoneId, onClose, onOpenStance }: Prop
             </p>
           ) : null}
           <Section title="Stances linked to this milestone" what="the linked stances" empty="No stance was recorded as linked to this milestone." list={linked} names={names} onOpen={onOpenStance} />
-          <Section title={`Stances effective ${days!.from === days!.to ? 'that day' : 'within its days'} (${period})`} what="the stances of its days" empty="No stance took effect within its days." list={within} names={names} onOpen={onOpenStance} />
+          <Section title={`Stances effective ${days && days.from === days.to ? 'that day' : 'within its days'} (${period})`} what="the stances of its days" empty="No stance took effect within its days." list={within} names={names} onOpen={onOpenStance} />
         </>
       )}
     </section>

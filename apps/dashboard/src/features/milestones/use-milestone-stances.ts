@@ -55,6 +55,6 @@ export function useStancesWithin(slug: string, days: { from: string; to: string 
   return useQuery({
     queryKey: ['milestone-stances', slug, days?.from, days?.to, 'within'],
     enabled: days !== null,
-    queryFn: ({ signal }) => readChanges(slug, { effectiveFrom: days!.from, effectiveTo: days!.to }, () => true, signal),
+    queryFn: ({ signal }) => (days ? readChanges(slug, { effectiveFrom: days.from, effectiveTo: days.to }, () => true, signal) : Promise.resolve({ events: [], partial: false })),
   });
 }
