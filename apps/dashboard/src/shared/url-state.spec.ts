@@ -34,7 +34,15 @@ describe('url state', () => {
       srcKind: null,
       srcOutlet: null,
       srcSort: null,
+      docs: null,
+      milestone: null,
     });
+  });
+
+  it('reads the four-column view’s documents and the open milestone page (Back closes it)', () => {
+    expect(parseParams('?view=columns&docs=%20d1,d3%20&milestone=m-6')).toMatchObject({ view: 'columns', docs: 'd1,d3', milestone: 'm-6' });
+    expect(parseParams('?docs=&milestone=')).toMatchObject({ docs: null, milestone: null });
+    expect(patchSearch('?n=a&milestone=m-6', { milestone: null })).toBe('?n=a');
   });
 
   it('reads the sources view and the source whose panel is open (a shareable link; back closes it)', () => {

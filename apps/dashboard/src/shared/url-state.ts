@@ -1,7 +1,7 @@
 import { ROW_STATUSES, SOURCE_KINDS, type RowStatus, type SourceKind } from '@parley/contracts';
 import { useCallback, useSyncExternalStore } from 'react';
 
-export const VIEWS = ['matrix', 'trends', 'activity', 'party', 'sources'] as const;
+export const VIEWS = ['matrix', 'columns', 'trends', 'activity', 'party', 'sources'] as const;
 /** The screen shown in the main area; `matrix` is the default and is left out of the URL. */
 export type ViewName = (typeof VIEWS)[number];
 
@@ -40,6 +40,10 @@ export interface DashboardParams {
   srcOutlet: string | null;
   /** Sources view order by publication date: `oldest` first; null = newest first. */
   srcSort: 'oldest' | null;
+  /** Four-column view: ids of the documents shown as columns, comma-separated; null = all (as of the date). */
+  docs: string | null;
+  /** Milestone whose page is open (its stances), over any view. */
+  milestone: string | null;
 }
 
 /** agreed / blocked as the row summary says; open: positions stated, neither agreed nor blocked; none: no positions. */
@@ -91,6 +95,8 @@ export function parseParams(search: string): DashboardParams {
     srcKind: isSourceKind(srcKind) ? srcKind : null,
     srcOutlet: q.get('srcOutlet') || null,
     srcSort: q.get('srcSort') === 'oldest' ? 'oldest' : null,
+    docs: q.get('docs')?.trim() || null,
+    milestone: q.get('milestone')?.trim() || null,
   };
 }
 

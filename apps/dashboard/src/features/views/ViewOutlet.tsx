@@ -4,7 +4,9 @@ import { lazy, Suspense, useCallback } from 'react';
 import { Loading } from '../../shared/QueryState';
 import type { DashboardParams } from '../../shared/url-state';
 import { ActivityPanel } from '../activity/ActivityPanel';
+import { FourColumnView } from '../four-column/FourColumnView';
 import { MatrixPanel } from '../matrix/MatrixPanel';
+import { MilestonePage } from '../milestones/MilestonePage';
 import { PartyPanel } from '../party/PartyPanel';
 import { PointDrawer } from '../point-detail/PointDrawer';
 import { OpenSource } from '../sources/OpenSource';
@@ -19,7 +21,7 @@ interface Props {
   setParams: (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void;
 }
 
-/** The screen chosen by `?view=`, the point drawer when `?point=` is set, and a source's panel when `?source=` is. */
+/** The screen chosen by `?view=` (or a milestone's page when `?milestone=` is set), the point drawer when `?point=` is set, and a source's panel when `?source=` is. */
 export function ViewOutlet({ slug, params, setParams }: Props) {
   // Stable callbacks: the matrix rows are memoized.
   const openPoint = useCallback((point: string) => setParams({ point }), [setParams]);
@@ -30,9 +32,17 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
     (event: StanceEvent) => setParams({ source: null, point: event.pointId, asOf: event.effectiveAt.slice(0, 10) }),
     [setParams],
   );
+  // A milestone's stance opens its point at its day in place of the page (Back returns to the page).
+  const openMilestoneStance = useCallback(
+    (event: StanceEvent) => setParams({ milestone: null, point: event.pointId, asOf: event.effectiveAt.slice(0, 10) }),
+    [setParams],
+  );
   const big = params.screen === 'big';
 
   const view = (() => {
+    if (params.milestone && !big) {
+      return <MilestonePage key={params.milestone} slug={slug} milestoneId={params.milestone} onClose={() => setParams({ milestone: null })} onOpenStance={openMilestoneStance} />;
+    }
     switch (params.view) {
       case 'matrix':
         return (
@@ -44,6 +54,8 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
             onOpenParty={big ? undefined : openParty}
           />
         );
+      case 'columns':
+        return <FourColumnView slug={slug} params={params} setParams={setParams} onOpenPoint={openPoint} />;
       case 'trends':
         return (
           <Suspense fallback={<Loading what="the charts" />}>
