@@ -170,6 +170,19 @@ describe('API happy paths', () => {
     expect((await t.get(`${base}/milestones`)).body).toHaveLength(1);
   });
 
+  it("lists a milestone's stances in the change log (its page in the dashboard)", async () => {
+    const o = await seed(t, 'Milestone stances');
+    const ob = `/api/negotiations/${o.negotiationId}`;
+    const m = await t.post(`${ob}/milestones`, { title: 'Talks', kind: 'meeting', startsAt: '2025-11-23' });
+    const linked = await t.post(`${ob}/stances`, stance(o.parties[2].id, o.points[3].id, { milestoneId: m.body.id, effectiveAt: '2025-11-23' }));
+    expect(linked.status).toBe(201);
+    expect((await t.post(`${ob}/stances`, stance(o.parties[2].id, o.points[2].id, { effectiveAt: '2025-11-23' }))).status).toBe(201);
+    const changes = await t.get(`${ob}/changes?milestoneId=${m.body.id}`);
+    expect(changes.body.items.map((i: { event: { id: string } }) => i.event.id)).toEqual([linked.body.event.id]);
+    const none = await t.get(`${ob}/changes?milestoneId=00000000-0000-4000-8000-000000000099`);
+    expect({ status: none.status, items: none.body.items }).toEqual({ status: 200, items: [] });
+  });
+
   it('records stances, serves the matrix, history, changes and metrics', async () => {
     const [aa, bb, cc] = s.parties;
     const [p1, p2] = s.points;

@@ -28,7 +28,6 @@ const moscow = { ...milestoneRecord('m6', 'Moscow talks', '2025-12-02', '2025-12
 const milestones = [milestoneRecord('m1', 'Draft leaked', '2025-11-20'), moscow];
 
 const linkedEarly = stance('reject', { id: 'e-linked-1', seq: 2, partyId: 'ru', pointId: 'p1', milestoneId: 'm6', effectiveAt: '2025-11-30T00:00:00.000Z', quote: 'No territory given up' });
-const unlinked = stance('accept', { id: 'e-other', seq: 3, partyId: 'ua', pointId: 'p2', effectiveAt: '2025-11-25T00:00:00.000Z' });
 const linkedLate = stance('conditional', {
   id: 'e-linked-2',
   seq: 5,
@@ -46,10 +45,10 @@ const page = (events: StanceEvent[], nextSinceSeq: number | null, extra: Changes
 function renderApp(search: string) {
   window.history.replaceState(null, '', `/${search}`);
   const calls = serve({
-    // The whole change log, in two pages (the route has no milestone filter).
-    'GET /api/negotiations/demo/changes?limit=500': [{ status: 200, body: page([linkedEarly, unlinked], 3) }],
-    'GET /api/negotiations/demo/changes?limit=500&sinceSeq=3': [
-      { status: 200, body: page([linkedLate, during], null, [{ kind: 'stance.retracted', seq: 6, recordedAt: '2025-12-06T00:00:00.000Z', event: linkedLate, reason: 'misattributed' }]) },
+    // The milestone's stances, in two pages (the changes route's milestoneId filter).
+    'GET /api/negotiations/demo/changes?milestoneId=m6&limit=500': [{ status: 200, body: page([linkedEarly], 3) }],
+    'GET /api/negotiations/demo/changes?milestoneId=m6&limit=500&sinceSeq=3': [
+      { status: 200, body: page([linkedLate], null, [{ kind: 'stance.retracted', seq: 6, recordedAt: '2025-12-06T00:00:00.000Z', event: linkedLate, reason: 'misattributed' }]) },
     ],
     'GET /api/negotiations/demo/changes?effectiveFrom=2025-12-02&effectiveTo=2025-12-03&limit=500': [{ status: 200, body: page([during], null) }],
   });
@@ -86,7 +85,7 @@ describe('a milestone’s page', () => {
     expect(screen.getByRole('heading', { name: 'Milestone: Moscow talks' })).toBeTruthy();
     expect(screen.getByText('Putin meets the US envoys.')).toBeTruthy();
 
-    // Linked: both pages of the change log read, the unlinked event left out, the retraction counted once.
+    // Linked: both pages of the filtered change log read, the retraction counted once.
     await waitFor(() => expect(entries(/^Stances linked to this milestone/)).toEqual(['e-linked-1', 'e-linked-2']));
     expect(section(/^Stances linked/).querySelector('h4')?.textContent).toBe('Stances linked to this milestone (2)');
     const retracted = within(section(/^Stances linked/)).getAllByRole('listitem')[1]!;

@@ -39,14 +39,11 @@ function sortByEffective(events: StanceEvent[]): StanceEvent[] {
   return events.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt) || a.seq - b.seq);
 }
 
-/**
- * The stance events linked to a milestone (`milestoneId`). The changes route has no milestone filter,
- * so the negotiation's change log is read page by page and filtered here (MAX_PAGES at most).
- */
+/** The stance events linked to a milestone (the changes route's `milestoneId` filter). */
 export function useLinkedStances(slug: string, milestoneId: string) {
   return useQuery({
     queryKey: ['milestone-stances', slug, milestoneId, 'linked'],
-    queryFn: ({ signal }) => readChanges(slug, {}, (e) => e.milestoneId === milestoneId, signal),
+    queryFn: ({ signal }) => readChanges(slug, { milestoneId }, (e) => e.milestoneId === milestoneId, signal),
   });
 }
 
