@@ -7,6 +7,7 @@ import { QuoteTranslation1765152000000 } from './1765152000000-quote-translation
 import { Search1765242000000 } from './1765242000000-search';
 import { SourceArchives1765324800000 } from './1765324800000-source-archives';
 import { SearchArchives1765411200000 } from './1765411200000-search-archives';
+import { SearchStoredVector1765540800000 } from './1765540800000-search-stored-vector';
 import { Review1765584000000 } from './1765584000000-review';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   Search1765242000000,
   SourceArchives1765324800000,
   SearchArchives1765411200000,
+  SearchStoredVector1765540800000,
   Review1765584000000,
 ];

@@ -26,6 +26,16 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);
 const CLIENTS = (process.env['BENCH_CLIENTS'] ?? '1,8,32').split(',').map(Number);
 const PG_URL = process.env['BENCH_PG_URL'] ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = { rate: 1000, p99: 50, clients: 32 };
+/**
+ * BENCH_WRITE_TEXT=1: every stance carries a quote and a note, so the search index is written with
+ * each event (without text, the full-text trigger and the partial index skip the row).
+ */
+const WITH_TEXT = process.env['BENCH_WRITE_TEXT']
+  ? {
+      quote: 'We are ready to discuss the security guarantees for Zaporizhzhia and the Donbas line only after a full ceasefire, said the minister in Geneva.',
+      note: 'Reported by two outlets; the ministry confirmed the wording the next day.',
+    }
+  : {};
 
 interface Load {
   ok2xx: number;
@@ -183,7 +193,7 @@ async function startApi(env: Record<string, string>): Promise<ApiServer> {
   const negotiation = await call('/api/negotiations', { title: 'Write bench' }, token);
   const party = await call(`/api/negotiations/${negotiation['id']}/parties`, { code: 'AA', name: 'A' }, token);
   const point = await call(`/api/negotiations/${negotiation['id']}/points`, { title: 'P', category: 'military' }, token);
-  const body = JSON.stringify({ partyId: party['id'], pointId: point['id'], position: 'accept', confidence: 'reported', effectiveAt: '2025-12-01', source: { outlet: 'Reuters', title: 'A headline' } });
+  const body = JSON.stringify({ partyId: party['id'], pointId: point['id'], position: 'accept', confidence: 'reported', effectiveAt: '2025-12-01', source: { outlet: 'Reuters', title: 'A headline' }, ...WITH_TEXT });
   return {
     url,
     token,

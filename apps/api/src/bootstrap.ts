@@ -15,6 +15,7 @@ import { NestLogLevels } from './common/log-output';
 import { ARCHIVE_PATH, ARCHIVE_ROUTE, IMPORT_ROUTE } from './common/routes';
 import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './http/error.filter';
 import { parseJsonBody } from './common/json-body';
+import { Readiness } from './common/readiness';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
@@ -75,6 +76,7 @@ export function initialAdmin(app: NestFastifyApplication): InitialAdmin {
  * answered, and their clients reconnect elsewhere.
  */
 export function beginShutdown(app: NestFastifyApplication): void {
+  app.get(Readiness).beginShutdown();
   DRAIN.get(app)?.();
 }
 

@@ -2,9 +2,9 @@ import type { ChangeEntry } from '@parley/contracts';
 import { LiveClient } from '@parley/live-client';
 import { ADMIN, ApiNode, RedisProcess, clusterEnv, freePort } from './cluster';
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -117,7 +117,16 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     const acknowledged: number[] = [];
     for (let i = 0; i < 20; i++) acknowledged.push((await record(i % 2 ? a : b, i)).body.event.seq);
 
+    const ready = async (url: string) => {
+      const res = await fetch(`${url}/api/health/ready`);
+      return { status: res.status, redis: ((await res.json()) as { checks: { redis?: string } }).checks.redis };
+    };
+    expect(await ready(a.url)).toEqual({ status: 200, redis: 'up' });
     await redis.stop();
+    // Not ready while the fan-out is paused (a balancer sends new viewers elsewhere); still alive.
+    await until('A not ready without Redis', async () => (await ready(a.url)).status === 503, 10_000);
+    expect(await ready(a.url)).toEqual({ status: 503, redis: 'down' });
+    expect((await fetch(`${a.url}/api/health/live`)).status).toBe(200);
     for (let i = 20; i < 60; i++) {
       const res = await record(i % 2 ? a : b, i);
       expect(res.status).toBe(201); // writes do not depend on Redis
@@ -125,6 +134,7 @@ describe('two API nodes on PostgreSQL + Redis', () => {
     }
     expect(a.alive && b.alive).toBe(true);
     await redis.start();
+    await until('both ready again', async () => (await ready(a.url)).status === 200 && (await ready(b.url)).status === 200, 30_000);
     for (let i = 60; i < 80; i++) acknowledged.push((await record(i % 2 ? a : b, i)).body.event.seq);
 
     const expected = Array.from({ length: 80 }, (_, i) => start + 1 + i);

@@ -51,6 +51,8 @@ async function archived(t: TestApp, n: string): Promise<string> {
 /** Every route of the app with its rule (or rules) and a request that succeeds for an allowed role. */
 const TABLE: Record<string, Case | Case[]> = {
   'GET /api/health': { level: 'public', call: () => ({ path: '/api/health' }) },
+  'GET /api/health/live': { level: 'public', call: () => ({ path: '/api/health/live' }) },
+  'GET /api/health/ready': { level: 'public', call: () => ({ path: '/api/health/ready' }) },
   'POST /api/auth/login': { level: 'public', call: ({ t }) => ({ path: '/api/auth/login', body: { email: 'admin@test.local', password: 'admin-password-1' }, token: t.adminToken }) },
   'POST /api/auth/logout': {
     level: 'user',
@@ -115,6 +117,13 @@ const TABLE: Record<string, Case | Case[]> = {
   'PATCH /api/negotiations/:negotiationId/documents/:documentId': {
     level: 'analyst',
     call: async ({ t, n }) => ({ path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}`, body: { description: `d${next()}` } }),
+  },
+  'PATCH /api/negotiations/:negotiationId/documents/:documentId/provisions': {
+    level: 'analyst',
+    call: async ({ t, n }) => ({
+      path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}/provisions`,
+      body: { set: [{ pointId: (await t.get(`${n}/points`)).body[0].id, number: '1', text: `t${next()}` }] },
+    }),
   },
   'GET /api/negotiations/:negotiationId/documents/compare': {
     level: 'read',

@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import { beginShutdown } from '../src/bootstrap';
 import { ADMIN, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 describe('API happy paths', () => {
@@ -17,6 +19,32 @@ describe('API happy paths', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', database: 'up', migrations: { pending: 0 } });
     expect(res.body.migrations.applied).toBeGreaterThan(0);
+  });
+
+  it('answers liveness and readiness apart, and is not ready once it begins to stop (still alive)', async () => {
+    const other = await startApp();
+    try {
+      expect((await other.get('/api/health/live')).body).toMatchObject({ status: 'ok' });
+      const ready = await other.get('/api/health/ready');
+      // No REDIS_URL: no Redis check at all.
+      expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up', migrations: 'applied', shutdown: 'running' } } });
+      beginShutdown(other.app);
+      // The drain ends kept-alive connections: ask on a new one each time.
+      const fresh = (p: string) =>
+        new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+          http
+            .get(`${other.url}${p}`, { agent: false }, (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+            })
+            .on('error', reject);
+        });
+      expect(await fresh('/api/health/ready')).toEqual({ status: 503, body: { status: 'error', checks: { database: 'up', migrations: 'applied', shutdown: 'stopping' } } });
+      expect((await fresh('/api/health/live')).status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves the OpenAPI document generated from the shared schemas', async () => {
@@ -140,6 +168,19 @@ describe('API happy paths', () => {
     const p = await t.patch(`${base}/milestones/${m.body.id}`, { title: 'Geneva talks', endsAt: null });
     expect(p.body).toMatchObject({ title: 'Geneva talks', endsAt: null, version: 2 });
     expect((await t.get(`${base}/milestones`)).body).toHaveLength(1);
+  });
+
+  it("lists a milestone's stances in the change log (its page in the dashboard)", async () => {
+    const o = await seed(t, 'Milestone stances');
+    const ob = `/api/negotiations/${o.negotiationId}`;
+    const m = await t.post(`${ob}/milestones`, { title: 'Talks', kind: 'meeting', startsAt: '2025-11-23' });
+    const linked = await t.post(`${ob}/stances`, stance(o.parties[2].id, o.points[3].id, { milestoneId: m.body.id, effectiveAt: '2025-11-23' }));
+    expect(linked.status).toBe(201);
+    expect((await t.post(`${ob}/stances`, stance(o.parties[2].id, o.points[2].id, { effectiveAt: '2025-11-23' }))).status).toBe(201);
+    const changes = await t.get(`${ob}/changes?milestoneId=${m.body.id}`);
+    expect(changes.body.items.map((i: { event: { id: string } }) => i.event.id)).toEqual([linked.body.event.id]);
+    const none = await t.get(`${ob}/changes?milestoneId=00000000-0000-4000-8000-000000000099`);
+    expect({ status: none.status, items: none.body.items }).toEqual({ status: 200, items: [] });
   });
 
   it('records stances, serves the matrix, history, changes and metrics', async () => {

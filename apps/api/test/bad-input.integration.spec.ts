@@ -4,6 +4,8 @@ import { ErrorFilter } from '../src/http/error.filter';
 import { DRIVER, fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+/** A document of the seeded negotiation (made before the cases run). */
+let documentId = '';
 
 interface Case {
   name: string;
@@ -56,6 +58,9 @@ const CASES: Case[] = [
   { name: 'document date impossible', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'd', publishedAt: '2025-02-30' }), status: 400, field: 'publishedAt' },
   { name: 'document lists a point twice', method: 'POST', path: (s) => `${n(s)}/documents`, body: (s) => ({ title: 'd', publishedAt: '2025-11-20', provisions: [{ pointId: s.points[0].id, number: '1', text: 'a' }, { pointId: s.points[0].id, number: '2', text: 'b' }] }), status: 400, field: 'provisions.1.pointId' },
   { name: 'document source is not http(s)', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'd', publishedAt: '2025-11-20', sourceUrl: 'javascript:alert(1)' }), status: 400, field: 'sourceUrl' },
+  { name: 'document based on an unknown document', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'd', publishedAt: '2025-11-20', basedOn: UNKNOWN }), status: 400, field: 'basedOn' },
+  { name: 'provisions edit of a point twice', method: 'PATCH', path: (s) => `${n(s)}/documents/${documentId}/provisions`, body: (s) => ({ set: [{ pointId: s.points[0].id, number: '7', text: 'a' }, { pointId: s.points[0].id, text: 'b' }] }), status: 400, field: 'set.1.pointId' },
+  { name: 'provisions edit with NUL', method: 'PATCH', path: (s) => `${n(s)}/documents/${documentId}/provisions`, body: (s) => ({ set: [{ pointId: s.points[0].id, number: '7', text: 'a\u0000b' }] }), status: 400, field: 'set.0.text', says: NUL },
   { name: 'compare without b', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}`, status: 400, field: 'query.b' },
   { name: 'compare unknown documents', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}&b=${UNKNOWN}`, status: 400, field: 'query.a' },
   { name: 'compare: both unknown documents named', method: 'GET', path: (s) => `${n(s)}/documents/compare?a=${UNKNOWN}&b=${UNKNOWN}`, status: 400, field: 'query.b' },
@@ -145,8 +150,8 @@ const CASES: Case[] = [
   { name: 'export parties with NUL', method: 'GET', path: (s) => `${n(s)}/export.md?parties=AA%00`, status: 400, field: 'query.parties', says: NUL },
   { name: 'audit actor with NUL', method: 'GET', path: () => '/api/audit?actor=a%00b', status: 400, field: 'query.actor', says: NUL },
   { name: 'import negotiation with NUL', method: 'POST', path: () => '/api/negotiations/import?negotiation=a%00b&kind=points', body: () => 'code,title,category\np9,T,legal\n', headers: csv, status: 400, field: 'query.negotiation', says: NUL },
-  { name: 'CSV point title with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=points`, body: () => 'code,title,category\np9,bad\u0000title,legal\n', headers: csv, status: 400, field: 'row 1: title', says: NUL },
-  { name: 'CSV stance note with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, body: (s) => `party,point,position,effectiveAt,sourceOutlet,note\nAA,${s.points[0].code},accept,2025-11-21,Reuters,a\u0000b\n`, headers: csv, status: 400, field: 'row 1: note', says: NUL },
+  { name: 'CSV point title with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=points`, body: () => 'code,title,category\np9,bad\u0000title,legal\n', headers: csv, status: 400, field: 'row 2: title', says: NUL },
+  { name: 'CSV stance note with NUL', method: 'POST', path: (s) => `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, body: (s) => `party,point,position,effectiveAt,sourceOutlet,note\nAA,${s.points[0].code},accept,2025-11-21,Reuters,a\u0000b\n`, headers: csv, status: 400, field: 'row 2: note', says: NUL },
   // A lone surrogate (only a \uD800 escape can send one) would be stored as U+FFFD: refused, naming the field.
   { name: 'negotiation title with a lone surrogate', method: 'POST', path: () => '/api/negotiations', body: () => '{"title":"bad\\ud800title"}', status: 400, field: 'title', says: LONE },
   { name: 'stance note with a lone low surrogate', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'a\udc00b' }), status: 400, field: 'note', says: LONE },
@@ -162,6 +167,7 @@ describe('bad input: a clear 4xx that names the field, and nothing written', () 
   beforeAll(async () => {
     t = await startApp({ BODY_LIMIT_BYTES: '500000' });
     s = await seed(t);
+    documentId = (await t.post(`${n(s)}/documents`, { title: 'A document', publishedAt: '2025-11-20' })).body.id;
   });
   afterAll(() => t.close());
 

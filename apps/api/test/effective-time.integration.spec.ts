@@ -210,9 +210,9 @@ describe('time means what the page says', () => {
       const csv = (extra: string) => `party,point,position,effectiveAt,sourceOutlet${extra ? ',scheduled' : ''}\r\nBB,${s.points[3].code},accept,${inDays(30)},Reuters${extra}\r\nBB,${s.points[2].code},accept,2014-03-02,Reuters${extra ? ',' : ''}\r\n`;
       const refused = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, csv(''), { 'content-type': 'text/csv' });
       expect(refused.status).toBe(400);
-      expect(refused.body.details).toEqual([expect.objectContaining({ field: 'row 1: effectiveAt', message: expect.stringContaining('"scheduled": true') })]);
+      expect(refused.body.details).toEqual([expect.objectContaining({ field: 'row 2: effectiveAt', message: expect.stringContaining('"scheduled": true') })]);
       const bad = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances&dryRun=true`, csv(',maybe'), { 'content-type': 'text/csv' });
-      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'row 1: scheduled' })]);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'row 2: scheduled' })]);
       const ok = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, csv(',yes'), { 'content-type': 'text/csv' });
       expect(ok.status).toBe(200);
       const changes = (await t.get<ChangesPage>(`${base}/changes?limit=1000`)).body.items.slice(-2).map((c) => [c.event.effectiveAt.slice(0, 10), c.event.scheduled]);

@@ -240,12 +240,17 @@ describe('exports and imports', () => {
       const header = 'party,point,position,confidence,effectiveAt,conditions,conditionPoints,note,quote,actor,sourceUrl,sourceOutlet\r\n';
       const good = (i: number) => `EU,p0${(i % 9) + 1},conditional,official,2025-12-${String(10 + i).padStart(2, '0')},,,,"row ${i}",,https://example.org/${i},Reuters\r\n`;
       const rows = Array.from({ length: 9 }, (_, i) => good(i));
-      const bad = [...rows.slice(0, 4), 'EU,p02,perhaps,official,2025-12-40,,,,,,not a url,\r\n', ...rows.slice(4)];
+      // Rows named as a spreadsheet shows them: the header is row 1, a quote over two lines is one
+      // row, an empty line is a row: the bad one is row 7 (on the file's line 8).
+      const twoLines = rows[1].replace('"row 1"', '"row\r\none"');
+      const bad = [rows[0], twoLines, rows[2], rows[3], '\r\n', 'EU,p02,perhaps,official,2025-12-40,,,,,,not a url,\r\n', ...rows.slice(4)];
       const before = await fingerprint(t.db);
       const refused = await postCsv(t, `negotiation=${SLUG}&kind=stances`, header + bad.join(''));
       expect(refused.status).toBe(400);
       const fields = refused.body.details.map((d: { field: string }) => d.field);
-      expect(fields).toEqual(expect.arrayContaining(['row 5: position', 'row 5: effectiveAt', 'row 5: sourceUrl']));
+      expect(twoLines).not.toEqual(rows[1]);
+      expect(fields).toEqual(expect.arrayContaining(['row 7: position', 'row 7: effectiveAt', 'row 7: sourceUrl']));
+      expect(refused.body.details.every((d: { field: string }) => d.field.startsWith('row 7: '))).toBe(true);
       expect(await fingerprint(t.db)).toEqual(before);
 
       const dry = await postCsv(t, `negotiation=${SLUG}&kind=stances&dryRun=true`, header + rows.join(''));

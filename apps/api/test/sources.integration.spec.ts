@@ -37,6 +37,9 @@ describe('sources', () => {
     await t.post(`${base}/stances`, stance(s.parties[0].id, s.points[0].id, { source: { id: source.id } }));
     await t.post(`${base}/stances`, stance(s.parties[1].id, s.points[0].id, { source: { id: source.id } }));
     expect(((await t.get(`${base}/sources/${source.id}`)).body as SourceDetail).citedBy).toBe(2);
+    const counted = (await t.get(`${base}/sources`)).body as SourceDetail[];
+    expect(counted.find((x) => x.id === source.id)?.citedBy).toBe(2);
+    expect(counted.find((x) => x.id === document.body.id)?.citedBy).toBe(0);
 
     const stale = await t.patch(`${base}/sources/${source.id}`, { title: 'x', expectedVersion: 0 });
     expect(stale.status).toBe(409);
@@ -211,7 +214,7 @@ describe('sources', () => {
 
     const bad = await t.request('POST', `/api/negotiations/import?negotiation=${s.slug}&kind=stances`, `party,point,position,effectiveAt,sourceOutlet,sourceKind\nAA,${s.points[1].code},amend,2025-11-24,X,rumour\n`, { 'content-type': 'text/csv' });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('row 1: sourceKind');
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('row 2: sourceKind');
   });
 });
 

@@ -178,6 +178,8 @@ describe('dashboard end to end', () => {
 
     const dialog = await openForm(analyst, 'p01', 'NATO');
     await dialog.getByRole('radio', { name: 'Red line' }).check();
+    // The demo has sources: the form offers them first; these cite a new one.
+    await dialog.getByRole('radio', { name: 'Enter a new source' }).check();
     await dialog.getByLabel('Outlet').fill('NATO press office');
     await dialog.getByLabel('Note').fill('Recorded by the end-to-end test.');
     await analyst.screenshot({ path: join(SHOTS, 'stance-form.png') });
@@ -223,11 +225,15 @@ describe('dashboard end to end', () => {
     const formTwo = await openForm(two, 'p02', 'NATO');
     const formOne = await openForm(one, 'p02', 'NATO');
     await formOne.getByRole('radio', { name: 'Accept' }).check();
+    // The demo has sources: the form offers them first; these cite a new one.
+    await formOne.getByRole('radio', { name: 'Enter a new source' }).check();
     await formOne.getByLabel('Outlet').fill('Reuters');
     await formOne.getByRole('button', { name: 'Save stance' }).click();
     await formOne.waitFor({ state: 'detached' });
 
     await formTwo.getByRole('radio', { name: 'Reject' }).check();
+    // The demo has sources: the form offers them first; these cite a new one.
+    await formTwo.getByRole('radio', { name: 'Enter a new source' }).check();
     await formTwo.getByLabel('Outlet').fill('AP');
     await formTwo.getByRole('button', { name: 'Save stance' }).click();
     await formTwo.getByText('Someone else changed this cell').waitFor();

@@ -216,7 +216,8 @@ async function dumpJson(ds: DataSource, target: string): Promise<Record<string, 
       fs.writeSync(fd, `${t ? ',' : ''}${JSON.stringify(table.name)}:[`);
       const order = table.primary.map((c) => `"${c}"`).join(', ');
       for (let offset = 0, first = true; ; offset += PAGE) {
-        const rows = (await runner.query(`SELECT * FROM "${table.name}" ORDER BY ${order} LIMIT ${PAGE} OFFSET ${offset}`)) as Record<string, unknown>[];
+        // The entities' columns: a column the database derives (PostgreSQL's stored search vector) is not data.
+        const rows = (await runner.query(`SELECT ${table.columns.map((c) => `"${c}"`).join(', ')} FROM "${table.name}" ORDER BY ${order} LIMIT ${PAGE} OFFSET ${offset}`)) as Record<string, unknown>[];
         for (const row of rows) {
           fs.writeSync(fd, `${first ? '' : ','}${JSON.stringify(row)}`);
           first = false;

@@ -27,7 +27,7 @@ export interface Dialect {
   readonly jsonRows: boolean;
   /** Opens a read-only transaction that sees one snapshot for all its statements. */
   readonly beginSnapshot: string;
-  /** Full-text search: FTS5 tables (SQLite) or GIN indexes on tsvector expressions (PostgreSQL); see search-sql.ts. */
+  /** Full-text search: FTS5 tables (SQLite) or GIN indexes on tsvectors (PostgreSQL); see search-sql.ts. */
   readonly textSearch: 'fts5' | 'tsvector';
 }
 

@@ -27,6 +27,11 @@ export interface SearchIndex {
   text?: string;
   /** PostgreSQL: the partial index's predicate (on `t`'s columns), repeated so the planner uses it. */
   where?: string;
+  /**
+   * PostgreSQL: a stored tsvector column of `t` that the GIN index is on (NULL for a row without
+   * text), used instead of computing the texts' vector (the index's expression) for each row.
+   */
+  vector?: string;
   /** PostgreSQL: newest first (SQLite: the FTS5 row order, newest last, is insertion order). */
   newest: string;
   /** The columns read from `from`. */
@@ -56,8 +61,8 @@ function tsQuery(clauses: readonly SearchClause[]): string {
 export async function searchCandidates<Row>(manager: EntityManager, index: SearchIndex, negotiationId: string, clauses: readonly SearchClause[], limit: number): Promise<Row[]> {
   for (const c of clauses) for (const w of c.words) if (!/^[\p{L}\p{N}\p{M}]+$/u.test(w)) throw new Error(`search word ${JSON.stringify(w)} is not letters, marks and digits`);
   if (dialectOf(manager).textSearch === 'tsvector') {
-    const vector = `parley_search_vector(${index.text ?? index.columns.map((c) => `coalesce(t.${c}, '')`).join(` || ' ' || `)})`;
-    const where = index.where ? `(${index.where.replace(/\b(\w+) IS NOT NULL/g, 't.$1 IS NOT NULL')}) AND ` : '';
+    const vector = index.vector ?? `parley_search_vector(${index.text ?? index.columns.map((c) => `coalesce(t.${c}, '')`).join(` || ' ' || `)})`;
+    const where = index.where && !index.vector ? `(${index.where.replace(/\b(\w+) IS NOT NULL/g, 't.$1 IS NOT NULL')}) AND ` : '';
     const { rows } = await sql<Row>(
       manager,
       `SELECT ${index.select} FROM ${index.from} WHERE ${index.negotiation} = ? AND ${where}${vector} @@ to_tsquery('simple', ?) ORDER BY ${index.newest} LIMIT ?`,

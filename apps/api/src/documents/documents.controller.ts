@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CompareQuery, CompareView, DocumentCreate, DocumentPatch, PlanDocument } from '@parley/contracts';
+import { CompareQuery, CompareView, DocumentCreate, DocumentPatch, PlanDocument, ProvisionsPatch } from '@parley/contracts';
 import { z } from 'zod';
 import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
@@ -32,7 +32,7 @@ export class DocumentsController {
   @Post()
   @HttpCode(201)
   @Access('analyst')
-  @ApiOperation({ summary: 'Add a document (a version of the plan) with its provisions' })
+  @ApiOperation({ summary: 'Add a document (a version of the plan) with its provisions, or starting from another document\'s (`basedOn`)' })
   @Input({ body: DocumentCreate })
   @Returns(201, PlanDocument, 'Created', [400, 404])
   create(@Param('negotiationId') negotiationId: string, @Body() body: DocumentCreate, @Author() author: string): Promise<PlanDocument> {
@@ -58,5 +58,19 @@ export class DocumentsController {
     @Author() author: string,
   ): Promise<PlanDocument> {
     return this.documents.update(negotiationId, documentId, body, author);
+  }
+
+  @Patch(':documentId/provisions')
+  @Access('analyst')
+  @ApiOperation({ summary: 'Edit provisions in place: renumber (numbers may be swapped), reword, add and remove, in one request' })
+  @Input({ body: ProvisionsPatch })
+  @Returns(200, PlanDocument, 'Updated', [400, 404, 409])
+  editProvisions(
+    @Param('negotiationId') negotiationId: string,
+    @Param('documentId') documentId: string,
+    @Body() body: ProvisionsPatch,
+    @Author() author: string,
+  ): Promise<PlanDocument> {
+    return this.documents.editProvisions(negotiationId, documentId, body, author);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, type PlanDocument } from '@parley/contracts';
+import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, type FieldProblem, type PlanDocument, type ProvisionsPatch } from '@parley/contracts';
 import { compareDocuments, naturalCompare, parseInstant, precisionOf } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
 import { AppError, badReference, invalid } from '../common/app-error';
@@ -71,23 +71,20 @@ export class DocumentsService {
       createdAt: now,
       updatedAt: now,
     };
+    if (input.basedOn !== undefined && input.provisions !== undefined) {
+      throw invalid([{ field: 'basedOn', message: 'give either provisions or basedOn (a document to start from), not both' }]);
+    }
+    const base = input.basedOn === undefined ? null : await this.getIn(tx.manager, negotiationId, input.basedOn, 'basedOn');
     await tx.manager.insert(DocumentEntity, doc);
-    const provisions = await this.setProvisions(tx, negotiationId, doc.id, input.provisions ?? []);
+    const provisions = await this.setProvisions(tx, negotiationId, doc.id, base ? base.provisions : (input.provisions ?? []));
     const view = toDocument(doc, provisions);
     await this.changes.record(tx, { negotiationId, seq, kind: 'document.created', entityId: doc.id, data: view, recordedAt: now, recordedBy: author });
     return view;
   }
 
   async update(negotiation: string, documentId: string, patch: DocumentPatch, author: string): Promise<PlanDocument> {
-    const negotiationId = await this.negotiations.resolveId(negotiation);
-    return this.db.write(async (tx) => {
-      const seq = await this.changes.nextSeq(tx, negotiationId);
-      const current = await findScoped(tx.manager, DocumentEntity, negotiationId, documentId, 'Document');
-      const currentProvisions = await tx.manager.findBy(ProvisionEntity, { documentId: current.id });
-      const before = toDocument(current, currentProvisions);
-      checkVersion('Document', current.version, patch.expectedVersion, before);
+    return this.change(negotiation, documentId, patch.expectedVersion, author, async (tx, negotiationId, current, currentProvisions, now) => {
       await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: patch.authorPartyId }], 'Party');
-      const now = Date.now();
       const next: DocumentEntity = {
         ...current,
         title: patch.title ?? current.title,
@@ -114,7 +111,71 @@ export class DocumentsService {
       const provisions = patch.provisions
         ? await this.setProvisions(tx, negotiationId, current.id, patch.provisions)
         : currentProvisions;
-      const view = toDocument(next, provisions);
+      return toDocument(next, provisions);
+    });
+  }
+
+  /**
+   * Provisions edited in place (renumbered, reworded, added, removed) in one request: the edits
+   * apply to the current provisions and only the result must hold one provision per point and
+   * distinct numbers, so numbers can be swapped.
+   */
+  async editProvisions(negotiation: string, documentId: string, patch: ProvisionsPatch, author: string): Promise<PlanDocument> {
+    return this.change(negotiation, documentId, patch.expectedVersion, author, async (tx, negotiationId, current, currentProvisions, now) => {
+      const problems: FieldProblem[] = [];
+      if (!patch.set?.length && !patch.remove?.length) throw invalid([{ field: 'set', message: 'nothing to edit: give provisions to set or points to remove' }]);
+      const result = new Map(currentProvisions.map((p) => [p.pointId, { pointId: p.pointId, number: p.number, text: p.text }]));
+      const touched = new Map<string, string>();
+      for (const [i, pointId] of (patch.remove ?? []).entries()) {
+        if (touched.has(pointId)) problems.push({ field: `remove.${i}`, message: `the point is already named at ${touched.get(pointId)}` });
+        else if (!result.has(pointId)) problems.push({ field: `remove.${i}`, message: 'this point has no provision in this document' });
+        touched.set(pointId, `remove.${i}`);
+        result.delete(pointId);
+      }
+      for (const [i, edit] of (patch.set ?? []).entries()) {
+        if (touched.has(edit.pointId)) {
+          problems.push({ field: `set.${i}.pointId`, message: `the point is already named at ${touched.get(edit.pointId)}` });
+          continue;
+        }
+        touched.set(edit.pointId, `set.${i}`);
+        const was = result.get(edit.pointId);
+        if (!was && (edit.number === undefined || edit.text === undefined)) {
+          problems.push({ field: `set.${i}.${edit.number === undefined ? 'number' : 'text'}`, message: 'a provision added to the document needs its number and its text' });
+          continue;
+        }
+        result.set(edit.pointId, { pointId: edit.pointId, number: edit.number ?? was?.number ?? '', text: edit.text ?? was?.text ?? '' });
+      }
+      const byNumber = new Map<string, string[]>();
+      for (const p of result.values()) byNumber.set(p.number, [...(byNumber.get(p.number) ?? []), p.pointId]);
+      for (const [i, edit] of (patch.set ?? []).entries()) {
+        const holders = edit.number === undefined ? [] : (byNumber.get(edit.number) ?? []);
+        if (holders.length > 1) problems.push({ field: `set.${i}.number`, message: `number '${edit.number}' would be held by ${holders.length} provisions; numbers must stay unique` });
+      }
+      await requireRefs(tx.manager, PointEntity, negotiationId, (patch.set ?? []).map((e, i) => ({ field: `set.${i}.pointId`, id: e.pointId })), 'Point');
+      if (problems.length > 0) throw invalid(problems);
+      const next: DocumentEntity = { ...current, version: current.version + 1, updatedAt: now };
+      await tx.manager.update(DocumentEntity, { id: current.id }, { version: next.version, updatedAt: now });
+      return toDocument(next, await this.setProvisions(tx, negotiationId, current.id, [...result.values()]));
+    });
+  }
+
+  /** A change of one document in one transaction: checked against `expectedVersion`, logged with before and after. */
+  private async change(
+    negotiation: string,
+    documentId: string,
+    expectedVersion: number | undefined,
+    author: string,
+    edit: (tx: Tx, negotiationId: string, current: DocumentEntity, provisions: ProvisionEntity[], now: number) => Promise<PlanDocument>,
+  ): Promise<PlanDocument> {
+    const negotiationId = await this.negotiations.resolveId(negotiation);
+    return this.db.write(async (tx) => {
+      const seq = await this.changes.nextSeq(tx, negotiationId);
+      const current = await findScoped(tx.manager, DocumentEntity, negotiationId, documentId, 'Document');
+      const currentProvisions = await tx.manager.findBy(ProvisionEntity, { documentId: current.id });
+      const before = toDocument(current, currentProvisions);
+      checkVersion('Document', current.version, expectedVersion, before);
+      const now = Date.now();
+      const view = await edit(tx, negotiationId, current, currentProvisions, now);
       await this.changes.record(tx, { negotiationId, seq, kind: 'document.updated', entityId: current.id, data: view, before, recordedAt: now, recordedBy: author });
       return view;
     });

@@ -10,7 +10,7 @@ import {
   type ImportReport,
   type Point,
 } from '@parley/contracts';
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error';
 import { Db } from '../database/db.service';
@@ -48,14 +48,14 @@ export class CsvImportService {
 
   async importPoints(negotiation: string, text: string, dryRun: boolean, author: string): Promise<ImportReport> {
     const n = await this.negotiations.resolve(negotiation);
-    const { rows, problems } = readCsv(text, 'points');
+    const { rows, rowNumbers, problems } = readCsv(text, 'points');
     const existing = new Map((await this.points.listIn(this.db.read, n.id)).map((p) => [p.code, p]));
     const seen = new Map<string, number>();
     const creates: PointCreate[] = [];
     const updates: { point: Point; patch: Partial<PointCreate> }[] = [];
     let unchanged = 0;
     rows.forEach((row, i) => {
-      const at = i + 1;
+      const at = rowNumbers[i];
       const input = {
         code: row['code'] ?? '',
         title: row['title'] ?? '',
@@ -101,14 +101,14 @@ export class CsvImportService {
     const n = await this.negotiations.resolve(negotiation);
     // Under review policy `required` each stance change is a proposal of its own: a file of them is refused (409), dry run or not.
     await this.stances.refuseBulk(n.id, 'A CSV import of stances');
-    const { rows, problems } = readCsv(text, 'stances');
+    const { rows, rowNumbers, problems } = readCsv(text, 'stances');
     const [parties, points] = await Promise.all([this.parties.listIn(this.db.read, n.id), this.points.listIn(this.db.read, n.id)]);
     const partyByCode = new Map(parties.map((p) => [p.code, p]));
     const pointByCode = new Map(points.map((p) => [p.code, p]));
     const inputs: { at: number; input: StanceCreate }[] = [];
     let skipped = 0;
     rows.forEach((row, i) => {
-      const at = i + 1;
+      const at = rowNumbers[i];
       if (row['retracted'] === 'yes') {
         skipped++; // a retracted event of an exported change log: not a position to import
         return;
@@ -243,12 +243,20 @@ function unescapeFormula(value: string): string {
   return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
 
-function readCsv(text: string, kind: 'points' | 'stances'): { rows: Row[]; problems: ImportProblem[] } {
+/**
+ * The CSV's data rows by column, and each one's row number as a spreadsheet shows it: the header is
+ * row 1, a skipped empty line still counts, a cell spanning lines is one row.
+ */
+function readCsv(text: string, kind: 'points' | 'stances'): { rows: Row[]; rowNumbers: number[]; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const allowed = new Set<string>(kind === 'points' ? POINT_CSV_COLUMNS : [...STANCE_CSV_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
   let records: string[][];
+  let rowNumbers: number[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    // With `info`, each record comes with the parser's counts (csv-parse's types do not model it).
+    const parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, info: true }) as unknown as { record: string[]; info: Info }[];
+    records = parsed.map((r) => r.record);
+    rowNumbers = parsed.slice(1).map((r) => r.info.records + r.info.empty_lines);
   } catch (err) {
     const e = err as Error & { lines?: number; code?: string };
     throw new AppError(400, 'VALIDATION_FAILED', `The CSV cannot be read${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}; nothing was imported`, [
@@ -272,6 +280,6 @@ function readCsv(text: string, kind: 'points' | 'stances'): { rows: Row[]; probl
     throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The CSV has ${data.length} rows; at most ${CSV_IMPORT_MAX_ROWS} are imported at once. Split the file; nothing was imported`);
   }
   const rows = data.map((values) => Object.fromEntries(columns.map((c, i) => [c, unescapeFormula(values[i] ?? '').trim()])));
-  return { rows, problems };
+  return { rows, rowNumbers, problems };
 }
 

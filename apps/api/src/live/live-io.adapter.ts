@@ -4,6 +4,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { Readiness } from '../common/readiness';
 
 /**
  * A publisher whose failures are dropped instead of rejected: the Redis adapter does not await its
@@ -48,6 +49,8 @@ export class LiveIoAdapter extends IoAdapter {
       });
     }
     this.clients = [publisher, subscriber];
+    // /api/health/ready: not ready while either connection to Redis is down (fan-out paused).
+    app.get(Readiness).register('redis', () => this.clients.length > 0 && this.clients.every((c) => c.status === 'ready'));
     this.redisAdapter = createAdapter(publisher, subscriber, { requestsTimeout: 2_000 });
   }
 

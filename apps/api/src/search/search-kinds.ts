@@ -32,6 +32,7 @@ const stance: Searched<Raw> = {
     keys: { event_id: 't.id' },
     columns: ['quote', 'translation', 'note'],
     where: 'quote IS NOT NULL OR translation IS NOT NULL OR note IS NOT NULL',
+    vector: 't.search_vector',
     newest: 't.seq DESC',
     select: `t.id, t.party_id, pa.code AS party_code, pa.name AS party_name, t.point_id, po.code AS point_code, po.title AS point_title, t.position, t.effective_at, t.recorded_at, t.quote, t.translation, t.note, t.quote_language, t.translation_language,
       (SELECT COUNT(*) FROM stance_retractions r WHERE r.event_id = t.id) AS retractions`,

@@ -15,9 +15,9 @@ export class SourcesController {
   constructor(private readonly sources: SourcesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the sources (statements, interviews, reports, documents) stances cite, oldest first' })
-  @Returns(200, z.array(Source), 'Sources', [404])
-  list(@Param('negotiationId') negotiationId: string): Promise<Source[]> {
+  @ApiOperation({ summary: 'List the sources (statements, interviews, reports, documents) stances cite, oldest first, each with the number of stance events citing it' })
+  @Returns(200, z.array(SourceDetail), 'Sources', [404])
+  list(@Param('negotiationId') negotiationId: string): Promise<SourceDetail[]> {
     return this.sources.list(negotiationId);
   }
 

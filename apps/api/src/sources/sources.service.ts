@@ -26,13 +26,20 @@ export class SourcesService {
     private readonly negotiations: NegotiationsService,
   ) {}
 
-  async list(negotiation: string): Promise<Source[]> {
+  /** Every source of the negotiation, each with how many stance events cite it (counted on the events' source index). */
+  async list(negotiation: string): Promise<SourceDetail[]> {
     const negotiationId = await this.negotiations.resolveId(negotiation);
-    const [rows, archives] = await Promise.all([
+    const [rows, archives, counts] = await Promise.all([
       this.db.read.find(SourceEntity, { where: { negotiationId }, order: { createdAt: 'ASC', id: 'ASC' } }),
       latestArchives(this.db.read, negotiationId),
+      sql<{ id: string; n: number | string }>(
+        this.db.read,
+        'SELECT s.id AS id, (SELECT COUNT(*) FROM stance_events e WHERE e.source_id = s.id) AS n FROM sources s WHERE s.negotiation_id = ?',
+        [negotiationId],
+      ),
     ]);
-    return rows.map((s) => toSource(s, archives.get(s.id) ?? null));
+    const citedBy = new Map(counts.rows.map((r) => [r.id, num(r.n)]));
+    return rows.map((s) => ({ ...toSource(s, archives.get(s.id) ?? null), citedBy: citedBy.get(s.id) ?? 0 }));
   }
 
   async get(negotiation: string, sourceId: string): Promise<SourceDetail> {

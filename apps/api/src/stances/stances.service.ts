@@ -187,6 +187,10 @@ export class StancesService {
       where.push('e.party_id = ?');
       params.push(query.partyId);
     }
+    if (query.milestoneId) {
+      where.push('e.milestone_id = ?');
+      params.push(query.milestoneId);
+    }
     if (query.pointId) {
       where.push('e.point_id = ?');
       params.push(query.pointId);

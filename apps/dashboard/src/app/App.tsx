@@ -47,18 +47,18 @@ export function App() {
         <h1>Parley</h1>
         <div className="controls">
           {/* A share link opens one negotiation: nothing to switch to. */}
-          {shareView ? null : <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n, point: null, party: null })} />}
+          {shareView ? null : <NegotiationSwitcher negotiations={list} selected={selected} onSelect={(n) => setParams({ n, point: null, party: null, source: null, milestone: null, docs: null })} />}
           <AsOfInput value={params.asOf} onChange={(asOf) => setParams({ asOf }, { replace: true })} />
         </div>
-        {selected ? <SearchBox key={selected.slug} slug={selected.slug} onOpen={(patch) => setParams(patch)} /> : null}
+        {selected ? <SearchBox key={`search-${selected.slug}`} slug={selected.slug} onOpen={(patch) => setParams(patch)} /> : null}
         <ViewSwitcher params={params} onChange={(patch) => setParams(patch)} />
         <ConnectionIndicator />
         <nav aria-label="Links">
           <a href="/api/docs">API docs</a>
         </nav>
-        {selected ? <ExportMenu key={selected.slug} slug={selected.slug} params={params} /> : null}
+        {selected ? <ExportMenu key={`export-${selected.slug}`} slug={selected.slug} params={params} /> : null}
         <SignIn />
-        {shareView ? null : <EditMenu slug={selected?.slug ?? null} onCreatedNegotiation={(n) => setParams({ n, point: null, party: null })} />}
+        {shareView ? null : <EditMenu slug={selected?.slug ?? null} onCreatedNegotiation={(n) => setParams({ n, point: null, party: null, source: null, milestone: null, docs: null })} />}
       </header>
       <main id="main" tabIndex={-1}>
         {negotiations.isPending ? (

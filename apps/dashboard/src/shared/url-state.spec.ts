@@ -29,7 +29,32 @@ describe('url state', () => {
       parties: null,
       q: null,
       doc: null,
+      source: null,
+      srcQ: null,
+      srcKind: null,
+      srcOutlet: null,
+      srcSort: null,
+      docs: null,
+      milestone: null,
     });
+  });
+
+  it('reads the four-column view’s documents and the open milestone page (Back closes it)', () => {
+    expect(parseParams('?view=columns&docs=%20d1,d3%20&milestone=m-6')).toMatchObject({ view: 'columns', docs: 'd1,d3', milestone: 'm-6' });
+    expect(parseParams('?docs=&milestone=')).toMatchObject({ docs: null, milestone: null });
+    expect(patchSearch('?n=a&milestone=m-6', { milestone: null })).toBe('?n=a');
+  });
+
+  it('reads the sources view and the source whose panel is open (a shareable link; back closes it)', () => {
+    expect(parseParams('?view=sources&source=%20s-42%20')).toMatchObject({ view: 'sources', source: 's-42' });
+    expect(parseParams('?source=')).toMatchObject({ source: null });
+    expect(patchSearch('?n=a&source=s-42', { source: null })).toBe('?n=a');
+    expect(patchSearch('?n=a', { source: 's-42' })).toBe('?n=a&source=s-42');
+  });
+
+  it('reads the sources view’s filters and order, dropping an unknown kind or order', () => {
+    expect(parseParams('?view=sources&srcQ=%D0%BC%D0%B8%D0%B4%20&srcKind=interview&srcOutlet=TASS&srcSort=oldest')).toMatchObject({ srcQ: 'мид ', srcKind: 'interview', srcOutlet: 'TASS', srcSort: 'oldest' });
+    expect(parseParams('?srcKind=rumour&srcSort=newest')).toMatchObject({ srcKind: null, srcSort: null });
   });
 
   it('falls back to the matrix for an unknown view and drops a malformed knownAt', () => {

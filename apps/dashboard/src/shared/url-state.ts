@@ -1,7 +1,7 @@
-import { ROW_STATUSES, type RowStatus } from '@parley/contracts';
+import { ROW_STATUSES, SOURCE_KINDS, type RowStatus, type SourceKind } from '@parley/contracts';
 import { useCallback, useSyncExternalStore } from 'react';
 
-export const VIEWS = ['matrix', 'trends', 'activity', 'party'] as const;
+export const VIEWS = ['matrix', 'columns', 'trends', 'activity', 'party', 'sources'] as const;
 /** The screen shown in the main area; `matrix` is the default and is left out of the URL. */
 export type ViewName = (typeof VIEWS)[number];
 
@@ -30,6 +30,20 @@ export interface DashboardParams {
   q: string | null;
   /** Document whose numbering and text the matrix shows. */
   doc: string | null;
+  /** Source whose panel is open (every stance citing it, its archived copy), over any view. */
+  source: string | null;
+  /** Sources view filter: words in a source's outlet, headline, description, URL, language or date. */
+  srcQ: string | null;
+  /** Sources view filter: one kind of source. */
+  srcKind: SourceKind | null;
+  /** Sources view filter: one outlet. */
+  srcOutlet: string | null;
+  /** Sources view order by publication date: `oldest` first; null = newest first. */
+  srcSort: 'oldest' | null;
+  /** Four-column view: ids of the documents shown as columns, comma-separated; null = all (as of the date). */
+  docs: string | null;
+  /** Milestone whose page is open (its stances), over any view. */
+  milestone: string | null;
 }
 
 /** agreed / blocked as the row summary says; open: positions stated, neither agreed nor blocked; none: no positions. */
@@ -45,6 +59,10 @@ const INSTANT_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\
 /** Values that equal the default are removed from the URL, so shared links stay short. */
 const DEFAULTS: Partial<Record<keyof DashboardParams, string>> = { view: 'matrix' };
 
+function isSourceKind(v: string | null): v is SourceKind {
+  return (SOURCE_KINDS as readonly (string | null)[]).includes(v);
+}
+
 function isView(v: string | null): v is ViewName {
   return (VIEWS as readonly (string | null)[]).includes(v);
 }
@@ -57,6 +75,7 @@ export function parseParams(search: string): DashboardParams {
   const knownAt = q.get('knownAt');
   const view = q.get('view');
   const status = q.get('status');
+  const srcKind = q.get('srcKind');
   return {
     n,
     asOf: asOf && DAY_RE.test(asOf) ? asOf : null,
@@ -71,6 +90,13 @@ export function parseParams(search: string): DashboardParams {
     // The search text is kept as typed (spaces included); only an empty one is dropped.
     q: q.get('q') || null,
     doc: q.get('doc')?.trim() || null,
+    source: q.get('source')?.trim() || null,
+    srcQ: q.get('srcQ') || null,
+    srcKind: isSourceKind(srcKind) ? srcKind : null,
+    srcOutlet: q.get('srcOutlet') || null,
+    srcSort: q.get('srcSort') === 'oldest' ? 'oldest' : null,
+    docs: q.get('docs')?.trim() || null,
+    milestone: q.get('milestone')?.trim() || null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { MatrixRow, MatrixView, PointMetrics, Position, StanceEvent } from '@parley/contracts';
+import type { MatrixRow, MatrixView, Milestone, PlanDocument, Point, PointMetrics, Position, SourceDetail, StanceEvent } from '@parley/contracts';
 import { POSITION_SCORE } from '@parley/contracts';
 
 let seq = 0;
@@ -69,4 +69,67 @@ export function row(
 
 export function matrixView(rows: MatrixRow[], parties: MatrixView['parties']): MatrixView {
   return { negotiationId: 'neg-1', seq: 42, asOf: null, knownAt: null, documentId: null, parties, rows };
+}
+
+/** A source record as `GET …/sources` lists it (with citedBy); override what the test is about. */
+export function sourceRecord(overrides: Partial<SourceDetail> & { id: string }): SourceDetail {
+  return {
+    negotiationId: 'neg-1',
+    kind: 'news_report',
+    outlet: null,
+    title: null,
+    url: null,
+    publishedAt: null,
+    language: null,
+    description: null,
+    version: 1,
+    createdAt: '2025-11-20T10:00:00.000Z',
+    updatedAt: '2025-11-20T10:00:00.000Z',
+    archive: null,
+    citedBy: 0,
+    ...overrides,
+  };
+}
+
+/** A plan document (a version of the text) with its provisions as [pointId, number, text]. */
+export function planDocument(id: string, shortTitle: string, publishedAt: string, provisions: [string, string, string][]): PlanDocument {
+  return {
+    id,
+    negotiationId: 'neg-1',
+    title: `${shortTitle} (full title)`,
+    shortTitle,
+    authorPartyId: null,
+    publishedAt: `${publishedAt}T00:00:00.000Z`,
+    publishedPrecision: 'day',
+    description: '',
+    sourceUrl: null,
+    provisions: provisions.map(([pointId, number, text]) => ({ pointId, number, text })),
+    version: 1,
+    createdAt: '2025-11-20T00:00:00.000Z',
+    updatedAt: '2025-11-20T00:00:00.000Z',
+  };
+}
+
+/** A point (a stable topic), with the points it derives from. */
+export function point(id: string, code: string, title: string, derivedFrom: Point['derivedFrom'] = [], sortOrder = 0): Point {
+  return { id, negotiationId: 'neg-1', code, title, category: 'political', description: '', sortOrder, derivedFrom, version: 1, createdAt: '2025-11-20T00:00:00.000Z', updatedAt: '2025-11-20T00:00:00.000Z' };
+}
+
+/** A milestone of one day (or from startsAt to endsAt). */
+export function milestoneRecord(id: string, title: string, startsAt: string, endsAt: string | null = null): Milestone {
+  return {
+    id,
+    negotiationId: 'neg-1',
+    title,
+    kind: 'meeting',
+    startsAt: `${startsAt}T00:00:00.000Z`,
+    startsPrecision: 'day',
+    endsAt: endsAt ? `${endsAt}T00:00:00.000Z` : null,
+    description: '',
+    sourceUrl: null,
+    partyIds: [],
+    version: 1,
+    createdAt: '2025-11-20T00:00:00.000Z',
+    updatedAt: '2025-11-20T00:00:00.000Z',
+  };
 }

@@ -25,6 +25,7 @@ export const ChangesQuery = z.strictObject({
   sinceSeq: SeqParam.optional().describe('Only changes with a higher sequence number'),
   partyId: Id.optional(),
   pointId: Id.optional(),
+  milestoneId: Id.optional().describe('Only events linked to this milestone'),
   limit: z.coerce
     .number({ error: 'must be an integer' })
     .int('must be an integer')

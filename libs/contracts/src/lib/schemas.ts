@@ -156,9 +156,11 @@ export const Point = z.object({
 export type Point = z.infer<typeof Point>;
 
 // ---------- documents ----------
+const ProvisionNumber = PlainString.trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters');
+
 export const ProvisionInput = z.strictObject({
   pointId: Id,
-  number: PlainString.trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters'),
+  number: ProvisionNumber,
   text: LongText,
 });
 
@@ -170,6 +172,9 @@ export const DocumentCreate = z.strictObject({
   description: LongText.optional(),
   sourceUrl: Url.optional(),
   provisions: z.array(ProvisionInput).max(LIMITS.listItems).optional(),
+  basedOn: Id.optional().describe(
+    'A document of this negotiation whose provisions (numbers and texts) the new one starts from; not together with `provisions`. Then edit them with PATCH …/documents/:id/provisions.',
+  ),
 });
 export type DocumentCreate = z.infer<typeof DocumentCreate>;
 
@@ -184,6 +189,24 @@ export const DocumentPatch = z.strictObject({
   expectedVersion: ExpectedVersion.optional(),
 });
 export type DocumentPatch = z.infer<typeof DocumentPatch>;
+
+export const ProvisionEdit = z.strictObject({
+  pointId: Id,
+  number: ProvisionNumber.optional().describe('Its new number (required when the point has no provision in this document yet)'),
+  text: LongText.optional().describe('Its new text (required when the point has no provision in this document yet)'),
+});
+export type ProvisionEdit = z.infer<typeof ProvisionEdit>;
+
+/**
+ * Provisions edited in place, in one request: renumber several at once (numbers may be swapped; only
+ * the result must be unique), reword, add and remove. Their order follows their numbers.
+ */
+export const ProvisionsPatch = z.strictObject({
+  set: z.array(ProvisionEdit).max(LIMITS.listItems).optional().describe("Provisions to change (number and/or text) or to add (number and text): one per point"),
+  remove: z.array(Id).max(LIMITS.listItems).optional().describe('Points whose provision leaves this document'),
+  expectedVersion: ExpectedVersion.optional(),
+});
+export type ProvisionsPatch = z.infer<typeof ProvisionsPatch>;
 
 export const Provision = z.object({ pointId: z.string(), number: z.string(), text: z.string() });
 export type Provision = z.infer<typeof Provision>;

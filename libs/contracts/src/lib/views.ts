@@ -171,6 +171,22 @@ export const HealthView = z.object({
 });
 export type HealthView = z.infer<typeof HealthView>;
 
+export const LivenessView = z.object({ status: z.literal('ok'), uptimeSeconds: Count });
+export type LivenessView = z.infer<typeof LivenessView>;
+
+export const ReadinessView = z.object({
+  status: z.enum(['ok', 'error']),
+  checks: z
+    .object({
+      database: z.enum(['up', 'down']),
+      migrations: z.enum(['applied', 'pending']),
+      redis: z.enum(['up', 'down']).optional().describe('Only when REDIS_URL is set'),
+      shutdown: z.enum(['running', 'stopping']),
+    })
+    .describe('Every check; status is ok when each one is up, applied or running'),
+});
+export type ReadinessView = z.infer<typeof ReadinessView>;
+
 
 /** Every stance event citing one source, newest recorded first (retracted ones too, with their retraction). */
 export const SourceStancesPage = z.object({

@@ -39,6 +39,29 @@ describe('applyChange', () => {
     flash.clear();
   });
 
+  it('reloads the sources (their citation counts) once after a burst of stances citing one, not for a stance citing none', () => {
+    jest.useFakeTimers();
+    try {
+      client.setQueryData(['sources', 's'], new Map());
+      const cited = (position: 'accept' | 'reject', sourceId: string | null) => {
+        const current = stance(position, { partyId: 'ua', pointId: 'p1', source: { id: sourceId, kind: null, url: null, outlet: null, title: null, publishedAt: null, language: null, description: null } });
+        return entry('stance.recorded', { event: current, cell: { partyId: 'ua', pointId: 'p1', version: 2, current } });
+      };
+      applyChange(client, 's', cited('reject', null));
+      jest.advanceTimersByTime(1_000);
+      expect(client.getQueryState(['sources', 's'])!.isInvalidated).toBe(false);
+      applyChange(client, 's', cited('accept', 'src-1'));
+      applyChange(client, 's', cited('reject', 'src-2'));
+      expect(client.getQueryState(['sources', 's'])!.isInvalidated).toBe(false);
+      const invalidate = jest.spyOn(client, 'invalidateQueries');
+      jest.advanceTimersByTime(500);
+      expect(client.getQueryState(['sources', 's'])!.isInvalidated).toBe(true);
+      expect(invalidate.mock.calls.filter(([f]) => JSON.stringify(f?.queryKey) === '["sources","s"]')).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('marks the list and the matrix stale for a party change, and only the list for a milestone', () => {
     applyChange(client, 's', entry('milestone.created', milestone));
     expect(client.getQueryState(['matrix', 's', null])!.isInvalidated).toBe(false);

@@ -2,6 +2,7 @@ import type { ChangeEntry, ChangeKind, MatrixView } from '@parley/contracts';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { scheduleCorroborationRefresh } from './corroboration-refresh';
 import type { CellFlashStore } from './flash-store';
+import { invalidateSoon } from './invalidate-soon';
 import { applyCellUpdate, isCurrentMatrixKey, isMatrixKeyOf, type CellUpdate } from './matrix-cache';
 
 /** Lists kept per negotiation under ['<list>', slug, ...]. */
@@ -68,6 +69,8 @@ export function applyChange(client: QueryClient, slug: string, entry: ChangeEntr
   if (entry.kind === 'stance.recorded' || entry.kind === 'stance.retracted') {
     // The changed cell's corroboration is provisional until the matrix is read again.
     if (applyCell(client, slug, entry.data.cell, entry.seq, flash)) scheduleCorroborationRefresh(client, slug);
+    // A recorded stance citing a source counts in that source's citedBy: the sources reload after the burst.
+    if (entry.kind === 'stance.recorded' && entry.data.event.source.id) invalidateSoon(client, ['sources', slug]);
     // Views derived from the stance history (point history, activity, metrics) reload if shown.
     void client.invalidateQueries({
       predicate: (q) =>

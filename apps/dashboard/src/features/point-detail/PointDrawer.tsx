@@ -21,13 +21,15 @@ interface Props {
   asOf: string | null;
   knownAt: string | null;
   onClose: () => void;
+  /** Opens a cited source's panel (the dashboard does it through the URL); without it, the drawer opens the panel itself. */
+  onShowSource?: (sourceId: string) => void;
 }
 
 /**
  * Side panel with one point's texts and stance history. Non-modal: the matrix stays readable beside
  * it. Focus moves into the panel on open and back to what opened it (or to <main>) on close.
  */
-export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
+export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSource }: Props) {
   const headingId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   const history = usePointHistory(slug, pointId, knownAt);
@@ -43,9 +45,9 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose }: Props) {
   const sourceExtra = useCallback(
     (event: StanceEvent) => {
       const source = event.source.id ? sources.data?.get(event.source.id) : undefined;
-      return <ArchiveStatus slug={slug} source={source} onShowSource={source ? () => setShownSource(source) : undefined} />;
+      return <ArchiveStatus slug={slug} source={source} onShowSource={source ? () => (onShowSource ? onShowSource(source.id) : setShownSource(source)) : undefined} />;
     },
-    [slug, sources.data],
+    [slug, sources.data, onShowSource],
   );
 
   // What had focus when the drawer opened (read during the first render, before focus moves in).

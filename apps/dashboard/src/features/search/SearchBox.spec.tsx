@@ -32,13 +32,16 @@ const stanceHit: SearchHit = {
 const result: SearchResult = { q: 'Rutte', total: 1, truncated: false, hits: [stanceHit] };
 
 describe('search', () => {
-  it('opens a stance at its cell and date, a provision in its document, a point, a source at its date', () => {
+  it('opens a stance at its cell and date, a provision in its document, a point, a source in its panel', () => {
     expect(hitTarget(stanceHit)).toEqual({ view: 'matrix', point: 'p7', asOf: '2025-11-22' });
     expect(hitTarget({ kind: 'point', score: 4, field: 'title', snippet: [], point: { id: 'p2', code: '2', title: 'T' } })).toEqual({ view: 'matrix', point: 'p2' });
     const provision: SearchHit = { kind: 'provision', score: 3, field: 'text', snippet: [], provision: { documentId: 'd1', documentTitle: '28-point plan', publishedAt: '2025-11-20T00:00:00.000Z', pointId: 'p3', pointCode: '3', pointTitle: 'T', number: '12' } };
     expect(hitTarget(provision)).toEqual({ view: 'matrix', point: 'p3', doc: 'd1', asOf: '2025-11-20' });
     expect(hitLabel(provision)).toBe('28-point plan § 12 (point 3) · 2025-11-20');
-    expect(hitTarget({ kind: 'source', score: 1, field: 'title', snippet: [], source: { id: 's', kind: 'news_report', outlet: 'BBC', title: 'x', publishedAt: null } })).toEqual({ view: 'matrix' });
+    const source = { id: 's', kind: 'news_report' as const, outlet: 'BBC', title: 'x', publishedAt: '2025-11-23T00:00:00.000Z' };
+    // A source, or an archived copy's text, opens the source's panel through the URL, over the view shown.
+    expect(hitTarget({ kind: 'source', score: 1, field: 'title', snippet: [], source })).toEqual({ source: 's' });
+    expect(hitTarget({ kind: 'archive', score: 1, field: 'text', snippet: [], source, archive: { id: 'a1', archivedAt: '2025-11-24T09:00:00.000Z' } })).toEqual({ source: 's' });
     expect(hitLabel({ ...stanceHit, stance: { ...stanceHit.stance, retracted: true } })).toBe('NATO on 7 NATO membership · 2025-11-22 · retracted');
   });
 

@@ -7,7 +7,8 @@ const day = (iso: string) => iso.slice(0, 10);
  * Where a hit opens, as URL state: a stance opens its cell's point drawer at the day it took effect
  * (so the matrix shows it in force, unless it was retracted or overtaken); a point its drawer at
  * the date shown; a provision its point in its document's numbering at the document's date; a
- * source, or an archived copy's text, the matrix at the source's publication date.
+ * source, or an archived copy's text, that source's panel (`?source=`: every stance citing it, its
+ * archived copy) over the view shown; the link can be shared and Back closes it.
  */
 export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
   switch (hit.kind) {
@@ -19,7 +20,7 @@ export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
       return { view: 'matrix', point: hit.provision.pointId, doc: hit.provision.documentId, asOf: day(hit.provision.publishedAt) };
     case 'source':
     case 'archive':
-      return hit.source.publishedAt ? { view: 'matrix', asOf: day(hit.source.publishedAt) } : { view: 'matrix' };
+      return { source: hit.source.id };
   }
 }
 

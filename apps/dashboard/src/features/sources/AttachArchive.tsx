@@ -1,4 +1,4 @@
-import type { Source } from '@parley/contracts';
+import type { Source, SourceDetail } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { asApiError, putBody } from '../../shared/api';
@@ -52,7 +52,7 @@ export function AttachArchive({ slug, source }: Props) {
     setBusy(true);
     try {
       const updated = await putBody<Source>(archivePath(slug, source.id), body, type, { token: session?.token });
-      queryClient.setQueryData<Map<string, Source>>(sourcesKey(slug), (old) => (old ? new Map(old).set(updated.id, updated) : old));
+      queryClient.setQueryData<Map<string, SourceDetail>>(sourcesKey(slug), (old) => (old ? new Map(old).set(updated.id, { ...updated, citedBy: old.get(updated.id)?.citedBy ?? 0 }) : old));
       void queryClient.invalidateQueries({ queryKey: sourcesKey(slug) });
       setDone(`Archived: ${updated.archive?.size ?? 0} bytes, ${updated.archive?.textLength ?? 0} characters of text.`);
       setText('');

@@ -118,6 +118,7 @@ describe('SourcePanel', () => {
     expect(items[1]!.textContent).toContain('Retracted on 2025-12-03: Misread');
     expect(dialog.textContent).toContain('archived');
     expect(within(dialog).queryByRole('button', { name: 'Archive' })).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: 'Correct this source' })).toBeNull();
   });
 
   it('an analyst pastes the text of a source: sent as text/plain with the token, and the answer says what was stored', async () => {
@@ -135,6 +136,9 @@ describe('SourcePanel', () => {
     expect((init?.headers as Record<string, string>)['content-type']).toBe('text/plain; charset=utf-8');
     expect((init?.headers as Record<string, string>)['authorization']).toBe('Bearer tok-7');
     expect(init?.body).toBe('The article');
+    // An analyst corrects the source from its panel too.
+    fireEvent.click(screen.getByRole('button', { name: 'Correct this source' }));
+    expect((within(screen.getByRole('dialog', { name: 'Edit source: BBC News Brasil — NATO discusses the next steps' })).getByLabelText('Publication date') as HTMLInputElement).value).toBe('2025-12-03');
   });
 
   it("shows the API's refusal of a file (too large)", async () => {

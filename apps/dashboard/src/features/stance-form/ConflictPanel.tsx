@@ -1,11 +1,14 @@
-import { POSITION_LABEL, SOURCE_KIND_LABEL, type Actor, type StanceCreate, type StanceEvent } from '@parley/contracts';
+import { POSITION_LABEL, SOURCE_KIND_LABEL, type Actor, type Source, type StanceCreate, type StanceEvent } from '@parley/contracts';
 import { formatEffective } from '../../shared/cell-format';
+import { sourceLine } from '../sources/source-name';
 import type { CellUpdate } from '../live/matrix-cache';
 
 interface Props {
   theirs: CellUpdate;
   mine: StanceCreate;
   actors: readonly Actor[];
+  /** The negotiation's sources, to name the one my stance cites. */
+  sources: readonly Source[];
   busy: boolean;
   onKeepMine: () => void;
   onTakeTheirs: () => void;
@@ -27,10 +30,18 @@ function theirRows(s: StanceEvent | null, actors: readonly Actor[]): [string, st
   ];
 }
 
-function myRows(b: StanceCreate, actors: readonly Actor[]): [string, string][] {
+function mySource(b: StanceCreate, sources: readonly Source[]): string {
+  if (b.source.id) {
+    const cited = sources.find((s) => s.id === b.source.id);
+    return cited ? sourceLine(cited) : b.source.id;
+  }
+  return [b.source.kind ? SOURCE_KIND_LABEL[b.source.kind] : null, b.source.outlet, b.source.title, b.source.description, b.source.url].filter(Boolean).join(' · ') || '—';
+}
+
+function myRows(b: StanceCreate, actors: readonly Actor[], sources: readonly Source[]): [string, string][] {
   return [
     ['Position', `${POSITION_LABEL[b.position]} (${b.confidence})`],
-    ['Source', [b.source.outlet, b.source.url].filter(Boolean).join(' · ') || '—'],
+    ['Source', mySource(b, sources)],
     ['Who', actorName(actors, b.actorId) ?? '—'],
     ['When', `effective ${b.effectiveAt.slice(0, 10)}; not saved`],
     ...(b.conditions?.text ? ([['Conditions', b.conditions.text]] as [string, string][]) : []),
@@ -54,7 +65,7 @@ function Version({ title, rows }: { title: string; rows: [string, string][] }) {
 }
 
 /** 409 from the API: the cell changed since the form opened. Nothing is overwritten without a choice. */
-export function ConflictPanel({ theirs, mine, actors, busy, onKeepMine, onTakeTheirs }: Props) {
+export function ConflictPanel({ theirs, mine, actors, sources, busy, onKeepMine, onTakeTheirs }: Props) {
   return (
     <div className="conflict" role="alert" aria-labelledby="conflict-title">
       <h3 id="conflict-title" className="conflict__title">
@@ -63,7 +74,7 @@ export function ConflictPanel({ theirs, mine, actors, busy, onKeepMine, onTakeTh
       <p className="conflict__hint">Your stance was not saved. Compare the two and choose.</p>
       <div className="conflict__sides">
         <Version title="Theirs (saved)" rows={theirRows(theirs.current, actors)} />
-        <Version title="Yours (not saved)" rows={myRows(mine, actors)} />
+        <Version title="Yours (not saved)" rows={myRows(mine, actors, sources)} />
       </div>
       <div className="form-actions">
         <button type="button" className="primary" disabled={busy} onClick={onKeepMine} data-autofocus>

@@ -1,11 +1,12 @@
 import type { RecordStanceResult } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useAuth } from '../auth/AuthProvider';
 import { asApiError, postJson } from '../../shared/api';
 import { applyCell } from '../live/apply-change';
 import type { CellUpdate } from '../live/matrix-cache';
 import { Modal } from '../modal/Modal';
+import { sourcesKey, useSources } from '../sources/use-sources';
 import { useParties } from '../../shared/use-parties';
 import { StanceForm } from './StanceForm';
 import type { StanceTarget, SubmitStance } from './types';
@@ -23,6 +24,8 @@ export function StanceDialog({ slug, target, onClose }: Props) {
   const parties = useParties(slug);
   const actors = parties.data?.find((p) => p.id === target.partyId)?.actors.filter((a) => !a.retired) ?? [];
   const token = session?.token;
+  const sourceMap = useSources(slug).data;
+  const sources = useMemo(() => (sourceMap ? [...sourceMap.values()] : []), [sourceMap]);
 
   const submit = useCallback<SubmitStance>(
     async (body, idempotencyKey) => {
@@ -58,9 +61,12 @@ export function StanceDialog({ slug, target, onClose }: Props) {
       <StanceForm
         target={target}
         actors={actors}
+        sources={sources}
         submit={submit}
         onSaved={({ result }) => {
           show(result.cell);
+          // The source cited (or created) counts one more citing stance.
+          void queryClient.invalidateQueries({ queryKey: sourcesKey(slug) });
           onClose();
         }}
         onTakeTheirs={(theirs) => {

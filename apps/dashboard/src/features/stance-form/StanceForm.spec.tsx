@@ -41,7 +41,7 @@ describe('StanceForm', () => {
     setup();
     expect((screen.getByLabelText('Effective date') as HTMLInputElement).value).toBe('2025-11-26');
     expect(within(screen.getByLabelText('Actor')).getByRole('option', { name: 'Yuri Ushakov (Kremlin aide)' })).toBeTruthy();
-    expect(screen.getAllByRole('radio').map((r) => (r.closest('label') as HTMLElement).textContent)).toEqual([
+    expect(within(screen.getByRole('group', { name: /Position/ })).getAllByRole('radio').map((r) => (r.closest('label') as HTMLElement).textContent)).toEqual([
       'Accept',
       'Conditional',
       'Amend',
@@ -87,12 +87,12 @@ describe('StanceForm', () => {
     expect(submit.mock.calls[0][0]).toMatchObject({ effectiveAt: '2999-02-01', scheduled: true });
   });
 
-  it('asks for a url or an outlet (the API also takes none, for imports; a stance entered by hand names its source)', () => {
+  it('asks for a url, an outlet, a title or a description (the API also takes none, for imports; a stance entered by hand names its source)', () => {
     setup();
     fireEvent.click(screen.getByRole('radio', { name: 'Accept' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save stance' }));
     const outlet = screen.getByLabelText('Outlet');
-    expect(document.getElementById(outlet.getAttribute('aria-describedby')!)!.textContent).toBe('needs at least a url or an outlet');
+    expect(document.getElementById(outlet.getAttribute('aria-describedby')!)!.textContent).toBe('needs at least a url, an outlet, a title or a description');
   });
 
   it('submits a valid stance with the version it was opened on and an idempotency key', async () => {

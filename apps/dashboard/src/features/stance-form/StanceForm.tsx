@@ -1,11 +1,15 @@
-import { CONFIDENCES, POSITION_LABEL, POSITIONS, type StanceCreate } from '@parley/contracts';
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Source, type StanceCreate } from '@parley/contracts';
+import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { CellUpdate } from '../live/matrix-cache';
 import { POSITION_SWATCH } from '../../shared/palette';
 import { ConflictPanel } from './ConflictPanel';
+import { SourceFields } from './SourceFields';
 import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
 import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
 import { FormActions } from '../modal/FormActions';
+
+const NO_SOURCES: readonly Source[] = [];
+const NEW_SOURCE_FIELDS: readonly FieldName[] = ['outlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'sourceKind', 'sourceLanguage', 'sourceDescription'];
 
 function newKey(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -17,6 +21,8 @@ interface Props {
   target: StanceTarget;
   /** The party's active actors. */
   actors: readonly Actor[];
+  /** The negotiation's sources, to cite one (none: only a new source can be entered). */
+  sources?: readonly Source[];
   submit: SubmitStance;
   onSaved: (outcome: Extract<SubmitOutcome, { kind: 'saved' }>) => void;
   /** "Take theirs" after a conflict: their cell, to show it. */
@@ -27,7 +33,7 @@ interface Props {
 }
 
 /** Records a stance on one cell. Validates with the shared schema; on 409 shows both versions. */
-export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCancel, now }: Props) {
+export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSaved, onTakeTheirs, onCancel, now }: Props) {
   const ids = useId();
   const [values, setValues] = useState<StanceFormValues>(() => emptyValues(now));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -37,9 +43,14 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
   // One key per form: a retry after a network failure cannot record the stance twice.
   const key = useRef(newKey());
   const formRef = useRef<HTMLFormElement>(null);
+  // Newest publication first (undated last), as an analyst looks for the latest reporting.
+  const sorted = useMemo(() => [...sources].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || a.id.localeCompare(b.id)), [sources]);
+  const mode = values.sourceMode ?? (sources.length > 0 ? 'existing' : 'new');
 
   const set = <K extends FieldName>(field: K, value: StanceFormValues[K]) => {
-    setValues((v) => ({ ...v, [field]: value }));
+    // Typing into a source's fields fixes how it is given: the sources arriving later do not switch the form away from them.
+    const fixes = field === 'sourceId' ? 'existing' : NEW_SOURCE_FIELDS.includes(field) ? 'new' : null;
+    setValues((v) => ({ ...v, [field]: value, ...(fixes && v.sourceMode === null ? { sourceMode: fixes } : {}) }));
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
@@ -66,7 +77,7 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
         const next: FieldErrors = {};
         const rest: string[] = [];
         for (const d of outcome.details) {
-          const f = fieldOf(d.field);
+          const f = fieldOf(d.field, mode);
           if (f) next[f] ??= d.message;
           else rest.push(`${d.field}: ${d.message}`);
         }
@@ -86,7 +97,7 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const result = validate(values, target, target.version);
+    const result = validate(values, target, target.version, mode);
     if (!result.ok) {
       setErrors(result.errors);
       setFormError(result.other.length > 0 ? result.other.join('; ') : null);
@@ -103,6 +114,7 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
         theirs={conflict.theirs}
         mine={conflict.mine}
         actors={actors}
+        sources={sources}
         busy={busy}
         onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version })}
         onTakeTheirs={() => onTakeTheirs(conflict.theirs)}
@@ -201,17 +213,8 @@ export function StanceForm({ target, actors, submit, onSaved, onTakeTheirs, onCa
             ))}
           </select>,
         )}
-        {row(
-          'outlet',
-          'Outlet',
-          <input id={fid('outlet')} type="text" value={values.outlet} onChange={(e) => set('outlet', e.target.value)} {...invalid('outlet')} />,
-        )}
-        {row(
-          'sourceUrl',
-          'Source URL',
-          <input id={fid('sourceUrl')} type="url" value={values.sourceUrl} onChange={(e) => set('sourceUrl', e.target.value)} {...invalid('sourceUrl')} />,
-        )}
       </div>
+      <SourceFields values={values} mode={mode} sources={sorted} set={set} row={row} fid={fid} invalid={invalid} />
       {row('quote', 'Quote (original words)', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
       <div className="form-grid">
         {row(

@@ -1,4 +1,7 @@
-import { StanceCreate, type Confidence, type Position } from '@parley/contracts';
+import { StanceCreate, type Confidence, type Position, type SourceKind } from '@parley/contracts';
+
+/** How the stance names its source: one the negotiation already has (by id), or a new one entered here. */
+export type SourceMode = 'existing' | 'new';
 
 /** What the form holds: strings as typed, '' for "not given". */
 export interface StanceFormValues {
@@ -11,8 +14,18 @@ export interface StanceFormValues {
   translation: string;
   translationLanguage: string;
   actorId: string;
+  /** null: not chosen yet (the form offers the existing sources when the negotiation has some). */
+  sourceMode: SourceMode | null;
+  /** The existing source cited (sourceMode 'existing'). */
+  sourceId: string;
+  /** A new source's fields (sourceMode 'new'): found by the API when it has it already, else created. */
   sourceUrl: string;
   outlet: string;
+  sourceTitle: string;
+  sourcePublishedAt: string;
+  sourceKind: SourceKind | '';
+  sourceLanguage: string;
+  sourceDescription: string;
   confidence: Confidence | '';
   effectiveAt: string;
   /** A position announced to take effect later: lets the effective date lie in the future. */
@@ -36,8 +49,15 @@ export function emptyValues(now = new Date()): StanceFormValues {
     translation: '',
     translationLanguage: '',
     actorId: '',
+    sourceMode: null,
+    sourceId: '',
     sourceUrl: '',
     outlet: '',
+    sourceTitle: '',
+    sourcePublishedAt: '',
+    sourceKind: '',
+    sourceLanguage: '',
+    sourceDescription: '',
     confidence: 'reported',
     effectiveAt: todayUtc(now),
     scheduled: false,
@@ -46,11 +66,26 @@ export function emptyValues(now = new Date()): StanceFormValues {
 
 const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
 
-/** The request body for the form's values (not yet validated). */
+/** The source part of the request: `{ id }` of the chosen source, or the new source's fields. */
+function sourceRequest(values: StanceFormValues, mode: SourceMode): Record<string, unknown> {
+  if (mode === 'existing') return { id: optional(values.sourceId) };
+  return {
+    url: optional(values.sourceUrl),
+    outlet: optional(values.outlet),
+    title: optional(values.sourceTitle),
+    publishedAt: optional(values.sourcePublishedAt),
+    kind: values.sourceKind === '' ? undefined : values.sourceKind,
+    language: optional(values.sourceLanguage),
+    description: optional(values.sourceDescription),
+  };
+}
+
+/** The request body for the form's values (not yet validated); `mode`: how the source is given. */
 export function toRequest(
   values: StanceFormValues,
   target: { partyId: string; pointId: string },
   expectedVersion: number,
+  mode: SourceMode = values.sourceMode ?? 'new',
 ): Record<string, unknown> {
   const conditions = optional(values.conditions);
   return {
@@ -60,7 +95,7 @@ export function toRequest(
     confidence: values.confidence === '' ? undefined : values.confidence,
     effectiveAt: values.effectiveAt,
     scheduled: values.scheduled || undefined,
-    source: { url: optional(values.sourceUrl), outlet: optional(values.outlet) },
+    source: sourceRequest(values, mode),
     conditions: conditions ? { text: conditions } : undefined,
     note: optional(values.note),
     quote: optional(values.quote),
@@ -72,37 +107,57 @@ export function toRequest(
   };
 }
 
-/** Maps a schema or API field path ("source.url", "body.source") to the form field that shows it. */
-export function fieldOf(path: string): FieldName | null {
+/** A new source's fields by their name in the request's `source`. */
+const SOURCE_FIELDS: Record<string, FieldName> = {
+  url: 'sourceUrl',
+  outlet: 'outlet',
+  title: 'sourceTitle',
+  publishedAt: 'sourcePublishedAt',
+  kind: 'sourceKind',
+  language: 'sourceLanguage',
+  description: 'sourceDescription',
+  id: 'sourceId',
+};
+
+/**
+ * Maps a schema or API field path ("source.url", "body.source.id") to the form field that shows it;
+ * a problem with the source as a whole shows at the picker when citing an existing one, else at the outlet.
+ */
+export function fieldOf(path: string, mode: SourceMode = 'new'): FieldName | null {
   const p = path.replace(/^body\./, '');
   const own: readonly string[] = ['position', 'confidence', 'effectiveAt', 'note', 'quote', 'quoteLanguage', 'translation', 'translationLanguage', 'actorId', 'scheduled'];
   if (own.includes(p)) return p as FieldName;
-  if (p === 'source.url') return 'sourceUrl';
-  if (p === 'source.outlet' || p === 'source') return 'outlet';
+  if (p === 'source') return mode === 'existing' ? 'sourceId' : 'outlet';
+  if (p.startsWith('source.')) return SOURCE_FIELDS[p.slice('source.'.length)] ?? (mode === 'existing' ? 'sourceId' : 'outlet');
   if (p.startsWith('conditions')) return 'conditions';
   return null;
 }
 
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
-/** The form's own rule on top of the API's: a stance entered by hand names its source (the API also takes none, for imports of unsourced history). */
-export const SOURCE_NEEDED = 'needs at least a url or an outlet';
+/** The form's own rules on top of the API's: a stance entered by hand names its source (the API also takes none, for imports of unsourced history). */
+export const SOURCE_NEEDED = 'needs at least a url, an outlet, a title or a description';
+export const SOURCE_NOT_CHOSEN = 'choose one of the negotiation’s sources, or enter a new one';
 
-/** Validates with the shared StanceCreate schema: the same rules and messages as the API, plus SOURCE_NEEDED. */
+/** Validates with the shared StanceCreate schema: the same rules and messages as the API, plus the form's own source rules. */
 export function validate(
   values: StanceFormValues,
   target: { partyId: string; pointId: string },
   expectedVersion: number,
+  mode: SourceMode = values.sourceMode ?? 'new',
 ): { ok: true; body: StanceCreate } | { ok: false; errors: FieldErrors; other: string[] } {
-  const parsed = StanceCreate.safeParse(toRequest(values, target, expectedVersion));
-  const unsourced = optional(values.sourceUrl) === undefined && optional(values.outlet) === undefined;
+  const parsed = StanceCreate.safeParse(toRequest(values, target, expectedVersion, mode));
+  const own: FieldErrors = {};
+  if (mode === 'existing' && optional(values.sourceId) === undefined) own.sourceId = SOURCE_NOT_CHOSEN;
+  if (mode === 'new' && [values.sourceUrl, values.outlet, values.sourceTitle, values.sourceDescription].every((v) => optional(v) === undefined)) own.outlet = SOURCE_NEEDED;
+  const unsourced = Object.keys(own).length > 0;
   if (parsed.success && !unsourced) return { ok: true, body: parsed.data };
-  const errors: FieldErrors = unsourced ? { outlet: SOURCE_NEEDED } : {};
+  const errors: FieldErrors = { ...own };
   const other: string[] = [];
   if (parsed.success) return { ok: false, errors, other };
   for (const issue of parsed.error.issues) {
     const path = issue.path.map(String).join('.');
-    const field = fieldOf(path);
+    const field = fieldOf(path, mode);
     if (field) errors[field] ??= issue.message;
     else other.push(`${path || 'request'}: ${issue.message}`);
   }

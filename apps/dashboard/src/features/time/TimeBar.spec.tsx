@@ -100,7 +100,7 @@ describe('TimeBar', () => {
     expect((screen.getByRole('button', { name: 'Stop' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('sets the day from the slider (its last stop is "now") and from a milestone marker', () => {
+  it('sets the day from the slider (its last stop is "now") and from a milestone marker, which opens the milestone', () => {
     renderBar();
     const slider = screen.getByRole('slider', { name: 'Date' }) as HTMLInputElement;
     // 20 … 24 are positions 0 … 4; position 5 is "now".
@@ -114,6 +114,9 @@ describe('TimeBar', () => {
 
     fireEvent.click(screen.getByRole('button', { name: '2025-11-20: Draft leaked' }));
     expect(asOf()).toBe('2025-11-20');
+    // The marker also opens the milestone's page.
+    expect(new URLSearchParams(window.location.search).get('milestone')).toBe('m1');
+    expect(screen.getByRole('button', { name: '2025-11-20: Draft leaked' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('writes "known at" into the URL when toggled, changes it with its date, and removes it', () => {

@@ -11,7 +11,7 @@ import { usePlayback } from './use-playback';
 
 interface Props {
   slug: string;
-  params: Pick<DashboardParams, 'asOf' | 'knownAt' | 'doc'>;
+  params: Pick<DashboardParams, 'asOf' | 'knownAt' | 'doc' | 'milestone'>;
   setParams: (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void;
 }
 
@@ -36,7 +36,7 @@ function latestMilestone(milestones: readonly Milestone[], asOf: string | null):
 }
 
 /**
- * The time bar: milestones on a day slider that sets the dashboard's as-of day, a day-by-day replay
+ * The time bar: milestones on a day slider that sets the dashboard's as-of day (a milestone's marker also opens its page), a day-by-day replay
  * (Play / Pause / Stop), and the "known at" date of the audit view. Everything it sets is in the URL.
  */
 export function TimeBar({ slug, params, setParams }: Props) {
@@ -139,7 +139,8 @@ export function TimeBar({ slug, params, setParams }: Props) {
                     className={`timebar__marker${day === asOf ? ' is-current' : ''}`}
                     title={`${day} · ${m.title} (${m.kind})`}
                     aria-label={`${day}: ${m.title}`}
-                    onClick={() => setAsOf(day)}
+                    aria-current={params.milestone === m.id ? 'page' : undefined}
+                    onClick={() => setParams({ asOf: day, milestone: m.id })}
                   />
                 </li>
               );

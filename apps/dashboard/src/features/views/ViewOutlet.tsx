@@ -1,11 +1,16 @@
 import './views.css';
+import type { StanceEvent } from '@parley/contracts';
 import { lazy, Suspense, useCallback } from 'react';
 import { Loading } from '../../shared/QueryState';
 import type { DashboardParams } from '../../shared/url-state';
 import { ActivityPanel } from '../activity/ActivityPanel';
+import { FourColumnView } from '../four-column/FourColumnView';
 import { MatrixPanel } from '../matrix/MatrixPanel';
+import { MilestonePage } from '../milestones/MilestonePage';
 import { PartyPanel } from '../party/PartyPanel';
 import { PointDrawer } from '../point-detail/PointDrawer';
+import { OpenSource } from '../sources/OpenSource';
+import { SourcesView } from '../sources/SourcesView';
 
 // recharts is most of the trends view's weight: load it only when the view is opened.
 const TrendsPanel = lazy(() => import('../trends/TrendsPanel'));
@@ -16,14 +21,28 @@ interface Props {
   setParams: (patch: Partial<DashboardParams>, opts?: { replace?: boolean }) => void;
 }
 
-/** The screen chosen by `?view=`, and the point drawer when `?point=` is set. */
+/** The screen chosen by `?view=` (or a milestone's page when `?milestone=` is set), the point drawer when `?point=` is set, and a source's panel when `?source=` is. */
 export function ViewOutlet({ slug, params, setParams }: Props) {
   // Stable callbacks: the matrix rows are memoized.
   const openPoint = useCallback((point: string) => setParams({ point }), [setParams]);
   const openParty = useCallback((party: string) => setParams({ view: 'party', party }), [setParams]);
+  const openSource = useCallback((source: string) => setParams({ source }), [setParams]);
+  // A citing stance opens its point at the day it took effect, in place of the source's panel.
+  const openStance = useCallback(
+    (event: StanceEvent) => setParams({ source: null, point: event.pointId, asOf: event.effectiveAt.slice(0, 10) }),
+    [setParams],
+  );
+  // A milestone's stance opens its point at its day in place of the page (Back returns to the page).
+  const openMilestoneStance = useCallback(
+    (event: StanceEvent) => setParams({ milestone: null, point: event.pointId, asOf: event.effectiveAt.slice(0, 10) }),
+    [setParams],
+  );
   const big = params.screen === 'big';
 
   const view = (() => {
+    if (params.milestone && !big) {
+      return <MilestonePage key={params.milestone} slug={slug} milestoneId={params.milestone} onClose={() => setParams({ milestone: null })} onOpenStance={openMilestoneStance} />;
+    }
     switch (params.view) {
       case 'matrix':
         return (
@@ -35,6 +54,8 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
             onOpenParty={big ? undefined : openParty}
           />
         );
+      case 'columns':
+        return <FourColumnView slug={slug} params={params} setParams={setParams} onOpenPoint={openPoint} />;
       case 'trends':
         return (
           <Suspense fallback={<Loading what="the charts" />}>
@@ -54,6 +75,8 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
             onOpenPoint={openPoint}
           />
         );
+      case 'sources':
+        return <SourcesView slug={slug} filters={params} setFilters={(patch) => setParams(patch, { replace: true })} onOpenSource={openSource} />;
     }
   })();
 
@@ -68,8 +91,10 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
           asOf={params.asOf}
           knownAt={params.knownAt}
           onClose={() => setParams({ point: null })}
+          onShowSource={openSource}
         />
       ) : null}
+      {params.source && !big ? <OpenSource key={params.source} slug={slug} sourceId={params.source} onClose={() => setParams({ source: null })} onOpenStance={openStance} /> : null}
     </div>
   );
 }

@@ -2,9 +2,11 @@ import { patchSearch, type DashboardParams, type ViewName } from '../../shared/u
 
 const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'matrix', label: 'Matrix' },
+  { view: 'columns', label: 'Four columns' },
   { view: 'trends', label: 'Trends' },
   { view: 'activity', label: 'Activity' },
   { view: 'party', label: 'Party' },
+  { view: 'sources', label: 'Sources' },
 ];
 
 interface Props {
@@ -36,9 +38,9 @@ export function ViewSwitcher({ params, onChange }: Props) {
         {TABS.map((t) => (
           <li key={t.view}>
             <a
-              href={patchSearch(search, { view: t.view }) || '?'}
+              href={patchSearch(search, { view: t.view, milestone: null }) || '?'}
               aria-current={params.view === t.view ? 'page' : undefined}
-              onClick={follow({ view: t.view })}
+              onClick={follow({ view: t.view, milestone: null })}
             >
               {t.label}
             </a>
