@@ -38,5 +38,13 @@ describe('four-column rows and columns', () => {
         { pointId: 'm', code: 'p29', kind: 'merge', direction: 'into' },
       ]),
     ).toEqual(['split from p05, p10', 'merged into p29']);
+    // The parents in their natural order whatever order the API gives them in (seen both ways).
+    expect(
+      linkText([
+        { pointId: 'b', code: 'p10', kind: 'split', direction: 'from' },
+        { pointId: 'c', code: 'p9', kind: 'split', direction: 'from' },
+        { pointId: 'a', code: 'p05', kind: 'split', direction: 'from' },
+      ]),
+    ).toEqual(['split from p05, p9, p10']);
   });
 });

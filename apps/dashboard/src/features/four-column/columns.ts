@@ -147,7 +147,10 @@ const KIND_WORD: Record<string, [from: string, into: string]> = {
   reworded: ['reworded from', 'reworded as'],
 };
 
-/** "split from p05, p10", "merged into p29": the links grouped by kind and direction. */
+/**
+ * "split from p05, p10", "merged into p29": the links grouped by kind and direction, each group's
+ * codes in their natural order (the API gives a point's parents in no particular order).
+ */
 export function linkText(links: readonly CellLink[]): string[] {
   const groups = new Map<string, string[]>();
   for (const l of links) {
@@ -155,7 +158,7 @@ export function linkText(links: readonly CellLink[]): string[] {
     const label = l.direction === 'from' ? words[0] : words[1];
     groups.set(label, [...(groups.get(label) ?? []), l.code]);
   }
-  return [...groups].map(([label, codes]) => `${label} ${codes.join(', ')}`);
+  return [...groups].map(([label, codes]) => `${label} ${[...codes].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).join(', ')}`);
 }
 
 /** What a cell says about the point's fate in that column, for the cell's label and the printout. */
