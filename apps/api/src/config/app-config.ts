@@ -1,6 +1,8 @@
 import { Email } from '@parley/contracts';
 import proxyAddr from '@fastify/proxy-addr';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { TrustProxy } from '../common/client-address';
 
@@ -93,6 +95,33 @@ const EnvSchema = z.object({
     })
     .default(false),
 });
+
+/** Every variable Parley reads: the README's table and `.env.example` list each one (app-config.spec holds them to it). */
+export const ENV_VARIABLES: readonly string[] = [...Object.keys(EnvSchema.shape), 'ENV_FILE'];
+
+/**
+ * Reads `ENV_FILE` (default `.env` in the working folder) into `env` before the
+ * configuration is loaded, if that file exists; a variable already set in the real environment
+ * wins over the file. A named `ENV_FILE` that is missing stops start-up. Returns the file read.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env['ENV_FILE'];
+  const file = path.resolve(named ?? '.env');
+  if (!fs.existsSync(file)) {
+    if (named !== undefined) throw new ConfigError([`ENV_FILE=${JSON.stringify(named)}: no such file`]);
+    return undefined;
+  }
+  let values: Record<string, string>;
+  try {
+    values = parseEnv(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    throw new ConfigError([`ENV_FILE=${JSON.stringify(file)}: could not be read (${(err as Error).message})`]);
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return file;
+}
 
 export type DatabaseConfig =
   | {
