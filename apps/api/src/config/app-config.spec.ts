@@ -126,6 +126,17 @@ describe('loadConfig', () => {
   });
 });
 
+describe('JWT_SECRET', () => {
+  it('takes the signing secret and, comma-separated, previous ones that still verify; each at least 32 characters', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadConfig({ JWT_SECRET: a }).auth.jwtSecrets).toEqual([a]);
+    expect(loadConfig({ JWT_SECRET: `${a}, ${b}` }).auth.jwtSecrets).toEqual([a, b]);
+    expect(loadConfig({}).auth.jwtSecrets).toBeUndefined();
+    expect(() => loadConfig({ JWT_SECRET: `${a},short` })).toThrow('JWT_SECRET (value hidden): must be at least 32 characters (each secret of a comma-separated list)');
+  });
+});
+
 describe('the documented variables', () => {
   const root = path.resolve(__dirname, '../../../..');
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');

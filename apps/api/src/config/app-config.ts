@@ -51,7 +51,12 @@ const EnvSchema = z.object({
     .default(5 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The secret that signs session tokens, then (comma-separated) previous ones that still verify. */
+  JWT_SECRET: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine((list) => list.every((s) => s.length >= 32), 'must be at least 32 characters (each secret of a comma-separated list)')
+    .optional(),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(30 * 86_400).default(8 * 3600),
   ADMIN_EMAIL: Email.optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
@@ -135,8 +140,8 @@ export type DatabaseConfig =
 
 export interface AuthConfig {
   viewAccess: 'public' | 'private';
-  /** Absent: generated once and kept in the data folder (SQLite mode only). */
-  jwtSecret?: string;
+  /** The signing secret, then previous ones that still verify. Absent: one generated and kept in the data folder (SQLite mode only). */
+  jwtSecrets?: string[];
   tokenTtlSeconds: number;
   adminEmail?: string;
   adminPassword?: string;
@@ -266,7 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     auth: {
       viewAccess: e.VIEW_ACCESS,
-      jwtSecret: e.JWT_SECRET,
+      jwtSecrets: e.JWT_SECRET,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
       adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.ADMIN_PASSWORD,
