@@ -15,8 +15,10 @@ import { NestLogLevels } from './common/log-output';
 import { ARCHIVE_PATH, ARCHIVE_ROUTE, IMPORT_ROUTE } from './common/routes';
 import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './http/error.filter';
 import { parseJsonBody } from './common/json-body';
+import { Metrics } from './common/metrics';
 import { Readiness } from './common/readiness';
 import { LiveIoAdapter } from './live/live-io.adapter';
+import { recordHttpDurations } from './metrics/http-metrics';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
 import { ENTITIES } from './entities';
@@ -200,6 +202,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    recordHttpDurations(fastify, app.get(Metrics));
     let draining = false;
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);

@@ -26,6 +26,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** Whether two secrets are equal, in a time that does not tell how much of them matched. */
+export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
 /** Hash of a random bearer token, for lookup (the token itself is never stored). */
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 

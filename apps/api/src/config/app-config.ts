@@ -75,6 +75,7 @@ const EnvSchema = z.object({
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
   LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   LIVE_RESYNC_LIMIT: z.coerce.number({ error: 'must be a number' }).int().min(1).default(5000),
   LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
@@ -197,6 +198,8 @@ export interface AppConfig {
   importLimitBytes: number;
   /** Largest archived copy of a source (`PUT …/sources/:sourceId/archive`: pasted text, HTML or PDF). */
   archiveLimitBytes: number;
+  /** The bearer token that reads /api/metrics; absent: metrics are off. */
+  metricsToken?: string;
   shutdownTimeoutMs: number;
 }
 
@@ -208,7 +211,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables holding a secret: a refusal names them but never prints their value (it would reach logs). */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'JWT_SECRET', 'METRICS_TOKEN']);
 /** Variables holding a URL that may carry a password: printed with the password hidden. */
 const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL']);
 
@@ -289,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     importLimitBytes: e.IMPORT_LIMIT_BYTES,
     archiveLimitBytes: e.ARCHIVE_LIMIT_BYTES,
+    metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

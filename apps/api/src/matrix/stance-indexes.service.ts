@@ -3,6 +3,7 @@ import type { ChangeEntry, CitedSource, StanceEvent } from '@parley/contracts';
 import { POSITIONS } from '@parley/contracts';
 import { StanceIndex, type InForce } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
+import { Metrics } from '../common/metrics';
 import { Db } from '../database/db.service';
 import { dialectOf } from '../database/dialect';
 import { In } from 'typeorm';
@@ -51,6 +52,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -190,7 +192,9 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       entry.details = null;
       entry.sources = await this.loadSources(negotiationId, {});
       entry.views = new ViewCache(CACHED_VIEWS);
+      const stopTimer = this.metrics.indexBuild.startTimer();
       const built = await this.build(negotiationId, head);
+      stopTimer();
       // Outlets for corroboration, kept current by the source changes (apply, catchUpSources).
       for (const [id, source] of entry.sources) built.index.setOutlet(id, source.outlet);
       entry.index = built.index;
