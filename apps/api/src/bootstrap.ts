@@ -19,6 +19,8 @@ import { Metrics } from './common/metrics';
 import { Readiness } from './common/readiness';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import { recordHttpDurations } from './metrics/http-metrics';
+import { COMPRESSION, dashboardAssets } from './http/served-assets';
+import fastifyCompress from '@fastify/compress';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
 import { ENTITIES } from './entities';
@@ -202,6 +204,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    // Before any route is added (Nest adds them at init), so every answer passes through it.
+    await app.register(fastifyCompress, COMPRESSION);
     recordHttpDurations(fastify, app.get(Metrics));
     let draining = false;
     fastify.addHook('onSend', async (request, reply) => {
@@ -238,10 +242,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       jsonDocumentUrl: 'api/docs-json',
       yamlDocumentUrl: 'api/docs-yaml',
     });
-    if (fs.existsSync(config.dashboardDir)) {
-      // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart.
-      app.useStaticAssets({ root: config.dashboardDir, prefix: '/', wildcard: true, index: ['index.html'] });
-    }
+    if (fs.existsSync(config.dashboardDir)) app.useStaticAssets(dashboardAssets(config.dashboardDir, config.serveSourceMaps));
     await app.init();
     ROUTES.set(app, routes);
     INITIAL_ADMIN.set(app, await app.get(UsersService).ensureInitialAdmin());

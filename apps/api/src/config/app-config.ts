@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOAD_DEMO: z.enum(['auto', 'never'], { error: 'must be auto or never' }).default('auto'),
   DASHBOARD_DIR: z.string().optional(),
+  SERVE_SOURCE_MAPS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(5 * 1024 * 1024),
   IMPORT_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
   ARCHIVE_LIMIT_BYTES: z.coerce
@@ -200,6 +201,8 @@ export interface AppConfig {
   archiveLimitBytes: number;
   /** The bearer token that reads /api/metrics; absent: metrics are off. */
   metricsToken?: string;
+  /** Serve the dashboard's source maps (off: they give the whole source away). */
+  serveSourceMaps: boolean;
   shutdownTimeoutMs: number;
 }
 
@@ -293,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importLimitBytes: e.IMPORT_LIMIT_BYTES,
     archiveLimitBytes: e.ARCHIVE_LIMIT_BYTES,
     metricsToken: e.METRICS_TOKEN,
+    serveSourceMaps: e.SERVE_SOURCE_MAPS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
