@@ -1,8 +1,23 @@
 import type { ChangeEntry } from '@parley/contracts';
 import { LiveClient } from '@parley/live-client';
+import * as http from 'node:http';
 import { ADMIN, ApiNode, NginxProcess, RedisProcess, clusterEnv, freePort } from './cluster';
 
 const METRICS_TOKEN = 'metrics-token-of-the-balancer-suite';
+/** Requests per minute per client address, per node: the suite's own traffic (from 127.0.0.1) stays well under it. */
+const RATE_LIMIT = 150;
+
+/** A GET from another loopback address (the client nginx sees), optionally claiming an X-Forwarded-For of its own. */
+function getFrom(localAddress: string, url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { localAddress, headers, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
+}
 
 async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +44,7 @@ async function answered(node: ApiNode, route: string): Promise<number> {
   return line ? Number(line.slice(series.length)) : 0;
 }
 
-describe('two nodes behind nginx (docs/deploy/nginx.conf)', () => {
+describe('two nodes behind nginx (deploy/nginx.conf)', () => {
   let redis: RedisProcess;
   let nginx: NginxProcess;
   let a: ApiNode;
@@ -46,7 +61,8 @@ describe('two nodes behind nginx (docs/deploy/nginx.conf)', () => {
     await redis.start();
     const cluster = await clusterEnv(redis.url);
     drop = cluster.drop;
-    const env = { ...cluster.env, METRICS_TOKEN, TRUST_PROXY: 'loopback' };
+    // nginx is the only trusted proxy: the nodes count the address nginx saw, not one a client claims.
+    const env = { ...cluster.env, METRICS_TOKEN, TRUST_PROXY: '127.0.0.1', RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) };
     a = new ApiNode('node A', await freePort(), env);
     b = new ApiNode('node B', await freePort(), env);
     await Promise.all([a.start(), b.start()]);
@@ -106,6 +122,18 @@ describe('two nodes behind nginx (docs/deploy/nginx.conf)', () => {
     expect(writes.map((w) => w.status)).toEqual(Array(10).fill(201));
     await until('ten changes through nginx', () => watching.changes.length >= 10, 10_000);
     expect(watching.changes.map((c) => c.seq)).toEqual(writes.map((w) => w.body.event.seq));
+  });
+
+  it('limits each client address by what nginx saw (X-Forwarded-For from the trusted balancer), not one budget for all', async () => {
+    const health = `${nginx.url}/api/health/live`;
+    let limitedAfter = 0;
+    for (let i = 1; i <= 2 * RATE_LIMIT + 10 && limitedAfter === 0; i++) if ((await getFrom('127.0.0.2', health)) === 429) limitedAfter = i;
+    // Each node counts its own share of the client's requests: the limit bites after about twice its value.
+    expect(limitedAfter).toBeGreaterThan(RATE_LIMIT);
+    // Claiming another address does not help: nginx appends the one it saw, and only nginx is trusted.
+    expect(await getFrom('127.0.0.2', health, { 'x-forwarded-for': '203.0.113.9' })).toBe(429);
+    // Another client behind the same balancer has its own budget.
+    expect(await getFrom('127.0.0.3', health)).toBe(200);
   });
 
   it('goes on when a node stops: writes land on the other, and the viewer reconnects through nginx and misses nothing', async () => {

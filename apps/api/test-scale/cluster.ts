@@ -164,7 +164,7 @@ export async function clusterEnv(redisUrl: string): Promise<{ env: Record<string
 }
 
 /**
- * nginx in front of the nodes, with the configuration documented in docs/deploy/nginx.conf (its
+ * nginx in front of the nodes, with the configuration documented in deploy/nginx.conf (its
  * {{…}} marks filled in): a real balancer, run as a process of the test in a folder of its own.
  */
 export class NginxProcess {
@@ -179,7 +179,7 @@ export class NginxProcess {
 
   async start(upstreams: ApiNode[]): Promise<void> {
     const site = fs
-      .readFileSync(path.join(ROOT, 'docs/deploy/nginx.conf'), 'utf8')
+      .readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8')
       .replace('{{UPSTREAMS}}', upstreams.map((n) => `    server 127.0.0.1:${n.port} max_fails=1 fail_timeout=2s;`).join('\n'))
       .replace('{{LISTEN}}', `127.0.0.1:${this.port}`);
     const temp = (name: string) => path.join(this.dir, name);

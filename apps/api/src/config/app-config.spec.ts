@@ -152,8 +152,14 @@ describe('the documented variables', () => {
     expect([...tableNames].sort()).toEqual([...ENV_VARIABLES].sort());
   });
 
-  it('gives every variable but ENV_FILE a line in .env.example', () => {
+  it('gives every variable but ENV_FILE a line in .env.example, after a line saying what it means and its default', () => {
     expect([...new Set(exampleNames)].sort()).toEqual(ENV_VARIABLES.filter((n) => n !== 'ENV_FILE').sort());
+    const lines = example.split('\n');
+    const unexplained = exampleNames.filter((name) => {
+      const at = lines.findIndex((l) => l.startsWith(`# ${name}=`));
+      return !new RegExp(`^#   ${name}: .+ \\(default: .+\\)$`).test(lines[at - 1] ?? '');
+    });
+    expect(unexplained).toEqual([]);
   });
 });
 
