@@ -21,8 +21,9 @@ describe('one-step correction', () => {
     expect(res.status).toBe(201);
     return res.body as { event: { id: string; seq: number }; cell: { version: number } };
   };
+  // A 201 (CorrectStanceResult) or an error body.
   const correct = (eventId: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
-    t.post<CorrectStanceResult>(`${n}/stances/${eventId}/correct`, { position: 'reject', confidence: 'official', effectiveAt: '2025-11-21', source: {}, reason: 'misquoted', ...body }, headers);
+    t.post<any>(`${n}/stances/${eventId}/correct`, { position: 'reject', confidence: 'official', effectiveAt: '2025-11-21', source: {}, reason: 'misquoted', ...body }, headers);
   const head = async () => (await t.get(n)).body.seq as number;
 
   beforeAll(async () => {
@@ -31,7 +32,7 @@ describe('one-step correction', () => {
     n = `/api/negotiations/${s.negotiationId}`;
   });
   afterAll(async () => {
-    for (const v of viewers) v.client.stop();
+    await Promise.all(viewers.map((v) => v.client.close()));
     await t.close();
   });
 
