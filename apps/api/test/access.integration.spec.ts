@@ -167,6 +167,14 @@ const TABLE: Record<string, Case | Case[]> = {
       return { path: `/api/stance-events/${recorded.body.event.id}/retract`, body: { reason: 'test' } };
     },
   },
+  'POST /api/negotiations/:negotiationId/stances/:eventId/correct': {
+    level: 'analyst',
+    call: async ({ t, n, s }) => {
+      const recorded = await t.post(`${n}/stances`, stance(s.parties[2].id, s.points[3].id));
+      const body = { position: 'reject', confidence: 'official', effectiveAt: '2025-11-21', source: {}, reason: 'test', expectedVersion: recorded.body.cell.version };
+      return { path: `${n}/stances/${recorded.body.event.id}/correct`, body };
+    },
+  },
   'GET /api/stance-events/:eventId': {
     level: 'read',
     call: async ({ t, n }) => ({ path: `/api/stance-events/${(await t.get(`${n}/changes?limit=1`)).body.items[0].event.id}` }),

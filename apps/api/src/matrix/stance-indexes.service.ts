@@ -312,6 +312,22 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
           sourceId: event.source.id,
         });
         entry.details?.add(event.seq, event.id, detailTextsOfView(event));
+      } else if (change.kind === 'stance.corrected') {
+        // One change: the retraction first (nothing applied if it fails: the catch-up reads both), then the new event.
+        const retracted = stanceOf({ event: change.data.retracted });
+        const event = stanceOf(change.data);
+        const at = retracted?.retraction ? Date.parse(retracted.retraction.recordedAt) : Number.NaN;
+        if (!retracted || !event || Number.isNaN(at) || !index.retract(retracted.seq, at, change.seq)) return;
+        index.add({
+          seq: event.seq,
+          partyId: event.partyId,
+          pointId: event.pointId,
+          position: event.position,
+          effectiveAt: Date.parse(event.effectiveAt),
+          recordedAt: Date.parse(event.recordedAt),
+          sourceId: event.source.id,
+        });
+        entry.details?.add(event.seq, event.id, detailTextsOfView(event));
       } else if (change.kind === 'stance.retracted') {
         const event = stanceOf(change.data);
         const at = event?.retraction ? Date.parse(event.retraction.recordedAt) : Number.NaN;
