@@ -99,6 +99,7 @@ const DumpPoint = z.strictObject({
 });
 const DumpDocument = z.strictObject({
   id: Id,
+  code: Code.optional().describe('Absent in dumps written before documents had codes (then derived on import)'),
   title: Title,
   shortTitle: PlainString.max(60), // may be empty, as DocumentCreate allows
   authorPartyId: Nullable(Id),

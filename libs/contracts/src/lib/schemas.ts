@@ -165,6 +165,7 @@ export const ProvisionInput = z.strictObject({
 });
 
 export const DocumentCreate = z.strictObject({
+  code: Code.optional().describe('Short key, unique within the negotiation ignoring case, e.g. us28; derived from the short title when omitted'),
   title: Title,
   shortTitle: PlainString.max(60, 'must be at most 60 characters').optional(),
   authorPartyId: PartyRef.nullable().optional(),
@@ -179,6 +180,7 @@ export const DocumentCreate = z.strictObject({
 export type DocumentCreate = z.infer<typeof DocumentCreate>;
 
 export const DocumentPatch = z.strictObject({
+  code: Code.optional(),
   title: Title.optional(),
   shortTitle: PlainString.max(60, 'must be at most 60 characters').optional(),
   authorPartyId: PartyRef.nullable().optional(),
@@ -214,6 +216,7 @@ export type Provision = z.infer<typeof Provision>;
 export const PlanDocument = z.object({
   id: z.string(),
   negotiationId: z.string(),
+  code: z.string().describe('Short key, unique within the negotiation: paths, bodies and filters take it in place of the id'),
   title: z.string(),
   shortTitle: z.string(),
   authorPartyId: z.string().nullable(),

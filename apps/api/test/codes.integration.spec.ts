@@ -1,0 +1,192 @@
+import { fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
+
+/**
+ * Codes wherever ids are (issue 18, item 2): every route that takes a negotiation, party, point or
+ * document answers alike whether it is given the id, the code (the slug) or the code in another
+ * case; answers carry ids. Table-driven: each case is run with every form of every reference it holds.
+ */
+type Form = 'id' | 'code' | 'folded';
+const FORMS: Form[] = ['id', 'code', 'folded'];
+
+interface Named {
+  id: string;
+  code: string;
+}
+
+describe('codes wherever ids are', () => {
+  let t: TestApp;
+  let s: Seeded;
+  let neg: Named;
+  let ru: Named;
+  let ua: Named;
+  let p1: Named;
+  let p2: Named;
+  let d1: Named;
+  let d2: Named;
+
+  /** A reference in the given form: the id, the code as written, or the code in the other case. */
+  const ref = (x: Named, form: Form) => (form === 'id' ? x.id : form === 'code' ? x.code : x.code === x.code.toUpperCase() ? x.code.toLowerCase() : x.code.toUpperCase());
+
+  beforeAll(async () => {
+    t = await startApp();
+    s = await seed(t, 'Codes test');
+    neg = { id: s.negotiationId, code: s.slug };
+    const n = `/api/negotiations/${neg.id}`;
+    ru = (await t.post(`${n}/parties`, { code: 'RU', name: 'Russia' })).body;
+    ua = (await t.post(`${n}/parties`, { code: 'UA', name: 'Ukraine' })).body;
+    p1 = (await t.post(`${n}/points`, { code: 'p07', title: 'NATO', category: 'political' })).body;
+    p2 = (await t.post(`${n}/points`, { code: 'p08', title: 'Troops', category: 'military' })).body;
+    const made1 = await t.post(`${n}/documents`, {
+      code: 'us28',
+      title: 'US plan',
+      publishedAt: '2025-11-20',
+      provisions: [
+        { pointId: p1.id, number: '7', text: 'Ukraine renounces NATO.' },
+        { pointId: p2.id, number: '8', text: 'No troops.' },
+      ],
+    });
+    expect(made1.status).toBe(201);
+    d1 = made1.body;
+    const made2 = await t.post(`${n}/documents`, { title: 'Geneva framework', publishedAt: '2025-11-24', provisions: [{ pointId: p1.id, number: '5', text: 'NATO membership is left open.' }] });
+    expect(made2.status).toBe(201);
+    d2 = made2.body;
+    // Derived from the short title when none is given.
+    expect(d2.code).toBe('geneva-framework');
+    for (const [party, point, position] of [[ru, p1, 'accept'], [ua, p1, 'reject'], [ru, p2, 'reject']] as const) {
+      expect((await t.post(`${n}/stances`, stance(party.id, point.id, { position, documentId: d1.id }))).status).toBe(201);
+    }
+  });
+  afterAll(() => t.close());
+
+  /** Reads: [name, path given the form of each reference]. */
+  const READS: [string, (f: Form) => string][] = [
+    ['the negotiation', (f) => `/api/negotiations/${ref(neg, f)}`],
+    ['a party', (f) => `/api/negotiations/${ref(neg, f)}/parties/${ref(ru, f)}`],
+    ['a point', (f) => `/api/negotiations/${ref(neg, f)}/points/${ref(p1, f)}`],
+    ['a point history', (f) => `/api/negotiations/${ref(neg, f)}/points/${ref(p1, f)}/history`],
+    ['a point history of a party', (f) => `/api/negotiations/${ref(neg, f)}/points/${ref(p1, f)}/history?partyId=${ref(ua, f)}`],
+    ['a document', (f) => `/api/negotiations/${ref(neg, f)}/documents/${ref(d1, f)}`],
+    ['a comparison', (f) => `/api/negotiations/${ref(neg, f)}/documents/compare?a=${ref(d1, f)}&b=${ref(d2, f)}`],
+    ['changes of a party and a point', (f) => `/api/negotiations/${ref(neg, f)}/changes?partyId=${ref(ru, f)}&pointId=${ref(p1, f)}`],
+    ['changes of a party', (f) => `/api/negotiations/${ref(neg, f)}/changes?partyId=${ref(ru, f)}`],
+    ['the matrix in a document', (f) => `/api/negotiations/${ref(neg, f)}/matrix?documentId=${ref(d1, f)}&asOf=2025-12-01`],
+    ['the parties', (f) => `/api/negotiations/${ref(neg, f)}/parties`],
+    ['the metrics', (f) => `/api/negotiations/${ref(neg, f)}/metrics?asOf=2025-12-01`],
+    ['proposals of a party and a point', (f) => `/api/negotiations/${ref(neg, f)}/proposals?partyId=${ref(ru, f)}&pointId=${ref(p1, f)}`],
+    ['the CSV export in a document', (f) => `/api/negotiations/${ref(neg, f)}/export.csv?documentId=${ref(d1, f)}&asOf=2025-12-01`],
+    ['the change-log CSV', (f) => `/api/negotiations/${ref(neg, f)}/export.csv?table=changes&asOf=2025-12-01`],
+  ];
+
+  it.each(READS)('%s: the same answer by id, by code and by code in another case', async (_name, path) => {
+    const byId = await t.get(path('id'));
+    expect(byId.status).toBe(200);
+    for (const form of ['code', 'folded'] as const) {
+      const res = await t.get(path(form));
+      expect({ form, status: res.status, body: res.body }).toEqual({ form, status: 200, body: byId.body });
+    }
+  });
+
+  it('filters by code do filter: the changes of RU on p07 are RU’s on p07 only', async () => {
+    const res = await t.get(`/api/negotiations/${neg.code}/changes?partyId=RU&pointId=p07`);
+    expect(res.status).toBe(200);
+    const items = res.body.items ?? res.body.changes ?? res.body.events;
+    expect(Array.isArray(items)).toBe(true);
+    expect(items.length).toBe(1);
+    expect(JSON.stringify(items)).toContain(ru.id);
+    expect(JSON.stringify(items)).not.toContain(ua.id);
+  });
+
+  /** Writes: [name, method, path, body] given the form; `check` reads what the answer says was written (ids). */
+  const WRITES: [string, (f: Form) => [string, string, unknown], (body: any) => unknown, unknown][] = [
+    [
+      'a stance by codes (party, point, condition points, document)',
+      (f) => ['POST', `/api/negotiations/${ref(neg, f)}/stances`, stance(ref(ua, f), ref(p2, f), { conditions: { pointIds: [ref(p1, f)] }, documentId: ref(d1, f) })],
+      (b) => [b.event.partyId, b.event.pointId, b.event.conditions.pointIds, b.event.documentId],
+      null,
+    ],
+    [
+      'a batch by codes',
+      (f) => ['POST', `/api/negotiations/${ref(neg, f)}/stances/batch`, { events: [stance(ref(ru, f), ref(p2, f)), stance(ref(ua, f), ref(p1, f), { documentId: ref(d2, f) })] }],
+      (b) => b.results.map((r: any) => [r.event.partyId, r.event.pointId, r.event.documentId]),
+      null,
+    ],
+    [
+      'a party with a parent by code',
+      (f) => ['PATCH', `/api/negotiations/${ref(neg, f)}/parties/${ref(ua, f)}`, { parentId: ref(ru, f) }],
+      (b) => [b.id, b.parentId],
+      null,
+    ],
+    [
+      'a point derived from one by code',
+      (f) => ['PATCH', `/api/negotiations/${ref(neg, f)}/points/${ref(p2, f)}`, { derivedFrom: [{ pointId: ref(p1, f), kind: 'split' }] }],
+      (b) => [b.id, b.derivedFrom],
+      null,
+    ],
+    [
+      'a document based on one, by its author party code',
+      (f) => ['POST', `/api/negotiations/${ref(neg, f)}/documents`, { title: `Copy ${f}`, code: `copy-${f}`, publishedAt: '2025-11-30', basedOn: ref(d1, f), authorPartyId: ref(ru, f) }],
+      (b) => [b.authorPartyId, b.provisions.map((p: any) => p.pointId)],
+      null,
+    ],
+    [
+      'a document with provisions by point code',
+      (f) => ['POST', `/api/negotiations/${ref(neg, f)}/documents`, { title: `Listed ${f}`, publishedAt: '2025-11-30', provisions: [{ pointId: ref(p2, f), number: '1', text: 'x' }] }],
+      (b) => b.provisions.map((p: any) => p.pointId),
+      null,
+    ],
+    [
+      'provisions edited by point code',
+      (f) => ['PATCH', `/api/negotiations/${ref(neg, f)}/documents/${ref(d2, f)}/provisions`, { set: [{ pointId: ref(p2, f), number: '6', text: `t ${f}` }], remove: [] }],
+      (b) => [b.id, b.provisions.map((p: any) => p.pointId)],
+      null,
+    ],
+    [
+      'a milestone with parties by code',
+      (f) => ['POST', `/api/negotiations/${ref(neg, f)}/milestones`, { title: `Talks ${f}`, kind: 'meeting', startsAt: '2025-11-30', partyIds: [ref(ru, f), ref(ua, f)] }],
+      (b) => b.partyIds,
+      null,
+    ],
+  ];
+
+  it.each(WRITES)('%s: written with the ids whatever the form', async (_name, request, check) => {
+    let expected: unknown;
+    for (const form of FORMS) {
+      const [method, path, body] = request(form);
+      const res = await t.request(method, path, body);
+      expect({ form, status: res.status }).toEqual({ form, status: method === 'POST' ? 201 : 200 });
+      const written = check(res.body);
+      expect(JSON.stringify(written)).not.toMatch(/"(RU|UA|ru|ua|p07|p08|P07|P08|us28|US28)"/);
+      if (form === 'id') expected = written;
+      else expect({ form, written }).toEqual({ form, written: expected });
+    }
+  });
+
+  it('a document code is set on create and PATCH, unique ignoring case', async () => {
+    const n = `/api/negotiations/${neg.code}`;
+    expect((await t.patch(`${n}/documents/us28`, { code: 'US28-v1' })).body.code).toBe('US28-v1');
+    expect((await t.get(`${n}/documents/us28-V1`)).body.id).toBe(d1.id);
+    const taken = await t.post(`${n}/documents`, { code: 'us28-v1', title: 'Another', publishedAt: '2025-11-30' });
+    expect(taken.status).toBe(409);
+    expect((await t.patch(`${n}/documents/${d1.id}`, { code: 'us28' })).status).toBe(200);
+  });
+
+  it('an unknown code is a 404 in a path and a 400 in a body or query, naming the kind, the code and the negotiation; nothing changes', async () => {
+    const before = await fingerprint(t.db);
+    const n = `/api/negotiations/${neg.code}`;
+    const cases: [string, string, unknown, number, string][] = [
+      ['GET', `${n}/parties/NATOX`, undefined, 404, `Party 'NATOX' was not found in negotiation '${neg.code}'`],
+      ['GET', `${n}/points/p99/history`, undefined, 404, `Point 'p99' was not found in negotiation '${neg.code}'`],
+      ['GET', `${n}/documents/nope`, undefined, 404, `Document 'nope' was not found in negotiation '${neg.code}'`],
+      ['GET', `/api/negotiations/no-such-talks/points/p07`, undefined, 404, "Negotiation 'no-such-talks' was not found"],
+      ['POST', `${n}/stances`, stance('NATOX', 'p07'), 400, `partyId: Party 'NATOX' was not found in negotiation '${neg.code}'`],
+      ['POST', `${n}/stances/batch`, { events: [stance('RU', 'p07'), stance('RU', 'p77')] }, 400, `events.1.pointId: Point 'p77' was not found`],
+      ['GET', `${n}/changes?partyId=XX`, undefined, 400, `query.partyId: Party 'XX' was not found in negotiation '${neg.code}'`],
+      ['GET', `${n}/matrix?documentId=zz`, undefined, 400, `query.documentId: Document 'zz' was not found`],
+    ];
+    for (const [method, path, body, status, message] of cases) {
+      const res = await t.request(method, path, body);
+      expect({ path, status: res.status, message: res.body.message }).toEqual({ path, status, message: expect.stringContaining(message) });
+    }
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+});
