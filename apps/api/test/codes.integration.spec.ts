@@ -1,4 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../src/cli/commands';
 import { fingerprint, seed, stance, startApp, type Seeded, type TestApp } from './harness';
+import { until, watch } from './live-harness';
 
 /**
  * Codes wherever ids are (issue 18, item 2): every route that takes a negotiation, party, point or
@@ -189,4 +194,64 @@ describe('codes wherever ids are', () => {
     }
     expect(await fingerprint(t.db)).toEqual(before);
   });
+
+  it('a CSV import names parties and points by code in any case, with the same rule', async () => {
+    const csv = 'party,point,position,confidence,effectiveAt,conditionPoints,sourceOutlet\r\nru,P08,conditional,official,2025-11-26,p07,Reuters\r\n';
+    const res = await t.request('POST', `/api/negotiations/import?negotiation=${neg.code.toUpperCase()}&kind=stances`, csv, { 'content-type': 'text/csv' });
+    expect(res.status).toBe(200);
+    const history = await t.get(`/api/negotiations/${neg.code}/points/p08/history?partyId=ru`);
+    const last = history.body.events.at(-1);
+    expect([last.partyId, last.pointId, last.position, last.conditions.pointIds]).toEqual([ru.id, p2.id, 'conditional', [p1.id]]);
+  });
+
+  it('a live viewer joins by the slug (in any case) and receives the negotiation’s changes', async () => {
+    const head = (await t.get(`/api/negotiations/${neg.id}`)).body.seq;
+    const viewer = watch(t, neg.code.toUpperCase(), head);
+    try {
+      await until('joined', () => viewer.client.negotiationId === neg.id);
+      const made = await t.post(`/api/negotiations/${neg.code}/stances`, stance('UA', 'p08', { position: 'conditional' }));
+      expect(made.status).toBe(201);
+      await until('the change', () => viewer.changes.some((c) => c.seq === made.body.event.seq));
+      expect(viewer.errors).toEqual([]);
+    } finally {
+      viewer.client.stop();
+    }
+  });
+
+  it('the command line exports by slug and by a document code; an unknown code fails and writes no file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-codes-'));
+    const out = path.join(dir, 'matrix.csv');
+    const lines: string[] = [];
+    expect(await runCli(['export', neg.code.toUpperCase(), '--format', 'csv', '--document', 'US28', '--as-of', '2025-12-01', '--out', out], t.config, (l) => lines.push(l))).toBe(0);
+    const byId = await t.get(`/api/negotiations/${neg.id}/export.csv?documentId=${d1.id}&asOf=2025-12-01`);
+    expect(fs.readFileSync(out, 'utf8')).toBe(typeof byId.body === 'string' ? byId.body : JSON.stringify(byId.body));
+    const missing = path.join(dir, 'missing.csv');
+    await expect(runCli(['export', neg.code, '--format', 'csv', '--document', 'nope', '--out', missing], t.config, (l) => lines.push(l))).rejects.toThrow(
+      `--document: Document 'nope' was not found in negotiation '${neg.code}'`,
+    );
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('two codes differing only in case: the exact one is found, another case is a 400 naming both', async () => {
+    const n = `/api/negotiations/${neg.code}`;
+    const upper = (await t.post(`${n}/parties`, { code: 'EU', name: 'European Union' })).body;
+    const lower = (await t.post(`${n}/parties`, { code: 'Eu', name: 'Something else' })).body;
+    expect((await t.get(`${n}/parties/EU`)).body.id).toBe(upper.id);
+    expect((await t.get(`${n}/parties/Eu`)).body.id).toBe(lower.id);
+    const before = await fingerprint(t.db);
+    const read = await t.get(`${n}/parties/eu`);
+    expect(read.status).toBe(400);
+    expect(read.body.message).toContain(`Party 'eu' is ambiguous in negotiation '${neg.code}'`);
+    expect(read.body.message).toContain(upper.id);
+    expect(read.body.message).toContain(lower.id);
+    const write = await t.post(`${n}/stances`, stance('eu', 'p07'));
+    expect(write.status).toBe(400);
+    expect(write.body.details).toEqual([{ field: 'partyId', message: expect.stringContaining("'EU'") }]);
+    const csv = 'party,point,position,effectiveAt\r\neu,p07,accept,2025-11-26\r\n';
+    const imported = await t.request('POST', `/api/negotiations/import?negotiation=${neg.code}&kind=stances`, csv, { 'content-type': 'text/csv' });
+    expect(imported.status).toBe(400);
+    expect(JSON.stringify(imported.body)).toContain("'eu' is ambiguous");
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
 });
