@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { INPUT_SCHEMAS, InputGuard, type InputSchemas } from '../common/validation';
 import { Refs, type RefKind, type Wanted } from './refs.service';
 
 const REFS_KEY = 'parley:refs';
@@ -36,7 +37,7 @@ function locate(value: unknown, path: readonly string[], field: string[], out: {
  * Global guard, after the access guard: on a route under `negotiations/:negotiationId`, turns the
  * negotiation's slug, the path's and query's `partyId`/`pointId`/`documentId` and the body's declared
  * references (`@TakesRefs`) into ids, in place, with the one resolver (`Refs`). Only strings are
- * touched: anything else is left to the route's schema (`@Input`), which runs next and reports it.
+ * touched, after the route's schema (`@Input`) has checked them: the guard runs it first.
  */
 @Injectable()
 export class RefsGuard implements CanActivate {
@@ -53,6 +54,10 @@ export class RefsGuard implements CanActivate {
     if (negotiationRef === undefined) return true;
     const negotiation = await this.refs.negotiation(negotiationRef);
     params['negotiationId'] = negotiation.id;
+    // The route's schema first (its InputGuard, which then does not run again): every field problem
+    // is reported as before, and only well-formed references are looked up.
+    const schemas = this.reflector.get<InputSchemas | undefined>(INPUT_SCHEMAS, context.getHandler());
+    if (schemas) new InputGuard(schemas).canActivate(context);
 
     const spots: { holder: Record<string, unknown>; key: string; field: string }[] = [];
     const wanted: Wanted[] = [];

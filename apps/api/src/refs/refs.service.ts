@@ -83,6 +83,7 @@ export class Refs {
   async many(negotiation: NegotiationRef, wanted: readonly Wanted[], manager: EntityManager = this.db.read): Promise<string[]> {
     const rowsOf = new Map<RefKind, Named[]>();
     const out: string[] = [];
+    const problems: { field: string; message: string }[] = [];
     for (const w of wanted) {
       if (isUuid(w.ref) && this.known.has(`${w.kind}:${negotiation.id}:${w.ref}`)) {
         out.push(w.ref);
@@ -98,20 +99,33 @@ export class Refs {
       const label = REF_KINDS[w.kind].label;
       if (match === null) {
         const message = `${label} '${w.ref}' was not found in negotiation '${negotiation.slug}'`;
-        throw w.inPath ? new AppError(404, 'NOT_FOUND', message) : invalid([{ field: w.field, message }]);
+        if (w.inPath) throw new AppError(404, 'NOT_FOUND', message);
+        problems.push({ field: w.field, message });
+        out.push(w.ref);
+        continue;
       }
-      if ('ambiguous' in match) throw ambiguous(label, w.ref, match.ambiguous, w.field, 'code', negotiation.slug);
+      if ('ambiguous' in match) {
+        problems.push(ambiguity(label, w.ref, match.ambiguous, w.field, 'code', negotiation.slug));
+        out.push(w.ref);
+        continue;
+      }
       if (this.known.size > KNOWN_MAX) this.known.clear();
       this.known.add(`${w.kind}:${negotiation.id}:${match.id}`);
       out.push(match.id);
     }
+    // Every reference that failed, named (a path's unknown one is a 404 at once).
+    if (problems.length > 0) throw invalid(problems);
     return out;
   }
 }
 
 function ambiguous(label: string, ref: string, candidates: Named[], field: string, what: 'code' | 'slug', negotiation?: string): AppError {
+  return invalid([ambiguity(label, ref, candidates, field, what, negotiation)]);
+}
+
+function ambiguity(label: string, ref: string, candidates: Named[], field: string, what: 'code' | 'slug', negotiation?: string): { field: string; message: string } {
   const where = negotiation ? ` in negotiation '${negotiation}'` : '';
   const names = candidates.map((c) => `'${c.code}' (${c.id})`).join(', ');
   const message = `${label} '${ref}' is ambiguous${where}: it may be ${names}; give the ${what} exactly as written, or the id`;
-  return invalid([{ field, message }]);
+  return { field, message };
 }
