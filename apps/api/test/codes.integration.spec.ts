@@ -254,4 +254,28 @@ describe('codes wherever ids are', () => {
     expect(await fingerprint(t.db)).toEqual(before);
   });
 
+
+  it('OpenAPI says which parameters and fields take an id or a code', async () => {
+    const doc = (await t.get('/api/docs-json')).body;
+    const history = doc.paths['/api/negotiations/{negotiationId}/points/{pointId}/history'].get.parameters;
+    const byName = Object.fromEntries(history.map((p: { name: string; description?: string }) => [p.name, p.description]));
+    expect(byName).toMatchObject({ negotiationId: 'id or slug of the negotiation', pointId: 'id or code of the point', partyId: expect.stringContaining('id or code') });
+    const body = doc.paths['/api/negotiations/{negotiationId}/stances'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.partyId.description).toBe('id or code of the party');
+    expect(body.properties.pointId.description).toBe('id or code of the point');
+  });
+
+  it('a proposal edited under review names its party and point by code', async () => {
+    const n = `/api/negotiations/${neg.code}`;
+    expect((await t.patch(n, { reviewPolicy: 'required' })).status).toBe(200);
+    try {
+      const analyst = await t.user('analyst');
+      const proposed = await t.as(analyst.token).post(`${n}/stances`, stance('RU', 'p08', { position: 'conditional' }));
+      expect(proposed.status).toBe(202);
+      expect([proposed.body.partyId, proposed.body.pointId]).toEqual([ru.id, p2.id]);
+    } finally {
+      expect((await t.patch(n, { reviewPolicy: 'off' })).status).toBe(200);
+    }
+  });
+
 });
