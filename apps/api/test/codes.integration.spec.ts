@@ -214,7 +214,7 @@ describe('codes wherever ids are', () => {
       await until('the change', () => viewer.changes.some((c) => c.seq === made.body.event.seq));
       expect(viewer.errors).toEqual([]);
     } finally {
-      viewer.client.stop();
+      await viewer.client.close();
     }
   });
 
