@@ -59,7 +59,8 @@ export class Refs {
     const match = matchRef(rows.map((r) => ({ id: r.id, code: r.slug })), ref);
     if (match === null) return null;
     if ('ambiguous' in match) throw ambiguous('Negotiation', ref, match.ambiguous, field, 'slug');
-    const found = rows.find((r) => r.id === match.id)!;
+    const found = rows.find((r) => r.id === match.id);
+    if (!found) return null;
     const value = { id: found.id, slug: found.slug };
     // Slugs never change (a negotiation's PATCH takes none) and negotiations are never deleted.
     if (this.negotiations.size > KNOWN_MAX) this.negotiations.clear();
