@@ -10,6 +10,7 @@ import { SearchArchives1765411200000 } from './1765411200000-search-archives';
 import { SearchStoredVector1765540800000 } from './1765540800000-search-stored-vector';
 import { Review1765584000000 } from './1765584000000-review';
 import { RequireExpectedVersion1765600000000 } from './1765600000000-require-expected-version';
+import { DocumentCodes1765610000000 } from './1765610000000-document-codes';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SearchStoredVector1765540800000,
   Review1765584000000,
   RequireExpectedVersion1765600000000,
+  DocumentCodes1765610000000,
 ];

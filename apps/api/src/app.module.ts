@@ -21,6 +21,7 @@ import { MilestonesModule } from './milestones/milestones.module';
 import { NegotiationsModule } from './negotiations/negotiations.module';
 import { PartiesModule } from './parties/parties.module';
 import { PointsModule } from './points/points.module';
+import { RefsModule } from './refs/refs.module';
 import { ReviewModule } from './review/review.module';
 import { ShareLinksModule } from './share-links/share-links.module';
 import { SearchModule } from './search/search.module';
@@ -59,6 +60,8 @@ export class AppModule {
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         AuthModule,
+        // Its guard resolves references after the access guard has checked the request.
+        RefsModule,
         UsersModule,
         ShareLinksModule,
         AuditModule,

@@ -27,6 +27,7 @@ import { ENTITIES } from './entities';
 import { DemoLoader } from './demo/demo-loader.service';
 import { UKRAINE_2025 } from './demo/ukraine-2025';
 import { UsersService } from './users/users.service';
+import { describeRefParams } from './refs/openapi';
 
 /** The API speaks JSON only; other bodies are refused before they are parsed. */
 function isJson(contentType: string | undefined): boolean {
@@ -238,7 +239,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token from POST /api/auth/login, an API token (plt_…) or a share link (pls_…)' })
       .build();
-    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    SwaggerModule.setup('api/docs', app, () => describeRefParams(SwaggerModule.createDocument(app, openApi)), {
       jsonDocumentUrl: 'api/docs-json',
       yamlDocumentUrl: 'api/docs-yaml',
     });

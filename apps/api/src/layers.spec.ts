@@ -5,7 +5,8 @@ import * as path from 'node:path';
  * The ground floor stands under every feature: what a folder here may import, besides itself. A
  * feature's tables reach TypeORM through src/entities.ts (assembled at the top), a feature's own
  * change form through ChangeLog.keepAs, and `@Access`, the principal and the access events live in
- * common/ — so none of these folders needs to import a feature.
+ * common/ — so none of these folders needs to import a feature. refs/ (the one resolver of ids and
+ * codes) reads the tables by name for the same reason.
  */
 const GROUND: Record<string, readonly string[]> = {
   common: [],
@@ -14,6 +15,7 @@ const GROUND: Record<string, readonly string[]> = {
   core: ['common', 'config', 'database'],
   audit: ['common', 'config', 'database'],
   changes: ['common', 'config', 'database', 'audit'],
+  refs: ['common', 'config', 'database'],
 };
 
 const SRC = __dirname;

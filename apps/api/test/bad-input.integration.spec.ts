@@ -121,7 +121,7 @@ const CASES: Case[] = [
   { name: 'expectedVersion as a string', method: 'PATCH', path: n, body: () => ({ title: 'x', expectedVersion: '1' }), status: 400, field: 'expectedVersion', says: 'must be an integer' },
   { name: 'stance position left out', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => { const { position: _, ...rest } = st(s); return rest; }, status: 400, field: 'position', says: 'is required' },
   { name: 'stance position a number', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { position: 2 }), status: 400, field: 'position', says: 'must be one of: accept, conditional, amend, unclear, reject, red_line' },
-  { name: 'stance partyId a number', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { partyId: 7 }), status: 400, field: 'partyId', says: 'must be an id (UUID)' },
+  { name: 'stance partyId a number', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { partyId: 7 }), status: 400, field: 'partyId', says: 'must be the id or the code of a party' },
   { name: 'stance source left out', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => { const { source: _, ...rest } = st(s); return rest; }, status: 400, field: 'source', says: 'is required' },
   { name: 'batch item effectiveAt a number', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => ({ events: [st(s, { effectiveAt: 20251121 })] }), status: 400, field: 'events.0.effectiveAt', says: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone' },
   { name: 'actor name left out', method: 'POST', path: (s) => `${n(s)}/parties`, body: () => ({ code: 'X6', name: 'X', actors: [{ role: 'r' }] }), status: 400, field: 'actors.0.name', says: 'is required' },
@@ -169,6 +169,17 @@ const CASES: Case[] = [
   { name: 'stance note with a lone low surrogate', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'a\udc00b' }), status: 400, field: 'note', says: LONE },
   { name: 'stance source url with a lone surrogate', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { source: { url: 'https://example.org/\ud83d' } }), status: 400, field: 'source.url', says: LONE },
   { name: 'NUL in a negotiation slug of the path', method: 'GET', path: () => '/api/negotiations/bad%00slug', status: 404, message: 'was not found' },
+  // Codes wherever ids are: an unknown or ambiguous code names the kind, the code and the negotiation.
+  { name: 'stance naming an unknown party code', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => stance('NATOX', s.points[0].code), status: 400, field: 'partyId', message: "Party 'NATOX' was not found in negotiation 'test-negotiation'" },
+  { name: 'batch item naming an unknown point code', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => ({ events: [stance('AA', s.points[0].code), stance('AA', 'p99')] }), status: 400, field: 'events.1.pointId', message: "Point 'p99' was not found" },
+  { name: 'stance naming a party code that two parties share but for case', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => stance('aa', s.points[0].id), status: 400, field: 'partyId', message: "Party 'aa' is ambiguous in negotiation 'test-negotiation': it may be 'AA'" },
+  { name: 'stance with a party reference that is no code', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => stance('R U', s.points[0].id), status: 400, field: 'partyId', message: 'must be the id or the code of a party' },
+  { name: 'history of an unknown point code', method: 'GET', path: (s) => `${n(s)}/points/p99/history`, status: 404, message: "Point 'p99' was not found in negotiation 'test-negotiation'" },
+  { name: 'party by an unknown code in the path', method: 'GET', path: (s) => `/api/negotiations/${s.slug}/parties/NATOX`, status: 404, message: "Party 'NATOX' was not found in negotiation 'test-negotiation'" },
+  { name: 'changes filtered by an unknown party code', method: 'GET', path: (s) => `${n(s)}/changes?partyId=RU`, status: 400, field: 'query.partyId', message: "Party 'RU' was not found" },
+  { name: 'matrix in an unknown document code', method: 'GET', path: (s) => `${n(s)}/matrix?documentId=us99`, status: 400, field: 'query.documentId', message: "Document 'us99' was not found" },
+  { name: 'document based on an unknown document code', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'x', publishedAt: '2025-11-20', basedOn: 'nope' }), status: 400, field: 'basedOn', message: "Document 'nope' was not found" },
+  { name: 'document with a code that looks like an id', method: 'POST', path: (s) => `${n(s)}/documents`, body: () => ({ title: 'x', publishedAt: '2025-11-20', code: UNKNOWN }), status: 400, field: 'code' },
   { name: 'body over the size limit', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { note: 'x'.repeat(600_000) }), status: 413, message: 'larger than the limit of 500000 bytes (BODY_LIMIT_BYTES)' },
 ];
 
@@ -180,6 +191,8 @@ describe('bad input: a clear 4xx that names the field, and nothing written', () 
     t = await startApp({ BODY_LIMIT_BYTES: '500000' });
     s = await seed(t);
     documentId = (await t.post(`${n(s)}/documents`, { title: 'A document', publishedAt: '2025-11-20' })).body.id;
+    // A party whose code differs from the first one's only in case: 'aa' names neither.
+    expect((await t.post(`${n(s)}/parties`, { code: 'Aa', name: 'Another party' })).status).toBe(201);
   });
   afterAll(() => t.close());
 

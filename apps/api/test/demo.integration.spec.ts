@@ -55,6 +55,16 @@ describe('demo dataset', () => {
     const documents = (await t.get(`${base}/documents`)).body;
     expect(documents).toHaveLength(4);
     expect(documents[0].provisions).toHaveLength(28);
+    // Codes from the dataset's own keys; the issue's examples answer by code.
+    expect(documents.map((d: { code: string }) => d.code)).toEqual(['us28', 'e3', 'geneva', 'p20']);
+    const ru = parties.find((p: { code: string }) => p.code === 'RU');
+    const history = await t.get(`${base}/points/p07/history?partyId=ru`);
+    expect(history.status).toBe(200);
+    expect(history.body.events.length).toBeGreaterThan(0);
+    expect(history.body.events.every((e: { partyId: string }) => e.partyId === ru.id)).toBe(true);
+    const filtered = await t.get(`${base}/changes?partyId=RU&pointId=p07`);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.items.length).toBeGreaterThan(0);
     expect((await t.get(`${base}/milestones`)).body.length).toBeGreaterThanOrEqual(10);
     const changes = (await t.get(`${base}/changes?limit=1000`)).body.items as { kind: string; event: { effectiveAt: string; source: { outlet: string | null; description: string | null } } }[];
     const recorded = changes.filter((c) => c.kind === 'stance.recorded');

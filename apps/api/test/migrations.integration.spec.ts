@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@parley/migrations';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { Db, runMigrations } from '../src/database/db.service';
+import { sql } from '../src/database/sql';
 import { ENTITIES } from '../src/entities';
 import { searchCandidates } from '../src/database/search-sql';
 import { SEARCHED } from '../src/search/search-kinds';
@@ -381,6 +382,55 @@ describe('the source archives migration', () => {
       expect(await table()).toBeNull();
     } finally {
       await ds.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('the document codes migration', () => {
+  it("gives every document a code (the demo's keys, else a slug of its short title, unique ignoring case per negotiation), and takes it away again", async () => {
+    const database = await freshDatabase();
+    const at = MIGRATIONS.findIndex((m) => m.name === 'DocumentCodes1765610000000');
+    expect(at).toBeGreaterThan(0);
+    const before = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, at) });
+    await before.initialize();
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    try {
+      await runMigrations(before);
+      for (const n of [1, 2]) {
+        await sql(before.manager, "INSERT INTO negotiations (id, slug, title, description, status, seq, version, created_at, updated_at) VALUES (?, ?, 'T', '', 'active', 0, 1, 0, 0)", [id(n), `n${n}`]);
+      }
+      const docs: [number, number, string, string][] = [
+        [10, 1, 'US 28-point peace plan (draft)', 'US 28-point draft'],
+        [11, 1, 'Draft', 'The Draft'],
+        [12, 1, 'Another draft', 'the draft'],
+        [13, 2, 'Draft elsewhere', 'The Draft'],
+      ];
+      for (const [doc, neg, title, shortTitle] of docs) {
+        await sql(
+          before.manager,
+          "INSERT INTO documents (id, negotiation_id, title, short_title, author_party_id, published_at, published_precision, description, source_url, version, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, 'day', '', NULL, 1, 0, 0)",
+          [id(doc), id(neg), title, shortTitle, doc],
+        );
+      }
+    } finally {
+      await before.destroy();
+    }
+    const after = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, at + 1) });
+    await after.initialize();
+    try {
+      await runMigrations(after);
+      const { rows } = await sql<{ id: string; code: string }>(after.manager, 'SELECT id, code FROM documents ORDER BY id');
+      expect(rows.map((r) => r.code)).toEqual(['us28', 'the-draft', 'the-draft-2', 'the-draft']);
+      await after.undoLastMigration({ transaction: 'all' });
+      const runner = after.createQueryRunner();
+      try {
+        expect((await runner.getTable('documents'))?.columns.map((c) => c.name)).not.toContain('code');
+      } finally {
+        await runner.release();
+      }
+    } finally {
+      await after.destroy();
       await database.drop();
     }
   });

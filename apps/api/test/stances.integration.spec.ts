@@ -99,7 +99,7 @@ describe('stance writes: locks, idempotency, batches, sequence', () => {
       events: [stance(aa.id, p3.id), stance(bb.id, p3.id), stance(cc.id, p3.id), stance('00000000-0000-4000-8000-000000000000', p3.id)],
     });
     expect(badRef.status).toBe(400);
-    expect(badRef.body.details).toEqual([{ field: 'events.3.partyId', message: expect.stringContaining('does not exist') }]);
+    expect(badRef.body.details).toEqual([{ field: 'events.3.partyId', message: expect.stringContaining("Party '00000000-0000-4000-8000-000000000000' was not found") }]);
     expect(await fingerprint(t.db)).toEqual(before);
 
     // The stale version is found inside the transaction, where the items are checked in order against the

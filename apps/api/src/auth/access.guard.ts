@@ -6,7 +6,7 @@ import { isUuid } from '../common/ids';
 import type { WithPrincipal } from '../common/principal';
 import { Db } from '../database/db.service';
 import { sql } from '../database/sql';
-import { NegotiationEntity } from '../negotiations/negotiation.entity';
+import { Refs } from '../refs/refs.service';
 import { ACCESS_KEY, type AccessLevel } from '../common/access';
 import { AccessService } from './access.service';
 
@@ -36,6 +36,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly access: AccessService,
     private readonly db: Db,
+    private readonly refs: Refs,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -68,12 +69,7 @@ export class AccessGuard implements CanActivate {
   private async negotiationOf(request: FastifyRequest): Promise<string | null> {
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const ref = params['negotiationId'] ?? (request.routeOptions.url?.startsWith('/api/negotiations/:id') ? params['id'] : undefined);
-    if (ref) {
-      const row = isUuid(ref)
-        ? await this.db.read.findOne(NegotiationEntity, { select: { id: true }, where: { id: ref } })
-        : await this.db.read.findOne(NegotiationEntity, { select: { id: true }, where: { slug: ref } });
-      return row?.id ?? ref;
-    }
+    if (ref) return (await this.refs.findNegotiation(ref))?.id ?? ref;
     const eventId = params['eventId'];
     if (eventId && isUuid(eventId)) {
       // By table name: the guard stands below the stances feature and needs this one column.

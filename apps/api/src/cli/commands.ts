@@ -20,6 +20,7 @@ import { DemoLoader, DemoLoadError, describeCounts } from '../demo/demo-loader.s
 import { adminLines } from '../start-up';
 import { UKRAINE_2025 } from '../demo/ukraine-2025';
 import { UsersService } from '../users/users.service';
+import { Refs } from '../refs/refs.service';
 
 export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, demo:load and user:* also as npm run <command> -- …)
   migrate                                   apply pending database migrations
@@ -33,7 +34,9 @@ export const USAGE = `Usage: npm run parley -- <command> [options]   (migrate, d
                                             their API tokens; a disabled account is enabled again
                                             (and it says so)
   export <negotiation> [--format json|csv|md|pdf|xlsx] [--out FILE] [--as-of D] [--known-at D]
-         [--since D] [--recorded-since D] [--table matrix|changes]
+         [--since D] [--recorded-since D] [--table matrix|changes] [--document DOC] [--parties CODES]
+                                            <negotiation>: its id or slug; --document: a document's
+                                            id or code (its numbering); --parties: party codes, a,b
                                             --since: changes effective from D to --as-of;
                                             --recorded-since: changes recorded after D
                                             write an export (default: the JSON dump) to FILE or stdout
@@ -216,6 +219,8 @@ async function exportCommand(args: string[], config: AppConfig, print: (line: st
       since: { type: 'string' },
       'recorded-since': { type: 'string' },
       table: { type: 'string' },
+      document: { type: 'string' },
+      parties: { type: 'string' },
     },
   });
   const negotiation = positionals[0];
@@ -224,13 +229,17 @@ async function exportCommand(args: string[], config: AppConfig, print: (line: st
     printError(`export needs a negotiation (id or slug) and --format ${EXPORT_FORMATS.join('|')}\n\n${USAGE}`);
     return 2;
   }
-  const query = ExportQuery.safeParse({ asOf: values['as-of'], knownAt: values['known-at'], since: values.since, recordedSince: values['recorded-since'], table: values.table });
+  const query = ExportQuery.safeParse({ asOf: values['as-of'], knownAt: values['known-at'], since: values.since, recordedSince: values['recorded-since'], table: values.table, documentId: values.document, parties: values.parties });
   if (!query.success) {
     printError(`Invalid options: ${problemsOf(query.error).map((p) => `${p.field} ${p.message}`).join('; ')}\n\n${USAGE}`);
     return 2;
   }
   const out = values.out;
   return withApp(config, async (app) => {
+    // References as the API takes them (the one resolver): an unknown or ambiguous one fails before any file is written.
+    const refs = app.get(Refs);
+    const n = await refs.negotiation(negotiation);
+    if (query.data.documentId !== undefined) query.data.documentId = await refs.one(n, 'document', query.data.documentId, '--document');
     if (!out) {
       await writeExport(app, negotiation, format as ExportFormat, query.data, process.stdout);
       return 0;

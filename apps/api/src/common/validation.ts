@@ -1,14 +1,19 @@
-import { applyDecorators, type CanActivate, type ExecutionContext, UseGuards } from '@nestjs/common';
+import { applyDecorators, type CanActivate, type ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import type { FieldProblem } from '@parley/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { invalid } from './app-error';
 
-interface InputSchemas {
+export interface InputSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
 }
+
+/** The route's schemas, for a global guard that needs the input validated before it runs (refs/refs.guard.ts). */
+export const INPUT_SCHEMAS = 'parley:input';
+/** Set on a request once its input is validated: validation runs once, whoever runs it first. */
+const VALIDATED = Symbol('parley:validated');
 
 /**
  * JSON Schema of a contract schema, as OpenAPI shows it: what a request may send ('input'), or
@@ -25,7 +30,7 @@ export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input
  * (InputGuard) and documents it in OpenAPI, so the two can never disagree.
  */
 export function Input(schemas: InputSchemas): MethodDecorator {
-  const decorators: MethodDecorator[] = [UseGuards(new InputGuard(schemas))];
+  const decorators: MethodDecorator[] = [UseGuards(new InputGuard(schemas)), SetMetadata(INPUT_SCHEMAS, schemas)];
   if (schemas.body) decorators.push(ApiBody({ schema: openApiSchema(schemas.body) }));
   if (schemas.query) {
     const json = openApiSchema(schemas.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
@@ -104,7 +109,9 @@ export class InputGuard implements CanActivate {
   constructor(private readonly schemas: InputSchemas) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { [VALIDATED]?: true }>();
+    if (request[VALIDATED]) return true;
+    request[VALIDATED] = true;
     if (this.schemas.query) {
       const query = parseQuery(this.schemas.query, { ...(request.query as Record<string, unknown>) });
       (request as { query: unknown }).query = query;

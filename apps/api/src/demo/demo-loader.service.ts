@@ -179,6 +179,8 @@ export class DemoLoader {
           tx,
           negotiationId,
           {
+            // Its key ("us28", "geneva") is the code: the name the dataset already gives it.
+            code: d.key,
             title: d.title,
             shortTitle: d.shortTitle,
             authorPartyId: d.authorPartyCode ? need(partyId, d.authorPartyCode, 'party') : undefined,

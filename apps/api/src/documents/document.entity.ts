@@ -6,6 +6,8 @@ import { epochMs } from '../database/columns';
 export class DocumentEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 36 }) negotiationId!: string;
+  /** Short code, unique within the negotiation ("us28"): a document's reference beside its id. */
+  @Column({ type: 'varchar', length: 40 }) code!: string;
   @Column({ type: 'varchar', length: 200 }) title!: string;
   @Column({ type: 'varchar', length: 60 }) shortTitle!: string;
   @Column({ type: 'varchar', length: 36, nullable: true }) authorPartyId!: string | null;

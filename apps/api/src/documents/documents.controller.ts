@@ -7,6 +7,7 @@ import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
 import { DocumentsService } from './documents.service';
+import { TakesRefs } from '../refs/refs.guard';
 
 @ApiTags('documents')
 @Controller('negotiations/:negotiationId/documents')
@@ -24,6 +25,7 @@ export class DocumentsController {
   @Get('compare')
   @ApiOperation({ summary: 'Compare two documents point by point, with word-level differences' })
   @Input({ query: CompareQuery })
+  @TakesRefs({ query: { a: 'document', b: 'document' } })
   @Returns(200, CompareView, 'Rows per point: same, changed, only in a, only in b; renumbering and split/merge lineage')
   compare(@Param('negotiationId') negotiationId: string, @Query() query: CompareQuery): Promise<CompareView> {
     return this.documents.compare(negotiationId, query.a, query.b);
@@ -34,6 +36,7 @@ export class DocumentsController {
   @Access('analyst')
   @ApiOperation({ summary: 'Add a document (a version of the plan) with its provisions, or starting from another document\'s (`basedOn`)' })
   @Input({ body: DocumentCreate })
+  @TakesRefs({ body: { authorPartyId: 'party', 'provisions.*.pointId': 'point', basedOn: 'document' } })
   @Returns(201, PlanDocument, 'Created', [400, 404])
   create(@Param('negotiationId') negotiationId: string, @Body() body: DocumentCreate, @Author() author: string): Promise<PlanDocument> {
     return this.documents.create(negotiationId, body, author);
@@ -50,6 +53,7 @@ export class DocumentsController {
   @Access('analyst')
   @ApiOperation({ summary: 'Change a document; `provisions` replaces all of them' })
   @Input({ body: DocumentPatch })
+  @TakesRefs({ body: { authorPartyId: 'party', 'provisions.*.pointId': 'point' } })
   @Returns(200, PlanDocument, 'Updated', [400, 404, 409])
   update(
     @Param('negotiationId') negotiationId: string,
@@ -64,6 +68,7 @@ export class DocumentsController {
   @Access('analyst')
   @ApiOperation({ summary: 'Edit provisions in place: renumber (numbers may be swapped), reword, add and remove, in one request' })
   @Input({ body: ProvisionsPatch })
+  @TakesRefs({ body: { 'set.*.pointId': 'point', 'remove.*': 'point' } })
   @Returns(200, PlanDocument, 'Updated', [400, 404, 409])
   editProvisions(
     @Param('negotiationId') negotiationId: string,

@@ -3,7 +3,7 @@ import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, typ
 import { compareDocuments, naturalCompare, parseInstant, precisionOf } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
 import { AppError, badReference, invalid } from '../common/app-error';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { checkVersion, findScoped, requireRefs } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db, type Tx } from '../database/db.service';
@@ -11,7 +11,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartyEntity } from '../parties/party.entity';
 import { PointEntity, PointLineageEntity } from '../points/point.entity';
 import { DocumentEntity, ProvisionEntity } from './document.entity';
-import { toDocument } from './document.mapper';
+import { derivedDocumentCode, toDocument } from './document.mapper';
 
 @Injectable()
 export class DocumentsService {
@@ -57,11 +57,13 @@ export class DocumentsService {
     const seq = await this.changes.nextSeq(tx, negotiationId);
     await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: input.authorPartyId }], 'Party');
     const now = Date.now();
+    const shortTitle = input.shortTitle ?? cutText(input.title, 60);
     const doc: DocumentEntity = {
       id: newId(),
       negotiationId,
+      code: await this.freeCode(tx.manager, negotiationId, input.code, derivedDocumentCode(shortTitle || input.title)),
       title: input.title,
-      shortTitle: input.shortTitle ?? cutText(input.title, 60),
+      shortTitle,
       authorPartyId: input.authorPartyId ?? null,
       publishedAt: parseInstant(input.publishedAt),
       publishedPrecision: precisionOf(input.publishedAt),
@@ -85,8 +87,10 @@ export class DocumentsService {
   async update(negotiation: string, documentId: string, patch: DocumentPatch, author: string): Promise<PlanDocument> {
     return this.change(negotiation, documentId, patch.expectedVersion, author, async (tx, negotiationId, current, currentProvisions, now) => {
       await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: patch.authorPartyId }], 'Party');
+      const code = patch.code === undefined || patch.code === current.code ? current.code : await this.freeCode(tx.manager, negotiationId, patch.code, '', current.id);
       const next: DocumentEntity = {
         ...current,
+        code,
         title: patch.title ?? current.title,
         shortTitle: patch.shortTitle ?? current.shortTitle,
         authorPartyId: patch.authorPartyId === undefined ? current.authorPartyId : patch.authorPartyId,
@@ -98,6 +102,7 @@ export class DocumentsService {
         updatedAt: now,
       };
       await tx.manager.update(DocumentEntity, { id: current.id }, {
+        code: next.code,
         title: next.title,
         shortTitle: next.shortTitle,
         authorPartyId: next.authorPartyId,
@@ -233,5 +238,23 @@ export class DocumentsService {
       .map((p, sortOrder) => ({ documentId, pointId: p.pointId, number: p.number, text: p.text, sortOrder }));
     for (let i = 0; i < rows.length; i += 100) await tx.manager.insert(ProvisionEntity, rows.slice(i, i + 100));
     return rows;
+  }
+
+  /**
+   * A code no other document of the negotiation has, ignoring case (so a reference to it is never
+   * ambiguous): the one asked for (409 if taken), else `derived`, then `derived-2`, `-3`…
+   */
+  private async freeCode(manager: EntityManager, negotiationId: string, wanted: string | undefined, derived: string, self?: string): Promise<string> {
+    const rows = await manager.find(DocumentEntity, { select: { id: true, code: true }, where: { negotiationId } });
+    const taken = new Set(rows.filter((r) => r.id !== self && r.code).map((r) => r.code.toLowerCase()));
+    if (wanted !== undefined) {
+      if (isUuid(wanted)) throw invalid([{ field: 'code', message: 'looks like an id; choose another' }]);
+      if (taken.has(wanted.toLowerCase())) throw new AppError(409, 'CONFLICT', `code '${wanted}' is already used by another document of this negotiation`);
+      return wanted;
+    }
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? derived : `${derived}-${n}`;
+      if (!taken.has(candidate.toLowerCase())) return candidate;
+    }
   }
 }

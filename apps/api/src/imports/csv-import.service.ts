@@ -22,6 +22,7 @@ import { StancesService } from '../stances/stances.service';
 import { contentKey, entityOfInput, entityOfRow, EVENT_ONLY_FROM, EVENT_SELECT_UNRETRACTED, type EventRow } from '../stances/stance-row';
 import { CHANGES_CSV_COLUMNS } from '../exports/text-exports';
 import { importRefused } from './import-refused';
+import { matchRef } from '../refs/ref-match';
 
 /** Most data rows in one CSV import (the body size limit applies too). */
 export const CSV_IMPORT_MAX_ROWS = 100_000;
@@ -114,8 +115,9 @@ export class CsvImportService {
     }
     const { rows, rowNumbers, problems } = readCsv(text, 'stances');
     const [parties, points] = await Promise.all([this.parties.listIn(this.db.read, n.id), this.points.listIn(this.db.read, n.id)]);
-    const partyByCode = new Map(parties.map((p) => [p.code, p]));
-    const pointByCode = new Map(points.map((p) => [p.code, p]));
+    // The one rule of references (refs/ref-match.ts): an id, or a code as written, then ignoring case.
+    const partyByCode = { get: (ref: string) => byRef(parties, ref) };
+    const pointByCode = { get: (ref: string) => byRef(points, ref) };
     const inputs: { at: number; input: StanceCreate }[] = [];
     let skipped = 0;
     rows.forEach((row, i) => {
@@ -126,15 +128,15 @@ export class CsvImportService {
       }
       const before = problems.length;
       const party = partyByCode.get(row['party'] ?? '');
-      if (!party) problems.push({ row: at, field: `row ${at}: party`, message: `'${row['party'] ?? ''}' is not a party code of this negotiation` });
+      if (!party) problems.push({ row: at, field: `row ${at}: party`, message: refProblem(parties, row['party'] ?? '', 'party') });
       const point = pointByCode.get(row['point'] ?? '');
-      if (!point) problems.push({ row: at, field: `row ${at}: point`, message: `'${row['point'] ?? ''}' is not a point code of this negotiation` });
+      if (!point) problems.push({ row: at, field: `row ${at}: point`, message: refProblem(points, row['point'] ?? '', 'point') });
       const conditionCodes = (row['conditionPoints'] ?? '').split(/[\s,;]+/).filter(Boolean);
       const conditionIds: string[] = [];
       for (const code of conditionCodes) {
         const p = pointByCode.get(code);
         if (p) conditionIds.push(p.id);
-        else problems.push({ row: at, field: `row ${at}: conditionPoints`, message: `'${code}' is not a point code of this negotiation` });
+        else problems.push({ row: at, field: `row ${at}: conditionPoints`, message: refProblem(points, code, 'point') });
       }
       let actorId: string | undefined;
       const actorName = row['actor']?.trim();
@@ -294,3 +296,15 @@ function readCsv(text: string, kind: 'points' | 'stances'): { rows: Row[]; rowNu
   return { rows, rowNumbers, problems };
 }
 
+/** The row a CSV cell names (a party's or point's id or code), by the one rule of references; undefined if none or several. */
+function byRef<T extends { id: string; code: string }>(list: readonly T[], ref: string): T | undefined {
+  const match = matchRef(list, ref.trim());
+  return match && 'id' in match ? list.find((x) => x.id === match.id) : undefined;
+}
+
+/** Why a CSV cell names no row: unknown, or two codes differing only in case. */
+function refProblem(list: readonly { id: string; code: string }[], ref: string, kind: 'party' | 'point'): string {
+  const match = matchRef(list, ref.trim());
+  if (match && 'ambiguous' in match) return `'${ref}' is ambiguous: it may be the ${kind} ${match.ambiguous.map((c) => `'${c.code}'`).join(' or ')}; write the code as it is written`;
+  return `'${ref}' is not a ${kind} code of this negotiation`;
+}

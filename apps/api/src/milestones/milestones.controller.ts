@@ -7,6 +7,7 @@ import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
 import { MilestonesService } from './milestones.service';
+import { TakesRefs } from '../refs/refs.guard';
 
 @ApiTags('milestones')
 @Controller('negotiations/:negotiationId/milestones')
@@ -26,6 +27,7 @@ export class MilestonesController {
   @Access('analyst')
   @ApiOperation({ summary: 'Add a milestone' })
   @Input({ body: MilestoneCreate })
+  @TakesRefs({ body: { 'partyIds.*': 'party' } })
   @Returns(201, Milestone, 'Created', [400, 404])
   create(@Param('negotiationId') negotiationId: string, @Body() body: MilestoneCreate, @Author() author: string): Promise<Milestone> {
     return this.milestones.create(negotiationId, body, author);
@@ -42,6 +44,7 @@ export class MilestonesController {
   @Access('analyst')
   @ApiOperation({ summary: 'Change a milestone' })
   @Input({ body: MilestonePatch })
+  @TakesRefs({ body: { 'partyIds.*': 'party' } })
   @Returns(200, Milestone, 'Updated', [400, 404, 409])
   update(
     @Param('negotiationId') negotiationId: string,

@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { Code, type Negotiation, type NegotiationCreate, type NegotiationPatch } from '@parley/contracts';
+import { type Negotiation, type NegotiationCreate, type NegotiationPatch } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
 import { conflict, notFound } from '../common/app-error';
 import { isUuid, newId, slugify } from '../common/ids';
 import { ChangeLog } from '../changes/change-log.service';
 import { Db, type Tx } from '../database/db.service';
+import { Refs } from '../refs/refs.service';
 import { NegotiationEntity } from './negotiation.entity';
 import { toNegotiation } from './negotiation.mapper';
 
 @Injectable()
 export class NegotiationsService {
-  private readonly ids = new Map<string, string>();
-
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
+    private readonly refs: Refs,
   ) {}
 
   async list(): Promise<Negotiation[]> {
@@ -22,26 +22,15 @@ export class NegotiationsService {
     return rows.map(toNegotiation);
   }
 
-  /**
-   * The id of a negotiation named by id or slug. Both never change and negotiations are never
-   * deleted, so a found answer is kept: writes skip a lookup.
-   */
+  /** The id of a negotiation named by id or slug (the one resolver, `Refs`, which keeps found answers). */
   async resolveId(idOrSlug: string): Promise<string> {
-    const known = this.ids.get(idOrSlug);
-    if (known) return known;
-    const { id, slug } = await this.resolve(idOrSlug);
-    this.ids.set(id, id);
-    this.ids.set(slug, id);
-    return id;
+    return (await this.refs.negotiation(idOrSlug)).id;
   }
 
-  /** Finds a negotiation by id or by slug (what cannot be a slug is not looked up: it may not even be storable). */
+  /** Finds a negotiation by id or by slug (`Refs`' rule: case ignored unless two slugs differ only by it). */
   async resolve(idOrSlug: string, manager: EntityManager = this.db.read): Promise<NegotiationEntity> {
-    const found = isUuid(idOrSlug)
-      ? await manager.findOneBy(NegotiationEntity, { id: idOrSlug })
-      : Code.safeParse(idOrSlug).success
-        ? await manager.findOneBy(NegotiationEntity, { slug: idOrSlug })
-        : null;
+    const { id } = await this.refs.negotiation(idOrSlug, manager);
+    const found = await manager.findOneBy(NegotiationEntity, { id });
     if (!found) throw notFound('Negotiation', idOrSlug);
     return found;
   }

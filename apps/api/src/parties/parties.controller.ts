@@ -7,6 +7,7 @@ import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
 import { PartiesService } from './parties.service';
+import { TakesRefs } from '../refs/refs.guard';
 
 @ApiTags('parties')
 @Controller('negotiations/:negotiationId/parties')
@@ -26,6 +27,7 @@ export class PartiesController {
   @Access('analyst')
   @ApiOperation({ summary: 'Add a party' })
   @Input({ body: PartyCreate })
+  @TakesRefs({ body: { parentId: 'party' } })
   @Returns(201, Party, 'Created', [400, 404, 409])
   create(@Param('negotiationId') negotiationId: string, @Body() body: PartyCreate, @Author() author: string): Promise<Party> {
     return this.parties.create(negotiationId, body, author);
@@ -42,6 +44,7 @@ export class PartiesController {
   @Access('analyst')
   @ApiOperation({ summary: 'Change a party; `actors` replaces the active actors (left-out ones are retired)' })
   @Input({ body: PartyPatch })
+  @TakesRefs({ body: { parentId: 'party' } })
   @Returns(200, Party, 'Updated', [400, 404, 409])
   update(
     @Param('negotiationId') negotiationId: string,

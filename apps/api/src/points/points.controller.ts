@@ -7,6 +7,7 @@ import { Returns } from '../common/api-responses';
 import { Author } from '../common/author.decorator';
 import { Input } from '../common/validation';
 import { PointsService } from './points.service';
+import { TakesRefs } from '../refs/refs.guard';
 
 @ApiTags('points')
 @Controller('negotiations/:negotiationId/points')
@@ -26,6 +27,7 @@ export class PointsController {
   @Access('analyst')
   @ApiOperation({ summary: 'Add a point' })
   @Input({ body: PointCreate })
+  @TakesRefs({ body: { 'derivedFrom.*.pointId': 'point' } })
   @Returns(201, Point, 'Created', [400, 404, 409])
   create(@Param('negotiationId') negotiationId: string, @Body() body: PointCreate, @Author() author: string): Promise<Point> {
     return this.points.create(negotiationId, body, author);
@@ -42,6 +44,7 @@ export class PointsController {
   @Access('analyst')
   @ApiOperation({ summary: 'Change a point; `derivedFrom` replaces its lineage' })
   @Input({ body: PointPatch })
+  @TakesRefs({ body: { 'derivedFrom.*.pointId': 'point' } })
   @Returns(200, Point, 'Updated', [400, 404, 409])
   update(
     @Param('negotiationId') negotiationId: string,

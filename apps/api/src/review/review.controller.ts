@@ -6,6 +6,8 @@ import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
 import { Input } from '../common/validation';
 import { ReviewService } from './review.service';
+import { TakesRefs } from '../refs/refs.guard';
+import { stanceRefs } from '../stances/stance-refs';
 
 /** The review queue: analysts and admins only (a viewer or a share link never sees a proposal). */
 @ApiTags('review')
@@ -32,6 +34,7 @@ export class ReviewController {
   @Patch(':proposalId')
   @ApiOperation({ summary: 'The author edits their proposal (after a request for changes, or while open): the whole new stance, or a retraction’s reason; it is open again' })
   @Input({ body: ProposalEdit })
+  @TakesRefs({ body: stanceRefs('stance.') })
   @Returns(200, Proposal, 'The proposal after the edit', [400, 403, 404, 409])
   edit(@Param('negotiationId') negotiationId: string, @Param('proposalId') proposalId: string, @Body() body: ProposalEdit, @Author() author: string): Promise<Proposal> {
     return this.review.edit(negotiationId, proposalId, body, author);

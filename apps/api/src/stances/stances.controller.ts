@@ -26,6 +26,8 @@ import { Author, CurrentPrincipal } from '../common/author.decorator';
 import type { Principal } from '../common/principal';
 import { Input } from '../common/validation';
 import { StancesService, type IdempotencyKey, type Replayable } from './stances.service';
+import { TakesRefs } from '../refs/refs.guard';
+import { stanceRefs } from './stance-refs';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -77,6 +79,7 @@ export class StancesController {
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Input({ body: StanceCreate })
+  @TakesRefs({ body: stanceRefs() })
   @Returns(201, RecordStanceResult, 'Recorded: the event and the cell after it', [400, 404, 409, 422])
   @Returns(202, Proposal, 'Review required: the proposal, visible to analysts and admins only', [])
   async record(
@@ -102,6 +105,7 @@ export class StancesController {
       '`return=minimal`: answer each item with its event id, seq, cell version and current event id instead of the events in full (about a tenth of the bytes; `Preference-Applied: return=minimal` confirms)',
   })
   @Input({ body: StanceBatch })
+  @TakesRefs({ body: stanceRefs('events.*.') })
   @Returns(
     201,
     BatchResult.or(BatchSummary),
@@ -148,6 +152,7 @@ export class StancesController {
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Input({ body: StanceCorrect })
+  @TakesRefs({ body: stanceRefs() })
   @Returns(201, CorrectStanceResult, 'Corrected: the event retracted, the new event and the cell after both', [400, 404, 409, 422])
   @Returns(202, Proposal, 'Review required: the proposal (kind correction), visible to analysts and admins only', [])
   async correct(

@@ -74,6 +74,7 @@ export function buildReport(opts: { parties: number; points: number; cells: Cell
   const document: PlanDocument = {
     id: uuid(4, 0),
     negotiationId: uuid(0, 0),
+    code: 'us28',
     title: 'US 28-point draft',
     shortTitle: 'US-28',
     authorPartyId: parties[0]?.id ?? null,

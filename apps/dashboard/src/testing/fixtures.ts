@@ -96,6 +96,7 @@ export function planDocument(id: string, shortTitle: string, publishedAt: string
   return {
     id,
     negotiationId: 'neg-1',
+    code: shortTitle.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
     title: `${shortTitle} (full title)`,
     shortTitle,
     authorPartyId: null,

@@ -13,7 +13,7 @@ import {
   REVIEW_POLICIES,
   TIME_PRECISIONS,
 } from './positions';
-import { Code, Color, DateInput, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
+import { Code, Color, DateInput, DocumentRef, enumOf, Id, LIMITS, LongText, PlainString, ShortText, Title, Url } from './primitives';
 import { ARCHIVE_CONTENT_TYPES, LanguageTag, SOURCE_KINDS } from './sources';
 
 // ---------- exports ----------
@@ -38,7 +38,7 @@ export const ExportQuery = z.strictObject({
   recordedSince: DateInput.optional().describe(
     'List the stance changes recorded (or retracted) after this time, whatever their effective date; a day includes that whole day',
   ),
-  documentId: Id.optional().describe('Number and order the points as in this document'),
+  documentId: DocumentRef.optional().describe('Number and order the points as in this document (id or code)'),
   category: enumOf(POINT_CATEGORIES).optional().describe('Only points of this category'),
   status: enumOf(ROW_STATUSES).optional().describe('Only points whose row is agreed, blocked, open or none'),
   parties: PlainString.max(LIMITS.shortText * 4, `must be at most ${LIMITS.shortText * 4} characters`)
@@ -99,6 +99,7 @@ const DumpPoint = z.strictObject({
 });
 const DumpDocument = z.strictObject({
   id: Id,
+  code: Code.optional().describe('Absent in dumps written before documents had codes (then derived on import)'),
   title: Title,
   shortTitle: PlainString.max(60), // may be empty, as DocumentCreate allows
   authorPartyId: Nullable(Id),

@@ -54,6 +54,22 @@ export const Code = z
   .max(LIMITS.code, `must be at most ${LIMITS.code} characters`)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must contain only letters, digits, ".", "-" or "_"');
 
+/**
+ * A reference to a party, point or document of the negotiation (or to a negotiation): its id
+ * (UUID) or its code (slug). A UUID-shaped value is an id first; codes match as written, then
+ * ignoring case. The API turns it into the id (apps/api/src/refs/); responses always carry ids.
+ */
+const refTo = (what: string) =>
+  z
+    .string({ error: `must be the id or the code of a ${what}` })
+    .min(1, 'must not be empty')
+    .max(LIMITS.code, `must be at most ${LIMITS.code} characters`)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `must be the id or the code of a ${what} (letters, digits, ".", "-" or "_")`)
+    .describe(`id or code of the ${what}`);
+export const PartyRef = refTo('party');
+export const PointRef = refTo('point');
+export const DocumentRef = refTo('document');
+
 export const Title = PlainString
   .trim()
   .min(1, 'must not be empty')

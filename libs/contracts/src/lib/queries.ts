@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateInput, enumOf, Id, LIMITS } from './primitives';
+import { DateInput, DocumentRef, enumOf, Id, LIMITS, PartyRef, PointRef } from './primitives';
 
 /*
  * The query strings of the read endpoints (matrix, changes, metrics, comparison, point history).
@@ -8,7 +8,7 @@ import { DateInput, enumOf, Id, LIMITS } from './primitives';
 export const MatrixQuery = z.strictObject({
   asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
   knownAt: DateInput.optional().describe('Only what Parley had recorded by this time (a day means its end)'),
-  documentId: Id.optional().describe('Number and order the points as in this document'),
+  documentId: DocumentRef.optional().describe('Number and order the points as in this document (id or code)'),
 });
 export type MatrixQuery = z.infer<typeof MatrixQuery>;
 
@@ -23,8 +23,8 @@ export const ChangesQuery = z.strictObject({
   effectiveFrom: DateInput.optional().describe('Effective at or after this time; a day includes that whole day'),
   effectiveTo: DateInput.optional().describe('Effective at or before this time; a day includes that whole day. Before effectiveFrom is a 400'),
   sinceSeq: SeqParam.optional().describe('Only changes with a higher sequence number'),
-  partyId: Id.optional(),
-  pointId: Id.optional(),
+  partyId: PartyRef.optional().describe('Only this party (id or code)'),
+  pointId: PointRef.optional().describe('Only this point (id or code)'),
   milestoneId: Id.optional().describe('Only events linked to this milestone'),
   limit: z.coerce
     .number({ error: 'must be an integer' })
@@ -48,11 +48,11 @@ export const MetricsQuery = z.strictObject({
 });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
-export const CompareQuery = z.strictObject({ a: Id, b: Id });
+export const CompareQuery = z.strictObject({ a: DocumentRef, b: DocumentRef });
 export type CompareQuery = z.infer<typeof CompareQuery>;
 
 export const HistoryQuery = z.strictObject({
-  partyId: Id.optional(),
+  partyId: PartyRef.optional().describe('Only this party (id or code)'),
   knownAt: DateInput.optional(),
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { enumOf, Id, LIMITS, PlainString, Timestamp } from './primitives';
+import { enumOf, Id, LIMITS, PartyRef, PlainString, PointRef, Timestamp } from './primitives';
 import { RecordStanceResult, RetractInput, StanceCreate, StanceEvent } from './schemas';
 
 /*
@@ -61,8 +61,8 @@ export type ProposalPage = z.infer<typeof ProposalPage>;
 export const ProposalQuery = z.strictObject({
   status: enumOf(PROPOSAL_STATUSES).optional(),
   author: PlainString.max(LIMITS.shortText).optional().describe("The author's email"),
-  partyId: Id.optional(),
-  pointId: Id.optional(),
+  partyId: PartyRef.optional().describe('Only this party (id or code)'),
+  pointId: PointRef.optional().describe('Only this point (id or code)'),
   before: Id.optional().describe('A proposal id: only older ones (paging)'),
   limit: z.coerce
     .number({ error: 'must be an integer' })

@@ -11,7 +11,7 @@ import {
   TIME_PRECISIONS,
 } from './positions';
 import { CitedSource, LanguageTag, SourceInput } from './sources';
-import { Code, Color, DateInput, enumOf, Id, instantOf, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
+import { Code, Color, DateInput, DocumentRef, enumOf, Id, instantOf, PartyRef, PointRef, LIMITS, LongText, PlainString, ShortText, Timestamp, Title, Url } from './primitives';
 
 const ExpectedVersion = z
   .number({ error: 'must be an integer' })
@@ -79,7 +79,7 @@ export const PartyCreate = z.strictObject({
   name: Title,
   kind: enumOf(PARTY_KINDS).optional(),
   color: Color.optional(),
-  parentId: Id.nullable().optional(),
+  parentId: PartyRef.nullable().optional(),
   description: LongText.optional(),
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
   actors: z.array(ActorInput).max(LIMITS.listItems).optional(),
@@ -91,7 +91,7 @@ export const PartyPatch = z.strictObject({
   name: Title.optional(),
   kind: enumOf(PARTY_KINDS).optional(),
   color: Color.optional(),
-  parentId: Id.nullable().optional(),
+  parentId: PartyRef.nullable().optional(),
   description: LongText.optional(),
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
   actors: z
@@ -125,7 +125,7 @@ export type Party = z.infer<typeof Party>;
 
 // ---------- points ----------
 export const LineageInput = z.strictObject({
-  pointId: Id,
+  pointId: PointRef,
   kind: enumOf(LINEAGE_KINDS),
 });
 
@@ -169,29 +169,31 @@ export type Point = z.infer<typeof Point>;
 const ProvisionNumber = PlainString.trim().min(1, 'must not be empty').max(20, 'must be at most 20 characters');
 
 export const ProvisionInput = z.strictObject({
-  pointId: Id,
+  pointId: PointRef,
   number: ProvisionNumber,
   text: LongText,
 });
 
 export const DocumentCreate = z.strictObject({
+  code: Code.optional().describe('Short key, unique within the negotiation ignoring case, e.g. us28; derived from the short title when omitted'),
   title: Title,
   shortTitle: PlainString.max(60, 'must be at most 60 characters').optional(),
-  authorPartyId: Id.nullable().optional(),
+  authorPartyId: PartyRef.nullable().optional(),
   publishedAt: DateInput,
   description: LongText.optional(),
   sourceUrl: Url.optional(),
   provisions: z.array(ProvisionInput).max(LIMITS.listItems).optional(),
-  basedOn: Id.optional().describe(
+  basedOn: DocumentRef.optional().describe(
     'A document of this negotiation whose provisions (numbers and texts) the new one starts from; not together with `provisions`. Then edit them with PATCH …/documents/:id/provisions.',
   ),
 });
 export type DocumentCreate = z.infer<typeof DocumentCreate>;
 
 export const DocumentPatch = z.strictObject({
+  code: Code.optional(),
   title: Title.optional(),
   shortTitle: PlainString.max(60, 'must be at most 60 characters').optional(),
-  authorPartyId: Id.nullable().optional(),
+  authorPartyId: PartyRef.nullable().optional(),
   publishedAt: DateInput.optional(),
   description: LongText.optional(),
   sourceUrl: Url.nullable().optional(),
@@ -201,7 +203,7 @@ export const DocumentPatch = z.strictObject({
 export type DocumentPatch = z.infer<typeof DocumentPatch>;
 
 export const ProvisionEdit = z.strictObject({
-  pointId: Id,
+  pointId: PointRef,
   number: ProvisionNumber.optional().describe('Its new number (required when the point has no provision in this document yet)'),
   text: LongText.optional().describe('Its new text (required when the point has no provision in this document yet)'),
 });
@@ -213,7 +215,7 @@ export type ProvisionEdit = z.infer<typeof ProvisionEdit>;
  */
 export const ProvisionsPatch = z.strictObject({
   set: z.array(ProvisionEdit).max(LIMITS.listItems).optional().describe("Provisions to change (number and/or text) or to add (number and text): one per point"),
-  remove: z.array(Id).max(LIMITS.listItems).optional().describe('Points whose provision leaves this document'),
+  remove: z.array(PointRef).max(LIMITS.listItems).optional().describe('Points whose provision leaves this document'),
   expectedVersion: ExpectedVersion.optional(),
 });
 export type ProvisionsPatch = z.infer<typeof ProvisionsPatch>;
@@ -224,6 +226,7 @@ export type Provision = z.infer<typeof Provision>;
 export const PlanDocument = z.object({
   id: z.string(),
   negotiationId: z.string(),
+  code: z.string().describe('Short key, unique within the negotiation: paths, bodies and filters take it in place of the id'),
   title: z.string(),
   shortTitle: z.string(),
   authorPartyId: z.string().nullable(),
@@ -246,7 +249,7 @@ export const MilestoneCreate = z.strictObject({
   endsAt: DateInput.optional(),
   description: LongText.optional(),
   sourceUrl: Url.optional(),
-  partyIds: z.array(Id).max(LIMITS.listItems).optional(),
+  partyIds: z.array(PartyRef).max(LIMITS.listItems).optional(),
 });
 export type MilestoneCreate = z.infer<typeof MilestoneCreate>;
 
@@ -257,7 +260,7 @@ export const MilestonePatch = z.strictObject({
   endsAt: DateInput.nullable().optional(),
   description: LongText.optional(),
   sourceUrl: Url.nullable().optional(),
-  partyIds: z.array(Id).max(LIMITS.listItems).optional(),
+  partyIds: z.array(PartyRef).max(LIMITS.listItems).optional(),
   expectedVersion: ExpectedVersion.optional(),
 });
 export type MilestonePatch = z.infer<typeof MilestonePatch>;
@@ -324,7 +327,7 @@ const stanceFields = {
   conditions: z
     .strictObject({
       text: LongText.optional(),
-      pointIds: z.array(Id).max(50).optional().describe('Points this stance depends on'),
+      pointIds: z.array(PointRef).max(50).optional().describe('Points this stance depends on (ids or codes)'),
     })
     .optional(),
   note: LongText.optional(),
@@ -333,7 +336,7 @@ const stanceFields = {
   translation: LongText.optional().describe('The quote translated (needs a quote)'),
   translationLanguage: LanguageTag.optional().describe("The translation's language"),
   actorId: Id.optional(),
-  documentId: Id.optional().describe('The plan version this stance reacts to'),
+  documentId: DocumentRef.optional().describe('The plan version this stance reacts to (id or code)'),
   milestoneId: Id.optional(),
 };
 
@@ -351,8 +354,8 @@ function stanceRules(
 
 export const StanceCreate = z
   .strictObject({
-    partyId: Id,
-    pointId: Id,
+    partyId: PartyRef,
+    pointId: PointRef,
     ...stanceFields,
     expectedVersion: ExpectedVersion.optional().describe(
       "The cell version you last saw (0 for a cell with no events); 409 with the current stance if it changed. Required when the negotiation's requireExpectedVersion is on",
@@ -370,8 +373,8 @@ const RetractionReason = PlainString.trim().min(1, 'must not be empty').max(LIMI
  */
 export const StanceCorrect = z
   .strictObject({
-    partyId: Id.optional().describe("The event's party (optional: a correction stays on the event's cell)"),
-    pointId: Id.optional().describe("The event's point (optional: a correction stays on the event's cell)"),
+    partyId: PartyRef.optional().describe("The event's party, id or code (optional: a correction stays on the event's cell)"),
+    pointId: PointRef.optional().describe("The event's point, id or code (optional: a correction stays on the event's cell)"),
     ...stanceFields,
     reason: RetractionReason.describe('Why the event is retracted (kept with the retraction)'),
     expectedVersion: ExpectedVersion.describe(

@@ -15,7 +15,7 @@ import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
 import { ChangeEntity } from '../../changes/change.entity';
 import { num, numOrNull } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';
-import { documentFields } from '../../documents/document.mapper';
+import { derivedDocumentCode, documentFields } from '../../documents/document.mapper';
 import { MilestoneEntity } from '../../milestones/milestone.entity';
 import { NegotiationEntity } from '../../negotiations/negotiation.entity';
 import { toNegotiation } from '../../negotiations/negotiation.mapper';
@@ -142,7 +142,7 @@ export const documentCodec = {
   }),
   toRows: (d: DumpDocument, negotiationId: string): { document: DocumentEntity; provisions: ProvisionEntity[] } => ({
     document: {
-      id: d.id, negotiationId, title: d.title, shortTitle: d.shortTitle, authorPartyId: d.authorPartyId, publishedAt: at(d.publishedAt),
+      id: d.id, negotiationId, code: d.code ?? `${derivedDocumentCode(d.shortTitle || d.title)}-${d.id.slice(0, 8)}`, title: d.title, shortTitle: d.shortTitle, authorPartyId: d.authorPartyId, publishedAt: at(d.publishedAt),
       publishedPrecision: d.publishedPrecision, description: d.description, sourceUrl: d.sourceUrl, version: d.version,
       createdAt: at(d.createdAt), updatedAt: at(d.updatedAt),
     },
