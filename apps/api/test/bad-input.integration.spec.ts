@@ -91,6 +91,8 @@ const CASES: Case[] = [
   { name: 'changes negative sinceSeq', method: 'GET', path: (s) => `${n(s)}/changes?sinceSeq=-1`, status: 400, field: 'query.sinceSeq' },
   { name: 'changes limit too large', method: 'GET', path: (s) => `${n(s)}/changes?limit=100000`, status: 400, field: 'query.limit' },
   { name: 'metrics from after to', method: 'GET', path: (s) => `${n(s)}/metrics?from=2025-12-01&to=2025-11-01`, status: 400, field: 'query.from' },
+  { name: 'metrics unknown document', method: 'GET', path: (s) => `${n(s)}/metrics?documentId=${UNKNOWN}`, status: 400, field: 'query.documentId' },
+  { name: 'metrics documentId not an id', method: 'GET', path: (s) => `${n(s)}/metrics?documentId=x`, status: 400, field: 'query.documentId' },
   { name: 'metrics step off the list', method: 'GET', path: (s) => `${n(s)}/metrics?step=decade`, status: 400, field: 'query.step' },
   { name: 'metrics range too long for the step asked', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01&step=week`, status: 400, field: 'query.step', says: 'dateRange would produce 6524 points at step=week (at most 3660); step=month fits' },
   { name: 'metrics range too long for any step', method: 'GET', path: (s) => `${n(s)}/metrics?from=1000-01-01&to=9999-12-31`, status: 400, field: 'query.step', says: 'the range is too long even by year (9001 points, at most 3660): shorten it with from and to' },

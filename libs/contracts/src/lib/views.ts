@@ -56,8 +56,8 @@ export type PointMetrics = z.infer<typeof PointMetrics>;
 
 export const MatrixRow = z.object({
   point: PointRef,
-  /** Number of the point in the chosen document (null: not in it, or no document chosen). */
-  number: z.string().nullable().describe('Number of the point in the chosen document (null: not in it, or no document chosen)'),
+  /** Number of the point in the chosen document (null: no document chosen; with one, every row is in it). */
+  number: z.string().nullable().describe('Number of the point in the chosen document (null: no document chosen; with one, only its points are rows)'),
   /** Text of the provision in the chosen document. */
   text: z.string().nullable().describe('Text of the provision in the chosen document'),
   cells: z.record(z.string(), MatrixCell).describe('By party id; a party absent here has never had an event on the point'),
