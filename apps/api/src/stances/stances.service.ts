@@ -30,6 +30,7 @@ import { PointEntity } from '../points/point.entity';
 import { SourceEntity } from '../sources/source.entity';
 import { IdempotencyKeyEntity, StanceEventEntity } from './stance.entities';
 import { EVENT_FROM, EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from './stance-row';
+import { inheritedHistory } from './inherited-history';
 import type { ReviewGate } from './review-gate';
 import { CellCache, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
 
@@ -258,6 +259,7 @@ export class StancesService {
         text: p.text,
       })),
       events: rows.map((row) => toStanceEvent(row, knownAt)),
+      inherited: await inheritedHistory(this.db.read, n.id, point, { partyId: query.partyId, knownAt }),
     };
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { enumOf } from './primitives';
 import { POINT_CATEGORIES } from './positions';
 import { STEPS } from './queries';
+import { InheritedHistory } from './lineage';
 import { StanceEvent } from './schemas';
 
 /*
@@ -159,6 +160,9 @@ export const PointHistory = z.object({
   point: PointRef,
   provisions: z.array(z.object({ documentId: z.string(), documentTitle: z.string(), publishedAt: z.string(), number: z.string(), text: z.string() })),
   events: z.array(StanceEvent),
+  inherited: z
+    .array(InheritedHistory)
+    .describe("What the point inherits along derivedFrom (parents, then theirs): each ancestor's texts and events from before the split or merge, nearest first"),
 });
 export type PointHistory = z.infer<typeof PointHistory>;
 
