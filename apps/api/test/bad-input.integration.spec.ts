@@ -102,6 +102,14 @@ const CASES: Case[] = [
   { name: 'stance effectiveAt years ahead (a typo)', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { effectiveAt: '2999-11-21' }), status: 400, field: 'effectiveAt' },
   { name: 'stance effectiveAt before 1900', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { effectiveAt: '1899-12-31' }), status: 400, field: 'effectiveAt', says: 'must not be before 1900-01-01' },
   { name: 'stance scheduled in the past', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { scheduled: true }), status: 400, field: 'scheduled' },
+  { name: 'carry to an unknown point', method: 'POST', path: (s) => `${n(s)}/points/${UNKNOWN}/carry-stances`, body: () => ({}), status: 404, message: 'was not found' },
+  { name: 'carry to a point without parents', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({}), status: 400, field: 'pointId', says: 'point p01 has no derivedFrom parents: there is nothing to carry' },
+  { name: 'carry with an unknown field', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ all: true }), status: 400, field: 'all' },
+  { name: 'carry with an empty party list', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ parties: [] }), status: 400, field: 'parties' },
+  { name: 'carry with a party that is not an id', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ parties: ['AA'] }), status: 400, field: 'parties.0' },
+  { name: 'carry with a choice without its parent', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: (s) => ({ choices: [{ partyId: s.parties[0].id }] }), status: 400, field: 'choices.0.fromPointId' },
+  { name: 'carry effective at no date', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ effectiveAt: 'soon' }), status: 400, field: 'effectiveAt' },
+  { name: 'carry dryRun not a boolean', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ dryRun: 'yes' }), status: 400, field: 'dryRun' },
   { name: 'history of an unknown point', method: 'GET', path: (s) => `${n(s)}/points/${UNKNOWN}/history`, status: 404, message: 'was not found' },
 
   // Wrong types keep the schema's message; only a key left out "is required".
