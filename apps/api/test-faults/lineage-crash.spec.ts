@@ -57,7 +57,7 @@ describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL while parents\' stances a
         // No answer (killed): asked again later, as an analyst would.
         if (final.status === 0) {
           queue.push(pointId);
-          await sleep(20);
+          await sleep(100);
         }
       }
     };
