@@ -138,6 +138,12 @@ describe('lineage that carries', () => {
     expect(eventOf(aa.id)).toMatchObject({ pointId: merged.id, position: 'accept', source: { id: sourceOfB }, note: `Carried from ${s.points[1].code}: said in Geneva`, quote: 'We agree.' });
     expect(eventOf(bb.id)).toMatchObject({ position: 'reject', note: `Carried from ${a.code}` });
     expect(eventOf(cc.id)).toMatchObject({ position: 'conditional' });
+    // Effective from the merged text's day (AA, BB) or the parent stance's own later day (CC), to the day.
+    expect([aa.id, bb.id, cc.id].map((p) => [eventOf(p)?.effectiveAt, eventOf(p)?.effectivePrecision])).toEqual([
+      ['2025-12-01T00:00:00.000Z', 'day'],
+      ['2025-12-01T00:00:00.000Z', 'day'],
+      ['2025-12-05T00:00:00.000Z', 'day'],
+    ]);
     expect((await t.get(base)).body.seq).toBe(seqBefore + 3);
     const matrix = (await t.get(`${base}/matrix`)).body as MatrixView;
     const row = matrix.rows.find((r) => r.point.id === merged.id);

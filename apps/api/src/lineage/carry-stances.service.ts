@@ -190,8 +190,12 @@ export class CarryStancesService {
  * most now — unless the parent's stance is itself scheduled for later.
  */
 function defaultEffectiveAt(source: StanceEvent, tabledAt: number | undefined, now: number): string {
-  const at = Math.max(parseInstant(source.effectiveAt), tabledAt ?? -Infinity);
-  return toIso(source.scheduled && at > now ? at : Math.min(at, now));
+  const own = parseInstant(source.effectiveAt);
+  const at = Math.max(own, tabledAt ?? -Infinity);
+  const chosen = source.scheduled && at > now ? at : Math.min(at, now);
+  // A date known to the day stays a day (the parent's, or a tabling on a day: its midnight).
+  const day = chosen === own ? source.effectivePrecision === 'day' : chosen === tabledAt && chosen % 86_400_000 === 0;
+  return day ? toIso(chosen).slice(0, 10) : toIso(chosen);
 }
 
 /** The parent's stance as a stance on the point, saying where it came from. */
