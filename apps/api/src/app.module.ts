@@ -14,6 +14,7 @@ import { DocumentsModule } from './documents/documents.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { LineageModule } from './lineage/lineage.module';
 import { LiveModule } from './live/live.module';
 import { MatrixModule } from './matrix/matrix.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -77,6 +78,7 @@ export class AppModule {
         SearchModule,
         StancesModule,
         ReviewModule,
+        LineageModule,
         MatrixModule,
         ExportsModule,
         ImportsModule,

@@ -114,6 +114,15 @@ const TABLE: Record<string, Case | Case[]> = {
   'GET /api/negotiations/:negotiationId/points/:pointId': { level: 'read', call: ({ n, s }) => ({ path: `${n}/points/${s.points[0].id}` }) },
   'PATCH /api/negotiations/:negotiationId/points/:pointId': { level: 'analyst', call: ({ n, s }) => ({ path: `${n}/points/${s.points[0].id}`, body: { description: `d${next()}` } }) },
   'GET /api/negotiations/:negotiationId/points/:pointId/history': { level: 'read', call: ({ n, s }) => ({ path: `${n}/points/${s.points[0].id}/history` }) },
+  'POST /api/negotiations/:negotiationId/points/:pointId/carry-stances': {
+    level: 'analyst',
+    call: async ({ t, n, s }) => {
+      // A new point split from the first, each time: carrying never writes twice on one point.
+      const split = await t.post(`${n}/points`, { title: `Split ${next()}`, category: 'legal', derivedFrom: [{ pointId: s.points[0].id, kind: 'split' }] });
+      if (split.status !== 201) throw new Error(`split failed: ${JSON.stringify(split.body)}`);
+      return { path: `${n}/points/${split.body.id}/carry-stances`, body: {} };
+    },
+  },
   'GET /api/negotiations/:negotiationId/documents': { level: 'read', call: ({ n }) => ({ path: `${n}/documents` }) },
   'POST /api/negotiations/:negotiationId/documents': { level: 'analyst', call: ({ n }) => ({ path: `${n}/documents`, body: { title: 'D', publishedAt: '2025-11-20' } }) },
   'GET /api/negotiations/:negotiationId/documents/:documentId': { level: 'read', call: async ({ t, n }) => ({ path: `${n}/documents/${(await t.get(`${n}/documents`)).body[0].id}` }) },

@@ -103,6 +103,8 @@ const CASES: Case[] = [
   { name: 'changes negative sinceSeq', method: 'GET', path: (s) => `${n(s)}/changes?sinceSeq=-1`, status: 400, field: 'query.sinceSeq' },
   { name: 'changes limit too large', method: 'GET', path: (s) => `${n(s)}/changes?limit=100000`, status: 400, field: 'query.limit' },
   { name: 'metrics from after to', method: 'GET', path: (s) => `${n(s)}/metrics?from=2025-12-01&to=2025-11-01`, status: 400, field: 'query.from' },
+  { name: 'metrics unknown document', method: 'GET', path: (s) => `${n(s)}/metrics?documentId=${UNKNOWN}`, status: 400, field: 'query.documentId' },
+  { name: 'metrics documentId not an id', method: 'GET', path: (s) => `${n(s)}/metrics?documentId=x`, status: 400, field: 'query.documentId' },
   { name: 'metrics step off the list', method: 'GET', path: (s) => `${n(s)}/metrics?step=decade`, status: 400, field: 'query.step' },
   { name: 'metrics range too long for the step asked', method: 'GET', path: (s) => `${n(s)}/metrics?from=1900-01-01&to=2025-01-01&step=week`, status: 400, field: 'query.step', says: 'dateRange would produce 6524 points at step=week (at most 3660); step=month fits' },
   { name: 'metrics range too long for any step', method: 'GET', path: (s) => `${n(s)}/metrics?from=1000-01-01&to=9999-12-31`, status: 400, field: 'query.step', says: 'the range is too long even by year (9001 points, at most 3660): shorten it with from and to' },
@@ -112,6 +114,14 @@ const CASES: Case[] = [
   { name: 'stance effectiveAt years ahead (a typo)', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { effectiveAt: '2999-11-21' }), status: 400, field: 'effectiveAt' },
   { name: 'stance effectiveAt before 1900', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { effectiveAt: '1899-12-31' }), status: 400, field: 'effectiveAt', says: 'must not be before 1900-01-01' },
   { name: 'stance scheduled in the past', method: 'POST', path: (s) => `${n(s)}/stances`, body: (s) => st(s, { scheduled: true }), status: 400, field: 'scheduled' },
+  { name: 'carry to an unknown point', method: 'POST', path: (s) => `${n(s)}/points/${UNKNOWN}/carry-stances`, body: () => ({}), status: 404, message: 'was not found' },
+  { name: 'carry to a point without parents', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({}), status: 400, field: 'pointId', says: 'point p01 has no derivedFrom parents: there is nothing to carry' },
+  { name: 'carry with an unknown field', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ all: true }), status: 400, field: 'all' },
+  { name: 'carry with an empty party list', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ parties: [] }), status: 400, field: 'parties' },
+  { name: 'carry with an unknown party code', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ parties: ['ZZ'] }), status: 400, field: 'parties.0', message: "Party 'ZZ' was not found" },
+  { name: 'carry with a choice without its parent', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: (s) => ({ choices: [{ partyId: s.parties[0].id }] }), status: 400, field: 'choices.0.fromPointId' },
+  { name: 'carry effective at no date', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ effectiveAt: 'soon' }), status: 400, field: 'effectiveAt' },
+  { name: 'carry dryRun not a boolean', method: 'POST', path: (s) => `${n(s)}/points/${s.points[0].id}/carry-stances`, body: () => ({ dryRun: 'yes' }), status: 400, field: 'dryRun' },
   { name: 'history of an unknown point', method: 'GET', path: (s) => `${n(s)}/points/${UNKNOWN}/history`, status: 404, message: 'was not found' },
 
   // Wrong types keep the schema's message; only a key left out "is required".

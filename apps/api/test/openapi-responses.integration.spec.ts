@@ -130,6 +130,26 @@ describe('OpenAPI response schemas match the real responses', () => {
     expectFits(batch, minimal.body, 'POST stances/batch, return=minimal');
   });
 
+  it("a split or merged point's history, with what it inherits, and carrying its parents' stances, through the documented shapes", async () => {
+    const points = (await t.get(`${N}/points`)).body as { id: string; derivedFrom: unknown[] }[];
+    const derived = points.find((p) => p.derivedFrom.length > 0);
+    expect(derived).toBeDefined();
+    const history = await t.get(`${N}/points/${derived?.id}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.inherited.length).toBeGreaterThan(0);
+    expectFits(validatorFor(`${T}/points/{pointId}/history`, 'get', 200), history.body, 'history of a derived point');
+    const carry = `${N}/points/${derived?.id}/carry-stances`;
+    const plan = await t.post(carry, { dryRun: true });
+    expect(plan.status).toBe(200);
+    expectFits(validatorFor(`${T}/points/{pointId}/carry-stances`, 'post', 200), plan.body, 'carry, dryRun');
+    const choices = (plan.body.items as { partyId: string; status: string; candidates: { pointId: string }[] }[])
+      .filter((i) => i.status === 'choice_required')
+      .map((i) => ({ partyId: i.partyId, fromPointId: i.candidates[0].pointId }));
+    const carried = await t.post(carry, { choices });
+    expect(carried.status).toBe(201);
+    expectFits(validatorFor(`${T}/points/{pointId}/carry-stances`, 'post', 201), carried.body, 'carry');
+  });
+
   it('the schemas are strict enough to notice a wrong response', async () => {
     const matrix = (await t.get(`${N}/matrix`)).body;
     const validate = validatorFor(`${T}/matrix`, 'get', 200);

@@ -11,3 +11,4 @@ export * from './lib/auth';
 export * from './lib/live';
 export * from './lib/exchange';
 export * from './lib/review';
+export * from './lib/lineage';

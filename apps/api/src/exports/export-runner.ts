@@ -64,8 +64,10 @@ export class ExportRunner {
         // The Changes sheet: every event, or those in the window the About sheet names.
         const window = changesWindowOf(query);
         const events = this.exports.events(data.negotiation.id, knownAt, data.negotiation.seq);
+        // Scoped by a document: only its points' events (the other filters leave this sheet whole).
+        const scope = query.documentId ? new Set(data.rows.map((r) => r.point.id)) : null;
         async function* inWindow() {
-          for await (const e of events) if (window === null || inChangesWindow(e, window)) yield e;
+          for await (const e of events) if ((window === null || inChangesWindow(e, window)) && (scope === null || scope.has(e.pointId))) yield e;
         }
         return {
           fileName: `${data.negotiation.slug}-${day(query)}.xlsx`,
@@ -77,6 +79,7 @@ export class ExportRunner {
         const data = await this.exports.report(negotiation, query, { series: false });
         const params = new URLSearchParams({ n: data.negotiation.slug });
         if (query.asOf) params.set('asOf', query.asOf.slice(0, 10));
+        if (data.document) params.set('doc', data.document.id);
         // PUBLIC_URL or a relative link: never the request's Host header, which a client can forge.
         const text = markdownDigest(data, `${this.config.publicUrl ?? ''}/?${params.toString()}`);
         return { fileName: `${data.negotiation.slug}-${day(query)}.md`, contentType: CONTENT_TYPES.md, write: (out) => pipeline(Readable.from([text]), out) };

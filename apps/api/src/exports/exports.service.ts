@@ -45,7 +45,7 @@ export class ExportsService {
       this.points.listIn(this.db.read, n.id),
       this.documents.listIn(this.db.read, n.id),
       this.milestones.listIn(this.db.read, n.id),
-      options.series === false ? null : this.matrix.metrics(n.id, { asOf: query.asOf, knownAt: query.knownAt }),
+      options.series === false ? null : this.matrix.metrics(n.id, { asOf: query.asOf, knownAt: query.knownAt, documentId: query.documentId }),
     ]);
     const codes = partyCodes(query.parties);
     if (codes) {

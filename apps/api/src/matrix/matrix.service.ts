@@ -33,6 +33,7 @@ import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from '../stances/stance-row';
 import { corroborationFromTables, corroborationKey } from './corroboration-sql';
+import { scopeStart, scopeToDocument } from './document-scope';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -76,11 +77,14 @@ export class MatrixService {
     const n = await this.negotiations.resolve(negotiation);
     const asOf = query.asOf ? parseBound(query.asOf) : undefined;
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const [parties, points, index] = await Promise.all([
+    const [parties, allPoints, document, index] = await Promise.all([
       this.parties.listIn(this.db.read, n.id),
       this.points.listIn(this.db.read, n.id),
+      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId') : null,
       this.indexes.at(n.id, n.seq),
     ]);
+    // Scoped by a document: its points only, the series from its date (item 7 of issue 18).
+    const points = scopeToDocument(allPoints, document).map((s) => s.point);
     const partyIds = parties.map((p) => p.id);
     const pointIds = points.map((p) => p.id);
     // Metrics need positions only: no event is loaded.
@@ -93,8 +97,10 @@ export class MatrixService {
     }
     const positionOf = (partyId: string, pointId: string): Position | undefined => positions.get(pointId)?.get(partyId);
 
-    const from = query.from ? parseBound(query.from) : (index.earliestEffectiveAt ?? n.createdAt);
     const to = query.to ? parseBound(query.to) : (asOf ?? Date.now());
+    // A document's series starts at its date (or at `to`, for a view as of a day before it).
+    const start = scopeStart(document);
+    const from = query.from ? parseBound(query.from) : start !== null ? Math.min(start, to) : (index.earliestEffectiveAt ?? n.createdAt);
     if (from > to) throw badReference('query.from', 'must not be after to');
     // Without a step, the finest that fits: a default view works for any history the API accepts.
     const step = query.step ?? fittingStep(from, to);
@@ -194,18 +200,13 @@ function buildRows(
   cells: Map<string, Record<string, MatrixCell>>,
 ): MatrixRow[] {
   const partyIds = parties.map((p) => p.id);
-  const provisionOf = new Map((document?.provisions ?? []).map((p, index) => [p.pointId, { ...p, index }]));
-  const ordered = document
-    ? [...points].sort((a, b) => (provisionOf.get(a.id)?.index ?? Infinity) - (provisionOf.get(b.id)?.index ?? Infinity))
-    : points;
-  return ordered.map((point) => {
+  return scopeToDocument(points, document).map(({ point, number, text }) => {
     const forPoint = cells.get(point.id) ?? {};
     const positions = { get: (partyId: string) => (Object.hasOwn(forPoint, partyId) ? forPoint[partyId].stance?.position : undefined) };
-    const provision = provisionOf.get(point.id);
     return {
       point: { id: point.id, code: point.code, title: point.title, category: point.category },
-      number: provision?.number ?? null,
-      text: provision?.text ?? null,
+      number,
+      text,
       cells: forPoint,
       summary: pointMetrics(point.id, partyIds, positions),
     };

@@ -83,10 +83,24 @@ export class ReviewService implements OnModuleInit {
 
   private async proposeStance(negotiationId: string, input: StanceCreate, author: string): Promise<Proposal | null> {
     if (!(await this.checkStrict(negotiationId, input.expectedVersion))) return null;
+    return this.db.write((tx) => this.proposeStanceIn(tx, negotiationId, input, author));
+  }
+
+  /**
+   * Several stance proposals in one transaction, all or none (carrying a split or merged point's
+   * parents' stances under review, lineage/): references must have been checked.
+   */
+  async proposeStances(negotiationId: string, inputs: StanceCreate[], author: string): Promise<Proposal[]> {
     return this.db.write(async (tx) => {
-      const version = await expectVersion(tx, negotiationId, input.partyId, input.pointId, input.expectedVersion);
-      return this.insert(tx, { negotiationId, kind: 'stance', partyId: input.partyId, pointId: input.pointId, eventId: null, baseVersion: version, payload: input, author });
+      const out: Proposal[] = [];
+      for (const input of inputs) out.push(await this.proposeStanceIn(tx, negotiationId, input, author));
+      return out;
     });
+  }
+
+  private async proposeStanceIn(tx: Tx, negotiationId: string, input: StanceCreate, author: string): Promise<Proposal> {
+    const version = await expectVersion(tx, negotiationId, input.partyId, input.pointId, input.expectedVersion);
+    return this.insert(tx, { negotiationId, kind: 'stance', partyId: input.partyId, pointId: input.pointId, eventId: null, baseVersion: version, payload: input, author });
   }
 
   private async proposeRetraction(eventId: string, input: RetractInput, author: string): Promise<Proposal | null> {

@@ -32,6 +32,7 @@ import { PointEntity } from '../points/point.entity';
 import { SourceEntity } from '../sources/source.entity';
 import { IdempotencyKeyEntity, StanceEventEntity } from './stance.entities';
 import { EVENT_FROM, EVENT_SELECT, loadEvents, SOURCE_JOIN, toStanceEvent, type EventRow } from './stance-row';
+import { inheritedHistory } from './inherited-history';
 import type { ReviewGate } from './review-gate';
 import { CellCache, correctStance, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
 
@@ -303,6 +304,7 @@ export class StancesService {
         text: p.text,
       })),
       events: rows.map((row) => toStanceEvent(row, knownAt)),
+      inherited: await inheritedHistory(this.db.read, n.id, point, { partyId: query.partyId, knownAt }),
     };
   }
 

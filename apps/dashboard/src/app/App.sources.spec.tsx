@@ -51,7 +51,7 @@ function renderApp() {
     [['source-stances', 'demo', 's-bbc'], citing('s-bbc', 'ua')],
     [['source-stances', 'demo', 's-tass'], citing('s-tass', 'ua')],
     [['search', 'demo', 'plano'], found],
-    [['point-history', 'demo', 'p1', null], { point: { id: 'p1', code: 'P1', title: 'Ceasefire line', category: 'territory' }, provisions: [], events: citing('s-tass', 'ua').items.map((e) => ({ ...e, source: { ...e.source, id: 's-tass', outlet: 'TASS', title: 'Заявление' } })) }],
+    [['point-history', 'demo', 'p1', null], { point: { id: 'p1', code: 'P1', title: 'Ceasefire line', category: 'territory' }, provisions: [], inherited: [], events: citing('s-tass', 'ua').items.map((e) => ({ ...e, source: { ...e.source, id: 's-tass', outlet: 'TASS', title: 'Заявление' } })) }],
   ];
   for (const [key, data] of cache) client.setQueryData(key, data);
   return render(

@@ -38,7 +38,9 @@ export const ExportQuery = z.strictObject({
   recordedSince: DateInput.optional().describe(
     'List the stance changes recorded (or retracted) after this time, whatever their effective date; a day includes that whole day',
   ),
-  documentId: DocumentRef.optional().describe('Number and order the points as in this document (id or code)'),
+  documentId: DocumentRef.optional().describe(
+    "Scope to this document: only the points it has a provision for, numbered and ordered as in it, the series from its publication date (id or code; 400 if it is not the negotiation's)",
+  ),
   category: enumOf(POINT_CATEGORIES).optional().describe('Only points of this category'),
   status: enumOf(ROW_STATUSES).optional().describe('Only points whose row is agreed, blocked, open or none'),
   parties: PlainString.max(LIMITS.shortText * 4, `must be at most ${LIMITS.shortText * 4} characters`)

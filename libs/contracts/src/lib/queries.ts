@@ -8,7 +8,9 @@ import { DateInput, DocumentRef, enumOf, Id, LIMITS, PartyRef, PointRef } from '
 export const MatrixQuery = z.strictObject({
   asOf: DateInput.optional().describe('Positions as the sources say they were at this time (a day means its end)'),
   knownAt: DateInput.optional().describe('Only what Parley had recorded by this time (a day means its end)'),
-  documentId: DocumentRef.optional().describe('Number and order the points as in this document (id or code)'),
+  documentId: DocumentRef.optional().describe(
+    "Scope to this document: only the points it has a provision for, numbered and ordered as in it (id or code; 400 if it is not the negotiation's)",
+  ),
 });
 export type MatrixQuery = z.infer<typeof MatrixQuery>;
 
@@ -45,6 +47,9 @@ export const MetricsQuery = z.strictObject({
     .describe('Spacing of the series; by default the finest of day, week, month, year that gives at most 3,660 points'),
   asOf: DateInput.optional(),
   knownAt: DateInput.optional(),
+  documentId: Id.optional().describe(
+    "Scope to this document: only the points it has a provision for, and the series from its publication date unless from is given (400 if it is not the negotiation's)",
+  ),
 });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { enumOf } from './primitives';
 import { POINT_CATEGORIES } from './positions';
 import { STEPS } from './queries';
+import { InheritedHistory } from './lineage';
 import { StanceEvent } from './schemas';
 
 /*
@@ -56,8 +57,8 @@ export type PointMetrics = z.infer<typeof PointMetrics>;
 
 export const MatrixRow = z.object({
   point: PointRef,
-  /** Number of the point in the chosen document (null: not in it, or no document chosen). */
-  number: z.string().nullable().describe('Number of the point in the chosen document (null: not in it, or no document chosen)'),
+  /** Number of the point in the chosen document (null: no document chosen; with one, every row is in it). */
+  number: z.string().nullable().describe('Number of the point in the chosen document (null: no document chosen; with one, only its points are rows)'),
   /** Text of the provision in the chosen document. */
   text: z.string().nullable().describe('Text of the provision in the chosen document'),
   cells: z.record(z.string(), MatrixCell).describe('By party id; a party absent here has never had an event on the point'),
@@ -169,6 +170,9 @@ export const PointHistory = z.object({
   point: PointRef,
   provisions: z.array(z.object({ documentId: z.string(), documentTitle: z.string(), publishedAt: z.string(), number: z.string(), text: z.string() })),
   events: z.array(StanceEvent),
+  inherited: z
+    .array(InheritedHistory)
+    .describe("What the point inherits along derivedFrom (parents, then theirs): each ancestor's texts and events from before the split or merge, nearest first"),
 });
 export type PointHistory = z.infer<typeof PointHistory>;
 

@@ -1,7 +1,8 @@
-import { POINT_CATEGORIES, PointCreate, PointPatch, type Point, type PointCategory } from '@parley/contracts';
+import { LINEAGE_KINDS, POINT_CATEGORIES, PointCreate, PointPatch, type LineageKind, type Point, type PointCategory } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { CATEGORY_LABEL } from '../../shared/categories';
+import { CarryStancesDialog } from '../lineage/CarryStancesDialog';
 import { Modal } from '../modal/Modal';
 import { Field, FormFooter } from './Field';
 import { useRecordValues } from './use-record-values';
@@ -12,10 +13,30 @@ interface Values {
   title: string;
   category: PointCategory | '';
   description: string;
+  /** The derivedFrom parents' ids, and how the point derives from them (one kind for all). */
+  parents: string[];
+  lineageKind: LineageKind;
 }
 
-const EMPTY: Values = { title: '', category: '', description: '' };
-const valuesOf = (p: Point): Values => ({ title: p.title, category: p.category, description: p.description });
+const EMPTY: Values = { title: '', category: '', description: '', parents: [], lineageKind: 'split' };
+const valuesOf = (p: Point): Values => ({
+  title: p.title,
+  category: p.category,
+  description: p.description,
+  parents: p.derivedFrom.map((l) => l.pointId),
+  lineageKind: p.derivedFrom[0]?.kind ?? 'split',
+});
+
+const LINEAGE_LABEL: Readonly<Record<LineageKind, string>> = { split: 'Split from', merge: 'Merged from', reworded: 'Reworded from' };
+
+/** The derivedFrom a save sends: undefined when it is what the point already has (a new point: when it has parents). */
+export function lineageToSend(values: Pick<Values, 'parents' | 'lineageKind'>, loaded: Point | null): Point['derivedFrom'] | undefined {
+  const next = values.parents.map((pointId) => ({ pointId, kind: values.lineageKind }));
+  if (!loaded) return next.length > 0 ? next : undefined;
+  const same =
+    next.length === loaded.derivedFrom.length && next.every((l) => loaded.derivedFrom.some((o) => o.pointId === l.pointId && o.kind === l.kind));
+  return same ? undefined : next;
+}
 
 interface Props {
   slug: string;
@@ -27,6 +48,8 @@ interface Props {
 /** Adds a point or edits one (title, category, description), with the version it was loaded at. */
 export function PointDialog({ slug, pointId = null, onClose }: Props) {
   const ids = useId();
+  // After a save that gave the point parents: the offer to carry their stances, in place of the form.
+  const [carryFor, setCarryFor] = useState<{ id: string; code: string } | null>(null);
   const client = useQueryClient();
   const points = usePoints(slug);
   const form = useEditForm();
@@ -35,6 +58,8 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
   const list = points.data ?? [];
 
   const { loaded, values, setValues, reload: takeFresh } = useRecordValues(list, selected, valuesOf, EMPTY);
+
+  const toggleParent = (id: string, on: boolean) => setValues((v) => ({ ...v, parents: on ? [...v.parents, id] : v.parents.filter((p) => p !== id) }));
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -45,14 +70,17 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
     e.preventDefault();
     const description = values.description.trim();
     const category = values.category || undefined;
-    const saved = () => {
+    const derivedFrom = lineageToSend(values, loaded);
+    const saved = (point: Point) => {
       refreshAfterEdit(client, slug, 'points');
-      onClose();
+      // New parents: offer to carry their current stances to the point.
+      if (derivedFrom !== undefined && point.derivedFrom.length > 0) setCarryFor({ id: point.id, code: point.code });
+      else onClose();
     };
     if (loaded) {
-      await form.submit(PointPatch, 'PATCH', `${n(slug)}/points/${loaded.id}`, { title: values.title, category, description, expectedVersion: loaded.version }, saved);
+      await form.submit(PointPatch, 'PATCH', `${n(slug)}/points/${loaded.id}`, { title: values.title, category, description, derivedFrom, expectedVersion: loaded.version }, saved);
     } else {
-      await form.submit(PointCreate, 'POST', `${n(slug)}/points`, { title: values.title, category, description: description || undefined }, saved);
+      await form.submit(PointCreate, 'POST', `${n(slug)}/points`, { title: values.title, category, description: description || undefined, derivedFrom }, saved);
     }
   };
 
@@ -60,6 +88,9 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
     takeFresh((await points.refetch()).data);
     form.reset();
   };
+
+  if (carryFor) return <CarryStancesDialog slug={slug} point={carryFor} onClose={onClose} />;
+  const others = list.filter((p) => p.id !== loaded?.id);
 
   return (
     <Modal title={loaded ? `Edit point ${loaded.code}` : 'New point'} onClose={onClose}>
@@ -93,6 +124,25 @@ export function PointDialog({ slug, pointId = null, onClose }: Props) {
         <Field id={`${ids}-description`} label="Description" error={form.errors['description']}>
           {(props) => <textarea {...props} rows={3} value={values.description} onChange={(e) => set('description', e.target.value)} />}
         </Field>
+        <fieldset className="form-row point-lineage">
+          <legend>Derived from (split, merge or rewording)</legend>
+          <label htmlFor={`${ids}-kind`}>How</label>
+          <select id={`${ids}-kind`} value={values.lineageKind} onChange={(e) => set('lineageKind', e.target.value as LineageKind)}>
+            {LINEAGE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {LINEAGE_LABEL[k]}
+              </option>
+            ))}
+          </select>
+          <div className="point-lineage__parents" role="group" aria-label="Parent points">
+            {others.map((p) => (
+              <label key={p.id}>
+                <input type="checkbox" checked={values.parents.includes(p.id)} onChange={(e) => toggleParent(p.id, e.target.checked)} /> {p.code} {p.title}
+              </label>
+            ))}
+          </div>
+          {form.errors['derivedFrom'] ? <span className="field-error">{form.errors['derivedFrom']}</span> : null}
+        </fieldset>
         <FormFooter form={form} what="point" editing={loaded !== null} onReload={() => void reload()} onClose={onClose} />
       </form>
     </Modal>

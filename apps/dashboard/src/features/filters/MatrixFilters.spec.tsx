@@ -23,7 +23,7 @@ const inDocument: MatrixView = {
   documentId: 'd1',
   rows: rows.map((r, i) => ({ ...r, number: String(i + 1), text: i === 3 ? 'Frozen Russian assets fund reconstruction in Ukraine' : 'Other text' })),
 };
-const documents = [{ id: 'd1', title: 'US 28-point draft', shortTitle: '28 points', publishedAt: '2025-11-20T00:00:00.000Z' }] as PlanDocument[];
+const documents = [{ id: 'd1', title: 'US 28-point draft', shortTitle: '28 points', publishedAt: '2025-11-20T00:00:00.000Z', provisions: [] }] as unknown as PlanDocument[];
 
 function Harness() {
   const [params, setParams] = useUrlParams();
@@ -83,7 +83,7 @@ describe('matrix filters', () => {
     fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'reconstruction' } });
     expect(titles()).toEqual([]);
     expect(screen.getByText(/No points match the filters/)).toBeTruthy();
-    fireEvent.change(screen.getByLabelText('Numbering'), { target: { value: 'd1' } });
+    fireEvent.change(screen.getByLabelText('Document'), { target: { value: 'd1' } });
     expect(url().get('doc')).toBe('d1');
     expect(titles()).toEqual(['Frozen assets']);
     expect(screen.getByTestId('filter-count').textContent).toBe('1 of 4 points');

@@ -3,6 +3,7 @@ import { POINT_CATEGORIES, type MatrixView, type PlanDocument } from '@parley/co
 import { useId } from 'react';
 import { ROW_STATUSES, type DashboardParams, type RowStatus } from '../../shared/url-state';
 import { CATEGORY_LABEL } from '../../shared/categories';
+import { DocumentScope } from '../documents/DocumentScope';
 import { isFiltered, NO_FILTER, shownPartyCodes, toggleParty, type MatrixFilter } from './matrix-filter';
 
 const STATUS_LABEL: Readonly<Record<RowStatus, string>> = {
@@ -84,17 +85,7 @@ export function MatrixFilters({ filter, doc, parties, documents, shown, total, s
           ))}
         </fieldset>
       </details>
-      <div className="field">
-        <label htmlFor={`${ids}-doc`}>Numbering</label>
-        <select id={`${ids}-doc`} value={doc ?? ''} onChange={(e) => setParams({ doc: e.target.value || null }, replace)}>
-          <option value="">Point codes</option>
-          {documents.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.shortTitle || d.title} ({d.publishedAt.slice(0, 10)})
-            </option>
-          ))}
-        </select>
-      </div>
+      <DocumentScope documents={documents} doc={doc} onChange={(next) => setParams({ doc: next }, replace)} />
       <p className="filters__count" role="status" data-testid="filter-count">
         <strong>{shown}</strong> of {total} points
       </p>

@@ -3,7 +3,7 @@ import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { scheduleCorroborationRefresh } from './corroboration-refresh';
 import type { CellFlashStore } from './flash-store';
 import { invalidateSoon } from './invalidate-soon';
-import { applyCellUpdate, isCurrentMatrixKey, isMatrixKeyOf, type CellUpdate } from './matrix-cache';
+import { applyCellUpdate, isCurrentMatrixKey, isDocumentScopedKey, isMatrixKeyOf, type CellUpdate } from './matrix-cache';
 
 /** Lists kept per negotiation under ['<list>', slug, ...]. */
 const LISTS = ['parties', 'points', 'documents', 'milestones', 'sources'] as const;
@@ -92,7 +92,8 @@ export function applyChange(client: QueryClient, slug: string, entry: ChangeEntr
 export function replaceSnapshot(client: QueryClient, slug: string, view: MatrixView): void {
   let placed = false;
   for (const query of client.getQueryCache().findAll({ predicate: (q) => isMatrixKeyOf(q.queryKey, slug) })) {
-    if (isCurrentMatrixKey(query.queryKey, slug)) {
+    // A snapshot is the whole negotiation's matrix: a document-scoped one is read again instead.
+    if (isCurrentMatrixKey(query.queryKey, slug) && !isDocumentScopedKey(query.queryKey)) {
       client.setQueryData(query.queryKey, view);
       placed = true;
     } else void client.invalidateQueries({ queryKey: query.queryKey, exact: true });

@@ -14,9 +14,14 @@ export function isMatrixKeyOf(key: readonly unknown[], slug: string): boolean {
   return key[0] === 'matrix' && key[1] === slug;
 }
 
-/** "Now": no asOf or knownAt (['matrix', slug, asOf, knownAt?, {documentId}?]); a document only renumbers the rows. */
+/** "Now": no asOf or knownAt (['matrix', slug, asOf, knownAt?, {documentId}?]); a document scopes the rows, not the time. */
 export function isCurrentMatrixKey(key: readonly unknown[], slug: string): boolean {
   return isMatrixKeyOf(key, slug) && key.slice(2).every((part) => part === null || part === undefined || typeof part === 'object');
+}
+
+/** A matrix scoped to a document (['matrix', slug, …, {documentId}]): its rows are that text's points only. */
+export function isDocumentScopedKey(key: readonly unknown[]): boolean {
+  return key.some((part) => typeof part === 'object' && part !== null && 'documentId' in part);
 }
 
 /**
@@ -28,6 +33,8 @@ export function isCurrentMatrixKey(key: readonly unknown[], slug: string): boole
 export function applyCellUpdate(view: MatrixView, update: CellUpdate, seq?: number): MatrixView | null {
   const rowIndex = view.rows.findIndex((r) => r.point.id === update.pointId);
   const row = view.rows[rowIndex];
+  // A matrix scoped to a document lists that text's points only: a change elsewhere is not its own.
+  if (!row && view.documentId !== null && view.parties.some((p) => p.id === update.partyId)) return seq !== undefined && seq > view.seq ? { ...view, seq } : view;
   if (!row || !view.parties.some((p) => p.id === update.partyId)) return null;
   const held = row.cells[update.partyId]?.version ?? 0;
   if (update.version <= held) return seq !== undefined && seq > view.seq ? { ...view, seq } : view;

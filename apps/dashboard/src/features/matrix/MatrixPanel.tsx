@@ -5,6 +5,7 @@ import type { DashboardParams } from '../../shared/url-state';
 import { useLastVisit, writeLastSeen } from '../activity/last-seen';
 import { SinceLastVisit } from '../activity/SinceLastVisit';
 import { useAuth } from '../auth/AuthProvider';
+import { scopeNote } from '../documents/DocumentScope';
 import { useDocuments } from '../documents/use-documents';
 import { filterParties, filterRows, NO_FILTER } from '../filters/matrix-filter';
 import { MatrixFilters } from '../filters/MatrixFilters';
@@ -84,6 +85,7 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
   const caption = [
     asOf ? `Positions as of ${asOf} (end of day, UTC)` : 'Positions now',
     knownAt ? `as known at ${knownAt}` : null,
+    scopeNote(documents.data ?? [], doc),
     someHidden ? `summaries over the ${parties.length} of ${matrix.data.parties.length} parties shown` : null,
   ]
     .filter(Boolean)

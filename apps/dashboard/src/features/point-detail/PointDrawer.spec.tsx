@@ -9,6 +9,7 @@ const history: PointHistory = {
   point: { id: 'p7', code: 'P7', title: 'NATO membership', category: 'security_guarantees' },
   provisions: [],
   events: [stance('reject', { partyId: 'ua', pointId: 'p7', actorId: 'a1' })],
+  inherited: [],
 };
 const parties: Party[] = [
   {

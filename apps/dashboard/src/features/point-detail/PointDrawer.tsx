@@ -4,6 +4,8 @@ import type { Source, StanceEvent } from '@parley/contracts';
 import { ErrorNotice, Loading } from '../../shared/QueryState';
 import { useAuth } from '../auth/AuthProvider';
 import { actorNames, useParties } from '../../shared/use-parties';
+import { CarryStancesDialog } from '../lineage/CarryStancesDialog';
+import { InheritedHistory } from './InheritedHistory';
 import { PointSupport } from './PointSupport';
 import { ProvisionDiff } from './ProvisionDiff';
 import { RetractDialog } from './RetractDialog';
@@ -36,6 +38,7 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
   const parties = useParties(slug);
   const { analyst } = useAuth();
   const [editing, setEditing] = useState(false);
+  const [carrying, setCarrying] = useState(false);
   const [retracting, setRetracting] = useState<{ event: StanceEvent; label: string } | null>(null);
   // Stable, and kept for the dialog: the list re-renders when the history reloads.
   const onRetract = useCallback((event: StanceEvent, label: string) => setRetracting({ event, label }), []);
@@ -86,6 +89,11 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
             Edit point
           </button>
         ) : null}
+        {analyst && point && history.data?.inherited.some((h) => h.via.id === point.id) ? (
+          <button type="button" onClick={() => setCarrying(true)}>
+            Carry parents' stances…
+          </button>
+        ) : null}
         <button ref={closeRef} type="button" onClick={onClose} aria-label="Close point detail">
           ✕ Close
         </button>
@@ -109,6 +117,13 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
             onRetract={analyst && !knownAt ? onRetract : undefined}
             sourceExtra={sourceExtra}
           />
+          <InheritedHistory
+            inherited={history.data.inherited}
+            parties={parties.data ?? []}
+            actors={actorNames(parties.data)}
+            asOf={asOf}
+            sourceExtra={sourceExtra}
+          />
         </>
       )}
       {shownSource ? (
@@ -121,6 +136,7 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
         />
       ) : null}
       {editing ? <PointDialog slug={slug} pointId={pointId} onClose={() => setEditing(false)} /> : null}
+      {carrying && point ? <CarryStancesDialog slug={slug} point={point} onClose={() => setCarrying(false)} /> : null}
       {retracting ? (
         <RetractDialog
           slug={slug}

@@ -2,6 +2,8 @@ import './trends.css';
 import type { MatrixView } from '@parley/contracts';
 import { ErrorNotice, Loading } from '../../shared/QueryState';
 import { useParties } from '../../shared/use-parties';
+import { DocumentScope, scopeNote } from '../documents/DocumentScope';
+import { useDocuments } from '../documents/use-documents';
 import { ConvergenceChart } from './ConvergenceChart';
 import { DistanceHeatmap } from './DistanceHeatmap';
 import { useMetrics, useMilestones } from './use-trends';
@@ -10,6 +12,9 @@ interface Props {
   slug: string;
   asOf: string | null;
   knownAt: string | null;
+  /** The document scope (`?doc=`): its points only, the curve from its date. */
+  doc?: string | null;
+  onDocChange?: (doc: string | null) => void;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -26,13 +31,15 @@ export function AgreedClaim({ totals, asOf }: { totals: { points: number; agreed
 }
 
 /** The convergence curve with milestones, and the party-distance heatmap, at the dashboard's date. */
-export function TrendsPanel({ slug, asOf, knownAt }: Props) {
+export function TrendsPanel({ slug, asOf, knownAt, doc = null, onDocChange }: Props) {
   const milestones = useMilestones(slug);
   const parties = useParties(slug);
+  const documents = useDocuments(slug);
   // The curve runs from the first stance (the server's default) to today, and the chart's time axis
   // stretches to the first and last milestone. The as-of day is marked on the curve rather than
   // cutting it off; the totals and distances are computed at it.
-  const metrics = useMetrics(slug, { from: null, to: today(), asOf, knownAt });
+  // Scoped by a document, the server starts the curve at the document's date.
+  const metrics = useMetrics(slug, { from: null, to: today(), asOf, knownAt, documentId: doc });
 
   if (milestones.isPending || metrics.isPending) return <Loading what="the trends" />;
   if (metrics.isError) return <ErrorNotice error={metrics.error} what="the trends" onRetry={() => void metrics.refetch()} />;
@@ -41,6 +48,8 @@ export function TrendsPanel({ slug, asOf, knownAt }: Props) {
   return (
     <section className="trends" aria-labelledby="trends-heading">
       <h3 id="trends-heading">Trends</h3>
+      {onDocChange ? <DocumentScope documents={documents.data ?? []} doc={doc} onChange={onDocChange} /> : null}
+      {doc ? <p className="hint" data-testid="trends-scope">{scopeNote(documents.data ?? [], doc)}</p> : null}
       <AgreedClaim totals={metrics.data.totals} asOf={asOf} />
       {milestones.isError ? <ErrorNotice error={milestones.error} what="the milestones" /> : null}
       <ConvergenceChart series={metrics.data.series} milestones={milestones.data ?? []} asOf={asOf} step={metrics.data.step} />

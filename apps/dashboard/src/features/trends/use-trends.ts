@@ -17,6 +17,8 @@ export interface MetricsParams {
   to: string;
   asOf: string | null;
   knownAt: string | null;
+  /** Scope: that document's points only, the series from its date (absent or null: every point). */
+  documentId?: string | null;
 }
 
 /**
@@ -28,6 +30,7 @@ export function metricsPath(slug: string, params: MetricsParams): string {
   if (params.from) q.set('from', params.from);
   if (params.asOf) q.set('asOf', params.asOf);
   if (params.knownAt) q.set('knownAt', params.knownAt);
+  if (params.documentId) q.set('documentId', params.documentId);
   return `/negotiations/${encodeURIComponent(slug)}/metrics?${q.toString()}`;
 }
 

@@ -59,7 +59,7 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
       case 'trends':
         return (
           <Suspense fallback={<Loading what="the charts" />}>
-            <TrendsPanel slug={slug} asOf={params.asOf} knownAt={params.knownAt} />
+            <TrendsPanel slug={slug} asOf={params.asOf} knownAt={params.knownAt} doc={params.doc} onDocChange={(doc) => setParams({ doc }, { replace: true })} />
           </Suspense>
         );
       case 'activity':
