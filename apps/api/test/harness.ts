@@ -218,7 +218,8 @@ export async function seed(t: TestApp, title = 'Test negotiation'): Promise<Seed
   }
   const points = [];
   for (const [i, category] of (['territory', 'military', 'economy', 'humanitarian'] as const).entries()) {
-    const res = await t.post(`${base}/points`, { title: `Point ${i + 1}`, category });
+    // Tabled before any stance a test records (from 2025-11), so as-of matrices list them.
+    const res = await t.post(`${base}/points`, { title: `Point ${i + 1}`, category, effectiveAt: '2025-01-01' });
     expect(res.status).toBe(201);
     points.push(res.body);
   }

@@ -7,6 +7,7 @@ import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
+import { demoHistoryTimes } from './demo-tabled';
 import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { StancesService } from '../stances/stances.service';
 import { ArchivesService } from '../sources/archives.service';
@@ -125,6 +126,7 @@ export class DemoLoader {
     }
     const negotiationId = existing?.id ?? (await this.negotiations.createIn(tx, data.negotiation, AUTHOR)).id;
 
+    const tabled = demoHistoryTimes(data);
     const partyByCode = new Map((await this.parties.listIn(tx.manager, negotiationId)).map((p) => [p.code, p]));
     const partyId = new Map<string, string>();
     const actorId = new Map<string, string>();
@@ -137,6 +139,7 @@ export class DemoLoader {
           negotiationId,
           { code: p.code, name: p.name, kind: p.kind, color: p.color, parentId, description: p.description, actors: p.actors.map(({ name, role }) => ({ name, role })) },
           AUTHOR,
+          tabled.start,
         );
         added.parties++;
       }
@@ -164,6 +167,7 @@ export class DemoLoader {
             derivedFrom: p.derivedFrom?.map((d) => ({ pointId: need(pointId, d.code, 'point'), kind: d.kind })),
           },
           AUTHOR,
+          tabled.point(p.code),
         );
         added.points++;
       }
@@ -188,6 +192,7 @@ export class DemoLoader {
             provisions: d.provisions.map((p) => ({ pointId: need(pointId, p.pointCode, 'point'), number: p.number, text: p.text })),
           },
           AUTHOR,
+          tabled.document(d.publishedAt),
         );
         added.documents++;
       }

@@ -33,6 +33,7 @@ import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from '../stances/stance-row';
 import { corroborationFromTables, corroborationKey } from './corroboration-sql';
+import { documentAt, planAt } from './plan-at';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -45,8 +46,8 @@ export class MatrixService {
   constructor(
     private readonly db: Db,
     private readonly negotiations: NegotiationsService,
-    private readonly parties: PartiesService,
-    private readonly points: PointsService,
+    readonly parties: PartiesService,
+    readonly points: PointsService,
     private readonly documents: DocumentsService,
     private readonly indexes: StanceIndexes,
   ) {}
@@ -55,10 +56,9 @@ export class MatrixService {
     const n = await this.negotiations.resolve(negotiation);
     const asOf = query.asOf ? parseBound(query.asOf) : undefined;
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const [parties, points, document, cells] = await Promise.all([
-      this.parties.listIn(this.db.read, n.id),
-      this.points.listIn(this.db.read, n.id),
-      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId') : null,
+    const [{ parties, points }, document, cells] = await Promise.all([
+      planAt(this.db.read, n.id, this, asOf, knownAt),
+      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId').then((d) => documentAt(this.db.read, this.documents, d, asOf, knownAt)) : null,
       this.cells(n.id, n.seq, asOf, knownAt),
     ]);
     return {
@@ -76,9 +76,8 @@ export class MatrixService {
     const n = await this.negotiations.resolve(negotiation);
     const asOf = query.asOf ? parseBound(query.asOf) : undefined;
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const [parties, points, index] = await Promise.all([
-      this.parties.listIn(this.db.read, n.id),
-      this.points.listIn(this.db.read, n.id),
+    const [{ parties, points }, index] = await Promise.all([
+      planAt(this.db.read, n.id, this, asOf, knownAt),
       this.indexes.at(n.id, n.seq),
     ]);
     const partyIds = parties.map((p) => p.id);
