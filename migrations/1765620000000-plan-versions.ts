@@ -5,8 +5,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // documents (a document's version holds its provisions), each with the time it took effect and the
 // time Parley recorded it. The current tables stay as the latest projection. One version per
 // existing row: a point takes effect when first tabled (the earliest date of a document with a
-// provision for it, else its creation), a document at its date, a party at its creation; all are
-// recorded at their creation. `data` is the entity as the API showed it (JSON).
+// provision for it, else its creation — or, if earlier, the first stance taken on it), a document
+// at its date, a party at its creation (or its first stance); all are recorded at their creation
+// (or the recording of their first stance, earlier only for a replayed history such as the demo's).
+// `data` is the entity as the API showed it (JSON).
 
 type Row = Record<string, unknown>;
 const ms = (v: unknown): number => Number(v);
@@ -48,6 +50,13 @@ export class PlanVersions1765620000000 implements MigrationInterface {
       if (at !== undefined && at < (tabled.get(p['point_id']) ?? Infinity)) tabled.set(p['point_id'], at);
     }
 
+    const firstStance = async (column: 'point_id' | 'party_id') => {
+      const rows: Row[] = await q.query(`SELECT ${column} AS entity_id, MIN(effective_at) AS effective_at, MIN(recorded_at) AS recorded_at FROM stance_events GROUP BY ${column}`);
+      return new Map(rows.map((r) => [r['entity_id'], { effectiveAt: ms(r['effective_at']), recordedAt: ms(r['recorded_at']) }]));
+    };
+    const pointStances = await firstStance('point_id');
+    const partyStances = await firstStance('party_id');
+
     const lineage: Row[] = await q.query('SELECT point_id, derived_from_id, kind FROM point_lineage');
     const points: Row[] = await q.query('SELECT * FROM points');
     for (const p of points) {
@@ -57,7 +66,9 @@ export class PlanVersions1765620000000 implements MigrationInterface {
         derivedFrom: lineage.filter((l) => l['point_id'] === p['id']).map((l) => ({ pointId: l['derived_from_id'], kind: l['kind'] })),
         version: Number(p['version']), createdAt: iso(p['created_at']), updatedAt: iso(p['updated_at']),
       };
-      await add(p['negotiation_id'], 'point', p['id'], tabled.get(p['id']) ?? ms(p['created_at']), ms(p['created_at']), data);
+      const stance = pointStances.get(p['id']);
+      const effectiveAt = Math.min(tabled.get(p['id']) ?? ms(p['created_at']), stance?.effectiveAt ?? Infinity);
+      await add(p['negotiation_id'], 'point', p['id'], effectiveAt, Math.min(ms(p['created_at']), stance?.recordedAt ?? Infinity), data);
     }
 
     const actors: Row[] = await q.query('SELECT * FROM actors ORDER BY sort_order');
@@ -69,7 +80,9 @@ export class PlanVersions1765620000000 implements MigrationInterface {
         actors: actors.filter((a) => a['party_id'] === p['id']).map((a) => ({ id: a['id'], name: a['name'], role: a['role'], retired: a['retired_at'] !== null })),
         version: Number(p['version']), createdAt: iso(p['created_at']), updatedAt: iso(p['updated_at']),
       };
-      await add(p['negotiation_id'], 'party', p['id'], ms(p['created_at']), ms(p['created_at']), data);
+      const stance = partyStances.get(p['id']);
+      const createdAt = ms(p['created_at']);
+      await add(p['negotiation_id'], 'party', p['id'], Math.min(createdAt, stance?.effectiveAt ?? Infinity), Math.min(createdAt, stance?.recordedAt ?? Infinity), data);
     }
 
     for (const d of documents) {

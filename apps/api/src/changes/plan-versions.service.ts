@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseBound, parseInstant, versionsInForce, type PlanVersion, type TimeView } from '@parley/domain';
+import { compareFacts, parseBound, parseInstant, versionsInForce, type PlanVersion, type TimeView } from '@parley/domain';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import type { Tx } from '../database/db.service';
@@ -50,6 +50,19 @@ export class PlanVersions {
   async append(tx: Tx, input: PlanVersionInput): Promise<void> {
     const row: PlanVersionEntity = { id: newId(), ...input };
     await tx.manager.insert(PlanVersionEntity, row as never);
+  }
+
+  /**
+   * For a loader completing a history an older version of it wrote (the demo): when the entity's
+   * earliest version takes effect after `times`, its first version is laid again at those times
+   * (seq 0), so the entity is tabled as the history says. Returns whether it appended.
+   */
+  async backdate(tx: Tx, negotiationId: string, kind: PlanKind, entityId: string, times: Required<HistoryTimes>): Promise<boolean> {
+    const versions = await this.load(tx.manager, negotiationId, kind, entityId);
+    const first = versions.reduce<PlanVersion<unknown> | undefined>((a, v) => (a === undefined || compareFacts(v, a) < 0 ? v : a), undefined);
+    if (!first || first.effectiveAt <= times.effectiveAt) return false;
+    await this.append(tx, { negotiationId, kind, entityId, seq: 0, effectiveAt: times.effectiveAt, recordedAt: Math.min(times.recordedAt, first.recordedAt), data: first.data });
+    return true;
   }
 
   async load<T>(manager: EntityManager, negotiationId: string, kind: PlanKind, entityId?: string): Promise<PlanVersion<T>[]> {

@@ -8,6 +8,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
 import { demoHistoryTimes } from './demo-tabled';
+import { PlanVersions } from '../changes/plan-versions.service';
 import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { StancesService } from '../stances/stances.service';
 import { ArchivesService } from '../sources/archives.service';
@@ -72,6 +73,7 @@ export class DemoLoader {
     private readonly milestones: MilestonesService,
     private readonly stances: StancesService,
     private readonly archives: ArchivesService,
+    private readonly versions: PlanVersions,
   ) {}
 
   async isEmpty(): Promise<boolean> {
@@ -142,6 +144,9 @@ export class DemoLoader {
           tabled.start,
         );
         added.parties++;
+      } else {
+        // Written by an older load, when the plan had no history: tabled as the demo's history says.
+        await this.versions.backdate(tx, negotiationId, 'party', party.id, tabled.start);
       }
       partyId.set(p.code, party.id);
       for (const a of p.actors) {
@@ -170,6 +175,8 @@ export class DemoLoader {
           tabled.point(p.code),
         );
         added.points++;
+      } else {
+        await this.versions.backdate(tx, negotiationId, 'point', point.id, tabled.point(p.code));
       }
       pointId.set(p.code, point.id);
     }
@@ -195,6 +202,8 @@ export class DemoLoader {
           tabled.document(d.publishedAt),
         );
         added.documents++;
+      } else {
+        await this.versions.backdate(tx, negotiationId, 'document', doc.id, tabled.document(d.publishedAt));
       }
       documentId.set(d.key, doc.id);
     }

@@ -10,9 +10,9 @@ import type { HistoryTimes } from '../changes/plan-versions.service';
  * point neither names, from the start of the history.
  */
 export function demoHistoryTimes(data: DemoDataset): {
-  start: HistoryTimes;
-  point: (code: string) => HistoryTimes;
-  document: (publishedAt: string) => HistoryTimes;
+  start: Required<HistoryTimes>;
+  point: (code: string) => Required<HistoryTimes>;
+  document: (publishedAt: string) => Required<HistoryTimes>;
 } {
   const times = new Map<string, { effectiveAt: number; recordedAt: number }>();
   const meet = (code: string, effectiveAt: number, recordedAt: number) => {
