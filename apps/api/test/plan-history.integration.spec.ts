@@ -138,4 +138,49 @@ describe('the plan is bitemporal', () => {
     expect(badBody.status).toBe(400);
     expect(JSON.stringify(badBody.body)).toContain('effectiveAt');
   });
+
+  it("export.json → import elsewhere keeps the plan's history, gives the same bytes again, and an older dump without it gets one version per record", async () => {
+    const text = async (app: TestApp) => {
+      const res = await fetch(`${app.url}/api/negotiations/${s.negotiationId}/export.json`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const dumpText = await text(t);
+    const dump = JSON.parse(dumpText) as { planVersions: { kind: string; entityId: string }[] };
+    expect(dump.planVersions.length).toBeGreaterThan(s.points.length + s.parties.length);
+    const renamed = (await t.get<Point[]>(`${base}/points`)).body.find((p) => p.title === 'Line of contact')!;
+    const renameKnown = renamed.updatedAt;
+
+    const target = await startApp();
+    try {
+      const imported = await target.post('/api/negotiations/import', dumpText);
+      expect({ status: imported.status, errors: imported.body.errors }).toEqual({ status: 200, errors: [] });
+      expect(await text(target)).toBe(dumpText);
+      const n = `/api/negotiations/${s.negotiationId}`;
+      expect((await target.get<Point>(`${n}/points/${renamed.id}?knownAt=${before(renameKnown)}`)).body.title).toBe('Ceasefire line');
+      expect((await target.get<MatrixView>(`${n}/matrix?asOf=2025-12-09`)).body.rows.map((r) => r.point.title)).toContain('Army cap 600,000');
+      // The same file again: no change.
+      expect((await target.post('/api/negotiations/import', dumpText)).body.unchanged).toBe(true);
+    } finally {
+      await target.close();
+    }
+
+    const older = JSON.parse(dumpText) as Record<string, unknown>;
+    delete older['planVersions'];
+    const olderText = JSON.stringify(older);
+    const third = await startApp();
+    try {
+      const imported = await third.post('/api/negotiations/import', olderText);
+      expect({ status: imported.status, errors: imported.body.errors }).toEqual({ status: 200, errors: [] });
+      const n = `/api/negotiations/${s.negotiationId}`;
+      // One version per record, as it is now; a point in force from its first text (here: 2025-11-20).
+      const versions = JSON.parse(await text(third)).planVersions as { kind: string; entityId: string; effectiveAt: string }[];
+      expect(versions.filter((v) => v.kind === 'point')).toHaveLength((await third.get<Point[]>(`${n}/points`)).body.length);
+      expect(versions.find((v) => v.entityId === s.points[0].id)?.effectiveAt).toBe('2025-11-20T00:00:00.000Z');
+      expect((await third.get<Point>(`${n}/points/${renamed.id}?knownAt=${before(renameKnown)}`)).status).toBe(200);
+      expect((await third.post('/api/negotiations/import', olderText)).body.unchanged).toBe(true);
+    } finally {
+      await third.close();
+    }
+  });
 });
