@@ -43,3 +43,25 @@ export async function documentAt(
   if (!document || (asOf === undefined && knownAt === undefined)) return document;
   return (await documents.getAt(manager, document, { asOf, knownAt })) ?? document;
 }
+
+/**
+ * Every point and party (for lookups: a report's changes, its reference sheets), each as it was
+ * named at (asOf, knownAt) where it had a version by then, else as it is now.
+ */
+export async function namesAt(
+  manager: EntityManager,
+  negotiationId: string,
+  services: { parties: PartiesService; points: PointsService },
+  asOf: number | undefined,
+  knownAt: number | undefined,
+): Promise<{ parties: Party[]; points: Point[] }> {
+  const [parties, points] = await Promise.all([services.parties.listIn(manager, negotiationId), services.points.listIn(manager, negotiationId)]);
+  if (asOf === undefined && knownAt === undefined) return { parties, points };
+  const view: TimeView = { asOf, knownAt };
+  const [partiesThen, pointsThen] = await Promise.all([services.parties.listAt(manager, negotiationId, view), services.points.listAt(manager, negotiationId, view)]);
+  const overlay = <T extends { id: string }>(now: T[], then: T[]) => {
+    const byId = new Map(then.map((x) => [x.id, x]));
+    return now.map((x) => byId.get(x.id) ?? x);
+  };
+  return { parties: overlay(parties, partiesThen), points: overlay(points, pointsThen) };
+}
