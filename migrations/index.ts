@@ -11,6 +11,7 @@ import { SearchStoredVector1765540800000 } from './1765540800000-search-stored-v
 import { Review1765584000000 } from './1765584000000-review';
 import { RequireExpectedVersion1765600000000 } from './1765600000000-require-expected-version';
 import { DocumentCodes1765610000000 } from './1765610000000-document-codes';
+import { PlanVersions1765620000000 } from './1765620000000-plan-versions';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Review1765584000000,
   RequireExpectedVersion1765600000000,
   DocumentCodes1765610000000,
+  PlanVersions1765620000000,
 ];

@@ -5,6 +5,7 @@ import { SourceEntity } from './sources/source.entity';
 import { SourceArchiveEntity } from './sources/source-archive.entity';
 import { ShareLinkEntity } from './share-links/share-link.entity';
 import { ChangeEntity } from './changes/change.entity';
+import { PlanVersionEntity } from './changes/plan-version.entity';
 import { DocumentEntity, ProvisionEntity } from './documents/document.entity';
 import { MilestoneEntity } from './milestones/milestone.entity';
 import { NegotiationEntity } from './negotiations/negotiation.entity';
@@ -38,6 +39,7 @@ export const ENTITIES: EntityList = [
   CurrentStanceEntity,
   IdempotencyKeyEntity,
   ChangeEntity,
+  PlanVersionEntity,
   UserEntity,
   SessionEntity,
   ApiTokenEntity,

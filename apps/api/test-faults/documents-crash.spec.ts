@@ -105,6 +105,12 @@ describe.each<Driver>(['sqlite', 'postgres'])('SIGKILL while plan versions are c
         if (doc.provisions.length !== s.points.length || numbers.size !== s.points.length) problems.push(`${doc.title}: provisions ${JSON.stringify(doc.provisions)}`);
         const [last] = await probe.query<{ data: string }>('SELECT data FROM change_log WHERE negotiation_id = ? AND seq = ?', [s.negotiationId, changes.at(-1)?.seq ?? 0]);
         if (JSON.stringify((JSON.parse(last.data) as PlanDocument).provisions) !== JSON.stringify(doc.provisions)) problems.push(`${doc.title}: provisions differ from its last change`);
+        // The plan's history: one version per change, written in its transaction, the last one the document as it is.
+        const versions = await probe.query<{ seq: number | string; data: string }>('SELECT seq, data FROM plan_versions WHERE entity_id = ? ORDER BY seq', [doc.id]);
+        const versionSeqs = versions.map((v) => Number(v.seq));
+        if (JSON.stringify(versionSeqs) !== JSON.stringify(changes.map((c) => c.seq))) problems.push(`${doc.title}: versions at ${versionSeqs.join(',')}, changes at ${changes.map((c) => c.seq).join(',')}`);
+        const latest = versions.at(-1);
+        if (!latest || JSON.stringify((JSON.parse(latest.data) as PlanDocument).provisions) !== JSON.stringify(doc.provisions)) problems.push(`${doc.title}: provisions differ from its last version`);
       }
       // Every acknowledged edit is in the log (its text in the change it made, and in later ones until
       // reworded); every acknowledged copy exists.

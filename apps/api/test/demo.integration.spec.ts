@@ -210,6 +210,23 @@ describe('demo dataset: an honest reconstruction of the seed files', () => {
     expect(metrics.series[0].agreed).toBe(28);
   });
 
+  it('lists a point only from when it was tabled: p29–p31 are absent as of 3 Dec, and present once they were raised', async () => {
+    const codes = async (query: string) => (await t.get<MatrixView>(`${base}/matrix?${query}`)).body.rows.map((r) => r.point.code);
+    const early = await codes('asOf=2025-12-03');
+    expect(early).toEqual(expect.arrayContaining(['p01', 'p28']));
+    for (const code of ['p29', 'p30', 'p31']) expect(early).not.toContain(code);
+    // p30 was talked about from 11 Dec, p29 and p31 from 15 Dec, before the 20-point text carried p29 and p30 (24 Dec).
+    expect(await codes('asOf=2025-12-11')).toContain('p30');
+    expect(await codes('asOf=2025-12-11')).not.toContain('p29');
+    expect(await codes('asOf=2025-12-31')).toEqual(expect.arrayContaining(['p29', 'p30', 'p31']));
+    const points = (await t.get<{ code: string }[]>(`${base}/points?asOf=2025-12-03`)).body.map((p) => p.code);
+    expect(points).not.toContain('p29');
+    expect(points).toContain('p01');
+    // The 20-point text is not yet a document as of 3 Dec.
+    const docs = (await t.get<{ shortTitle: string }[]>(`${base}/documents?asOf=2025-12-03`)).body.map((d) => d.shortTitle);
+    expect(docs).toEqual(['US 28-point draft', 'E3 counter-proposal', 'Geneva framework']);
+  });
+
   it('the recorded time is the loader\'s alone: the API refuses a recordedAt and records at the clock', async () => {
     const s = await seed(t, 'Not the demo');
     const stances = `/api/negotiations/${s.negotiationId}/stances`;

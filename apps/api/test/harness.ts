@@ -201,7 +201,7 @@ export interface Seeded {
   points: { id: string; code: string }[];
 }
 
-/** A small negotiation made through the API: 3 parties (the first with two actors), 4 points, and the source `stance()` cites. */
+/** A small negotiation made through the API: 3 parties (the first with two actors), 4 points (all in force from 2025-01-01), and the source `stance()` cites. */
 export async function seed(t: TestApp, title = 'Test negotiation'): Promise<Seeded> {
   const n = await t.post('/api/negotiations', { title, description: 'for tests' });
   expect(n.status).toBe(201);
@@ -212,13 +212,15 @@ export async function seed(t: TestApp, title = 'Test negotiation'): Promise<Seed
       code,
       name: `Party ${code}`,
       actors: i === 0 ? [{ name: 'First Speaker', role: 'President' }, { name: 'Second Speaker' }] : [],
+      effectiveAt: '2025-01-01',
     });
     expect(res.status).toBe(201);
     parties.push(res.body);
   }
   const points = [];
   for (const [i, category] of (['territory', 'military', 'economy', 'humanitarian'] as const).entries()) {
-    const res = await t.post(`${base}/points`, { title: `Point ${i + 1}`, category });
+    // Tabled before any stance a test records (from 2025-11), so as-of matrices list them.
+    const res = await t.post(`${base}/points`, { title: `Point ${i + 1}`, category, effectiveAt: '2025-01-01' });
     expect(res.status).toBe(201);
     points.push(res.body);
   }

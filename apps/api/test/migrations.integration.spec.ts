@@ -10,7 +10,7 @@ import { parseSearch } from '../src/search/search-query';
 import { wordsOf } from '../src/search/fold';
 import { freshDatabase, type TestDatabase } from './harness';
 
-const TABLES = ['sources', 'negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures'];
+const TABLES = ['sources', 'negotiations', 'parties', 'actors', 'points', 'point_lineage', 'documents', 'provisions', 'milestones', 'stance_events', 'stance_retractions', 'current_stances', 'change_log', 'idempotency_keys', 'users', 'sessions', 'api_tokens', 'share_links', 'audit_log', 'login_failures', 'plan_versions'];
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -431,6 +431,55 @@ describe('the document codes migration', () => {
       }
     } finally {
       await after.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('the plan versions migration', () => {
+  it('backfills one version per point, party and document, tabled by its first text or stance, and goes down again', async () => {
+    const database = await freshDatabase();
+    const at = MIGRATIONS.findIndex((m) => m.name === 'PlanVersions1765620000000');
+    expect(at).toBeGreaterThan(0);
+    const older = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, at) });
+    await older.initialize();
+    const id = (k: number) => `00000000-0000-4000-8000-${String(k).padStart(12, '0')}`;
+    try {
+      await runMigrations(older);
+      await older.query(`INSERT INTO negotiations (id, slug, title, description, status, seq, version, created_at, updated_at) VALUES ('${id(1)}', 'n', 'N', '', 'active', 10, 1, 1, 1)`);
+      await older.query(`INSERT INTO parties (id, negotiation_id, code, name, kind, color, parent_id, description, sort_order, version, created_at, updated_at) VALUES ('${id(2)}', '${id(1)}', 'P', 'Party', 'state', '#000000', NULL, '', 0, 2, 9000, 9500)`);
+      await older.query(`INSERT INTO actors (id, party_id, name, role, sort_order, retired_at) VALUES ('${id(9)}', '${id(2)}', 'Speaker', 'Minister', 0, NULL)`);
+      // p: in a text of day 3000 and created at 5000; q: in no text, created at 7000, a stance on it effective at 2000.
+      await older.query(`INSERT INTO points (id, negotiation_id, code, title, category, description, sort_order, version, created_at, updated_at) VALUES ('${id(3)}', '${id(1)}', 'p', 'Tabled', 'security', '', 0, 1, 5000, 5000)`);
+      await older.query(`INSERT INTO points (id, negotiation_id, code, title, category, description, sort_order, version, created_at, updated_at) VALUES ('${id(4)}', '${id(1)}', 'q', 'Raised', 'military', '', 1, 3, 7000, 8000)`);
+      await older.query(`INSERT INTO point_lineage (point_id, derived_from_id, kind) VALUES ('${id(4)}', '${id(3)}', 'split')`);
+      await older.query(`INSERT INTO documents (id, negotiation_id, title, short_title, author_party_id, published_at, published_precision, description, source_url, version, created_at, updated_at) VALUES ('${id(5)}', '${id(1)}', 'D', 'D', NULL, 3000, 'day', '', NULL, 1, 6000, 6000)`);
+      await older.query(`INSERT INTO provisions (document_id, point_id, number, text, sort_order) VALUES ('${id(5)}', '${id(3)}', '1', 'The text', 0)`);
+      await older.query(
+        `INSERT INTO stance_events (id, negotiation_id, seq, party_id, point_id, position, confidence, effective_at, effective_precision, recorded_at, recorded_by, condition_point_ids)
+         VALUES ('${id(6)}', '${id(1)}', 1, '${id(2)}', '${id(4)}', 'accept', 'reported', 2000, 'day', 9900, 'a@test.local', '[]')`,
+      );
+    } finally {
+      await older.destroy();
+    }
+    const current = new DataSource({ ...dataSourceOptions(database.config, ENTITIES), migrations: MIGRATIONS.slice(0, at + 1) });
+    await current.initialize();
+    try {
+      await runMigrations(current);
+      const rows = (await current.query('SELECT kind, entity_id, seq, effective_at, recorded_at, data FROM plan_versions ORDER BY entity_id')) as Record<string, unknown>[];
+      const version = (k: number) => {
+        const row = rows.find((r) => r['entity_id'] === id(k));
+        return row && { kind: row['kind'], seq: Number(row['seq']), effectiveAt: Number(row['effective_at']), recordedAt: Number(row['recorded_at']), data: JSON.parse(String(row['data'])) };
+      };
+      expect(rows).toHaveLength(4);
+      expect(version(2)).toMatchObject({ kind: 'party', seq: 0, effectiveAt: 2000, recordedAt: 9000, data: { code: 'P', name: 'Party', actors: [{ id: id(9), name: 'Speaker', role: 'Minister', retired: false }], version: 2 } });
+      expect(version(3)).toMatchObject({ kind: 'point', effectiveAt: 3000, recordedAt: 5000, data: { code: 'p', title: 'Tabled', derivedFrom: [], sortOrder: 0 } });
+      expect(version(4)).toMatchObject({ kind: 'point', effectiveAt: 2000, recordedAt: 7000, data: { title: 'Raised', derivedFrom: [{ pointId: id(3), kind: 'split' }], version: 3 } });
+      expect(version(5)).toMatchObject({ kind: 'document', effectiveAt: 3000, recordedAt: 6000, data: { title: 'D', publishedAt: new Date(3000).toISOString(), provisions: [{ pointId: id(3), number: '1', text: 'The text' }] } });
+      await current.undoLastMigration({ transaction: 'all' });
+      await expect(current.query('SELECT 1 FROM plan_versions')).rejects.toThrow();
+    } finally {
+      await current.destroy();
       await database.drop();
     }
   });

@@ -7,3 +7,4 @@ export * from './lib/matrix-filter';
 export * from './lib/corroboration';
 export * from './lib/stance-index';
 export * from './lib/chart-span';
+export * from './lib/plan-versions';

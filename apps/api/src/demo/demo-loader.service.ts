@@ -7,6 +7,8 @@ import { NegotiationEntity } from '../negotiations/negotiation.entity';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartiesService } from '../parties/parties.service';
 import { PointsService } from '../points/points.service';
+import { demoHistoryTimes } from './demo-tabled';
+import { PlanVersions } from '../changes/plan-versions.service';
 import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { StancesService } from '../stances/stances.service';
 import { ArchivesService } from '../sources/archives.service';
@@ -71,6 +73,7 @@ export class DemoLoader {
     private readonly milestones: MilestonesService,
     private readonly stances: StancesService,
     private readonly archives: ArchivesService,
+    private readonly versions: PlanVersions,
   ) {}
 
   async isEmpty(): Promise<boolean> {
@@ -125,6 +128,7 @@ export class DemoLoader {
     }
     const negotiationId = existing?.id ?? (await this.negotiations.createIn(tx, data.negotiation, AUTHOR)).id;
 
+    const tabled = demoHistoryTimes(data);
     const partyByCode = new Map((await this.parties.listIn(tx.manager, negotiationId)).map((p) => [p.code, p]));
     const partyId = new Map<string, string>();
     const actorId = new Map<string, string>();
@@ -137,8 +141,12 @@ export class DemoLoader {
           negotiationId,
           { code: p.code, name: p.name, kind: p.kind, color: p.color, parentId, description: p.description, actors: p.actors.map(({ name, role }) => ({ name, role })) },
           AUTHOR,
+          tabled.start,
         );
         added.parties++;
+      } else {
+        // Written by an older load, when the plan had no history: tabled as the demo's history says.
+        await this.versions.backdate(tx, negotiationId, 'party', party.id, tabled.start);
       }
       partyId.set(p.code, party.id);
       for (const a of p.actors) {
@@ -164,8 +172,11 @@ export class DemoLoader {
             derivedFrom: p.derivedFrom?.map((d) => ({ pointId: need(pointId, d.code, 'point'), kind: d.kind })),
           },
           AUTHOR,
+          tabled.point(p.code),
         );
         added.points++;
+      } else {
+        await this.versions.backdate(tx, negotiationId, 'point', point.id, tabled.point(p.code));
       }
       pointId.set(p.code, point.id);
     }
@@ -190,8 +201,11 @@ export class DemoLoader {
             provisions: d.provisions.map((p) => ({ pointId: need(pointId, p.pointCode, 'point'), number: p.number, text: p.text })),
           },
           AUTHOR,
+          tabled.document(d.publishedAt),
         );
         added.documents++;
+      } else {
+        await this.versions.backdate(tx, negotiationId, 'document', doc.id, tabled.document(d.publishedAt));
       }
       documentId.set(d.key, doc.id);
     }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CompareQuery, CompareView, DocumentCreate, DocumentPatch, PlanDocument, ProvisionsPatch } from '@parley/contracts';
+import { CompareQuery, CompareView, DocumentCreate, DocumentPatch, PlanDocument, PlanQuery, ProvisionsPatch } from '@parley/contracts';
 import { z } from 'zod';
 import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
@@ -16,10 +16,11 @@ export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the plan versions with their provisions' })
-  @Returns(200, z.array(PlanDocument), 'Documents', [404])
-  list(@Param('negotiationId') negotiationId: string): Promise<PlanDocument[]> {
-    return this.documents.list(negotiationId);
+  @ApiOperation({ summary: 'List the plan versions with their provisions; with asOf/knownAt, as they were (only those published by then)' })
+  @Input({ query: PlanQuery })
+  @Returns(200, z.array(PlanDocument), 'Documents', [400, 404])
+  list(@Param('negotiationId') negotiationId: string, @Query() query: PlanQuery): Promise<PlanDocument[]> {
+    return this.documents.list(negotiationId, query);
   }
 
   @Get('compare')
@@ -43,10 +44,11 @@ export class DocumentsController {
   }
 
   @Get(':documentId')
-  @ApiOperation({ summary: 'Get a document' })
-  @Returns(200, PlanDocument, 'The document', [404])
-  get(@Param('negotiationId') negotiationId: string, @Param('documentId') documentId: string): Promise<PlanDocument> {
-    return this.documents.get(negotiationId, documentId);
+  @ApiOperation({ summary: 'Get a document; with asOf/knownAt, with its provisions as they were (404 if not yet published)' })
+  @Input({ query: PlanQuery })
+  @Returns(200, PlanDocument, 'The document', [400, 404])
+  get(@Param('negotiationId') negotiationId: string, @Param('documentId') documentId: string, @Query() query: PlanQuery): Promise<PlanDocument> {
+    return this.documents.get(negotiationId, documentId, query);
   }
 
   @Patch(':documentId')

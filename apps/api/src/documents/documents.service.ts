@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, type FieldProblem, type PlanDocument, type ProvisionsPatch } from '@parley/contracts';
-import { compareDocuments, naturalCompare, parseInstant, precisionOf } from '@parley/domain';
+import { cutText, type CompareView, type DocumentCreate, type DocumentPatch, type FieldProblem, type PlanDocument, type PlanQuery, type ProvisionsPatch } from '@parley/contracts';
+import { compareDocuments, naturalCompare, parseInstant, precisionOf, type TimeView } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
-import { AppError, badReference, invalid } from '../common/app-error';
+import { AppError, badReference, invalid, notFound } from '../common/app-error';
 import { isUuid, newId } from '../common/ids';
 import { checkVersion, findScoped, requireRefs } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
+import { effectiveOf, planView, PlanVersions, type HistoryTimes } from '../changes/plan-versions.service';
 import { Db, type Tx } from '../database/db.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PartyEntity } from '../parties/party.entity';
@@ -19,11 +20,25 @@ export class DocumentsService {
     private readonly db: Db,
     private readonly changes: ChangeLog,
     private readonly negotiations: NegotiationsService,
+    private readonly versions: PlanVersions,
   ) {}
 
-  async list(negotiation: string): Promise<PlanDocument[]> {
+  async list(negotiation: string, query: PlanQuery = {}): Promise<PlanDocument[]> {
     const id = await this.negotiations.resolveId(negotiation);
-    return this.listIn(this.db.read, id);
+    const view = planView(query);
+    return view ? this.listAt(this.db.read, id, view) : this.listIn(this.db.read, id);
+  }
+
+  /** The documents as they were at (asOf, knownAt): those published and known by then, with their provisions then. */
+  async listAt(manager: EntityManager, negotiationId: string, view: TimeView): Promise<PlanDocument[]> {
+    const docs = await this.versions.asOf(manager, negotiationId, 'document', await this.listIn(manager, negotiationId), view);
+    return docs.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** One document as it was at `view` (undefined: not yet published or known). */
+  async getAt(manager: EntityManager, current: PlanDocument, view: TimeView): Promise<PlanDocument | undefined> {
+    const [then] = await this.versions.asOf(manager, current.negotiationId, 'document', [current], view, current.id);
+    return then;
   }
 
   async listIn(manager: EntityManager, negotiationId: string): Promise<PlanDocument[]> {
@@ -32,9 +47,14 @@ export class DocumentsService {
     return docs.map((d) => toDocument(d, provisions));
   }
 
-  async get(negotiation: string, documentId: string): Promise<PlanDocument> {
+  async get(negotiation: string, documentId: string, query: PlanQuery = {}): Promise<PlanDocument> {
     const id = await this.negotiations.resolveId(negotiation);
-    return this.getIn(this.db.read, id, documentId);
+    const current = await this.getIn(this.db.read, id, documentId);
+    const view = planView(query);
+    if (!view) return current;
+    const then = await this.getAt(this.db.read, current, view);
+    if (!then) throw notFound('Document', documentId);
+    return then;
   }
 
   async getIn(manager: EntityManager, negotiationId: string, documentId: string, field?: string): Promise<PlanDocument> {
@@ -53,7 +73,7 @@ export class DocumentsService {
   }
 
   /** create inside a caller's transaction (the demo loader writes a whole negotiation in one). */
-  async createIn(tx: Tx, negotiationId: string, input: DocumentCreate, author: string): Promise<PlanDocument> {
+  async createIn(tx: Tx, negotiationId: string, input: DocumentCreate, author: string, history: HistoryTimes = {}): Promise<PlanDocument> {
     const seq = await this.changes.nextSeq(tx, negotiationId);
     await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: input.authorPartyId }], 'Party');
     const now = Date.now();
@@ -81,11 +101,21 @@ export class DocumentsService {
     const provisions = await this.setProvisions(tx, negotiationId, doc.id, base ? base.provisions : (input.provisions ?? []));
     const view = toDocument(doc, provisions);
     await this.changes.record(tx, { negotiationId, seq, kind: 'document.created', entityId: doc.id, data: view, recordedAt: now, recordedBy: author });
+    await this.versions.append(tx, {
+      negotiationId,
+      kind: 'document',
+      entityId: doc.id,
+      seq,
+      // A new text is in force from its date unless told otherwise.
+      effectiveAt: history.effectiveAt ?? effectiveOf(input.effectiveAt, doc.publishedAt),
+      recordedAt: history.recordedAt ?? now,
+      data: view,
+    });
     return view;
   }
 
   async update(negotiation: string, documentId: string, patch: DocumentPatch, author: string): Promise<PlanDocument> {
-    return this.change(negotiation, documentId, patch.expectedVersion, author, async (tx, negotiationId, current, currentProvisions, now) => {
+    return this.change(negotiation, documentId, patch, author, async (tx, negotiationId, current, currentProvisions, now) => {
       await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'authorPartyId', id: patch.authorPartyId }], 'Party');
       const code = patch.code === undefined || patch.code === current.code ? current.code : await this.freeCode(tx.manager, negotiationId, patch.code, '', current.id);
       const next: DocumentEntity = {
@@ -126,7 +156,7 @@ export class DocumentsService {
    * distinct numbers, so numbers can be swapped.
    */
   async editProvisions(negotiation: string, documentId: string, patch: ProvisionsPatch, author: string): Promise<PlanDocument> {
-    return this.change(negotiation, documentId, patch.expectedVersion, author, async (tx, negotiationId, current, currentProvisions, now) => {
+    return this.change(negotiation, documentId, patch, author, async (tx, negotiationId, current, currentProvisions, now) => {
       const problems: FieldProblem[] = [];
       if (!patch.set?.length && !patch.remove?.length) throw invalid([{ field: 'set', message: 'nothing to edit: give provisions to set or points to remove' }]);
       const result = new Map(currentProvisions.map((p) => [p.pointId, { pointId: p.pointId, number: p.number, text: p.text }]));
@@ -164,11 +194,11 @@ export class DocumentsService {
     });
   }
 
-  /** A change of one document in one transaction: checked against `expectedVersion`, logged with before and after. */
+  /** A change of one document in one transaction: checked against `expectedVersion`, logged with before and after, a version appended. */
   private async change(
     negotiation: string,
     documentId: string,
-    expectedVersion: number | undefined,
+    { expectedVersion, effectiveAt }: { expectedVersion?: number; effectiveAt?: string },
     author: string,
     edit: (tx: Tx, negotiationId: string, current: DocumentEntity, provisions: ProvisionEntity[], now: number) => Promise<PlanDocument>,
   ): Promise<PlanDocument> {
@@ -182,6 +212,7 @@ export class DocumentsService {
       const now = Date.now();
       const view = await edit(tx, negotiationId, current, currentProvisions, now);
       await this.changes.record(tx, { negotiationId, seq, kind: 'document.updated', entityId: current.id, data: view, before, recordedAt: now, recordedBy: author });
+      await this.versions.append(tx, { negotiationId, kind: 'document', entityId: current.id, seq, effectiveAt: effectiveOf(effectiveAt, now), recordedAt: now, data: view });
       return view;
     });
   }

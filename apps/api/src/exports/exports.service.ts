@@ -6,6 +6,7 @@ import { Db } from '../database/db.service';
 import { num, sql } from '../database/sql';
 import { DocumentsService } from '../documents/documents.service';
 import { MatrixService } from '../matrix/matrix.service';
+import { namesAt } from '../matrix/plan-at';
 import { MilestonesService } from '../milestones/milestones.service';
 import { toNegotiation } from '../negotiations/negotiation.mapper';
 import { NegotiationsService } from '../negotiations/negotiations.service';
@@ -27,8 +28,8 @@ export class ExportsService {
   constructor(
     private readonly db: Db,
     private readonly negotiations: NegotiationsService,
-    private readonly parties: PartiesService,
-    private readonly points: PointsService,
+    readonly parties: PartiesService,
+    readonly points: PointsService,
     private readonly documents: DocumentsService,
     private readonly milestones: MilestonesService,
     private readonly matrix: MatrixService,
@@ -39,10 +40,10 @@ export class ExportsService {
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
     // Checked before any read: `since` after `asOf` is a 400.
     const window = changesWindowOf(query);
-    const [view, allParties, allPoints, documents, milestones, metrics] = await Promise.all([
+    const [view, { parties: allParties, points: allPoints }, documents, milestones, metrics] = await Promise.all([
       this.matrix.matrix(n.id, { asOf: query.asOf, knownAt: query.knownAt, documentId: query.documentId }),
-      this.parties.listIn(this.db.read, n.id),
-      this.points.listIn(this.db.read, n.id),
+      // Named as at the report's date (the plan is bitemporal too).
+      namesAt(this.db.read, n.id, this, query.asOf ? parseBound(query.asOf) : undefined, knownAt),
       this.documents.listIn(this.db.read, n.id),
       this.milestones.listIn(this.db.read, n.id),
       options.series === false ? null : this.matrix.metrics(n.id, { asOf: query.asOf, knownAt: query.knownAt, documentId: query.documentId }),

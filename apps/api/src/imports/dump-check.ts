@@ -54,6 +54,12 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
       if (!points.has(p.pointId)) add(`documents.${i}.provisions.${j}.pointId`, `point '${p.pointId}' is not in the file`, i);
     });
   });
+  unique(dump.planVersions ?? [], 'planVersions');
+  const planned = { point: points, party: parties, document: documents };
+  (dump.planVersions ?? []).forEach((v, i) => {
+    if (!planned[v.kind].has(v.entityId)) add(`planVersions.${i}.entityId`, `${v.kind} '${v.entityId}' is not in the file`, i);
+    else if (v.data['id'] !== v.entityId) add(`planVersions.${i}.data.id`, `must be the version's entityId '${v.entityId}'`, i);
+  });
   const milestones = unique(dump.milestones, 'milestones');
   dump.milestones.forEach((ms, i) =>
     ms.partyIds.forEach((id, j) => {

@@ -5,10 +5,11 @@ import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 't
 import { AuditLog } from '../audit/audit.service';
 import { conflict } from '../common/app-error';
 import { ChangeEntity } from '../changes/change.entity';
+import { PlanVersionEntity } from '../changes/plan-version.entity';
 import { Db } from '../database/db.service';
 import { insertRows } from '../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../documents/document.entity';
-import { changeCodec, documentCodec, milestoneCodec, negotiationCodec, partyCodec, pointCodec, retractionCodec, sourceArchiveCodec, sourceCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
+import { changeCodec, documentCodec, milestoneCodec, negotiationCodec, partyCodec, planVersionCodec, pointCodec, retractionCodec, sourceArchiveCodec, sourceCodec, stanceEventCodec } from '../exports/dump/dump-codecs';
 import { DumpWriter } from '../exports/dump/dump-writer';
 import { MilestoneEntity } from '../milestones/milestone.entity';
 import { NegotiationEntity } from '../negotiations/negotiation.entity';
@@ -19,7 +20,7 @@ import { SourceEntity } from '../sources/source.entity';
 import { CurrentStanceEntity, StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { serializeParsed } from './dump-canonical';
 import { checkDump } from './dump-check';
-import { withSources } from './dump-upgrade';
+import { withPlanVersions, withSources } from './dump-upgrade';
 import { importRefused } from './import-refused';
 
 /**
@@ -41,8 +42,9 @@ export class DumpImporter {
    * the same file changes nothing); one with a different history is refused with 409.
    */
   async import(file: NegotiationDump, dryRun: boolean, author: string): Promise<ImportReport> {
-    // A dump from before sources were records gets them from its events' inline citations.
-    const dump = withSources(file);
+    // A dump from before sources were records gets them from its events' inline citations, and
+    // one from before the plan had a history gets a version per point, party and document.
+    const dump = withPlanVersions(withSources(file));
     const problems = checkDump(dump);
     const n = dump.negotiation;
     const counts = {
@@ -136,6 +138,7 @@ export class DumpImporter {
     await taken(SourceArchiveEntity, (dump.sourceArchives ?? []).map((a) => a.id), 'Archived copy');
     await taken(StanceEventEntity, dump.stanceEvents.map((e) => e.id), 'Stance event');
     await taken(StanceRetractionEntity, dump.retractions.map((r) => r.id), 'Retraction');
+    await taken(PlanVersionEntity, (dump.planVersions ?? []).map((v) => v.id), 'Plan version');
   }
 
   private async insertAll(m: EntityManager, dump: NegotiationDump): Promise<void> {
@@ -171,6 +174,7 @@ export class DumpImporter {
     await insert(StanceEventEntity, dump.stanceEvents.map((e) => stanceEventCodec.toRows(e, id)));
     await insert(StanceRetractionEntity, dump.retractions.map((r) => retractionCodec.toRows(r, id)));
     await insert(ChangeEntity, dump.changes.map((c) => changeCodec.toRows(c, id)));
+    await insert(PlanVersionEntity, (dump.planVersions ?? []).map((v) => planVersionCodec.toRows(v, id)));
     await insert(CurrentStanceEntity, projection(dump).map((c) => ({ negotiationId: id, ...c })));
   }
 }

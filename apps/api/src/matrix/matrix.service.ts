@@ -34,6 +34,7 @@ import { PointsService } from '../points/points.service';
 import { EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from '../stances/stance-row';
 import { corroborationFromTables, corroborationKey } from './corroboration-sql';
 import { scopeStart, scopeToDocument } from './document-scope';
+import { documentAt, planAt } from './plan-at';
 import { StanceIndexes } from './stance-indexes.service';
 
 /** Later than any real date: "no bound". */
@@ -46,8 +47,8 @@ export class MatrixService {
   constructor(
     private readonly db: Db,
     private readonly negotiations: NegotiationsService,
-    private readonly parties: PartiesService,
-    private readonly points: PointsService,
+    readonly parties: PartiesService,
+    readonly points: PointsService,
     private readonly documents: DocumentsService,
     private readonly indexes: StanceIndexes,
   ) {}
@@ -56,10 +57,9 @@ export class MatrixService {
     const n = await this.negotiations.resolve(negotiation);
     const asOf = query.asOf ? parseBound(query.asOf) : undefined;
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const [parties, points, document, cells] = await Promise.all([
-      this.parties.listIn(this.db.read, n.id),
-      this.points.listIn(this.db.read, n.id),
-      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId') : null,
+    const [{ parties, points }, document, cells] = await Promise.all([
+      planAt(this.db.read, n.id, this, asOf, knownAt),
+      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId').then((d) => documentAt(this.db.read, this.documents, d, asOf, knownAt)) : null,
       this.cells(n.id, n.seq, asOf, knownAt),
     ]);
     return {
@@ -77,10 +77,9 @@ export class MatrixService {
     const n = await this.negotiations.resolve(negotiation);
     const asOf = query.asOf ? parseBound(query.asOf) : undefined;
     const knownAt = query.knownAt ? parseBound(query.knownAt) : undefined;
-    const [parties, allPoints, document, index] = await Promise.all([
-      this.parties.listIn(this.db.read, n.id),
-      this.points.listIn(this.db.read, n.id),
-      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId') : null,
+    const [{ parties, points: allPoints }, document, index] = await Promise.all([
+      planAt(this.db.read, n.id, this, asOf, knownAt),
+      query.documentId ? this.documents.getIn(this.db.read, n.id, query.documentId, 'query.documentId').then((d) => documentAt(this.db.read, this.documents, d, asOf, knownAt)) : null,
       this.indexes.at(n.id, n.seq),
     ]);
     // Scoped by a document: its points only, the series from its date (item 7 of issue 18).

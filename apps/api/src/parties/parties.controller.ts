@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Party, PartyCreate, PartyPatch } from '@parley/contracts';
+import { Party, PartyCreate, PartyPatch, PlanQuery } from '@parley/contracts';
 import { z } from 'zod';
 import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
@@ -16,10 +16,11 @@ export class PartiesController {
   constructor(private readonly parties: PartiesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the parties with their actors' })
-  @Returns(200, z.array(Party), 'Parties', [404])
-  list(@Param('negotiationId') negotiationId: string): Promise<Party[]> {
-    return this.parties.list(negotiationId);
+  @ApiOperation({ summary: 'List the parties with their actors; with asOf/knownAt, as they were (only those created by then)' })
+  @Input({ query: PlanQuery })
+  @Returns(200, z.array(Party), 'Parties', [400, 404])
+  list(@Param('negotiationId') negotiationId: string, @Query() query: PlanQuery): Promise<Party[]> {
+    return this.parties.list(negotiationId, query);
   }
 
   @Post()
@@ -34,10 +35,11 @@ export class PartiesController {
   }
 
   @Get(':partyId')
-  @ApiOperation({ summary: 'Get a party' })
-  @Returns(200, Party, 'The party', [404])
-  get(@Param('negotiationId') negotiationId: string, @Param('partyId') partyId: string): Promise<Party> {
-    return this.parties.get(negotiationId, partyId);
+  @ApiOperation({ summary: 'Get a party; with asOf/knownAt, as it was (404 if not yet created)' })
+  @Input({ query: PlanQuery })
+  @Returns(200, Party, 'The party', [400, 404])
+  get(@Param('negotiationId') negotiationId: string, @Param('partyId') partyId: string, @Query() query: PlanQuery): Promise<Party> {
+    return this.parties.get(negotiationId, partyId, query);
   }
 
   @Patch(':partyId')

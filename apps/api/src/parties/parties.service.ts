@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Party, PartyCreate, PartyPatch } from '@parley/contracts';
+import type { Party, PartyCreate, PartyPatch, PlanQuery } from '@parley/contracts';
+import type { TimeView } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
-import { badReference, conflict } from '../common/app-error';
+import { badReference, conflict, notFound } from '../common/app-error';
 import { newId } from '../common/ids';
 import { checkVersion, findScoped, requireRefs } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
+import { effectiveOf, planView, PlanVersions, type HistoryTimes } from '../changes/plan-versions.service';
 import { Db, type Tx } from '../database/db.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { ActorEntity, PartyEntity } from './party.entity';
@@ -19,11 +21,19 @@ export class PartiesService {
     private readonly db: Db,
     private readonly changes: ChangeLog,
     private readonly negotiations: NegotiationsService,
+    private readonly versions: PlanVersions,
   ) {}
 
-  async list(negotiation: string): Promise<Party[]> {
+  async list(negotiation: string, query: PlanQuery = {}): Promise<Party[]> {
     const id = await this.negotiations.resolveId(negotiation);
-    return this.listIn(this.db.read, id);
+    const view = planView(query);
+    return view ? this.listAt(this.db.read, id, view) : this.listIn(this.db.read, id);
+  }
+
+  /** The parties as they were at (asOf, knownAt): those created and known by then, named as then. */
+  async listAt(manager: EntityManager, negotiationId: string, view: TimeView): Promise<Party[]> {
+    const parties = await this.versions.asOf(manager, negotiationId, 'party', await this.listIn(manager, negotiationId), view);
+    return parties.sort((a, b) => a.sortOrder - b.sortOrder || a.createdAt.localeCompare(b.createdAt));
   }
 
   async listIn(manager: EntityManager, negotiationId: string): Promise<Party[]> {
@@ -34,10 +44,15 @@ export class PartiesService {
     return parties.map((p) => toParty(p, actors));
   }
 
-  async get(negotiation: string, partyId: string): Promise<Party> {
+  async get(negotiation: string, partyId: string, query: PlanQuery = {}): Promise<Party> {
     const id = await this.negotiations.resolveId(negotiation);
     const party = await findScoped(this.db.read, PartyEntity, id, partyId, 'Party');
-    return toParty(party, await this.db.read.findBy(ActorEntity, { partyId: party.id }));
+    const current = toParty(party, await this.db.read.findBy(ActorEntity, { partyId: party.id }));
+    const view = planView(query);
+    if (!view) return current;
+    const [then] = await this.versions.asOf(this.db.read, id, 'party', [current], view, party.id);
+    if (!then) throw notFound('Party', partyId);
+    return then;
   }
 
   async create(negotiation: string, input: PartyCreate, author: string): Promise<Party> {
@@ -46,7 +61,7 @@ export class PartiesService {
   }
 
   /** create inside a caller's transaction (the demo loader writes a whole negotiation in one). */
-  async createIn(tx: Tx, negotiationId: string, input: PartyCreate, author: string): Promise<Party> {
+  async createIn(tx: Tx, negotiationId: string, input: PartyCreate, author: string, history: HistoryTimes = {}): Promise<Party> {
     const seq = await this.changes.nextSeq(tx, negotiationId);
     await this.checkCode(tx.manager, negotiationId, input.code);
     await requireRefs(tx.manager, PartyEntity, negotiationId, [{ field: 'parentId', id: input.parentId }], 'Party');
@@ -70,6 +85,15 @@ export class PartiesService {
     const actors = await this.syncActors(tx, party.id, input.actors ?? [], [], now);
     const view = toParty(party, actors);
     await this.changes.record(tx, { negotiationId, seq, kind: 'party.created', entityId: party.id, data: view, recordedAt: now, recordedBy: author });
+    await this.versions.append(tx, {
+      negotiationId,
+      kind: 'party',
+      entityId: party.id,
+      seq,
+      effectiveAt: history.effectiveAt ?? effectiveOf(input.effectiveAt, now),
+      recordedAt: history.recordedAt ?? now,
+      data: view,
+    });
     return view;
   }
 
@@ -114,6 +138,7 @@ export class PartiesService {
       const actors = patch.actors ? await this.syncActors(tx, id, patch.actors, currentActors, now) : currentActors;
       const view = toParty(next, actors);
       await this.changes.record(tx, { negotiationId, seq, kind: 'party.updated', entityId: id, data: view, before, recordedAt: now, recordedBy: author });
+      await this.versions.append(tx, { negotiationId, kind: 'party', entityId: id, seq, effectiveAt: effectiveOf(patch.effectiveAt, now), recordedAt: now, data: view });
       return view;
     });
   }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Point, PointCreate, PointPatch } from '@parley/contracts';
+import { PlanQuery, Point, PointCreate, PointPatch } from '@parley/contracts';
 import { z } from 'zod';
 import { Access } from '../common/access';
 import { Returns } from '../common/api-responses';
@@ -16,10 +16,11 @@ export class PointsController {
   constructor(private readonly points: PointsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the points (stable topics) with their lineage' })
-  @Returns(200, z.array(Point), 'Points', [404])
-  list(@Param('negotiationId') negotiationId: string): Promise<Point[]> {
-    return this.points.list(negotiationId);
+  @ApiOperation({ summary: 'List the points (stable topics) with their lineage; with asOf/knownAt, as they were (only those tabled by then)' })
+  @Input({ query: PlanQuery })
+  @Returns(200, z.array(Point), 'Points', [400, 404])
+  list(@Param('negotiationId') negotiationId: string, @Query() query: PlanQuery): Promise<Point[]> {
+    return this.points.list(negotiationId, query);
   }
 
   @Post()
@@ -34,10 +35,11 @@ export class PointsController {
   }
 
   @Get(':pointId')
-  @ApiOperation({ summary: 'Get a point' })
-  @Returns(200, Point, 'The point', [404])
-  get(@Param('negotiationId') negotiationId: string, @Param('pointId') pointId: string): Promise<Point> {
-    return this.points.get(negotiationId, pointId);
+  @ApiOperation({ summary: 'Get a point; with asOf/knownAt, as it was (404 if not yet tabled)' })
+  @Input({ query: PlanQuery })
+  @Returns(200, Point, 'The point', [400, 404])
+  get(@Param('negotiationId') negotiationId: string, @Param('pointId') pointId: string, @Query() query: PlanQuery): Promise<Point> {
+    return this.points.get(negotiationId, pointId, query);
   }
 
   @Patch(':pointId')

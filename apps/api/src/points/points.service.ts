@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Point, PointCreate, PointPatch } from '@parley/contracts';
-import { toIso } from '@parley/domain';
+import type { PlanQuery, Point, PointCreate, PointPatch } from '@parley/contracts';
+import { toIso, type TimeView } from '@parley/domain';
 import { In, type EntityManager } from 'typeorm';
-import { badReference, conflict } from '../common/app-error';
+import { badReference, conflict, notFound } from '../common/app-error';
 import { newId } from '../common/ids';
 import { checkVersion, findScoped, requireRefs } from '../common/scoped';
 import { ChangeLog } from '../changes/change-log.service';
+import { effectiveOf, planView, PlanVersions, type HistoryTimes } from '../changes/plan-versions.service';
 import { Db, type Tx } from '../database/db.service';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { PointEntity, PointLineageEntity } from './point.entity';
@@ -30,11 +31,19 @@ export class PointsService {
     private readonly db: Db,
     private readonly changes: ChangeLog,
     private readonly negotiations: NegotiationsService,
+    private readonly versions: PlanVersions,
   ) {}
 
-  async list(negotiation: string): Promise<Point[]> {
+  async list(negotiation: string, query: PlanQuery = {}): Promise<Point[]> {
     const id = await this.negotiations.resolveId(negotiation);
-    return this.listIn(this.db.read, id);
+    const view = planView(query);
+    return view ? this.listAt(this.db.read, id, view) : this.listIn(this.db.read, id);
+  }
+
+  /** The points as they were at (asOf, knownAt): those tabled and known by then, with their fields then, in their order then. */
+  async listAt(manager: EntityManager, negotiationId: string, view: TimeView): Promise<Point[]> {
+    const points = await this.versions.asOf(manager, negotiationId, 'point', await this.listIn(manager, negotiationId), view);
+    return points.sort((a, b) => a.sortOrder - b.sortOrder || a.createdAt.localeCompare(b.createdAt));
   }
 
   async listIn(manager: EntityManager, negotiationId: string): Promise<Point[]> {
@@ -43,10 +52,15 @@ export class PointsService {
     return points.map((p) => toPoint(p, lineage));
   }
 
-  async get(negotiation: string, pointId: string): Promise<Point> {
+  async get(negotiation: string, pointId: string, query: PlanQuery = {}): Promise<Point> {
     const id = await this.negotiations.resolveId(negotiation);
     const point = await findScoped(this.db.read, PointEntity, id, pointId, 'Point');
-    return toPoint(point, await this.db.read.findBy(PointLineageEntity, { pointId: point.id }));
+    const current = toPoint(point, await this.db.read.findBy(PointLineageEntity, { pointId: point.id }));
+    const view = planView(query);
+    if (!view) return current;
+    const [then] = await this.versions.asOf(this.db.read, id, 'point', [current], view, point.id);
+    if (!then) throw notFound('Point', pointId);
+    return then;
   }
 
   async create(negotiation: string, input: PointCreate, author: string): Promise<Point> {
@@ -55,7 +69,7 @@ export class PointsService {
   }
 
   /** create inside a caller's transaction (an import creates many points in one). */
-  async createIn(tx: Tx, negotiationId: string, input: PointCreate, author: string): Promise<Point> {
+  async createIn(tx: Tx, negotiationId: string, input: PointCreate, author: string, history: HistoryTimes = {}): Promise<Point> {
     const seq = await this.changes.nextSeq(tx, negotiationId);
     const count = await tx.manager.countBy(PointEntity, { negotiationId });
     const code = input.code ?? (await this.freeCode(tx.manager, negotiationId, count + 1));
@@ -77,6 +91,15 @@ export class PointsService {
     const lineage = await this.setLineage(tx, negotiationId, point.id, input.derivedFrom ?? []);
     const view = toPoint(point, lineage);
     await this.changes.record(tx, { negotiationId, seq, kind: 'point.created', entityId: point.id, data: view, recordedAt: now, recordedBy: author });
+    await this.versions.append(tx, {
+      negotiationId,
+      kind: 'point',
+      entityId: point.id,
+      seq,
+      effectiveAt: history.effectiveAt ?? effectiveOf(input.effectiveAt, now),
+      recordedAt: history.recordedAt ?? now,
+      data: view,
+    });
     return view;
   }
 
@@ -116,6 +139,7 @@ export class PointsService {
     const lineage = patch.derivedFrom ? await this.setLineage(tx, negotiationId, current.id, patch.derivedFrom) : currentLineage;
     const view = toPoint(next, lineage);
     await this.changes.record(tx, { negotiationId, seq, kind: 'point.updated', entityId: current.id, data: view, before, recordedAt: now, recordedBy: author });
+    await this.versions.append(tx, { negotiationId, kind: 'point', entityId: current.id, seq, effectiveAt: effectiveOf(patch.effectiveAt, now), recordedAt: now, data: view });
     return view;
   }
 

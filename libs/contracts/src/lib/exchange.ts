@@ -187,6 +187,16 @@ const DumpSourceArchive = z.strictObject({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
     .describe('The stored bytes, base64'),
 });
+/** A version of the plan (points, parties, documents with their provisions): the entity as the API showed it, effective and recorded. */
+const DumpPlanVersion = z.strictObject({
+  id: Id,
+  kind: enumOf(['point', 'party', 'document'] as const),
+  entityId: Id,
+  seq: Count.describe('The change that wrote it; 0 for a version made by a migration or an import'),
+  effectiveAt: Instant,
+  recordedAt: Instant,
+  data: z.record(z.string(), z.unknown()),
+});
 const DumpRetraction = z.strictObject({ id: Id, eventId: Id, seq: Seq, reason: ShortText.min(1), recordedAt: Instant, recordedBy: Author });
 const DumpChange = z.strictObject({
   seq: Seq,
@@ -225,6 +235,10 @@ export const NegotiationDump = z.strictObject({
   milestones: z.array(DumpMilestone),
   sources: z.array(DumpSource).optional().describe('Absent in a version 1 dump'),
   sourceArchives: z.array(DumpSourceArchive).optional().describe("Archived copies of sources, oldest first (every copy; a source shows its latest). Absent in a dump written before archived copies"),
+  planVersions: z
+    .array(DumpPlanVersion)
+    .optional()
+    .describe("The plan's history (every version of every point, party and document). Absent in a dump written before the plan had one: the import makes one version per record, as the migration did"),
   stanceEvents: z.array(DumpEvent),
   retractions: z.array(DumpRetraction),
   changes: z.array(DumpChange),
@@ -242,6 +256,7 @@ export type DumpEvent = z.infer<typeof DumpEvent>;
 export type DumpSource = z.infer<typeof DumpSource>;
 export type DumpSourceArchive = z.infer<typeof DumpSourceArchive>;
 export type DumpRetraction = z.infer<typeof DumpRetraction>;
+export type DumpPlanVersion = z.infer<typeof DumpPlanVersion>;
 export type DumpChange = z.infer<typeof DumpChange>;
 
 // ---------- imports ----------

@@ -14,6 +14,13 @@ export const MatrixQuery = z.strictObject({
 });
 export type MatrixQuery = z.infer<typeof MatrixQuery>;
 
+/** Points, parties and documents as they were: absent if not yet tabled by asOf or not yet known at knownAt. */
+export const PlanQuery = z.strictObject({
+  asOf: DateInput.optional().describe('As the plan stood at this time (a day means its end): titles, texts and the set tabled by then'),
+  knownAt: DateInput.optional().describe('Only what Parley had recorded by this time (a day means its end)'),
+});
+export type PlanQuery = z.infer<typeof PlanQuery>;
+
 const SeqParam = z.coerce
   .number({ error: 'must be an integer' })
   .int('must be an integer')

@@ -74,6 +74,14 @@ export const ActorInput = z.strictObject({
   role: ShortText.optional(),
 });
 
+/**
+ * When a change of the plan (a party, a point, a document or its provisions) took effect; the
+ * version is recorded now. Default: now (a document's creation: its publication date).
+ */
+const PlanEffectiveAt = DateInput.optional().describe(
+  'When this change took effect (a day: its first instant); default now (a new document: its publishedAt). Reads with asOf show it from then on.',
+);
+
 export const PartyCreate = z.strictObject({
   code: Code.describe('Short unique key within the negotiation, e.g. RU'),
   name: Title,
@@ -83,6 +91,7 @@ export const PartyCreate = z.strictObject({
   description: LongText.optional(),
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
   actors: z.array(ActorInput).max(LIMITS.listItems).optional(),
+  effectiveAt: PlanEffectiveAt,
 });
 export type PartyCreate = z.infer<typeof PartyCreate>;
 
@@ -100,6 +109,7 @@ export const PartyPatch = z.strictObject({
     .optional()
     .describe('The full list of active actors; actors left out are retired (kept for history)'),
   expectedVersion: ExpectedVersion.optional(),
+  effectiveAt: PlanEffectiveAt,
 });
 export type PartyPatch = z.infer<typeof PartyPatch>;
 
@@ -136,6 +146,7 @@ export const PointCreate = z.strictObject({
   description: LongText.optional(),
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
   derivedFrom: z.array(LineageInput).max(50).optional().describe('Points this one was split from or merged from'),
+  effectiveAt: PlanEffectiveAt,
 });
 export type PointCreate = z.infer<typeof PointCreate>;
 
@@ -147,6 +158,7 @@ export const PointPatch = z.strictObject({
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
   derivedFrom: z.array(LineageInput).max(50).optional(),
   expectedVersion: ExpectedVersion.optional(),
+  effectiveAt: PlanEffectiveAt,
 });
 export type PointPatch = z.infer<typeof PointPatch>;
 
@@ -186,6 +198,7 @@ export const DocumentCreate = z.strictObject({
   basedOn: DocumentRef.optional().describe(
     'A document of this negotiation whose provisions (numbers and texts) the new one starts from; not together with `provisions`. Then edit them with PATCH …/documents/:id/provisions.',
   ),
+  effectiveAt: PlanEffectiveAt,
 });
 export type DocumentCreate = z.infer<typeof DocumentCreate>;
 
@@ -199,6 +212,7 @@ export const DocumentPatch = z.strictObject({
   sourceUrl: Url.nullable().optional(),
   provisions: z.array(ProvisionInput).max(LIMITS.listItems).optional().describe('Replaces all provisions'),
   expectedVersion: ExpectedVersion.optional(),
+  effectiveAt: PlanEffectiveAt,
 });
 export type DocumentPatch = z.infer<typeof DocumentPatch>;
 
@@ -217,6 +231,7 @@ export const ProvisionsPatch = z.strictObject({
   set: z.array(ProvisionEdit).max(LIMITS.listItems).optional().describe("Provisions to change (number and/or text) or to add (number and text): one per point"),
   remove: z.array(PointRef).max(LIMITS.listItems).optional().describe('Points whose provision leaves this document'),
   expectedVersion: ExpectedVersion.optional(),
+  effectiveAt: PlanEffectiveAt,
 });
 export type ProvisionsPatch = z.infer<typeof ProvisionsPatch>;
 

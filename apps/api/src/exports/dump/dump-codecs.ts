@@ -4,6 +4,7 @@ import type {
   DumpEvent,
   DumpMilestone,
   DumpParty,
+  DumpPlanVersion,
   DumpPoint,
   DumpRetraction,
   DumpSource,
@@ -13,6 +14,7 @@ import type {
 import { DUMP_FORMAT, DUMP_VERSION } from '@parley/contracts';
 import { parseInstant, toIso, toIsoOrNull } from '@parley/domain';
 import { ChangeEntity } from '../../changes/change.entity';
+import type { PlanVersionEntity } from '../../changes/plan-version.entity';
 import { num, numOrNull } from '../../database/sql';
 import { DocumentEntity, ProvisionEntity } from '../../documents/document.entity';
 import { derivedDocumentCode, documentFields } from '../../documents/document.mapper';
@@ -38,7 +40,11 @@ import { entityOfExchange, exchangeOfEntity } from '../../stances/stance-row';
  */
 
 /** What the dump holds besides the three long streams (a dump written here always has its sources). */
-export type DumpHead = Omit<NegotiationDump, 'stanceEvents' | 'retractions' | 'changes' | 'sources' | 'sourceArchives'> & { sources: DumpSource[]; sourceArchives: DumpSourceArchive[] };
+export type DumpHead = Omit<NegotiationDump, 'stanceEvents' | 'retractions' | 'changes' | 'sources' | 'sourceArchives' | 'planVersions'> & {
+  sources: DumpSource[];
+  sourceArchives: DumpSourceArchive[];
+  planVersions: DumpPlanVersion[];
+};
 type DumpNegotiation = NegotiationDump['negotiation'];
 
 /** A change-log entry as the dump writes it: its data kept as the JSON text stored. */
@@ -263,6 +269,26 @@ export const changeCodec = {
   }),
 };
 
+/** A version of the plan (changes/plan-versions.service.ts), its data as stored. */
+export const planVersionCodec = {
+  toDump: (v: PlanVersionEntity): DumpPlanVersion => ({
+    id: v.id,
+    kind: v.kind,
+    entityId: v.entityId,
+    seq: v.seq,
+    effectiveAt: toIso(v.effectiveAt),
+    recordedAt: toIso(v.recordedAt),
+    data: v.data as Record<string, unknown>,
+  }),
+  toRows: (v: DumpPlanVersion, negotiationId: string): PlanVersionEntity => ({
+    id: v.id, negotiationId, kind: v.kind, entityId: v.entityId, seq: v.seq, effectiveAt: at(v.effectiveAt), recordedAt: at(v.recordedAt), data: v.data,
+  }),
+  canonical: (v: DumpPlanVersion, negotiationId: string): DumpPlanVersion => planVersionCodec.toDump(planVersionCodec.toRows(v, negotiationId)),
+  /** The dump's order, the writer's and the import's: by recording, then change, then id. */
+  compare: (a: DumpPlanVersion, b: DumpPlanVersion): number =>
+    at(a.recordedAt) - at(b.recordedAt) || a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+};
+
 /** The rows the dump's head is written from: the negotiation and its records, in the dump's order. */
 export interface HeadRows {
   negotiation: NegotiationEntity;
@@ -275,6 +301,7 @@ export interface HeadRows {
   milestones: MilestoneEntity[];
   sources: SourceEntity[];
   archives: SourceArchiveEntity[];
+  planVersions: PlanVersionEntity[];
 }
 
 /** The head: format, version and the records besides the three long streams, in the dump's key order. */
@@ -289,6 +316,7 @@ export const headCodec = {
     milestones: r.milestones.map((ms) => milestoneCodec.toDump(ms)),
     sources: r.sources.map((x) => sourceCodec.toDump(x)),
     sourceArchives: r.archives.map((a) => sourceArchiveCodec.toDump(a)),
+    planVersions: r.planVersions.map((v) => planVersionCodec.toDump(v)).sort(planVersionCodec.compare),
   }),
   /** A parsed file's head as the writer would write it. */
   canonical: (dump: NegotiationDump): DumpHead => {
@@ -303,6 +331,7 @@ export const headCodec = {
       milestones: dump.milestones.map((ms) => milestoneCodec.canonical(ms, id)),
       sources: (dump.sources ?? []).map((x) => sourceCodec.canonical(x, id)),
       sourceArchives: (dump.sourceArchives ?? []).map((a) => sourceArchiveCodec.canonical(a, id)),
+      planVersions: (dump.planVersions ?? []).map((v) => planVersionCodec.canonical(v, id)).sort(planVersionCodec.compare),
     };
   },
 };

@@ -16,7 +16,7 @@ export async function* serialize(
   proposals?: AsyncIterable<string>,
 ): AsyncGenerator<string> {
   yield `{\n"format": ${JSON.stringify(head.format)},\n"version": ${head.version},\n"negotiation": ${JSON.stringify(head.negotiation)},\n`;
-  for (const key of ['parties', 'points', 'documents', 'milestones', 'sources', 'sourceArchives'] as const) {
+  for (const key of ['parties', 'points', 'documents', 'milestones', 'sources', 'sourceArchives', 'planVersions'] as const) {
     yield `${JSON.stringify(key)}: ${lines(head[key].map((item) => JSON.stringify(item)))},\n`;
   }
   yield* section('stanceEvents', events, (e) => JSON.stringify(e));

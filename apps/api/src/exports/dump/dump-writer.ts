@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DumpEvent, DumpRetraction } from '@parley/contracts';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
+import { PlanVersionEntity } from '../../changes/plan-version.entity';
 import { rebuildRecorded } from '../../stances/stance-log';
 import { Db } from '../../database/db.service';
 import { num, sql } from '../../database/sql';
@@ -131,7 +132,7 @@ export class DumpWriter {
 }
 
 async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHead> {
-  const [parties, actors, points, lineage, documents, provisions, milestones, sources, archives] = await Promise.all([
+  const [parties, actors, points, lineage, documents, provisions, milestones, sources, archives, planVersions] = await Promise.all([
     m.find(PartyEntity, { where: { negotiationId: n.id }, order: { sortOrder: 'ASC', code: 'ASC' } }),
     m
       .createQueryBuilder(ActorEntity, 'a')
@@ -159,6 +160,7 @@ async function readHead(m: EntityManager, n: NegotiationEntity): Promise<DumpHea
     m.find(MilestoneEntity, { where: { negotiationId: n.id }, order: { startsAt: 'ASC', id: 'ASC' } }),
     m.find(SourceEntity, { where: { negotiationId: n.id }, order: { createdAt: 'ASC', id: 'ASC' } }),
     m.find(SourceArchiveEntity, { where: { negotiationId: n.id }, order: { archivedAt: 'ASC', id: 'ASC' } }),
+    m.find(PlanVersionEntity, { where: { negotiationId: n.id } }),
   ]);
-  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones, sources, archives });
+  return headCodec.toDump({ negotiation: n, parties, actors, points, lineage, documents, provisions, milestones, sources, archives, planVersions });
 }

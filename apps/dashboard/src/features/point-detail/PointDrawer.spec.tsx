@@ -29,7 +29,7 @@ const parties: Party[] = [
   },
 ];
 
-function Harness() {
+function Harness({ asOf = null }: { asOf?: string | null }) {
   const [open, setOpen] = useState(false);
   return (
     <QueryClientProvider client={client}>
@@ -37,7 +37,7 @@ function Harness() {
         <button type="button" onClick={() => setOpen(true)}>
           NATO membership
         </button>
-        {open ? <PointDrawer slug="demo" pointId="p7" asOf={null} knownAt={null} onClose={() => setOpen(false)} /> : null}
+        {open ? <PointDrawer slug="demo" pointId="p7" asOf={asOf} knownAt={null} onClose={() => setOpen(false)} /> : null}
       </main>
     </QueryClientProvider>
   );
@@ -66,6 +66,14 @@ describe('PointDrawer', () => {
     const items = screen.getAllByRole('listitem').map((li) => li.textContent);
     expect(items).toContain('Ukraine (Reject): corroborated by 2 independent outlets');
     expect(items).toContain('Russia (Red line): single source');
+  });
+
+  it('is headed by the point as it was titled at the view\'s date (a point renamed since)', () => {
+    client.setQueryData(['points', 'demo', 'at', 'p7', '2025-11-21', null], { ...history.point, title: 'NATO renunciation', negotiationId: 'neg-1' });
+    client.setQueryData(['matrix', 'demo', '2025-11-21'], matrixView([row('p7', 'P7', 'NATO renunciation', { ua: 'reject' })], []));
+    render(<Harness asOf="2025-11-21" />);
+    fireEvent.click(screen.getByRole('button', { name: 'NATO membership' }));
+    expect(screen.getByRole('dialog', { name: 'P7 · NATO renunciation' })).toBeTruthy();
   });
 
   it('is a labelled dialog that Escape closes, giving focus back to the opener', () => {

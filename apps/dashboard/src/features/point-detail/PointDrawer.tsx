@@ -15,6 +15,7 @@ import { usePoints } from '../editing/use-lists';
 import { ArchiveStatus } from '../sources/ArchiveStatus';
 import { SourcePanel } from '../sources/SourcePanel';
 import { useSources } from '../sources/use-sources';
+import { usePointAt } from './use-point-at';
 import { usePointHistory } from './use-point-history';
 
 interface Props {
@@ -68,7 +69,9 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
     };
   }, [opener]);
 
-  const point = history.data?.point;
+  // The title as it was at the view's date (a renamed point shows its name then), else the current one.
+  const then = usePointAt(slug, pointId, asOf, knownAt);
+  const point = then.data ?? history.data?.point;
   return (
     <aside
       className="drawer"
