@@ -1,4 +1,4 @@
-import { NegotiationCreate, type Negotiation } from '@parley/contracts';
+import { NegotiationCreate, type Negotiation, type ReviewPolicy } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Modal } from '../modal/Modal';
@@ -12,10 +12,11 @@ export function NegotiationDialog({ onCreated, onClose }: { onCreated: (slug: st
   const form = useEditForm();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
+  const [reviewPolicy, setReviewPolicy] = useState<ReviewPolicy>('off');
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    await form.submit<NegotiationCreate, Negotiation>(NegotiationCreate, 'POST', '/negotiations', { title, description: description.trim() || undefined }, (created) => {
+    await form.submit<NegotiationCreate, Negotiation>(NegotiationCreate, 'POST', '/negotiations', { title, description: description.trim() || undefined, reviewPolicy }, (created) => {
       void client.invalidateQueries({ queryKey: ['negotiations'] });
       onCreated(created.slug);
       onClose();
@@ -41,6 +42,14 @@ export function NegotiationDialog({ onCreated, onClose }: { onCreated: (slug: st
         </Field>
         <Field id={`${ids}-description`} label="Description" error={form.errors['description']}>
           {(props) => <textarea {...props} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <Field id={`${ids}-review`} label="Review before publish" error={form.errors['reviewPolicy']}>
+          {(props) => (
+            <select {...props} value={reviewPolicy} onChange={(e) => setReviewPolicy(e.target.value as ReviewPolicy)}>
+              <option value="off">Off: a stance is published when saved</option>
+              <option value="required">Required: a second person approves each stance change</option>
+            </select>
+          )}
         </Field>
         {form.formError ? (
           <p className="form-error" role="alert">
