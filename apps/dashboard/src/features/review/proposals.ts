@@ -52,7 +52,9 @@ export function upsertOpen(list: readonly Proposal[], next: Proposal): Proposal[
 export function applyProposal(client: QueryClient, slug: string, proposal: Proposal): void {
   const seen = liveOf(client, slug);
   const held = seen.get(proposal.id);
-  if (!held || held.version <= proposal.version) seen.set(proposal.id, proposal);
+  // An older state arriving late (a decision's answer after the stream's later event) changes nothing.
+  if (held && held.version > proposal.version) return;
+  seen.set(proposal.id, proposal);
   client.setQueryData<Proposal[]>(openProposalsKey(slug), (list) => (list ? upsertOpen(list, proposal) : list));
   // The authors' own lists (statuses other than open) are few: read again.
   void client.invalidateQueries({ queryKey: [...proposalsKey(slug), 'mine'] });
