@@ -124,7 +124,8 @@ describe('review before publish', () => {
     await cell(b, 'p01', 'NATO').getByText('1 pending').waitFor({ timeout: 5_000 });
     const open = await api.json<{ items: Proposal[] }>('GET', `/negotiations/${slug}/proposals?status=open`, undefined, await api.login(ANALYST_B.email, ANALYST_B.password));
     expect(open.body.items).toHaveLength(1);
-    const proposal = open.body.items[0]!;
+    const [proposal] = open.body.items;
+    if (!proposal) throw new Error('no open proposal');
     expect(proposal.author).toBe(ANALYST_A.email);
 
     // The viewer still sees the old stance, and no pending mark.

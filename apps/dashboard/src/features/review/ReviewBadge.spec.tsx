@@ -1,7 +1,7 @@
 import type { Proposal, ProposalPage, ReviewEntry } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, screen, waitFor } from '@testing-library/react';
-import { matrixView, row, stance } from '../../testing/fixtures';
+import { matrixView, row } from '../../testing/fixtures';
 import { serve } from '../../testing/serve';
 import { AuthProvider } from '../auth/AuthProvider';
 import { LiveProvider, type CreateLiveClient } from '../live/LiveProvider';

@@ -264,7 +264,9 @@ describe('the review queue', () => {
     const refused = proposal('ru', 'p1', ME, { status: 'rejected', version: 2, decision: { decision: 'reject', by: 'ana@example.org', at: '2025-12-08T00:00:00.000Z', note: 'Wrong party' } });
     const calls = serve({ [`PATCH /api/negotiations/demo/proposals/${asked.id}`]: [{ status: 200, body: { ...asked, status: 'open', version: 3 } }] });
     const { client } = renderQueue([first]);
-    act(() => client.setQueryData(myProposalsKey('demo', ME), [asked, refused]));
+    act(() => {
+      client.setQueryData(myProposalsKey('demo', ME), [asked, refused]);
+    });
     const section = await screen.findByRole('region', { name: 'Your proposals' });
     const [one, two] = within(section).getAllByRole('listitem');
     expect(one!.textContent).toContain('Ukraine on p01 Ceasefire line: Accept — changes requested by ana@example.org');
