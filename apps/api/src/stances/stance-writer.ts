@@ -347,6 +347,7 @@ export async function retractStance(
     reason: input.reason,
     recordedAt: now,
     recordedBy: author,
+    approvedBy: approvedBy ?? null,
   });
   const { negotiationId, partyId, pointId } = event;
   const { rows: cells } = await sql<CellRow>(

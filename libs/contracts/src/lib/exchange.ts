@@ -184,7 +184,15 @@ const DumpSourceArchive = z.strictObject({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
     .describe('The stored bytes, base64'),
 });
-const DumpRetraction = z.strictObject({ id: Id, eventId: Id, seq: Seq, reason: ShortText.min(1), recordedAt: Instant, recordedBy: Author });
+const DumpRetraction = z.strictObject({
+  id: Id,
+  eventId: Id,
+  seq: Seq,
+  reason: ShortText.min(1),
+  recordedAt: Instant,
+  recordedBy: Author,
+  approvedBy: Author.optional().describe('Who approved the proposal it was published from (review); absent when retracted as saved'),
+});
 const DumpChange = z.strictObject({
   seq: Seq,
   kind: enumOf(CHANGE_KINDS),
