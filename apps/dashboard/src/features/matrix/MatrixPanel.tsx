@@ -34,9 +34,9 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
   const matrix = useMatrix(slug, asOf, { knownAt, documentId: doc });
   const documents = useDocuments(slug);
   const { analyst } = useAuth();
-  // Staff: "1 pending" on the cells with proposals waiting (the current matrix only).
+  // Staff: "1 pending" on the cells with proposals waiting (the current matrix only, not on a wall display).
   const pendingAll = usePendingByCell(slug);
-  const pending = asOf === null && knownAt === null ? pendingAll : NO_PENDING;
+  const pending = asOf === null && knownAt === null && params.screen !== 'big' ? pendingAll : NO_PENDING;
   const [target, setTarget] = useState<StanceTarget | null>(null);
   const viewRef = useRef<MatrixView | undefined>(undefined);
   viewRef.current = matrix.data;
