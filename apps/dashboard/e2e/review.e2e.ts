@@ -122,6 +122,8 @@ describe('review before publish', () => {
     await b.getByRole('link', { name: 'Review queue: 1 proposal waiting' }).waitFor({ timeout: 10_000 });
     console.log(`review e2e: B's badge showed the proposal ${Date.now() - proposedAt} ms after A saved it`);
     await cell(b, 'p01', 'NATO').getByText('1 pending').waitFor({ timeout: 5_000 });
+    await cell(b, 'p01', 'NATO').scrollIntoViewIfNeeded();
+    await b.screenshot({ path: join(SHOTS, 'review-pending.png') });
     const open = await api.json<{ items: Proposal[] }>('GET', `/negotiations/${slug}/proposals?status=open`, undefined, await api.login(ANALYST_B.email, ANALYST_B.password));
     expect(open.body.items).toHaveLength(1);
     const [proposal] = open.body.items;
