@@ -61,7 +61,7 @@ export class AccessRecheck {
         continue;
       }
       // A user no longer analyst or admin (demoted) stops receiving proposal events at once; the public stream goes on.
-      const staff = principal.kind === 'user' && (principal.role === 'analyst' || principal.role === 'admin');
+      const staff = principal?.kind === 'user' && (principal.role === 'analyst' || principal.role === 'admin');
       for (const socket of sockets) {
         socket.data.principal = principal;
         if (!staff) for (const room of [...socket.rooms]) if (isReviewRoom(room)) await socket.leave(room);
