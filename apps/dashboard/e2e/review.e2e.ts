@@ -123,6 +123,16 @@ describe('review before publish', () => {
     console.log(`review e2e: B's badge showed the proposal ${Date.now() - proposedAt} ms after A saved it`);
     await cell(b, 'p01', 'NATO').getByText('1 pending').waitFor({ timeout: 5_000 });
     await cell(b, 'p01', 'NATO').scrollIntoViewIfNeeded();
+    // Seen, not cut off by the cell's one-line box: the mark is what is on top at its own centre.
+    const seen = await cell(b, 'p01', 'NATO')
+      .locator('.cell__pending')
+      .evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const box = el.closest('.cell__box')?.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return { onTop: el.contains(hit), inside: !!box && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5 };
+      });
+    expect(seen).toEqual({ onTop: true, inside: true });
     await b.screenshot({ path: join(SHOTS, 'review-pending.png') });
     const open = await api.json<{ items: Proposal[] }>('GET', `/negotiations/${slug}/proposals?status=open`, undefined, await api.login(ANALYST_B.email, ANALYST_B.password));
     expect(open.body.items).toHaveLength(1);
