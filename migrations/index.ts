@@ -12,6 +12,7 @@ import { Review1765584000000 } from './1765584000000-review';
 import { RequireExpectedVersion1765600000000 } from './1765600000000-require-expected-version';
 import { DocumentCodes1765610000000 } from './1765610000000-document-codes';
 import { PlanVersions1765620000000 } from './1765620000000-plan-versions';
+import { RetractionApprovedBy1765640000000 } from './1765640000000-retraction-approved-by';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RequireExpectedVersion1765600000000,
   DocumentCodes1765610000000,
   PlanVersions1765620000000,
+  RetractionApprovedBy1765640000000,
 ];

@@ -289,7 +289,7 @@ describe('correction proposals (review policy required)', () => {
     const approved = await t.as(b.token).post(`${n}/proposals/${p.id}/decision`, { decision: 'approve' });
     expect(approved.status).toBe(200);
     const published = approved.body.published as CorrectStanceResult;
-    expect(published.retracted).toMatchObject({ id: old.body.event.id, retraction: { seq: seq + 1, reason: 'misread the statement', recordedBy: a.email } });
+    expect(published.retracted).toMatchObject({ id: old.body.event.id, retraction: { seq: seq + 1, reason: 'misread the statement', recordedBy: a.email, approvedBy: b.email } });
     expect(published.event).toMatchObject({ seq: seq + 1, position: 'reject', recordedBy: a.email, approvedBy: b.email });
     expect(Date.parse(published.event.recordedAt)).toBeGreaterThanOrEqual(decidedFrom);
     expect(published.cell).toMatchObject({ version: 3, current: { id: published.event.id } });

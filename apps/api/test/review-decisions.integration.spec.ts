@@ -181,7 +181,10 @@ describe('decisions on proposals', () => {
     const approved = await decide(b, res.body.id, { decision: 'approve' });
     expect(approved.status).toBe(200);
     const seen = (await t.as(viewer.token).get(`/api/stance-events/${target.id}`)).body;
-    expect(seen.retraction).toMatchObject({ reason: 'misquoted', recordedBy: a.email, seq: approved.body.proposal.published.seq });
+    expect(seen.retraction).toMatchObject({ reason: 'misquoted', recordedBy: a.email, approvedBy: b.email, seq: approved.body.proposal.published.seq });
+    // In the dump too (which an import takes back).
+    const dumped = (await t.request('GET', `${n}/export.json`)).body.retractions.find((r: { eventId: string }) => r.eventId === target.id);
+    expect(dumped).toMatchObject({ recordedBy: a.email, approvedBy: b.email });
     const again = await t.as(a.token).post(`/api/stance-events/${target.id}/retract`, { reason: 'twice' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('ALREADY_RETRACTED');

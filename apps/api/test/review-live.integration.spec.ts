@@ -116,6 +116,49 @@ describe('the staff stream of proposal events', () => {
     expect((await t.get(n)).body.seq).toBe((await t.get(`${n}/changes`)).body.items.at(-1).seq);
   });
 
+  it('takes a demoted user’s socket out of the staff stream at once; their public stream goes on', async () => {
+    const demoted = await t.user('analyst');
+    const control = staffSocket(b.token);
+    const theirs = staffSocket(demoted.token);
+    const head = (await t.get(n)).body.seq;
+    for (const x of [control, theirs]) expect(await joinReview(x.socket, 1_000_000)).toMatchObject({ ok: true });
+    const changes: number[] = [];
+    theirs.socket.on('change', (entry) => changes.push(entry.seq));
+    expect(await new Promise<JoinAck>((resolve) => theirs.socket.emit('join', { negotiationId: s.negotiationId, sinceSeq: head }, resolve))).toMatchObject({ ok: true });
+
+    const propose = async (i: number) => {
+      const before = control.got.length;
+      const p = await t.as(a.token).post(`${n}/stances`, stance(s.parties[i % 3].id, s.points[2].id, { note: `demotion ${i}` }));
+      expect(p.status).toBe(202);
+      await until('the control socket got it', () => control.got.length === before + 1);
+      return p.body.id as string;
+    };
+    await propose(0);
+    await until('the analyst got it too', () => theirs.got.length === 1);
+
+    expect((await t.patch(`/api/users/${demoted.id}`, { role: 'viewer' })).status).toBe(200);
+    // The re-check runs after the commit: within a few proposals at most, they stop arriving.
+    let i = 1;
+    for (let seen = theirs.got.length; i < 20; i++) {
+      await propose(i);
+      await new Promise((r) => setTimeout(r, 50));
+      if (theirs.got.length === seen) break;
+      seen = theirs.got.length;
+    }
+    expect(i).toBeLessThan(20);
+    const gotBefore = theirs.got.length;
+    const last = await propose(i + 1);
+    const approved = await t.as(b.token).post(`${n}/proposals/${last}/decision`, { decision: 'approve' });
+    expect(approved.status).toBe(200);
+    // The published change reaches the (now viewer) socket; no proposal event does.
+    await until('the public change arrived', () => changes.includes(approved.body.proposal.published.seq));
+    await until('the control socket got the decision', () => control.got.some((e) => e.proposalId === last && e.kind === 'proposal.decided'));
+    expect(theirs.got.length).toBe(gotBefore);
+    expect(theirs.socket.connected).toBe(true);
+    // Asking again is refused.
+    expect(await joinReview(theirs.socket, 0)).toMatchObject({ ok: false, error: { statusCode: 403 } });
+  });
+
   it('answers a malformed staff join with a 400', async () => {
     const { socket } = staffSocket(a.token);
     const ack = await new Promise<JoinAck>((resolve) => socket.emit('joinReview', { negotiationId: s.negotiationId, sinceSeq: -1 } as never, resolve));

@@ -3,7 +3,7 @@ import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 /** A hit as a short line: its kind, what it belongs to, its field and score. */
 const line = (h: SearchHit) =>
-  h.kind === 'stance' ? `stance ${h.stance.id.slice(-4)} ${h.field} ${h.score}` : h.kind === 'point' ? `point ${h.point.code} ${h.field} ${h.score}` : h.kind === 'provision' ? `provision ${h.provision.number} ${h.field} ${h.score}` : `${h.kind} ${h.source.title} ${h.field} ${h.score}`;
+  h.kind === 'stance' ? `stance ${h.stance.id.slice(-4)} ${h.field} ${h.score}` : h.kind === 'point' ? `point ${h.point.code} ${h.field} ${h.score}` : h.kind === 'provision' ? `provision ${h.provision.number} ${h.field} ${h.score}` : h.kind === 'proposal' ? `proposal ${h.proposal.id.slice(-4)} ${h.field} ${h.score}` : `${h.kind} ${h.source.title} ${h.field} ${h.score}`;
 const marked = (h: SearchHit) => h.snippet.filter((p) => p.match).map((p) => p.text);
 
 /** One search over quotes (both languages), notes, points, provisions and sources; the same answers on SQLite and PostgreSQL. */

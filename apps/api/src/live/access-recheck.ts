@@ -5,6 +5,7 @@ import type { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
 import type { Principal } from '../common/principal';
 import type { LiveServer, LiveSocket } from './live-server';
+import { isReviewRoom } from './review-stream';
 
 /** A refused socket gets this long to read its notice before its connection is dropped anyway. */
 const REFUSED_GRACE_MS = 5_000;
@@ -39,7 +40,8 @@ export class AccessRecheck {
   /**
    * Checks again, against the database, the credentials of this node's sockets whose principal
    * `affected` selects (one lookup per distinct credential), and whether they still open every
-   * negotiation the socket watches. A socket whose access ended is told why and closed. A database
+   * negotiation the socket watches. A socket whose access ended is told why and closed; one whose
+ * user is no longer an analyst or an admin leaves every staff (review) room. A database
    * that cannot answer refuses nobody: the next round checks again.
    */
   private async recheck(affected: (principal: Principal) => boolean): Promise<void> {
@@ -58,8 +60,11 @@ export class AccessRecheck {
         else this.logger.warn(`live access check failed; kept for now: ${String(err)}`);
         continue;
       }
+      // A user no longer analyst or admin (demoted) stops receiving proposal events at once; the public stream goes on.
+      const staff = principal?.kind === 'user' && (principal.role === 'analyst' || principal.role === 'admin');
       for (const socket of sockets) {
         socket.data.principal = principal;
+        if (!staff) for (const room of [...socket.rooms]) if (isReviewRoom(room)) await socket.leave(room);
         for (const negotiationId of socket.data.joined) {
           if (await this.access.canRead(principal, negotiationId)) continue;
           this.refuse(socket, { code: 'FORBIDDEN', message: `These credentials no longer open negotiation '${negotiationId}'` });

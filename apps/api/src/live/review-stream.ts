@@ -15,6 +15,7 @@ const REPLAY_BACKLOG_BYTES = 256 * 1024;
 
 /** The socket.io room of a negotiation's staff (analysts and admins who joined its review stream). */
 export const reviewRoom = (negotiationId: string) => `r:${negotiationId}`;
+export const isReviewRoom = (room: string) => room.startsWith('r:');
 
 export interface ReviewStreamDeps {
   access: AccessService;

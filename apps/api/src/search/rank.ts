@@ -9,13 +9,13 @@ import type { Clause } from './search-query';
  *
  * - A hit must match every clause in one of its fields (a phrase within one field).
  * - score = Σ over the clauses of the weight of the best field it matches in (FIELD_WEIGHT: a quote
- *   or its translation 5, a title 4, a provision's text 3, a note or an outlet 2, a description or
+ *   or its translation 5, a title 4, a provision's text 3, a note, an outlet or a retraction's reason 2, a description or
  *   a source's archived text 1).
  * - Ties: newer first (a stance's effective time, a provision's document date, a source's
  *   publication date else its last change, a point's last change, an archived copy's source's
- *   publication date else its archiving), then stance, point, provision, source, archive, then id.
+ *   publication date else its archiving), then stance, point, provision, source, archive, proposal, then id.
  */
-export const FIELD_WEIGHT: Record<SearchField, number> = { quote: 5, translation: 5, title: 4, text: 3, note: 2, outlet: 2, description: 1, archived: 1 };
+export const FIELD_WEIGHT: Record<SearchField, number> = { quote: 5, translation: 5, title: 4, text: 3, note: 2, outlet: 2, description: 1, archived: 1, reason: 2 };
 
 /** A candidate's searched texts, in the order a tie between fields is decided. */
 export type Fields = ReadonlyArray<readonly [SearchField, string | null]>;

@@ -157,5 +157,8 @@ const archive: Searched<Raw> = {
   }),
 };
 
+/** The kinds the database indexes (a proposal is searched by `proposal-search.ts`: staff only, few rows). */
+export type IndexedKind = Exclude<SearchKind, 'proposal'>;
+
 /** The kinds, in the order that breaks a tie of score and time. */
-export const SEARCHED: Record<SearchKind, Searched<Raw>> = { stance, point, provision, source, archive };
+export const SEARCHED: Record<IndexedKind, Searched<Raw>> = { stance, point, provision, source, archive };

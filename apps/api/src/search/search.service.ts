@@ -5,6 +5,7 @@ import { searchCandidates } from '../database/search-sql';
 import { NegotiationsService } from '../negotiations/negotiations.service';
 import { rank } from './rank';
 import { parseSearch } from './search-query';
+import { proposalFields, proposalHit, waitingProposals } from './proposal-search';
 import { SEARCHED } from './search-kinds';
 
 /** Candidates per kind the database hands to the ranking (its newest matches). */
@@ -25,13 +26,24 @@ export class SearchService {
     private readonly negotiations: NegotiationsService,
   ) {}
 
-  async search(negotiation: string, query: SearchQuery): Promise<SearchResult> {
+  /** `staff` (an analyst or an admin): proposals waiting for a decision are searched too; never for anyone else. */
+  async search(negotiation: string, query: SearchQuery, staff = false): Promise<SearchResult> {
     const clauses = parseSearch(query.q);
     const negotiationId = await this.negotiations.resolveId(negotiation);
     const kinds = query.kinds ? SEARCH_KINDS.filter((k) => query.kinds?.includes(k)) : SEARCH_KINDS;
     const found: Found[] = [];
     let truncated = false;
     for (const kind of kinds) {
+      if (kind === 'proposal') {
+        if (!staff) continue;
+        const rows = await waitingProposals(this.db.read, negotiationId, CANDIDATES);
+        if (rows.length === CANDIDATES) truncated = true;
+        for (const row of rows) {
+          const ranked = rank(proposalFields(row), clauses);
+          if (ranked) found.push({ hit: proposalHit(row, ranked), time: Number(row.created_at), order: SEARCH_KINDS.indexOf(kind), id: row.id });
+        }
+        continue;
+      }
       const searched = SEARCHED[kind];
       const limit = searched.candidates ?? CANDIDATES;
       const rows = await searchCandidates<Record<string, unknown>>(this.db.read, searched.index, negotiationId, clauses, limit);

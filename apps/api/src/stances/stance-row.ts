@@ -77,6 +77,8 @@ export interface EventRow {
   r_reason: string | null;
   r_recorded_at: number | string | null;
   r_recorded_by: string | null;
+  /** The retraction's approver (review); absent from reads that join no retraction. */
+  r_approved_by?: string | null;
 }
 
 /** The event's columns (alias e) alone: rows read with it carry no source record (a caller resolves source_id). */
@@ -87,7 +89,8 @@ const SOURCE_SELECT = `s.kind AS s_kind, s.outlet AS s_outlet, s.title AS s_titl
 export const SOURCE_JOIN = 'LEFT JOIN sources s ON s.id = e.source_id';
 /** The event's columns with its source's (alias s) and its retraction's (alias r), for reads from EVENT_FROM. */
 export const EVENT_SELECT = `${EVENT_ONLY_SELECT}, ${SOURCE_SELECT},
-  r.id AS r_id, r.seq AS r_seq, r.reason AS r_reason, r.recorded_at AS r_recorded_at, r.recorded_by AS r_recorded_by`;
+  r.id AS r_id, r.seq AS r_seq, r.reason AS r_reason, r.recorded_at AS r_recorded_at, r.recorded_by AS r_recorded_by,
+  r.approved_by AS r_approved_by`;
 export const EVENT_FROM = `stance_events e ${SOURCE_JOIN} LEFT JOIN stance_retractions r ON r.event_id = e.id`;
 /** A read without the retraction join (from EVENT_ONLY_FROM), as EventRow: its retraction columns null. */
 export const EVENT_SELECT_UNRETRACTED = `${EVENT_ONLY_SELECT}, ${SOURCE_SELECT}, NULL AS r_id, NULL AS r_seq, NULL AS r_reason, NULL AS r_recorded_at, NULL AS r_recorded_by`;
@@ -208,7 +211,16 @@ export function toStanceEvent(row: EventRow, knownAt?: number, source: CitedSour
   return buildStanceEvent(
     entityOfRow(row),
     source,
-    known ? { id: row.r_id as string, seq: num(row.r_seq), reason: row.r_reason ?? '', recordedAt: toIso(retractedAt), recordedBy: row.r_recorded_by ?? '' } : null,
+    known
+      ? {
+          id: row.r_id as string,
+          seq: num(row.r_seq),
+          reason: row.r_reason ?? '',
+          recordedAt: toIso(retractedAt),
+          recordedBy: row.r_recorded_by ?? '',
+          ...(row.r_approved_by ? { approvedBy: row.r_approved_by } : {}),
+        }
+      : null,
   );
 }
 

@@ -377,6 +377,7 @@ export async function retractStance(
     reason: input.reason,
     recordedAt: now,
     recordedBy: author,
+    approvedBy: approvedBy ?? null,
   });
   const { negotiationId, partyId, pointId } = event;
   const { rows: cells } = await sql<CellRow>(
@@ -487,7 +488,7 @@ export async function correctStance(
   const event = entityOfInput(input, negotiationId, seq, now, author, cited, approvedBy ?? null);
   await insertRows(tx.manager, 'stance_events', EVENT_COLUMNS, [eventValues(event)]);
   // The retraction takes the same number: one change.
-  await tx.manager.insert(StanceRetractionEntity, { id: newOrderedId(now), negotiationId, eventId: old.id, seq, reason, recordedAt: now, recordedBy: author });
+  await tx.manager.insert(StanceRetractionEntity, { id: newOrderedId(now), negotiationId, eventId: old.id, seq, reason, recordedAt: now, recordedBy: author, approvedBy: approvedBy ?? null });
   const { partyId, pointId } = old;
   const { rows: standing } = await sql<{ id: string }>(tx.manager, STANDING_EVENT_SQL, [negotiationId, partyId, pointId]);
   const currentId = standing[0]?.id ?? null;

@@ -47,6 +47,8 @@ export class StanceRetractionEntity {
   @Column({ type: 'text' }) reason!: string;
   @Column({ type: 'bigint', transformer: epochMs }) recordedAt!: number;
   @Column({ type: 'varchar', length: 200 }) recordedBy!: string;
+  /** Who approved the proposal this retraction was published from (review policy `required`); null: retracted as saved. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) approvedBy!: string | null;
 }
 
 /** Projection of the current stance per cell, rebuildable from the two tables above. */

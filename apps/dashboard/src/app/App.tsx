@@ -6,6 +6,7 @@ import { ExportMenu } from '../features/exports/ExportMenu';
 import { ConnectionIndicator } from '../features/live/ConnectionIndicator';
 import { NegotiationSwitcher } from '../features/negotiations/NegotiationSwitcher';
 import { pickNegotiation, useNegotiations } from '../features/negotiations/use-negotiations';
+import { ReviewBadge } from '../features/review/ReviewBadge';
 import { SearchBox } from '../features/search/SearchBox';
 import { isUnauthenticated } from '../shared/api';
 import { ErrorNotice, Loading } from '../shared/QueryState';
@@ -53,6 +54,7 @@ export function App() {
         {selected ? <SearchBox key={`search-${selected.slug}`} slug={selected.slug} onOpen={(patch) => setParams(patch)} /> : null}
         <ViewSwitcher params={params} onChange={(patch) => setParams(patch)} />
         <ConnectionIndicator />
+        {shareView ? null : <ReviewBadge slug={selected?.slug ?? null} onOpen={() => setParams({ view: 'review', milestone: null })} />}
         <nav aria-label="Links">
           <a href="/api/docs">API docs</a>
         </nav>

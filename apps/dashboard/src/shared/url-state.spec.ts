@@ -36,7 +36,23 @@ describe('url state', () => {
       srcSort: null,
       docs: null,
       milestone: null,
+      proposal: null,
+      rvAuthor: null,
+      rvParty: null,
+      rvPoint: null,
     });
+  });
+
+  it('reads the review queue, its selected proposal and its filters (author, party, point)', () => {
+    expect(parseParams('?view=review&proposal=%20p-1%20&rvAuthor=ana%40example.org&rvParty=ua&rvPoint=p6')).toMatchObject({
+      view: 'review',
+      proposal: 'p-1',
+      rvAuthor: 'ana@example.org',
+      rvParty: 'ua',
+      rvPoint: 'p6',
+    });
+    expect(parseParams('?rvAuthor=&rvParty=')).toMatchObject({ rvAuthor: null, rvParty: null });
+    expect(patchSearch('?n=a&view=review&rvParty=ua', { rvParty: null, view: 'matrix' })).toBe('?n=a');
   });
 
   it('reads the four-column view’s documents and the open milestone page (Back closes it)', () => {

@@ -1,7 +1,7 @@
 import { ROW_STATUSES, SOURCE_KINDS, type RowStatus, type SourceKind } from '@parley/contracts';
 import { useCallback, useSyncExternalStore } from 'react';
 
-export const VIEWS = ['matrix', 'columns', 'trends', 'activity', 'party', 'sources'] as const;
+export const VIEWS = ['matrix', 'columns', 'trends', 'activity', 'party', 'sources', 'review'] as const;
 /** The screen shown in the main area; `matrix` is the default and is left out of the URL. */
 export type ViewName = (typeof VIEWS)[number];
 
@@ -44,6 +44,14 @@ export interface DashboardParams {
   docs: string | null;
   /** Milestone whose page is open (its stances), over any view. */
   milestone: string | null;
+  /** Review queue (staff): the proposal selected. */
+  proposal: string | null;
+  /** Review queue filter: the author's email. */
+  rvAuthor: string | null;
+  /** Review queue filter: one party's id. */
+  rvParty: string | null;
+  /** Review queue filter: one point's id. */
+  rvPoint: string | null;
 }
 
 /** agreed / blocked as the row summary says; open: positions stated, neither agreed nor blocked; none: no positions. */
@@ -97,6 +105,10 @@ export function parseParams(search: string): DashboardParams {
     srcSort: q.get('srcSort') === 'oldest' ? 'oldest' : null,
     docs: q.get('docs')?.trim() || null,
     milestone: q.get('milestone')?.trim() || null,
+    proposal: q.get('proposal')?.trim() || null,
+    rvAuthor: q.get('rvAuthor')?.trim() || null,
+    rvParty: q.get('rvParty')?.trim() || null,
+    rvPoint: q.get('rvPoint')?.trim() || null,
   };
 }
 

@@ -197,7 +197,15 @@ const DumpPlanVersion = z.strictObject({
   recordedAt: Instant,
   data: z.record(z.string(), z.unknown()),
 });
-const DumpRetraction = z.strictObject({ id: Id, eventId: Id, seq: Seq, reason: ShortText.min(1), recordedAt: Instant, recordedBy: Author });
+const DumpRetraction = z.strictObject({
+  id: Id,
+  eventId: Id,
+  seq: Seq,
+  reason: ShortText.min(1),
+  recordedAt: Instant,
+  recordedBy: Author,
+  approvedBy: Author.optional().describe('Who approved the proposal it was published from (review); absent when retracted as saved'),
+});
 const DumpChange = z.strictObject({
   seq: Seq,
   kind: enumOf(CHANGE_KINDS),

@@ -421,6 +421,7 @@ export const Retraction = z.object({
   reason: z.string(),
   recordedAt: Timestamp,
   recordedBy: z.string(),
+  approvedBy: z.string().optional().describe('Who approved the proposal this retraction was published from (review policy `required`); absent when retracted as saved'),
 });
 
 export const StanceEvent = z.object({

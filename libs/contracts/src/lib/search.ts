@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { POSITIONS } from './positions';
 import { enumOf, Id, PlainString, Timestamp } from './primitives';
+import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from './review';
 import { SOURCE_KINDS } from './sources';
 
 /*
  * Search over a negotiation's texts: `GET /api/negotiations/:id/search?q=`.
  */
 
-/** What a hit can be. */
-export const SEARCH_KINDS = ['stance', 'point', 'provision', 'source', 'archive'] as const;
+/** What a hit can be. `proposal` (review before publish): analysts and admins only; anyone else never gets one. */
+export const SEARCH_KINDS = ['stance', 'point', 'provision', 'source', 'archive', 'proposal'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** The text a hit matched in. */
-export const SEARCH_FIELDS = ['quote', 'translation', 'note', 'title', 'description', 'outlet', 'text', 'archived'] as const;
+export const SEARCH_FIELDS = ['quote', 'translation', 'note', 'title', 'description', 'outlet', 'text', 'archived', 'reason'] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 export const SEARCH_QUERY_MAX = 200;
@@ -85,6 +86,26 @@ export const SearchHit = z.discriminatedUnion('kind', [
     ...hitBase,
     source: z.object({ id: Id, kind: enumOf(SOURCE_KINDS), outlet: z.string().nullable(), title: z.string().nullable(), publishedAt: Timestamp.nullable() }),
     archive: z.object({ id: Id, archivedAt: Timestamp }).describe("The source's archived copy the text is from (its latest)"),
+  }),
+  z.object({
+    kind: z.literal('proposal'),
+    ...hitBase,
+    proposal: z
+      .object({
+        id: Id,
+        kind: enumOf(PROPOSAL_KINDS),
+        status: enumOf(PROPOSAL_STATUSES),
+        author: z.string(),
+        createdAt: Timestamp,
+        partyId: Id,
+        partyCode: z.string(),
+        partyName: z.string(),
+        pointId: Id,
+        pointCode: z.string(),
+        pointTitle: z.string(),
+        position: enumOf(POSITIONS).nullable().describe('kind stance: the position proposed'),
+      })
+      .describe('A proposal waiting for a decision (open, or changes requested): analysts and admins only'),
   }),
 ]);
 export type SearchHit = z.infer<typeof SearchHit>;

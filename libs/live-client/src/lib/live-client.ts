@@ -8,6 +8,7 @@ import {
   type PresenceNotice,
   type RefusedNotice,
   type ResyncNotice,
+  type ReviewEntry,
   type ServerToClientEvents,
 } from '@parley/contracts';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -32,6 +33,13 @@ export interface LiveClientOptions {
   retryDelayMs?: number;
   retryDelayMaxMs?: number;
   socket?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Staff (analysts and admins): also join the negotiation's review stream (`joinReview`) after every
+   * join, and deliver its proposal events (`proposal`) in order, exactly once, replaying after a
+   * reconnect what was missed. The first join starts at the stream's head (`reviewJoined` tells it:
+   * load the proposals then); a refusal (the role was lost) ends only this stream.
+   */
+  review?: boolean;
 }
 
 export interface LiveClientEvents {
@@ -43,6 +51,10 @@ export interface LiveClientEvents {
   presence: (notice: PresenceNotice) => void;
   /** A refused connection or join, or access that ended; the state says whether it will retry. */
   error: (error: ErrorBody | LiveConnectError | RefusedNotice) => void;
+  /** With `review`: a proposal event, in the order of the staff stream, exactly once. */
+  proposal: (entry: ReviewEntry) => void;
+  /** With `review`: the review stream was joined at `seq` (its head); `first`: nothing was held before, load the proposals now. */
+  reviewJoined: (seq: number, first: boolean) => void;
 }
 
 type Listeners = { [K in keyof LiveClientEvents]: Set<LiveClientEvents[K]> };
@@ -64,7 +76,12 @@ const RETRIED_CONNECT_ERRORS = new Set<LiveConnectError['code']>(['RATE_LIMITED'
 export class LiveClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private readonly sequencer: Sequencer;
-  private readonly listeners: Listeners = { change: new Set(), state: new Set(), resync: new Set(), presence: new Set(), error: new Set() };
+  private readonly listeners: Listeners = { change: new Set(), state: new Set(), resync: new Set(), presence: new Set(), error: new Set(), proposal: new Set(), reviewJoined: new Set() };
+  /** The staff stream's order once first joined; before that, events that arrive wait in `reviewEarly`. */
+  private reviewSequencer: Sequencer<ReviewEntry> | null = null;
+  private reviewEarly: ReviewEntry[] = [];
+  private reviewRefused = false;
+  private reviewGapTimer: ReturnType<typeof setTimeout> | null = null;
   private currentState: ConnectionState = 'connecting';
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -134,6 +151,9 @@ export class LiveClient {
       this.viewerCount = notice.viewers;
       this.emit('presence', notice);
     });
+    this.socket.on('proposals', (entries) => {
+      for (const entry of entries) this.receiveProposal(entry);
+    });
     this.socket.on('head', (notice) => {
       if (notice.seq > this.sequencer.lastSeq) this.armGapTimer();
     });
@@ -192,6 +212,8 @@ export class LiveClient {
 
   private stop(): void {
     this.stopped = true;
+    if (this.reviewGapTimer) clearTimeout(this.reviewGapTimer);
+    this.reviewGapTimer = null;
     this.clearGapTimer();
     this.clearRetryTimer();
     this.socket.disconnect();
@@ -228,6 +250,7 @@ export class LiveClient {
       this.retries = 0;
       this.resolvedId = ack.negotiationId;
       this.setState('live');
+      this.joinReview();
       if (this.rejoinWanted) {
         this.rejoinWanted = false;
         this.join();
@@ -235,6 +258,54 @@ export class LiveClient {
         this.armGapTimer();
       }
     });
+  }
+
+  /** The staff stream, after each public join: from the last proposal event held, or at first from its head. */
+  private joinReview(): void {
+    if (!this.options.review || this.reviewRefused || this.stopped || !this.socket.connected) return;
+    const connection = this.connection;
+    const held = this.reviewSequencer?.lastSeq ?? null;
+    // At first nothing is held: start at the head (a number past it replays nothing) and load the list then.
+    const request = { negotiationId: this.options.negotiationId, sinceSeq: held ?? Number.MAX_SAFE_INTEGER };
+    this.socket.timeout(this.options.joinTimeoutMs ?? 15_000).emit('joinReview', request, (err: Error | null, ack: JoinAck) => {
+      if (connection !== this.connection || !this.socket.connected) return;
+      if (err || (!ack.ok && (ack.error.statusCode >= 500 || ack.error.statusCode === 429))) {
+        this.retry(() => this.joinReview());
+        return;
+      }
+      if (!ack.ok) {
+        // Not staff (any more): the public stream goes on without it.
+        this.reviewRefused = true;
+        this.emit('error', ack.error);
+        return;
+      }
+      const first = this.reviewSequencer === null;
+      if (first) {
+        this.reviewSequencer = new Sequencer<ReviewEntry>(ack.seq);
+        const early = this.reviewEarly;
+        this.reviewEarly = [];
+        this.emit('reviewJoined', ack.seq, true);
+        for (const entry of early) this.receiveProposal(entry);
+      } else {
+        this.emit('reviewJoined', ack.seq, false);
+      }
+    });
+  }
+
+  private receiveProposal(entry: ReviewEntry): void {
+    const sequencer = this.reviewSequencer;
+    if (!sequencer) {
+      this.reviewEarly.push(entry);
+      return;
+    }
+    for (const ready of sequencer.accept(entry)) this.emit('proposal', ready);
+    if (sequencer.hasGap && !this.reviewGapTimer) {
+      // A missing number: wait a moment (it may be in flight), then have the stream replayed.
+      this.reviewGapTimer = setTimeout(() => {
+        this.reviewGapTimer = null;
+        if (this.reviewSequencer?.hasGap) this.joinReview();
+      }, this.options.gapTimeoutMs ?? 1_500);
+    }
   }
 
   /** Runs `attempt` after a pause that doubles with every retry (with jitter, so many clients spread out). */

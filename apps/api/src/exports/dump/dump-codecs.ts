@@ -223,12 +223,18 @@ export const stanceEventCodec = {
 };
 
 export const retractionCodec = {
-  toDump: (r: StanceRetractionEntity): DumpRetraction => ({ id: r.id, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: toIso(r.recordedAt), recordedBy: r.recordedBy }),
+  toDump: (r: StanceRetractionEntity): DumpRetraction => ({
+    id: r.id, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: toIso(r.recordedAt), recordedBy: r.recordedBy,
+    ...(r.approvedBy ? { approvedBy: r.approvedBy } : {}),
+  }),
   toRows: (r: DumpRetraction, negotiationId: string): StanceRetractionEntity => ({
-    id: r.id, negotiationId, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: at(r.recordedAt), recordedBy: r.recordedBy,
+    id: r.id, negotiationId, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: at(r.recordedAt), recordedBy: r.recordedBy, approvedBy: r.approvedBy ?? null,
   }),
   /** The file's record in the dump's key order, its time as the file writes it. */
-  canonical: (r: DumpRetraction): DumpRetraction => ({ id: r.id, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: r.recordedAt, recordedBy: r.recordedBy }),
+  canonical: (r: DumpRetraction): DumpRetraction => ({
+    id: r.id, eventId: r.eventId, seq: r.seq, reason: r.reason, recordedAt: r.recordedAt, recordedBy: r.recordedBy,
+    ...(r.approvedBy ? { approvedBy: r.approvedBy } : {}),
+  }),
 };
 
 /** A change-log row as read with SQL: the stored JSON text goes into the dump as it is. */

@@ -82,7 +82,8 @@ export function ActivityFeed({ items, parties, points, actors, lastSeen, onOpenP
                   {c.kind === 'stance.retracted' || c.kind === 'stance.corrected' ? <>Reason: {c.reason} · </> : null}
                   {actor ? <>said by {actor} · </> : null}
                   effective {formatEffective(e)} · {e.confidence}
-                  {sourceText(e) ? <> · {sourceText(e)}</> : null} · recorded by {e.recordedBy},{' '}
+                  {sourceText(e) ? <> · {sourceText(e)}</> : null} · recorded by {e.recordedBy}
+                  {e.approvedBy ? <>, approved by {e.approvedBy}</> : null},{' '}
                   <time dateTime={c.recordedAt}>{when(c.recordedAt)}</time> · #{c.seq}
                 </p>
               </li>

@@ -1,4 +1,4 @@
-import { NegotiationCreate, type Negotiation } from '@parley/contracts';
+import { NegotiationCreate, type Negotiation, type ReviewPolicy } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Modal } from '../modal/Modal';
@@ -13,10 +13,11 @@ export function NegotiationDialog({ onCreated, onClose }: { onCreated: (slug: st
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [requireExpectedVersion, setRequireExpectedVersion] = useState(false);
+  const [reviewPolicy, setReviewPolicy] = useState<ReviewPolicy>('off');
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    await form.submit<NegotiationCreate, Negotiation>(NegotiationCreate, 'POST', '/negotiations', { title, description: description.trim() || undefined, requireExpectedVersion }, (created) => {
+    await form.submit<NegotiationCreate, Negotiation>(NegotiationCreate, 'POST', '/negotiations', { title, description: description.trim() || undefined, reviewPolicy, requireExpectedVersion }, (created) => {
       void client.invalidateQueries({ queryKey: ['negotiations'] });
       onCreated(created.slug);
       onClose();
@@ -42,6 +43,14 @@ export function NegotiationDialog({ onCreated, onClose }: { onCreated: (slug: st
         </Field>
         <Field id={`${ids}-description`} label="Description" error={form.errors['description']}>
           {(props) => <textarea {...props} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <Field id={`${ids}-review`} label="Review before publish" error={form.errors['reviewPolicy']}>
+          {(props) => (
+            <select {...props} value={reviewPolicy} onChange={(e) => setReviewPolicy(e.target.value as ReviewPolicy)}>
+              <option value="off">Off: a stance is published when saved</option>
+              <option value="required">Required: a second person approves each stance change</option>
+            </select>
+          )}
         </Field>
         <label className="edit-form__check">
           <input type="checkbox" checked={requireExpectedVersion} onChange={(e) => setRequireExpectedVersion(e.target.checked)} /> Every stance write must

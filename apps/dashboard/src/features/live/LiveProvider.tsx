@@ -1,4 +1,4 @@
-import type { ChangeEntry, MatrixView } from '@parley/contracts';
+import type { ChangeEntry, MatrixView, ReviewEntry } from '@parley/contracts';
 import { LiveClient, type ConnectionState } from '@parley/live-client';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
@@ -14,9 +14,16 @@ export interface LiveState {
   viewers: number | null;
   /** Subscribe to every change applied, in order (e.g. for an activity feed). */
   onChange: (listener: (entry: ChangeEntry) => void) => () => void;
+  /**
+   * Staff only (analysts and admins): subscribe to the review stream — each proposal event in order,
+   * and each (re)join of the stream (`first`: load the proposals now; later ones replayed what was missed).
+   */
+  onReview: (listener: ReviewListener) => () => void;
 }
 
-const LiveContext = createContext<LiveState>({ state: null, viewers: null, onChange: () => () => undefined });
+export type ReviewListener = (event: { kind: 'proposal'; entry: ReviewEntry } | { kind: 'joined'; first: boolean }) => void;
+
+const LiveContext = createContext<LiveState>({ state: null, viewers: null, onChange: () => () => undefined, onReview: () => () => undefined });
 
 export function useLive(): LiveState {
   return useContext(LiveContext);
@@ -64,19 +71,22 @@ interface Props {
 export function LiveProvider({ slug, children, createClient = defaultCreate }: Props) {
   const queryClient = useQueryClient();
   // The session's token, or a share link's (the socket takes either as its handshake token).
-  const token = useAuth().credential ?? undefined;
+  const { credential, analyst } = useAuth();
+  const token = credential ?? undefined;
   const ready = useHasSnapshot(queryClient, slug);
   const [state, setState] = useState<ConnectionState | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
   const flash = useMemo(() => new CellFlashStore(), []);
   const listeners = useRef(new Set<(entry: ChangeEntry) => void>());
+  const reviewListeners = useRef(new Set<ReviewListener>());
   const lastSeq = useRef<{ slug: string; seq: number } | null>(null);
 
   useEffect(() => {
     if (!slug || !ready) return;
     const held = lastSeq.current?.slug === slug ? lastSeq.current.seq : null;
     const sinceSeq = held ?? snapshotSeq(queryClient, slug) ?? 0;
-    const live = createClient({ url: '', negotiationId: slug, sinceSeq, token });
+    // Staff also join the review stream: proposal events, which viewers' sockets never receive.
+    const live = createClient({ url: '', negotiationId: slug, sinceSeq, token, review: analyst });
     const offs = [
       live.on('state', setState),
       live.on('presence', (notice) => setViewers(notice.viewers)),
@@ -84,6 +94,12 @@ export function LiveProvider({ slug, children, createClient = defaultCreate }: P
         lastSeq.current = { slug, seq: entry.seq };
         applyChange(queryClient, slug, entry, flash);
         for (const listener of listeners.current) listener(entry);
+      }),
+      live.on('proposal', (entry) => {
+        for (const listener of reviewListeners.current) listener({ kind: 'proposal', entry });
+      }),
+      live.on('reviewJoined', (_seq, first) => {
+        for (const listener of reviewListeners.current) listener({ kind: 'joined', first });
       }),
       live.on('resync', () => {
         getJson<MatrixView>(`/negotiations/${encodeURIComponent(slug)}/matrix`)
@@ -105,7 +121,7 @@ export function LiveProvider({ slug, children, createClient = defaultCreate }: P
       setState(null);
       flash.clear();
     };
-  }, [slug, ready, token, queryClient, createClient, flash]);
+  }, [slug, ready, token, analyst, queryClient, createClient, flash]);
 
   const value = useMemo<LiveState>(
     () => ({
@@ -114,6 +130,10 @@ export function LiveProvider({ slug, children, createClient = defaultCreate }: P
       onChange: (listener) => {
         listeners.current.add(listener);
         return () => listeners.current.delete(listener);
+      },
+      onReview: (listener) => {
+        reviewListeners.current.add(listener);
+        return () => reviewListeners.current.delete(listener);
       },
     }),
     [state, viewers],

@@ -1,6 +1,7 @@
 import { POSITION_LABEL, type Corroboration, type StanceEvent } from '@parley/contracts';
 import { memo } from 'react';
 import { useCellFlash } from '../live/flash-store';
+import { usePendingText } from '../review/pending';
 import { conditionsText, corroborationText, formatEffective, scheduledText, sourceText } from '../../shared/cell-format';
 import { POSITION_SWATCH } from '../../shared/palette';
 
@@ -37,12 +38,20 @@ export const CHANGED_SINCE_VISIT = 'changed since your last visit';
  */
 export const MatrixCell = memo(function MatrixCell({ stance, corroboration, pointCodes, pointId = '', partyId = '', name, onEdit, navigable = false, changedSinceVisit = false }: Props) {
   const flash = useCellFlash(pointId, partyId);
+  // Staff only (review before publish): proposals waiting on this cell.
+  const pending = usePendingText(pointId, partyId);
+  const pendingMark = pending ? (
+    <span className="cell__pending" data-pending="">
+      <span className="visually-hidden">, </span>
+      {pending}
+    </span>
+  ) : null;
   // Two identical animations, alternated, so a second change within the highlight time restarts it.
   // cell--button (analyst mode) rather than a :has() rule, which makes every class change costlier to restyle.
   const extraClass = (flash ? ` cell--flash cell--flash-${flash % 2}` : '') + (onEdit ? ' cell--button' : '');
   const support = stance && corroboration ? corroborationText(corroboration) : null;
   // Named only when corroborated (the mark's meaning); every other count is in the tooltip.
-  const value = (stance ? POSITION_LABEL[stance.position] : 'No stated position') + (corroboration?.corroborated ? `, ${support}` : '') + (changedSinceVisit ? `, ${CHANGED_SINCE_VISIT}` : '');
+  const value = (stance ? POSITION_LABEL[stance.position] : 'No stated position') + (corroboration?.corroborated ? `, ${support}` : '') + (changedSinceVisit ? `, ${CHANGED_SINCE_VISIT}` : '') + (pending ? `, ${pending}` : '');
   // In the grid, the button (analyst) or else the cell itself takes the focus.
   const nav = navigable ? ({ 'data-nav': '', tabIndex: -1 } as const) : {};
   const cellNav = navigable && !onEdit ? nav : {};
@@ -70,6 +79,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, corroboration, poin
               —
             </span>
             <span className="visually-hidden">No stated position</span>
+            {pendingMark}
           </span>,
         )}
       </td>
@@ -129,6 +139,7 @@ export const MatrixCell = memo(function MatrixCell({ stance, corroboration, poin
               <span className="visually-hidden">, {CHANGED_SINCE_VISIT}</span>
             </span>
           ) : null}
+          {pendingMark}
         </span>,
       )}
     </td>

@@ -9,12 +9,15 @@ import { scopeNote } from '../documents/DocumentScope';
 import { useDocuments } from '../documents/use-documents';
 import { filterParties, filterRows, NO_FILTER } from '../filters/matrix-filter';
 import { MatrixFilters } from '../filters/MatrixFilters';
+import { PendingContext, usePendingByCell } from '../review/pending';
 import { StanceDialog } from '../stance-form/StanceDialog';
 import type { StanceTarget } from '../stance-form/types';
 import { Legend } from './Legend';
 import { MatrixTable } from './MatrixTable';
 import { changedSince, summaryOver } from './summary';
 import { useMatrix } from '../../shared/use-matrix';
+
+const NO_PENDING: ReadonlyMap<string, number> = new Map();
 
 interface Props {
   slug: string;
@@ -32,6 +35,9 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
   const matrix = useMatrix(slug, asOf, { knownAt, documentId: doc });
   const documents = useDocuments(slug);
   const { analyst } = useAuth();
+  // Staff: "1 pending" on the cells with proposals waiting (the current matrix only, not on a wall display).
+  const pendingAll = usePendingByCell(slug);
+  const pending = asOf === null && knownAt === null && params.screen !== 'big' ? pendingAll : NO_PENDING;
   const [target, setTarget] = useState<StanceTarget | null>(null);
   const viewRef = useRef<MatrixView | undefined>(undefined);
   viewRef.current = matrix.data;
@@ -117,16 +123,18 @@ export function MatrixPanel({ slug, params, setParams, onOpenPoint, onOpenParty 
           </button>
         </p>
       ) : (
-        <MatrixTable
-          view={view}
-          caption={caption}
-          onEdit={analyst ? onEdit : undefined}
-          onOpenPoint={onOpenPoint}
-          onOpenParty={onOpenParty}
-          showCategory={!big}
-          lastSeen={lastSeen}
-          autoScroll={big}
-        />
+        <PendingContext.Provider value={pending}>
+          <MatrixTable
+            view={view}
+            caption={caption}
+            onEdit={analyst ? onEdit : undefined}
+            onOpenPoint={onOpenPoint}
+            onOpenParty={onOpenParty}
+            showCategory={!big}
+            lastSeen={lastSeen}
+            autoScroll={big}
+          />
+        </PendingContext.Provider>
       )}
       {analyst && target ? (
         <StanceDialog

@@ -1,8 +1,9 @@
-import { RetractInput, type RecordStanceResult, type StanceEvent } from '@parley/contracts';
+import { RetractInput, type Proposal, type RecordStanceResult, type StanceEvent } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useAuth } from '../auth/AuthProvider';
 import { asApiError, postJson } from '../../shared/api';
+import { applyProposal } from '../review/proposals';
 import { applyCell } from '../live/apply-change';
 import { Modal } from '../modal/Modal';
 import { FormActions } from '../modal/FormActions';
@@ -39,9 +40,9 @@ export function RetractDialog({ slug, event, label, onClose }: Props) {
     setFieldError(null);
     setFormError(null);
     setBusy(true);
-    let retracted: RecordStanceResult;
+    let retracted: RecordStanceResult | Proposal;
     try {
-      retracted = await postJson<RecordStanceResult>(`/stance-events/${encodeURIComponent(event.id)}/retract`, parsed.data, {
+      retracted = await postJson<RecordStanceResult | Proposal>(`/stance-events/${encodeURIComponent(event.id)}/retract`, parsed.data, {
         token: session?.token,
       });
     } catch (err) {
@@ -58,6 +59,12 @@ export function RetractDialog({ slug, event, label, onClose }: Props) {
       return;
     }
     setBusy(false);
+    if ('baseVersion' in retracted) {
+      // Review policy required: a proposal (202), published once a second person approves it.
+      applyProposal(queryClient, slug, retracted);
+      onClose();
+      return;
+    }
     // Show the cell as it is after the retraction at once; the live update that follows is a no-op.
     applyCell(queryClient, slug, retracted.cell);
     void queryClient.invalidateQueries({ queryKey: ['point-history', slug, event.pointId] });

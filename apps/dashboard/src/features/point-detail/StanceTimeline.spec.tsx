@@ -77,4 +77,17 @@ describe('StanceTimeline', () => {
     expect(russia[1]!.textContent).toContain('after the selected date');
     expect(russia[0]!.textContent).not.toContain('after the selected date');
   });
+
+  it('names who proposed and who approved a stance or a retraction published through review', () => {
+    const reviewed = stance('accept', { partyId: 'eu', recordedBy: 'ana@example.org', approvedBy: 'ben@example.org' });
+    const undone = stance('amend', {
+      partyId: 'eu',
+      effectiveAt: '2025-11-19T00:00:00.000Z',
+      retraction: { id: 'r2', seq: 12, reason: 'wrong day', recordedAt: '2025-11-23T10:00:00.000Z', recordedBy: 'ana@example.org', approvedBy: 'carl@example.org' },
+    });
+    const { container } = render(<StanceTimeline events={[reviewed, undone, ukraine]} parties={parties} actors={new Map()} asOf={null} />);
+    expect(container.querySelector(`[data-event-id="${reviewed.id}"] .event__review`)?.textContent).toBe('Proposed by ana@example.org, approved by ben@example.org');
+    expect(container.querySelector(`[data-event-id="${undone.id}"] .event__retraction`)?.textContent).toBe('Retracted on 2025-11-23: wrong day (proposed by ana@example.org, approved by carl@example.org)');
+    expect(container.querySelector(`[data-event-id="${ukraine.id}"] .event__review`)).toBeNull();
+  });
 });

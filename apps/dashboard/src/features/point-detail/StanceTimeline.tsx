@@ -83,6 +83,12 @@ function EventItem({
       {event.retraction ? (
         <p className="event__retraction">
           <strong>Retracted</strong> on {event.retraction.recordedAt.slice(0, 10)}: {event.retraction.reason}
+          {event.retraction.approvedBy ? ` (proposed by ${event.retraction.recordedBy}, approved by ${event.retraction.approvedBy})` : null}
+        </p>
+      ) : null}
+      {event.approvedBy ? (
+        <p className="event__review">
+          Proposed by {event.recordedBy}, approved by {event.approvedBy}
         </p>
       ) : null}
       {event.quote ? (

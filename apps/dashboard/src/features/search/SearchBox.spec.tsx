@@ -43,6 +43,16 @@ describe('search', () => {
     expect(hitTarget({ kind: 'source', score: 1, field: 'title', snippet: [], source })).toEqual({ source: 's' });
     expect(hitTarget({ kind: 'archive', score: 1, field: 'text', snippet: [], source, archive: { id: 'a1', archivedAt: '2025-11-24T09:00:00.000Z' } })).toEqual({ source: 's' });
     expect(hitLabel({ ...stanceHit, stance: { ...stanceHit.stance, retracted: true } })).toBe('NATO on 7 NATO membership · 2025-11-22 · retracted');
+    // A proposal (staff only) opens the review queue on it.
+    const proposal: SearchHit = {
+      kind: 'proposal',
+      score: 5,
+      field: 'quote',
+      snippet: [],
+      proposal: { id: 'pr1', kind: 'stance', status: 'changes_requested', author: 'ana@example.org', createdAt: '2025-12-01T00:00:00.000Z', partyId: 'nato', partyCode: 'NATO', partyName: 'NATO', pointId: 'p7', pointCode: '7', pointTitle: 'NATO membership', position: 'reject' },
+    };
+    expect(hitTarget(proposal)).toEqual({ view: 'review', proposal: 'pr1', point: null, milestone: null });
+    expect(hitLabel(proposal)).toBe('Stance proposed by ana@example.org · NATO on 7 NATO membership · changes requested');
   });
 
   it('shows the hits with their matches marked as text, and opens the one chosen', () => {

@@ -12,7 +12,7 @@ interface Props {
   onOpen: (patch: Partial<DashboardParams>) => void;
 }
 
-const KIND: Record<SearchHit['kind'], string> = { stance: 'Stance', point: 'Point', provision: 'Provision', source: 'Source', archive: 'Archived copy' };
+const KIND: Record<SearchHit['kind'], string> = { stance: 'Stance', point: 'Point', provision: 'Provision', source: 'Source', archive: 'Archived copy', proposal: 'Proposal' };
 
 /** The header's search over the negotiation's quotes, notes, points, provisions, sources and their archived copies. */
 export function SearchBox({ slug, onOpen }: Props) {

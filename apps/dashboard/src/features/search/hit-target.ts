@@ -8,7 +8,8 @@ const day = (iso: string) => iso.slice(0, 10);
  * (so the matrix shows it in force, unless it was retracted or overtaken); a point its drawer at
  * the date shown; a provision its point in its document's numbering at the document's date; a
  * source, or an archived copy's text, that source's panel (`?source=`: every stance citing it, its
- * archived copy) over the view shown; the link can be shared and Back closes it.
+ * archived copy) over the view shown; the link can be shared and Back closes it. A proposal (staff
+ * only) opens the review queue on it.
  */
 export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
   switch (hit.kind) {
@@ -21,6 +22,8 @@ export function hitTarget(hit: SearchHit): Partial<DashboardParams> {
     case 'source':
     case 'archive':
       return { source: hit.source.id };
+    case 'proposal':
+      return { view: 'review', proposal: hit.proposal.id, point: null, milestone: null };
   }
 }
 
@@ -37,5 +40,7 @@ export function hitLabel(hit: SearchHit): string {
       return `Source: ${[hit.source.outlet, hit.source.title].filter(Boolean).join(' — ') || 'untitled'}${hit.source.publishedAt ? ` · ${day(hit.source.publishedAt)}` : ''}`;
     case 'archive':
       return `Archived copy of ${[hit.source.outlet, hit.source.title].filter(Boolean).join(' — ') || 'a source'} · archived ${day(hit.archive.archivedAt)}`;
+    case 'proposal':
+      return `${hit.proposal.kind === 'retraction' ? 'Retraction' : 'Stance'} proposed by ${hit.proposal.author} · ${hit.proposal.partyName} on ${hit.proposal.pointCode} ${hit.proposal.pointTitle} · ${hit.proposal.status === 'open' ? 'pending' : 'changes requested'}`;
   }
 }

@@ -1,4 +1,4 @@
-import type { RecordStanceResult } from '@parley/contracts';
+import type { Proposal, RecordStanceResult } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { useAuth } from '../auth/AuthProvider';
@@ -6,6 +6,7 @@ import { asApiError, postJson } from '../../shared/api';
 import { applyCell } from '../live/apply-change';
 import type { CellUpdate } from '../live/matrix-cache';
 import { Modal } from '../modal/Modal';
+import { applyProposal } from '../review/proposals';
 import { sourcesKey, useSources } from '../sources/use-sources';
 import { useParties } from '../../shared/use-parties';
 import { StanceForm } from './StanceForm';
@@ -30,10 +31,12 @@ export function StanceDialog({ slug, target, onClose }: Props) {
   const submit = useCallback<SubmitStance>(
     async (body, idempotencyKey) => {
       try {
-        const result = await postJson<RecordStanceResult>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
+        const result = await postJson<RecordStanceResult | Proposal>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
           token,
           headers: { 'idempotency-key': idempotencyKey },
         });
+        // Review policy required: a proposal (202), published once a second person approves it.
+        if ('baseVersion' in result) return { kind: 'proposed', proposal: result };
         return { kind: 'saved', result };
       } catch (err) {
         const refused = asApiError(err);
@@ -63,8 +66,13 @@ export function StanceDialog({ slug, target, onClose }: Props) {
         actors={actors}
         sources={sources}
         submit={submit}
-        onSaved={({ result }) => {
-          show(result.cell);
+        onSaved={(outcome) => {
+          if (outcome.kind === 'proposed') {
+            applyProposal(queryClient, slug, outcome.proposal);
+            onClose();
+            return;
+          }
+          show(outcome.result.cell);
           // The source cited (or created) counts one more citing stance.
           void queryClient.invalidateQueries({ queryKey: sourcesKey(slug) });
           onClose();

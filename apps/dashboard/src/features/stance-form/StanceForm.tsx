@@ -24,7 +24,7 @@ interface Props {
   /** The negotiation's sources, to cite one (none: only a new source can be entered). */
   sources?: readonly Source[];
   submit: SubmitStance;
-  onSaved: (outcome: Extract<SubmitOutcome, { kind: 'saved' }>) => void;
+  onSaved: (outcome: Extract<SubmitOutcome, { kind: 'saved' | 'proposed' }>) => void;
   /** "Take theirs" after a conflict: their cell, to show it. */
   onTakeTheirs: (theirs: CellUpdate) => void;
   onCancel: () => void;
@@ -66,6 +66,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
     setBusy(false);
     switch (outcome.kind) {
       case 'saved':
+      case 'proposed':
         onSaved(outcome);
         return;
       case 'conflict':

@@ -1,4 +1,4 @@
-import type { Actor, FieldProblem, RecordStanceResult, StanceCreate, StanceEvent } from '@parley/contracts';
+import type { Actor, FieldProblem, Proposal, RecordStanceResult, StanceCreate, StanceEvent } from '@parley/contracts';
 import type { CellUpdate } from '../live/matrix-cache';
 
 /** The cell the form was opened on, as the analyst saw it. */
@@ -15,6 +15,8 @@ export interface StanceTarget {
 
 export type SubmitOutcome =
   | { kind: 'saved'; result: RecordStanceResult }
+  /** 202 (review policy required): kept as a proposal until a second person approves it. */
+  | { kind: 'proposed'; proposal: Proposal }
   /** 409: someone else changed the cell; their cell as the API returned it. */
   | { kind: 'conflict'; theirs: CellUpdate }
   | { kind: 'invalid'; message: string; details: FieldProblem[] }

@@ -9,6 +9,7 @@ import { MatrixPanel } from '../matrix/MatrixPanel';
 import { MilestonePage } from '../milestones/MilestonePage';
 import { PartyPanel } from '../party/PartyPanel';
 import { PointDrawer } from '../point-detail/PointDrawer';
+import { ReviewQueue } from '../review/ReviewQueue';
 import { OpenSource } from '../sources/OpenSource';
 import { SourcesView } from '../sources/SourcesView';
 
@@ -75,6 +76,8 @@ export function ViewOutlet({ slug, params, setParams }: Props) {
             onOpenPoint={openPoint}
           />
         );
+      case 'review':
+        return <ReviewQueue slug={slug} params={params} setParams={setParams} />;
       case 'sources':
         return <SourcesView slug={slug} filters={params} setFilters={(patch) => setParams(patch, { replace: true })} onOpenSource={openSource} />;
     }

@@ -1,4 +1,5 @@
 import { patchSearch, type DashboardParams, type ViewName } from '../../shared/url-state';
+import { useAuth } from '../auth/AuthProvider';
 
 const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'matrix', label: 'Matrix' },
@@ -7,6 +8,8 @@ const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'activity', label: 'Activity' },
   { view: 'party', label: 'Party' },
   { view: 'sources', label: 'Sources' },
+  // Analysts and admins only (review before publish).
+  { view: 'review', label: 'Review' },
 ];
 
 interface Props {
@@ -16,6 +19,7 @@ interface Props {
 
 /** Links between the screens: real URLs (they can be shared or opened in a new tab). */
 export function ViewSwitcher({ params, onChange }: Props) {
+  const { analyst } = useAuth();
   // Links keep the other parameters; App re-renders on every URL change, so this stays current.
   const search = window.location.search;
   const follow = (patch: Partial<DashboardParams>) => (e: React.MouseEvent<HTMLAnchorElement>) => {
@@ -35,7 +39,7 @@ export function ViewSwitcher({ params, onChange }: Props) {
   return (
     <nav aria-label="Views" className="views">
       <ul>
-        {TABS.map((t) => (
+        {TABS.filter((t) => t.view !== 'review' || analyst).map((t) => (
           <li key={t.view}>
             <a
               href={patchSearch(search, { view: t.view, milestone: null }) || '?'}
