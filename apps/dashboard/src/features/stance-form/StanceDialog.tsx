@@ -8,6 +8,9 @@ import type { CellUpdate } from '../live/matrix-cache';
 import { Modal } from '../modal/Modal';
 import { sourcesKey, useSources } from '../sources/use-sources';
 import { useParties } from '../../shared/use-parties';
+import { useDocuments } from '../documents/use-documents';
+import { usePoints } from '../editing/use-lists';
+import { useMilestones } from '../trends/use-trends';
 import { StanceForm } from './StanceForm';
 import type { StanceTarget, SubmitStance } from './types';
 
@@ -26,6 +29,9 @@ export function StanceDialog({ slug, target, onClose }: Props) {
   const token = session?.token;
   const sourceMap = useSources(slug).data;
   const sources = useMemo(() => (sourceMap ? [...sourceMap.values()] : []), [sourceMap]);
+  const points = usePoints(slug).data;
+  const documents = useDocuments(slug).data;
+  const milestones = useMilestones(slug).data;
 
   const submit = useCallback<SubmitStance>(
     async (body, idempotencyKey) => {
@@ -62,6 +68,9 @@ export function StanceDialog({ slug, target, onClose }: Props) {
         target={target}
         actors={actors}
         sources={sources}
+        points={points}
+        documents={documents}
+        milestones={milestones}
         submit={submit}
         onSaved={({ result }) => {
           show(result.cell);

@@ -6,6 +6,7 @@ import { serve } from '../../testing/serve';
 import { sourceRecord, stance } from '../../testing/fixtures';
 import { AuthProvider } from '../auth/AuthProvider';
 import { sourcesKey } from '../sources/use-sources';
+import { documentsKey } from '../documents/use-documents';
 import { StanceDialog } from './StanceDialog';
 import type { StanceTarget } from './types';
 
@@ -48,6 +49,10 @@ function renderDialog(list: SourceDetail[] = sources) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
   client.setQueryData(partiesKey('demo'), [party]);
   client.setQueryData(sourcesKey('demo'), new Map(list.map((s) => [s.id, s])));
+  // The form's other lists (linked points, documents, milestones): none here, so no request for them.
+  client.setQueryData(['points', 'demo'], []);
+  client.setQueryData(documentsKey('demo'), []);
+  client.setQueryData(['milestones', 'demo'], []);
   const onClose = jest.fn();
   render(
     <QueryClientProvider client={client}>

@@ -41,7 +41,7 @@ describe('StanceForm', () => {
     setup();
     expect((screen.getByLabelText('Effective date') as HTMLInputElement).value).toBe('2025-11-26');
     expect(within(screen.getByLabelText('Actor')).getByRole('option', { name: 'Yuri Ushakov (Kremlin aide)' })).toBeTruthy();
-    expect(within(screen.getByRole('group', { name: /Position/ })).getAllByRole('radio').map((r) => (r.closest('label') as HTMLElement).textContent)).toEqual([
+    expect(within(screen.getByRole('group', { name: /Position/ })).getAllByRole('radio').map((r) => (r.closest('label') as HTMLElement).querySelector('.position-chip')?.textContent)).toEqual([
       'Accept',
       'Conditional',
       'Amend',

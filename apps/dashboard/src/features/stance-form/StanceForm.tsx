@@ -1,14 +1,22 @@
-import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Source, type StanceCreate } from '@parley/contracts';
-import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import './stance-form.css';
+import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Milestone, type PlanDocument, type Point, type Source, type StanceCreate } from '@parley/contracts';
+import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { CellUpdate } from '../live/matrix-cache';
 import { POSITION_SWATCH } from '../../shared/palette';
+import { ConditionPoints } from './ConditionPoints';
 import { ConflictPanel } from './ConflictPanel';
+import { enterSaves, JUMPS, positionOfKey, takesTyping } from './keys';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { SourceFields } from './SourceFields';
 import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
 import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
 import { FormActions } from '../modal/FormActions';
 
 const NO_SOURCES: readonly Source[] = [];
+const NO_POINTS: readonly Point[] = [];
+const NO_DOCUMENTS: readonly PlanDocument[] = [];
+const NO_MILESTONES: readonly Milestone[] = [];
+const JUMP_KEYS = new Set(JUMPS.map(([k]) => k));
 const NEW_SOURCE_FIELDS: readonly FieldName[] = ['outlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'sourceKind', 'sourceLanguage', 'sourceDescription'];
 
 function newKey(): string {
@@ -23,6 +31,12 @@ interface Props {
   actors: readonly Actor[];
   /** The negotiation's sources, to cite one (none: only a new source can be entered). */
   sources?: readonly Source[];
+  /** The negotiation's points in their order, for the points the conditions depend on. */
+  points?: readonly Point[];
+  /** The plan documents (versions of the text), for the one the stance reacts to. */
+  documents?: readonly PlanDocument[];
+  /** The negotiation's milestones, for the one the stance was taken at. */
+  milestones?: readonly Milestone[];
   submit: SubmitStance;
   onSaved: (outcome: Extract<SubmitOutcome, { kind: 'saved' }>) => void;
   /** "Take theirs" after a conflict: their cell, to show it. */
@@ -32,8 +46,25 @@ interface Props {
   now?: Date;
 }
 
-/** Records a stance on one cell. Validates with the shared schema; on 409 shows both versions. */
-export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSaved, onTakeTheirs, onCancel, now }: Props) {
+/**
+ * Records a stance on one cell: every field the API takes (position, confidence, dates, actor, the
+ * source cited or a new one, quote and translation, conditions and the points they depend on, the
+ * document and the milestone, a note). Validates with the shared schema; the API's field messages
+ * show at their fields; on 409 shows both versions. Keyboard-first: see keys.ts and `?`.
+ */
+export function StanceForm({
+  target,
+  actors,
+  sources = NO_SOURCES,
+  points = NO_POINTS,
+  documents = NO_DOCUMENTS,
+  milestones = NO_MILESTONES,
+  submit,
+  onSaved,
+  onTakeTheirs,
+  onCancel,
+  now,
+}: Props) {
   const ids = useId();
   const [values, setValues] = useState<StanceFormValues>(() => emptyValues(now));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -46,6 +77,11 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
   // Newest publication first (undated last), as an analyst looks for the latest reporting.
   const sorted = useMemo(() => [...sources].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || a.id.localeCompare(b.id)), [sources]);
   const mode = values.sourceMode ?? (sources.length > 0 ? 'existing' : 'new');
+  const [help, setHelp] = useState(false);
+  const otherPoints = useMemo(() => points.filter((p) => p.id !== target.pointId), [points, target.pointId]);
+  // Newest first: a stance reacts to the latest text and was taken at the latest talks, mostly.
+  const docsNewest = useMemo(() => [...documents].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)), [documents]);
+  const milestonesNewest = useMemo(() => [...milestones].sort((a, b) => b.startsAt.localeCompare(a.startsAt) || a.title.localeCompare(b.title)), [milestones]);
 
   const set = <K extends FieldName>(field: K, value: StanceFormValues[K]) => {
     // Typing into a source's fields fixes how it is given: the sources arriving later do not switch the form away from them.
@@ -108,6 +144,37 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
     void send(result.body);
   };
 
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    // Keys in the help list (a dialog of its own, rendered elsewhere in the page) are its own.
+    if (e.defaultPrevented || !(e.target instanceof Node) || !e.currentTarget.contains(e.target)) return;
+    const el = e.target instanceof Element ? e.target : null;
+    if (e.key === 'Enter' && !e.altKey && !e.shiftKey && (e.ctrlKey || e.metaKey || enterSaves(el))) {
+      e.preventDefault();
+      if (!busy) e.currentTarget.requestSubmit();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || takesTyping(el)) return;
+    if (e.key === '?') {
+      e.preventDefault();
+      setHelp(true);
+      return;
+    }
+    const position = positionOfKey(e.key);
+    if (position) {
+      e.preventDefault();
+      set('position', position);
+      e.currentTarget.querySelector<HTMLElement>(`[data-position="${position}"]`)?.focus();
+      return;
+    }
+    if (JUMP_KEYS.has(e.key)) {
+      const to = e.currentTarget.querySelector<HTMLElement>(`[data-key="${e.key}"]`);
+      if (to) {
+        e.preventDefault();
+        to.focus();
+      }
+    }
+  };
+
   if (conflict) {
     return (
       <ConflictPanel
@@ -142,11 +209,15 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
   );
 
   return (
-    <form ref={formRef} className="stance-form" noValidate onSubmit={onSubmit} aria-busy={busy}>
+    <form ref={formRef} className="stance-form" noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-busy={busy} aria-keyshortcuts="1 2 3 4 5 6 ?">
       <p className="stance-form__current">
         Now: <strong>{target.current ? POSITION_LABEL[target.current.position] : 'No stated position'}</strong>
         {target.current ? ` (since ${target.current.effectiveAt.slice(0, 10)})` : null}
+        <button type="button" className="link-button stance-form__keys-button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          Keys (?)
+        </button>
       </p>
+      {help ? <ShortcutsHelp onClose={() => setHelp(false)} /> : null}
       <fieldset
         className={`positions${errors.position ? ' form-row--invalid' : ''}`}
         aria-invalid={errors.position ? true : undefined}
@@ -160,6 +231,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
               name={`${ids}-position`}
               value={p}
               checked={values.position === p}
+              data-position={p}
               onChange={() => set('position', p)}
               aria-invalid={errors.position ? true : undefined}
               {...(i === 0 ? { 'data-autofocus': true } : {})}
@@ -167,20 +239,18 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
             <span className="position-chip" style={POSITION_SWATCH[p]}>
               {POSITION_LABEL[p]}
             </span>
+            <kbd className="stance-form__digit" aria-hidden="true">
+              {i + 1}
+            </kbd>
           </label>
         ))}
         {message('position')}
       </fieldset>
-      {row(
-        'conditions',
-        'Conditions',
-        <textarea id={fid('conditions')} rows={2} value={values.conditions} onChange={(e) => set('conditions', e.target.value)} {...invalid('conditions')} />,
-      )}
       <div className="form-grid">
         {row(
           'confidence',
           'Confidence',
-          <select id={fid('confidence')} value={values.confidence} onChange={(e) => set('confidence', e.target.value as StanceFormValues['confidence'])} {...invalid('confidence')}>
+          <select id={fid('confidence')} data-key="f" value={values.confidence} onChange={(e) => set('confidence', e.target.value as StanceFormValues['confidence'])} {...invalid('confidence')}>
             {CONFIDENCES.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -191,7 +261,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         {row(
           'effectiveAt',
           'Effective date',
-          <input id={fid('effectiveAt')} type="date" value={values.effectiveAt} onChange={(e) => set('effectiveAt', e.target.value)} {...invalid('effectiveAt')} />,
+          <input id={fid('effectiveAt')} type="date" data-key="e" value={values.effectiveAt} onChange={(e) => set('effectiveAt', e.target.value)} {...invalid('effectiveAt')} />,
           'UTC; back-dating allowed; a later date only for a scheduled position',
         )}
         <div className={`form-row${errors.scheduled ? ' form-row--invalid' : ''}`}>
@@ -204,7 +274,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         {row(
           'actorId',
           'Actor',
-          <select id={fid('actorId')} value={values.actorId} onChange={(e) => set('actorId', e.target.value)} {...invalid('actorId')}>
+          <select id={fid('actorId')} data-key="a" value={values.actorId} onChange={(e) => set('actorId', e.target.value)} {...invalid('actorId')}>
             <option value="">— none —</option>
             {actors.map((a) => (
               <option key={a.id} value={a.id}>
@@ -215,7 +285,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         )}
       </div>
       <SourceFields values={values} mode={mode} sources={sorted} set={set} row={row} fid={fid} invalid={invalid} />
-      {row('quote', 'Quote (original words)', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
+      {row('quote', 'Quote (original words)', <textarea id={fid('quote')} rows={2} data-key="q" value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
       <div className="form-grid">
         {row(
           'quoteLanguage',
@@ -229,7 +299,45 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         )}
       </div>
       {row('translation', 'Translation', <textarea id={fid('translation')} rows={2} value={values.translation} onChange={(e) => set('translation', e.target.value)} {...invalid('translation')} />)}
-      {row('note', 'Note', <textarea id={fid('note')} rows={2} value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
+      <fieldset className="stance-form__conditions">
+        <legend>Conditions</legend>
+        {row(
+          'conditions',
+          'Conditions',
+          <textarea id={fid('conditions')} rows={2} data-key="c" value={values.conditions} onChange={(e) => set('conditions', e.target.value)} {...invalid('conditions')} />,
+          'What the party asks for in return, in its words or yours',
+        )}
+        <ConditionPoints points={otherPoints} chosen={values.conditionPointIds} onChange={(ids) => set('conditionPointIds', ids)} error={errors.conditionPointIds} />
+      </fieldset>
+      <div className="form-grid">
+        {row(
+          'documentId',
+          'Document',
+          <select id={fid('documentId')} data-key="d" value={values.documentId} onChange={(e) => set('documentId', e.target.value)} {...invalid('documentId')}>
+            <option value="">— none —</option>
+            {docsNewest.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.title} ({d.publishedAt.slice(0, 10)})
+              </option>
+            ))}
+          </select>,
+          'The plan version the stance reacts to',
+        )}
+        {row(
+          'milestoneId',
+          'Milestone',
+          <select id={fid('milestoneId')} data-key="m" value={values.milestoneId} onChange={(e) => set('milestoneId', e.target.value)} {...invalid('milestoneId')}>
+            <option value="">— none —</option>
+            {milestonesNewest.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.startsAt.slice(0, 10)} · {m.title}
+              </option>
+            ))}
+          </select>,
+          'The talks, summit or statement it was taken at',
+        )}
+      </div>
+      {row('note', 'Note', <textarea id={fid('note')} rows={2} data-key="n" value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
       <FormActions error={formError} busy={busy} label="Save stance" busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );

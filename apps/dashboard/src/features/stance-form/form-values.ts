@@ -7,6 +7,8 @@ export type SourceMode = 'existing' | 'new';
 export interface StanceFormValues {
   position: Position | '';
   conditions: string;
+  /** The points this stance depends on (conditions.pointIds), in the order chosen. */
+  conditionPointIds: string[];
   note: string;
   quote: string;
   /** The quote's language (a BCP 47 tag: ru, uk, en…) and an optional translation with its own. */
@@ -14,6 +16,10 @@ export interface StanceFormValues {
   translation: string;
   translationLanguage: string;
   actorId: string;
+  /** The plan version (document) the stance reacts to; '' none. */
+  documentId: string;
+  /** The milestone (talks, summit…) the stance was taken at; '' none. */
+  milestoneId: string;
   /** null: not chosen yet (the form offers the existing sources when the negotiation has some). */
   sourceMode: SourceMode | null;
   /** The existing source cited (sourceMode 'existing'). */
@@ -43,12 +49,15 @@ export function emptyValues(now = new Date()): StanceFormValues {
   return {
     position: '',
     conditions: '',
+    conditionPointIds: [],
     note: '',
     quote: '',
     quoteLanguage: '',
     translation: '',
     translationLanguage: '',
     actorId: '',
+    documentId: '',
+    milestoneId: '',
     sourceMode: null,
     sourceId: '',
     sourceUrl: '',
@@ -88,6 +97,7 @@ export function toRequest(
   mode: SourceMode = values.sourceMode ?? 'new',
 ): Record<string, unknown> {
   const conditions = optional(values.conditions);
+  const pointIds = values.conditionPointIds;
   return {
     partyId: target.partyId,
     pointId: target.pointId,
@@ -96,13 +106,15 @@ export function toRequest(
     effectiveAt: values.effectiveAt,
     scheduled: values.scheduled || undefined,
     source: sourceRequest(values, mode),
-    conditions: conditions ? { text: conditions } : undefined,
+    conditions: conditions || pointIds.length > 0 ? { ...(conditions ? { text: conditions } : {}), ...(pointIds.length > 0 ? { pointIds: [...pointIds] } : {}) } : undefined,
     note: optional(values.note),
     quote: optional(values.quote),
     quoteLanguage: optional(values.quoteLanguage),
     translation: optional(values.translation),
     translationLanguage: optional(values.translationLanguage),
     actorId: optional(values.actorId),
+    documentId: optional(values.documentId),
+    milestoneId: optional(values.milestoneId),
     expectedVersion,
   };
 }
@@ -125,11 +137,25 @@ const SOURCE_FIELDS: Record<string, FieldName> = {
  */
 export function fieldOf(path: string, mode: SourceMode = 'new'): FieldName | null {
   const p = path.replace(/^body\./, '');
-  const own: readonly string[] = ['position', 'confidence', 'effectiveAt', 'note', 'quote', 'quoteLanguage', 'translation', 'translationLanguage', 'actorId', 'scheduled'];
+  const own: readonly string[] = [
+    'position',
+    'confidence',
+    'effectiveAt',
+    'note',
+    'quote',
+    'quoteLanguage',
+    'translation',
+    'translationLanguage',
+    'actorId',
+    'scheduled',
+    'documentId',
+    'milestoneId',
+  ];
   if (own.includes(p)) return p as FieldName;
   if (p === 'source') return mode === 'existing' ? 'sourceId' : 'outlet';
   if (p.startsWith('source.')) return SOURCE_FIELDS[p.slice('source.'.length)] ?? (mode === 'existing' ? 'sourceId' : 'outlet');
-  if (p.startsWith('conditions')) return 'conditions';
+  if (p === 'conditions.pointIds' || p.startsWith('conditions.pointIds.')) return 'conditionPointIds';
+  if (p === 'conditions' || p.startsWith('conditions.')) return 'conditions';
   return null;
 }
 
