@@ -5,6 +5,7 @@ import { SHORTCUTS } from './keys';
 export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="Keys of the stance form" onClose={onClose}>
+      <p className="hint">Digits, letters and ? act while the focus is on a position, a box or a button, not while typing in a field (Tab or Shift+Tab out of it first).</p>
       <dl className="stance-form__keys">
         {SHORTCUTS.map(([keys, what]) => (
           <div key={what}>

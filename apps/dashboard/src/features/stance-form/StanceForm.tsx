@@ -300,7 +300,7 @@ export function StanceForm({
       </div>
       {row('translation', 'Translation', <textarea id={fid('translation')} rows={2} value={values.translation} onChange={(e) => set('translation', e.target.value)} {...invalid('translation')} />)}
       <fieldset className="stance-form__conditions">
-        <legend>Conditions</legend>
+        <legend>What it depends on</legend>
         {row(
           'conditions',
           'Conditions',
