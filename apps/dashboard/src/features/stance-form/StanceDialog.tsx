@@ -1,4 +1,4 @@
-import type { RecordStanceResult } from '@parley/contracts';
+import type { RecordStanceResult, StanceEvent } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { useAuth } from '../auth/AuthProvider';
@@ -18,10 +18,12 @@ interface Props {
   slug: string;
   target: StanceTarget;
   onClose: () => void;
+  /** Correct this event of the cell (retract it and record the form's stance in one step, with a reason). */
+  correcting?: StanceEvent;
 }
 
 /** The stance form in a dialog, wired to the API, the session and the matrix cache. */
-export function StanceDialog({ slug, target, onClose }: Props) {
+export function StanceDialog({ slug, target, onClose, correcting }: Props) {
   const queryClient = useQueryClient();
   const { session, expire } = useAuth();
   const parties = useParties(slug);
@@ -34,12 +36,20 @@ export function StanceDialog({ slug, target, onClose }: Props) {
   const milestones = useMilestones(slug).data;
 
   const submit = useCallback<SubmitStance>(
-    async (body, idempotencyKey) => {
+    async (body, idempotencyKey, reason) => {
+      const n = `/negotiations/${encodeURIComponent(slug)}`;
+      const [path, request] =
+        correcting && reason !== undefined
+          ? // The correction always carries the cell's version (the body's expectedVersion): the route requires it.
+            [`${n}/stances/${encodeURIComponent(correcting.id)}/correct`, { ...body, reason }]
+          : [`${n}/stances`, body];
       try {
-        const result = await postJson<RecordStanceResult>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
+        const result = await postJson<RecordStanceResult | { status: string }>(path, request, {
           token,
           headers: { 'idempotency-key': idempotencyKey },
         });
+        // 202 under review: a proposal, not a cell.
+        if (!('cell' in result)) return { kind: 'proposed' };
         return { kind: 'saved', result };
       } catch (err) {
         const refused = asApiError(err);
@@ -56,14 +66,14 @@ export function StanceDialog({ slug, target, onClose }: Props) {
         return { kind: 'error', message: refused.message };
       }
     },
-    [slug, token, expire],
+    [slug, token, expire, correcting],
   );
 
   // Show the saved (or their) cell at once; the live update that follows is then a no-op.
   const show = (cell: CellUpdate) => applyCell(queryClient, slug, cell);
 
   return (
-    <Modal title={`${target.partyName} on ${target.pointLabel}`} onClose={onClose} className="modal--wide">
+    <Modal title={`${correcting ? 'Correct: ' : ''}${target.partyName} on ${target.pointLabel}`} onClose={onClose} className="modal--wide">
       <StanceForm
         target={target}
         actors={actors}
@@ -71,11 +81,14 @@ export function StanceDialog({ slug, target, onClose }: Props) {
         points={points}
         documents={documents}
         milestones={milestones}
+        correcting={correcting}
         submit={submit}
         onSaved={({ result }) => {
           show(result.cell);
           // The source cited (or created) counts one more citing stance.
           void queryClient.invalidateQueries({ queryKey: sourcesKey(slug) });
+          // The point's history shows the event (a correction: struck through, with the new one).
+          void queryClient.invalidateQueries({ queryKey: ['point-history', slug, target.pointId] });
           onClose();
         }}
         onTakeTheirs={(theirs) => {

@@ -67,6 +67,9 @@ function renderDialog(list: SourceDetail[] = sources) {
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 const options = () => within(screen.getByLabelText('Cited source')).getAllByRole('option').map((o) => o.textContent);
 
+// The form is large and jsdom's role queries walk all of it: on a busy machine a test takes seconds.
+jest.setTimeout(20_000);
+
 describe('the stance form cites a source', () => {
   it('offers the negotiation’s sources, newest publication first, narrowed by what is typed (accents ignored), and sends the chosen one’s id', async () => {
     const calls = serve({ [STANCES]: [{ status: 201, body: saved }], 'GET /api/negotiations/demo/sources': [{ status: 200, body: sources.map((x) => (x.id === TASS ? { ...x, citedBy: 4 } : x)) }] });

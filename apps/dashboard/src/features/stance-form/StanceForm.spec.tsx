@@ -36,6 +36,9 @@ function setup(submit: SubmitStance = jest.fn()) {
 
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
+// The form is large and jsdom's role queries walk all of it: on a busy machine a test takes seconds.
+jest.setTimeout(20_000);
+
 describe('StanceForm', () => {
   it('defaults the effective date to today (UTC) and offers the party’s actors', () => {
     setup();

@@ -1,5 +1,5 @@
 import './stance-form.css';
-import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Milestone, type PlanDocument, type Point, type Source, type StanceCreate } from '@parley/contracts';
+import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Milestone, type PlanDocument, type Point, type Source, type StanceCreate, type StanceEvent } from '@parley/contracts';
 import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { CellUpdate } from '../live/matrix-cache';
 import { POSITION_SWATCH } from '../../shared/palette';
@@ -8,7 +8,7 @@ import { ConflictPanel } from './ConflictPanel';
 import { enterSaves, JUMPS, positionOfKey, takesTyping } from './keys';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { SourceFields } from './SourceFields';
-import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
+import { emptyValues, fieldOf, validate, valuesOfEvent, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
 import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
 import { FormActions } from '../modal/FormActions';
 
@@ -44,6 +44,11 @@ interface Props {
   onCancel: () => void;
   /** For tests: the day the effective date defaults to. */
   now?: Date;
+  /**
+   * Correct this event (of the target cell): the form opens with its values, asks for a reason, and
+   * the stance replaces it in one step (submit gets the reason).
+   */
+  correcting?: StanceEvent;
 }
 
 /**
@@ -64,13 +69,15 @@ export function StanceForm({
   onTakeTheirs,
   onCancel,
   now,
+  correcting,
 }: Props) {
   const ids = useId();
-  const [values, setValues] = useState<StanceFormValues>(() => emptyValues(now));
+  const [values, setValues] = useState<StanceFormValues>(() => (correcting ? valuesOfEvent(correcting) : emptyValues(now)));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<{ theirs: CellUpdate; mine: StanceCreate } | null>(null);
+  const [conflict, setConflict] = useState<{ theirs: CellUpdate; mine: StanceCreate; reason?: string } | null>(null);
+  const [proposed, setProposed] = useState(false);
   // One key per form: a retry after a network failure cannot record the stance twice.
   const key = useRef(newKey());
   const formRef = useRef<HTMLFormElement>(null);
@@ -90,12 +97,12 @@ export function StanceForm({
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
-  const send = async (body: StanceCreate) => {
+  const send = async (body: StanceCreate, reason?: string) => {
     setBusy(true);
     setFormError(null);
     let outcome: SubmitOutcome;
     try {
-      outcome = await submit(body, key.current);
+      outcome = await submit(body, key.current, reason);
     } catch (err) {
       outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
@@ -104,10 +111,14 @@ export function StanceForm({
       case 'saved':
         onSaved(outcome);
         return;
+      case 'proposed':
+        setConflict(null);
+        setProposed(true);
+        return;
       case 'conflict':
         // Their version is now the one to beat; a new attempt is a new request.
         key.current = newKey();
-        setConflict({ theirs: outcome.theirs, mine: body });
+        setConflict({ theirs: outcome.theirs, mine: body, reason });
         return;
       case 'invalid': {
         const next: FieldErrors = {};
@@ -133,7 +144,7 @@ export function StanceForm({
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const result = validate(values, target, target.version, mode);
+    const result = validate(values, target, target.version, mode, correcting !== undefined);
     if (!result.ok) {
       setErrors(result.errors);
       setFormError(result.other.length > 0 ? result.other.join('; ') : null);
@@ -141,7 +152,7 @@ export function StanceForm({
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    void send(result.body);
+    void send(result.body, correcting ? values.reason.trim() : undefined);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
@@ -175,6 +186,22 @@ export function StanceForm({
     }
   };
 
+  if (proposed) {
+    return (
+      <div className="stance-form__proposed" role="status">
+        <p>
+          <strong>Sent for review.</strong> This negotiation reviews stance changes: another analyst or an admin approves your {correcting ? 'correction' : 'stance'} before
+          viewers see it.
+        </p>
+        <div className="form-actions">
+          <button type="button" className="primary" onClick={onCancel} data-autofocus>
+            Close
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   if (conflict) {
     return (
       <ConflictPanel
@@ -183,7 +210,7 @@ export function StanceForm({
         actors={actors}
         sources={sources}
         busy={busy}
-        onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version })}
+        onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version }, conflict.reason)}
         onTakeTheirs={() => onTakeTheirs(conflict.theirs)}
       />
     );
@@ -213,6 +240,12 @@ export function StanceForm({
       <p className="stance-form__current">
         Now: <strong>{target.current ? POSITION_LABEL[target.current.position] : 'No stated position'}</strong>
         {target.current ? ` (since ${target.current.effectiveAt.slice(0, 10)})` : null}
+        {correcting ? (
+          <>
+            {' '}
+            · Correcting: <strong>{POSITION_LABEL[correcting.position]}</strong>, effective {correcting.effectiveAt.slice(0, 10)}, recorded {correcting.recordedAt.slice(0, 10)}
+          </>
+        ) : null}
         <button type="button" className="link-button stance-form__keys-button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           Keys (?)
         </button>
@@ -234,7 +267,8 @@ export function StanceForm({
               data-position={p}
               onChange={() => set('position', p)}
               aria-invalid={errors.position ? true : undefined}
-              {...(i === 0 ? { 'data-autofocus': true } : {})}
+              // The focus starts on the chosen position (Tab into the group lands there too), else the first.
+              {...((values.position === '' ? i === 0 : values.position === p) ? { 'data-autofocus': true } : {})}
             />
             <span className="position-chip" style={POSITION_SWATCH[p]}>
               {POSITION_LABEL[p]}
@@ -338,7 +372,15 @@ export function StanceForm({
         )}
       </div>
       {row('note', 'Note', <textarea id={fid('note')} rows={2} data-key="n" value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
-      <FormActions error={formError} busy={busy} label="Save stance" busyLabel="Saving…" onCancel={onCancel} />
+      {correcting
+        ? row(
+            'reason',
+            'Reason for the correction (required)',
+            <textarea id={fid('reason')} rows={2} data-key="r" value={values.reason} onChange={(e) => set('reason', e.target.value)} {...invalid('reason')} />,
+            'Kept with the retraction of the event corrected; viewers see the old stance replaced by this one in one step',
+          )
+        : null}
+      <FormActions error={formError} busy={busy} label={correcting ? 'Save correction' : 'Save stance'} busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }

@@ -19,6 +19,7 @@ export const JUMPS: readonly [key: string, what: string][] = [
   ['d', 'document (plan version)'],
   ['m', 'milestone'],
   ['n', 'note'],
+  ['r', 'reason (when correcting a stance)'],
 ];
 
 /** Every key, as the help lists it. */

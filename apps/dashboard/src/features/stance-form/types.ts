@@ -15,12 +15,15 @@ export interface StanceTarget {
 
 export type SubmitOutcome =
   | { kind: 'saved'; result: RecordStanceResult }
+  /** 202: the negotiation reviews stance changes; the change waits as a proposal. */
+  | { kind: 'proposed' }
   /** 409: someone else changed the cell; their cell as the API returned it. */
   | { kind: 'conflict'; theirs: CellUpdate }
   | { kind: 'invalid'; message: string; details: FieldProblem[] }
   | { kind: 'expired' }
   | { kind: 'error'; message: string };
 
-export type SubmitStance = (body: StanceCreate, idempotencyKey: string) => Promise<SubmitOutcome>;
+/** Sends the stance; `reason`: a correction of the event the form was opened on, with its reason. */
+export type SubmitStance = (body: StanceCreate, idempotencyKey: string, reason?: string) => Promise<SubmitOutcome>;
 
 export type { Actor };
