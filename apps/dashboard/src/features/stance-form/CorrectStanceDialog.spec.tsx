@@ -1,6 +1,6 @@
 import type { MatrixView, Party, RecordStanceResult, StanceEvent } from '@parley/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { matrixKey } from '../../shared/use-matrix';
 import { partiesKey } from '../../shared/use-parties';
 import { serve } from '../../testing/serve';
@@ -166,7 +166,11 @@ describe('correcting a stance from the timeline', () => {
         { status: 201, body: { event: theirs, retracted: event, cell: { partyId: PARTY, pointId: POINT, version: 10, current: theirs } } },
       ],
     });
-    const { onClose } = renderDialog();
+    const { onClose, client } = renderDialog();
+    // The live client patches the matrix while the form is open: the form keeps the version it opened on.
+    act(() => {
+      client.setQueryData<MatrixView>(matrixKey('demo', null), (m) => m && { ...m, rows: m.rows.map((r) => ({ ...r, cells: { [PARTY]: { ...r.cells[PARTY]!, version: 8, stance: theirs } } })) });
+    });
     fill('Reason for the correction (required)', 'Typo in the date');
     fill('Effective date', '2025-12-01');
     fireEvent.click(screen.getByRole('button', { name: 'Save correction' }));

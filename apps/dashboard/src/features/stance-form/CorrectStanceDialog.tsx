@@ -1,5 +1,6 @@
-import type { StanceEvent } from '@parley/contracts';
+import type { MatrixView, Party, Point, StanceEvent } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { ErrorNotice, Loading } from '../../shared/QueryState';
 import { matrixQuery } from '../../shared/use-matrix';
 import { useParties } from '../../shared/use-parties';
@@ -25,6 +26,9 @@ export function CorrectStanceDialog({ slug, event, onClose }: Props) {
   const matrix = useQuery(matrixQuery(slug, null));
   const parties = useParties(slug);
   const points = usePoints(slug);
+  // The cell as it was when the form opened: the live client keeps patching the matrix, and a change
+  // arriving meanwhile must be a 409 on save, not silently become the version the correction replaces.
+  const opened = useRef<StanceTarget | null>(null);
   if (matrix.isPending || parties.isPending || points.isPending) {
     return (
       <Modal title="Correct a stance" onClose={onClose}>
@@ -39,17 +43,22 @@ export function CorrectStanceDialog({ slug, event, onClose }: Props) {
       </Modal>
     );
   }
-  const row = matrix.data.rows.find((r) => r.point.id === event.pointId);
+  opened.current ??= targetOf(event, matrix.data, parties.data, points.data);
+  return <StanceDialog slug={slug} target={opened.current} correcting={event} onClose={onClose} />;
+}
+
+function targetOf(event: StanceEvent, matrix: MatrixView, parties: readonly Party[] | undefined, points: readonly Point[] | undefined): StanceTarget {
+  const row = matrix.rows.find((r) => r.point.id === event.pointId);
   const cell = row?.cells[event.partyId];
-  const point = points.data?.find((p) => p.id === event.pointId) ?? row?.point;
+  const point = points?.find((p) => p.id === event.pointId) ?? row?.point;
   const target: StanceTarget = {
     partyId: event.partyId,
-    partyName: parties.data?.find((p) => p.id === event.partyId)?.name ?? event.partyId,
+    partyName: parties?.find((p) => p.id === event.partyId)?.name ?? event.partyId,
     pointId: event.pointId,
     pointLabel: point ? `${point.code} ${point.title}` : event.pointId,
     // No cell in today's matrix: no event in force there (version 0 would be refused if it had some; the 409 then shows the cell).
     version: cell?.version ?? 0,
     current: cell?.stance ?? null,
   };
-  return <StanceDialog slug={slug} target={target} correcting={event} onClose={onClose} />;
+  return target;
 }
