@@ -178,6 +178,7 @@ describe('correcting a stance from the timeline', () => {
     expect(within(panel).getByText('Someone else changed this cell')).toBeTruthy();
     expect(within(panel).getByRole('region', { name: 'Theirs (saved)' }).textContent).toContain('colleague@example.org');
     expect(within(panel).getByRole('region', { name: 'Yours (not saved)' }).textContent).toContain('effective 2025-12-01');
+    expect(within(panel).getByRole('region', { name: 'Yours (not saved)' }).textContent).toContain('CorrectionTypo in the date');
     fireEvent.click(within(panel).getByRole('button', { name: 'Keep mine' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(calls[0]!.body).toMatchObject({ expectedVersion: 7, reason: 'Typo in the date', effectiveAt: '2025-12-01' });

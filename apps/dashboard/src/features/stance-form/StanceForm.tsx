@@ -210,6 +210,7 @@ export function StanceForm({
         actors={actors}
         sources={sources}
         busy={busy}
+        reason={conflict.reason}
         onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version }, conflict.reason)}
         onTakeTheirs={() => onTakeTheirs(conflict.theirs)}
       />
