@@ -9,6 +9,7 @@ import { SourceArchives1765324800000 } from './1765324800000-source-archives';
 import { SearchArchives1765411200000 } from './1765411200000-search-archives';
 import { SearchStoredVector1765540800000 } from './1765540800000-search-stored-vector';
 import { Review1765584000000 } from './1765584000000-review';
+import { RequireExpectedVersion1765600000000 } from './1765600000000-require-expected-version';
 
 /** Every migration, oldest first. Listed explicitly so source (tests) and build (dist) load the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SearchArchives1765411200000,
   SearchStoredVector1765540800000,
   Review1765584000000,
+  RequireExpectedVersion1765600000000,
 ];

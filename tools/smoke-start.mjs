@@ -113,6 +113,14 @@ function expectLastLines(output, expected, what) {
   if (!Array.isArray(negotiations) || negotiations[0]?.slug !== 'ukraine-peace-2025') fail('the demo negotiation is missing', run.output);
   const page = await fetch(`${run.base}/`).then((r) => r.text());
   if (!page.includes('<div id="root">')) fail('the dashboard page is not served at /', run.output);
+  // The built assets: the script precompressed at build time and cached for good, the page revalidated, no source maps.
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+  if (!script) fail('the dashboard page names no script under /assets/', run.output);
+  const asset = await fetch(`${run.base}${script}`, { headers: { 'accept-encoding': 'br' } });
+  if (asset.status !== 200 || asset.headers.get('content-encoding') !== 'br') fail(`${script} is not sent Brotli-compressed (${asset.status}, ${asset.headers.get('content-encoding')})`, run.output);
+  if (!/immutable/.test(asset.headers.get('cache-control') ?? '')) fail(`${script} is not cached as immutable: ${asset.headers.get('cache-control')}`, run.output);
+  if ((await fetch(`${run.base}/`)).headers.get('cache-control') !== 'no-cache') fail('the dashboard page is not sent with cache-control: no-cache', run.output);
+  if ((await fetch(`${run.base}${script}.map`)).status !== 404) fail('a source map is served without SERVE_SOURCE_MAPS=true', run.output);
   const deepLink = await fetch(`${run.base}/some/dashboard/route`);
   if (deepLink.status !== 200 || !(await deepLink.text()).includes('<div id="root">')) fail('a dashboard deep link does not serve the page', run.output);
   const docs = await fetch(`${run.base}/api/docs`);

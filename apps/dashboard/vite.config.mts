@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.mts';
 
 const root = import.meta.dirname;
 const apiTarget = process.env.PARLEY_API_URL ?? 'http://localhost:3000';
@@ -9,7 +10,7 @@ export default defineConfig({
   root,
   // Relative asset URLs would break on deep links; the API serves the dashboard at '/'.
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: {
     alias: {
       '@parley/contracts': resolve(root, '../../libs/contracts/src/index.ts'),

@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { MatrixModule } from './matrix/matrix.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MilestonesModule } from './milestones/milestones.module';
 import { NegotiationsModule } from './negotiations/negotiations.module';
 import { PartiesModule } from './parties/parties.module';
@@ -63,6 +64,7 @@ export class AppModule {
         AuditModule,
         ChangesModule,
         HealthModule,
+        MetricsModule,
         NegotiationsModule,
         PartiesModule,
         PointsModule,

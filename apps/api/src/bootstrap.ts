@@ -15,8 +15,12 @@ import { NestLogLevels } from './common/log-output';
 import { ARCHIVE_PATH, ARCHIVE_ROUTE, IMPORT_ROUTE } from './common/routes';
 import { ErrorFilter, MAX_HEADER_BYTES, clientErrorHandler } from './http/error.filter';
 import { parseJsonBody } from './common/json-body';
+import { Metrics } from './common/metrics';
 import { Readiness } from './common/readiness';
 import { LiveIoAdapter } from './live/live-io.adapter';
+import { recordHttpDurations } from './metrics/http-metrics';
+import { COMPRESSION, dashboardAssets } from './http/served-assets';
+import fastifyCompress from '@fastify/compress';
 import type { AppConfig } from './config/app-config';
 import { Db } from './database/db.service';
 import { ENTITIES } from './entities';
@@ -200,6 +204,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    // Before any route is added (Nest adds them at init), so every answer passes through it.
+    await app.register(fastifyCompress, COMPRESSION);
+    recordHttpDurations(fastify, app.get(Metrics));
     let draining = false;
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
@@ -235,10 +242,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       jsonDocumentUrl: 'api/docs-json',
       yamlDocumentUrl: 'api/docs-yaml',
     });
-    if (fs.existsSync(config.dashboardDir)) {
-      // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart.
-      app.useStaticAssets({ root: config.dashboardDir, prefix: '/', wildcard: true, index: ['index.html'] });
-    }
+    if (fs.existsSync(config.dashboardDir)) app.useStaticAssets(dashboardAssets(config.dashboardDir, config.serveSourceMaps));
     await app.init();
     ROUTES.set(app, routes);
     INITIAL_ADMIN.set(app, await app.get(UsersService).ensureInitialAdmin());

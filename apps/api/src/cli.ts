@@ -1,8 +1,9 @@
 import './register-paths';
 import { runCli } from './cli/commands';
-import { ConfigError, loadConfig } from './config/app-config';
+import { ConfigError, loadConfig, loadEnvFile } from './config/app-config';
 
 async function main(): Promise<number> {
+  loadEnvFile();
   return runCli(
     process.argv.slice(2),
     loadConfig(),

@@ -1,5 +1,5 @@
 import './register-paths';
-import { ConfigError, loadConfig } from './config/app-config';
+import { ConfigError, loadConfig, loadEnvFile } from './config/app-config';
 import { beginShutdown, createApp, initialAdmin, loadDemoIfEmpty } from './bootstrap';
 import { printAfterLogs } from './common/log-output';
 import { DatabaseOpenError } from './database/db.service';
@@ -10,6 +10,7 @@ import { StartError, ensureCanListen, listenRefusal, startBanner } from './start
 const SAME_SIGNAL_MS = 1000;
 
 async function main(): Promise<void> {
+  loadEnvFile();
   const config = loadConfig();
   // Before the database is opened: a port in use must not leave an admin whose password was shown
   // only in the refused start's output.

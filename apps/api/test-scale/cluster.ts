@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -159,4 +161,65 @@ export async function clusterEnv(redisUrl: string): Promise<{ env: Record<string
       await c.end();
     },
   };
+}
+
+/**
+ * nginx in front of the nodes, with the configuration documented in deploy/nginx.conf (its
+ * {{…}} marks filled in): a real balancer, run as a process of the test in a folder of its own.
+ */
+export class NginxProcess {
+  private child: ChildProcess | null = null;
+  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-nginx-'));
+  output = '';
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(upstreams: ApiNode[]): Promise<void> {
+    const site = fs
+      .readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8')
+      .replace('{{UPSTREAMS}}', upstreams.map((n) => `    server 127.0.0.1:${n.port} max_fails=1 fail_timeout=2s;`).join('\n'))
+      .replace('{{LISTEN}}', `127.0.0.1:${this.port}`);
+    const temp = (name: string) => path.join(this.dir, name);
+    const conf = [
+      // As root, nginx's workers would run as nobody, who cannot write this folder.
+      ...(process.getuid?.() === 0 ? ['user root;'] : []),
+      'worker_processes 1;',
+      `pid ${temp('nginx.pid')};`,
+      `error_log ${temp('error.log')} warn;`,
+      'events { worker_connections 1024; }',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${temp(t)};`),
+      site,
+      '}',
+    ].join('\n');
+    fs.writeFileSync(temp('nginx.conf'), conf);
+    this.child = spawn('nginx', ['-p', this.dir, '-c', temp('nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    const child = this.child;
+    try {
+      await waitFor(`nginx on ${this.port}`, async () => {
+        if (child.exitCode !== null) throw new Exited(child.exitCode);
+        return canConnect(this.port);
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; nginx said:\n${this.output}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (child && child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGQUIT');
+      });
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
 }

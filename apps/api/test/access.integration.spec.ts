@@ -2,7 +2,7 @@ import { registeredRoutes } from '../src/bootstrap';
 import { seed, stance, startApp, type Seeded, type TestApp } from './harness';
 
 type Role = 'anonymous' | 'viewer' | 'analyst' | 'admin';
-type Level = 'public' | 'read' | 'signed-in' | 'user' | 'analyst' | 'admin';
+type Level = 'public' | 'read' | 'signed-in' | 'user' | 'analyst' | 'admin' | 'metrics';
 const ROLES: Role[] = ['anonymous', 'viewer', 'analyst', 'admin'];
 
 const ALLOWED: Record<Level, Role[]> = {
@@ -12,6 +12,8 @@ const ALLOWED: Record<Level, Role[]> = {
   user: ['viewer', 'analyst', 'admin'],
   analyst: ['analyst', 'admin'],
   admin: ['admin'],
+  // Only METRICS_TOKEN reads the metrics (checked below); no account's credential does.
+  metrics: [],
 };
 
 interface Ctx {
@@ -53,6 +55,7 @@ const TABLE: Record<string, Case | Case[]> = {
   'GET /api/health': { level: 'public', call: () => ({ path: '/api/health' }) },
   'GET /api/health/live': { level: 'public', call: () => ({ path: '/api/health/live' }) },
   'GET /api/health/ready': { level: 'public', call: () => ({ path: '/api/health/ready' }) },
+  'GET /api/metrics': { level: 'metrics', call: () => ({ path: '/api/metrics' }) },
   'POST /api/auth/login': { level: 'public', call: ({ t }) => ({ path: '/api/auth/login', body: { email: 'admin@test.local', password: 'admin-password-1' }, token: t.adminToken }) },
   'POST /api/auth/logout': {
     level: 'user',
@@ -164,6 +167,14 @@ const TABLE: Record<string, Case | Case[]> = {
       return { path: `/api/stance-events/${recorded.body.event.id}/retract`, body: { reason: 'test' } };
     },
   },
+  'POST /api/negotiations/:negotiationId/stances/:eventId/correct': {
+    level: 'analyst',
+    call: async ({ t, n, s }) => {
+      const recorded = await t.post(`${n}/stances`, stance(s.parties[2].id, s.points[3].id));
+      const body = { position: 'reject', confidence: 'official', effectiveAt: '2025-11-21', source: {}, reason: 'test', expectedVersion: recorded.body.cell.version };
+      return { path: `${n}/stances/${recorded.body.event.id}/correct`, body };
+    },
+  },
   'GET /api/stance-events/:eventId': {
     level: 'read',
     call: async ({ t, n }) => ({ path: `/api/stance-events/${(await t.get(`${n}/changes?limit=1`)).body.items[0].event.id}` }),
@@ -240,6 +251,7 @@ function emptyDump() {
 }
 
 const METHOD_OF = (key: string) => key.split(' ')[0];
+const METRICS_TOKEN = 'metrics-token-for-the-access-suite';
 
 describe('access: every route × every role (VIEW_ACCESS=private)', () => {
   let t: TestApp;
@@ -247,7 +259,7 @@ describe('access: every route × every role (VIEW_ACCESS=private)', () => {
   const tokens: Partial<Record<Role, string | null>> = { anonymous: null };
 
   beforeAll(async () => {
-    t = await startApp({ VIEW_ACCESS: 'private', RATE_LIMIT_PER_MINUTE: '0', LOGIN_LIMIT_PER_MINUTE: '1000' });
+    t = await startApp({ VIEW_ACCESS: 'private', RATE_LIMIT_PER_MINUTE: '0', LOGIN_LIMIT_PER_MINUTE: '1000', METRICS_TOKEN });
     s = await seed(t);
     tokens.admin = t.adminToken;
     tokens.analyst = (await t.user('analyst')).token;
@@ -263,6 +275,14 @@ describe('access: every route × every role (VIEW_ACCESS=private)', () => {
     await t.patch(n, { reviewPolicy: 'off' });
   });
   afterAll(() => t.close());
+
+  it('GET /api/metrics answers METRICS_TOKEN, which opens nothing else', async () => {
+    const scrape = await t.as(METRICS_TOKEN).get('/api/metrics');
+    expect(scrape.status).toBe(200);
+    expect(String(scrape.body)).toContain('parley_http_request_duration_seconds');
+    const elsewhere = await t.as(METRICS_TOKEN).get(`/api/negotiations/${s.negotiationId}`);
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
 
   it('has a rule in this table for every API route of the router, and no stale entry', () => {
     const routes = registeredRoutes(t.app)
@@ -284,8 +304,9 @@ describe('access: every route × every role (VIEW_ACCESS=private)', () => {
         const res = await t.as(prepared.token === undefined ? token : prepared.token).request(METHOD_OF(key), prepared.path, prepared.body, prepared.headers);
         const allowed = ALLOWED[level].includes(role);
         outcome[role] = allowed ? (res.status >= 200 && res.status < 300 ? 200 : res.status) : res.status;
-        expected[role] = allowed ? 200 : role === 'anonymous' ? 401 : 403;
-        if (!allowed) expect(res.body.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+        const unauthenticated = role === 'anonymous' || level === 'metrics';
+        expected[role] = allowed ? 200 : unauthenticated ? 401 : 403;
+        if (!allowed) expect(res.body.code).toBe(unauthenticated ? 'UNAUTHENTICATED' : 'FORBIDDEN');
         if (role === 'analyst' && variant === 'a JSON dump') expect(res.body.message).toMatch(/dump .*needs the admin role; you are analyst/);
       }
       expect(outcome).toEqual(expected);

@@ -17,6 +17,33 @@ describe('session lifetime', () => {
   });
 });
 
+describe('signing key rotation', () => {
+  it('a session signed with the previous JWT_SECRET keeps working while the list names it, and stops once it is dropped', async () => {
+    const previous = 'previous-secret-previous-secret-previous';
+    const current = 'current-secret-current-secret-current-secret';
+    const t = await startApp({ JWT_SECRET: previous });
+    try {
+      const { token: before } = await t.user('viewer');
+      expect((await t.as(before).get('/api/auth/me')).status).toBe(200);
+
+      t.config.auth.jwtSecrets = [current, previous];
+      await t.restart();
+      expect((await t.as(before).get('/api/auth/me')).status).toBe(200);
+      const { token: after } = await t.user('analyst');
+      expect((await t.as(after).get('/api/auth/me')).status).toBe(200);
+
+      t.config.auth.jwtSecrets = [current];
+      await t.restart();
+      const refused = await t.as(before).get('/api/auth/me');
+      expect(refused.status).toBe(401);
+      expect(refused.body.code).toBe('UNAUTHENTICATED');
+      expect((await t.as(after).get('/api/auth/me')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('sessions, tokens and share links stop working at once', () => {
   let t: TestApp;
   beforeAll(async () => {

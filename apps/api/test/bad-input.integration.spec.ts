@@ -23,6 +23,7 @@ interface Case {
 
 const n = (s: Seeded) => `/api/negotiations/${s.negotiationId}`;
 const st = (s: Seeded, extra: Record<string, unknown> = {}) => stance(s.parties[0].id, s.points[0].id, extra);
+const correction = (s: Seeded): Record<string, unknown> => ({ position: 'reject', confidence: 'official', effectiveAt: '2025-11-21', source: {}, reason: 'misquoted', expectedVersion: 1, partyId: s.parties[0].id });
 
 const NUL = 'must not contain NUL characters';
 const LONE = LONE_SURROGATE_MESSAGE;
@@ -85,6 +86,17 @@ const CASES: Case[] = [
   { name: 'batch with one malformed item', method: 'POST', path: (s) => `${n(s)}/stances/batch`, body: (s) => ({ events: [st(s), st(s, { position: 'x' })] }), status: 400, field: 'events.1.position' },
   { name: 'retract an unknown event', method: 'POST', path: () => `/api/stance-events/${UNKNOWN}/retract`, body: () => ({ reason: 'x' }), status: 404, message: 'was not found' },
   { name: 'retract without a reason', method: 'POST', path: () => `/api/stance-events/${UNKNOWN}/retract`, body: () => ({}), status: 400, field: 'reason' },
+  { name: 'retract with a negative expectedVersion', method: 'POST', path: () => `/api/stance-events/${UNKNOWN}/retract`, body: () => ({ reason: 'x', expectedVersion: -1 }), status: 400, field: 'expectedVersion' },
+  { name: 'correct without expectedVersion', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => ({ ...correction(s), expectedVersion: undefined }), status: 400, field: 'expectedVersion' },
+  { name: 'correct without a reason', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => ({ ...correction(s), reason: undefined }), status: 400, field: 'reason' },
+  { name: 'correct with a blank reason', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => ({ ...correction(s), reason: '   ' }), status: 400, field: 'reason' },
+  { name: 'correct with a position off the scale', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => ({ ...correction(s), position: 'maybe' }), status: 400, field: 'position' },
+  { name: 'correct with an unknown field', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => ({ ...correction(s), eventId: UNKNOWN }), status: 400, field: 'eventId' },
+  { name: 'correct with a partyId not an id', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => ({ ...correction(s), partyId: 'nope' }), status: 400, field: 'partyId' },
+  { name: 'correct an unknown event', method: 'POST', path: (s) => `${n(s)}/stances/${UNKNOWN}/correct`, body: (s) => correction(s), status: 404, message: 'was not found' },
+  { name: 'correct an event that is not an id', method: 'POST', path: (s) => `${n(s)}/stances/nope/correct`, body: (s) => correction(s), status: 404, message: 'was not found' },
+  { name: 'correct in an unknown negotiation', method: 'POST', path: () => `/api/negotiations/${UNKNOWN}/stances/${UNKNOWN}/correct`, body: (s) => correction(s), status: 404, message: 'was not found' },
+  { name: 'requireExpectedVersion not a boolean', method: 'PATCH', path: n, body: () => ({ requireExpectedVersion: 'yes' }), status: 400, field: 'requireExpectedVersion' },
   { name: 'matrix asOf not a date', method: 'GET', path: (s) => `${n(s)}/matrix?asOf=notadate`, status: 400, field: 'query.asOf' },
   { name: 'matrix unknown document', method: 'GET', path: (s) => `${n(s)}/matrix?documentId=${UNKNOWN}`, status: 400, field: 'query.documentId' },
   { name: 'matrix unknown parameter', method: 'GET', path: (s) => `${n(s)}/matrix?foo=1`, status: 400, field: 'query.foo' },
@@ -209,6 +221,7 @@ describe('database data exceptions: a 400, never a 500', () => {
       ['GET', `/api/negotiations/${s.negotiationId}/points/a%00b/history`],
       ['GET', '/api/stance-events/a%00b'],
       ['POST', '/api/stance-events/a%00b/retract'],
+      ['POST', `/api/negotiations/${s.negotiationId}/stances/a%00b/correct`],
       ['DELETE', `/api/negotiations/${s.negotiationId}/share-links/a%00b`],
       ['DELETE', '/api/auth/tokens/a%00b'],
       ['GET', '/api/users/a%00b'],

@@ -92,6 +92,8 @@ describe('live updates', () => {
     await write('source.updated', t.patch(`${n}/sources/${source.id}`, { language: 'en' }));
     const recorded = await write('stance.recorded', t.post(`${n}/stances`, stance(party.id, point.id, { source: { id: source.id } })));
     await write('stance.retracted', t.post(`/api/stance-events/${recorded.event.id}/retract`, { reason: 'wrong' }));
+    const again = await write('stance.recorded', t.post(`${n}/stances`, stance(party.id, point.id, { source: { id: source.id } })));
+    await write('stance.corrected', t.post(`${n}/stances/${again.event.id}/correct`, { ...stance(party.id, point.id, { source: { id: source.id }, position: 'reject' }), reason: 'misquoted', expectedVersion: again.cell.version }));
 
     await until(`${answers.length} changes`, () => v.changes.length === answers.length);
     expect(v.changes.map((c) => c.kind)).toEqual(answers.map((a) => a.kind));

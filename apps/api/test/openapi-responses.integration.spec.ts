@@ -104,6 +104,20 @@ describe('OpenAPI response schemas match the real responses', () => {
     expectFits(retract, retracted.body, 'POST retract');
   });
 
+  it('corrects in one step through the documented shapes, and the correction fits the changes page', async () => {
+    const recorded = await t.post(`${N}/stances`, { partyId: ids.party, pointId: ids.point, position: 'amend', confidence: 'reported', effectiveAt: '2025-12-29', source: { outlet: 'Test' } });
+    expect(recorded.status).toBe(201);
+    const correct = validatorFor(`${T}/stances/{eventId}/correct`, 'post', 201);
+    const corrected = await t.post(`${N}/stances/${recorded.body.event.id}/correct`, {
+      position: 'reject', confidence: 'official', effectiveAt: '2025-12-29', source: { outlet: 'Test' }, reason: 'misquoted', expectedVersion: recorded.body.cell.version,
+    });
+    expect(corrected.status).toBe(201);
+    expectFits(correct, corrected.body, 'POST correct');
+    const page = await t.get(`${N}/changes?sinceSeq=${corrected.body.event.seq - 1}`);
+    expect(page.body.items.map((c: { kind: string }) => c.kind)).toEqual(['stance.corrected']);
+    expectFits(validatorFor(`${T}/changes`, 'get', 200), page.body, 'GET changes with a correction');
+  });
+
   it('records a batch through the documented shapes, whole or with Prefer: return=minimal', async () => {
     const batch = validatorFor(`${T}/stances/batch`, 'post', 201);
     const item = { partyId: ids.party, pointId: ids.point, position: 'accept', confidence: 'reported', effectiveAt: '2025-12-31', source: { outlet: 'Test' } };

@@ -45,6 +45,10 @@ export class AccessGuard implements CanActivate {
     if (!level) throw new AppError(403, 'FORBIDDEN', 'This route has no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest & WithPrincipal>();
     const credential = credentialOf(request);
+    if (level === 'metrics') {
+      this.access.checkMetrics(credential);
+      return true;
+    }
     // An answer given on a credential (a session, an API or a share token), or any answer when views
     // are private, is for its reader alone: no shared cache or browser history may keep a copy.
     if (credential !== undefined || this.access.viewsArePrivate) {

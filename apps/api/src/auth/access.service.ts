@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@parley/contracts';
 import { AppError } from '../common/app-error';
+import { sameSecret } from '../common/crypto';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { AccessLevel } from '../common/access';
@@ -58,7 +59,20 @@ export class AccessService {
         if (RANK[principal.role] < RANK[needed]) throw forbidden(`This needs the ${needed} role; you are ${principal.role}`);
         return;
       }
+      case 'metrics':
+        // Decided on the token alone, before any principal (see AccessGuard and checkMetrics).
+        throw forbidden('Metrics are read with METRICS_TOKEN, not with an account');
     }
+  }
+
+  /**
+   * The Prometheus scraper's level: METRICS_TOKEN as the bearer token, compared in constant time.
+   * Without METRICS_TOKEN the metrics are off and their route answers 404.
+   */
+  checkMetrics(credential: string | undefined): void {
+    const token = this.config.metricsToken;
+    if (token === undefined) throw new AppError(404, 'NOT_FOUND', 'Metrics are off: set METRICS_TOKEN to serve them at /api/metrics');
+    if (credential === undefined || !sameSecret(credential, token)) throw unauthenticated('Metrics need the METRICS_TOKEN as the bearer token');
   }
 
   /** For the live socket: may this principal read this negotiation? */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { AuditLog } from '../audit/audit.service';
 import { AccessEvents } from '../common/access-events';
 import { AppError } from '../common/app-error';
-import { generatePassword, hashPassword, sha256, signJwt, verifyJwt, verifyPassword, type SessionClaims } from '../common/crypto';
+import { generatePassword, hashPassword, sha256, verifyPassword } from '../common/crypto';
 import { newId } from '../common/ids';
 import { ensurePrivateDir } from '../common/private-files';
 import type { Principal } from '../common/principal';
@@ -17,6 +17,7 @@ import { num, numOrNull, sql } from '../database/sql';
 import { ShareLinkEntity } from '../share-links/share-link.entity';
 import { ApiTokenEntity, LoginFailureEntity, SessionEntity, UserEntity } from './auth.entities';
 import { forgetInitialPassword } from './initial-admin';
+import { CLOCK_TOLERANCE_SECONDS, SessionTokens, type SessionClaims } from './session-tokens';
 import { toUser } from './user.mapper';
 
 /** Failed logins allowed before each further failure locks the account for a growing delay. */
@@ -62,7 +63,7 @@ const lockSecondsAfter = (failures: number): number => (failures >= FREE_ATTEMPT
 /** Sign-in, sessions and their lockout, and resolving any credential to a principal. */
 @Injectable()
 export class AuthService {
-  private secret: string | null = null;
+  private tokens: SessionTokens | null = null;
   /** Session tokens whose signature has been checked, with their claims (see sessionClaims). */
   private readonly verifiedTokens = new Map<string, SessionClaims>();
   /** Compared against when the email is unknown, so timing does not reveal which emails exist. */
@@ -76,30 +77,34 @@ export class AuthService {
   ) {}
 
   /**
-   * The claims of a session token: its signature checked once per token string (the secret never
-   * changes while the process runs), its expiry on every request. An HMAC per request was 4 % of a
-   * write's CPU; the session itself is still read every time, so a logout takes effect at once.
+   * The claims of a session token: its signature, issuer and audience checked once per token string
+   * (the secrets never change while the process runs), its expiry on every request. An HMAC per
+   * request was 4 % of a write's CPU; the session itself is still read every time, so a logout takes
+   * effect at once.
    */
-  private sessionClaims(token: string, now: number): SessionClaims | null {
+  private async sessionClaims(token: string, now: number): Promise<SessionClaims | null> {
     let claims = this.verifiedTokens.get(token);
     if (!claims) {
-      const checked = verifyJwt(token, this.jwtSecret(), Math.floor(now / 1000));
+      const checked = await this.sessionTokens().verify(token, Math.floor(now / 1000));
       if (!checked) return null;
       if (this.verifiedTokens.size >= VERIFIED_TOKENS) this.verifiedTokens.clear();
       this.verifiedTokens.set(token, (claims = checked));
     }
-    return claims.exp > Math.floor(now / 1000) ? claims : null;
+    return claims.exp + CLOCK_TOLERANCE_SECONDS > Math.floor(now / 1000) ? claims : null;
   }
 
   /** Makes sure the JWT secret exists (generated at the first start, before any request needs it). */
   ensureSecret(): void {
-    this.jwtSecret();
+    this.sessionTokens();
   }
 
-  /** The JWT secret from config, or one generated once and kept (mode 0600) in the data folder. */
-  private jwtSecret(): string {
-    if (this.secret) return this.secret;
-    if (this.config.auth.jwtSecret) return (this.secret = this.config.auth.jwtSecret);
+  /** Signs with the first of JWT_SECRET's secrets and verifies with any of them (key rotation). */
+  private sessionTokens(): SessionTokens {
+    return (this.tokens ??= new SessionTokens(this.config.auth.jwtSecrets ?? [this.generatedSecret()]));
+  }
+
+  /** The JWT secret generated once and kept (mode 0600) in the data folder, when JWT_SECRET is not set. */
+  private generatedSecret(): string {
     const file = path.join(this.config.dataDir, 'jwt-secret');
     if (!fs.existsSync(file)) {
       ensurePrivateDir(this.config.dataDir);
@@ -109,7 +114,7 @@ export class AuthService {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
     }
-    return (this.secret = fs.readFileSync(file, 'utf8').trim());
+    return fs.readFileSync(file, 'utf8').trim();
   }
 
   /**
@@ -148,7 +153,7 @@ export class AuthService {
       await tx.manager.delete(LoginFailureEntity, { email: user.email });
       await this.audit.record(tx.manager, { actor: user.email, action: 'auth.login', entityType: 'session', entityId: session.id, at: now });
     });
-    const token = signJwt({ sub: user.id, sid: session.id, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) }, this.jwtSecret());
+    const token = await this.sessionTokens().sign({ sub: user.id, sid: session.id, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
     return { token, expiresAt: toIso(expiresAt), user: toUser(user) };
   }
 
@@ -306,7 +311,7 @@ export class AuthService {
       if (!link || link.revokedAt !== null || (link.expiresAt !== null && link.expiresAt <= now)) return null;
       return { kind: 'share', linkId: link.id, negotiationId: link.negotiationId };
     }
-    const claims = this.sessionClaims(credential, now);
+    const claims = await this.sessionClaims(credential, now);
     if (!claims) return null;
     // Checked on every request, so logging out or a new password takes effect at once.
     const { rows } = await sql<PrincipalRow & { session_user_id: string; expires_at: number | string; revoked_at: number | string | null }>(

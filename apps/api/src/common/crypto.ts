@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 64 } as const;
 
@@ -26,6 +26,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** Whether two secrets are equal, in a time that does not tell how much of them matched. */
+export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
 /** Hash of a random bearer token, for lookup (the token itself is never stored). */
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
@@ -33,37 +36,3 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 export const randomToken = (prefix: 'plt' | 'pls'): string => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
 export const generatePassword = (): string => randomBytes(18).toString('base64url');
-
-// ---- JWT (HS256), enough for our own short-lived session tokens ----
-
-export interface SessionClaims {
-  sub: string;
-  sid: string;
-  iat: number;
-  exp: number;
-}
-
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
-
-export function signJwt(claims: SessionClaims, secret: string): string {
-  const body = `${HEADER}.${b64(claims)}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
-
-/** The claims of a well-signed, unexpired token, or null. */
-export function verifyJwt(token: string, secret: string, nowSeconds: number): SessionClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== HEADER) return null;
-  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
-  const actual = Buffer.from(parts[2], 'base64url');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Partial<SessionClaims>;
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return null;
-    if (claims.exp <= nowSeconds) return null;
-    return claims as SessionClaims;
-  } catch {
-    return null;
-  }
-}

@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from './app-config';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, ENV_VARIABLES, loadConfig, loadEnvFile } from './app-config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite mode on port 3000', () => {
@@ -119,6 +122,69 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,loopback, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback', 'fd00::/8']);
     for (const wrong of ['yes', '10.0.0.0/33', '10.0.0.300', 'lb.internal']) {
       expect(() => loadConfig({ TRUST_PROXY: wrong })).toThrow(`TRUST_PROXY="${wrong}": must be true, false, a number of proxy hops, or comma-separated proxy addresses/CIDRs`);
+    }
+  });
+});
+
+describe('JWT_SECRET', () => {
+  it('takes the signing secret and, comma-separated, previous ones that still verify; each at least 32 characters', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadConfig({ JWT_SECRET: a }).auth.jwtSecrets).toEqual([a]);
+    expect(loadConfig({ JWT_SECRET: `${a}, ${b}` }).auth.jwtSecrets).toEqual([a, b]);
+    expect(loadConfig({}).auth.jwtSecrets).toBeUndefined();
+    expect(() => loadConfig({ JWT_SECRET: `${a},short` })).toThrow('JWT_SECRET (value hidden): must be at least 32 characters (each secret of a comma-separated list)');
+  });
+});
+
+describe('the documented variables', () => {
+  const root = path.resolve(__dirname, '../../../..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+  /** The names in the README's configuration table (a row may name two: `PORT` / `HOST`). */
+  const tableNames = readme
+    .split('\n')
+    .filter((line) => /^\| `[A-Z_]+`/.test(line))
+    .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] ?? ''));
+  const exampleNames = [...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1] ?? '');
+
+  it('lists every variable Parley reads in the README table, and only those', () => {
+    expect([...tableNames].sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+
+  it('gives every variable but ENV_FILE a line in .env.example, after a line saying what it means and its default', () => {
+    expect([...new Set(exampleNames)].sort()).toEqual(ENV_VARIABLES.filter((n) => n !== 'ENV_FILE').sort());
+    const lines = example.split('\n');
+    const unexplained = exampleNames.filter((name) => {
+      const at = lines.findIndex((l) => l.startsWith(`# ${name}=`));
+      return !new RegExp(`^#   ${name}: .+ \\(default: .+\\)$`).test(lines[at - 1] ?? '');
+    });
+    expect(unexplained).toEqual([]);
+  });
+});
+
+describe('loadEnvFile', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-env-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads ENV_FILE into the environment, the real environment winning', () => {
+    const file = path.join(dir, 'test.env');
+    fs.writeFileSync(file, 'PARLEY_TEST_FROM_FILE=file\nPARLEY_TEST_BOTH=file\n');
+    const env: NodeJS.ProcessEnv = { ENV_FILE: file, PARLEY_TEST_BOTH: 'environment' };
+    expect(loadEnvFile(env)).toBe(file);
+    expect(env['PARLEY_TEST_FROM_FILE']).toBe('file');
+    expect(env['PARLEY_TEST_BOTH']).toBe('environment');
+  });
+
+  it('stops on a named ENV_FILE that is missing, and reads nothing when there is no .env', () => {
+    expect(() => loadEnvFile({ ENV_FILE: path.join(dir, 'missing.env') })).toThrow(ConfigError);
+    expect(() => loadEnvFile({ ENV_FILE: path.join(dir, 'missing.env') })).toThrow('ENV_FILE=');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(loadEnvFile({})).toBeUndefined();
+    } finally {
+      process.chdir(cwd);
     }
   });
 });

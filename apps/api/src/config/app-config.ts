@@ -1,6 +1,8 @@
 import { Email } from '@parley/contracts';
 import proxyAddr from '@fastify/proxy-addr';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { TrustProxy } from '../common/client-address';
 
@@ -39,6 +41,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOAD_DEMO: z.enum(['auto', 'never'], { error: 'must be auto or never' }).default('auto'),
   DASHBOARD_DIR: z.string().optional(),
+  SERVE_SOURCE_MAPS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(5 * 1024 * 1024),
   IMPORT_LIMIT_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
   ARCHIVE_LIMIT_BYTES: z.coerce
@@ -49,7 +52,12 @@ const EnvSchema = z.object({
     .default(5 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   VIEW_ACCESS: z.enum(['public', 'private'], { error: 'must be public or private' }).default('public'),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The secret that signs session tokens, then (comma-separated) previous ones that still verify. */
+  JWT_SECRET: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine((list) => list.every((s) => s.length >= 32), 'must be at least 32 characters (each secret of a comma-separated list)')
+    .optional(),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(30 * 86_400).default(8 * 3600),
   ADMIN_EMAIL: Email.optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
@@ -68,6 +76,7 @@ const EnvSchema = z.object({
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
   LOGIN_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   LIVE_RESYNC_LIMIT: z.coerce.number({ error: 'must be a number' }).int().min(1).default(5000),
   LIVE_HEAD_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).default(5000),
@@ -94,6 +103,33 @@ const EnvSchema = z.object({
     .default(false),
 });
 
+/** Every variable Parley reads: the README's table and `.env.example` list each one (app-config.spec holds them to it). */
+export const ENV_VARIABLES: readonly string[] = [...Object.keys(EnvSchema.shape), 'ENV_FILE'];
+
+/**
+ * Reads `ENV_FILE` (default `.env` in the working folder) into `env` before the
+ * configuration is loaded, if that file exists; a variable already set in the real environment
+ * wins over the file. A named `ENV_FILE` that is missing stops start-up. Returns the file read.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env['ENV_FILE'];
+  const file = path.resolve(named ?? '.env');
+  if (!fs.existsSync(file)) {
+    if (named !== undefined) throw new ConfigError([`ENV_FILE=${JSON.stringify(named)}: no such file`]);
+    return undefined;
+  }
+  let values: Record<string, string>;
+  try {
+    values = parseEnv(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    throw new ConfigError([`ENV_FILE=${JSON.stringify(file)}: could not be read (${(err as Error).message})`]);
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return file;
+}
+
 export type DatabaseConfig =
   | {
       driver: 'sqlite';
@@ -106,8 +142,8 @@ export type DatabaseConfig =
 
 export interface AuthConfig {
   viewAccess: 'public' | 'private';
-  /** Absent: generated once and kept in the data folder (SQLite mode only). */
-  jwtSecret?: string;
+  /** The signing secret, then previous ones that still verify. Absent: one generated and kept in the data folder (SQLite mode only). */
+  jwtSecrets?: string[];
   tokenTtlSeconds: number;
   adminEmail?: string;
   adminPassword?: string;
@@ -163,6 +199,10 @@ export interface AppConfig {
   importLimitBytes: number;
   /** Largest archived copy of a source (`PUT …/sources/:sourceId/archive`: pasted text, HTML or PDF). */
   archiveLimitBytes: number;
+  /** The bearer token that reads /api/metrics; absent: metrics are off. */
+  metricsToken?: string;
+  /** Serve the dashboard's source maps (off: they give the whole source away). */
+  serveSourceMaps: boolean;
   shutdownTimeoutMs: number;
 }
 
@@ -174,7 +214,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables holding a secret: a refusal names them but never prints their value (it would reach logs). */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'JWT_SECRET', 'METRICS_TOKEN']);
 /** Variables holding a URL that may carry a password: printed with the password hidden. */
 const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL']);
 
@@ -237,7 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     auth: {
       viewAccess: e.VIEW_ACCESS,
-      jwtSecret: e.JWT_SECRET,
+      jwtSecrets: e.JWT_SECRET,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
       adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.ADMIN_PASSWORD,
@@ -255,6 +295,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     importLimitBytes: e.IMPORT_LIMIT_BYTES,
     archiveLimitBytes: e.ARCHIVE_LIMIT_BYTES,
+    metricsToken: e.METRICS_TOKEN,
+    serveSourceMaps: e.SERVE_SOURCE_MAPS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

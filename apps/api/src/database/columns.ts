@@ -14,3 +14,9 @@ export const jsonText: ValueTransformer = {
   to: (value: unknown) => (value === undefined ? undefined : JSON.stringify(value)),
   from: (value: string | null) => (value === null ? null : (JSON.parse(value) as unknown)),
 };
+
+/** A boolean kept as an integer 0/1 (the same on both databases). */
+export const flag: ValueTransformer = {
+  to: (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0),
+  from: (value: number | string | boolean | null) => value === true || Number(value) === 1,
+};

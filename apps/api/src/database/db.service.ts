@@ -2,10 +2,11 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { Metrics } from '../common/metrics';
 import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import type { DatabaseConfig } from '../config/app-config';
 import { dataSourceOptions, type EntityList } from './data-source-options';
-import { dialectOfConfig, isRefusedData, isStorageFailure } from './dialect';
+import { dialectOfConfig, isRefusedData, isStorageFailure, poolUse } from './dialect';
 
 export interface Tx {
   manager: EntityManager;
@@ -80,6 +81,8 @@ export class Db implements OnApplicationShutdown {
   /** PostgreSQL transactions in progress (closing waits for them). */
   private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
+  /** Where the write queue's figures go (the server's; the command line has none). */
+  private metrics: Metrics | null = null;
 
   private constructor(
     readonly config: DatabaseConfig,
@@ -124,6 +127,16 @@ export class Db implements OnApplicationShutdown {
       await writer.destroy().catch(() => undefined);
       throw openFailure(config, err);
     }
+  }
+
+  /** Records the write queue's figures into `metrics`: group sizes as they commit, queue and pool use when scraped. */
+  attachMetrics(metrics: Metrics): void {
+    this.metrics = metrics;
+    metrics.gauge('parley_db_write_queue', 'Writes waiting for the SQLite writer (0 on PostgreSQL)', [], (set) => set({}, this.pending.length));
+    metrics.gauge('parley_db_pool_connections', 'PostgreSQL pool connections by state (total, idle, waiting for a connection)', ['state'], (set) => {
+      const use = poolUse(this.writer);
+      if (use) for (const [state, value] of Object.entries(use)) set({ state }, value);
+    });
   }
 
   get driver(): 'sqlite' | 'postgres' {
@@ -195,6 +208,7 @@ export class Db implements OnApplicationShutdown {
       const start = (): I[] => {
         // Closed from here on: later items start a write of their own.
         if (this.gathering.get(key) === gathering) this.gathering.delete(key);
+        this.metrics?.gatheredWrites.observe(gathering.items.length);
         return gathering.items as I[];
       };
       this.write((tx) => work(tx, start())).then(
@@ -266,6 +280,7 @@ export class Db implements OnApplicationShutdown {
         }
       }
       await runner.commitTransaction();
+      this.metrics?.commitGroupSize.observe(group.length);
     } catch (error) {
       await resetAfterFailure(runner);
       for (const item of group) item.reject(error);

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 
 /**
@@ -73,6 +73,16 @@ export function databaseFile(config: DatabaseConfig): string | null {
 /** Where the data lives, for messages: the SQLite file or the PostgreSQL schema. */
 export function databasePlace(config: DatabaseConfig): string {
   return config.driver === 'sqlite' ? config.path : `schema ${config.schema ?? '(default)'}`;
+}
+
+/**
+ * The connection pool's use (PostgreSQL: node-postgres's pool behind TypeORM); null for SQLite,
+ * whose two connections are fixed and whose writes wait in Db's own queue instead.
+ */
+export function poolUse(source: DataSource): { total: number; idle: number; waiting: number } | null {
+  if (source.options.type !== 'postgres') return null;
+  const pool = (source.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
 // ---------- what a driver's error means ----------

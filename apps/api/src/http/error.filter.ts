@@ -9,6 +9,7 @@ import { AppError } from '../common/app-error';
 import { withoutSecrets } from '../common/redact';
 import { type DbFailure, dbFailureOf, isConflict, isUnavailable } from '../database/dialect';
 import { ARCHIVE_PATH, EXPORT_PATH, IMPORT_ROUTE } from '../common/routes';
+import { isDashboardPage } from './served-assets';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -149,7 +150,7 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const body = this.toBody(exception, request);
 
-    if (body.statusCode === 404 && request.method === 'GET' && !request.url.startsWith('/api') && this.sendDashboard(reply)) {
+    if (body.statusCode === 404 && request.method === 'GET' && isDashboardPage(request.url) && this.sendDashboard(reply)) {
       return;
     }
     if (body.statusCode >= 500) {

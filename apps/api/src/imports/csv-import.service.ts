@@ -12,7 +12,7 @@ import {
 } from '@parley/contracts';
 import { parse, type Info } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { AppError } from '../common/app-error';
+import { AppError, invalid } from '../common/app-error';
 import { Db } from '../database/db.service';
 import { sql } from '../database/sql';
 import { NegotiationsService } from '../negotiations/negotiations.service';
@@ -101,6 +101,17 @@ export class CsvImportService {
     const n = await this.negotiations.resolve(negotiation);
     // Under review policy `required` each stance change is a proposal of its own: a file of them is refused (409), dry run or not.
     await this.stances.refuseBulk(n.id, 'A CSV import of stances');
+    // Under requireExpectedVersion every stance write names the version it replaces; a CSV row has no
+    // such column (and a file is prepared long before it is imported), so a file of them is refused.
+    if (n.requireExpectedVersion) {
+      throw invalid([
+        {
+          field: 'expectedVersion',
+          message:
+            "is required by this negotiation (requireExpectedVersion) for every stance write, and a CSV row cannot carry it: record these stances with POST …/stances/batch (expectedVersion per item), or have an admin turn the setting off for the import; nothing was imported",
+        },
+      ]);
+    }
     const { rows, rowNumbers, problems } = readCsv(text, 'stances');
     const [parties, points] = await Promise.all([this.parties.listIn(this.db.read, n.id), this.points.listIn(this.db.read, n.id)]);
     const partyByCode = new Map(parties.map((p) => [p.code, p]));

@@ -101,7 +101,8 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
       if (!points.has(id)) add(`${f}.conditions.pointIds.${j}`, `point '${id}' is not in the file`, i);
     });
     const c = changeAt.get(e.seq);
-    if (!c || c.kind !== 'stance.recorded' || c.entityId !== e.id) add(`${f}.seq`, `change ${e.seq} is not the recording of this event`, i);
+    // Recorded alone, or as the new event of a one-step correction (whose entity it is).
+    if (!c || (c.kind !== 'stance.recorded' && c.kind !== 'stance.corrected') || c.entityId !== e.id) add(`${f}.seq`, `change ${e.seq} is not the recording of this event`, i);
   });
   const retracted = new Set<string>();
   dump.retractions.forEach((r, i) => {
@@ -110,7 +111,9 @@ export function checkDump(dump: NegotiationDump): ImportProblem[] {
     if (retracted.has(r.eventId)) add(`${f}.eventId`, `stance event '${r.eventId}' is retracted twice`, i);
     retracted.add(r.eventId);
     const c = changeAt.get(r.seq);
-    if (!c || c.kind !== 'stance.retracted' || c.entityId !== r.eventId) add(`${f}.seq`, `change ${r.seq} is not this retraction`, i);
+    // Retracted alone, or by a one-step correction (its data's `retracted` is the event).
+    const ofChange = c?.kind === 'stance.retracted' ? c.entityId : c?.kind === 'stance.corrected' ? correctedId(c.data) : null;
+    if (ofChange !== r.eventId) add(`${f}.seq`, `change ${r.seq} is not this retraction`, i);
   });
   // A recorded stance's change is kept as references to its events (stances/stance-row.ts): what it
   // names must be in the file, and its copies of the events are rebuilt from stanceEvents.
@@ -153,7 +156,16 @@ function payloadNamesEntity(c: DumpChange): boolean {
   if (c.kind === 'stance.retracted') {
     return typeof data.event === 'object' && data.event?.id === c.entityId && typeof data.cell === 'object' && data.cell !== null;
   }
+  if (c.kind === 'stance.corrected') {
+    return typeof data.event === 'object' && data.event?.id === c.entityId && typeof data.cell === 'object' && data.cell !== null && correctedId(data) !== null;
+  }
   return data.id === c.entityId;
+}
+
+/** The event a correction's data retracts, or null when the data does not have that shape. */
+function correctedId(data: unknown): string | null {
+  const retracted = (data as { retracted?: { id?: unknown } } | null)?.retracted;
+  return typeof retracted === 'object' && retracted !== null && typeof retracted.id === 'string' ? retracted.id : null;
 }
 
 function codesUnique(items: { code: string }[], path: string, add: (field: string, message: string, row?: number) => void): void {

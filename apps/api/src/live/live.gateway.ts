@@ -15,6 +15,7 @@ import { shareTokenOf } from '../auth/access.guard';
 import { AccessService } from '../auth/access.service';
 import { AppError } from '../common/app-error';
 import { clientAddress, trustFunction } from '../common/client-address';
+import { Metrics } from '../common/metrics';
 import { errorBodyOf } from '../http/error.filter';
 import { problemsOf } from '../common/validation';
 import { ChangeLog } from '../changes/change-log.service';
@@ -88,6 +89,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reviewLog: ReviewLog,
+    private readonly metrics: Metrics,
   ) {}
 
   afterInit(server: LiveServer): void {
@@ -96,6 +98,8 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     const { maxSocketsPerIp } = this.config.live;
     const tooMany = `Too many live connections from this address (limit ${maxSocketsPerIp}, LIVE_MAX_SOCKETS_PER_IP)`;
     this.slots = new AddressSlots(maxSocketsPerIp, (request) => clientAddress(request, trusted));
+    this.metrics.gauge('parley_live_sockets', 'Live sockets open on this node', [], (set) => set({}, server.sockets.sockets.size));
+    this.metrics.gauge('parley_live_connections', 'engine.io connections open on this node (with or without a socket)', [], (set) => set({}, this.connections.size));
     // Counted at the engine.io handshake, before anything else: a flood of connections costs no
     // database lookups, and one that never opens a namespace holds a place until it is closed.
     server.engine.opts.allowRequest = (request, answer) => answer(tooMany, this.slots.admit(request));
@@ -170,7 +174,9 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
     for (const [negotiationId, group] of byNegotiation) {
       // Nobody watching here, and no other node to tell (no Redis adapter): socket.io would still
       // encode the message (a batch's is ~1 MB, ~14 ms of the main thread) before finding the room empty.
-      if (!this.config.live.redisUrl && !this.server.sockets.adapter.rooms.get(room(negotiationId))?.size) continue;
+      const here = this.server.sockets.adapter.rooms.get(room(negotiationId))?.size ?? 0;
+      if (!this.config.live.redisUrl && here === 0) continue;
+      this.metrics.liveMessages.inc(here);
       if (group.length === 1) this.server.to(room(negotiationId)).emit('change', group[0]);
       else this.server.to(room(negotiationId)).emit('changes', group);
     }
@@ -228,6 +234,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
     const ref = typeof body === 'object' && body !== null ? (body as { negotiationId?: unknown }).negotiationId : undefined;
     const ticket: JoinTicket = { replaced: false };
+    this.metrics.liveJoins.inc({ stream: 'public' });
     if (typeof ref === 'string') {
       const earlier = socket.data.latestJoin.get(ref);
       if (earlier) earlier.replaced = true;
@@ -279,6 +286,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
       const head = (await this.negotiations.resolve(negotiationId)).seq;
       const since = parsed.data.sinceSeq;
       const resync = (reason: ResyncNotice['reason']): JoinAck => {
+        this.metrics.liveResyncs.inc({ reason });
         socket.emit('resync', { negotiationId, seq: head, reason });
         return { ok: true, negotiationId, seq: head, replayed: 0 };
       };
@@ -293,6 +301,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
         const page = await this.changes.read(this.db.read, negotiationId, after, Math.min(REPLAY_PAGE, head - after));
         if (page.length === 0) break;
         socket.emit('changes', page);
+        this.metrics.liveReplayed.inc(page.length);
         replayed += page.length;
         after = page[page.length - 1].seq;
       }
@@ -313,6 +322,7 @@ export class LiveGateway implements OnGatewayInit<LiveServer>, OnGatewayDisconne
   /** Analysts and admins: a negotiation's proposal events (the staff stream), replayed after sinceSeq. Served in the socket's join order. */
   @SubscribeMessage('joinReview')
   joinReview(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+    this.metrics.liveJoins.inc({ stream: 'review' });
     const deps = { access: this.access, stream: this.reviewLog, negotiations: this.negotiations, db: this.db };
     const answer = socket.data.joins.then(() => serveReviewJoin(socket, body, deps));
     socket.data.joins = answer.catch(() => undefined);

@@ -3,6 +3,7 @@ import type { ChangeEntry, CitedSource, StanceEvent } from '@parley/contracts';
 import { POSITIONS } from '@parley/contracts';
 import { StanceIndex, type InForce } from '@parley/domain';
 import { ChangeLog } from '../changes/change-log.service';
+import { Metrics } from '../common/metrics';
 import { Db } from '../database/db.service';
 import { dialectOf } from '../database/dialect';
 import { In } from 'typeorm';
@@ -51,6 +52,7 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeLog,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -190,7 +192,9 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       entry.details = null;
       entry.sources = await this.loadSources(negotiationId, {});
       entry.views = new ViewCache(CACHED_VIEWS);
+      const stopTimer = this.metrics.indexBuild.startTimer();
       const built = await this.build(negotiationId, head);
+      stopTimer();
       // Outlets for corroboration, kept current by the source changes (apply, catchUpSources).
       for (const [id, source] of entry.sources) built.index.setOutlet(id, source.outlet);
       entry.index = built.index;
@@ -298,6 +302,22 @@ export class StanceIndexes implements OnModuleInit, OnModuleDestroy {
       if (change.kind === 'stance.recorded') {
         const event = stanceOf(change.data);
         if (!event) return;
+        index.add({
+          seq: event.seq,
+          partyId: event.partyId,
+          pointId: event.pointId,
+          position: event.position,
+          effectiveAt: Date.parse(event.effectiveAt),
+          recordedAt: Date.parse(event.recordedAt),
+          sourceId: event.source.id,
+        });
+        entry.details?.add(event.seq, event.id, detailTextsOfView(event));
+      } else if (change.kind === 'stance.corrected') {
+        // One change: the retraction first (nothing applied if it fails: the catch-up reads both), then the new event.
+        const retracted = stanceOf({ event: change.data.retracted });
+        const event = stanceOf(change.data);
+        const at = retracted?.retraction ? Date.parse(retracted.retraction.recordedAt) : Number.NaN;
+        if (!retracted || !event || Number.isNaN(at) || !index.retract(retracted.seq, at, change.seq)) return;
         index.add({
           seq: event.seq,
           partyId: event.partyId,

@@ -9,6 +9,7 @@ export const toNegotiation = (e: NegotiationEntity): Negotiation => ({
   description: e.description,
   status: e.status,
   reviewPolicy: e.reviewPolicy,
+  requireExpectedVersion: e.requireExpectedVersion,
   seq: e.seq,
   version: e.version,
   createdAt: toIso(e.createdAt),

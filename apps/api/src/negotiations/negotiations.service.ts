@@ -65,6 +65,7 @@ export class NegotiationsService {
       description: input.description ?? '',
       status: input.status ?? 'active',
       reviewPolicy: input.reviewPolicy ?? 'off',
+      requireExpectedVersion: input.requireExpectedVersion ?? false,
       seq: 0,
       version: 1,
       createdAt: now,
@@ -101,6 +102,7 @@ export class NegotiationsService {
         description: patch.description ?? current.description,
         status: patch.status ?? current.status,
         reviewPolicy: patch.reviewPolicy ?? current.reviewPolicy,
+        requireExpectedVersion: patch.requireExpectedVersion ?? current.requireExpectedVersion,
         version: current.version + 1,
         updatedAt: now,
         seq,
@@ -110,6 +112,7 @@ export class NegotiationsService {
         description: next.description,
         status: next.status,
         reviewPolicy: next.reviewPolicy,
+        requireExpectedVersion: next.requireExpectedVersion,
         version: next.version,
         updatedAt: now,
       });

@@ -6,7 +6,7 @@ import type { ReviewLog } from '../changes/review-log.service';
 import type { Tx } from '../database/db.service';
 import { lockRow, num, sql } from '../database/sql';
 import { loadEvents } from '../stances/stance-row';
-import { recordStances, retractStance, type WriterDeps } from '../stances/stance-writer';
+import { correctStance, recordStances, retractStance, type WriterDeps } from '../stances/stance-writer';
 import { ProposalEntity } from './proposal.entity';
 import { toProposal } from './proposal.mapper';
 
@@ -79,7 +79,7 @@ export async function decide(
     }
     published = await publish(tx, deps.writer, p, reviewer);
     p.publishedEventId = published.event.id;
-    p.publishedSeq = p.kind === 'stance' ? published.event.seq : (published.event.retraction?.seq ?? null);
+    p.publishedSeq = p.kind === 'retraction' ? (published.event.retraction?.seq ?? null) : published.event.seq;
     p.baseVersion = base;
   }
   p.status = input.decision === 'approve' ? 'approved' : input.decision === 'reject' ? 'rejected' : 'changes_requested';
@@ -104,6 +104,12 @@ async function publish(tx: Tx, writer: WriterDeps, p: ProposalEntity, reviewer: 
     const { reason } = JSON.parse(p.payload) as { reason: string };
     return retractStance(tx, writer, p.eventId as string, { reason }, p.author, undefined, reviewer);
   }
+  if (p.kind === 'correction') {
+    // One change, as the direct route's: recorded now (the approval), approvedBy the reviewer; the base was checked above.
+    const { reason, stance } = JSON.parse(p.payload) as { reason: string; stance: StanceCreate };
+    const { expectedVersion: _, ...input } = stance;
+    return correctStance(tx, writer, p.negotiationId, p.eventId as string, input, reason, p.author, reviewer);
+  }
   // The proposal's base was checked above; the version the author once expected is not the writer's concern now.
   const { expectedVersion: _, ...input } = JSON.parse(p.payload) as StanceCreate;
   const [outcome] = await recordStances(tx, writer, p.negotiationId, [{ input, field: '', author: p.author, approvedBy: reviewer }], true);
@@ -127,7 +133,15 @@ export async function editProposal(
   if (patch.expectedVersion !== undefined && patch.expectedVersion !== p.version) {
     throw conflict('VERSION_CONFLICT', `The proposal was changed meanwhile (now version ${p.version}, you expected ${patch.expectedVersion})`, before);
   }
-  if (p.kind === 'stance') {
+  if (p.kind === 'correction') {
+    // Either part or both; the stance stays on the corrected event's cell.
+    if (patch.stance === undefined && patch.reason === undefined) throw invalid([{ field: 'stance', message: 'a correction proposal takes stance and/or reason' }]);
+    const current = JSON.parse(p.payload) as { reason: string; stance: StanceCreate };
+    if (patch.stance && (patch.stance.partyId !== p.partyId || patch.stance.pointId !== p.pointId)) {
+      throw invalid([{ field: 'stance.partyId', message: "a correction stays on the corrected event's cell (party and point)" }]);
+    }
+    p.payload = JSON.stringify({ reason: patch.reason ?? current.reason, stance: patch.stance ?? current.stance });
+  } else if (p.kind === 'stance') {
     if (patch.reason !== undefined || patch.stance === undefined) throw invalid([{ field: 'stance', message: 'is required for a stance proposal (and reason is for retractions)' }]);
     if (patch.stance.partyId !== p.partyId || patch.stance.pointId !== p.pointId) {
       throw invalid([{ field: 'stance.partyId', message: 'a proposal stays on its cell (party and point): propose another stance for another cell' }]);

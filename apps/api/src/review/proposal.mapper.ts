@@ -3,7 +3,8 @@ import { toIso } from '@parley/domain';
 import type { ProposalEntity } from './proposal.entity';
 
 export const toProposal = (e: ProposalEntity): Proposal => {
-  const payload = JSON.parse(e.payload) as StanceCreate | { reason: string };
+  // A stance: the StanceCreate; a retraction: { reason }; a correction: { reason, stance }.
+  const payload = JSON.parse(e.payload) as StanceCreate | { reason: string } | { reason: string; stance: StanceCreate };
   return {
     id: e.id,
     negotiationId: e.negotiationId,
@@ -12,8 +13,8 @@ export const toProposal = (e: ProposalEntity): Proposal => {
     partyId: e.partyId,
     pointId: e.pointId,
     baseVersion: e.baseVersion,
-    stance: e.kind === 'stance' ? (payload as StanceCreate) : null,
-    retraction: e.kind === 'retraction' ? { eventId: e.eventId as string, reason: (payload as { reason: string }).reason } : null,
+    stance: e.kind === 'stance' ? (payload as StanceCreate) : e.kind === 'correction' ? (payload as { stance: StanceCreate }).stance : null,
+    retraction: e.kind === 'stance' ? null : { eventId: e.eventId as string, reason: (payload as { reason: string }).reason },
     author: e.author,
     createdAt: toIso(e.createdAt),
     updatedAt: toIso(e.updatedAt),

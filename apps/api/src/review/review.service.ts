@@ -12,6 +12,7 @@ import { NegotiationsService } from '../negotiations/negotiations.service';
 import { StanceEventEntity, StanceRetractionEntity } from '../stances/stance.entities';
 import { loadEvents } from '../stances/stance-row';
 import { StancesService } from '../stances/stances.service';
+import { versionRequired } from '../stances/stance-writer';
 import { ProposalEntity } from './proposal.entity';
 import { toProposal } from './proposal.mapper';
 
@@ -49,14 +50,31 @@ export class ReviewService implements OnModuleInit {
     this.stances.useReview({
       stance: (negotiationId, input, author) => this.proposeStance(negotiationId, input, author),
       retraction: (eventId, input, author) => this.proposeRetraction(eventId, input, author),
+      correction: (negotiationId, eventId, input, reason, author) => this.proposeCorrection(negotiationId, eventId, input, reason, author),
       refuseBulk: (negotiationId, what) => this.refuseBulk(negotiationId, what),
     });
   }
 
   /** Whether the negotiation requires review (read each time: another node may just have changed it). */
   async requires(negotiationId: string): Promise<boolean> {
-    const { rows } = await sql<{ review_policy: string }>(this.db.read, 'SELECT review_policy FROM negotiations WHERE id = ?', [negotiationId]);
-    return rows[0]?.review_policy === 'required';
+    return (await this.policyOf(negotiationId)).review;
+  }
+
+  /** The negotiation's review policy and requireExpectedVersion setting. */
+  private async policyOf(negotiationId: string): Promise<{ review: boolean; strict: boolean }> {
+    const { rows } = await sql<{ review_policy: string; require_expected_version: number | string }>(
+      this.db.read,
+      'SELECT review_policy, require_expected_version FROM negotiations WHERE id = ?',
+      [negotiationId],
+    );
+    return { review: rows[0]?.review_policy === 'required', strict: num(rows[0]?.require_expected_version ?? 0) === 1 };
+  }
+
+  /** Under requireExpectedVersion a proposal must say which version it was made against, as a write must. */
+  private async checkStrict(negotiationId: string, expectedVersion: number | undefined): Promise<boolean> {
+    const { review, strict } = await this.policyOf(negotiationId);
+    if (review && strict && expectedVersion === undefined) throw versionRequired('');
+    return review;
   }
 
   private async refuseBulk(negotiationId: string, what: string): Promise<void> {
@@ -64,29 +82,35 @@ export class ReviewService implements OnModuleInit {
   }
 
   private async proposeStance(negotiationId: string, input: StanceCreate, author: string): Promise<Proposal | null> {
-    if (!(await this.requires(negotiationId))) return null;
+    if (!(await this.checkStrict(negotiationId, input.expectedVersion))) return null;
     return this.db.write(async (tx) => {
-      const { version, current } = await cellOf(tx, negotiationId, input.partyId, input.pointId);
-      if (input.expectedVersion !== undefined && input.expectedVersion !== version) {
-        throw conflict(
-          'VERSION_CONFLICT',
-          `the cell was changed by someone else meanwhile (now version ${version}, you expected ${input.expectedVersion}); nothing was proposed`,
-          { partyId: input.partyId, pointId: input.pointId, version, current: current ? ((await loadEvents(tx.manager, [current])).get(current) ?? null) : null },
-        );
-      }
+      const version = await expectVersion(tx, negotiationId, input.partyId, input.pointId, input.expectedVersion);
       return this.insert(tx, { negotiationId, kind: 'stance', partyId: input.partyId, pointId: input.pointId, eventId: null, baseVersion: version, payload: input, author });
     });
   }
 
   private async proposeRetraction(eventId: string, input: RetractInput, author: string): Promise<Proposal | null> {
     const event = await this.db.read.findOne(StanceEventEntity, { select: { id: true, negotiationId: true, partyId: true, pointId: true }, where: { id: eventId } });
-    if (!event || !(await this.requires(event.negotiationId))) return null;
+    if (!event || !(await this.checkStrict(event.negotiationId, input.expectedVersion))) return null;
     return this.db.write(async (tx) => {
       const retracted = await tx.manager.findOneBy(StanceRetractionEntity, { eventId });
       if (retracted) throw conflict('ALREADY_RETRACTED', `Stance event '${eventId}' was already retracted (${retracted.reason}); nothing was proposed`);
-      const { version } = await cellOf(tx, event.negotiationId, event.partyId, event.pointId);
+      const version = await expectVersion(tx, event.negotiationId, event.partyId, event.pointId, input.expectedVersion);
       return this.insert(tx, {
         negotiationId: event.negotiationId, kind: 'retraction', partyId: event.partyId, pointId: event.pointId, eventId, baseVersion: version, payload: { reason: input.reason }, author,
+      });
+    });
+  }
+
+  /** A one-step correction proposed: the event retracted and the new stance, published together on approval. */
+  private async proposeCorrection(negotiationId: string, eventId: string, input: StanceCreate, reason: string, author: string): Promise<Proposal | null> {
+    if (!(await this.checkStrict(negotiationId, input.expectedVersion))) return null;
+    return this.db.write(async (tx) => {
+      const retracted = await tx.manager.findOneBy(StanceRetractionEntity, { eventId });
+      if (retracted) throw conflict('ALREADY_RETRACTED', `Stance event '${eventId}' was already retracted (${retracted.reason}); nothing was proposed`);
+      const version = await expectVersion(tx, negotiationId, input.partyId, input.pointId, input.expectedVersion);
+      return this.insert(tx, {
+        negotiationId, kind: 'correction', partyId: input.partyId, pointId: input.pointId, eventId, baseVersion: version, payload: { reason, stance: input }, author,
       });
     });
   }
@@ -145,6 +169,19 @@ export class ReviewService implements OnModuleInit {
 
 export const reviewRequired = (what: string) =>
   new AppError(409, 'REVIEW_REQUIRED', `${what} is refused: this negotiation's review policy is 'required', so each stance change must be proposed one at a time (POST …/stances) and approved by a second person`);
+
+/** The cell's version, or 409 VERSION_CONFLICT with the cell when it is not the one expected. */
+async function expectVersion(tx: Tx, negotiationId: string, partyId: string, pointId: string, expected: number | undefined): Promise<number> {
+  const { version, current } = await cellOf(tx, negotiationId, partyId, pointId);
+  if (expected !== undefined && expected !== version) {
+    throw conflict(
+      'VERSION_CONFLICT',
+      `the cell was changed by someone else meanwhile (now version ${version}, you expected ${expected}); nothing was proposed`,
+      { partyId, pointId, version, current: current ? ((await loadEvents(tx.manager, [current])).get(current) ?? null) : null },
+    );
+  }
+  return version;
+}
 
 /** The cell's version and its current event's id (0 and null: never written). */
 async function cellOf(tx: Tx, negotiationId: string, partyId: string, pointId: string): Promise<{ version: number; current: string | null }> {

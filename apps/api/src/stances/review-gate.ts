@@ -9,6 +9,8 @@ import type { Proposal, RetractInput, StanceCreate } from '@parley/contracts';
 export interface ReviewGate {
   stance(negotiationId: string, input: StanceCreate, author: string): Promise<Proposal | null>;
   retraction(eventId: string, input: RetractInput, author: string): Promise<Proposal | null>;
+  /** A one-step correction: retract `eventId`, record `input` (on its cell) — one proposal of kind `correction`. */
+  correction(negotiationId: string, eventId: string, input: StanceCreate, reason: string, author: string): Promise<Proposal | null>;
   /** Refuses (409 REVIEW_REQUIRED) a write of many stances at once into a negotiation that requires review. */
   refuseBulk(negotiationId: string, what: string): Promise<void>;
 }

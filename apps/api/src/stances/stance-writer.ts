@@ -1,5 +1,5 @@
-import { citesSource, type RecordStanceResult, type RetractInput, type StanceCreate, type StanceEvent } from '@parley/contracts';
-import { AppError, badReference, conflict, notFound } from '../common/app-error';
+import { citesSource, type CorrectStanceResult, type RecordStanceResult, type RetractInput, type StanceCreate, type StanceEvent } from '@parley/contracts';
+import { AppError, badReference, conflict, invalid, notFound } from '../common/app-error';
 import { isUuid, newOrderedId } from '../common/ids';
 import type { ChangeInput, ChangeLog } from '../changes/change-log.service';
 import type { Outcome, Tx } from '../database/db.service';
@@ -120,7 +120,7 @@ export async function recordStances(
   // from a snapshot taken after the previous writer committed (a read that waited on the lock
   // itself would still see its old snapshot of the joined rows). SQLite has one writer: no lock.
   await changes.lock(tx, negotiationId);
-  const { head, all, cells, reviewed } = cache ? await cachedCells(tx, cache, negotiationId, items) : { ...(await readCells(tx, negotiationId, items)), all: null };
+  const { head, all, cells, reviewed, strict } = cache ? await cachedCells(tx, cache, negotiationId, items) : { ...(await readCells(tx, negotiationId, items)), all: null };
 
   const outcomes: StanceOutcome[] = [];
   const pending: { i: number; event: StanceEventEntity; view: StanceEvent; version: number; becomesCurrent: boolean; current: Cell['current']; currentView: StanceEvent | null; author: string }[] = [];
@@ -134,6 +134,13 @@ export async function recordStances(
     if (reviewed && approvedBy === undefined) {
       // The policy changed after the request was routed (or a bulk write did not ask): nothing is published unreviewed.
       const error = unreviewed(field);
+      if (allOrNothing) throw error;
+      outcomes[i] = { ok: false, error };
+      continue;
+    }
+    if (strict && input.expectedVersion === undefined && approvedBy === undefined) {
+      // requireExpectedVersion: a write that does not say which version it replaces changes nothing (an approval was checked against its base).
+      const error = versionRequired(field);
       if (allOrNothing) throw error;
       outcomes[i] = { ok: false, error };
       continue;
@@ -235,13 +242,18 @@ async function cachedCells(
   cache: CellCache,
   negotiationId: string,
   items: StanceItem[],
-): Promise<{ head: number; reviewed: boolean; all: Map<string, Cell> | null; cells: Overlay | Map<string, Cell> }> {
-  const { rows: heads } = await sql<{ seq: number | string; review_policy: string }>(tx.manager, 'SELECT seq, review_policy FROM negotiations WHERE id = ?', [negotiationId]);
+): Promise<{ head: number; reviewed: boolean; strict: boolean; all: Map<string, Cell> | null; cells: Overlay | Map<string, Cell> }> {
+  const { rows: heads } = await sql<{ seq: number | string; review_policy: string; require_expected_version: number | string }>(
+    tx.manager,
+    'SELECT seq, review_policy, require_expected_version FROM negotiations WHERE id = ?',
+    [negotiationId],
+  );
   if (heads.length === 0) throw notFound('Negotiation', negotiationId);
   const head = num(heads[0].seq);
   const reviewed = heads[0].review_policy === 'required';
+  const strict = num(heads[0].require_expected_version) === 1;
   const copy = cache.state(negotiationId, head);
-  if (copy.kind === 'exact') return { head, reviewed, all: null, cells: new Overlay(copy.cells) };
+  if (copy.kind === 'exact') return { head, reviewed, strict, all: null, cells: new Overlay(copy.cells) };
   if (copy.kind === 'behind') return { ...(await readCells(tx, negotiationId, items)), all: null };
   const all = new Map<string, Cell>();
   const { rows } = await sql<CellRow>(
@@ -250,7 +262,7 @@ async function cachedCells(
     [negotiationId],
   );
   for (const row of rows) all.set(cellKey(row.party_id as string, row.point_id as string), cellOf(row));
-  return { head, reviewed, all, cells: new Overlay(all) };
+  return { head, reviewed, strict, all, cells: new Overlay(all) };
 }
 
 /** A stance change refused because the negotiation requires review and nobody approved it. */
@@ -260,6 +272,16 @@ export const unreviewed = (field: string) =>
     'REVIEW_REQUIRED',
     `${field ? `${field}: ` : ''}this negotiation's review policy is 'required': a stance change is published only when another analyst or an admin approves its proposal; nothing was recorded`,
   );
+
+/** A stance change without expectedVersion in a negotiation whose requireExpectedVersion is on. */
+export const versionRequired = (field: string) =>
+  invalid([
+    {
+      field: `${field ? `${field}.` : ''}expectedVersion`,
+      message:
+        "is required: this negotiation requires expectedVersion on every stance write (requireExpectedVersion); send the cell's version you last saw (0 for a cell with no events); nothing was recorded",
+    },
+  ]);
 
 /** A write's view of the cells: its own changes over a base it does not modify. */
 class Overlay {
@@ -279,20 +301,21 @@ class Overlay {
  * their current events. The cells are joined to the negotiation's row, so one statement serves a
  * single write.
  */
-async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; reviewed: boolean; cells: Map<string, Cell> }> {
+async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Promise<{ head: number; reviewed: boolean; strict: boolean; cells: Map<string, Cell> }> {
   const wanted = new Map<string, [string, string]>();
   for (const { input } of items) wanted.set(cellKey(input.partyId, input.pointId), [input.partyId, input.pointId]);
   const pairs = [...wanted.values()];
   const cells = new Map<string, Cell>();
   let head: number | null = null;
   let reviewed = false;
+  let strict = false;
   for (let i = 0; i < pairs.length; i += CELL_CHUNK) {
     const chunk = pairs.slice(i, i + CELL_CHUNK);
     // A join with a VALUES list seeks each cell by the primary key (an OR of the pairs is several times slower).
     const values = chunk.map(() => '(?, ?)').join(', ');
-    const { rows } = await sql<CellRow & { head: number | string; review_policy: string }>(
+    const { rows } = await sql<CellRow & { head: number | string; review_policy: string; require_expected_version: number | string }>(
       tx.manager,
-      `SELECT n.seq AS head, n.review_policy, c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
+      `SELECT n.seq AS head, n.review_policy, n.require_expected_version, c.party_id, c.point_id, c.version, c.event_id, e.effective_at, e.recorded_at, e.seq
          FROM negotiations n
          LEFT JOIN (current_stances c JOIN (VALUES ${values}) v ON c.party_id = v.column1 AND c.point_id = v.column2) ON c.negotiation_id = n.id
          LEFT JOIN stance_events e ON e.id = c.event_id
@@ -302,12 +325,13 @@ async function readCells(tx: Tx, negotiationId: string, items: StanceItem[]): Pr
     if (rows.length === 0) throw notFound('Negotiation', negotiationId);
     head ??= num(rows[0].head);
     reviewed = rows[0].review_policy === 'required';
+    strict = num(rows[0].require_expected_version) === 1;
     for (const row of rows) {
       if (row.party_id === null || row.point_id === null) continue;
       cells.set(cellKey(row.party_id, row.point_id), cellOf(row));
     }
   }
-  return { head: head ?? 0, reviewed, cells };
+  return { head: head ?? 0, reviewed, strict, cells };
 }
 
 
@@ -331,13 +355,19 @@ export async function retractStance(
   if (!event) throw notFound('Stance event', eventId);
   const seq = await changes.nextSeq(tx, event.negotiationId);
   if (approvedBy === undefined) {
-    const { rows: policy } = await sql<{ review_policy: string }>(tx.manager, 'SELECT review_policy FROM negotiations WHERE id = ?', [event.negotiationId]);
+    const { rows: policy } = await sql<{ review_policy: string; require_expected_version: number | string }>(
+      tx.manager,
+      'SELECT review_policy, require_expected_version FROM negotiations WHERE id = ?',
+      [event.negotiationId],
+    );
     if (policy[0]?.review_policy === 'required') throw unreviewed('');
+    if (num(policy[0]?.require_expected_version ?? 0) === 1 && input.expectedVersion === undefined) throw versionRequired('');
   }
   const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: event.id });
   if (existing) {
     throw conflict('ALREADY_RETRACTED', `Stance event '${event.id}' was already retracted (${existing.reason})`, await loadEvent(tx, event.id));
   }
+  if (input.expectedVersion !== undefined) await checkVersion(tx, event, input.expectedVersion, 'retracted');
   const now = recordedAt ?? Date.now();
   await tx.manager.insert(StanceRetractionEntity, {
     id: newOrderedId(now),
@@ -370,4 +400,112 @@ async function loadEvent(tx: Tx, eventId: string): Promise<StanceEvent> {
   const event = (await loadEvents(tx.manager, [eventId])).get(eventId);
   if (!event) throw notFound('Stance event', eventId);
   return event;
+}
+
+/** 409 VERSION_CONFLICT with the cell as it is (as a stance write's) when its version is not `expected`. */
+async function checkVersion(tx: Tx, event: { negotiationId: string; partyId: string; pointId: string }, expected: number, what: string): Promise<number> {
+  const { negotiationId, partyId, pointId } = event;
+  const { rows } = await sql<CellRow>(
+    tx.manager,
+    `SELECT ${CELL_SELECT} FROM ${CELL_FROM} WHERE c.negotiation_id = ? AND c.party_id = ? AND c.point_id = ?`,
+    [negotiationId, partyId, pointId],
+  );
+  const cell = rows[0] ? cellOf(rows[0]) : { version: 0, current: null };
+  if (cell.version === expected) return cell.version;
+  throw conflict(
+    'VERSION_CONFLICT',
+    `the cell was changed by someone else meanwhile (now version ${cell.version}, you expected ${expected}); nothing was ${what}`,
+    { partyId, pointId, version: cell.version, current: cell.current ? await loadEvent(tx, cell.current.id) : null },
+  );
+}
+
+/**
+ * A one-step correction: retracts `eventId` and records `input` (on the event's cell) in one
+ * transaction and ONE change — `stance.corrected`, one sequence number shared by the retraction
+ * and the new event, one change-log row, one live message — so a viewer goes from the old stance
+ * to the new one without the state between. Rules as for a retraction and a write: review policy
+ * (`approvedBy` when published from a proposal), requireExpectedVersion, already retracted (409),
+ * expectedVersion against the cell before it (409 with the cell); the cell's version goes up by
+ * two (a retraction and an event) and it holds its latest standing event after both. An inline
+ * source the negotiation does not hold yet is created first (its own `source.created` change,
+ * committed and published with it). The change's data is stored in full (corrections are rare).
+ */
+export async function correctStance(
+  tx: Tx,
+  { changes }: WriterDeps,
+  negotiationId: string,
+  eventId: string,
+  input: StanceCreate,
+  reason: string,
+  author: string,
+  approvedBy?: string,
+): Promise<CorrectStanceResult> {
+  const old = isUuid(eventId) ? await tx.manager.findOneBy(StanceEventEntity, { id: eventId }) : null;
+  if (!old || old.negotiationId !== negotiationId) throw notFound('Stance event', eventId);
+  if (input.partyId !== old.partyId || input.pointId !== old.pointId) {
+    throw invalid([{ field: 'partyId', message: `a correction stays on the event's cell (party '${old.partyId}', point '${old.pointId}')` }]);
+  }
+  // PostgreSQL: serialize with the negotiation's writers before reading the head and the cell.
+  await changes.lock(tx, negotiationId);
+  const { rows: heads } = await sql<{ seq: number | string; review_policy: string; require_expected_version: number | string }>(
+    tx.manager,
+    'SELECT seq, review_policy, require_expected_version FROM negotiations WHERE id = ?',
+    [negotiationId],
+  );
+  if (heads.length === 0) throw notFound('Negotiation', negotiationId);
+  let seq = num(heads[0].seq);
+  if (approvedBy === undefined) {
+    if (heads[0].review_policy === 'required') throw unreviewed('');
+    if (num(heads[0].require_expected_version) === 1 && input.expectedVersion === undefined) throw versionRequired('');
+  }
+  const existing = await tx.manager.findOneBy(StanceRetractionEntity, { eventId: old.id });
+  if (existing) {
+    throw conflict('ALREADY_RETRACTED', `Stance event '${old.id}' was already retracted (${existing.reason}); nothing was corrected`, await loadEvent(tx, old.id));
+  }
+  const { rows: cellRows } = await sql<CellRow>(
+    tx.manager,
+    `SELECT ${CELL_SELECT} FROM ${CELL_FROM} WHERE c.negotiation_id = ? AND c.party_id = ? AND c.point_id = ?`,
+    [negotiationId, old.partyId, old.pointId],
+  );
+  const before = cellRows[0] ? cellOf(cellRows[0]).version : 0;
+  if (input.expectedVersion !== undefined && input.expectedVersion !== before) await checkVersion(tx, old, input.expectedVersion, 'corrected');
+
+  const now = Date.now();
+  const entries: ChangeInput[] = [];
+  let cited: SourceEntity | null = null;
+  if (citesSource(input.source)) {
+    const book = await SourceBook.load(tx.manager, negotiationId, [input.source]);
+    cited = book.find(input.source);
+    if (!cited && input.source.id !== undefined) throw badReference('source.id', `source '${input.source.id}' does not exist in this negotiation`);
+    if (!cited) {
+      cited = book.create(input.source, now);
+      await insertRows(tx.manager, 'sources', SOURCE_COLUMNS, [sourceValues(cited)]);
+      entries.push({ negotiationId, seq: ++seq, kind: 'source.created', entityId: cited.id, data: toSource(cited), recordedAt: now, recordedBy: author });
+    }
+  }
+  seq += 1;
+  const event = entityOfInput(input, negotiationId, seq, now, author, cited, approvedBy ?? null);
+  await insertRows(tx.manager, 'stance_events', EVENT_COLUMNS, [eventValues(event)]);
+  // The retraction takes the same number: one change.
+  await tx.manager.insert(StanceRetractionEntity, { id: newOrderedId(now), negotiationId, eventId: old.id, seq, reason, recordedAt: now, recordedBy: author });
+  const { partyId, pointId } = old;
+  const { rows: standing } = await sql<{ id: string }>(tx.manager, STANDING_EVENT_SQL, [negotiationId, partyId, pointId]);
+  const currentId = standing[0]?.id ?? null;
+  const version = before + 2;
+  await insertRows(tx.manager, 'current_stances', CELL_COLUMNS, [[negotiationId, partyId, pointId, currentId, version]], UPSERT_CELL);
+  await sql(tx.manager, 'update negotiations set seq = ? where id = ?', [seq, negotiationId]);
+  const views = await loadEvents(tx.manager, [...new Set([old.id, event.id, ...(currentId ? [currentId] : [])])]);
+  const view = (id: string) => {
+    const found = views.get(id);
+    if (!found) throw notFound('Stance event', id);
+    return found;
+  };
+  const result: CorrectStanceResult = {
+    retracted: view(old.id),
+    event: view(event.id),
+    cell: { partyId, pointId, version, current: currentId ? view(currentId) : null },
+  };
+  entries.push({ negotiationId, seq, kind: 'stance.corrected', entityId: event.id, data: result, recordedAt: now, recordedBy: author });
+  await changes.recordMany(tx, entries);
+  return result;
 }

@@ -5,6 +5,7 @@ import {
   BatchSummary,
   ChangesPage,
   ChangesQuery,
+  CorrectStanceResult,
   HistoryQuery,
   LIMITS,
   PointHistory,
@@ -12,6 +13,7 @@ import {
   RecordStanceResult,
   RetractInput,
   StanceBatch,
+  StanceCorrect,
   StanceCreate,
   StanceEvent,
   summarizeBatch,
@@ -135,6 +137,29 @@ export class StancesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordStanceResult | Proposal> {
     return send(reply, await this.stances.retract(eventId, body, author));
+  }
+
+  @Post('negotiations/:negotiationId/stances/:eventId/correct')
+  @Access('analyst')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "One-step correction: retract the event (reason) and record the new stance on its cell in one transaction and one change (`stance.corrected`, one seq, one live message); expectedVersion (the cell's version) is required. Idempotent with Idempotency-Key. Under review policy `required`: 202 with a proposal of kind `correction` instead",
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Input({ body: StanceCorrect })
+  @Returns(201, CorrectStanceResult, 'Corrected: the event retracted, the new event and the cell after both', [400, 404, 409, 422])
+  @Returns(202, Proposal, 'Review required: the proposal (kind correction), visible to analysts and admins only', [])
+  async correct(
+    @Param('negotiationId') negotiationId: string,
+    @Param('eventId') eventId: string,
+    @Body() body: StanceCorrect,
+    @Author() author: string,
+    @CurrentPrincipal() principal: Principal | null,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CorrectStanceResult | Proposal> {
+    return send(reply, await this.stances.correct(negotiationId, eventId, body, author, idempotencyKey(key, principal)));
   }
 
   @Get('stance-events/:eventId')

@@ -5,11 +5,13 @@ import type {
   ChangeItem,
   ChangesPage,
   ChangesQuery,
+  CorrectStanceResult,
   FieldProblem,
   HistoryQuery,
   PointHistory,
   RecordStanceResult,
   RetractInput,
+  StanceCorrect,
   StanceCreate,
   StanceEvent,
 } from '@parley/contracts';
@@ -29,9 +31,9 @@ import { ActorEntity, PartyEntity } from '../parties/party.entity';
 import { PointEntity } from '../points/point.entity';
 import { SourceEntity } from '../sources/source.entity';
 import { IdempotencyKeyEntity, StanceEventEntity } from './stance.entities';
-import { EVENT_FROM, EVENT_SELECT, SOURCE_JOIN, toStanceEvent, type EventRow } from './stance-row';
+import { EVENT_FROM, EVENT_SELECT, loadEvents, SOURCE_JOIN, toStanceEvent, type EventRow } from './stance-row';
 import type { ReviewGate } from './review-gate';
-import { CellCache, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
+import { CellCache, correctStance, recordStances, retractStance, type StanceOutcome, type WriterDeps } from './stance-writer';
 
 /** An Idempotency-Key header and the user who sent it: the key is theirs alone. */
 export interface IdempotencyKey {
@@ -142,6 +144,40 @@ export class StancesService {
     return { status: 201, body: await this.db.write((tx) => this.retractIn(tx, eventId, input, author)), replayed: false };
   }
 
+  /**
+   * One-step correction: retract `eventId` and record `input` on its cell, one transaction and one
+   * change (stance-writer.ts, correctStance). The event must be the negotiation's (404 otherwise);
+   * partyId/pointId, when given, must be its cell's. Under review policy `required`: 202 with a
+   * proposal of kind `correction` instead.
+   */
+  async correct(
+    negotiation: string,
+    eventId: string,
+    body: StanceCorrect,
+    author: string,
+    idempotencyKey?: IdempotencyKey,
+  ): Promise<Replayable<CorrectStanceResult | Proposal>> {
+    const negotiationId = await this.negotiations.resolveId(negotiation);
+    const event = isUuid(eventId)
+      ? await this.db.read.findOne(StanceEventEntity, { select: { id: true, negotiationId: true, partyId: true, pointId: true }, where: { id: eventId } })
+      : null;
+    if (!event || event.negotiationId !== negotiationId) throw notFound('Stance event', eventId);
+    const { reason, partyId, pointId, ...fields } = body;
+    const problems: FieldProblem[] = [];
+    if (partyId !== undefined && partyId !== event.partyId) {
+      problems.push({ field: 'partyId', message: `must be the event's party '${event.partyId}': a correction stays on its cell (retract it and record the other cell's stance instead)` });
+    }
+    if (pointId !== undefined && pointId !== event.pointId) {
+      problems.push({ field: 'pointId', message: `must be the event's point '${event.pointId}': a correction stays on its cell (retract it and record the other cell's stance instead)` });
+    }
+    if (problems.length) throw invalid(problems);
+    const input: StanceCreate = { ...fields, partyId: event.partyId, pointId: event.pointId };
+    await this.checkRefs(negotiationId, [input], () => '');
+    const proposal = await this.review?.correction(negotiationId, eventId, input, reason, author);
+    if (proposal) return { status: 202, body: proposal, replayed: false };
+    return this.idempotent(negotiationId, 'correct', idempotencyKey, { eventId, body }, (tx) => correctStance(tx, this.writer, negotiationId, eventId, input, reason, author));
+  }
+
   /** Refuses (409) a bulk write of stances (a CSV import) into a negotiation that requires review. */
   async refuseBulk(negotiationId: string, what: string): Promise<void> {
     await this.review?.refuseBulk(negotiationId, what);
@@ -155,7 +191,7 @@ export class StancesService {
   async changesOf(negotiation: string, query: ChangesQuery): Promise<ChangesPage> {
     const n = await this.negotiations.resolve(negotiation);
     const limit = query.limit ?? 500;
-    const where = ['c.negotiation_id = ?', "c.kind IN ('stance.recorded', 'stance.retracted')"];
+    const where = ['c.negotiation_id = ?', "c.kind IN ('stance.recorded', 'stance.retracted', 'stance.corrected')"];
     const params: unknown[] = [n.id];
     if (query.sinceSeq !== undefined) {
       where.push('c.seq > ?');
@@ -195,9 +231,10 @@ export class StancesService {
       where.push('e.point_id = ?');
       params.push(query.pointId);
     }
-    const { rows } = await sql<EventRow & { c_seq: number | string; c_kind: string; c_recorded_at: number | string }>(
+    const { rows } = await sql<EventRow & { c_seq: number | string; c_kind: string; c_recorded_at: number | string; c_data: string | null }>(
       this.db.read,
-      `SELECT c.seq AS c_seq, c.kind AS c_kind, c.recorded_at AS c_recorded_at, ${EVENT_SELECT}
+      `SELECT c.seq AS c_seq, c.kind AS c_kind, c.recorded_at AS c_recorded_at,
+              CASE WHEN c.kind = 'stance.corrected' THEN c.data END AS c_data, ${EVENT_SELECT}
          FROM change_log c
          JOIN stance_events e ON e.id = c.entity_id
          ${SOURCE_JOIN}
@@ -207,10 +244,18 @@ export class StancesService {
       [...params, limit + 1],
     );
     const page = rows.slice(0, limit);
+    // A correction's row names its new event; the event it retracted is in its data (shown as stored now, with its retraction).
+    const correctedIds = new Map(page.flatMap((row) => (!row.c_data ? [] : [[num(row.c_seq), (JSON.parse(row.c_data) as CorrectStanceResult).retracted.id] as const])));
+    const retracted = await loadEvents(this.db.read, [...new Set(correctedIds.values())]);
     const items: ChangeItem[] = page.map((row) => {
       const event = toStanceEvent(row);
       const seq = num(row.c_seq);
       const recordedAt = toIso(num(row.c_recorded_at));
+      if (row.c_kind === 'stance.corrected') {
+        const old = retracted.get(correctedIds.get(seq) ?? '');
+        if (!old) throw new Error(`change ${seq}: the corrected event is not stored`);
+        return { kind: 'stance.corrected', seq, recordedAt, event, retracted: old, reason: old.retraction?.reason ?? '' };
+      }
       return row.c_kind === 'stance.retracted'
         ? { kind: 'stance.retracted', seq, recordedAt, event, reason: event.retraction?.reason ?? '' }
         : { kind: 'stance.recorded', seq, recordedAt, event };

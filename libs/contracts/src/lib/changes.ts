@@ -1,5 +1,5 @@
 import type { Source } from './sources';
-import type { Milestone, Negotiation, Party, PlanDocument, Point, RecordStanceResult } from './schemas';
+import type { CorrectStanceResult, Milestone, Negotiation, Party, PlanDocument, Point, RecordStanceResult } from './schemas';
 
 /**
  * Every change to a negotiation takes the next sequence number and is kept in its change log.
@@ -20,6 +20,7 @@ export const CHANGE_KINDS = [
   'source.updated',
   'stance.recorded',
   'stance.retracted',
+  'stance.corrected',
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -43,6 +44,12 @@ export interface ChangePayloads {
   'source.updated': Source;
   'stance.recorded': RecordStanceResult;
   'stance.retracted': RecordStanceResult;
+  /**
+   * A one-step correction (`POST …/stances/:eventId/correct`): the retraction of `retracted` and the
+   * recording of `event`, in one change (one seq: the retraction's and the new event's), `cell` after
+   * both. Apply it as one step: a viewer never sees the cell between them.
+   */
+  'stance.corrected': CorrectStanceResult;
 }
 
 interface ChangeOf<K extends ChangeKind> {

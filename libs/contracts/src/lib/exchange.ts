@@ -210,6 +210,7 @@ export const NegotiationDump = z.strictObject({
     description: LongText,
     status: enumOf(NEGOTIATION_STATUSES),
     reviewPolicy: enumOf(REVIEW_POLICIES).optional().describe('Absent: off'),
+    requireExpectedVersion: z.boolean().optional().describe('Absent: false'),
     seq: Count,
     version: Count,
     createdAt: Instant,

@@ -8,8 +8,11 @@ import { RecordStanceResult, RetractInput, StanceCreate, StanceEvent } from './s
  * never a stance event, so nothing public sees it — until another analyst or an admin decides.
  */
 
-/** What a proposal would publish: a new stance event, or the retraction of an event. */
-export const PROPOSAL_KINDS = ['stance', 'retraction'] as const;
+/**
+ * What a proposal would publish: a new stance event, the retraction of an event, or a correction
+ * (the retraction of an event and a new stance on its cell, published as one change).
+ */
+export const PROPOSAL_KINDS = ['stance', 'retraction', 'correction'] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
 /** open → (changes_requested → open)* → approved | rejected. */
@@ -29,8 +32,11 @@ export const Proposal = z.object({
   partyId: z.string(),
   pointId: z.string(),
   baseVersion: z.number().describe("The cell's version when the proposal was made (or last re-based)"),
-  stance: StanceCreate.nullable().describe('kind stance: the stance as it would be recorded'),
-  retraction: z.object({ eventId: z.string(), reason: z.string() }).nullable().describe('kind retraction: the event and the reason'),
+  stance: StanceCreate.nullable().describe('kinds stance and correction: the stance as it would be recorded'),
+  retraction: z
+    .object({ eventId: z.string(), reason: z.string() })
+    .nullable()
+    .describe('kinds retraction and correction: the event retracted and the reason'),
   author: z.string(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -42,7 +48,7 @@ export const Proposal = z.object({
   published: z
     .object({ eventId: z.string(), seq: z.number() })
     .nullable()
-    .describe('Once approved: the stance event published (a retraction: the event retracted) and the change’s sequence number'),
+    .describe('Once approved: the stance event published (a retraction: the event retracted; a correction: the new event) and the change’s sequence number'),
 });
 export type Proposal = z.infer<typeof Proposal>;
 
@@ -67,7 +73,7 @@ export const ProposalQuery = z.strictObject({
 });
 export type ProposalQuery = z.infer<typeof ProposalQuery>;
 
-/** The author's edit after a request for changes: the whole new stance (or reason); back to open. */
+/** The author's edit after a request for changes: the whole new stance (or reason; a correction: either or both); back to open. */
 export const ProposalEdit = z.strictObject({
   stance: StanceCreate.optional(),
   reason: RetractInput.shape.reason.optional(),
@@ -100,10 +106,13 @@ export const ProposalDecisionInput = z
   });
 export type ProposalDecisionInput = z.infer<typeof ProposalDecisionInput>;
 
-/** A decision's answer: the proposal after it, and on approval the change published (the event or retraction and the cell). */
+/**
+ * A decision's answer: the proposal after it, and on approval the change published (the event or
+ * retraction and the cell; a correction's also carries `retracted`, as CorrectStanceResult).
+ */
 export const ProposalDecisionResult = z.object({
   proposal: Proposal,
-  published: RecordStanceResult.nullable(),
+  published: RecordStanceResult.extend({ retracted: StanceEvent.optional().describe('A correction: the event it retracted') }).nullable(),
 });
 export type ProposalDecisionResult = z.infer<typeof ProposalDecisionResult>;
 

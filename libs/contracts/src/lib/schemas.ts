@@ -24,12 +24,19 @@ const ReviewPolicyField = enumOf(REVIEW_POLICIES).describe(
   "`off` (default): a stance change is published when saved. `required`: an analyst's (or admin's) new stance or retraction becomes a proposal that another analyst or an admin must approve before viewers see it",
 );
 
+const RequireExpectedVersionField = z
+  .boolean({ error: 'must be true or false' })
+  .describe(
+    '`true`: every stance write (POST …/stances, batch items, retract, correct, proposals) must carry expectedVersion (400 naming the field without it), and CSV stance imports are refused; `false` (default): expectedVersion is optional',
+  );
+
 export const NegotiationCreate = z.strictObject({
   title: Title,
   slug: Code.optional().describe('URL-friendly key, unique; derived from the title when omitted'),
   description: LongText.optional(),
   status: enumOf(NEGOTIATION_STATUSES).optional(),
   reviewPolicy: ReviewPolicyField.optional(),
+  requireExpectedVersion: RequireExpectedVersionField.optional(),
 });
 export type NegotiationCreate = z.infer<typeof NegotiationCreate>;
 
@@ -38,6 +45,7 @@ export const NegotiationPatch = z.strictObject({
   description: LongText.optional(),
   status: enumOf(NEGOTIATION_STATUSES).optional(),
   reviewPolicy: ReviewPolicyField.optional(),
+  requireExpectedVersion: RequireExpectedVersionField.optional().describe('Admins only: see Negotiation.requireExpectedVersion'),
   expectedVersion: ExpectedVersion.optional(),
 });
 export type NegotiationPatch = z.infer<typeof NegotiationPatch>;
@@ -50,6 +58,8 @@ export const Negotiation = z.object({
   status: enumOf(NEGOTIATION_STATUSES),
   // Optional in the type: changes recorded before the policy existed replay without it (absent: off).
   reviewPolicy: ReviewPolicyField.optional(),
+  // Optional in the type for the same reason (absent: false).
+  requireExpectedVersion: RequireExpectedVersionField.optional(),
   seq: z.number().describe('The latest sequence number of this negotiation (its change counter)'),
   version: z.number(),
   createdAt: Timestamp,
@@ -299,9 +309,8 @@ export function effectiveAtProblem(effectiveAt: string, scheduled: boolean | und
   return null;
 }
 
-export const StanceCreate = z.strictObject({
-  partyId: Id,
-  pointId: Id,
+/** A stance's fields (StanceCreate without the cell, so a correction can make the cell optional). */
+const stanceFields = {
   position: enumOf(POSITIONS),
   confidence: enumOf(CONFIDENCES),
   effectiveAt: DateInput.describe(
@@ -326,17 +335,51 @@ export const StanceCreate = z.strictObject({
   actorId: Id.optional(),
   documentId: Id.optional().describe('The plan version this stance reacts to'),
   milestoneId: Id.optional(),
-  expectedVersion: ExpectedVersion.optional().describe(
-    'The cell version you last saw (0 for a cell with no events); 409 with the current stance if it changed',
-  ),
-}).superRefine((s, ctx) => {
+};
+
+/** The rules across a stance's fields (time, quote and translation). */
+function stanceRules(
+  s: { effectiveAt: string; scheduled?: boolean; quote?: string; quoteLanguage?: string; translation?: string; translationLanguage?: string },
+  ctx: z.RefinementCtx,
+): void {
   const problem = effectiveAtProblem(s.effectiveAt, s.scheduled, Date.now());
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   for (const [field, needs] of [['quoteLanguage', 'quote'], ['translation', 'quote'], ['translationLanguage', 'translation']] as const) {
     if (s[field] !== undefined && s[needs] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `needs a ${needs}` });
   }
-});
+}
+
+export const StanceCreate = z
+  .strictObject({
+    partyId: Id,
+    pointId: Id,
+    ...stanceFields,
+    expectedVersion: ExpectedVersion.optional().describe(
+      "The cell version you last saw (0 for a cell with no events); 409 with the current stance if it changed. Required when the negotiation's requireExpectedVersion is on",
+    ),
+  })
+  .superRefine(stanceRules);
 export type StanceCreate = z.infer<typeof StanceCreate>;
+
+const RetractionReason = PlainString.trim().min(1, 'must not be empty').max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`);
+
+/**
+ * `POST …/stances/:eventId/correct`: retract the event and record this stance instead, in one
+ * transaction and one change (`stance.corrected`). The new stance's fields as for `POST …/stances`;
+ * its cell is the event's (partyId/pointId may be omitted, and if given must be the event's).
+ */
+export const StanceCorrect = z
+  .strictObject({
+    partyId: Id.optional().describe("The event's party (optional: a correction stays on the event's cell)"),
+    pointId: Id.optional().describe("The event's point (optional: a correction stays on the event's cell)"),
+    ...stanceFields,
+    reason: RetractionReason.describe('Why the event is retracted (kept with the retraction)'),
+    expectedVersion: ExpectedVersion.describe(
+      "The cell's version you last saw (required): the correction is refused with 409 and the current stance if the cell changed",
+    ),
+  })
+  .superRefine(stanceRules);
+export type StanceCorrect = z.infer<typeof StanceCorrect>;
 
 export const StanceBatch = z.strictObject({
   events: z
@@ -347,7 +390,10 @@ export const StanceBatch = z.strictObject({
 export type StanceBatch = z.infer<typeof StanceBatch>;
 
 export const RetractInput = z.strictObject({
-  reason: PlainString.trim().min(1, 'must not be empty').max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`),
+  reason: RetractionReason,
+  expectedVersion: ExpectedVersion.optional().describe(
+    "The cell's version you last saw; 409 with the current stance if it changed. Required when the negotiation's requireExpectedVersion is on",
+  ),
 });
 export type RetractInput = z.infer<typeof RetractInput>;
 
@@ -398,6 +444,16 @@ export const RecordStanceResult = z.object({
   }),
 });
 export type RecordStanceResult = z.infer<typeof RecordStanceResult>;
+
+/**
+ * A correction's answer (and its `stance.corrected` change): the event retracted (with its
+ * retraction), the new event, and the cell after both — one version step of two (a retraction and
+ * an event), one sequence number.
+ */
+export const CorrectStanceResult = RecordStanceResult.extend({
+  retracted: StanceEvent.describe('The event corrected, with its retraction (same seq as the new event)'),
+});
+export type CorrectStanceResult = z.infer<typeof CorrectStanceResult>;
 
 export const BatchResult = z.object({ results: z.array(RecordStanceResult) });
 export type BatchResult = z.infer<typeof BatchResult>;

@@ -144,6 +144,16 @@ export type CompareView = z.infer<typeof CompareView>;
 export const ChangeItem = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stance.recorded'), seq: Count, recordedAt: z.string(), event: StanceEvent }),
   z.object({ kind: z.literal('stance.retracted'), seq: Count, recordedAt: z.string(), event: StanceEvent, reason: z.string() }),
+  z
+    .object({
+      kind: z.literal('stance.corrected'),
+      seq: Count,
+      recordedAt: z.string(),
+      event: StanceEvent.describe('The new event'),
+      retracted: StanceEvent.describe('The event it corrects, with its retraction'),
+      reason: z.string(),
+    })
+    .describe('A one-step correction: the retraction and the new event in one change'),
 ]);
 export type ChangeItem = z.infer<typeof ChangeItem>;
 

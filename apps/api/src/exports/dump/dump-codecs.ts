@@ -57,17 +57,24 @@ const atOrNull = (value: string | null): number | null => (value === null ? null
 
 export const negotiationCodec = {
   /**
-   * The dump's negotiation is the API's, field for field, except the review policy: written only
-   * when `required`, so a dump of a negotiation without review is the same bytes as before it existed.
+   * The dump's negotiation is the API's, field for field, except the review policy and
+   * requireExpectedVersion: written only when `required` / true, so a dump of a negotiation without review is the same bytes as before it existed.
    */
   toDump: (n: NegotiationEntity): DumpNegotiation => {
-    const { reviewPolicy, ...rest } = toNegotiation(n);
-    if (reviewPolicy !== 'required') return rest;
+    const { reviewPolicy, requireExpectedVersion, ...rest } = toNegotiation(n);
+    if (reviewPolicy !== 'required' && requireExpectedVersion !== true) return rest;
     const { seq, version, createdAt, updatedAt, ...start } = rest;
-    return { ...start, reviewPolicy, seq, version, createdAt, updatedAt };
+    return {
+      ...start,
+      ...(reviewPolicy === 'required' ? { reviewPolicy } : {}),
+      // Like the review policy, written only when on.
+      ...(requireExpectedVersion === true ? { requireExpectedVersion } : {}),
+      seq, version, createdAt, updatedAt,
+    };
   },
   toRows: (n: DumpNegotiation): NegotiationEntity => ({
     id: n.id, slug: n.slug, title: n.title, description: n.description, status: n.status, reviewPolicy: n.reviewPolicy ?? 'off',
+    requireExpectedVersion: n.requireExpectedVersion ?? false,
     seq: n.seq, version: n.version, createdAt: at(n.createdAt), updatedAt: at(n.updatedAt),
   }),
   canonical: (n: DumpNegotiation): DumpNegotiation => negotiationCodec.toDump(negotiationCodec.toRows(n)),

@@ -43,6 +43,17 @@ describe('ActivityFeed', () => {
     expect(children.findIndex((c) => c.classList.contains('feed__marker'))).toBe(2);
   });
 
+  it('shows a one-step correction as one entry: the old position struck through, the new one, and the reason', () => {
+    const old = { ...stance('accept', { partyId: 'ua', pointId: 'p1' }), retraction: { id: 'r', seq: 9, reason: 'Misquoted', recordedAt: '2025-11-29T10:00:00.000Z', recordedBy: 'a' } };
+    const corrected: ChangeItem = { kind: 'stance.corrected', seq: 9, recordedAt: '2025-11-29T10:00:00.000Z', event: stance('reject', { partyId: 'ua', pointId: 'p1', seq: 9 }), retracted: old, reason: 'Misquoted' };
+    render(<ActivityFeed items={[...items, corrected]} parties={parties} points={points} actors={new Map()} lastSeen={null} />);
+    const first = document.querySelectorAll('.feed__item')[0]!;
+    expect(first.classList.contains('feed__item--corrected')).toBe(true);
+    expect(first.textContent).toContain('Ukraine corrected Accept to Reject on P1 Ceasefire');
+    expect(first.querySelector('s')?.textContent).toBe('Accept');
+    expect(first.textContent).toContain('Reason: Misquoted');
+  });
+
   it('says when nothing is new', () => {
     renderFeed(8);
     expect(screen.getByTestId('feed-summary').textContent).toBe('Nothing new since your last visit.');

@@ -46,12 +46,26 @@ export function ActivityFeed({ items, parties, points, actors, lastSeen, onOpenP
                   <span>Seen on your last visit</span>
                 </li>
               ) : null}
-              <li className={`feed__item${isNew ? ' feed__item--new' : ''}${c.kind === 'stance.retracted' ? ' feed__item--retracted' : ''}`}>
+              <li
+                className={`feed__item${isNew ? ' feed__item--new' : ''}${c.kind === 'stance.retracted' ? ' feed__item--retracted' : ''}${c.kind === 'stance.corrected' ? ' feed__item--corrected' : ''}`}
+              >
                 <p className="feed__line">
                   {isNew ? <span className="badge badge--new">new</span> : null}
                   <span className="swatch" style={{ backgroundColor: party?.color ?? '#999' }} aria-hidden="true" />
                   <strong>{party?.name ?? e.partyId}</strong>{' '}
-                  {c.kind === 'stance.retracted' ? 'retracted' : 'now'}{' '}
+                  {c.kind === 'stance.corrected' ? (
+                    <>
+                      corrected{' '}
+                      <span className="chip" style={POSITION_SWATCH[c.retracted.position]}>
+                        <s>{POSITION_LABEL[c.retracted.position]}</s>
+                      </span>{' '}
+                      to{' '}
+                    </>
+                  ) : c.kind === 'stance.retracted' ? (
+                    'retracted '
+                  ) : (
+                    'now '
+                  )}
                   <span className="chip" style={POSITION_SWATCH[e.position]}>
                     {c.kind === 'stance.retracted' ? <s>{POSITION_LABEL[e.position]}</s> : POSITION_LABEL[e.position]}
                   </span>{' '}
@@ -65,7 +79,7 @@ export function ActivityFeed({ items, parties, points, actors, lastSeen, onOpenP
                   )}
                 </p>
                 <p className="feed__meta">
-                  {c.kind === 'stance.retracted' ? <>Reason: {c.reason} · </> : null}
+                  {c.kind === 'stance.retracted' || c.kind === 'stance.corrected' ? <>Reason: {c.reason} · </> : null}
                   {actor ? <>said by {actor} · </> : null}
                   effective {formatEffective(e)} · {e.confidence}
                   {sourceText(e) ? <> · {sourceText(e)}</> : null} · recorded by {e.recordedBy},{' '}

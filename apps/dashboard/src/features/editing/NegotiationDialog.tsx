@@ -12,10 +12,11 @@ export function NegotiationDialog({ onCreated, onClose }: { onCreated: (slug: st
   const form = useEditForm();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
+  const [requireExpectedVersion, setRequireExpectedVersion] = useState(false);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    await form.submit<NegotiationCreate, Negotiation>(NegotiationCreate, 'POST', '/negotiations', { title, description: description.trim() || undefined }, (created) => {
+    await form.submit<NegotiationCreate, Negotiation>(NegotiationCreate, 'POST', '/negotiations', { title, description: description.trim() || undefined, requireExpectedVersion }, (created) => {
       void client.invalidateQueries({ queryKey: ['negotiations'] });
       onCreated(created.slug);
       onClose();
@@ -42,6 +43,10 @@ export function NegotiationDialog({ onCreated, onClose }: { onCreated: (slug: st
         <Field id={`${ids}-description`} label="Description" error={form.errors['description']}>
           {(props) => <textarea {...props} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
+        <label className="edit-form__check">
+          <input type="checkbox" checked={requireExpectedVersion} onChange={(e) => setRequireExpectedVersion(e.target.checked)} /> Every stance write must
+          name the version it replaces (refuses overwrites made without seeing the latest stance; CSV stance imports are refused)
+        </label>
         {form.formError ? (
           <p className="form-error" role="alert">
             {form.formError}

@@ -62,6 +62,28 @@ describe('applyChange', () => {
     }
   });
 
+  it('applies a correction (retraction and new stance in one change) in one step: the cell goes straight from the old stance to the new one', () => {
+    const flash = new CellFlashStore();
+    const seen: (string | undefined)[] = [];
+    const unsubscribe = client.getQueryCache().subscribe((e) => {
+      if (e.type === 'updated' && JSON.stringify(e.query.queryKey) === '["matrix","s",null]') {
+        seen.push((e.query.state.data as MatrixView).rows[0]!.cells['ua']!.stance?.position);
+      }
+    });
+    const old = stance('accept', { partyId: 'ua', pointId: 'p1' });
+    const retracted = { ...old, retraction: { id: 'r1', seq: 44, reason: 'misquoted', recordedAt: at, recordedBy: 'a' } };
+    const current = stance('reject', { id: 'e-new', partyId: 'ua', pointId: 'p1', seq: 44 });
+    applyChange(client, 's', entry('stance.corrected', { retracted, event: current, cell: { partyId: 'ua', pointId: 'p1', version: 3, current } }, 44), flash);
+    unsubscribe();
+    const now = client.getQueryData<MatrixView>(['matrix', 's', null])!;
+    expect(now.rows[0]!.cells['ua']).toMatchObject({ version: 3, stance: { id: 'e-new', position: 'reject' } });
+    expect(now.seq).toBe(44);
+    // One update of the "now" matrix, never the cell without a stance (the state between).
+    expect(seen).toEqual(['reject']);
+    expect(client.getQueryState(['point-history', 's', 'p1', null])!.isInvalidated).toBe(true);
+    flash.clear();
+  });
+
   it('marks the list and the matrix stale for a party change, and only the list for a milestone', () => {
     applyChange(client, 's', entry('milestone.created', milestone));
     expect(client.getQueryState(['matrix', 's', null])!.isInvalidated).toBe(false);

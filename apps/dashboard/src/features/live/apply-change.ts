@@ -12,6 +12,7 @@ function keyOf(kind: ChangeKind): { lists: readonly string[]; matrix: boolean; n
   switch (kind) {
     case 'stance.recorded':
     case 'stance.retracted':
+    case 'stance.corrected':
       return { lists: [], matrix: false, negotiations: false };
     case 'party.created':
     case 'party.updated':
@@ -66,11 +67,13 @@ export function applyCell(client: QueryClient, slug: string, cell: CellUpdate, s
 
 /** Applies one live change to the TanStack Query cache of the negotiation `slug`. */
 export function applyChange(client: QueryClient, slug: string, entry: ChangeEntry, flash?: CellFlashStore): void {
-  if (entry.kind === 'stance.recorded' || entry.kind === 'stance.retracted') {
-    // The changed cell's corroboration is provisional until the matrix is read again.
+  if (entry.kind === 'stance.recorded' || entry.kind === 'stance.retracted' || entry.kind === 'stance.corrected') {
+    // The changed cell's corroboration is provisional until the matrix is read again. A correction
+    // (the retraction and the new stance in one change) carries the cell after both: one step, so
+    // the matrix never shows the stance between them.
     if (applyCell(client, slug, entry.data.cell, entry.seq, flash)) scheduleCorroborationRefresh(client, slug);
     // A recorded stance citing a source counts in that source's citedBy: the sources reload after the burst.
-    if (entry.kind === 'stance.recorded' && entry.data.event.source.id) invalidateSoon(client, ['sources', slug]);
+    if (entry.kind !== 'stance.retracted' && entry.data.event.source.id) invalidateSoon(client, ['sources', slug]);
     // Views derived from the stance history (point history, activity, metrics) reload if shown.
     void client.invalidateQueries({
       predicate: (q) =>

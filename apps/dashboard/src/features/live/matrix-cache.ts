@@ -1,7 +1,7 @@
 import type { Corroboration, MatrixCell, MatrixView, Position } from '@parley/contracts';
 import { corroborationOf, NO_CORROBORATION, pointMetrics } from '@parley/domain';
 
-/** The cell part of a live `stance.recorded` / `stance.retracted` entry (and of a 201 or a 409 answer). */
+/** The cell part of a live `stance.recorded` / `stance.retracted` / `stance.corrected` entry (and of a 201 or a 409 answer). */
 export interface CellUpdate {
   partyId: string;
   pointId: string;

@@ -25,8 +25,8 @@ async function readChanges(slug: string, query: Record<string, string>, keep: (e
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const q = new URLSearchParams({ ...query, limit: '500', ...(sinceSeq === null ? {} : { sinceSeq: String(sinceSeq) }) });
     const answer: ChangesPage = await getJson<ChangesPage>(`/negotiations/${encodeURIComponent(slug)}/changes?${q.toString()}`, signal);
-    // A retraction item carries the event too; the recorded item (with its retraction) is the entry.
-    for (const item of answer.items) if (keep(item.event) && (item.kind === 'stance.recorded' || !byId.has(item.event.id))) byId.set(item.event.id, item.event);
+    // A retraction item carries the event too; the recorded item (with its retraction) is the entry (a correction's item: its new event).
+    for (const item of answer.items) if (keep(item.event) && (item.kind !== 'stance.retracted' || !byId.has(item.event.id))) byId.set(item.event.id, item.event);
     if (answer.nextSinceSeq === null) {
       return { events: sortByEffective([...byId.values()]), partial: false };
     }
