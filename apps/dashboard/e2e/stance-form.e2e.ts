@@ -1,7 +1,7 @@
-import type { ChangesPage, MatrixView, Milestone, PlanDocument, SourceDetail } from '@parley/contracts';
+import type { ChangesPage, MatrixView, Milestone, PlanDocument, PointHistory, SourceDetail, StanceEvent } from '@parley/contracts';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { ADMIN, ApiProcess, freePort, launchChromium, signIn } from './server';
 
 const SHOTS = resolve(__dirname, '../../../test-output/screenshots');
@@ -126,5 +126,109 @@ describe('the stance form end to end', () => {
     expect(await section.locator(`li[data-event-id="${recorded?.id}"]`).innerText()).toContain('A porta da OTAN continua aberta');
     await page.screenshot({ path: join(SHOTS, 'stance-form-milestone.png') });
     await context.close();
+  });
+});
+
+/** A cell of the demo's "now" matrix with a stance in force: its party, point, event and version. */
+async function cellOf(code: string, partyIndex: number) {
+  const matrix = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body;
+  const row = matrix.rows.find((r) => r.point.code === code);
+  const stated = matrix.parties.filter((p) => row?.cells[p.id]?.stance);
+  const party = stated[partyIndex];
+  const cell = party ? row?.cells[party.id] : undefined;
+  if (!row || !party || !cell?.stance) throw new Error(`no stance in force on ${code}`);
+  return { party, point: row.point, event: cell.stance, version: cell.version };
+}
+
+async function history(pointId: string): Promise<StanceEvent[]> {
+  return (await api.json<PointHistory>('GET', `/negotiations/${slug}/points/${pointId}/history`)).body.events;
+}
+
+/** Signed in, the point's drawer open (through the URL). */
+async function drawerOf(pointId: string, code: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  await page.goto(`${api.url}/?n=${slug}`);
+  await page.getByRole('table').waitFor({ timeout: 15_000 });
+  await signIn(page, ADMIN);
+  await page.goto(`${api.url}/?n=${slug}&point=${pointId}`);
+  await page.getByRole('dialog', { name: new RegExp(`^${code} · `) }).getByRole('heading', { name: 'Stances' }).waitFor({ timeout: 15_000 });
+  return page;
+}
+
+const LABEL = { accept: 'Accept', conditional: 'Conditional', amend: 'Amend', unclear: 'Unclear', reject: 'Reject', red_line: 'Red line' } as const;
+
+describe('correcting a stance end to end', () => {
+  it('"Correct" in the point’s timeline opens the form with the event’s values; the correction replaces it in one step', async () => {
+    const { party, point, event, version } = await cellOf('p08', 0);
+    const page = await drawerOf(point.id, point.code);
+    const day = event.effectiveAt.slice(0, 10);
+    await page.getByRole('button', { name: `Correct ${party.name}: ${LABEL[event.position]}, effective ${day}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Correct: ${party.name} on ${point.code} ${point.title}` });
+    await dialog.getByText(`Correcting: ${LABEL[event.position]}, effective ${day}`).waitFor();
+    expect(await dialog.getByRole('radio', { name: LABEL[event.position] }).isChecked()).toBe(true);
+    expect(await dialog.getByLabel('Effective date').inputValue()).toBe(day);
+    if (event.source.id) expect(await dialog.getByLabel('Cited source').inputValue()).toBe(event.source.id);
+    // The event's position has the focus: a digit changes it.
+    const next = event.position === 'reject' ? 'amend' : 'reject';
+    await page.keyboard.press(next === 'reject' ? '5' : '3');
+    expect(await dialog.getByRole('radio', { name: LABEL[next] }).isChecked()).toBe(true);
+    // Without a reason it is not sent.
+    await dialog.getByRole('button', { name: 'Save correction' }).click();
+    await dialog.getByText('must not be empty').waitFor();
+    await dialog.getByLabel('Reason for the correction (required)').fill('Misread the statement: it was a rejection');
+    await page.screenshot({ path: join(SHOTS, 'stance-form-correct.png') });
+    await dialog.getByLabel('Reason for the correction (required)').press('Control+Enter');
+    await dialog.waitFor({ state: 'detached' });
+
+    const events = await history(point.id);
+    const old = events.find((e) => e.id === event.id);
+    expect(old?.retraction?.reason).toBe('Misread the statement: it was a rejection');
+    const fresh = events.find((e) => e.partyId === party.id && e.seq === old?.retraction?.seq && e.id !== event.id);
+    expect(fresh).toMatchObject({ position: next, effectiveAt: event.effectiveAt, retraction: null, source: { id: event.source.id } });
+    const matrix = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body;
+    expect(matrix.rows.find((r) => r.point.id === point.id)?.cells[party.id]).toMatchObject({ version: version + 2, stance: { id: fresh?.id } });
+    // The drawer shows the old event struck through with the reason, the new one standing.
+    const timeline = page.getByRole('region', { name: party.name });
+    await timeline.locator(`li[data-event-id="${fresh?.id}"]`).waitFor();
+    await timeline.locator(`li.event--retracted[data-event-id="${event.id}"]`).getByText('Misread the statement: it was a rejection').waitFor();
+    await page.close();
+  });
+
+  it('a change to the cell while the correction is open is a 409 shown beside it; "Keep mine" corrects against their version', async () => {
+    const { party, point, event, version } = await cellOf('p09', 0);
+    const page = await drawerOf(point.id, point.code);
+    const day = event.effectiveAt.slice(0, 10);
+    await page.getByRole('button', { name: `Correct ${party.name}: ${LABEL[event.position]}, effective ${day}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Correct: ${party.name} on ${point.code} ${point.title}` });
+    await dialog.getByLabel('Reason for the correction (required)').fill('Wrong confidence');
+    await dialog.getByLabel('Confidence').selectOption('leaked');
+
+    // Meanwhile a colleague records a newer stance on the cell.
+    const token = await api.login(ADMIN.email, ADMIN.password);
+    const theirs = await api.json<{ cell: { version: number } }>(
+      'POST',
+      `/negotiations/${slug}/stances`,
+      { partyId: party.id, pointId: point.id, position: 'unclear', confidence: 'official', effectiveAt: '2025-12-30', source: { outlet: 'Reuters' }, expectedVersion: version },
+      token,
+    );
+    expect(theirs.status).toBe(201);
+
+    await dialog.getByRole('button', { name: 'Save correction' }).click();
+    const conflict = dialog.getByRole('alert');
+    await conflict.getByText('Someone else changed this cell').waitFor();
+    expect(await conflict.getByRole('region', { name: 'Theirs (saved)' }).innerText()).toContain('Unclear (official)');
+    expect(await conflict.getByRole('region', { name: 'Yours (not saved)' }).innerText()).toContain(`${LABEL[event.position]} (leaked)`);
+    await page.screenshot({ path: join(SHOTS, 'stance-form-correct-conflict.png') });
+    await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const events = await history(point.id);
+    const old = events.find((e) => e.id === event.id);
+    expect(old?.retraction?.reason).toBe('Wrong confidence');
+    expect(events.find((e) => e.partyId === party.id && e.seq === old?.retraction?.seq && e.id !== event.id)).toMatchObject({ position: event.position, confidence: 'leaked' });
+    const cell = (await api.json<MatrixView>('GET', `/negotiations/${slug}/matrix`)).body.rows.find((r) => r.point.id === point.id)?.cells[party.id];
+    // Their later stance stays in force; the cell counts their event and the correction's two steps.
+    expect(cell).toMatchObject({ version: theirs.body.cell.version + 2, stance: { position: 'unclear' } });
+    await page.close();
   });
 });
