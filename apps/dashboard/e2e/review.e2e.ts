@@ -116,6 +116,8 @@ describe('review before publish', () => {
     await form.getByLabel('Note').fill(NOTE);
     const proposedAt = Date.now();
     await form.getByRole('button', { name: 'Save stance' }).click();
+    const sent = form.getByRole('status').filter({ hasText: 'Sent for review.' });
+    await sent.getByRole('button', { name: 'Close' }).click();
     await form.waitFor({ state: 'detached' });
 
     // B's badge counts it, live (a generous wait; the latency is logged, not asserted).

@@ -9,6 +9,7 @@ import { InheritedHistory } from './InheritedHistory';
 import { PointSupport } from './PointSupport';
 import { ProvisionDiff } from './ProvisionDiff';
 import { RetractDialog } from './RetractDialog';
+import { CorrectStanceDialog } from '../stance-form/CorrectStanceDialog';
 import { PointDialog } from '../editing/PointDialog';
 import { StanceTimeline } from './StanceTimeline';
 import { usePoints } from '../editing/use-lists';
@@ -43,6 +44,8 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
   const [retracting, setRetracting] = useState<{ event: StanceEvent; label: string } | null>(null);
   // Stable, and kept for the dialog: the list re-renders when the history reloads.
   const onRetract = useCallback((event: StanceEvent, label: string) => setRetracting({ event, label }), []);
+  const [correcting, setCorrecting] = useState<StanceEvent | null>(null);
+  const onCorrect = useCallback((event: StanceEvent) => setCorrecting(event), []);
   const sources = useSources(slug);
   const points = usePoints(slug);
   const [shownSource, setShownSource] = useState<Source | null>(null);
@@ -118,6 +121,7 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
             actors={actorNames(parties.data)}
             asOf={asOf}
             onRetract={analyst && !knownAt ? onRetract : undefined}
+            onCorrect={analyst && !knownAt ? onCorrect : undefined}
             sourceExtra={sourceExtra}
           />
           <InheritedHistory
@@ -140,6 +144,19 @@ export function PointDrawer({ slug, pointId, asOf, knownAt, onClose, onShowSourc
       ) : null}
       {editing ? <PointDialog slug={slug} pointId={pointId} onClose={() => setEditing(false)} /> : null}
       {carrying && point ? <CarryStancesDialog slug={slug} point={point} onClose={() => setCarrying(false)} /> : null}
+      {correcting ? (
+        <CorrectStanceDialog
+          slug={slug}
+          event={correcting}
+          onClose={() => {
+            setCorrecting(null);
+            // The Correct button that opened the dialog is gone once the event is corrected.
+            requestAnimationFrame(() => {
+              if (!document.activeElement || document.activeElement === document.body) closeRef.current?.focus();
+            });
+          }}
+        />
+      ) : null}
       {retracting ? (
         <RetractDialog
           slug={slug}

@@ -20,6 +20,8 @@ interface Props {
   asOf: string | null;
   /** Analyst mode: each event not yet retracted gets a "Retract" button. */
   onRetract?: (event: StanceEvent, label: string) => void;
+  /** Analyst mode: each event not yet retracted gets a "Correct" button (retract and record anew in one step). */
+  onCorrect?: (event: StanceEvent) => void;
   /** Shown after a cited source (its archived copy, a link to every stance citing it). */
   sourceExtra?: (event: StanceEvent) => ReactNode;
 }
@@ -36,8 +38,9 @@ function EventItem({
   pointCodes,
   bound,
   onRetract,
+  onCorrect,
   sourceExtra,
-}: { event: StanceEvent; partyName: string } & Pick<Props, 'actors' | 'pointCodes' | 'onRetract' | 'sourceExtra'> & { bound: number | null }) {
+}: { event: StanceEvent; partyName: string } & Pick<Props, 'actors' | 'pointCodes' | 'onRetract' | 'onCorrect' | 'sourceExtra'> & { bound: number | null }) {
   const label = POSITION_LABEL[event.position];
   const conditions = conditionsText(event, pointCodes);
   const actor = event.actorId ? (actors.get(event.actorId) ?? null) : null;
@@ -77,6 +80,16 @@ function EventItem({
             onClick={() => onRetract(event, `${partyName}: ${label}, effective ${formatEffective(event)}`)}
           >
             Retract
+          </button>
+        ) : null}
+        {onCorrect && !retracted ? (
+          <button
+            type="button"
+            className="link-button event__correct"
+            aria-label={`Correct ${partyName}: ${label}, effective ${formatEffective(event)}`}
+            onClick={() => onCorrect(event)}
+          >
+            Correct
           </button>
         ) : null}
       </p>
@@ -133,7 +146,7 @@ function EventItem({
 }
 
 /** Each party's stance events on one point, oldest first; retractions struck through with their reason. */
-export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRetract, sourceExtra }: Props) {
+export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRetract, onCorrect, sourceExtra }: Props) {
   const bound = asOfBound(asOf);
   const byParty = new Map<string, StanceEvent[]>();
   for (const e of events) {
@@ -160,7 +173,7 @@ export function StanceTimeline({ events, parties, actors, pointCodes, asOf, onRe
           </h5>
           <ol className="timeline__events">
             {byParty.get(party.id)?.map((e) => (
-              <EventItem key={e.id} event={e} partyName={party.name} actors={actors} pointCodes={pointCodes} bound={bound} onRetract={onRetract} sourceExtra={sourceExtra} />
+              <EventItem key={e.id} event={e} partyName={party.name} actors={actors} pointCodes={pointCodes} bound={bound} onRetract={onRetract} onCorrect={onCorrect} sourceExtra={sourceExtra} />
             ))}
           </ol>
         </section>

@@ -10,6 +10,8 @@ interface Props {
   /** The negotiation's sources, to name the one my stance cites. */
   sources: readonly Source[];
   busy: boolean;
+  /** A correction's reason (mine corrects an event). */
+  reason?: string;
   onKeepMine: () => void;
   onTakeTheirs: () => void;
 }
@@ -65,7 +67,7 @@ function Version({ title, rows }: { title: string; rows: [string, string][] }) {
 }
 
 /** 409 from the API: the cell changed since the form opened. Nothing is overwritten without a choice. */
-export function ConflictPanel({ theirs, mine, actors, sources, busy, onKeepMine, onTakeTheirs }: Props) {
+export function ConflictPanel({ theirs, mine, actors, sources, busy, reason, onKeepMine, onTakeTheirs }: Props) {
   return (
     <div className="conflict" role="alert" aria-labelledby="conflict-title">
       <h3 id="conflict-title" className="conflict__title">
@@ -74,7 +76,7 @@ export function ConflictPanel({ theirs, mine, actors, sources, busy, onKeepMine,
       <p className="conflict__hint">Your stance was not saved. Compare the two and choose.</p>
       <div className="conflict__sides">
         <Version title="Theirs (saved)" rows={theirRows(theirs.current, actors)} />
-        <Version title="Yours (not saved)" rows={myRows(mine, actors, sources)} />
+        <Version title="Yours (not saved)" rows={reason === undefined ? myRows(mine, actors, sources) : [...myRows(mine, actors, sources), ['Correction', reason]]} />
       </div>
       <div className="form-actions">
         <button type="button" className="primary" disabled={busy} onClick={onKeepMine} data-autofocus>

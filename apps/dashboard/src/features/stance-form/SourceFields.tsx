@@ -51,6 +51,7 @@ export function SourceFields({ values, mode, sources, set, row, fid, invalid }: 
               type="search"
               placeholder="outlet, headline, date (2025-11-20)…"
               value={filter}
+              data-key="s"
               onChange={(e) => setFilter(e.target.value)}
               onKeyDown={(e) => {
                 // Enter chooses the one source that matches; it never sends the stance from here.
@@ -95,7 +96,7 @@ export function SourceFields({ values, mode, sources, set, row, fid, invalid }: 
         </>
       ) : (
         <div className="form-grid">
-          {row('outlet', 'Outlet', <input id={fid('outlet')} type="text" value={values.outlet} onChange={(e) => set('outlet', e.target.value)} {...invalid('outlet')} />)}
+          {row('outlet', 'Outlet', <input id={fid('outlet')} type="text" data-key="s" value={values.outlet} onChange={(e) => set('outlet', e.target.value)} {...invalid('outlet')} />)}
           {row('sourceTitle', 'Headline', <input id={fid('sourceTitle')} type="text" value={values.sourceTitle} onChange={(e) => set('sourceTitle', e.target.value)} {...invalid('sourceTitle')} />)}
           {row('sourceUrl', 'Source URL', <input id={fid('sourceUrl')} type="url" value={values.sourceUrl} onChange={(e) => set('sourceUrl', e.target.value)} {...invalid('sourceUrl')} />)}
           {row(

@@ -1,4 +1,4 @@
-import type { Proposal, RecordStanceResult } from '@parley/contracts';
+import type { Proposal, RecordStanceResult, StanceEvent } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { useAuth } from '../auth/AuthProvider';
@@ -9,6 +9,9 @@ import { Modal } from '../modal/Modal';
 import { applyProposal } from '../review/proposals';
 import { sourcesKey, useSources } from '../sources/use-sources';
 import { useParties } from '../../shared/use-parties';
+import { useDocuments } from '../documents/use-documents';
+import { usePoints } from '../editing/use-lists';
+import { useMilestones } from '../trends/use-trends';
 import { StanceForm } from './StanceForm';
 import type { StanceTarget, SubmitStance } from './types';
 
@@ -16,10 +19,12 @@ interface Props {
   slug: string;
   target: StanceTarget;
   onClose: () => void;
+  /** Correct this event of the cell (retract it and record the form's stance in one step, with a reason). */
+  correcting?: StanceEvent;
 }
 
 /** The stance form in a dialog, wired to the API, the session and the matrix cache. */
-export function StanceDialog({ slug, target, onClose }: Props) {
+export function StanceDialog({ slug, target, onClose, correcting }: Props) {
   const queryClient = useQueryClient();
   const { session, expire } = useAuth();
   const parties = useParties(slug);
@@ -27,11 +32,20 @@ export function StanceDialog({ slug, target, onClose }: Props) {
   const token = session?.token;
   const sourceMap = useSources(slug).data;
   const sources = useMemo(() => (sourceMap ? [...sourceMap.values()] : []), [sourceMap]);
+  const points = usePoints(slug).data;
+  const documents = useDocuments(slug).data;
+  const milestones = useMilestones(slug).data;
 
   const submit = useCallback<SubmitStance>(
-    async (body, idempotencyKey) => {
+    async (body, idempotencyKey, reason) => {
+      const n = `/negotiations/${encodeURIComponent(slug)}`;
+      const [path, request] =
+        correcting && reason !== undefined
+          ? // The correction always carries the cell's version (the body's expectedVersion): the route requires it.
+            [`${n}/stances/${encodeURIComponent(correcting.id)}/correct`, { ...body, reason }]
+          : [`${n}/stances`, body];
       try {
-        const result = await postJson<RecordStanceResult | Proposal>(`/negotiations/${encodeURIComponent(slug)}/stances`, body, {
+        const result = await postJson<RecordStanceResult | Proposal>(path, request, {
           token,
           headers: { 'idempotency-key': idempotencyKey },
         });
@@ -53,28 +67,34 @@ export function StanceDialog({ slug, target, onClose }: Props) {
         return { kind: 'error', message: refused.message };
       }
     },
-    [slug, token, expire],
+    [slug, token, expire, correcting],
   );
 
   // Show the saved (or their) cell at once; the live update that follows is then a no-op.
   const show = (cell: CellUpdate) => applyCell(queryClient, slug, cell);
 
   return (
-    <Modal title={`${target.partyName} on ${target.pointLabel}`} onClose={onClose} className="modal--wide">
+    <Modal title={`${correcting ? 'Correct: ' : ''}${target.partyName} on ${target.pointLabel}`} onClose={onClose} className="modal--wide">
       <StanceForm
         target={target}
         actors={actors}
         sources={sources}
+        points={points}
+        documents={documents}
+        milestones={milestones}
+        correcting={correcting}
         submit={submit}
         onSaved={(outcome) => {
           if (outcome.kind === 'proposed') {
+            // The form says it was sent for review; its Close button closes the dialog.
             applyProposal(queryClient, slug, outcome.proposal);
-            onClose();
             return;
           }
           show(outcome.result.cell);
           // The source cited (or created) counts one more citing stance.
           void queryClient.invalidateQueries({ queryKey: sourcesKey(slug) });
+          // The point's history shows the event (a correction: struck through, with the new one).
+          void queryClient.invalidateQueries({ queryKey: ['point-history', slug, target.pointId] });
           onClose();
         }}
         onTakeTheirs={(theirs) => {

@@ -6,6 +6,7 @@ import { serve } from '../../testing/serve';
 import { sourceRecord, stance } from '../../testing/fixtures';
 import { AuthProvider } from '../auth/AuthProvider';
 import { sourcesKey } from '../sources/use-sources';
+import { documentsKey } from '../documents/use-documents';
 import { StanceDialog } from './StanceDialog';
 import type { StanceTarget } from './types';
 
@@ -48,6 +49,10 @@ function renderDialog(list: SourceDetail[] = sources) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
   client.setQueryData(partiesKey('demo'), [party]);
   client.setQueryData(sourcesKey('demo'), new Map(list.map((s) => [s.id, s])));
+  // The form's other lists (linked points, documents, milestones): none here, so no request for them.
+  client.setQueryData(['points', 'demo'], []);
+  client.setQueryData(documentsKey('demo'), []);
+  client.setQueryData(['milestones', 'demo'], []);
   const onClose = jest.fn();
   render(
     <QueryClientProvider client={client}>
@@ -61,6 +66,9 @@ function renderDialog(list: SourceDetail[] = sources) {
 
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 const options = () => within(screen.getByLabelText('Cited source')).getAllByRole('option').map((o) => o.textContent);
+
+// The form is large and jsdom's role queries walk all of it: on a busy machine a test takes seconds.
+jest.setTimeout(20_000);
 
 describe('the stance form cites a source', () => {
   it('offers the negotiation’s sources, newest publication first, narrowed by what is typed (accents ignored), and sends the chosen one’s id', async () => {

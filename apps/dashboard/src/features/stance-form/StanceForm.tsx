@@ -1,14 +1,22 @@
-import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Source, type StanceCreate } from '@parley/contracts';
-import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import './stance-form.css';
+import { CONFIDENCES, POSITION_LABEL, POSITIONS, type Milestone, type PlanDocument, type Point, type Source, type StanceCreate, type StanceEvent } from '@parley/contracts';
+import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { CellUpdate } from '../live/matrix-cache';
 import { POSITION_SWATCH } from '../../shared/palette';
+import { ConditionPoints } from './ConditionPoints';
 import { ConflictPanel } from './ConflictPanel';
+import { enterSaves, JUMPS, positionOfKey, takesTyping } from './keys';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { SourceFields } from './SourceFields';
-import { emptyValues, fieldOf, validate, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
+import { emptyValues, fieldOf, validate, valuesOfEvent, type FieldErrors, type FieldName, type StanceFormValues } from './form-values';
 import type { Actor, StanceTarget, SubmitOutcome, SubmitStance } from './types';
 import { FormActions } from '../modal/FormActions';
 
 const NO_SOURCES: readonly Source[] = [];
+const NO_POINTS: readonly Point[] = [];
+const NO_DOCUMENTS: readonly PlanDocument[] = [];
+const NO_MILESTONES: readonly Milestone[] = [];
+const JUMP_KEYS = new Set(JUMPS.map(([k]) => k));
 const NEW_SOURCE_FIELDS: readonly FieldName[] = ['outlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'sourceKind', 'sourceLanguage', 'sourceDescription'];
 
 function newKey(): string {
@@ -23,6 +31,12 @@ interface Props {
   actors: readonly Actor[];
   /** The negotiation's sources, to cite one (none: only a new source can be entered). */
   sources?: readonly Source[];
+  /** The negotiation's points in their order, for the points the conditions depend on. */
+  points?: readonly Point[];
+  /** The plan documents (versions of the text), for the one the stance reacts to. */
+  documents?: readonly PlanDocument[];
+  /** The negotiation's milestones, for the one the stance was taken at. */
+  milestones?: readonly Milestone[];
   submit: SubmitStance;
   onSaved: (outcome: Extract<SubmitOutcome, { kind: 'saved' | 'proposed' }>) => void;
   /** "Take theirs" after a conflict: their cell, to show it. */
@@ -30,22 +44,51 @@ interface Props {
   onCancel: () => void;
   /** For tests: the day the effective date defaults to. */
   now?: Date;
+  /**
+   * Correct this event (of the target cell): the form opens with its values, asks for a reason, and
+   * the stance replaces it in one step (submit gets the reason).
+   */
+  correcting?: StanceEvent;
 }
 
-/** Records a stance on one cell. Validates with the shared schema; on 409 shows both versions. */
-export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSaved, onTakeTheirs, onCancel, now }: Props) {
+/**
+ * Records a stance on one cell: every field the API takes (position, confidence, dates, actor, the
+ * source cited or a new one, quote and translation, conditions and the points they depend on, the
+ * document and the milestone, a note). Validates with the shared schema; the API's field messages
+ * show at their fields; on 409 shows both versions. Keyboard-first: see keys.ts and `?`.
+ */
+export function StanceForm({
+  target,
+  actors,
+  sources = NO_SOURCES,
+  points = NO_POINTS,
+  documents = NO_DOCUMENTS,
+  milestones = NO_MILESTONES,
+  submit,
+  onSaved,
+  onTakeTheirs,
+  onCancel,
+  now,
+  correcting,
+}: Props) {
   const ids = useId();
-  const [values, setValues] = useState<StanceFormValues>(() => emptyValues(now));
+  const [values, setValues] = useState<StanceFormValues>(() => (correcting ? valuesOfEvent(correcting) : emptyValues(now)));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<{ theirs: CellUpdate; mine: StanceCreate } | null>(null);
+  const [conflict, setConflict] = useState<{ theirs: CellUpdate; mine: StanceCreate; reason?: string } | null>(null);
+  const [proposed, setProposed] = useState(false);
   // One key per form: a retry after a network failure cannot record the stance twice.
   const key = useRef(newKey());
   const formRef = useRef<HTMLFormElement>(null);
   // Newest publication first (undated last), as an analyst looks for the latest reporting.
   const sorted = useMemo(() => [...sources].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || a.id.localeCompare(b.id)), [sources]);
   const mode = values.sourceMode ?? (sources.length > 0 ? 'existing' : 'new');
+  const [help, setHelp] = useState(false);
+  const otherPoints = useMemo(() => points.filter((p) => p.id !== target.pointId), [points, target.pointId]);
+  // Newest first: a stance reacts to the latest text and was taken at the latest talks, mostly.
+  const docsNewest = useMemo(() => [...documents].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)), [documents]);
+  const milestonesNewest = useMemo(() => [...milestones].sort((a, b) => b.startsAt.localeCompare(a.startsAt) || a.title.localeCompare(b.title)), [milestones]);
 
   const set = <K extends FieldName>(field: K, value: StanceFormValues[K]) => {
     // Typing into a source's fields fixes how it is given: the sources arriving later do not switch the form away from them.
@@ -54,25 +97,30 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
-  const send = async (body: StanceCreate) => {
+  const send = async (body: StanceCreate, reason?: string) => {
     setBusy(true);
     setFormError(null);
     let outcome: SubmitOutcome;
     try {
-      outcome = await submit(body, key.current);
+      outcome = await submit(body, key.current, reason);
     } catch (err) {
       outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
     setBusy(false);
     switch (outcome.kind) {
       case 'saved':
-      case 'proposed':
         onSaved(outcome);
+        return;
+      case 'proposed':
+        // Told to the dialog (the queue's cache takes the proposal) and said here: nothing changed for viewers yet.
+        onSaved(outcome);
+        setConflict(null);
+        setProposed(true);
         return;
       case 'conflict':
         // Their version is now the one to beat; a new attempt is a new request.
         key.current = newKey();
-        setConflict({ theirs: outcome.theirs, mine: body });
+        setConflict({ theirs: outcome.theirs, mine: body, reason });
         return;
       case 'invalid': {
         const next: FieldErrors = {};
@@ -98,7 +146,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const result = validate(values, target, target.version, mode);
+    const result = validate(values, target, target.version, mode, correcting !== undefined);
     if (!result.ok) {
       setErrors(result.errors);
       setFormError(result.other.length > 0 ? result.other.join('; ') : null);
@@ -106,8 +154,55 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    void send(result.body);
+    void send(result.body, correcting ? values.reason.trim() : undefined);
   };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    // Keys in the help list (a dialog of its own, rendered elsewhere in the page) are its own.
+    if (e.defaultPrevented || !(e.target instanceof Node) || !e.currentTarget.contains(e.target)) return;
+    const el = e.target instanceof Element ? e.target : null;
+    if (e.key === 'Enter' && !e.altKey && !e.shiftKey && (e.ctrlKey || e.metaKey || enterSaves(el))) {
+      e.preventDefault();
+      if (!busy) e.currentTarget.requestSubmit();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || takesTyping(el)) return;
+    if (e.key === '?') {
+      e.preventDefault();
+      setHelp(true);
+      return;
+    }
+    const position = positionOfKey(e.key);
+    if (position) {
+      e.preventDefault();
+      set('position', position);
+      e.currentTarget.querySelector<HTMLElement>(`[data-position="${position}"]`)?.focus();
+      return;
+    }
+    if (JUMP_KEYS.has(e.key)) {
+      const to = e.currentTarget.querySelector<HTMLElement>(`[data-key="${e.key}"]`);
+      if (to) {
+        e.preventDefault();
+        to.focus();
+      }
+    }
+  };
+
+  if (proposed) {
+    return (
+      <div className="stance-form__proposed" role="status">
+        <p>
+          <strong>Sent for review.</strong> This negotiation reviews stance changes: another analyst or an admin approves your {correcting ? 'correction' : 'stance'} before
+          viewers see it.
+        </p>
+        <div className="form-actions">
+          <button type="button" className="primary" onClick={onCancel} data-autofocus>
+            Close
+          </button>
+        </div>
+      </div>
+    );
+  }
 
   if (conflict) {
     return (
@@ -117,7 +212,8 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         actors={actors}
         sources={sources}
         busy={busy}
-        onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version })}
+        reason={conflict.reason}
+        onKeepMine={() => void send({ ...conflict.mine, expectedVersion: conflict.theirs.version }, conflict.reason)}
         onTakeTheirs={() => onTakeTheirs(conflict.theirs)}
       />
     );
@@ -143,11 +239,21 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
   );
 
   return (
-    <form ref={formRef} className="stance-form" noValidate onSubmit={onSubmit} aria-busy={busy}>
+    <form ref={formRef} className="stance-form" noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-busy={busy} aria-keyshortcuts="1 2 3 4 5 6 ?">
       <p className="stance-form__current">
         Now: <strong>{target.current ? POSITION_LABEL[target.current.position] : 'No stated position'}</strong>
         {target.current ? ` (since ${target.current.effectiveAt.slice(0, 10)})` : null}
+        {correcting ? (
+          <>
+            {' '}
+            · Correcting: <strong>{POSITION_LABEL[correcting.position]}</strong>, effective {correcting.effectiveAt.slice(0, 10)}, recorded {correcting.recordedAt.slice(0, 10)}
+          </>
+        ) : null}
+        <button type="button" className="link-button stance-form__keys-button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          Keys (?)
+        </button>
       </p>
+      {help ? <ShortcutsHelp onClose={() => setHelp(false)} /> : null}
       <fieldset
         className={`positions${errors.position ? ' form-row--invalid' : ''}`}
         aria-invalid={errors.position ? true : undefined}
@@ -161,27 +267,27 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
               name={`${ids}-position`}
               value={p}
               checked={values.position === p}
+              data-position={p}
               onChange={() => set('position', p)}
               aria-invalid={errors.position ? true : undefined}
-              {...(i === 0 ? { 'data-autofocus': true } : {})}
+              // The focus starts on the chosen position (Tab into the group lands there too), else the first.
+              {...((values.position === '' ? i === 0 : values.position === p) ? { 'data-autofocus': true } : {})}
             />
             <span className="position-chip" style={POSITION_SWATCH[p]}>
               {POSITION_LABEL[p]}
             </span>
+            <kbd className="stance-form__digit" aria-hidden="true">
+              {i + 1}
+            </kbd>
           </label>
         ))}
         {message('position')}
       </fieldset>
-      {row(
-        'conditions',
-        'Conditions',
-        <textarea id={fid('conditions')} rows={2} value={values.conditions} onChange={(e) => set('conditions', e.target.value)} {...invalid('conditions')} />,
-      )}
       <div className="form-grid">
         {row(
           'confidence',
           'Confidence',
-          <select id={fid('confidence')} value={values.confidence} onChange={(e) => set('confidence', e.target.value as StanceFormValues['confidence'])} {...invalid('confidence')}>
+          <select id={fid('confidence')} data-key="f" value={values.confidence} onChange={(e) => set('confidence', e.target.value as StanceFormValues['confidence'])} {...invalid('confidence')}>
             {CONFIDENCES.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -192,7 +298,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         {row(
           'effectiveAt',
           'Effective date',
-          <input id={fid('effectiveAt')} type="date" value={values.effectiveAt} onChange={(e) => set('effectiveAt', e.target.value)} {...invalid('effectiveAt')} />,
+          <input id={fid('effectiveAt')} type="date" data-key="e" value={values.effectiveAt} onChange={(e) => set('effectiveAt', e.target.value)} {...invalid('effectiveAt')} />,
           'UTC; back-dating allowed; a later date only for a scheduled position',
         )}
         <div className={`form-row${errors.scheduled ? ' form-row--invalid' : ''}`}>
@@ -205,7 +311,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         {row(
           'actorId',
           'Actor',
-          <select id={fid('actorId')} value={values.actorId} onChange={(e) => set('actorId', e.target.value)} {...invalid('actorId')}>
+          <select id={fid('actorId')} data-key="a" value={values.actorId} onChange={(e) => set('actorId', e.target.value)} {...invalid('actorId')}>
             <option value="">— none —</option>
             {actors.map((a) => (
               <option key={a.id} value={a.id}>
@@ -216,7 +322,7 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         )}
       </div>
       <SourceFields values={values} mode={mode} sources={sorted} set={set} row={row} fid={fid} invalid={invalid} />
-      {row('quote', 'Quote (original words)', <textarea id={fid('quote')} rows={2} value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
+      {row('quote', 'Quote (original words)', <textarea id={fid('quote')} rows={2} data-key="q" value={values.quote} onChange={(e) => set('quote', e.target.value)} {...invalid('quote')} />)}
       <div className="form-grid">
         {row(
           'quoteLanguage',
@@ -230,8 +336,54 @@ export function StanceForm({ target, actors, sources = NO_SOURCES, submit, onSav
         )}
       </div>
       {row('translation', 'Translation', <textarea id={fid('translation')} rows={2} value={values.translation} onChange={(e) => set('translation', e.target.value)} {...invalid('translation')} />)}
-      {row('note', 'Note', <textarea id={fid('note')} rows={2} value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
-      <FormActions error={formError} busy={busy} label="Save stance" busyLabel="Saving…" onCancel={onCancel} />
+      <fieldset className="stance-form__conditions">
+        <legend>What it depends on</legend>
+        {row(
+          'conditions',
+          'Conditions',
+          <textarea id={fid('conditions')} rows={2} data-key="c" value={values.conditions} onChange={(e) => set('conditions', e.target.value)} {...invalid('conditions')} />,
+          'What the party asks for in return, in its words or yours',
+        )}
+        <ConditionPoints points={otherPoints} chosen={values.conditionPointIds} onChange={(ids) => set('conditionPointIds', ids)} error={errors.conditionPointIds} />
+      </fieldset>
+      <div className="form-grid">
+        {row(
+          'documentId',
+          'Document',
+          <select id={fid('documentId')} data-key="d" value={values.documentId} onChange={(e) => set('documentId', e.target.value)} {...invalid('documentId')}>
+            <option value="">— none —</option>
+            {docsNewest.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.title} ({d.publishedAt.slice(0, 10)})
+              </option>
+            ))}
+          </select>,
+          'The plan version the stance reacts to',
+        )}
+        {row(
+          'milestoneId',
+          'Milestone',
+          <select id={fid('milestoneId')} data-key="m" value={values.milestoneId} onChange={(e) => set('milestoneId', e.target.value)} {...invalid('milestoneId')}>
+            <option value="">— none —</option>
+            {milestonesNewest.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.startsAt.slice(0, 10)} · {m.title}
+              </option>
+            ))}
+          </select>,
+          'The talks, summit or statement it was taken at',
+        )}
+      </div>
+      {row('note', 'Note', <textarea id={fid('note')} rows={2} data-key="n" value={values.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />)}
+      {correcting
+        ? row(
+            'reason',
+            'Reason for the correction (required)',
+            <textarea id={fid('reason')} rows={2} data-key="r" value={values.reason} onChange={(e) => set('reason', e.target.value)} {...invalid('reason')} />,
+            'Kept with the retraction of the event corrected; viewers see the old stance replaced by this one in one step',
+          )
+        : null}
+      <FormActions error={formError} busy={busy} label={correcting ? 'Save correction' : 'Save stance'} busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { StanceCreate, type Confidence, type Position, type SourceKind } from '@parley/contracts';
+import { RetractInput, StanceCreate, type Confidence, type Position, type SourceKind, type StanceEvent } from '@parley/contracts';
 
 /** How the stance names its source: one the negotiation already has (by id), or a new one entered here. */
 export type SourceMode = 'existing' | 'new';
@@ -7,6 +7,8 @@ export type SourceMode = 'existing' | 'new';
 export interface StanceFormValues {
   position: Position | '';
   conditions: string;
+  /** The points this stance depends on (conditions.pointIds), in the order chosen. */
+  conditionPointIds: string[];
   note: string;
   quote: string;
   /** The quote's language (a BCP 47 tag: ru, uk, en…) and an optional translation with its own. */
@@ -14,6 +16,10 @@ export interface StanceFormValues {
   translation: string;
   translationLanguage: string;
   actorId: string;
+  /** The plan version (document) the stance reacts to; '' none. */
+  documentId: string;
+  /** The milestone (talks, summit…) the stance was taken at; '' none. */
+  milestoneId: string;
   /** null: not chosen yet (the form offers the existing sources when the negotiation has some). */
   sourceMode: SourceMode | null;
   /** The existing source cited (sourceMode 'existing'). */
@@ -30,6 +36,8 @@ export interface StanceFormValues {
   effectiveAt: string;
   /** A position announced to take effect later: lets the effective date lie in the future. */
   scheduled: boolean;
+  /** A correction's reason (kept with the retraction of the event corrected); unused when recording. */
+  reason: string;
 }
 
 /** The form's fields; a schema path maps to one of them so its message shows next to it. */
@@ -43,12 +51,15 @@ export function emptyValues(now = new Date()): StanceFormValues {
   return {
     position: '',
     conditions: '',
+    conditionPointIds: [],
     note: '',
     quote: '',
     quoteLanguage: '',
     translation: '',
     translationLanguage: '',
     actorId: '',
+    documentId: '',
+    milestoneId: '',
     sourceMode: null,
     sourceId: '',
     sourceUrl: '',
@@ -61,6 +72,43 @@ export function emptyValues(now = new Date()): StanceFormValues {
     confidence: 'reported',
     effectiveAt: todayUtc(now),
     scheduled: false,
+    reason: '',
+  };
+}
+
+/**
+ * The form's values for an event (to correct it): its own fields, citing its source by id (an event
+ * recorded before sources had ids keeps its inline fields, as a new source the API finds again).
+ * The effective date keeps its day: the form edits days.
+ */
+export function valuesOfEvent(e: StanceEvent): StanceFormValues {
+  const s = e.source;
+  const inline = s.id === null && [s.url, s.outlet, s.title, s.description, s.publishedAt].some((v) => v !== null);
+  return {
+    position: e.position,
+    conditions: e.conditions.text ?? '',
+    conditionPointIds: [...e.conditions.pointIds],
+    note: e.note ?? '',
+    quote: e.quote ?? '',
+    quoteLanguage: e.quoteLanguage ?? '',
+    translation: e.translation ?? '',
+    translationLanguage: e.translationLanguage ?? '',
+    actorId: e.actorId ?? '',
+    documentId: e.documentId ?? '',
+    milestoneId: e.milestoneId ?? '',
+    sourceMode: s.id !== null ? 'existing' : inline ? 'new' : null,
+    sourceId: s.id ?? '',
+    sourceUrl: inline ? (s.url ?? '') : '',
+    outlet: inline ? (s.outlet ?? '') : '',
+    sourceTitle: inline ? (s.title ?? '') : '',
+    sourcePublishedAt: inline && s.publishedAt ? s.publishedAt.slice(0, 10) : '',
+    sourceKind: inline ? (s.kind ?? '') : '',
+    sourceLanguage: inline ? (s.language ?? '') : '',
+    sourceDescription: inline ? (s.description ?? '') : '',
+    confidence: e.confidence,
+    effectiveAt: e.effectiveAt.slice(0, 10),
+    scheduled: e.scheduled,
+    reason: '',
   };
 }
 
@@ -88,6 +136,7 @@ export function toRequest(
   mode: SourceMode = values.sourceMode ?? 'new',
 ): Record<string, unknown> {
   const conditions = optional(values.conditions);
+  const pointIds = values.conditionPointIds;
   return {
     partyId: target.partyId,
     pointId: target.pointId,
@@ -96,13 +145,15 @@ export function toRequest(
     effectiveAt: values.effectiveAt,
     scheduled: values.scheduled || undefined,
     source: sourceRequest(values, mode),
-    conditions: conditions ? { text: conditions } : undefined,
+    conditions: conditions || pointIds.length > 0 ? { ...(conditions ? { text: conditions } : {}), ...(pointIds.length > 0 ? { pointIds: [...pointIds] } : {}) } : undefined,
     note: optional(values.note),
     quote: optional(values.quote),
     quoteLanguage: optional(values.quoteLanguage),
     translation: optional(values.translation),
     translationLanguage: optional(values.translationLanguage),
     actorId: optional(values.actorId),
+    documentId: optional(values.documentId),
+    milestoneId: optional(values.milestoneId),
     expectedVersion,
   };
 }
@@ -125,11 +176,26 @@ const SOURCE_FIELDS: Record<string, FieldName> = {
  */
 export function fieldOf(path: string, mode: SourceMode = 'new'): FieldName | null {
   const p = path.replace(/^body\./, '');
-  const own: readonly string[] = ['position', 'confidence', 'effectiveAt', 'note', 'quote', 'quoteLanguage', 'translation', 'translationLanguage', 'actorId', 'scheduled'];
+  const own: readonly string[] = [
+    'position',
+    'confidence',
+    'effectiveAt',
+    'note',
+    'quote',
+    'quoteLanguage',
+    'translation',
+    'translationLanguage',
+    'actorId',
+    'scheduled',
+    'documentId',
+    'milestoneId',
+    'reason',
+  ];
   if (own.includes(p)) return p as FieldName;
   if (p === 'source') return mode === 'existing' ? 'sourceId' : 'outlet';
   if (p.startsWith('source.')) return SOURCE_FIELDS[p.slice('source.'.length)] ?? (mode === 'existing' ? 'sourceId' : 'outlet');
-  if (p.startsWith('conditions')) return 'conditions';
+  if (p === 'conditions.pointIds' || p.startsWith('conditions.pointIds.')) return 'conditionPointIds';
+  if (p === 'conditions' || p.startsWith('conditions.')) return 'conditions';
   return null;
 }
 
@@ -145,13 +211,19 @@ export function validate(
   target: { partyId: string; pointId: string },
   expectedVersion: number,
   mode: SourceMode = values.sourceMode ?? 'new',
+  /** A correction: its reason is required too (the shared rule of a retraction's reason). */
+  correcting = false,
 ): { ok: true; body: StanceCreate } | { ok: false; errors: FieldErrors; other: string[] } {
   const parsed = StanceCreate.safeParse(toRequest(values, target, expectedVersion, mode));
   const own: FieldErrors = {};
+  if (correcting) {
+    const reason = RetractInput.shape.reason.safeParse(values.reason);
+    if (!reason.success) own.reason = reason.error.issues[0]?.message ?? 'is not valid';
+  }
   if (mode === 'existing' && optional(values.sourceId) === undefined) own.sourceId = SOURCE_NOT_CHOSEN;
   if (mode === 'new' && [values.sourceUrl, values.outlet, values.sourceTitle, values.sourceDescription].every((v) => optional(v) === undefined)) own.outlet = SOURCE_NEEDED;
-  const unsourced = Object.keys(own).length > 0;
-  if (parsed.success && !unsourced) return { ok: true, body: parsed.data };
+  const refused = Object.keys(own).length > 0;
+  if (parsed.success && !refused) return { ok: true, body: parsed.data };
   const errors: FieldErrors = { ...own };
   const other: string[] = [];
   if (parsed.success) return { ok: false, errors, other };

@@ -23,6 +23,7 @@ export type SubmitOutcome =
   | { kind: 'expired' }
   | { kind: 'error'; message: string };
 
-export type SubmitStance = (body: StanceCreate, idempotencyKey: string) => Promise<SubmitOutcome>;
+/** Sends the stance; `reason`: a correction of the event the form was opened on, with its reason. */
+export type SubmitStance = (body: StanceCreate, idempotencyKey: string, reason?: string) => Promise<SubmitOutcome>;
 
 export type { Actor };
