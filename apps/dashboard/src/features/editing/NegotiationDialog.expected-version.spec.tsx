@@ -35,6 +35,6 @@ describe('NegotiationDialog: requireExpectedVersion', () => {
     if (tick) fireEvent.click(box);
     fireEvent.click(screen.getByRole('button', { name: 'Create negotiation' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalledWith('talks'));
-    expect(calls).toEqual([{ title: 'Talks', requireExpectedVersion: sent }]);
+    expect(calls).toEqual([{ title: 'Talks', reviewPolicy: 'off', requireExpectedVersion: sent }]);
   });
 });
